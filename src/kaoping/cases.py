@@ -1,0 +1,181 @@
+"""Golden cases: YAML files of inputs and expected outputs next to a scheme's rules, in the
+manner of OpenFisca's tests. Unknown keys are rejected, naming the file and the case."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from kaoping.compiler.load import CompiledScheme
+from kaoping.errors import DataError, KaopingError
+from kaoping.io.data import validate
+from kaoping.io.results import fmt
+from kaoping.scoring import Results, score
+
+_FILE_KEYS = {"defaults", "cases"}
+_CASE_KEYS = {"name", "article", "arithmetic", "units", "history", "expect", "expect_error"}
+_EXPECT_KEYS = {"scores", "total", "rank", "grade", "flags", "outputs"}
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """YAML numbers become exact decimals, never floats."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node))
+
+
+def _integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    return int(loader.construct_scalar(node))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:int", _integer)
+
+
+def load_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_DecimalLoader)  # noqa: S506 — SafeLoader subclass
+
+
+class CaseFileError(KaopingError):
+    """A golden-case file is malformed."""
+
+
+@attrs.frozen
+class Case:
+    file: Path
+    name: str
+    article: str
+    data: Mapping[str, Any]
+    defaults: Mapping[str, Any]
+
+
+@attrs.frozen
+class CaseResult:
+    case: Case
+    passed: bool
+    message: str = ""
+
+
+def read_cases(path: Path) -> list[Case]:
+    doc = load_yaml(path)
+    if not isinstance(doc, Mapping) or "cases" not in doc:
+        raise CaseFileError(f"{path}: expected a mapping with `cases:`")
+    unknown = set(doc) - _FILE_KEYS
+    if unknown:
+        raise CaseFileError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    defaults = doc.get("defaults") or {}
+    out = []
+    for i, case in enumerate(doc["cases"], 1):
+        name = case.get("name") if isinstance(case, Mapping) else None
+        label = f"{path}: case {i} ({name or 'unnamed'})"
+        if not isinstance(case, Mapping) or not name:
+            raise CaseFileError(f"{label}: every case needs a `name`")
+        bad = set(case) - _CASE_KEYS
+        if bad:
+            raise CaseFileError(f"{label}: unknown key(s) {', '.join(sorted(bad))}")
+        for need in ("article", "arithmetic", "units"):
+            if need not in case:
+                raise CaseFileError(f"{label}: missing `{need}`")
+        if ("expect" in case) == ("expect_error" in case):
+            raise CaseFileError(f"{label}: give exactly one of `expect` and `expect_error`")
+        for unit, exp in (case.get("expect") or {}).items():
+            bad = set(exp or {}) - _EXPECT_KEYS
+            if bad:
+                raise CaseFileError(f"{label}: expect {unit}: unknown key(s) {', '.join(sorted(bad))}")
+        out.append(Case(path, str(name), str(case["article"]), case, defaults))
+    return out
+
+
+def _merged_units(case: Case) -> list[dict[str, Any]]:
+    units = []
+    for u in case.data["units"]:
+        facts = dict(case.defaults.get(u.get("group"), {}) or {})
+        facts.update(u.get("facts") or {})
+        units.append({"unit": u.get("unit"), "group": u.get("group"), "facts": facts})
+    return units
+
+
+def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
+    where = f"{case.file}: {case.name}"
+    try:
+        data = validate({"units": _merged_units(case)}, scheme.model, where)
+        results = score(scheme, data, {"units": case.data.get("history") or []})
+    except DataError as err:
+        if "expect_error" in case.data:
+            want = str(case.data["expect_error"])
+            if want in str(err):
+                return CaseResult(case, True)
+            return CaseResult(case, False, f"expected an error containing {want!r}, got: {err}")
+        return CaseResult(case, False, f"data error: {err}")
+    except KaopingError as err:
+        return CaseResult(case, False, f"{type(err).__name__}: {err}")
+    if "expect_error" in case.data:
+        return CaseResult(case, False, f"expected an error containing "
+                                       f"{case.data['expect_error']!r}, but scoring succeeded")
+    problems = compare(results, case.data["expect"] or {})
+    return CaseResult(case, not problems, "; ".join(problems))
+
+
+def _eq(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, Decimal) and isinstance(expected, Decimal | int | str):
+        try:
+            return actual == Decimal(str(expected))
+        except ArithmeticError:
+            return False
+    return bool(actual == expected)
+
+
+def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    for unit_name, exp in expect.items():
+        r = results.by_name(str(unit_name))
+        if r is None:
+            problems.append(f"no unit {unit_name!r} in the results")
+            continue
+        u = r.unit
+        for path, want in (exp.get("scores") or {}).items():
+            got = u.values.get(path)
+            if path not in u.values:
+                problems.append(f"{unit_name}: no value {path!r}")
+            elif not _eq(got, want):
+                problems.append(f"{unit_name}: {path} is {fmt(got)}, expected {want}")
+        if "total" in exp and not _eq(r.total, exp["total"]):
+            problems.append(f"{unit_name}: total is {fmt(r.total)}, expected {exp['total']}")
+        if "rank" in exp and r.rank != exp["rank"]:
+            problems.append(f"{unit_name}: rank is {r.rank}, expected {exp['rank']}")
+        if "grade" in exp:
+            want_grades = exp["grade"]
+            if not isinstance(want_grades, Mapping):
+                if len(u.grades) != 1:
+                    problems.append(f"{unit_name}: the scheme has {len(u.grades)} gradings; "
+                                    "name the one to check: grade: {NAME: VALUE}")
+                    want_grades = {}
+                else:
+                    want_grades = {next(iter(u.grades)): want_grades}
+            for gname, gval in want_grades.items():
+                if u.grades.get(gname) != gval:
+                    problems.append(f"{unit_name}: {gname} is {u.grades.get(gname)}, expected {gval}")
+        if "flags" in exp and sorted(u.flags) != sorted(exp["flags"] or []):
+            problems.append(f"{unit_name}: flags are {sorted(u.flags)}, expected "
+                            f"{sorted(exp['flags'] or [])}")
+        for name, want in (exp.get("outputs") or {}).items():
+            if name not in u.values:
+                problems.append(f"{unit_name}: no output {name!r}")
+            elif not _eq(u.values[name], want):
+                problems.append(f"{unit_name}: {name} is {fmt(u.values[name])}, expected {want}")
+    return problems
+
+
+def run_files(scheme: CompiledScheme, files: Sequence[Path]) -> list[CaseResult]:
+    out = []
+    for f in files:
+        for case in read_cases(f):
+            out.append(run_case(scheme, case))
+    return out

@@ -1,0 +1,282 @@
+"""The `kaoping` command: thin — parse arguments, call the API, print.
+
+Exit codes: 0 success; 1 rules errors (`check`) or failed golden cases (`test`); 2 bad data,
+unknown scheme or a failed rule while scoring."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kaoping import load_scheme
+from kaoping.compiler.load import CompiledScheme, frontend, read_sources
+from kaoping.diagnostics import default_lang, render
+from kaoping.errors import CompileError, KaopingError
+from kaoping.io.data import load_file, read_json_text
+from kaoping.plugins.manager import default_registry
+
+LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+                    help="Language of diagnostics (default: from the locale).")
+
+
+def _fail(err: KaopingError, lang: str | None = None) -> None:
+    if isinstance(err, CompileError):
+        _print_diagnostics(err, lang or default_lang())
+    else:
+        click.echo(f"error: {err}", err=True)
+    sys.exit(err.exit_code)
+
+
+def _print_diagnostics(err: CompileError, lang: str) -> None:
+    sources: dict[str, str] = {}
+    for d in err.diagnostics:
+        if d.span.path not in sources:
+            try:
+                sources[d.span.path] = Path(d.span.path).read_text("utf-8")
+            except OSError:
+                sources[d.span.path] = ""
+        click.echo(render(d, sources[d.span.path], lang), err=True)
+
+
+def _scheme(ref: str, lang: str | None = None) -> CompiledScheme:
+    try:
+        return load_scheme(ref)
+    except KaopingError as err:
+        _fail(err, lang)
+        raise AssertionError from err  # pragma: no cover - _fail exits
+
+
+@click.group()
+@click.version_option(package_name="kaoping")
+def main() -> None:
+    """kaoping (考评): compile assessment-scheme rules and score units with them."""
+
+
+@main.command("list")
+def list_cmd() -> None:
+    """List installed schemes."""
+    reg = default_registry()
+    for sid in sorted(reg.schemes):
+        info = reg.schemes[sid]
+        click.echo(f"{sid:<20} {info.year}  {info.jurisdiction}  {info.title}")
+    for problem in reg.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@LANG
+def check(paths: tuple[str, ...], lang: str | None) -> None:
+    """Check rules files (PATHS: files, folders or installed scheme ids; none: every installed
+    scheme). Exit 0 when clean (warnings allowed), 1 on errors."""
+    lang = lang or default_lang()
+    reg = default_registry()
+    targets: list[tuple[str, list[Path]]] = []
+    for problem in reg.problems:
+        click.echo(f"warning: {problem}", err=True)
+    try:
+        if not paths:
+            targets = [(sid, reg.rules(sid)) for sid in sorted(reg.schemes)]
+        for p in paths:
+            if p in reg.schemes:
+                targets.append((p, reg.rules(p)))
+            elif Path(p).exists():
+                targets.append((p, [Path(p)]))
+            else:
+                raise click.BadParameter(f"{p!r} is neither a file, a folder nor an installed scheme")
+    except KaopingError as err:
+        _fail(err, lang)
+    errors = warnings = 0
+    for name, files in targets:
+        sources = read_sources(files)
+        _, diags = frontend(sources, reg.functions())
+        for d in diags:
+            click.echo(render(d, sources.get(d.span.path), lang), err=True)
+        e = sum(1 for d in diags if d.severity == "error")
+        w = sum(1 for d in diags if d.severity == "warning")
+        errors += e
+        warnings += w
+        status = "ok" if not e else "FAILED"
+        click.echo(f"{name}: {status} ({e} error(s), {w} warning(s), {len(sources)} file(s))")
+    sys.exit(1 if errors else 0)
+
+
+@main.command("compile")
+@click.argument("scheme")
+@click.option("--emit-python", is_flag=True, help="Print the generated Python module.")
+@click.option("--emit-ir", is_flag=True, help="Print the IR.")
+@LANG
+def compile_cmd(scheme: str, emit_python: bool, emit_ir: bool, lang: str | None) -> None:
+    """Compile SCHEME (an installed id or a rules path)."""
+    compiled = _scheme(scheme, lang)
+    if emit_python:
+        click.echo(compiled.python, nl=False)
+    if emit_ir:
+        import pprint
+
+        click.echo(pprint.pformat(compiled.module, width=100))
+    if not emit_python and not emit_ir:
+        click.echo(f"{compiled.scheme_id}: compiled ({len(compiled.python.splitlines())} lines "
+                   f"of Python, {len(compiled.warnings)} warning(s))")
+
+
+def _load_data(compiled: CompiledScheme, data: str | None, sample: bool) -> Any:
+    if sample:
+        path = default_registry().sample(compiled.scheme_id)
+        if path is None:
+            raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
+    elif data is None:
+        raise click.UsageError("give a DATA file, or --sample")
+    else:
+        path = Path(data)
+    return load_file(path, compiled.model)
+
+
+def _history(path: str | None) -> Any:
+    if path is None:
+        return None
+    return read_json_text(Path(path).read_text("utf-8"), path)
+
+
+@main.command("score")
+@click.argument("scheme")
+@click.argument("data", required=False)
+@click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--history", type=click.Path(exists=True, dir_okay=False),
+              help="Last year's results (the JSON this command writes).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write to this file (written whole, or not at all).")
+def score_cmd(scheme: str, data: str | None, sample: bool, fmt: str, history: str | None,
+              output: str | None) -> None:
+    """Score every unit of DATA (JSON or CSV) with SCHEME."""
+    from kaoping.io.results import to_json, to_table
+    from kaoping.scoring import score
+
+    compiled = _scheme(scheme)
+    try:
+        results = score(compiled, _load_data(compiled, data, sample), _history(history))
+    except KaopingError as err:
+        _fail(err)
+    text = to_json(results) if fmt == "json" else to_table(results)
+    if output:
+        tmp = Path(output + ".tmp")
+        tmp.write_text(text + "\n", "utf-8")
+        tmp.replace(output)
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.argument("scheme")
+@click.argument("data", required=False)
+@click.option("--unit", "unit_name", required=True, help="The unit to explain.")
+@click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--history", type=click.Path(exists=True, dir_okay=False))
+def explain(scheme: str, data: str | None, unit_name: str, sample: bool, fmt: str,
+            history: str | None) -> None:
+    """Show where every point of one unit came from."""
+    from kaoping.explain import explain_json, explain_text
+    from kaoping.scoring import score
+
+    compiled = _scheme(scheme)
+    try:
+        results = score(compiled, _load_data(compiled, data, sample), _history(history))
+    except KaopingError as err:
+        _fail(err)
+    r = results.by_name(unit_name)
+    if r is None:
+        click.echo(f"error: no unit {unit_name!r} in the data", err=True)
+        sys.exit(2)
+    click.echo(explain_json(results, r) if fmt == "json" else explain_text(results, r))
+
+
+@main.command()
+@click.argument("scheme")
+def inputs(scheme: str) -> None:
+    """List the inputs of SCHEME: name, type, groups, description, article."""
+    compiled = _scheme(scheme)
+    model = compiled.model
+    for decl in model.inputs.values():
+        typ = str(decl.type) + (" optional" if decl.optional else "")
+        groups = ", ".join(decl.groups) if decl.groups else "all groups"
+        click.echo(f"{decl.name}: {typ}  [{groups}]")
+        click.echo(f"    {decl.description}")
+        if decl.article:
+            click.echo(f"    article: {decl.article}")
+        if hasattr(decl.type, "record") and decl.type.record in model.records:
+            for f in model.records[decl.type.record].fields:
+                click.echo(f"    - {f.name}: {f.type}" + (" optional" if f.optional else ""))
+
+
+@main.command("test")
+@click.argument("ids", nargs=-1)
+@click.option("--junitxml", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
+def test_cmd(ids: tuple[str, ...], junitxml: str | None) -> None:
+    """Run the golden cases of installed schemes (all, or IDS)."""
+    from kaoping.cases import CaseResult, run_files
+
+    reg = default_registry()
+    chosen = list(ids) or sorted(reg.schemes)
+    passed = failed = 0
+    report: list[tuple[str, CaseResult | None, str]] = []
+    for sid in chosen:
+        try:
+            compiled = load_scheme(sid, reg)
+            results = run_files(compiled, reg.cases(sid))
+        except KaopingError as err:
+            failed += 1
+            click.echo(f"FAIL {sid}: {err}")
+            report.append((sid, None, str(err)))
+            continue
+        for res in results:
+            mark = "ok  " if res.passed else "FAIL"
+            click.echo(f"{mark} {sid}: {res.case.name}  [{res.case.article}]"
+                       + ("" if res.passed else f"\n     {res.message}"))
+            report.append((sid, res, res.message))
+            passed += res.passed
+            failed += not res.passed
+    click.echo(f"{passed} passed, {failed} failed")
+    if junitxml:
+        _write_junit(Path(junitxml), report, passed, failed)
+    sys.exit(1 if failed else 0)
+
+
+def _write_junit(path: Path, report: list[tuple[str, Any, str]], passed: int, failed: int) -> None:
+    from xml.etree import ElementTree as ET
+
+    suite = ET.Element("testsuite", name="kaoping", tests=str(passed + failed),
+                       failures=str(failed))
+    for sid, res, message in report:
+        name = res.case.name if res is not None else "compile"
+        case = ET.SubElement(suite, "testcase", classname=sid, name=name)
+        if res is None or not res.passed:
+            ET.SubElement(case, "failure", message=message[:200]).text = message
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    ET.ElementTree(suite).write(tmp, encoding="utf-8", xml_declaration=True)
+    tmp.replace(path)
+
+
+@main.command("new-scheme")
+@click.argument("scheme_id")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=".",
+              help="Where to create the plugin package folder.")
+def new_scheme(scheme_id: str, directory: str) -> None:
+    """Scaffold a jurisdiction plugin package for SCHEME_ID."""
+    from kaoping.scaffold import scaffold
+
+    try:
+        root = scaffold(scheme_id, Path(directory))
+    except KaopingError as err:
+        _fail(err)
+    click.echo(f"created {root}")
+    click.echo(f"next: pip install -e {root} && kaoping check {scheme_id} && kaoping test {scheme_id}")
+
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

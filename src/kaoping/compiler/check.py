@@ -1,0 +1,944 @@
+"""Name resolution, typing, ranges and structural checks, in one pass over the IR.
+
+Every reference is resolved once, every expression gets a type and a static range, every
+value a stage (per unit, across the group, after grading) and a place in the evaluation order.
+Problems become diagnostics; all of them are collected, none stops the pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler import types as T
+from kaoping.compiler.model import BlockModel, Model, Res, Stage, ValueDef
+from kaoping.diagnostics import Diagnostic
+from kaoping.span import Span
+
+BUILTINS = {"least", "greatest", "shortfall", "excess", "present", "satisfied",
+            "最小", "最大", "不足", "超出", "有值", "满足数"}
+_CANON = {"最小": "least", "最大": "greatest", "不足": "shortfall", "超出": "excess",
+          "有值": "present", "满足数": "satisfied"}
+_STAGE_ORDER = {"unit": 0, "group": 1, "final": 2}
+
+
+def canonical_function(name: str) -> str:
+    return _CANON.get(name, name)
+
+
+@attrs.frozen
+class FunctionSig:
+    """A plugin-contributed rule function: numbers in, a number out."""
+
+    name: str
+    arity: int
+
+
+@attrs.define
+class _Ctx:
+    block: BlockModel
+    stage: str  # unit | group | final | grade
+    owner: str
+    fields: dict[str, T.Ty] | None = None
+    deps: set[str] = attrs.Factory(set)
+    inputs: set[str] = attrs.Factory(set)
+    gradings: frozenset[str] = frozenset()
+    no_deps: bool = False
+
+
+class _Unresolved:
+    """A bare name that is not a declared name: maybe an enum value, decided by context."""
+
+
+UNRESOLVED = _Unresolved()
+
+
+class Checker:
+    def __init__(self, module: ir.Module, functions: dict[str, FunctionSig] | None = None):
+        self.m = module
+        self.functions = functions or {}
+        self.diags: list[Diagnostic] = []
+        rounding = module.rounding or ir.Rounding(2, "half-up")
+        self.model = Model(module, rounding, {}, {}, {}, {}, [], {})
+        self.used_inputs: set[str] = set()
+        self._visiting: list[str] = []
+
+    # ------------------------------------------------------------------ reporting
+    def err(self, code: str, span: Span, **args: object) -> None:
+        self.diags.append(Diagnostic(code, span, args))
+
+    def type_error(self, span: Span, detail: str, hint: str = "", hint_zh: str = "") -> None:
+        self.err("E203", span, detail=detail, hint_en=hint, hint_zh=hint_zh or hint)
+
+    # ------------------------------------------------------------------ entry
+    def run(self) -> Model:
+        self.declarations()
+        for i, scoring in enumerate(self.m.scorings):
+            self.model.blocks.append(self.collect_block(i, scoring))
+        self.check_groups()
+        for grading in self.m.gradings:
+            self.declare_grading(grading)
+        for block in self.model.blocks:
+            for c in self.m.consequences:
+                self.collect_consequences(block, c)
+        for block in self.model.blocks:
+            self.infer_block(block)
+        for grading in self.m.gradings:
+            self.check_grading(grading)
+        for name, decl in self.model.inputs.items():
+            if name not in self.used_inputs:
+                self.err("W407", decl.span, name=name)
+        return self.model
+
+    # ------------------------------------------------------------------ declarations
+    def _unique(self, items: Sequence[Any], what: Callable[[Any], str]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for it in items:
+            key = what(it)
+            if key in seen:
+                self.err("E202", it.span, name=key, first=seen[key].span)
+            else:
+                seen[key] = it
+        return seen
+
+    def declarations(self) -> None:
+        md = self.model
+        self.groups = self._unique(self.m.groups, lambda g: g.name)
+        md.enums = self._unique(self.m.enums, lambda e: e.name)
+        for e in md.enums.values():
+            seen: set[str] = set()
+            for v in e.values:
+                if v in seen:
+                    self.err("E202", e.span, name=v, first=e.span)
+                seen.add(v)
+        md.records = self._unique(self.m.records, lambda r: r.name)
+        for r in md.records.values():
+            self._unique(r.fields, lambda f: f.name)
+            for f in r.fields:
+                self.check_type(f.type, f.span, in_record=True)
+        md.inputs = self._unique(self.m.inputs, lambda i: i.name)
+        for inp in md.inputs.values():
+            self.check_type(inp.type, inp.span, in_record=False)
+            for g in inp.groups:
+                if g not in self.groups:
+                    self.err("E201", inp.span, name=g, hint_en="declare it with `group`",
+                             hint_zh="请先用 `分组` 声明")
+            t = inp.type
+            if isinstance(t, ir.NumberType) and t.low is not None and t.high is not None \
+                    and t.low > t.high:
+                self.type_error(inp.span, f"the range {t.low} to {t.high} is empty")
+        md.tables = self._unique(self.m.tables, lambda t: t.name)
+        for table in md.tables.values():
+            enum = md.enums.get(table.enum)
+            if enum is None:
+                self.err("E201", table.span, name=table.enum, hint_en="declare the enum first",
+                         hint_zh="请先声明该枚举")
+                continue
+            keys = self._unique(table.rows, lambda r: r.key)
+            for row in table.rows:
+                if row.key not in enum.values:
+                    self.err("E204", row.span, value=row.key, enum=enum.name,
+                             values=", ".join(enum.values))
+            missing = [v for v in enum.values if v not in keys]
+            if missing:
+                self.err("E301", table.span, table=table.name, missing=", ".join(missing),
+                         enum=enum.name)
+        for name in list(md.inputs):
+            if name in md.tables:
+                self.err("E202", md.inputs[name].span, name=name, first=md.tables[name].span)
+
+    def check_type(self, t: ir.TypeRef, span: Span, in_record: bool) -> None:
+        if isinstance(t, ir.EnumType) and t.name not in self.model.enums:
+            self.err("E201", span, name=t.name, hint_en="declare it with `enum`",
+                     hint_zh="请先用 `枚举` 声明")
+        if isinstance(t, ir.ListType):
+            if in_record:
+                self.type_error(span, "a record field cannot be a list")
+            elif t.record not in self.model.records:
+                self.err("E201", span, name=t.record, hint_en="declare it with `record`",
+                         hint_zh="请先用 `记录` 声明")
+        if isinstance(t, ir.TextType) and not in_record:
+            self.type_error(span, "`text` is for record fields (e.g. the work an award belongs to)")
+
+    def input_ty(self, t: ir.TypeRef, optional: bool) -> T.Ty:
+        if isinstance(t, ir.NumberType):
+            return T.number(t.low, t.high).maybe(optional)
+        if isinstance(t, ir.CountType):
+            return T.number(Decimal(0), None, integer=True).maybe(optional)
+        if isinstance(t, ir.YesNoType):
+            return T.BOOL.maybe(optional)
+        if isinstance(t, ir.TextType):
+            return T.TEXT.maybe(optional)
+        if isinstance(t, ir.EnumType):
+            return T.Ty("enum", enum=t.name, optional=optional)
+        return T.Ty("list", record=t.record, optional=optional)
+
+    # ------------------------------------------------------------------ blocks
+    def collect_block(self, index: int, scoring: ir.Scoring) -> BlockModel:
+        block = BlockModel(index, scoring)
+        has_total = False
+
+        def add(vd: ValueDef, span: Span) -> None:
+            if vd.path in block.values:
+                first = block.values[vd.path]
+                self.err("E202", span, name=vd.path,
+                         first=first.node.span if first.node is not None else span)
+                return
+            if vd.path in self.model.inputs:
+                self.err("E202", span, name=vd.path, first=self.model.inputs[vd.path].span)
+            block.values[vd.path] = vd
+
+        def walk(node: ir.Section | ir.Item, prefix: str, parent: str | None) -> str:
+            path = f"{prefix}{node.name}"
+            vd = ValueDef(path, "section" if isinstance(node, ir.Section) else "item", node,
+                          "unit", parent)
+            add(vd, node.span)
+            if isinstance(node, ir.Section):
+                for child in node.children:
+                    vd.children.append(walk(child, path + ".", path))
+            return path
+
+        top: list[str] = []
+
+        def statements(body: Sequence[Any], stage: Stage) -> None:
+            nonlocal has_total
+            for st in body:
+                if isinstance(st, ir.Section | ir.Item):
+                    path = walk(st, "", None)
+                    if stage == "unit":
+                        top.append(path)
+                    else:
+                        block.values[path].stage = stage
+                elif isinstance(st, ir.Let):
+                    add(ValueDef(st.name, "let", st, stage), st.span)
+                elif isinstance(st, ir.Output):
+                    add(ValueDef(st.name, "output", st, stage), st.span)
+                elif isinstance(st, ir.Flag):
+                    add(ValueDef(st.name, "flag", st, stage), st.span)
+                elif isinstance(st, ir.Total):
+                    if has_total:
+                        self.err("E202", st.span, name="total", first=block.values["total"].node.span  # type: ignore[union-attr]
+                                 if block.values.get("total") and block.values["total"].node else st.span)
+                    has_total = True
+                    block.values["total"] = ValueDef("total", "total", st, stage)
+                elif isinstance(st, ir.Require):
+                    block.requires.append(st)
+                elif isinstance(st, ir.Across):
+                    if stage != "unit":
+                        self.type_error(st.span, "`across group:` blocks cannot be nested")
+                    statements(st.body, "group")
+
+        statements(scoring.body, "unit")
+        if not has_total:
+            block.values["total"] = ValueDef("total", "total", None, "unit", children=top)
+        for g in scoring.groups:
+            if g not in self.groups:
+                self.err("E603", scoring.span, name=g, detail="is not declared",
+                         detail_zh="未声明")
+        return block
+
+    def check_groups(self) -> None:
+        for block in self.model.blocks:
+            for g in block.groups:
+                if g in self.model.block_of_group:
+                    self.err("E603", block.scoring.span, name=g,
+                             detail="is scored by two `scoring` blocks",
+                             detail_zh="被两个评分块重复评分")
+                else:
+                    self.model.block_of_group[g] = block.index
+        for name, g in self.groups.items():
+            if name not in self.model.block_of_group:
+                self.err("E603", g.span, name=name, detail="has no `scoring` block",
+                         detail_zh="没有对应的评分块")
+
+    def declare_grading(self, grading: ir.Grading) -> None:
+        if grading.name in self.model.gradings:
+            self.err("E202", grading.span, name=grading.name,
+                     first=self.model.gradings[grading.name].span)
+            return
+        if grading.name not in self.model.enums:
+            self.err("E602", grading.span,
+                     detail=f"grading {grading.name!r} needs an enum {grading.name!r} listing its grades, best first")
+        self.model.gradings[grading.name] = grading
+
+    def collect_consequences(self, block: BlockModel, c: ir.Consequences) -> None:
+        for st in c.body:
+            kind = {ir.Let: "let", ir.Output: "output", ir.Flag: "flag"}[type(st)]
+            if st.name in block.values:
+                self.err("E202", st.span, name=st.name, first=block.values[st.name].node.span  # type: ignore[union-attr]
+                         if block.values[st.name].node else st.span)
+                continue
+            block.values[st.name] = ValueDef(st.name, kind, st, "final")  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ inference driver
+    def infer_block(self, block: BlockModel) -> None:
+        order: list[str] = []
+        self._order = order
+        for path in block.values:
+            self.infer_value(block, path, order)
+        order.sort(key=lambda p: _STAGE_ORDER[block.values[p].stage])
+        block.order = order
+        for req in block.requires:
+            ctx = _Ctx(block, "group", "require")
+            t = self.infer(req.operand, ctx)
+            self.check_shares(req.shares, req.span, t if t.kind == "enum" else None)
+            if t.kind != "enum":
+                self.type_error(req.operand.span, "`require … distributed` needs an enum value")
+
+    def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
+        vd = block.values[path]
+        if vd.ty is not None:
+            return vd.ty
+        key = f"{block.index}:{path}"
+        if key in self._visiting:
+            cycle = self._visiting[self._visiting.index(key):] + [key]
+            span = vd.node.span if vd.node is not None else block.scoring.span
+            self.err("E502", span, name=path, cycle=" → ".join(c.split(":", 1)[1] for c in cycle))
+            return T.ANY_NUMBER
+        self._visiting.append(key)
+        try:
+            ty = self.compute_value(block, vd, order)
+        finally:
+            self._visiting.pop()
+        vd.ty = ty
+        self._order.append(path)
+        return ty
+
+    def ctx_for(self, block: BlockModel, vd: ValueDef) -> _Ctx:
+        gradings = frozenset(self.model.gradings) if vd.stage == "final" else frozenset()
+        return _Ctx(block, vd.stage, vd.path, gradings=gradings)
+
+    def compute_value(self, block: BlockModel, vd: ValueDef, order: list[str]) -> T.Ty:
+        ctx = self.ctx_for(block, vd)
+        node = vd.node
+        if vd.kind == "total" and node is None:
+            ty = T.const(Decimal(0))
+            for child in vd.children:
+                ty = T.add(ty, self.need_number(self.infer_value(block, child, order), None, ctx))
+                vd.deps.add(child)
+            return ty
+        if isinstance(node, ir.Section):
+            ty = self.section_ty(block, vd, node, order, ctx)
+        elif isinstance(node, ir.Item):
+            ty = self.item_ty(node, ctx)
+        elif isinstance(node, ir.Flag):
+            self.need_bool(self.infer(node.cond, ctx), node.cond)
+            ty = T.BOOL
+        elif isinstance(node, ir.Let | ir.Output | ir.Total):
+            ty = self.infer(node.expr, ctx)
+            if isinstance(node, ir.Total):
+                ty = self.need_number(ty, node.expr, ctx)
+            elif ty.optional:
+                self.err("E206", node.expr.span, name=str(node.expr))
+                ty = ty.required()
+        else:  # pragma: no cover - every kind is handled above
+            raise AssertionError(vd.kind)
+        vd.deps |= ctx.deps
+        vd.inputs |= ctx.inputs
+        for dep in ctx.deps:
+            self.infer_value(block, dep, order)
+            dvd = block.values[dep]
+            if _STAGE_ORDER[dvd.stage] > _STAGE_ORDER[vd.stage]:
+                where = dvd.node.span if dvd.node is not None else block.scoring.span
+                span = node.span if node is not None else block.scoring.span
+                self.err("E501", span, name=vd.path, other=dep, where=where)
+        return ty
+
+    # ------------------------------------------------------------------ items and sections
+    def const_of(self, expr: ir.Expr, ctx: _Ctx) -> Decimal | None:
+        t = self.infer(expr, ctx)
+        if t.kind == "number" and t.low is not None and t.low == t.high:
+            return t.low
+        return None
+
+    def item_ty(self, item: ir.Item, ctx: _Ctx) -> T.Ty:
+        if item.formula is not None:
+            ty = self.need_number(self.infer(item.formula, ctx), item.formula, ctx)
+            self.check_max(item.name, item.max, ty, item.span, capped=False, uncapped=False)
+            return ty
+        acc = T.const(Decimal(0))
+        caps: list[ir.Cap] = []
+        floors: list[ir.Floor] = []
+        uncapped = False
+        zero = False
+        for cl in item.clauses:
+            if isinstance(cl, ir.Start):
+                if cl.value is None:
+                    if item.max is None:
+                        self.type_error(cl.span, "`start max` needs the item to declare `max`")
+                    else:
+                        acc = T.add(acc, T.const(item.max))
+                else:
+                    acc = T.add(acc, self.need_number(self.infer(cl.value, ctx), cl.value, ctx))
+        for cl in item.clauses:
+            if isinstance(cl, ir.Add):
+                amount = self.need_number(self.infer(cl.amount, ctx), cl.amount, ctx)
+                if cl.per is not None:
+                    amount = T.mul(amount, self.need_number(self.infer(cl.per, ctx), cl.per, ctx))
+                if cl.cond is not None:
+                    self.need_bool(self.infer(cl.cond, ctx), cl.cond)
+                    amount = T.with_zero(amount)
+                acc = T.add(acc, amount) if cl.sign > 0 else T.sub(acc, amount)
+            elif isinstance(cl, ir.Cap):
+                caps.append(cl)
+            elif isinstance(cl, ir.Floor):
+                floors.append(cl)
+            elif isinstance(cl, ir.ZeroIf):
+                self.need_bool(self.infer(cl.cond, ctx), cl.cond)
+                zero = True
+            elif isinstance(cl, ir.Uncapped):
+                uncapped = True
+            elif isinstance(cl, ir.TakeHighest | ir.TakeMean):
+                self.type_error(cl.span, "`take highest` / `take mean` combine a section's children;"
+                                " an item has none")
+        acc = self.bound(acc, caps, floors, ctx)
+        if zero:
+            acc = T.with_zero(acc)
+        self.check_max(item.name, item.max, acc, item.span, capped=bool(caps), uncapped=uncapped)
+        return acc
+
+    def bound(self, acc: T.Ty, caps: list[ir.Cap], floors: list[ir.Floor], ctx: _Ctx) -> T.Ty:
+        for fl in floors:
+            value = self.const_of(fl.value, ctx)
+            self.need_number(self.infer(fl.value, ctx), fl.value, ctx)
+            if value is not None and acc.low is not None and acc.low >= value:
+                self.err("W403", fl.span, what="floor", what_zh="保底", range=acc.range_text)
+            acc = T.clamp(acc, value, None) if value is not None else acc
+        for cap in caps:
+            value = self.const_of(cap.value, ctx)
+            self.need_number(self.infer(cap.value, ctx), cap.value, ctx)
+            if value is not None and acc.high is not None and acc.high <= value:
+                self.err("W403", cap.span, what="cap", what_zh="封顶", range=acc.range_text)
+            acc = T.clamp(acc, None, value) if value is not None else acc
+        return acc
+
+    def check_max(self, name: str, mx: Decimal | None, ty: T.Ty, span: Span, capped: bool,
+                  uncapped: bool) -> None:
+        if mx is None or capped or uncapped:
+            return
+        if ty.high is None or ty.high > mx:
+            upper = "+∞" if ty.high is None else T._fmt(ty.high)
+            self.err("W402", span, name=name, upper=upper, max=T._fmt(mx))
+
+    def section_ty(self, block: BlockModel, vd: ValueDef, sec: ir.Section, order: list[str],
+                   ctx: _Ctx) -> T.Ty:
+        child_tys: dict[str, T.Ty] = {}
+        for child in vd.children:
+            child_tys[block.values[child].name] = self.infer_value(block, child, order)
+            vd.deps.add(child)
+        mode = "sum"
+        excluding: tuple[str, ...] = ()
+        caps: list[ir.Cap] = []
+        floors: list[ir.Floor] = []
+        uncapped = False
+        for cl in sec.clauses:
+            if isinstance(cl, ir.TakeHighest):
+                mode = "highest"
+            elif isinstance(cl, ir.TakeMean):
+                mode, excluding = "mean", cl.excluding
+                for name in cl.excluding:
+                    if name not in child_tys:
+                        self.err("E201", cl.span, name=name,
+                                 hint_en=f"`excluding` names children of {sec.name!r}",
+                                 hint_zh=f"`除` 后须是 {sec.name!r} 的下级项")
+            elif isinstance(cl, ir.Cap):
+                caps.append(cl)
+            elif isinstance(cl, ir.Floor):
+                floors.append(cl)
+            elif isinstance(cl, ir.Uncapped):
+                uncapped = True
+            elif isinstance(cl, ir.RoundClause):
+                pass
+            else:
+                self.type_error(cl.span, "a section combines its children; put this rule in an item")
+        tys = [t for n, t in child_tys.items() if n not in excluding]
+        maxima = [c.max for c in sec.children if c.max is not None and c.name not in excluding]
+        if mode == "sum":
+            acc = T.const(Decimal(0))
+            for t in tys:
+                acc = T.add(acc, t)
+            child_max = sum(maxima, Decimal(0)) if maxima else None
+        else:
+            acc = tys[0] if tys else T.const(Decimal(0))
+            for t in tys[1:]:
+                acc = T.union(acc, t)
+            if mode == "highest" and tys:
+                lows = [t.low for t in tys]
+                acc = T.number(None if any(x is None for x in lows) else max(x for x in lows if x is not None), acc.high)
+            child_max = max(maxima) if maxima else None
+        if sec.max is not None and child_max is not None and child_max > sec.max:
+            self.err("E401", sec.span, name=sec.name, total=T._fmt(child_max), max=T._fmt(sec.max))
+        acc = self.bound(acc, caps, floors, ctx)
+        self.check_max(sec.name, sec.max, acc, sec.span, capped=bool(caps), uncapped=uncapped)
+        return acc
+
+    # ------------------------------------------------------------------ grading
+    def check_grading(self, grading: ir.Grading) -> None:
+        enum = self.model.enums.get(grading.name)
+        assigning = [r for r in grading.rules if not isinstance(r, ir.Bar | ir.Override)]
+        if not assigning or not isinstance(assigning[-1], ir.Otherwise):
+            self.err("E601", grading.span, name=grading.name)
+        seen_gradings = frozenset(g for g in self.model.gradings
+                                  if list(self.model.gradings).index(g)
+                                  <= list(self.model.gradings).index(grading.name))
+        for rule in grading.rules:
+            if enum is not None and rule.grade not in enum.values:
+                self.err("E204", rule.span, value=rule.grade, enum=enum.name,
+                         values=", ".join(enum.values))
+            if isinstance(rule, ir.Quota):
+                for g in rule.groups:
+                    if g not in self.groups:
+                        self.err("E603", rule.span, name=g, detail="is not declared",
+                                 detail_zh="未声明")
+                if rule.share is not None and not (0 < rule.share <= 1):
+                    self.type_error(rule.span, "a quota share must lie between 0% and 100%")
+            for block in self.model.blocks:
+                if isinstance(rule, ir.Quota) and rule.groups and \
+                        not set(rule.groups) & set(block.groups):
+                    continue
+                ctx = _Ctx(block, "grade", f"grading {grading.name}", gradings=seen_gradings)
+                if isinstance(rule, ir.Bar | ir.GradeIf | ir.Override):
+                    self.need_bool(self.infer(rule.cond, ctx), rule.cond)
+                elif isinstance(rule, ir.Quota) and rule.by is not None:
+                    self.need_number(self.infer(rule.by, ctx), rule.by, ctx)
+                self.used_inputs |= ctx.inputs
+
+    def check_shares(self, shares: Sequence[ir.Share], span: Span, enum_ty: T.Ty | None) -> T.Ty:
+        total = sum((s.share for s in shares), Decimal(0))
+        if total != 1:
+            self.err("E405", span, total=T._fmt(total))
+        enum = self.enum_containing([s.value for s in shares], span)
+        if enum_ty is not None and enum is not None and enum_ty.enum != enum:
+            self.type_error(span, f"the shares name values of {enum!r}, the ratings are {enum_ty.enum!r}")
+        return T.Ty("enum", enum=enum)
+
+    def enum_containing(self, values: Sequence[str], span: Span) -> str | None:
+        for e in self.model.enums.values():
+            if all(v in e.values for v in values):
+                return e.name
+        self.type_error(span, f"no enum has all of {', '.join(values)}",
+                        "declare them with `enum`", "请用 `枚举` 声明")
+        return None
+
+    # ------------------------------------------------------------------ expressions
+    def record(self, expr: Any, ctx: _Ctx, ty: T.Ty) -> T.Ty:
+        self.model.types[(id(expr), ctx.block.index)] = ty
+        return ty
+
+    def need_number(self, t: T.Ty, expr: ir.Expr | None, ctx: _Ctx) -> T.Ty:
+        if t.optional:
+            if expr is not None:
+                self.err("E206", expr.span, name=str(expr))
+            t = t.required()
+        if t.kind != "number":
+            if expr is not None:
+                self.type_error(expr.span, f"{expr} is {t}, a number is needed here",
+                                "yes/no values are not numbers: use `add N if …`",
+                                "是否值不是数:请写 `加 N 若 …`")
+            return T.ANY_NUMBER
+        return t
+
+    def need_bool(self, t: T.Ty, expr: ir.Expr) -> None:
+        if t.optional:
+            self.err("E206", expr.span, name=str(expr))
+        if t.kind != "bool":
+            self.type_error(expr.span, f"{expr} is {t}, a yes/no condition is needed here")
+
+    def infer(self, expr: ir.Expr, ctx: _Ctx) -> T.Ty:
+        ty = self._infer(expr, ctx)
+        if isinstance(ty, _Unresolved):
+            assert isinstance(expr, ir.Ref)
+            self.unknown(expr, ctx)
+            ty = T.ANY_NUMBER
+        return self.record(expr, ctx, ty)
+
+    def unknown(self, ref: ir.Ref, ctx: _Ctx) -> None:
+        block = ctx.block
+        name = ref.name
+        candidates = [p for p in block.values if p.rsplit(".", 1)[-1] == ref.path[-1]]
+        if len(candidates) > 1:
+            self.err("E201", ref.span, name=name,
+                     hint_en="it names several values; write the path: " + " or ".join(candidates),
+                     hint_zh="有多个同名项,请写全路径:" + " 或 ".join(candidates))
+            return
+        if name in self.model.inputs:
+            self.err("E201", ref.span, name=name,
+                     hint_en=f"input {name!r} is not given for group(s) {', '.join(block.groups)}",
+                     hint_zh=f"输入 {name!r} 不适用于分组 {', '.join(block.groups)}")
+            return
+        if name in self.model.gradings:
+            self.err("E501", ref.span, name=ctx.owner, other=name,
+                     where=self.model.gradings[name].span)
+            return
+        self.err("E201", ref.span, name=name, hint_en="declare it as an input, a value or an enum value",
+                 hint_zh="请声明为输入、指标/设定值或枚举取值")
+
+    def resolve(self, ref: ir.Ref, ctx: _Ctx) -> T.Ty | _Unresolved:
+        key = (id(ref), ctx.block.index)
+        block = ctx.block
+        if ctx.fields is not None and len(ref.path) == 1 and ref.path[0] in ctx.fields:
+            self.model.refs[key] = Res("field", ref.path[0])
+            return ctx.fields[ref.path[0]]
+        path = self.find_value(block, ref)
+        if path is not None:
+            self.model.refs[key] = Res("value", path)
+            if not ctx.no_deps:
+                ctx.deps.add(path)
+            vd = block.values[path]
+            if vd.ty is None:
+                return self.infer_value(block, path, [])  # order fixed later by the driver
+            return vd.ty
+        if len(ref.path) == 1:
+            name = ref.path[0]
+            inp = self.model.inputs.get(name)
+            if inp is not None and (not inp.groups or set(block.groups) <= set(inp.groups)):
+                self.model.refs[key] = Res("input", name)
+                ctx.inputs.add(name)
+                self.used_inputs.add(name)
+                return self.input_ty(inp.type, inp.optional)
+            if name in ctx.gradings:
+                self.model.refs[key] = Res("grade", name)
+                return T.Ty("enum", enum=name)
+        return UNRESOLVED
+
+    def find_value(self, block: BlockModel, ref: ir.Ref) -> str | None:
+        name = ref.name
+        if name in block.values and name != "total":
+            return name
+        matches = [p for p in block.values if p.endswith("." + name) or p == name]
+        return matches[0] if len(matches) == 1 and matches[0] != "total" else None
+
+    def literal(self, expr: ir.Expr, other: T.Ty, ctx: _Ctx) -> bool:
+        """Resolve a bare name as a value of the enum on the other side, if it is one."""
+        if not isinstance(expr, ir.Ref) or len(expr.path) != 1 or other.kind != "enum":
+            return False
+        enum = self.model.enums.get(other.enum or "")
+        if enum is None:
+            return True
+        value = expr.path[0]
+        self.model.refs[(id(expr), ctx.block.index)] = Res("enum", value)
+        self.record(expr, ctx, T.Ty("enum", enum=enum.name))
+        if value not in enum.values:
+            self.err("E204", expr.span, value=value, enum=enum.name, values=", ".join(enum.values))
+        return True
+
+    def _infer(self, e: ir.Expr, ctx: _Ctx) -> T.Ty | _Unresolved:  # noqa: C901 — one case per construct
+        if isinstance(e, ir.Num):
+            return T.const(e.value)
+        if isinstance(e, ir.Bool):
+            return T.BOOL
+        if isinstance(e, ir.Ref):
+            return self.resolve(e, ctx)
+        if isinstance(e, ir.TotalRef):
+            if not ctx.no_deps:
+                ctx.deps.add("total")
+            vd = ctx.block.values["total"]
+            return vd.ty if vd.ty is not None else self.infer_value(ctx.block, "total", [])
+        if isinstance(e, ir.BinOp):
+            a = self.need_number(self.infer(e.left, ctx), e.left, ctx)
+            b = self.need_number(self.infer(e.right, ctx), e.right, ctx)
+            if e.op == "+":
+                return T.add(a, b)
+            if e.op == "-":
+                return T.sub(a, b)
+            if e.op == "*":
+                return T.mul(a, b)
+            return T.div(a, b).maybe(T.can_be_zero(b))
+        if isinstance(e, ir.Neg):
+            return T.neg(self.need_number(self.infer(e.operand, ctx), e.operand, ctx))
+        if isinstance(e, ir.Compare):
+            return self.compare(e, ctx)
+        if isinstance(e, ir.Member):
+            t = self.infer(e.operand, ctx)
+            if t.optional:
+                self.err("E206", e.operand.span, name=str(e.operand))
+            if t.kind != "enum":
+                self.type_error(e.operand.span, f"`in {{…}}` needs an enum value, {e.operand} is {t}")
+            else:
+                enum = self.model.enums.get(t.enum or "")
+                for v in e.values:
+                    if enum is not None and v not in enum.values:
+                        self.err("E204", e.span, value=v, enum=enum.name, values=", ".join(enum.values))
+            return T.BOOL
+        if isinstance(e, ir.Logic):
+            self.need_bool(self.infer(e.left, ctx), e.left)
+            self.need_bool(self.infer(e.right, ctx), e.right)
+            return T.BOOL
+        if isinstance(e, ir.Not):
+            self.need_bool(self.infer(e.operand, ctx), e.operand)
+            return T.BOOL
+        if isinstance(e, ir.IfExpr):
+            self.need_bool(self.infer(e.cond, ctx), e.cond)
+            a, b = self.infer(e.then, ctx), self.infer(e.otherwise, ctx)
+            if a.kind != b.kind or (a.kind == "enum" and a.enum != b.enum):
+                self.type_error(e.span, f"the two branches differ: {a} and {b}")
+                return a
+            if a.kind == "number":
+                return T.union(a, b).maybe(a.optional or b.optional)
+            return a.maybe(b.optional)
+        if isinstance(e, ir.Default):
+            a = self.infer(e.operand, ctx)
+            b = self.infer(e.fallback, ctx)
+            if not a.optional:
+                self.type_error(e.span, f"{e.operand} is never absent, so `default` never applies")
+            if a.kind == "number" and b.kind == "number":
+                return T.union(a.required(), b).maybe(b.optional)
+            if a.kind != b.kind:
+                self.type_error(e.span, f"{e.operand} is {a} but the default is {b}")
+            return a.required().maybe(b.optional)
+        if isinstance(e, ir.Lookup):
+            return self.lookup(e, ctx)
+        if isinstance(e, ir.Call):
+            return self.call(e, ctx)
+        if isinstance(e, ir.Aggregate):
+            return self.aggregate(e, ctx)
+        if isinstance(e, ir.Weighted):
+            return self.weighted(e, ctx)
+        if isinstance(e, ir.Best | ir.GroupMean | ir.Rank | ir.Distribute):
+            return self.cohort(e, ctx)
+        if isinstance(e, ir.LastYear):
+            return self.last_year(e, ctx)
+        if isinstance(e, ir.Band):
+            return self.band(e, ctx)
+        raise AssertionError(type(e))  # pragma: no cover
+
+    def compare(self, e: ir.Compare, ctx: _Ctx) -> T.Ty:
+        left = self._infer(e.left, ctx)
+        right = self._infer(e.right, ctx)
+        if isinstance(left, _Unresolved) and isinstance(right, T.Ty) and self.literal(e.left, right, ctx):
+            left = self.model.types[(id(e.left), ctx.block.index)]
+        if isinstance(right, _Unresolved) and isinstance(left, T.Ty) and self.literal(e.right, left, ctx):
+            right = self.model.types[(id(e.right), ctx.block.index)]
+        if isinstance(left, _Unresolved) or isinstance(right, _Unresolved):
+            for side, t in ((e.left, left), (e.right, right)):
+                if isinstance(t, _Unresolved):
+                    assert isinstance(side, ir.Ref)
+                    self.unknown(side, ctx)
+            return T.BOOL
+        self.record(e.left, ctx, left)
+        self.record(e.right, ctx, right)
+        for side, t in ((e.left, left), (e.right, right)):
+            if t.optional:
+                self.err("E206", side.span, name=str(side))
+        if left.kind != right.kind or (left.kind == "enum" and left.enum != right.enum):
+            self.type_error(e.span, f"cannot compare {left} with {right}")
+        elif left.kind in ("bool", "enum", "text") and e.op not in ("=", "!="):
+            self.type_error(e.span, f"{left} values are compared with = or ≠ only")
+        return T.BOOL
+
+    def lookup(self, e: ir.Lookup, ctx: _Ctx) -> T.Ty:
+        table = self.model.tables.get(e.table)
+        key = self._infer(e.key, ctx)
+        if table is None:
+            self.err("E201", e.span, name=e.table, hint_en="declare it with `table`",
+                     hint_zh="请先用 `对照表` 声明")
+            return T.ANY_NUMBER
+        enum_ty = T.Ty("enum", enum=table.enum)
+        if isinstance(key, _Unresolved):
+            self.literal(e.key, enum_ty, ctx)
+        else:
+            self.record(e.key, ctx, key)
+            if key.optional:
+                self.err("E206", e.key.span, name=str(e.key))
+            if key.kind != "enum" or key.enum != table.enum:
+                self.type_error(e.key.span, f"table {table.name!r} is looked up by {table.enum}, "
+                                f"not by {key}")
+        values = [r.value for r in table.rows] or [Decimal(0)]
+        return T.number(min(values), max(values))
+
+    def call(self, e: ir.Call, ctx: _Ctx) -> T.Ty:
+        name = canonical_function(e.func)
+        args = e.args
+        if name in ("least", "greatest"):
+            if not args:
+                self.err("E205", e.span, detail=f"{e.func}() needs at least one argument")
+                return T.ANY_NUMBER
+            tys = [self.need_number(self.infer(a, ctx), a, ctx) for a in args]
+            if name == "least":
+                lows = [t.low for t in tys]
+                highs = [t.high for t in tys]
+                low = None if any(x is None for x in lows) else min(x for x in lows if x is not None)
+                known = [h for h in highs if h is not None]
+                return T.number(low, min(known) if known else None)
+            lows = [t.low for t in tys]
+            highs = [t.high for t in tys]
+            known_low = [x for x in lows if x is not None]
+            high = None if any(x is None for x in highs) else max(x for x in highs if x is not None)
+            return T.number(max(known_low) if known_low else None, high)
+        if name in ("shortfall", "excess"):
+            if len(args) != 2:
+                self.err("E205", e.span, detail=f"{e.func}(x, n) takes two arguments")
+                return T.number(Decimal(0), None)
+            x = self.need_number(self.infer(args[0], ctx), args[0], ctx)
+            n = self.need_number(self.infer(args[1], ctx), args[1], ctx)
+            diff = T.sub(n, x) if name == "shortfall" else T.sub(x, n)
+            return T.number(Decimal(0), None if diff.high is None else max(diff.high, Decimal(0)),
+                            x.integer and n.integer)
+        if name == "present":
+            if len(args) != 1:
+                self.err("E205", e.span, detail=f"{e.func}(x) takes one argument")
+                return T.BOOL
+            t = self.infer(args[0], ctx)
+            if not t.optional:
+                self.type_error(e.span, f"{args[0]} is never absent")
+            return T.BOOL
+        if name == "satisfied":
+            for a in args:
+                self.need_bool(self.infer(a, ctx), a)
+            return T.number(Decimal(0), Decimal(len(args)), integer=True)
+        sig = self.functions.get(e.func)
+        if sig is None:
+            self.err("E201", e.span, name=e.func,
+                     hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied",
+                     hint_zh="内置函数:最小、最大、不足、超出、有值、满足数")
+            return T.ANY_NUMBER
+        if len(args) != sig.arity:
+            self.err("E205", e.span, detail=f"{e.func} takes {sig.arity} argument(s), not {len(args)}")
+        for a in args:
+            self.need_number(self.infer(a, ctx), a, ctx)
+        return T.ANY_NUMBER
+
+    def aggregate(self, e: ir.Aggregate, ctx: _Ctx) -> T.Ty:
+        inp = self.model.inputs.get(e.source)
+        if inp is None or not isinstance(inp.type, ir.ListType):
+            self.err("E201", e.span, name=e.source,
+                     hint_en="an aggregate reads a `list of` input", hint_zh="汇总须作用于 `列表` 输入")
+            return T.ANY_NUMBER
+        if inp.groups and not set(ctx.block.groups) <= set(inp.groups):
+            self.err("E201", e.span, name=e.source,
+                     hint_en=f"input {e.source!r} is not given for group(s) {', '.join(ctx.block.groups)}",
+                     hint_zh=f"输入 {e.source!r} 不适用于分组 {', '.join(ctx.block.groups)}")
+        ctx.inputs.add(e.source)
+        self.used_inputs.add(e.source)
+        rec = self.model.records.get(inp.type.record)
+        fields = {f.name: self.input_ty(f.type, f.optional) for f in rec.fields} if rec else {}
+        inner = attrs.evolve(ctx, fields=fields, deps=ctx.deps, inputs=ctx.inputs)
+        if e.where is not None:
+            self.need_bool(self.infer(e.where, inner), e.where)
+        if e.per_field is not None and e.per_field not in fields:
+            self.err("E201", e.span, name=e.per_field,
+                     hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
+                     hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}")
+        if e.drop is not None:
+            kt = self.infer(e.drop.key, inner)
+            if kt.kind not in ("number", "enum") or kt.optional:
+                self.type_error(e.drop.key.span, "`drop … by` needs a number or an enum")
+        if e.kind == "count":
+            return T.number(Decimal(0), None, integer=True)
+        assert e.value is not None
+        vt = self.need_number(self.infer(e.value, inner), e.value, ctx)
+        if e.kind == "sum":
+            if vt.low is not None and vt.low >= 0:
+                return T.number(Decimal(0), None, vt.integer)
+            if vt.high is not None and vt.high <= 0:
+                return T.number(None, Decimal(0), vt.integer)
+            return T.ANY_NUMBER
+        return T.number(vt.low, vt.high).maybe(True)
+
+    def weighted(self, e: ir.Weighted, ctx: _Ctx) -> T.Ty:
+        total = Decimal(0)
+        lows: list[Decimal | None] = []
+        highs: list[Decimal | None] = []
+        for part in e.parts:
+            ref = ir.Ref((part.name,), span=part.span)
+            t = self._infer(ref, ctx)
+            # the synthetic ref is kept so the emitter reads the same resolution
+            self.model.refs[(id(part), ctx.block.index)] = self.model.refs.get(
+                (id(ref), ctx.block.index), Res("input", part.name))
+            if isinstance(t, _Unresolved):
+                self.unknown(ref, ctx)
+                continue
+            self.record(part, ctx, t)
+            if t.optional and not e.redistribute:
+                self.err("E206", part.span, name=part.name)
+            if t.kind != "number":
+                self.type_error(part.span, f"{part.name} is {t}, a number is needed here")
+            lows.append(t.low)
+            highs.append(t.high)
+            w = self.const_of(part.weight, ctx)
+            if w is None:
+                self.type_error(part.weight.span, "a weight must be a constant")
+            else:
+                total += w
+        if total != 1:
+            self.err("E405", e.span, total=T._fmt(total))
+        low = None if not lows or any(x is None for x in lows) else min(x for x in lows if x is not None)
+        high = None if not highs or any(x is None for x in highs) else max(x for x in highs if x is not None)
+        return T.number(low, high)
+
+    def cohort(self, e: ir.Best | ir.GroupMean | ir.Rank | ir.Distribute, ctx: _Ctx) -> T.Ty:
+        if ctx.stage != "group":
+            word = {ir.Best: "best", ir.GroupMean: "group mean", ir.Rank: "rank by",
+                    ir.Distribute: "distribute"}[type(e)]
+            self.type_error(e.span, f"`{word}` reads other units of the group: it belongs in an "
+                            "`across group:` block",
+                            "move this value into `across group:`", "请把此值移入 `组内:` 块")
+        if isinstance(e, ir.Best):
+            return self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+        if isinstance(e, ir.GroupMean):
+            t = self.infer(e.operand, ctx)
+            if t.kind != "number":
+                self.type_error(e.operand.span, f"{e.operand} is {t}, a number is needed here")
+                return T.ANY_NUMBER
+            return T.number(t.low, t.high).maybe(True)
+        if isinstance(e, ir.Rank):
+            for k in e.keys:
+                kt = self.infer(k, ctx)
+                if kt.optional:
+                    self.err("E206", k.span, name=str(k))
+                if kt.kind not in ("number", "enum"):
+                    self.type_error(k.span, "`rank by` needs numbers (or enums, best value first)")
+            return T.number(Decimal(1), None, integer=True)
+        self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+        return self.check_shares(e.shares, e.span, None)
+
+    def last_year(self, e: ir.LastYear, ctx: _Ctx) -> T.Ty:
+        inner = attrs.evolve(ctx, deps=set(), inputs=set(), no_deps=True,
+                             gradings=frozenset(self.model.gradings))
+        op = e.operand
+        if not isinstance(op, ir.Ref | ir.TotalRef):
+            self.type_error(e.span, "`last year` reads a total, a value or a grade by name")
+            return T.ANY_NUMBER.maybe()
+        t = self._infer(op, inner)
+        if isinstance(t, _Unresolved):
+            assert isinstance(op, ir.Ref)
+            self.unknown(op, ctx)
+            return T.ANY_NUMBER.maybe()
+        self.record(op, inner, t)
+        res = self.model.refs.get((id(op), ctx.block.index))
+        if res is not None and res.kind not in ("value", "grade"):
+            self.type_error(e.span, "`last year` reads last year's results: a total, a value or a grade")
+        return t.maybe(True)
+
+    def band(self, e: ir.Band, ctx: _Ctx) -> T.Ty:
+        t = self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+        enum = self.enum_containing([r.value for r in e.rows], e.span)
+        rows = sorted(e.rows, key=lambda r: (Decimal("-Infinity") if r.low is None else r.low))
+        for a, b in zip(rows, rows[1:], strict=False):
+            if a.high is None or b.low is None or a.high > b.low or (
+                    a.high == b.low and a.high_closed and b.low_closed):
+                self.err("E406", b.span, detail=f"overlap at {b.low}", detail_zh=f"在 {b.low} 处重叠")
+            elif a.high < b.low or (not a.high_closed and not b.low_closed):
+                self.err("E406", b.span, detail=f"leave a gap between {a.high} and {b.low}",
+                         detail_zh=f"在 {a.high} 与 {b.low} 之间有空档")
+        if rows:
+            first, last = rows[0], rows[-1]
+            if first.low is not None and (t.low is None or t.low < first.low or (
+                    t.low == first.low and not first.low_closed)):
+                self.err("E406", first.span, detail=f"do not cover values below {first.low}",
+                         detail_zh=f"未覆盖 {first.low} 以下的值")
+            if last.high is not None and (t.high is None or t.high > last.high or (
+                    t.high == last.high and not last.high_closed)):
+                self.err("E406", last.span, detail=f"do not cover values above {last.high}",
+                         detail_zh=f"未覆盖 {last.high} 以上的值")
+        return T.Ty("enum", enum=enum)
+
+
+def check(module: ir.Module, functions: dict[str, FunctionSig] | None = None) -> tuple[Model, list[Diagnostic]]:
+    checker = Checker(module, functions)
+    model = checker.run()
+    return model, checker.diags

@@ -1,0 +1,507 @@
+"""Checked model → one readable Python module per scheme.
+
+The emitter never pastes rules text into code: names become dictionary keys written with
+`repr`, numbers become module constants built from their decimal text, and every statement
+records the `.rules` line it comes from, so tracebacks and traces point at the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler.check import canonical_function
+from kaoping.compiler.model import BlockModel, Model, ValueDef
+from kaoping.span import Span
+
+
+@attrs.define
+class Writer:
+    """Python text plus the map from each Python line to the rules span it came from."""
+
+    lines: list[str] = attrs.Factory(list)
+    spans: dict[int, Span] = attrs.Factory(dict)
+    depth: int = 0
+
+    def __call__(self, text: str = "", span: Span | None = None) -> None:
+        self.lines.append(("    " * self.depth + text) if text else "")
+        if span is not None and span.line > 0:
+            self.spans[len(self.lines)] = span
+
+    @contextmanager
+    def indent(self) -> Iterator[None]:
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+@attrs.define
+class _Scope:
+    """How an expression reaches the unit's facts and values from where it is emitted."""
+
+    f: str
+    v: str
+    u: str
+    record: str | None = None
+    cohort: dict[int, str] = attrs.Factory(dict)
+
+
+class Emitter:
+    def __init__(self, model: Model, scheme_id: str, sources: dict[str, str]):
+        self.model = model
+        self.scheme_id = scheme_id
+        self.sources = sources
+        self.w = Writer()
+        self.consts: dict[str, str] = {}
+        self.tables: dict[str, str] = {}
+        self.counter = 0
+
+    # ------------------------------------------------------------------ helpers
+    def const(self, value: Decimal) -> str:
+        text = str(value)
+        if text not in self.consts:
+            self.consts[text] = f"_k{len(self.consts)}"
+        return self.consts[text]
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def rule_text(self, span: Span) -> str:
+        src = self.sources.get(span.path)
+        if src is None or span.line <= 0:
+            return ""
+        lines = src.splitlines()
+        return lines[span.line - 1].strip() if span.line <= len(lines) else ""
+
+    def comment(self, span: Span) -> None:
+        text = self.rule_text(span)
+        self.w(f"# {span.short}  {text}" if text else f"# {span.short}", span)
+
+    # ------------------------------------------------------------------ module
+    def module(self) -> Writer:
+        body = Writer()
+        self.w = body
+        for block in self.model.blocks:
+            self.unit_function(block)
+            self.group_function(block)
+            self.final_function(block)
+        self.grading_function()
+        head = Writer()
+        head(f'"""Scheme {self.scheme_id!s} compiled by kaoping. Generated: do not edit.')
+        head("")
+        head("Each statement names the .rules line it comes from; the runtime records it in the")
+        head('trace that `kaoping explain` prints."""')
+        head("")
+        head("from kaoping.runtime import prelude as _rt")
+        head("")
+        head("_D = _rt.D")
+        for table in self.tables:
+            for row in self.model.tables[table].rows:
+                self.const(row.value)
+        for text, name in self.consts.items():
+            head(f"{name} = _D({text!r})")
+        for table, name in self.tables.items():
+            decl = self.model.tables[table]
+            head(f"{name} = {{  # table {table!r}", decl.span)
+            for row in decl.rows:
+                head(f"    {row.key!r}: {self.const(row.value)},", row.span)
+            head("}")
+        head("_fn: dict = {}  # rule functions contributed by plugins, filled in at load time")
+        head("")
+        head(f"ROUNDING = ({self.model.rounding.places!r}, {self.model.rounding.mode!r})")
+        head(f"BLOCK_OF_GROUP = {self.model.block_of_group!r}")
+        head(f"RANK_VALUE = {self.rank_values()!r}")
+        head(f"GRADINGS = {tuple(self.model.gradings)!r}")
+        head("")
+        offset = len(head.lines)
+        merged = Writer(head.lines + body.lines,
+                        {**head.spans, **{k + offset: v for k, v in body.spans.items()}})
+        return merged
+
+    def rank_values(self) -> dict[int, str | None]:
+        out: dict[int, str | None] = {}
+        for block in self.model.blocks:
+            out[block.index] = None
+            for path in block.values:
+                vd = block.values[path]
+                if vd.kind == "let" and isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank):
+                    out[block.index] = path
+                    break
+        return out
+
+    # ------------------------------------------------------------------ stages
+    def stage_values(self, block: BlockModel, stage: str) -> list[ValueDef]:
+        return [block.values[p] for p in block.order if block.values[p].stage == stage]
+
+    def unit_function(self, block: BlockModel) -> None:
+        w = self.w
+        w()
+        w(f"def unit_{block.index}(u):")
+        with w.indent():
+            w(f'"""Per-unit values of `scoring {", ".join(block.groups)}` ({block.scoring.span.short})."""')
+            w("f, v = u.facts, u.values")
+            scope = _Scope("f", "v", "u")
+            for vd in self.stage_values(block, "unit"):
+                self.value(block, vd, scope)
+        w()
+
+    def group_function(self, block: BlockModel) -> None:
+        w = self.w
+        w(f"def group_{block.index}(units):")
+        with w.indent():
+            w(f'"""Values of `scoring {", ".join(block.groups)}` that read the whole group."""')
+            for req in block.requires:
+                self.comment(req.span)
+                labels = tuple(s.value for s in req.shares)
+                shares = ", ".join(self.const(s.share) for s in req.shares)
+                inner = _Scope("w.facts", "w.values", "w")
+                w(f"_rt.require_distribution(units[0].group if units else '', "
+                  f"[{self.ex(req.operand, block, inner)} for w in units], {labels!r}, "
+                  f"({shares},), {req.mode!r}, {str(req.span)!r})", req.span)
+            for vd in self.stage_values(block, "group"):
+                self.group_value(block, vd)
+            w("return None")
+        w()
+
+    def final_function(self, block: BlockModel) -> None:
+        w = self.w
+        w(f"def final_{block.index}(u):")
+        with w.indent():
+            w('"""Consequences, computed once every grade is known."""')
+            w("f, v = u.facts, u.values")
+            scope = _Scope("f", "v", "u")
+            for vd in self.stage_values(block, "final"):
+                self.value(block, vd, scope)
+            w("return None")
+        w()
+
+    def group_value(self, block: BlockModel, vd: ValueDef) -> None:
+        w = self.w
+        node = vd.node
+        assert node is not None
+        self.comment(node.span)
+        cohort: dict[int, str] = {}
+        notes: list[tuple[str, str]] = []
+        for cnode in _cohort_nodes(node):
+            name = self.fresh("_c")
+            inner = _Scope("w.facts", "w.values", "w")
+            if isinstance(cnode, ir.Best):
+                w(f"{name}v = [{self.ex(cnode.operand, block, inner)} for w in units]", cnode.span)
+                w(f"{name} = _rt.best({name}v)", cnode.span)
+                w(f"{name}u = [w.name for w, x in zip(units, {name}v) if x == {name}]", cnode.span)
+                cohort[id(cnode)] = name
+                notes.append((str(cnode), name))
+                notes.append((f"{cnode}: unit", f"{name}u"))
+            elif isinstance(cnode, ir.GroupMean):
+                w(f"{name} = _rt.group_mean([{self.ex(cnode.operand, block, inner)} for w in units])",
+                  cnode.span)
+                cohort[id(cnode)] = name
+                notes.append((str(cnode), name))
+            elif isinstance(cnode, ir.Rank):
+                keys = ", ".join(self.key(k, block, inner) for k in cnode.keys)
+                w(f"{name} = _rt.rank([({keys},) for w in units], {cnode.ascending!r})", cnode.span)
+                cohort[id(cnode)] = f"{name}[_i]"
+            elif isinstance(cnode, ir.Distribute):
+                labels = tuple(s.value for s in cnode.shares)
+                shares = ", ".join(self.const(s.share) for s in cnode.shares)
+                w(f"{name} = _rt.distribute([{self.ex(cnode.operand, block, inner)} for w in units], "
+                  f"{labels!r}, ({shares},), {cnode.mode!r})", cnode.span)
+                cohort[id(cnode)] = f"{name}[_i]"
+        w("for _i, u in enumerate(units):")
+        with w.indent():
+            w("f, v = u.facts, u.values")
+            scope = _Scope("f", "v", "u", cohort=cohort)
+            self.value(block, vd, scope, group_notes=notes)
+
+    # ------------------------------------------------------------------ values
+    def value(self, block: BlockModel, vd: ValueDef, s: _Scope,
+              group_notes: list[tuple[str, str]] | None = None) -> None:
+        w = self.w
+        node = vd.node
+        path = vd.path
+        extra = ""
+        if group_notes:
+            extra = ", group={" + ", ".join(f"{label!r}: {var}" for label, var in group_notes) + "}"
+        if vd.kind == "total":
+            rnd = self.model.rounding
+            if node is None:
+                line = block.scoring.span.line
+                parts = " + ".join(f"v[{c!r}]" for c in vd.children) or "_rt.ZERO"
+                w(f"u.set('total', {line}, _rt.round_to({parts}, {rnd.places}, {rnd.mode!r}))",
+                  block.scoring.span)
+            else:
+                assert isinstance(node, ir.Total)
+                if group_notes is None:
+                    self.comment(node.span)
+                w(f"u.set('total', {node.span.line}, _rt.round_to({self.ex(node.expr, block, s)}, "
+                  f"{rnd.places}, {rnd.mode!r}){extra})", node.span)
+            return
+        assert node is not None
+        if group_notes is None:
+            self.comment(node.span)
+        if isinstance(node, ir.Flag):
+            w(f"u.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
+        elif isinstance(node, ir.Let | ir.Output):
+            w(f"u.set({path!r}, {node.span.line}, {self.ex(node.expr, block, s)}{extra})", node.span)
+        elif isinstance(node, ir.Item) and node.formula is not None:
+            w(f"u.set({path!r}, {node.span.line}, {self.ex(node.formula, block, s)}{extra})",
+              node.span)
+        elif isinstance(node, ir.Item):
+            self.item(block, vd, node, s)
+        elif isinstance(node, ir.Section):
+            self.section(block, vd, node, s)
+
+    def item(self, block: BlockModel, vd: ValueDef, node: ir.Item, s: _Scope) -> None:
+        w = self.w
+        w(f"_it = u.item({vd.path!r}, {node.span.line})", node.span)
+        ordered = (
+            [c for c in node.clauses if isinstance(c, ir.Start)]
+            + [c for c in node.clauses if isinstance(c, ir.Add)]
+            + [c for c in node.clauses if isinstance(c, ir.Floor)]
+            + [c for c in node.clauses if isinstance(c, ir.Cap)]
+            + [c for c in node.clauses if isinstance(c, ir.ZeroIf)]
+            + [c for c in node.clauses if isinstance(c, ir.RoundClause)]
+        )
+        for cl in ordered:
+            line = cl.span.line
+            if isinstance(cl, ir.Start):
+                amount = self.const(node.max or Decimal(0)) if cl.value is None \
+                    else self.ex(cl.value, block, s)
+                w(f"_it.start({amount}, {line})", cl.span)
+            elif isinstance(cl, ir.Add):
+                amount = self.ex(cl.amount, block, s)
+                if cl.per is not None:
+                    amount = f"{amount} * {self.ex(cl.per, block, s)}"
+                cond = f", {self.ex(cl.cond, block, s)}" if cl.cond is not None else ""
+                w(f"_it.add({amount}, {line}, {cl.sign}{cond})", cl.span)
+            elif isinstance(cl, ir.Floor):
+                w(f"_it.floor({self.ex(cl.value, block, s)}, {line})", cl.span)
+            elif isinstance(cl, ir.Cap):
+                w(f"_it.cap({self.ex(cl.value, block, s)}, {line})", cl.span)
+            elif isinstance(cl, ir.ZeroIf):
+                w(f"_it.zero({self.ex(cl.cond, block, s)}, {line})", cl.span)
+            elif isinstance(cl, ir.RoundClause):
+                w(f"_it.round({cl.places}, {cl.mode!r}, {line})", cl.span)
+        w("_it.done()")
+
+    def section(self, block: BlockModel, vd: ValueDef, node: ir.Section, s: _Scope) -> None:
+        w = self.w
+        mode, excluding = "sum", ()
+        for cl in node.clauses:
+            if isinstance(cl, ir.TakeHighest):
+                mode = "highest"
+            elif isinstance(cl, ir.TakeMean):
+                mode, excluding = "mean", cl.excluding
+        kids = [c for c in vd.children if block.values[c].name not in excluding]
+        vals = ", ".join(f"v[{c!r}]" for c in kids)
+        if not kids:
+            combined = "_rt.ZERO"
+        elif mode == "sum":
+            combined = " + ".join(f"v[{c!r}]" for c in kids)
+        elif mode == "highest":
+            combined = f"max({vals})"
+        else:
+            combined = f"({' + '.join(f'v[{c!r}]' for c in kids)}) / {self.const(Decimal(len(kids)))}"
+        w(f"_it = u.item({vd.path!r}, {node.span.line})", node.span)
+        w(f"_it.start({combined}, {node.span.line})", node.span)
+        for cl in node.clauses:
+            if isinstance(cl, ir.Floor):
+                w(f"_it.floor({self.ex(cl.value, block, s)}, {cl.span.line})", cl.span)
+        for cl in node.clauses:
+            if isinstance(cl, ir.Cap):
+                w(f"_it.cap({self.ex(cl.value, block, s)}, {cl.span.line})", cl.span)
+        for cl in node.clauses:
+            if isinstance(cl, ir.RoundClause):
+                w(f"_it.round({cl.places}, {cl.mode!r}, {cl.span.line})", cl.span)
+        w("_it.done()")
+
+    # ------------------------------------------------------------------ grading
+    def grading_function(self) -> None:
+        w = self.w
+        w("def grade(units):")
+        with w.indent():
+            w('"""Every `grading` block, its lines in the order written."""')
+            for grading in self.model.gradings.values():
+                self.comment(grading.span)
+                w(f"_g = _rt.Grader({grading.name!r}, units)", grading.span)
+                for rule in grading.rules:
+                    self.grade_rule(rule)
+            w("return None")
+        w()
+
+    def per_block(self, expr: ir.Expr, groups: tuple[str, ...] = ()) -> str:
+        parts = []
+        for block in self.model.blocks:
+            if groups and not set(groups) & set(block.groups):
+                continue
+            s = _Scope("u.facts", "u.values", "u")
+            parts.append(f"{block.index}: lambda u: {self.ex(expr, block, s)}")
+        return "{" + ", ".join(parts) + "}"
+
+    def grade_rule(self, rule: ir.GradeRule) -> None:
+        w = self.w
+        line = rule.span.line
+        text = self.rule_text(rule.span)
+        self.comment(rule.span)
+        if isinstance(rule, ir.Bar):
+            w(f"_g.bar({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})", rule.span)
+        elif isinstance(rule, ir.Quota):
+            by = self.per_block(rule.by, rule.groups) if rule.by is not None else \
+                "{" + ", ".join(f"{b.index}: lambda u: u.values['total']"
+                                for b in self.model.blocks) + "}"
+            share = self.const(rule.share) if rule.share is not None else "None"
+            w(f"_g.quota({rule.grade!r}, {line}, {text!r}, {rule.count!r}, {share}, "
+              f"{rule.mode!r}, {by}, {rule.groups!r})", rule.span)
+        elif isinstance(rule, ir.GradeIf):
+            w(f"_g.when({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})", rule.span)
+        elif isinstance(rule, ir.Otherwise):
+            w(f"_g.otherwise({rule.grade!r}, {line}, {text!r})", rule.span)
+        else:
+            w(f"_g.override({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})",
+              rule.span)
+
+    # ------------------------------------------------------------------ expressions
+    def key(self, e: ir.Expr, block: BlockModel, s: _Scope) -> str:
+        t = self.model.types.get((id(e), block.index))
+        code = self.ex(e, block, s)
+        if t is not None and t.kind == "enum" and t.enum in self.model.enums:
+            return f"_rt.enum_score({code}, {self.model.enums[t.enum].values!r})"
+        return code
+
+    def ref(self, e: ir.Ref | ir.WeightPart, block: BlockModel, s: _Scope) -> str:
+        res = self.model.refs[(id(e), block.index)]
+        if res.kind == "input":
+            return f"{s.f}[{res.target!r}]"
+        if res.kind == "value":
+            return f"{s.v}[{res.target!r}]"
+        if res.kind == "field":
+            return f"{s.record}[{res.target!r}]"
+        if res.kind == "grade":
+            return f"{s.u}.grades[{res.target!r}]"
+        return repr(res.target)
+
+    def ex(self, e: ir.Expr, block: BlockModel, s: _Scope) -> str:  # noqa: C901 — one case per construct
+        if id(e) in s.cohort:
+            return s.cohort[id(e)]
+        if isinstance(e, ir.Num):
+            return self.const(e.value)
+        if isinstance(e, ir.Bool):
+            return repr(e.value)
+        if isinstance(e, ir.Ref):
+            return self.ref(e, block, s)
+        if isinstance(e, ir.TotalRef):
+            return f"{s.v}['total']"
+        if isinstance(e, ir.BinOp):
+            a, b = self.ex(e.left, block, s), self.ex(e.right, block, s)
+            if e.op == "/":
+                t = self.model.types.get((id(e), block.index))
+                if t is not None and t.optional:
+                    return f"_rt.div({a}, {b})"
+            return f"({a} {e.op} {b})"
+        if isinstance(e, ir.Neg):
+            return f"(-{self.ex(e.operand, block, s)})"
+        if isinstance(e, ir.Compare):
+            op = "==" if e.op == "=" else e.op
+            return f"({self.ex(e.left, block, s)} {op} {self.ex(e.right, block, s)})"
+        if isinstance(e, ir.Member):
+            return f"({self.ex(e.operand, block, s)} in {e.values!r})"
+        if isinstance(e, ir.Logic):
+            return f"({self.ex(e.left, block, s)} {e.op} {self.ex(e.right, block, s)})"
+        if isinstance(e, ir.Not):
+            return f"(not {self.ex(e.operand, block, s)})"
+        if isinstance(e, ir.IfExpr):
+            return (f"({self.ex(e.then, block, s)} if {self.ex(e.cond, block, s)} "
+                    f"else {self.ex(e.otherwise, block, s)})")
+        if isinstance(e, ir.Default):
+            return f"_rt.default({self.ex(e.operand, block, s)}, {self.ex(e.fallback, block, s)})"
+        if isinstance(e, ir.Lookup):
+            if e.table not in self.tables:
+                self.tables[e.table] = f"_t{len(self.tables)}"
+            return f"{self.tables[e.table]}[{self.ex(e.key, block, s)}]"
+        if isinstance(e, ir.Call):
+            name = canonical_function(e.func)
+            args = ", ".join(self.ex(a, block, s) for a in e.args)
+            if name == "present":
+                return f"({self.ex(e.args[0], block, s)} is not None)"
+            if name in ("least", "greatest", "shortfall", "excess", "satisfied"):
+                return f"_rt.{name}({args})"
+            return f"_fn[{e.func!r}]({args})"
+        if isinstance(e, ir.Aggregate):
+            return self.aggregate(e, block, s)
+        if isinstance(e, ir.Weighted):
+            parts = ", ".join(f"({self.ref(p, block, s)}, {self.ex(p.weight, block, s)})"
+                              for p in e.parts)
+            return f"_rt.weighted(({parts},), {e.redistribute!r})"
+        if isinstance(e, ir.LastYear):
+            if isinstance(e.operand, ir.TotalRef):
+                return f"{s.u}.last('total')"
+            res = self.model.refs[(id(e.operand), block.index)]
+            return f"{s.u}.last({res.target!r})"
+        if isinstance(e, ir.Band):
+            return self.band(e, block, s)
+        raise AssertionError(f"cohort expression outside `across group`: {e}")  # pragma: no cover
+
+    def aggregate(self, e: ir.Aggregate, block: BlockModel, s: _Scope) -> str:
+        rec = self.fresh("r")
+        inner = attrs.evolve(s, record=rec)
+        args = [repr(e.kind), f"{s.f}[{e.source!r}]"]
+        if e.value is not None:
+            args.append(f"value=lambda {rec}: {self.ex(e.value, block, inner)}")
+        if e.where is not None:
+            args.append(f"where=lambda {rec}: {self.ex(e.where, block, inner)}")
+        if e.per_field is not None:
+            args.append(f"per={e.per_field!r}")
+        if e.drop is not None:
+            args.append(f"drop=({e.drop.count}, {e.drop.which!r}, "
+                        f"lambda {rec}: {self.key(e.drop.key, block, inner)})")
+        return f"_rt.agg({', '.join(args)})"
+
+    def band(self, e: ir.Band, block: BlockModel, s: _Scope) -> str:
+        x = self.fresh("_x")
+        conds = []
+        for row in e.rows:
+            tests = []
+            if row.low is not None:
+                tests.append(f"{x} {'>=' if row.low_closed else '>'} {self.const(row.low)}")
+            if row.high is not None:
+                tests.append(f"{x} {'<=' if row.high_closed else '<'} {self.const(row.high)}")
+            conds.append((" and ".join(tests) or "True", row.value))
+        body = repr(conds[-1][1])
+        for test, value in reversed(conds[:-1]):
+            body = f"({value!r} if {test} else {body})"
+        return f"(lambda {x}: {body})({self.ex(e.operand, block, s)})"
+
+
+def _cohort_nodes(node: object) -> list[ir.Best | ir.GroupMean | ir.Rank | ir.Distribute]:
+    """Cohort operations inside a statement, innermost first."""
+    found: list[ir.Best | ir.GroupMean | ir.Rank | ir.Distribute] = []
+
+    def visit(x: object) -> None:
+        if isinstance(x, tuple):
+            for y in x:
+                visit(y)
+            return
+        if not attrs.has(type(x)):
+            return
+        for field in attrs.fields(type(x)):
+            if field.name != "span":
+                visit(getattr(x, field.name))
+        if isinstance(x, ir.Best | ir.GroupMean | ir.Rank | ir.Distribute):
+            found.append(x)
+
+    visit(node)
+    return found
+
+
+def emit(model: Model, scheme_id: str, sources: dict[str, str]) -> Writer:
+    return Emitter(model, scheme_id, sources).module()

@@ -1,0 +1,685 @@
+"""The IR: one frozen attrs class per construct of the language.
+
+The span of a node is kept out of equality, so two files that say the same thing (one in
+English keywords, one in Chinese) compile to equal IR. `__str__` prints the construct as the
+English keyword set writes it; the IR is what `check`, `emit` and any later backend read.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from kaoping.span import NO_SPAN, Span
+
+
+def _span() -> Span:
+    return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+
+
+RoundMode = Literal["half-up", "half-even", "down", "up"]
+
+
+# ------------------------------------------------------------------ expressions
+@attrs.frozen
+class Num:
+    """A decimal literal (percentages are already divided by 100)."""
+
+    value: Decimal
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@attrs.frozen
+class Bool:
+    """`true` / `false`."""
+
+    value: bool
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return "true" if self.value else "false"
+
+
+@attrs.frozen
+class Ref:
+    """A name: an input, a value of the scoring block, a record field, or an enum value."""
+
+    path: tuple[str, ...]
+    span: Span = _span()
+
+    @property
+    def name(self) -> str:
+        return ".".join(self.path)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class TotalRef:
+    """`total`: the group total of the unit."""
+
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return "total"
+
+
+@attrs.frozen
+class BinOp:
+    """Arithmetic: `+ - × ÷`."""
+
+    op: Literal["+", "-", "*", "/"]
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"({self.left} {self.op} {self.right})"
+
+
+@attrs.frozen
+class Neg:
+    operand: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"-{self.operand}"
+
+
+@attrs.frozen
+class Compare:
+    op: Literal["=", "!=", "<", "<=", ">", ">="]
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.op} {self.right}"
+
+
+@attrs.frozen
+class Member:
+    """`X in {A, B}`."""
+
+    operand: Expr
+    values: tuple[str, ...]
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.operand} in {{{', '.join(self.values)}}}"
+
+
+@attrs.frozen
+class Logic:
+    """`and` / `or` over two yes/no values."""
+
+    op: Literal["and", "or"]
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"({self.left} {self.op} {self.right})"
+
+
+@attrs.frozen
+class Not:
+    operand: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"not {self.operand}"
+
+
+@attrs.frozen
+class IfExpr:
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"if {self.cond} then {self.then} else {self.otherwise}"
+
+
+@attrs.frozen
+class Default:
+    """`X default V`: an optional value, or V when it is absent."""
+
+    operand: Expr
+    fallback: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.operand} default {self.fallback}"
+
+
+@attrs.frozen
+class Lookup:
+    """`TABLE[KEY]`."""
+
+    table: str
+    key: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.table}[{self.key}]"
+
+
+@attrs.frozen
+class Call:
+    """A built-in (`least`, `shortfall`, …) or a plugin-contributed rule function."""
+
+    func: str
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.func}({', '.join(map(str, self.args))})"
+
+
+@attrs.frozen
+class Drop:
+    """`drop N lowest|highest by KEY` inside an aggregate."""
+
+    count: int
+    which: Literal["lowest", "highest"]
+    key: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Aggregate:
+    """`sum|count|mean|highest|lowest LIST of EXPR where COND highest per FIELD drop …`."""
+
+    kind: Literal["sum", "count", "mean", "highest", "lowest"]
+    source: str
+    value: Expr | None
+    where: Expr | None
+    per_field: str | None
+    drop: Drop | None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        text = f"{self.kind} {self.source}"
+        if self.value is not None:
+            text += f" of {self.value}"
+        if self.where is not None:
+            text += f" where {self.where}"
+        if self.per_field is not None:
+            text += f" highest per {self.per_field}"
+        if self.drop is not None:
+            text += f" drop {self.drop.count} {self.drop.which} by {self.drop.key}"
+        return text
+
+
+@attrs.frozen
+class WeightPart:
+    name: str
+    weight: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Weighted:
+    """`weighted {A: 60%, B: 40%} [redistribute equally]`."""
+
+    parts: tuple[WeightPart, ...]
+    redistribute: bool
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        inner = ", ".join(f"{p.name}: {p.weight}" for p in self.parts)
+        return f"weighted {{{inner}}}" + (" redistribute equally" if self.redistribute else "")
+
+
+@attrs.frozen
+class Best:
+    """`best X`: the highest X in the unit's group."""
+
+    operand: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"best {self.operand}"
+
+
+@attrs.frozen
+class GroupMean:
+    """`group mean X`: mean of X over the units of the group where X is present."""
+
+    operand: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"group mean {self.operand}"
+
+
+@attrs.frozen
+class Rank:
+    """`rank by X, Y [ascending]`: 1 for the best; equal keys share a rank."""
+
+    keys: tuple[Expr, ...]
+    ascending: bool
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return "rank by " + ", ".join(map(str, self.keys)) + (" ascending" if self.ascending else "")
+
+
+@attrs.frozen
+class Share:
+    value: str
+    share: Decimal
+    span: Span = _span()
+
+
+@attrs.frozen
+class Distribute:
+    """`distribute X into A 20%, B 60%, C 20% rounded MODE` (forced distribution)."""
+
+    operand: Expr
+    shares: tuple[Share, ...]
+    mode: RoundMode
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        inner = ", ".join(f"{s.value} {s.share * 100}%" for s in self.shares)
+        return f"distribute {self.operand} into {inner} rounded {self.mode}"
+
+
+@attrs.frozen
+class LastYear:
+    """`last year X`: last year's value for the same unit (absent without history)."""
+
+    operand: Expr
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"last year {self.operand}"
+
+
+@attrs.frozen
+class BandRow:
+    low: Decimal | None  # None: -inf
+    low_closed: bool
+    high: Decimal | None  # None: +inf
+    high_closed: bool
+    value: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Band:
+    """`band X {[a, b): V, …}`: a number to an enum value by intervals."""
+
+    operand: Expr
+    rows: tuple[BandRow, ...]
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"band {self.operand} {{…}}"
+
+
+Expr = (
+    Num | Bool | Ref | TotalRef | BinOp | Neg | Compare | Member | Logic | Not | IfExpr | Default
+    | Lookup | Call | Aggregate | Weighted | Best | GroupMean | Rank | Distribute | LastYear | Band
+)
+
+
+# ------------------------------------------------------------------ types
+@attrs.frozen
+class NumberType:
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    def __str__(self) -> str:
+        return "number" if self.low is None else f"number {self.low} to {self.high}"
+
+
+@attrs.frozen
+class CountType:
+    def __str__(self) -> str:
+        return "count"
+
+
+@attrs.frozen
+class YesNoType:
+    def __str__(self) -> str:
+        return "yesno"
+
+
+@attrs.frozen
+class TextType:
+    def __str__(self) -> str:
+        return "text"
+
+
+@attrs.frozen
+class EnumType:
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class ListType:
+    record: str
+
+    def __str__(self) -> str:
+        return f"list of {self.record}"
+
+
+TypeRef = NumberType | CountType | YesNoType | TextType | EnumType | ListType
+
+
+# ------------------------------------------------------------------ declarations
+@attrs.frozen
+class Rounding:
+    places: int
+    mode: RoundMode
+    span: Span = _span()
+
+
+@attrs.frozen
+class GroupDecl:
+    name: str
+    title: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class EnumDecl:
+    name: str
+    values: tuple[str, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class FieldDecl:
+    name: str
+    type: TypeRef
+    optional: bool
+    span: Span = _span()
+
+
+@attrs.frozen
+class RecordDecl:
+    name: str
+    fields: tuple[FieldDecl, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class InputDecl:
+    name: str
+    type: TypeRef
+    optional: bool
+    description: str
+    groups: tuple[str, ...]  # empty: every group
+    article: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class TableRow:
+    key: str
+    value: Decimal
+    span: Span = _span()
+
+
+@attrs.frozen
+class TableDecl:
+    name: str
+    enum: str
+    rows: tuple[TableRow, ...]
+    article: str | None
+    span: Span = _span()
+
+
+# ------------------------------------------------------------------ item clauses
+@attrs.frozen
+class Start:
+    """`start max` (value None) or `start EXPR`."""
+
+    value: Expr | None
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Add:
+    """`add` (sign +1) or `deduct` (sign -1): amount × per, when cond holds."""
+
+    sign: Literal[1, -1]
+    amount: Expr
+    per: Expr | None
+    cond: Expr | None
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Cap:
+    value: Expr
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Floor:
+    value: Expr
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class ZeroIf:
+    cond: Expr
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Uncapped:
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class RoundClause:
+    places: int
+    mode: RoundMode
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class TakeHighest:
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class TakeMean:
+    excluding: tuple[str, ...]
+    article: str | None = None
+    span: Span = _span()
+
+
+Clause = Start | Add | Cap | Floor | ZeroIf | Uncapped | RoundClause | TakeHighest | TakeMean
+
+
+# ------------------------------------------------------------------ scoring statements
+@attrs.frozen
+class Item:
+    """An indicator: clauses, or a one-line formula."""
+
+    name: str
+    max: Decimal | None
+    article: str | None
+    clauses: tuple[Clause, ...]
+    formula: Expr | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Section:
+    """A node of the indicator tree; children are summed unless a clause says otherwise."""
+
+    name: str
+    max: Decimal | None
+    article: str | None
+    children: tuple[Section | Item, ...]
+    clauses: tuple[Clause, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Let:
+    name: str
+    expr: Expr
+    article: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Total:
+    expr: Expr
+    article: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Output:
+    name: str
+    expr: Expr
+    article: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Flag:
+    name: str
+    cond: Expr
+    article: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Require:
+    """`require X distributed A 20%, …`: validate raters' ratings against shares."""
+
+    operand: Expr
+    shares: tuple[Share, ...]
+    mode: RoundMode
+    article: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Across:
+    """`across group:` — values that read other units of the group."""
+
+    body: tuple[Item | Let | Total | Output | Flag | Require, ...]
+    span: Span = _span()
+
+
+Statement = Section | Item | Let | Total | Output | Flag | Require | Across
+
+
+@attrs.frozen
+class Scoring:
+    groups: tuple[str, ...]
+    article: str | None
+    body: tuple[Statement, ...]
+    span: Span = _span()
+
+
+# ------------------------------------------------------------------ grading
+@attrs.frozen
+class Bar:
+    grade: str
+    cond: Expr
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Quota:
+    """`G top N` or `G top P% rounded MODE`, optionally `by X` and `in GROUPS`."""
+
+    grade: str
+    count: int | None
+    share: Decimal | None
+    mode: RoundMode | None
+    by: Expr | None
+    groups: tuple[str, ...]
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class GradeIf:
+    grade: str
+    cond: Expr
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Otherwise:
+    grade: str
+    article: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Override:
+    """`promote G if C` / `demote G if C`."""
+
+    kind: Literal["promote", "demote"]
+    grade: str
+    cond: Expr
+    article: str | None = None
+    span: Span = _span()
+
+
+GradeRule = Bar | Quota | GradeIf | Otherwise | Override
+
+
+@attrs.frozen
+class Grading:
+    name: str
+    article: str | None
+    rules: tuple[GradeRule, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Consequences:
+    body: tuple[Let | Output | Flag, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Module:
+    """One scheme: every declaration of all its rules files, in file order."""
+
+    title: str | None
+    rounding: Rounding | None
+    groups: tuple[GroupDecl, ...]
+    enums: tuple[EnumDecl, ...]
+    records: tuple[RecordDecl, ...]
+    inputs: tuple[InputDecl, ...]
+    tables: tuple[TableDecl, ...]
+    scorings: tuple[Scoring, ...]
+    gradings: tuple[Grading, ...]
+    consequences: tuple[Consequences, ...]

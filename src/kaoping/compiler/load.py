@@ -1,0 +1,122 @@
+"""Compile a scheme's rules files into a loaded Python module, cached by content hash.
+
+The generated module is compiled under a pseudo-filename registered in `linecache`, and the
+line map turns a Python line of a traceback back into the `.rules` line it came from."""
+
+from __future__ import annotations
+
+import hashlib
+import linecache
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler.check import FunctionSig, check
+from kaoping.compiler.emit import emit
+from kaoping.compiler.lower import build_module, lower_file
+from kaoping.compiler.model import Model
+from kaoping.diagnostics import Diagnostic, sort_diagnostics
+from kaoping.errors import CompileError
+from kaoping.grammar.parse import parse
+from kaoping.span import Span
+
+
+@attrs.define(eq=False)
+class CompiledScheme:
+    """A checked, emitted and loaded scheme; what `score`, `explain` and `test` run."""
+
+    scheme_id: str
+    model: Model
+    sources: dict[str, str]
+    python: str
+    linemap: dict[int, Span]
+    namespace: dict[str, Any]
+    warnings: list[Diagnostic]
+    filename: str
+
+    @property
+    def module(self) -> ir.Module:
+        return self.model.module
+
+    def span_for(self, python_line: int) -> Span | None:
+        return self.linemap.get(python_line)
+
+
+@attrs.frozen
+class RuleFunction:
+    """A plugin function callable from rules: numbers in, a number out."""
+
+    name: str
+    func: Callable[..., Any]
+    arity: int
+
+
+_CACHE: dict[str, CompiledScheme] = {}
+
+
+def read_sources(paths: Sequence[Path]) -> dict[str, str]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(p.rglob("*.rules")))
+        else:
+            files.append(p)
+    return {str(f): f.read_text("utf-8") for f in files}
+
+
+def frontend(sources: Mapping[str, str],
+             functions: Mapping[str, RuleFunction] | None = None) -> tuple[Model | None, list[Diagnostic]]:
+    """Parse, lower and check; every diagnostic of every file, sorted by position."""
+    diags: list[Diagnostic] = []
+    decls: list[list[Any]] = []
+    for path, text in sources.items():
+        parsed = parse(text, path)
+        diags.extend(parsed.diagnostics)
+        if parsed.tree is not None:
+            decls.append(lower_file(parsed.tree, path))
+    if any(d.severity == "error" for d in diags):
+        return None, sort_diagnostics(diags)
+    module = build_module(decls)
+    sigs = {name: FunctionSig(name, f.arity) for name, f in (functions or {}).items()}
+    model, more = check(module, sigs)
+    diags.extend(more)
+    return model, sort_diagnostics(diags)
+
+
+def compile_sources(scheme_id: str, sources: Mapping[str, str],
+                    functions: Mapping[str, RuleFunction] | None = None) -> CompiledScheme:
+    """Compile (or fetch from the cache) a scheme; raise CompileError with every error."""
+    digest = hashlib.sha256()
+    digest.update(scheme_id.encode())
+    for path in sorted(sources):
+        digest.update(path.encode() + b"\0" + sources[path].encode() + b"\0")
+    for name in sorted(functions or {}):
+        digest.update(name.encode())
+    key = digest.hexdigest()
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    model, diags = frontend(sources, functions)
+    errors = [d for d in diags if d.severity == "error"]
+    if errors or model is None:
+        raise CompileError(errors or diags)
+    writer = emit(model, scheme_id, dict(sources))
+    python = writer.text()
+    filename = f"<kaoping {scheme_id} {key[:12]}>"
+    code = compile(python, filename, "exec")
+    linecache.cache[filename] = (len(python), None, python.splitlines(True), filename)
+    namespace: dict[str, Any] = {"__name__": f"kaoping_scheme_{key[:12]}"}
+    exec(code, namespace)  # noqa: S102 — our own emitted module; rules text is never code
+    namespace["_fn"].update({name: f.func for name, f in (functions or {}).items()})
+    compiled = CompiledScheme(scheme_id, model, dict(sources), python, writer.spans, namespace,
+                              [d for d in diags if d.severity == "warning"], filename)
+    _CACHE[key] = compiled
+    return compiled
+
+
+def compile_paths(scheme_id: str, paths: Sequence[Path],
+                  functions: Mapping[str, RuleFunction] | None = None) -> CompiledScheme:
+    return compile_sources(scheme_id, read_sources(paths), functions)

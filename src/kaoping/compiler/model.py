@@ -1,0 +1,84 @@
+"""The checked scheme: the IR plus what the checker learned about it (what every name refers
+to, the type and range of every expression, the stage and evaluation order of every value).
+Emitters read this and nothing else."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler.types import Ty
+
+Stage = Literal["unit", "group", "final"]
+ValueKind = Literal["section", "item", "let", "total", "output", "flag"]
+
+
+@attrs.frozen
+class Res:
+    """What a name refers to: an input, a value of the block, a record field, an enum value,
+    a grade (the result of a `grading` block), or the unit's total."""
+
+    kind: Literal["input", "value", "field", "enum", "grade"]
+    target: str
+
+
+@attrs.define
+class ValueDef:
+    path: str
+    kind: ValueKind
+    node: ir.Section | ir.Item | ir.Let | ir.Total | ir.Output | ir.Flag | None
+    stage: Stage
+    parent: str | None = None
+    children: list[str] = attrs.Factory(list)
+    ty: Ty | None = None
+    deps: set[str] = attrs.Factory(set)
+    inputs: set[str] = attrs.Factory(set)
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+    @property
+    def article(self) -> str | None:
+        node = self.node
+        return None if node is None else getattr(node, "article", None)
+
+
+@attrs.define
+class BlockModel:
+    index: int
+    scoring: ir.Scoring
+    values: dict[str, ValueDef] = attrs.Factory(dict)
+    order: list[str] = attrs.Factory(list)
+    requires: list[ir.Require] = attrs.Factory(list)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return self.scoring.groups
+
+
+@attrs.define
+class Model:
+    module: ir.Module
+    rounding: ir.Rounding
+    enums: dict[str, ir.EnumDecl]
+    records: dict[str, ir.RecordDecl]
+    inputs: dict[str, ir.InputDecl]
+    tables: dict[str, ir.TableDecl]
+    blocks: list[BlockModel]
+    block_of_group: dict[str, int]
+    refs: dict[tuple[int, int], Res] = attrs.Factory(dict)
+    types: dict[tuple[int, int], Ty] = attrs.Factory(dict)
+    # grading name → enum name (they are equal by construction, kept explicit for readers)
+    gradings: dict[str, ir.Grading] = attrs.Factory(dict)
+
+    def res(self, node: object, block: int) -> Res:
+        return self.refs[(id(node), block)]
+
+    def ty(self, node: object, block: int) -> Ty:
+        return self.types[(id(node), block)]
+
+    def inputs_for(self, group: str) -> list[ir.InputDecl]:
+        return [i for i in self.inputs.values() if not i.groups or group in i.groups]

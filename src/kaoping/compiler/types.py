@@ -1,0 +1,130 @@
+"""Value types and static ranges. The checker proves the interval every number can take from
+the declared input types; that is what tells a cap it can never bind, or a band set with a gap."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+Kind = Literal["number", "bool", "enum", "text", "list", "grade"]
+
+
+@attrs.frozen
+class Ty:
+    kind: Kind
+    low: Decimal | None = None  # numbers only; None = unbounded
+    high: Decimal | None = None
+    enum: str | None = None  # enums: which
+    record: str | None = None  # lists: of which record
+    optional: bool = False
+    integer: bool = False
+
+    def __str__(self) -> str:
+        base = {"number": "number", "bool": "yesno", "text": "text"}.get(self.kind)
+        if self.kind == "enum":
+            base = f"enum {self.enum}"
+        elif self.kind == "list":
+            base = f"list of {self.record}"
+        elif base is None:
+            base = self.kind
+        return base + (" (optional)" if self.optional else "")
+
+    def required(self) -> Ty:
+        return attrs.evolve(self, optional=False)
+
+    def maybe(self, optional: bool = True) -> Ty:
+        return attrs.evolve(self, optional=self.optional or optional)
+
+    @property
+    def range_text(self) -> str:
+        lo = "-∞" if self.low is None else _fmt(self.low)
+        hi = "+∞" if self.high is None else _fmt(self.high)
+        return f"[{lo}, {hi}]"
+
+
+def _fmt(d: Decimal) -> str:
+    text = format(d.normalize(), "f")
+    return text
+
+
+def number(low: Decimal | None = None, high: Decimal | None = None, integer: bool = False) -> Ty:
+    return Ty("number", low, high, integer=integer)
+
+
+BOOL = Ty("bool")
+TEXT = Ty("text")
+ANY_NUMBER = number()
+
+
+def const(value: Decimal) -> Ty:
+    return number(value, value, integer=value == value.to_integral_value())
+
+
+def add(a: Ty, b: Ty) -> Ty:
+    return number(_op(a.low, b.low, lambda x, y: x + y), _op(a.high, b.high, lambda x, y: x + y),
+                  a.integer and b.integer)
+
+
+def sub(a: Ty, b: Ty) -> Ty:
+    return number(_op(a.low, b.high, lambda x, y: x - y), _op(a.high, b.low, lambda x, y: x - y),
+                  a.integer and b.integer)
+
+
+def neg(a: Ty) -> Ty:
+    return number(None if a.high is None else -a.high, None if a.low is None else -a.low,
+                  a.integer)
+
+
+def mul(a: Ty, b: Ty) -> Ty:
+    bounds = [a.low, a.high, b.low, b.high]
+    if all(x is not None for x in bounds):
+        assert a.low is not None and a.high is not None and b.low is not None and b.high is not None
+        products = [a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high]
+        return number(min(products), max(products), a.integer and b.integer)
+    if a.low is not None and b.low is not None and a.low >= 0 and b.low >= 0:
+        high = None if a.high is None or b.high is None else a.high * b.high
+        return number(a.low * b.low, high, a.integer and b.integer)
+    return ANY_NUMBER
+
+
+def div(a: Ty, b: Ty) -> Ty:
+    if b.low is not None and b.low > 0 and all(x is not None for x in (a.low, a.high, b.high)):
+        assert a.low is not None and a.high is not None and b.high is not None
+        quotients = [a.low / b.low, a.low / b.high, a.high / b.low, a.high / b.high]
+        return number(min(quotients), max(quotients))
+    if a.low is not None and a.low >= 0 and b.low is not None and b.low >= 0:
+        return number(Decimal(0), None)
+    return ANY_NUMBER
+
+
+def can_be_zero(t: Ty) -> bool:
+    return not ((t.low is not None and t.low > 0) or (t.high is not None and t.high < 0))
+
+
+def union(a: Ty, b: Ty) -> Ty:
+    low = None if a.low is None or b.low is None else min(a.low, b.low)
+    high = None if a.high is None or b.high is None else max(a.high, b.high)
+    return number(low, high, a.integer and b.integer)
+
+
+def clamp(a: Ty, floor: Decimal | None, cap: Decimal | None) -> Ty:
+    low, high = a.low, a.high
+    if floor is not None:
+        low = floor if low is None else max(low, floor)
+        high = None if high is None else max(high, floor)
+    if cap is not None:
+        high = cap if high is None else min(high, cap)
+        low = None if low is None else min(low, cap)
+    return number(low, high, a.integer)
+
+
+def with_zero(a: Ty) -> Ty:
+    return union(a, const(Decimal(0)))
+
+
+def _op(x: Decimal | None, y: Decimal | None, f: object) -> Decimal | None:
+    if x is None or y is None:
+        return None
+    return f(x, y)  # type: ignore[operator,no-any-return]

@@ -1,0 +1,68 @@
+"""Errors are data first, text second: one root, one class per kind of problem, each carrying
+the position (or the unit and input) it is about. Rendering lives in `diagnostics`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kaoping.diagnostics import Diagnostic
+
+
+class KaopingError(Exception):
+    """Root of every error kaoping raises on purpose."""
+
+    exit_code = 1
+
+
+class CompileError(KaopingError):
+    """A rules file has errors; carries every diagnostic of the run, not just the first."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(d.headline() for d in self.diagnostics))
+
+
+class DataProblem:
+    """One problem with the input data, located by unit and field."""
+
+    def __init__(self, where: str, unit: str | None, field: str | None, message: str):
+        self.where = where
+        self.unit = unit
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        loc = self.where
+        if self.unit is not None:
+            loc += f": unit {self.unit!r}"
+        if self.field is not None:
+            loc += f", input {self.field!r}"
+        return f"{loc}: {self.message}"
+
+
+class DataError(KaopingError):
+    """Bad unit data: unknown group, missing or mistyped input, duplicate unit, …"""
+
+    exit_code = 2
+
+    def __init__(self, problems: Sequence[DataProblem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ScoringError(KaopingError):
+    """A rule failed while scoring a unit; names the rule line and the unit."""
+
+    exit_code = 2
+
+
+class PluginError(KaopingError):
+    """A plugin failed to load or conflicts with another plugin."""
+
+
+class UnknownScheme(KaopingError):
+    """SCHEME is neither an installed scheme id nor a rules path."""
+
+    exit_code = 2

@@ -1,0 +1,180 @@
+"""Where every point came from: a unit's values as the policy writer's tree (sections, items,
+rules), each with the rule lines and inputs that produced it, the caps and floors that bound,
+the cited article, the group values it used, and each grading line applied or skipped."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from kaoping.compiler.model import BlockModel, ValueDef
+from kaoping.io.results import fmt
+from kaoping.scoring import Results, UnitResult
+
+_STEP_WORDS = {
+    "start": "start", "add": "+", "deduct": "−", "floor": "floor", "cap": "cap",
+    "zero": "zeroed", "round": "rounded",
+}
+
+
+def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
+    scheme = results.scheme
+    model = scheme.model
+    u = r.unit
+    block = model.blocks[u.block]
+    group_size = sum(1 for x in results.units if x.group == u.group)
+    values = []
+    for path in _tree_order(block):
+        vd = block.values[path]
+        values.append(_value_data(results, r, block, vd))
+    return {
+        "unit": u.name,
+        "group": u.group,
+        "total": fmt(u.values["total"], model.rounding.places),
+        "rank": r.rank,
+        "group_size": group_size,
+        "grades": dict(u.grades),
+        "flags": list(u.flags),
+        "values": values,
+        "grading": [
+            {"grading": s.grading, "rule": f"{_grading_file(results, s.grading)}:{s.line}",
+             "text": s.rule, "applied": s.applied, "reason": s.reason}
+            for s in u.grade_steps
+        ],
+    }
+
+
+def _grading_file(results: Results, name: str) -> str:
+    g = results.scheme.model.gradings[name]
+    return g.span.short.split(":")[0]
+
+
+def _tree_order(block: BlockModel) -> list[str]:
+    """Sections before their children, in the order the rules file wrote them."""
+    out: list[str] = []
+
+    def visit(path: str) -> None:
+        out.append(path)
+        for c in block.values[path].children if block.values[path].kind == "section" else []:
+            visit(c)
+
+    for path, vd in block.values.items():
+        if vd.parent is None and vd.kind != "total":
+            visit(path)
+    out.append("total")
+    return out
+
+
+def _depth(path: str) -> int:
+    return path.count(".")
+
+
+def _value_data(results: Results, r: UnitResult, block: BlockModel,
+                vd: ValueDef) -> dict[str, Any]:
+    scheme = results.scheme
+    u = r.unit
+    trace = u.traces.get(vd.path)
+    node = vd.node
+    span = node.span if node is not None else block.scoring.span
+    file_lines = scheme.sources.get(span.path, "").splitlines()
+
+    def text_at(line: int) -> str:
+        return file_lines[line - 1].strip() if 0 < line <= len(file_lines) else ""
+
+    steps = []
+    if trace is not None:
+        for st in trace.steps:
+            steps.append({"kind": st.kind, "rule": f"{span.short.split(':')[0]}:{st.line}",
+                          "text": text_at(st.line), "amount": fmt(st.amount),
+                          "before": fmt(st.before)})
+    inputs = {name: _show(u.facts.get(name)) for name in sorted(vd.inputs)}
+    group_values = {k: _show(v) for k, v in (trace.group_values.items() if trace else [])}
+    return {
+        "path": vd.path,
+        "kind": vd.kind,
+        "stage": vd.stage,
+        "value": _show(u.values.get(vd.path)),
+        "max": fmt(getattr(node, "max", None)),
+        "rule": span.short,
+        "text": text_at(span.line),
+        "article": vd.article,
+        "steps": steps,
+        "inputs": inputs,
+        "group": group_values,
+    }
+
+
+def _show(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, list):
+        return [_show(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _show(v) for k, v in value.items()}
+    return value
+
+
+def explain_json(results: Results, r: UnitResult) -> str:
+    return json.dumps(explain_data(results, r), ensure_ascii=False, indent=2)
+
+
+def explain_text(results: Results, r: UnitResult) -> str:
+    data = explain_data(results, r)
+    head = f"{data['unit']} ({data['group']})  total {data['total']}"
+    if data["rank"] is not None:
+        head += f"  rank {data['rank']} of {data['group_size']}"
+    for name, grade in data["grades"].items():
+        head += f"  {name} {grade}"
+    if data["flags"]:
+        head += "  flags: " + ", ".join(data["flags"])
+    lines = [head, ""]
+    for v in data["values"]:
+        indent = "  " * _depth(v["path"]) if v["kind"] in ("section", "item") else ""
+        name = v["path"].rsplit(".", 1)[-1]
+        value = v["value"]
+        shown = "yes" if value is True else "no" if value is False else \
+            "absent" if value is None else str(value)
+        label = f"{indent}{name} = {shown}"
+        if v["max"] is not None:
+            label += f" (max {v['max']})"
+        label += f"    [{v['rule']}]"
+        if v["article"]:
+            label += f"  «{v['article']}»"
+        lines.append(label)
+        pad = indent + "    "
+        if v["kind"] in ("let", "output", "flag", "total") or (
+                v["kind"] == "item" and not v["steps"]):
+            if v["text"]:
+                lines.append(f"{pad}{v['text']}")
+        for st in v["steps"]:
+            word = _STEP_WORDS[st["kind"]]
+            if st["kind"] in ("floor", "cap", "zero", "round"):
+                detail = f"{word} → {st['amount']} (was {st['before']})"
+            else:
+                detail = f"{word} {st['amount']}"
+            lines.append(f"{pad}{detail:<28} {st['rule']}  {st['text']}")
+        for k, val in v["group"].items():
+            lines.append(f"{pad}group value: {k} = {val}")
+        if v["inputs"]:
+            shown_inputs = ", ".join(f"{k} = {_short(val)}" for k, val in v["inputs"].items())
+            lines.append(f"{pad}inputs: {shown_inputs}")
+    if data["grading"]:
+        lines.append("")
+        lines.append("grading:")
+        for g in data["grading"]:
+            mark = "applied" if g["applied"] else "skipped"
+            lines.append(f"  {mark:<8} {g['rule']}  {g['text']}  — {g['reason']}")
+    return "\n".join(lines)
+
+
+def _short(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return f"[{len(value)} records]"
+    return str(value)

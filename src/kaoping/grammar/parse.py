@@ -1,0 +1,164 @@
+"""Text → Lark tree. The LALR parser is built once from the packaged grammar; the indenter
+also notes which keyword set each keyword came from, so mixing them can be reported."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from importlib import resources
+
+import attrs
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.indenter import Indenter
+
+from kaoping.diagnostics import Diagnostic
+from kaoping.span import Span
+
+_OPEN = ["LPAR", "LSQB", "LBRACE"]
+_CLOSE = ["RPAR", "RSQB", "RBRACE"]
+
+
+class _RulesIndenter(Indenter):
+    NL_type = "_NL"
+    OPEN_PAREN_types = _OPEN
+    CLOSE_PAREN_types = _CLOSE
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keywords: list[Token] = []
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        self.keywords = []
+        for tok in super().process(stream):
+            if tok.type not in _VALUE_TOKENS and _is_word(tok.value):
+                self.keywords.append(tok)
+            yield tok
+
+
+_VALUE_TOKENS = {"NAME", "STRING", "NUMBER", "INT", "PERCENT", "COMMENT", "_NL", "INF",
+                 "_INDENT", "_DEDENT", "CMP", "ADD_OP", "MUL_OP"}
+
+
+def _is_word(text: str) -> bool:
+    return bool(text) and any(c.isalpha() for c in text)
+
+
+def is_chinese(word: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in word)
+
+
+@functools.cache
+def _parser() -> Lark:
+    text = resources.files("kaoping.grammar").joinpath("kaoping.lark").read_text("utf-8")
+    return Lark(
+        text,
+        parser="lalr",
+        postlex=_RulesIndenter(),
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+@attrs.frozen
+class Parsed:
+    tree: Tree[Token] | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+_EXAMPLES: dict[tuple[str, str], list[str]] = {
+    ("a keyword and a name or number must be separated by a space (`封顶 6`, not `封顶6`)",
+     "关键字与名称、数字之间须有空格(写 `封顶 6`,不写 `封顶6`)"): [
+        "评分 G:\n    指标 X 满分 5:\n        封顶6\n",
+        "scoring G:\n    item X max 5:\n        cap6\n",
+    ],
+    ("a block line must end with `:`", "块的首行须以 `:` 结尾"): [
+        "scoring G\n    item X = 1\n",
+        "评分 G\n    指标 X = 1\n",
+    ],
+}
+
+
+def parse(source: str, path: str) -> Parsed:
+    """Parse one rules file; on a syntax error return one diagnostic pointing at it."""
+    if not source.endswith("\n"):
+        source += "\n"
+    for lineno, line in enumerate(source.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            return Parsed(None, (Diagnostic("E102", Span(path, lineno, 1, lineno, 2)),))
+    parser = _parser()
+    try:
+        tree = parser.parse(source)
+    except UnexpectedInput as err:
+        return Parsed(None, (_syntax_diagnostic(err, source, path),))
+    indenter = parser.options.postlex
+    assert isinstance(indenter, _RulesIndenter)
+    return Parsed(tree, tuple(_mixed_keywords(indenter.keywords, path)))
+
+
+def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnostic:
+    line, col = max(1, err.line), max(1, err.column)
+    if isinstance(err, UnexpectedToken) and err.token.type == "$END":
+        detail = "the file ends in the middle of a rule"
+    elif isinstance(err, UnexpectedToken):
+        tok = err.token
+        shown = "end of line" if tok.type == "_NL" else repr(str(tok.value))
+        expected = _describe_expected(err.expected)
+        detail = f"unexpected {shown}" + (f"; expected {expected}" if expected else "")
+        if tok.type in ("_INDENT", "_DEDENT"):
+            detail = "unexpected indentation"
+    elif isinstance(err, UnexpectedCharacters):
+        detail = f"unexpected character {source.splitlines()[line - 1][col - 1:col]!r}"
+    else:
+        detail = str(err).splitlines()[0]
+    hint_en, hint_zh = "", ""
+    try:
+        label = err.match_examples(_parser().parse, {k: v for k, v in _EXAMPLES.items()},
+                                   use_accepts=True)
+    except Exception:  # noqa: BLE001 — a failed hint lookup must not hide the real error
+        label = None
+    if label:
+        hint_en, hint_zh = label
+    elif isinstance(err, UnexpectedCharacters | UnexpectedToken):
+        hint_en = "check the spelling of keywords and that names are separated by spaces"
+        hint_zh = "请检查关键字拼写,以及名称之间是否有空格"
+    return Diagnostic("E101", Span(path, line, col, line, col + 1),
+                      {"detail": detail, "hint_en": hint_en, "hint_zh": hint_zh})
+
+
+def _describe_expected(expected: set[str] | frozenset[str]) -> str:
+    names = sorted(e for e in expected if not e.startswith("_"))
+    if not names or len(names) > 6:
+        return ""
+    return ", ".join(_terminal_text(n) for n in names)
+
+
+@functools.cache
+def _terminal_text(name: str) -> str:
+    for term in _parser().terminals:
+        if term.name == name:
+            pattern = term.pattern
+            if pattern.type == "str":
+                return repr(pattern.value)
+    return name.lower()
+
+
+def _mixed_keywords(keywords: list[Token], path: str) -> Iterator[Diagnostic]:
+    first: str | None = None
+    for tok in keywords:
+        this = "Chinese" if is_chinese(tok.value) else "English"
+        if first is None:
+            first = this
+        elif this != first:
+            yield Diagnostic(
+                "K101",
+                Span(path, tok.line or 0, tok.column or 0, tok.line or 0,
+                     (tok.column or 0) + len(tok.value)),
+                {"kw": str(tok.value), "this": this, "first": first,
+                 "this_zh": "中文关键字" if this == "Chinese" else "英文关键字",
+                 "first_zh": "中文关键字" if first == "Chinese" else "英文关键字"},
+            )
+            return

@@ -1,0 +1,264 @@
+"""Reading unit data (JSON, CSV, YAML cases) and validating it against a scheme's inputs.
+
+Nothing is coerced: a number is a JSON number or a decimal string, a yes/no is true/false, a
+count is a whole number ≥ 0. Every problem names the unit and the input; all are reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler.model import Model
+from kaoping.errors import DataError, DataProblem
+
+_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_TRUE = {"true", "yes", "是", "1"}
+_FALSE = {"false", "no", "否", "0"}
+
+
+@attrs.frozen
+class UnitData:
+    name: str
+    group: str
+    facts: Mapping[str, Any]
+
+
+def read_json_text(text: str, where: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as err:
+        raise DataError([DataProblem(f"{where}:{err.lineno}:{err.colno}", None, None,
+                                     f"not valid JSON: {err.msg}")]) from None
+
+
+def load_file(path: Path, model: Model) -> list[UnitData]:
+    """Read a JSON or CSV data file and validate it."""
+    where = str(path)
+    try:
+        text = path.read_text("utf-8-sig")
+    except OSError as err:
+        raise DataError([DataProblem(where, None, None, f"cannot read: {err.strerror}")]) from None
+    if path.suffix.lower() == ".csv":
+        raw = csv_units(text, model, where)
+    else:
+        raw = read_json_text(text, where)
+    return validate(raw, model, where)
+
+
+def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
+    """One row per unit; columns unit, group, then one per scalar input (empty = null)."""
+    reader = csv.DictReader(io.StringIO(text))
+    fields = reader.fieldnames or []
+    problems: list[DataProblem] = []
+    for need in ("unit", "group"):
+        if need not in fields:
+            problems.append(DataProblem(where, None, need, "the CSV needs a column named " + need))
+    for col in fields:
+        if col not in ("unit", "group") and col not in model.inputs:
+            problems.append(DataProblem(where, None, col, "no input of this scheme has this name"))
+    if problems:
+        raise DataError(problems)
+    units = []
+    for lineno, row in enumerate(reader, 2):
+        group = row.get("group") or ""
+        facts: dict[str, Any] = {}
+        for col in fields:
+            if col in ("unit", "group"):
+                continue
+            decl = model.inputs[col]
+            cell = (row.get(col) or "").strip()
+            applies = not decl.groups or group in decl.groups
+            if not applies:
+                if cell:
+                    problems.append(DataProblem(f"{where}:{lineno}", row.get("unit"), col,
+                                                f"this input is not given for group {group!r}; "
+                                                "leave the cell empty"))
+                continue
+            facts[col] = _csv_cell(cell, decl)
+        units.append({"unit": row.get("unit"), "group": group, "facts": facts})
+    if problems:
+        raise DataError(problems)
+    return {"units": units}
+
+
+def _csv_cell(cell: str, decl: ir.InputDecl) -> Any:
+    if cell == "":
+        return None
+    t = decl.type
+    if isinstance(t, ir.YesNoType):
+        low = cell.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        return cell  # left as text: validation reports it
+    if isinstance(t, ir.CountType) and cell.isdigit():
+        return int(cell)
+    return cell
+
+
+def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
+    problems: list[DataProblem] = []
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("units"), list):
+        raise DataError([DataProblem(where, None, None,
+                                     'expected an object {"units": [...]} at the top')])
+    extra = set(raw) - {"units"}
+    if extra:
+        problems.append(DataProblem(where, None, None,
+                                    f"unknown top-level key(s): {', '.join(sorted(extra))}"))
+    out: list[UnitData] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw["units"], 1):
+        here = f"{where}: units[{i}]"
+        if not isinstance(entry, Mapping):
+            problems.append(DataProblem(here, None, None, "a unit must be an object"))
+            continue
+        unknown = set(entry) - {"unit", "group", "facts"}
+        name = entry.get("unit")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(DataProblem(here, None, "unit", "every unit needs a non-empty name"))
+            continue
+        if unknown:
+            problems.append(DataProblem(where, name, None,
+                                        f"unknown key(s) {', '.join(sorted(unknown))}"))
+        if name in seen:
+            problems.append(DataProblem(where, name, None, "this unit appears twice"))
+            continue
+        seen.add(name)
+        group = entry.get("group")
+        if group not in model.block_of_group:
+            problems.append(DataProblem(where, name, "group",
+                                        f"unknown group {group!r}; the scheme's groups are "
+                                        + ", ".join(model.block_of_group)))
+            continue
+        facts = entry.get("facts", {})
+        if not isinstance(facts, Mapping):
+            problems.append(DataProblem(where, name, "facts", "facts must be an object"))
+            continue
+        checked = _facts(facts, str(group), model, where, name, problems)
+        out.append(UnitData(name, str(group), checked))
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def _facts(facts: Mapping[str, Any], group: str, model: Model, where: str, unit: str,
+           problems: list[DataProblem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    wanted = {d.name: d for d in model.inputs_for(group)}
+    for key in facts:
+        if key not in wanted:
+            why = ("is not given for group " + repr(group)) if key in model.inputs \
+                else "is not an input of this scheme"
+            problems.append(DataProblem(where, unit, key, f"this input {why}"))
+    for name, decl in wanted.items():
+        if name not in facts:
+            problems.append(DataProblem(where, unit, name, "missing; every input of the group "
+                                        "must be given (null for an optional input that does not apply)"))
+            continue
+        value = facts[name]
+        if value is None:
+            if not decl.optional:
+                problems.append(DataProblem(where, unit, name, "is null but the input is not optional"))
+            out[name] = None
+            continue
+        out[name] = convert(value, decl.type, model, where, unit, name, problems)
+    return out
+
+
+def convert(value: Any, t: ir.TypeRef, model: Model, where: str, unit: str, name: str,
+            problems: list[DataProblem]) -> Any:
+    def bad(msg: str) -> None:
+        problems.append(DataProblem(where, unit, name, msg))
+
+    if isinstance(t, ir.NumberType | ir.CountType):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+            bad(f"expected a number, got {_show(value)}")
+            return None
+        if isinstance(value, str):
+            if not _DECIMAL.match(value.strip()):
+                bad(f"expected a number, got {_show(value)}")
+                return None
+            value = Decimal(value.strip())
+        number = Decimal(value)
+        if isinstance(t, ir.CountType):
+            if number != number.to_integral_value():
+                bad(f"a count must be a whole number, got {_show(value)}")
+                return None
+            if number < 0:
+                bad(f"a count cannot be negative, got {_show(value)}")
+                return None
+        if isinstance(t, ir.NumberType) and t.low is not None and t.high is not None \
+                and not (t.low <= number <= t.high):
+            bad(f"{number} is outside the allowed range {t.low} to {t.high}")
+            return None
+        return number
+    if isinstance(t, ir.YesNoType):
+        if not isinstance(value, bool):
+            bad(f"expected true or false, got {_show(value)}")
+            return None
+        return value
+    if isinstance(t, ir.TextType):
+        if not isinstance(value, str):
+            bad(f"expected text, got {_show(value)}")
+            return None
+        return value
+    if isinstance(t, ir.EnumType):
+        values = model.enums[t.name].values
+        if not isinstance(value, str) or value not in values:
+            bad(f"expected one of {', '.join(values)}, got {_show(value)}")
+            return None
+        return value
+    assert isinstance(t, ir.ListType)
+    if not isinstance(value, list):
+        bad(f"expected a list of {t.record} records, got {_show(value)}")
+        return []
+    rec = model.records[t.record]
+    records = []
+    for i, item in enumerate(value, 1):
+        label = f"{name}[{i}]"
+        if not isinstance(item, Mapping):
+            problems.append(DataProblem(where, unit, label, f"expected a {t.record} record"))
+            continue
+        fields = {f.name: f for f in rec.fields}
+        for key in item:
+            if key not in fields:
+                problems.append(DataProblem(where, unit, f"{label}.{key}",
+                                            f"record {t.record} has no field {key!r}"))
+        converted: dict[str, Any] = {}
+        for fname, fdecl in fields.items():
+            if fname not in item:
+                problems.append(DataProblem(where, unit, f"{label}.{fname}", "missing"))
+                continue
+            if item[fname] is None:
+                if not fdecl.optional:
+                    problems.append(DataProblem(where, unit, f"{label}.{fname}",
+                                                "is null but the field is not optional"))
+                converted[fname] = None
+                continue
+            converted[fname] = convert(item[fname], fdecl.type, model, where, unit,
+                                       f"{label}.{fname}", problems)
+        records.append(converted)
+    return records
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value) if isinstance(value, int | Decimal) else type(value).__name__
+
+
+def units_from(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"units": list(records)}

@@ -1,0 +1,112 @@
+"""Results as JSON (decimals as strings) and as a table grouped by group, ordered by rank."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from kaoping.compiler.model import Model
+from kaoping.scoring import Results, UnitResult
+
+
+def fmt(value: Any, places: int | None = None) -> Any:
+    if isinstance(value, Decimal):
+        if places is not None and value == value.quantize(Decimal(1).scaleb(-places)):
+            return str(value.quantize(Decimal(1).scaleb(-places)))
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    return value
+
+
+def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
+    u = r.unit
+    block = model.blocks[u.block]
+    places = model.rounding.places
+    scores: dict[str, Any] = {}
+    outputs: dict[str, Any] = {}
+    for path in block.order:
+        vd = block.values[path]
+        value = u.values.get(path)
+        if vd.kind in ("section", "item") or (vd.kind == "let" and isinstance(value, Decimal)):
+            scores[path] = fmt(value)
+        elif vd.kind == "output":
+            outputs[path] = fmt(value)
+    out: dict[str, Any] = {
+        "unit": u.name,
+        "group": u.group,
+        "total": fmt(u.values["total"], places),
+        "rank": r.rank,
+    }
+    if u.grades:
+        out["grade"] = next(iter(u.grades.values()))
+        out["grades"] = dict(u.grades)
+    out["scores"] = scores
+    out["flags"] = list(u.flags)
+    out["outputs"] = outputs
+    rank_value = next((p for p in block.order if block.values[p].kind == "let"
+                       and p == _rank_path(r, model)), None)
+    if rank_value:
+        out["rank_value"] = rank_value
+    return out
+
+
+def _rank_path(r: UnitResult, model: Model) -> str | None:
+    from kaoping.compiler import ir
+
+    block = model.blocks[r.unit.block]
+    for p, vd in block.values.items():
+        if vd.kind == "let" and isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank):
+            return p
+    return None
+
+
+def to_json(results: Results) -> str:
+    model = results.scheme.model
+    doc = {"scheme": results.scheme.scheme_id,
+           "units": [unit_json(r, model) for r in results.ordered()]}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def to_table(results: Results) -> str:
+    model = results.scheme.model
+    places = model.rounding.places
+    lines: list[str] = []
+    current = None
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if not rows:
+            return
+        widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            lines.append("  ".join(_ljust(c, widths[i]) if i in (1, 3, 4) else _rjust(c, widths[i])
+                                   for i, c in enumerate(row)).rstrip())
+        rows.clear()
+
+    for r in results.ordered():
+        if r.group != current:
+            flush()
+            if lines:
+                lines.append("")
+            current = r.group
+            lines.append(f"== {r.group}")
+            rows.append(["rank", "unit", "total", "grade", "flags"])
+        grade = " / ".join(r.unit.grades.values())
+        rows.append([str(r.rank) if r.rank is not None else "-", r.name,
+                     str(fmt(r.total, places)), grade, ", ".join(r.unit.flags)])
+    flush()
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _rjust(text: str, width: int) -> str:
+    return " " * (width - _width(text)) + text

@@ -1,0 +1,1 @@
+"""What generated scheme code imports, and nothing from the compiler."""

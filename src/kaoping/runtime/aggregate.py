@@ -1,0 +1,57 @@
+"""Aggregates over a unit's list of records (awards, reform items, incidents)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from kaoping.runtime.numbers import ZERO, mean
+
+Record = Mapping[str, Any]
+Fn = Callable[[Record], Any]
+
+
+def select(records: Sequence[Record], where: Fn | None, per: str | None, value: Fn | None,
+           drop: tuple[int, str, Fn] | None) -> list[Record]:
+    """The records an aggregate counts: filtered, the highest per field, minus the dropped."""
+    chosen = [r for r in records if where is None or where(r)]
+    if per is not None and value is not None:
+        best: dict[object, Record] = {}
+        order: list[object] = []
+        for r in chosen:
+            k = r[per]
+            if k not in best:
+                order.append(k)
+                best[k] = r
+            elif value(r) > value(best[k]):
+                best[k] = r
+        chosen = [best[k] for k in order]
+    if drop is not None:
+        count, which, key = drop
+        # among equal keys, the records worth least (by the aggregated value) go first, so the
+        # outcome never depends on the order the records were listed in
+        tie = (lambda r: value(r)) if value is not None else (lambda r: ZERO)
+        if which == "lowest":
+            ordered = sorted(chosen, key=lambda r: (key(r), tie(r)))
+        else:
+            ordered = sorted(chosen, key=lambda r: (key(r), tie(r)), reverse=True)
+        dropped = {id(r) for r in ordered[:count]}
+        chosen = [r for r in chosen if id(r) not in dropped]
+    return chosen
+
+
+def agg(kind: str, records: Sequence[Record], value: Fn | None = None, where: Fn | None = None,
+        per: str | None = None, drop: tuple[int, str, Fn] | None = None) -> Decimal | None:
+    chosen = select(records, where, per, value, drop)
+    if kind == "count":
+        return Decimal(len(chosen))
+    assert value is not None
+    values = [value(r) for r in chosen]
+    if kind == "sum":
+        return sum(values, ZERO)
+    if kind == "mean":
+        return mean(values)
+    if not values:
+        return None
+    return max(values) if kind == "highest" else min(values)

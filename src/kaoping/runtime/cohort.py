@@ -1,0 +1,82 @@
+"""Group-level operations: best, peers' mean, rank, forced distribution, and the check of
+ratings entered by raters. Every one is independent of the order units were listed in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from kaoping.errors import DataError, DataProblem
+from kaoping.runtime.numbers import ZERO, mean, round_count
+
+Key = tuple[Decimal, ...]
+
+
+def best(values: Sequence[Decimal]) -> Decimal:
+    return max(values) if values else ZERO
+
+
+def group_mean(values: Sequence[Decimal | None]) -> Decimal | None:
+    return mean([v for v in values if v is not None])
+
+
+def rank(keys: Sequence[Key], ascending: bool = False) -> list[int]:
+    """1 for the best; units equal on the whole key chain share a rank (1, 2, 2, 4)."""
+    sign = 1 if ascending else -1
+    signed = [tuple(sign * k for k in key) for key in keys]
+    ordered = sorted(signed)
+    first_at: dict[Key, int] = {}
+    for pos, key in enumerate(ordered, 1):
+        first_at.setdefault(key, pos)
+    return [first_at[k] for k in signed]
+
+
+def band_counts(n: int, shares: Sequence[Decimal], mode: str) -> list[int]:
+    """How many units each band holds: rounded cumulative shares, so the counts add up to n."""
+    bounds, cum = [], ZERO
+    for s in shares:
+        cum += s
+        bounds.append(min(n, round_count(cum * n, mode)))
+    bounds[-1] = n
+    counts, prev = [], 0
+    for b in bounds:
+        counts.append(max(0, b - prev))
+        prev = max(prev, b)
+    return counts
+
+
+def distribute(values: Sequence[Decimal], labels: Sequence[str], shares: Sequence[Decimal],
+               mode: str) -> list[str]:
+    """Forced distribution: band i takes the units ranked within its rounded cumulative share;
+    a unit tied with the last unit of a band joins that band."""
+    n = len(values)
+    if n == 0:
+        return []
+    ranks = rank([(v,) for v in values])
+    counts = band_counts(n, shares, mode)
+    limits, cum = [], 0
+    for c in counts:
+        cum += c
+        limits.append(cum)
+    out = []
+    for r in ranks:
+        for label, limit in zip(labels, limits, strict=True):
+            if r <= limit:
+                out.append(label)
+                break
+        else:  # pragma: no cover - limits[-1] == n ≥ every rank
+            out.append(labels[-1])
+    return out
+
+
+def require_distribution(group: str, ratings: Sequence[str], labels: Sequence[str],
+                         shares: Sequence[Decimal], mode: str, where: str) -> None:
+    """Raters' ratings must match the shares exactly (after the declared rounding)."""
+    expected = band_counts(len(ratings), shares, mode)
+    actual = [sum(1 for r in ratings if r == label) for label in labels]
+    if expected != actual:
+        want = ", ".join(f"{lab} {c}" for lab, c in zip(labels, expected, strict=True))
+        got = ", ".join(f"{lab} {c}" for lab, c in zip(labels, actual, strict=True))
+        raise DataError([DataProblem(where, None, None,
+                                     f"group {group!r} of {len(ratings)} units must be rated "
+                                     f"{want}, but is rated {got}")])

@@ -1,0 +1,95 @@
+"""Grading: the rules of a `grading` block applied in the order written, over all units.
+Each unit keeps a step per rule (applied or skipped, and why) for `explain`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+
+from kaoping.runtime.cohort import rank
+from kaoping.runtime.numbers import round_count
+from kaoping.runtime.unit import GradeStep, Unit
+
+Cond = Mapping[int, Callable[[Unit], bool]]
+Value = Mapping[int, Callable[[Unit], Decimal]]
+
+
+class Grader:
+    def __init__(self, name: str, units: Sequence[Unit]):
+        self.name = name
+        self.units = list(units)
+        self.barred: dict[int, set[str]] = {id(u): set() for u in self.units}
+
+    def _step(self, u: Unit, line: int, rule: str, applied: bool, reason: str) -> None:
+        u.grade_steps.append(GradeStep(self.name, line, rule, applied, reason))
+
+    def _grade(self, u: Unit) -> str | None:
+        return u.grades.get(self.name)
+
+    def bar(self, grade: str, line: int, rule: str, cond: Cond) -> None:
+        for u in self.units:
+            hit = cond[u.block](u)
+            if hit:
+                self.barred[id(u)].add(grade)
+            self._step(u, line, rule, hit, "condition holds" if hit else "condition does not hold")
+
+    def quota(self, grade: str, line: int, rule: str, count: int | None, share: Decimal | None,
+              mode: str | None, by: Value, groups: Sequence[str]) -> None:
+        by_group: dict[str, list[Unit]] = {}
+        for u in self.units:
+            by_group.setdefault(u.group, []).append(u)
+        for group, members in by_group.items():
+            if groups and group not in groups:
+                for u in members:
+                    self._step(u, line, rule, False, f"the quota is not for group {group}")
+                continue
+            if count is not None:
+                n = count
+            else:
+                assert share is not None and mode is not None
+                n = round_count(share * len(members), mode)
+            candidates = [u for u in members
+                          if self._grade(u) is None and grade not in self.barred[id(u)]]
+            ranks = rank([(by[u.block](u),) for u in candidates])
+            places = dict(zip((id(u) for u in candidates), ranks, strict=True))
+            for u in members:
+                if self._grade(u) is not None:
+                    self._step(u, line, rule, False, f"already graded {self._grade(u)}")
+                elif grade in self.barred[id(u)]:
+                    self._step(u, line, rule, False, f"barred from {grade}")
+                elif places[id(u)] <= n:
+                    u.grades[self.name] = grade
+                    self._step(u, line, rule, True,
+                               f"place {places[id(u)]} of {len(candidates)} eligible, quota {n}")
+                else:
+                    self._step(u, line, rule, False,
+                               f"place {places[id(u)]} of {len(candidates)} eligible, quota {n}")
+
+    def when(self, grade: str, line: int, rule: str, cond: Cond) -> None:
+        for u in self.units:
+            if self._grade(u) is not None:
+                self._step(u, line, rule, False, f"already graded {self._grade(u)}")
+            elif grade in self.barred[id(u)]:
+                self._step(u, line, rule, False, f"barred from {grade}")
+            elif cond[u.block](u):
+                u.grades[self.name] = grade
+                self._step(u, line, rule, True, "condition holds")
+            else:
+                self._step(u, line, rule, False, "condition does not hold")
+
+    def otherwise(self, grade: str, line: int, rule: str) -> None:
+        for u in self.units:
+            if self._grade(u) is None:
+                u.grades[self.name] = grade
+                self._step(u, line, rule, True, "no earlier line graded it")
+            else:
+                self._step(u, line, rule, False, f"already graded {self._grade(u)}")
+
+    def override(self, grade: str, line: int, rule: str, cond: Cond) -> None:
+        for u in self.units:
+            if cond[u.block](u):
+                before = self._grade(u)
+                u.grades[self.name] = grade
+                self._step(u, line, rule, True, f"condition holds ({before} → {grade})")
+            else:
+                self._step(u, line, rule, False, "condition does not hold")

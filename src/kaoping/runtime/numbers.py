@@ -1,0 +1,87 @@
+"""Exact decimal arithmetic for generated code. Nothing here ever touches a binary float."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+_MODES = {
+    "half-up": decimal.ROUND_HALF_UP,
+    "half-even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+}
+
+# Enough digits that a quotient such as 1/3 of a weight never loses a cent at 2 places.
+CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
+                          traps=[decimal.InvalidOperation, decimal.DivisionByZero])
+
+
+def round_to(value: Decimal, places: int, mode: str) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=_MODES[mode])
+
+
+def round_count(value: Decimal, mode: str) -> int:
+    """A share of a head count, rounded to a whole number of units as the scheme says."""
+    return int(value.quantize(ONE, rounding=_MODES[mode]))
+
+
+def div(a: Decimal, b: Decimal) -> Decimal | None:
+    """`a ÷ b`; absent when b is 0 (the rules must say what then, with `default`)."""
+    if b == 0:
+        return None
+    return CONTEXT.divide(a, b)
+
+
+def mul(a: Decimal, b: Decimal) -> Decimal:
+    return CONTEXT.multiply(a, b)
+
+
+def shortfall(x: Decimal, n: Decimal) -> Decimal:
+    return n - x if x < n else ZERO
+
+
+def excess(x: Decimal, n: Decimal) -> Decimal:
+    return x - n if x > n else ZERO
+
+
+def least(*xs: Decimal) -> Decimal:
+    return min(xs)
+
+
+def greatest(*xs: Decimal) -> Decimal:
+    return max(xs)
+
+
+def satisfied(*conds: bool) -> Decimal:
+    return Decimal(sum(1 for c in conds if c))
+
+
+def default(value: object, fallback: object) -> object:
+    return fallback if value is None else value
+
+
+def mean(values: Sequence[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return CONTEXT.divide(sum(values, ZERO), Decimal(len(values)))
+
+
+def weighted(parts: Iterable[tuple[Decimal | None, Decimal]], redistribute: bool) -> Decimal:
+    """Weighted sum; an absent part's weight is shared equally among the present parts."""
+    items = list(parts)
+    present = [(v, w) for v, w in items if v is not None]
+    if not present:
+        return ZERO
+    missing = sum((w for v, w in items if v is None), ZERO)
+    share = CONTEXT.divide(missing, Decimal(len(present))) if redistribute and missing else ZERO
+    return sum((mul(v, w + share) for v, w in present), ZERO)
+
+
+def enum_score(value: str, values: tuple[str, ...]) -> Decimal:
+    """Enums order best first: the first value scores highest."""
+    return Decimal(len(values) - values.index(value))

@@ -1,0 +1,28 @@
+"""The one namespace generated code uses (`from kaoping.runtime import prelude as _rt`)."""
+
+from decimal import Decimal as D
+
+from kaoping.runtime.aggregate import agg
+from kaoping.runtime.cohort import best, distribute, group_mean, rank, require_distribution
+from kaoping.runtime.grading import Grader
+from kaoping.runtime.numbers import (
+    ZERO,
+    default,
+    div,
+    enum_score,
+    excess,
+    greatest,
+    least,
+    mul,
+    round_to,
+    satisfied,
+    shortfall,
+    weighted,
+)
+from kaoping.runtime.unit import Unit
+
+__all__ = [
+    "ZERO", "D", "Grader", "Unit", "agg", "best", "default", "distribute", "div", "enum_score",
+    "excess", "greatest", "group_mean", "least", "mul", "rank", "require_distribution",
+    "round_to", "satisfied", "shortfall", "weighted",
+]

@@ -1,0 +1,125 @@
+"""The state of one unit while it is scored, and the trace `explain` reads back: for every
+value, the rule lines that produced it, the caps and floors that bound, and the grade rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from kaoping.runtime.numbers import ZERO, round_to
+
+
+@attrs.define
+class Step:
+    """One rule's effect on a value: `add`, `deduct`, `start`, `floor`, `cap`, `zero`, `round`."""
+
+    kind: str
+    line: int
+    amount: Decimal | None = None
+    before: Decimal | None = None
+
+
+@attrs.define
+class Trace:
+    path: str
+    line: int
+    value: Any = None
+    steps: list[Step] = attrs.Factory(list)
+    group_values: dict[str, Any] = attrs.Factory(dict)
+
+
+@attrs.define
+class GradeStep:
+    grading: str
+    line: int
+    rule: str
+    applied: bool
+    reason: str
+
+
+@attrs.define(eq=False)
+class Unit:
+    name: str
+    group: str
+    block: int
+    facts: Mapping[str, Any]
+    history: Mapping[str, Any] | None = None
+    values: dict[str, Any] = attrs.Factory(dict)
+    flags: list[str] = attrs.Factory(list)
+    grades: dict[str, str] = attrs.Factory(dict)
+    traces: dict[str, Trace] = attrs.Factory(dict)
+    grade_steps: list[GradeStep] = attrs.Factory(list)
+
+    def item(self, path: str, line: int) -> ItemCalc:
+        return ItemCalc(self, Trace(path, line))
+
+    def set(self, path: str, line: int, value: Any, group: dict[str, Any] | None = None) -> Any:
+        self.values[path] = value
+        self.traces[path] = Trace(path, line, value, group_values=group or {})
+        return value
+
+    def flag(self, name: str, line: int, cond: bool) -> None:
+        self.set(name, line, cond)
+        if cond and name not in self.flags:
+            self.flags.append(name)
+
+    def last(self, key: str) -> Any:
+        """Last year's value under `key` (total, a value path, a grade), or None."""
+        if self.history is None:
+            return None
+        return self.history.get(key)
+
+
+class ItemCalc:
+    """Applies an item's clauses in the language's fixed order and records each one."""
+
+    __slots__ = ("trace", "unit", "value")
+
+    def __init__(self, unit: Unit, trace: Trace):
+        self.unit = unit
+        self.trace = trace
+        self.value = ZERO
+
+    def start(self, amount: Decimal, line: int) -> None:
+        self.value += amount
+        self.trace.steps.append(Step("start", line, amount))
+
+    def add(self, amount: Decimal, line: int, sign: int = 1, cond: bool = True) -> None:
+        if not cond:
+            return
+        delta = amount if sign > 0 else -amount
+        self.value += delta
+        if delta:
+            self.trace.steps.append(Step("add" if sign > 0 else "deduct", line, amount))
+
+    def floor(self, limit: Decimal, line: int) -> None:
+        if self.value < limit:
+            self.trace.steps.append(Step("floor", line, limit, self.value))
+            self.value = limit
+
+    def cap(self, limit: Decimal, line: int) -> None:
+        if self.value > limit:
+            self.trace.steps.append(Step("cap", line, limit, self.value))
+            self.value = limit
+
+    def zero(self, cond: bool, line: int) -> None:
+        if cond and self.value != 0:
+            self.trace.steps.append(Step("zero", line, ZERO, self.value))
+            self.value = ZERO
+        elif cond:
+            self.trace.steps.append(Step("zero", line, ZERO, self.value))
+
+    def round(self, places: int, mode: str, line: int) -> None:
+        rounded = round_to(self.value, places, mode)
+        if rounded != self.value:
+            self.trace.steps.append(Step("round", line, rounded, self.value))
+        self.value = rounded
+
+    def done(self) -> Decimal:
+        self.trace.value = self.value
+        self.unit.values[self.trace.path] = self.value
+        self.unit.traces[self.trace.path] = self.trace
+        return self.value

@@ -1,0 +1,15 @@
+"""The example scheme in Chinese keywords (see docs/language.md)."""
+
+from kaoping.plugins.folder import SchemeFolder
+from kaoping.plugins.hookspecs import SchemeInfo
+
+plugin = SchemeFolder(
+    __name__,
+    SchemeInfo(
+        id="example-zh",
+        title="示例:县直单位改革工作考核(节选,中文关键字)",
+        jurisdiction="安福县 (excerpt)",
+        year=2017,
+        source="000_9b91ef59aa383971.txt 附件2",
+    ),
+)

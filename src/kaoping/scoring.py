@@ -1,0 +1,135 @@
+"""Running a compiled scheme over a set of units: per-unit values, then each group's values,
+then grading, then consequences. Results never depend on the order units were listed in."""
+
+from __future__ import annotations
+
+import decimal
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from kaoping.compiler.load import CompiledScheme
+from kaoping.errors import KaopingError, ScoringError
+from kaoping.io.data import UnitData
+from kaoping.runtime.numbers import CONTEXT
+from kaoping.runtime.unit import Unit
+
+
+@attrs.frozen
+class UnitResult:
+    unit: Unit
+    rank: int | None
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+    @property
+    def group(self) -> str:
+        return self.unit.group
+
+    @property
+    def total(self) -> Decimal:
+        value = self.unit.values["total"]
+        assert isinstance(value, Decimal)
+        return value
+
+
+@attrs.frozen
+class Results:
+    scheme: CompiledScheme
+    units: tuple[UnitResult, ...]
+
+    def by_name(self, name: str) -> UnitResult | None:
+        for r in self.units:
+            if r.name == name:
+                return r
+        return None
+
+    def ordered(self) -> list[UnitResult]:
+        """Grouped by group (in declaration order), then by rank, then by name."""
+        order = {g.name: i for i, g in enumerate(self.scheme.module.groups)}
+        return sorted(self.units, key=lambda r: (order.get(r.group, 0), r.rank or 0,
+                                                 -r.total, r.name))
+
+
+def history_index(history: Any) -> dict[str, dict[str, Any]]:
+    """Last year's results (the JSON shape `score --format json` writes), flattened per unit."""
+    out: dict[str, dict[str, Any]] = {}
+    if history is None:
+        return out
+    units = history.get("units", []) if isinstance(history, Mapping) else history
+    for entry in units:
+        flat: dict[str, Any] = {}
+        for key in ("scores", "outputs"):
+            for k, v in (entry.get(key) or {}).items():
+                flat[k] = _num(v)
+        if entry.get("total") is not None:
+            flat["total"] = _num(entry["total"])
+        if entry.get("rank") is not None:
+            flat["rank"] = _num(entry["rank"])
+            if entry.get("rank_value"):
+                flat[entry["rank_value"]] = flat["rank"]
+        grades = entry.get("grades") or {}
+        flat.update(grades)
+        out[str(entry["unit"])] = flat
+    return out
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, int | Decimal):
+        return Decimal(v)
+    if isinstance(v, str):
+        try:
+            return Decimal(v)
+        except decimal.InvalidOperation:
+            return v
+    return v
+
+
+def score(scheme: CompiledScheme, data: Sequence[UnitData], history: Any = None) -> Results:
+    ns = scheme.namespace
+    hist = history_index(history)
+    units = [Unit(d.name, d.group, ns["BLOCK_OF_GROUP"][d.group], d.facts, hist.get(d.name))
+             for d in data]
+    # canonical order: every group-level operation sees the same sequence whatever the input order
+    units.sort(key=lambda u: (u.group, u.name))
+    rank_value: Mapping[int, str | None] = ns["RANK_VALUE"]
+    with decimal.localcontext(CONTEXT):
+        for u in units:
+            _guard(scheme, u.name, ns[f"unit_{u.block}"], u)
+        groups: dict[str, list[Unit]] = {}
+        for u in units:
+            groups.setdefault(u.group, []).append(u)
+        for members in groups.values():
+            _guard(scheme, f"group {members[0].group}", ns[f"group_{members[0].block}"], members)
+        _guard(scheme, "grading", ns["grade"], units)
+        for u in units:
+            _guard(scheme, u.name, ns[f"final_{u.block}"], u)
+    results = []
+    for u in units:
+        path = rank_value.get(u.block)
+        rank = u.values.get(path) if path else None
+        results.append(UnitResult(u, int(rank) if rank is not None else None))
+    return Results(scheme, tuple(results))
+
+
+def _guard(scheme: CompiledScheme, who: str, fn: Any, arg: Any) -> None:
+    """Run generated code; turn a failure into an error that names the rule line and the unit."""
+    try:
+        fn(arg)
+    except KaopingError:
+        raise
+    except Exception as err:  # noqa: BLE001 — any failure of a rule is reported with its rule
+        span = None
+        for frame, lineno in traceback.walk_tb(sys.exc_info()[2]):
+            if frame.f_code.co_filename == scheme.filename:
+                span = scheme.span_for(lineno) or span
+        where = f"{span}: " if span is not None else ""
+        raise ScoringError(f"{where}while scoring {who}: {type(err).__name__}: {err}") from err

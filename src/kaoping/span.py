@@ -1,0 +1,41 @@
+"""Source positions. Every node and every diagnostic carries one, so a message can always
+point at the rule a policy writer wrote. Columns count characters, not bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class Span:
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    @property
+    def short(self) -> str:
+        """`file:line`, the form a trace entry cites."""
+        return f"{self.path.rsplit('/', 1)[-1]}:{self.line}"
+
+
+NO_SPAN = Span("<none>", 0, 0, 0, 0)
+
+
+def span_of(path: str, meta: Any) -> Span:
+    """The one place a Lark meta (or token) becomes a Span."""
+    if getattr(meta, "empty", False):
+        return Span(path, 0, 0, 0, 0)
+    return Span(
+        path,
+        int(meta.line),
+        int(meta.column),
+        int(getattr(meta, "end_line", meta.line) or meta.line),
+        int(getattr(meta, "end_column", meta.column) or meta.column),
+    )
