@@ -16,9 +16,20 @@ from kaoping.plugins.manager import Registry, default_registry
 from kaoping.scoring import Results, score
 
 __all__ = [
-    "CompileError", "CompiledScheme", "DataError", "KaopingError", "Registry", "Results",
-    "RuleFunction", "SchemeInfo", "ScoringError", "compile_paths", "compile_sources",
-    "hookimpl", "load_scheme", "score",
+    "CompileError",
+    "CompiledScheme",
+    "DataError",
+    "KaopingError",
+    "Registry",
+    "Results",
+    "RuleFunction",
+    "SchemeInfo",
+    "ScoringError",
+    "compile_paths",
+    "compile_sources",
+    "hookimpl",
+    "load_scheme",
+    "score",
 ]
 
 

@@ -40,7 +40,7 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:int", _integer)
 
 def load_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_DecimalLoader)  # noqa: S506 — SafeLoader subclass
+        return yaml.load(fh, Loader=_DecimalLoader)
 
 
 class CaseFileError(KaopingError):
@@ -88,7 +88,9 @@ def read_cases(path: Path) -> list[Case]:
         for unit, exp in (case.get("expect") or {}).items():
             bad = set(exp or {}) - _EXPECT_KEYS
             if bad:
-                raise CaseFileError(f"{label}: expect {unit}: unknown key(s) {', '.join(sorted(bad))}")
+                raise CaseFileError(
+                    f"{label}: expect {unit}: unknown key(s) {', '.join(sorted(bad))}"
+                )
         out.append(Case(path, str(name), str(case["article"]), case, defaults))
     return out
 
@@ -117,8 +119,11 @@ def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
     except KaopingError as err:
         return CaseResult(case, False, f"{type(err).__name__}: {err}")
     if "expect_error" in case.data:
-        return CaseResult(case, False, f"expected an error containing "
-                                       f"{case.data['expect_error']!r}, but scoring succeeded")
+        return CaseResult(
+            case,
+            False,
+            f"expected an error containing {case.data['expect_error']!r}, but scoring succeeded",
+        )
     problems = compare(results, case.data["expect"] or {})
     return CaseResult(case, not problems, "; ".join(problems))
 
@@ -154,17 +159,22 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
             want_grades = exp["grade"]
             if not isinstance(want_grades, Mapping):
                 if len(u.grades) != 1:
-                    problems.append(f"{unit_name}: the scheme has {len(u.grades)} gradings; "
-                                    "name the one to check: grade: {NAME: VALUE}")
+                    problems.append(
+                        f"{unit_name}: the scheme has {len(u.grades)} gradings; "
+                        "name the one to check: grade: {NAME: VALUE}"
+                    )
                     want_grades = {}
                 else:
                     want_grades = {next(iter(u.grades)): want_grades}
             for gname, gval in want_grades.items():
                 if u.grades.get(gname) != gval:
-                    problems.append(f"{unit_name}: {gname} is {u.grades.get(gname)}, expected {gval}")
+                    problems.append(
+                        f"{unit_name}: {gname} is {u.grades.get(gname)}, expected {gval}"
+                    )
         if "flags" in exp and sorted(u.flags) != sorted(exp["flags"] or []):
-            problems.append(f"{unit_name}: flags are {sorted(u.flags)}, expected "
-                            f"{sorted(exp['flags'] or [])}")
+            problems.append(
+                f"{unit_name}: flags are {sorted(u.flags)}, expected {sorted(exp['flags'] or [])}"
+            )
         for name, want in (exp.get("outputs") or {}).items():
             if name not in u.values:
                 problems.append(f"{unit_name}: no output {name!r}")

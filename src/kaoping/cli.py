@@ -18,8 +18,12 @@ from kaoping.errors import CompileError, KaopingError
 from kaoping.io.data import load_file, read_json_text
 from kaoping.plugins.manager import default_registry
 
-LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
-                    help="Language of diagnostics (default: from the locale).")
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of diagnostics (default: from the locale).",
+)
 
 
 def _fail(err: KaopingError, lang: str | None = None) -> None:
@@ -86,7 +90,9 @@ def check(paths: tuple[str, ...], lang: str | None) -> None:
             elif Path(p).exists():
                 targets.append((p, [Path(p)]))
             else:
-                raise click.BadParameter(f"{p!r} is neither a file, a folder nor an installed scheme")
+                raise click.BadParameter(
+                    f"{p!r} is neither a file, a folder nor an installed scheme"
+                )
     except KaopingError as err:
         _fail(err, lang)
     errors = warnings = 0
@@ -119,8 +125,10 @@ def compile_cmd(scheme: str, emit_python: bool, emit_ir: bool, lang: str | None)
 
         click.echo(pprint.pformat(compiled.module, width=100))
     if not emit_python and not emit_ir:
-        click.echo(f"{compiled.scheme_id}: compiled ({len(compiled.python.splitlines())} lines "
-                   f"of Python, {len(compiled.warnings)} warning(s))")
+        click.echo(
+            f"{compiled.scheme_id}: compiled ({len(compiled.python.splitlines())} lines "
+            f"of Python, {len(compiled.warnings)} warning(s))"
+        )
 
 
 def _load_data(compiled: CompiledScheme, data: str | None, sample: bool) -> Any:
@@ -146,12 +154,20 @@ def _history(path: str | None) -> Any:
 @click.argument("data", required=False)
 @click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--history", type=click.Path(exists=True, dir_okay=False),
-              help="Last year's results (the JSON this command writes).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Write to this file (written whole, or not at all).")
-def score_cmd(scheme: str, data: str | None, sample: bool, fmt: str, history: str | None,
-              output: str | None) -> None:
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Last year's results (the JSON this command writes).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write to this file (written whole, or not at all).",
+)
+def score_cmd(
+    scheme: str, data: str | None, sample: bool, fmt: str, history: str | None, output: str | None
+) -> None:
     """Score every unit of DATA (JSON or CSV) with SCHEME."""
     from kaoping.io.results import to_json, to_table
     from kaoping.scoring import score
@@ -177,8 +193,9 @@ def score_cmd(scheme: str, data: str | None, sample: bool, fmt: str, history: st
 @click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--history", type=click.Path(exists=True, dir_okay=False))
-def explain(scheme: str, data: str | None, unit_name: str, sample: bool, fmt: str,
-            history: str | None) -> None:
+def explain(
+    scheme: str, data: str | None, unit_name: str, sample: bool, fmt: str, history: str | None
+) -> None:
     """Show where every point of one unit came from."""
     from kaoping.explain import explain_json, explain_text
     from kaoping.scoring import score
@@ -235,8 +252,10 @@ def test_cmd(ids: tuple[str, ...], junitxml: str | None) -> None:
             continue
         for res in results:
             mark = "ok  " if res.passed else "FAIL"
-            click.echo(f"{mark} {sid}: {res.case.name}  [{res.case.article}]"
-                       + ("" if res.passed else f"\n     {res.message}"))
+            click.echo(
+                f"{mark} {sid}: {res.case.name}  [{res.case.article}]"
+                + ("" if res.passed else f"\n     {res.message}")
+            )
             report.append((sid, res, res.message))
             passed += res.passed
             failed += not res.passed
@@ -249,8 +268,9 @@ def test_cmd(ids: tuple[str, ...], junitxml: str | None) -> None:
 def _write_junit(path: Path, report: list[tuple[str, Any, str]], passed: int, failed: int) -> None:
     from xml.etree import ElementTree as ET
 
-    suite = ET.Element("testsuite", name="kaoping", tests=str(passed + failed),
-                       failures=str(failed))
+    suite = ET.Element(
+        "testsuite", name="kaoping", tests=str(passed + failed), failures=str(failed)
+    )
     for sid, res, message in report:
         name = res.case.name if res is not None else "compile"
         case = ET.SubElement(suite, "testcase", classname=sid, name=name)
@@ -263,8 +283,13 @@ def _write_junit(path: Path, report: list[tuple[str, Any, str]], passed: int, fa
 
 @main.command("new-scheme")
 @click.argument("scheme_id")
-@click.option("--dir", "directory", type=click.Path(file_okay=False), default=".",
-              help="Where to create the plugin package folder.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=".",
+    help="Where to create the plugin package folder.",
+)
 def new_scheme(scheme_id: str, directory: str) -> None:
     """Scaffold a jurisdiction plugin package for SCHEME_ID."""
     from kaoping.scaffold import scaffold
@@ -274,8 +299,9 @@ def new_scheme(scheme_id: str, directory: str) -> None:
     except KaopingError as err:
         _fail(err)
     click.echo(f"created {root}")
-    click.echo(f"next: pip install -e {root} && kaoping check {scheme_id} && kaoping test {scheme_id}")
-
+    click.echo(
+        f"next: pip install -e {root} && kaoping check {scheme_id} && kaoping test {scheme_id}"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,53 +16,100 @@ Severity = Literal["error", "warning"]
 
 # code: (English message, Chinese message, English hint, Chinese hint)
 CATALOGUE: dict[str, tuple[str, str, str, str]] = {
-    "E101": ("syntax error: {detail}", "语法错误:{detail}",
-             "{hint_en}", "{hint_zh}"),
-    "E102": ("tabs are not allowed for indentation", "缩进不能使用制表符",
-             "indent with spaces", "请用空格缩进"),
-    "K101": ("this file mixes keyword sets: {kw!r} is {this}, the file started in {first}",
-             "本文件混用了两套关键字:{kw!r} 属于{this},而文件先使用了{first}",
-             "use either the English or the Chinese keywords in one file",
-             "同一文件只用英文关键字或只用中文关键字"),
-    "E201": ("unknown name {name!r}", "未定义的名称 {name!r}",
-             "{hint_en}", "{hint_zh}"),
-    "E202": ("{name!r} is defined twice (first at {first})", "{name!r} 重复定义(首次定义于 {first})",
-             "rename one of them", "请给其中一个改名"),
-    "E203": ("type error: {detail}", "类型错误:{detail}",
-             "{hint_en}", "{hint_zh}"),
-    "E204": ("{value!r} is not a value of enum {enum!r} (values: {values})",
-             "{value!r} 不是枚举 {enum!r} 的取值(取值:{values})",
-             "check the spelling against the enum declaration", "请对照枚举声明检查拼写"),
+    "E101": ("syntax error: {detail}", "语法错误:{detail}", "{hint_en}", "{hint_zh}"),
+    "E102": (
+        "tabs are not allowed for indentation",
+        "缩进不能使用制表符",
+        "indent with spaces",
+        "请用空格缩进",
+    ),
+    "K101": (
+        "this file mixes keyword sets: {kw!r} is {this}, the file started in {first}",
+        "本文件混用了两套关键字:{kw!r} 属于{this},而文件先使用了{first}",
+        "use either the English or the Chinese keywords in one file",
+        "同一文件只用英文关键字或只用中文关键字",
+    ),
+    "E201": ("unknown name {name!r}", "未定义的名称 {name!r}", "{hint_en}", "{hint_zh}"),
+    "E202": (
+        "{name!r} is defined twice (first at {first})",
+        "{name!r} 重复定义(首次定义于 {first})",
+        "rename one of them",
+        "请给其中一个改名",
+    ),
+    "E203": ("type error: {detail}", "类型错误:{detail}", "{hint_en}", "{hint_zh}"),
+    "E204": (
+        "{value!r} is not a value of enum {enum!r} (values: {values})",
+        "{value!r} 不是枚举 {enum!r} 的取值(取值:{values})",
+        "check the spelling against the enum declaration",
+        "请对照枚举声明检查拼写",
+    ),
     "E205": ("{detail}", "{detail}", "", ""),
-    "E206": ("{name!r} may be absent here; say what happens then",
-             "{name!r} 在此可能缺失,需写明缺失时如何处理",
-             "write `{name} default 0`, test `present({name})`, or use `weighted … redistribute equally`",
-             "可写 `{name} 缺省 0`、用 `有值({name})` 判断,或用 `加权 … 缺项均分`"),
-    "E301": ("table {table!r} has no row for {missing}", "对照表 {table!r} 缺少 {missing} 的取值",
-             "add a row for every value of enum {enum!r}", "为枚举 {enum!r} 的每个取值写一行"),
-    "E401": ("the children of {name!r} add up to {total}, more than its maximum {max}",
-             "{name!r} 下各项满分合计 {total},超过其满分 {max}",
-             "check the maxima against the document", "请对照文件核对各项满分"),
-    "W402": ("{name!r} can reach {upper}, above its maximum {max}, and has no cap",
-             "{name!r} 最高可得 {upper},超过满分 {max},且未设封顶",
-             "add `cap {max}` or declare `uncapped` if the document says 上不封顶",
-             "若文件写明封顶请加 `封顶 {max}`;若上不封顶请写 `上不封顶`"),
-    "W403": ("this {what} can never bind: the value always lies in {range}",
-             "此{what_zh}永远不会起作用:取值总在 {range} 之内",
-             "remove it, or check the numbers", "删除它,或核对数字"),
-    "E405": ("weights add up to {total}, not 1", "权重合计为 {total},不等于 1",
-             "make the weights add up to 100%", "请使权重合计为 100%"),
-    "E406": ("bands {detail}", "分段{detail_zh}",
-             "make the intervals meet exactly: [a, b), [b, c), …", "使区间首尾相接:[a, b)、[b, c)…"),
-    "W407": ("input {name!r} is declared but never used", "输入 {name!r} 已声明但未使用",
-             "remove it or use it in a rule", "删除它或在规则中使用"),
-    "E501": ("{name!r} is a per-unit value but reads {other!r}, a group value defined at {where}",
-             "{name!r} 是逐单位计算的值,却引用了组内计算的 {other!r}(定义于 {where})",
-             "move {name!r} into the `across group:` block", "把 {name!r} 移入 `组内:` 块"),
-    "E502": ("{name!r} depends on itself: {cycle}", "{name!r} 循环依赖自身:{cycle}",
-             "break the cycle", "请消除循环引用"),
-    "E601": ("grading {name!r} must end with an `otherwise` line", "评定 {name!r} 须以 `其余` 行结束",
-             "add `GRADE otherwise` as the last assigning line", "在最后加一行 `等次 其余`"),
+    "E206": (
+        "{name!r} may be absent here; say what happens then",
+        "{name!r} 在此可能缺失,需写明缺失时如何处理",
+        "write `{name} default 0`, test `present({name})`, or use `weighted … redistribute equally`",
+        "可写 `{name} 缺省 0`、用 `有值({name})` 判断,或用 `加权 … 缺项均分`",
+    ),
+    "E301": (
+        "table {table!r} has no row for {missing}",
+        "对照表 {table!r} 缺少 {missing} 的取值",
+        "add a row for every value of enum {enum!r}",
+        "为枚举 {enum!r} 的每个取值写一行",
+    ),
+    "E401": (
+        "the children of {name!r} add up to {total}, more than its maximum {max}",
+        "{name!r} 下各项满分合计 {total},超过其满分 {max}",
+        "check the maxima against the document",
+        "请对照文件核对各项满分",
+    ),
+    "W402": (
+        "{name!r} can reach {upper}, above its maximum {max}, and has no cap",
+        "{name!r} 最高可得 {upper},超过满分 {max},且未设封顶",
+        "add `cap {max}` or declare `uncapped` if the document says 上不封顶",
+        "若文件写明封顶请加 `封顶 {max}`;若上不封顶请写 `上不封顶`",
+    ),
+    "W403": (
+        "this {what} can never bind: the value always lies in {range}",
+        "此{what_zh}永远不会起作用:取值总在 {range} 之内",
+        "remove it, or check the numbers",
+        "删除它,或核对数字",
+    ),
+    "E405": (
+        "weights add up to {total}, not 1",
+        "权重合计为 {total},不等于 1",
+        "make the weights add up to 100%",
+        "请使权重合计为 100%",
+    ),
+    "E406": (
+        "bands {detail}",
+        "分段{detail_zh}",
+        "make the intervals meet exactly: [a, b), [b, c), …",
+        "使区间首尾相接:[a, b)、[b, c)…",
+    ),
+    "W407": (
+        "input {name!r} is declared but never used",
+        "输入 {name!r} 已声明但未使用",
+        "remove it or use it in a rule",
+        "删除它或在规则中使用",
+    ),
+    "E501": (
+        "{name!r} is a per-unit value but reads {other!r}, a group value defined at {where}",
+        "{name!r} 是逐单位计算的值,却引用了组内计算的 {other!r}(定义于 {where})",
+        "move {name!r} into the `across group:` block",
+        "把 {name!r} 移入 `组内:` 块",
+    ),
+    "E502": (
+        "{name!r} depends on itself: {cycle}",
+        "{name!r} 循环依赖自身:{cycle}",
+        "break the cycle",
+        "请消除循环引用",
+    ),
+    "E601": (
+        "grading {name!r} must end with an `otherwise` line",
+        "评定 {name!r} 须以 `其余` 行结束",
+        "add `GRADE otherwise` as the last assigning line",
+        "在最后加一行 `等次 其余`",
+    ),
     "E602": ("{detail}", "{detail}", "", ""),
     "E603": ("group {name!r} {detail}", "分组 {name!r} {detail_zh}", "", ""),
 }
@@ -124,7 +171,11 @@ def render(diag: Diagnostic, source: str | None, lang: str = "en") -> str:
             width = 1
             if diag.span.end_line == diag.span.line and diag.span.end_col > diag.span.col:
                 width = diag.span.end_col - diag.span.col
-            out.append("    " + _pad(text, diag.span.col - 1) + "^" * max(1, _display_width(text[diag.span.col - 1 : diag.span.col - 1 + width])))
+            out.append(
+                "    "
+                + _pad(text, diag.span.col - 1)
+                + "^" * max(1, _display_width(text[diag.span.col - 1 : diag.span.col - 1 + width]))
+            )
     hint = diag.hint(lang)
     if hint:
         out.append(("  提示:" if lang == "zh" else "  hint: ") + hint)

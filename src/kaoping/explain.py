@@ -13,8 +13,16 @@ from kaoping.io.results import fmt
 from kaoping.scoring import Results, UnitResult
 
 _STEP_WORDS = {
-    "start": "start", "add": "+", "deduct": "−", "floor": "floor", "cap": "cap",
-    "zero": "zeroed", "round": "rounded",
+    "start": "start",
+    "sum": "sum of the parts",
+    "highest": "highest part",
+    "mean": "mean of the parts",
+    "add": "+",
+    "deduct": "−",
+    "floor": "floor",
+    "cap": "cap",
+    "zero": "zeroed",
+    "round": "rounded",
 }
 
 
@@ -38,8 +46,13 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
         "flags": list(u.flags),
         "values": values,
         "grading": [
-            {"grading": s.grading, "rule": f"{_grading_file(results, s.grading)}:{s.line}",
-             "text": s.rule, "applied": s.applied, "reason": s.reason}
+            {
+                "grading": s.grading,
+                "rule": f"{_grading_file(results, s.grading)}:{s.line}",
+                "text": s.rule,
+                "applied": s.applied,
+                "reason": s.reason,
+            }
             for s in u.grade_steps
         ],
     }
@@ -70,8 +83,7 @@ def _depth(path: str) -> int:
     return path.count(".")
 
 
-def _value_data(results: Results, r: UnitResult, block: BlockModel,
-                vd: ValueDef) -> dict[str, Any]:
+def _value_data(results: Results, r: UnitResult, block: BlockModel, vd: ValueDef) -> dict[str, Any]:
     scheme = results.scheme
     u = r.unit
     trace = u.traces.get(vd.path)
@@ -85,9 +97,15 @@ def _value_data(results: Results, r: UnitResult, block: BlockModel,
     steps = []
     if trace is not None:
         for st in trace.steps:
-            steps.append({"kind": st.kind, "rule": f"{span.short.split(':')[0]}:{st.line}",
-                          "text": text_at(st.line), "amount": fmt(st.amount),
-                          "before": fmt(st.before)})
+            steps.append(
+                {
+                    "kind": st.kind,
+                    "rule": f"{span.short.split(':')[0]}:{st.line}",
+                    "text": text_at(st.line),
+                    "amount": fmt(st.amount),
+                    "before": fmt(st.before),
+                }
+            )
     inputs = {name: _show(u.facts.get(name)) for name in sorted(vd.inputs)}
     group_values = {k: _show(v) for k, v in (trace.group_values.items() if trace else [])}
     return {
@@ -133,8 +151,15 @@ def explain_text(results: Results, r: UnitResult) -> str:
         indent = "  " * _depth(v["path"]) if v["kind"] in ("section", "item") else ""
         name = v["path"].rsplit(".", 1)[-1]
         value = v["value"]
-        shown = "yes" if value is True else "no" if value is False else \
-            "absent" if value is None else str(value)
+        shown = (
+            "yes"
+            if value is True
+            else "no"
+            if value is False
+            else "absent"
+            if value is None
+            else str(value)
+        )
         label = f"{indent}{name} = {shown}"
         if v["max"] is not None:
             label += f" (max {v['max']})"
@@ -143,10 +168,11 @@ def explain_text(results: Results, r: UnitResult) -> str:
             label += f"  «{v['article']}»"
         lines.append(label)
         pad = indent + "    "
-        if v["kind"] in ("let", "output", "flag", "total") or (
-                v["kind"] == "item" and not v["steps"]):
-            if v["text"]:
-                lines.append(f"{pad}{v['text']}")
+        if (
+            v["kind"] in ("let", "output", "flag", "total")
+            or (v["kind"] == "item" and not v["steps"])
+        ) and v["text"]:
+            lines.append(f"{pad}{v['text']}")
         for st in v["steps"]:
             word = _STEP_WORDS[st["kind"]]
             if st["kind"] in ("floor", "cap", "zero", "round"):

@@ -53,8 +53,9 @@ class Results:
     def ordered(self) -> list[UnitResult]:
         """Grouped by group (in declaration order), then by rank, then by name."""
         order = {g.name: i for i, g in enumerate(self.scheme.module.groups)}
-        return sorted(self.units, key=lambda r: (order.get(r.group, 0), r.rank or 0,
-                                                 -r.total, r.name))
+        return sorted(
+            self.units, key=lambda r: (order.get(r.group, 0), r.rank or 0, -r.total, r.name)
+        )
 
 
 def history_index(history: Any) -> dict[str, dict[str, Any]]:
@@ -96,8 +97,10 @@ def _num(v: Any) -> Any:
 def score(scheme: CompiledScheme, data: Sequence[UnitData], history: Any = None) -> Results:
     ns = scheme.namespace
     hist = history_index(history)
-    units = [Unit(d.name, d.group, ns["BLOCK_OF_GROUP"][d.group], d.facts, hist.get(d.name))
-             for d in data]
+    units = [
+        Unit(d.name, d.group, ns["BLOCK_OF_GROUP"][d.group], d.facts, hist.get(d.name))
+        for d in data
+    ]
     # canonical order: every group-level operation sees the same sequence whatever the input order
     units.sort(key=lambda u: (u.group, u.name))
     rank_value: Mapping[int, str | None] = ns["RANK_VALUE"]
@@ -126,7 +129,7 @@ def _guard(scheme: CompiledScheme, who: str, fn: Any, arg: Any) -> None:
         fn(arg)
     except KaopingError:
         raise
-    except Exception as err:  # noqa: BLE001 — any failure of a rule is reported with its rule
+    except Exception as err:
         span = None
         for frame, lineno in traceback.walk_tb(sys.exc_info()[2]):
             if frame.f_code.co_filename == scheme.filename:

@@ -7,6 +7,7 @@ Problems become diagnostics; all of them are collected, none stops the pass.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -19,10 +20,28 @@ from kaoping.compiler.model import BlockModel, Model, Res, Stage, ValueDef
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
 
-BUILTINS = {"least", "greatest", "shortfall", "excess", "present", "satisfied",
-            "最小", "最大", "不足", "超出", "有值", "满足数"}
-_CANON = {"最小": "least", "最大": "greatest", "不足": "shortfall", "超出": "excess",
-          "有值": "present", "满足数": "satisfied"}
+BUILTINS = {
+    "least",
+    "greatest",
+    "shortfall",
+    "excess",
+    "present",
+    "satisfied",
+    "最小",
+    "最大",
+    "不足",
+    "超出",
+    "有值",
+    "满足数",
+}
+_CANON = {
+    "最小": "least",
+    "最大": "greatest",
+    "不足": "shortfall",
+    "超出": "excess",
+    "有值": "present",
+    "满足数": "satisfied",
+}
 _STAGE_ORDER = {"unit": 0, "group": 1, "final": 2}
 
 
@@ -125,42 +144,72 @@ class Checker:
             self.check_type(inp.type, inp.span, in_record=False)
             for g in inp.groups:
                 if g not in self.groups:
-                    self.err("E201", inp.span, name=g, hint_en="declare it with `group`",
-                             hint_zh="请先用 `分组` 声明")
+                    self.err(
+                        "E201",
+                        inp.span,
+                        name=g,
+                        hint_en="declare it with `group`",
+                        hint_zh="请先用 `分组` 声明",
+                    )
             t = inp.type
-            if isinstance(t, ir.NumberType) and t.low is not None and t.high is not None \
-                    and t.low > t.high:
+            if (
+                isinstance(t, ir.NumberType)
+                and t.low is not None
+                and t.high is not None
+                and t.low > t.high
+            ):
                 self.type_error(inp.span, f"the range {t.low} to {t.high} is empty")
         md.tables = self._unique(self.m.tables, lambda t: t.name)
         for table in md.tables.values():
             enum = md.enums.get(table.enum)
             if enum is None:
-                self.err("E201", table.span, name=table.enum, hint_en="declare the enum first",
-                         hint_zh="请先声明该枚举")
+                self.err(
+                    "E201",
+                    table.span,
+                    name=table.enum,
+                    hint_en="declare the enum first",
+                    hint_zh="请先声明该枚举",
+                )
                 continue
             keys = self._unique(table.rows, lambda r: r.key)
             for row in table.rows:
                 if row.key not in enum.values:
-                    self.err("E204", row.span, value=row.key, enum=enum.name,
-                             values=", ".join(enum.values))
+                    self.err(
+                        "E204",
+                        row.span,
+                        value=row.key,
+                        enum=enum.name,
+                        values=", ".join(enum.values),
+                    )
             missing = [v for v in enum.values if v not in keys]
             if missing:
-                self.err("E301", table.span, table=table.name, missing=", ".join(missing),
-                         enum=enum.name)
+                self.err(
+                    "E301", table.span, table=table.name, missing=", ".join(missing), enum=enum.name
+                )
         for name in list(md.inputs):
             if name in md.tables:
                 self.err("E202", md.inputs[name].span, name=name, first=md.tables[name].span)
 
     def check_type(self, t: ir.TypeRef, span: Span, in_record: bool) -> None:
         if isinstance(t, ir.EnumType) and t.name not in self.model.enums:
-            self.err("E201", span, name=t.name, hint_en="declare it with `enum`",
-                     hint_zh="请先用 `枚举` 声明")
+            self.err(
+                "E201",
+                span,
+                name=t.name,
+                hint_en="declare it with `enum`",
+                hint_zh="请先用 `枚举` 声明",
+            )
         if isinstance(t, ir.ListType):
             if in_record:
                 self.type_error(span, "a record field cannot be a list")
             elif t.record not in self.model.records:
-                self.err("E201", span, name=t.record, hint_en="declare it with `record`",
-                         hint_zh="请先用 `记录` 声明")
+                self.err(
+                    "E201",
+                    span,
+                    name=t.record,
+                    hint_en="declare it with `record`",
+                    hint_zh="请先用 `记录` 声明",
+                )
         if isinstance(t, ir.TextType) and not in_record:
             self.type_error(span, "`text` is for record fields (e.g. the work an award belongs to)")
 
@@ -185,8 +234,12 @@ class Checker:
         def add(vd: ValueDef, span: Span) -> None:
             if vd.path in block.values:
                 first = block.values[vd.path]
-                self.err("E202", span, name=vd.path,
-                         first=first.node.span if first.node is not None else span)
+                self.err(
+                    "E202",
+                    span,
+                    name=vd.path,
+                    first=first.node.span if first.node is not None else span,
+                )
                 return
             if vd.path in self.model.inputs:
                 self.err("E202", span, name=vd.path, first=self.model.inputs[vd.path].span)
@@ -194,8 +247,9 @@ class Checker:
 
         def walk(node: ir.Section | ir.Item, prefix: str, parent: str | None) -> str:
             path = f"{prefix}{node.name}"
-            vd = ValueDef(path, "section" if isinstance(node, ir.Section) else "item", node,
-                          "unit", parent)
+            vd = ValueDef(
+                path, "section" if isinstance(node, ir.Section) else "item", node, "unit", parent
+            )
             add(vd, node.span)
             if isinstance(node, ir.Section):
                 for child in node.children:
@@ -221,8 +275,14 @@ class Checker:
                     add(ValueDef(st.name, "flag", st, stage), st.span)
                 elif isinstance(st, ir.Total):
                     if has_total:
-                        self.err("E202", st.span, name="total", first=block.values["total"].node.span  # type: ignore[union-attr]
-                                 if block.values.get("total") and block.values["total"].node else st.span)
+                        self.err(
+                            "E202",
+                            st.span,
+                            name="total",
+                            first=block.values["total"].node.span  # type: ignore[union-attr]
+                            if block.values.get("total") and block.values["total"].node
+                            else st.span,
+                        )
                     has_total = True
                     block.values["total"] = ValueDef("total", "total", st, stage)
                 elif isinstance(st, ir.Require):
@@ -237,40 +297,61 @@ class Checker:
             block.values["total"] = ValueDef("total", "total", None, "unit", children=top)
         for g in scoring.groups:
             if g not in self.groups:
-                self.err("E603", scoring.span, name=g, detail="is not declared",
-                         detail_zh="未声明")
+                self.err("E603", scoring.span, name=g, detail="is not declared", detail_zh="未声明")
         return block
 
     def check_groups(self) -> None:
         for block in self.model.blocks:
             for g in block.groups:
                 if g in self.model.block_of_group:
-                    self.err("E603", block.scoring.span, name=g,
-                             detail="is scored by two `scoring` blocks",
-                             detail_zh="被两个评分块重复评分")
+                    self.err(
+                        "E603",
+                        block.scoring.span,
+                        name=g,
+                        detail="is scored by two `scoring` blocks",
+                        detail_zh="被两个评分块重复评分",
+                    )
                 else:
                     self.model.block_of_group[g] = block.index
         for name, g in self.groups.items():
             if name not in self.model.block_of_group:
-                self.err("E603", g.span, name=name, detail="has no `scoring` block",
-                         detail_zh="没有对应的评分块")
+                self.err(
+                    "E603",
+                    g.span,
+                    name=name,
+                    detail="has no `scoring` block",
+                    detail_zh="没有对应的评分块",
+                )
 
     def declare_grading(self, grading: ir.Grading) -> None:
         if grading.name in self.model.gradings:
-            self.err("E202", grading.span, name=grading.name,
-                     first=self.model.gradings[grading.name].span)
+            self.err(
+                "E202",
+                grading.span,
+                name=grading.name,
+                first=self.model.gradings[grading.name].span,
+            )
             return
         if grading.name not in self.model.enums:
-            self.err("E602", grading.span,
-                     detail=f"grading {grading.name!r} needs an enum {grading.name!r} listing its grades, best first")
+            self.err(
+                "E602",
+                grading.span,
+                detail=f"grading {grading.name!r} needs an enum {grading.name!r} listing its grades, best first",
+            )
         self.model.gradings[grading.name] = grading
 
     def collect_consequences(self, block: BlockModel, c: ir.Consequences) -> None:
         for st in c.body:
             kind = {ir.Let: "let", ir.Output: "output", ir.Flag: "flag"}[type(st)]
             if st.name in block.values:
-                self.err("E202", st.span, name=st.name, first=block.values[st.name].node.span  # type: ignore[union-attr]
-                         if block.values[st.name].node else st.span)
+                self.err(
+                    "E202",
+                    st.span,
+                    name=st.name,
+                    first=block.values[st.name].node.span  # type: ignore[union-attr]
+                    if block.values[st.name].node
+                    else st.span,
+                )
                 continue
             block.values[st.name] = ValueDef(st.name, kind, st, "final")  # type: ignore[arg-type]
 
@@ -295,7 +376,7 @@ class Checker:
             return vd.ty
         key = f"{block.index}:{path}"
         if key in self._visiting:
-            cycle = self._visiting[self._visiting.index(key):] + [key]
+            cycle = [*self._visiting[self._visiting.index(key) :], key]
             span = vd.node.span if vd.node is not None else block.scoring.span
             self.err("E502", span, name=path, cycle=" → ".join(c.split(":", 1)[1] for c in cycle))
             return T.ANY_NUMBER
@@ -393,8 +474,10 @@ class Checker:
             elif isinstance(cl, ir.Uncapped):
                 uncapped = True
             elif isinstance(cl, ir.TakeHighest | ir.TakeMean):
-                self.type_error(cl.span, "`take highest` / `take mean` combine a section's children;"
-                                " an item has none")
+                self.type_error(
+                    cl.span,
+                    "`take highest` / `take mean` combine a section's children; an item has none",
+                )
         acc = self.bound(acc, caps, floors, ctx)
         if zero:
             acc = T.with_zero(acc)
@@ -416,16 +499,18 @@ class Checker:
             acc = T.clamp(acc, None, value) if value is not None else acc
         return acc
 
-    def check_max(self, name: str, mx: Decimal | None, ty: T.Ty, span: Span, capped: bool,
-                  uncapped: bool) -> None:
+    def check_max(
+        self, name: str, mx: Decimal | None, ty: T.Ty, span: Span, capped: bool, uncapped: bool
+    ) -> None:
         if mx is None or capped or uncapped:
             return
         if ty.high is None or ty.high > mx:
             upper = "+∞" if ty.high is None else T._fmt(ty.high)
             self.err("W402", span, name=name, upper=upper, max=T._fmt(mx))
 
-    def section_ty(self, block: BlockModel, vd: ValueDef, sec: ir.Section, order: list[str],
-                   ctx: _Ctx) -> T.Ty:
+    def section_ty(
+        self, block: BlockModel, vd: ValueDef, sec: ir.Section, order: list[str], ctx: _Ctx
+    ) -> T.Ty:
         child_tys: dict[str, T.Ty] = {}
         for child in vd.children:
             child_tys[block.values[child].name] = self.infer_value(block, child, order)
@@ -442,9 +527,13 @@ class Checker:
                 mode, excluding = "mean", cl.excluding
                 for name in cl.excluding:
                     if name not in child_tys:
-                        self.err("E201", cl.span, name=name,
-                                 hint_en=f"`excluding` names children of {sec.name!r}",
-                                 hint_zh=f"`除` 后须是 {sec.name!r} 的下级项")
+                        self.err(
+                            "E201",
+                            cl.span,
+                            name=name,
+                            hint_en=f"`excluding` names children of {sec.name!r}",
+                            hint_zh=f"`除` 后须是 {sec.name!r} 的下级项",
+                        )
             elif isinstance(cl, ir.Cap):
                 caps.append(cl)
             elif isinstance(cl, ir.Floor):
@@ -454,7 +543,9 @@ class Checker:
             elif isinstance(cl, ir.RoundClause):
                 pass
             else:
-                self.type_error(cl.span, "a section combines its children; put this rule in an item")
+                self.type_error(
+                    cl.span, "a section combines its children; put this rule in an item"
+                )
         tys = [t for n, t in child_tys.items() if n not in excluding]
         maxima = [c.max for c in sec.children if c.max is not None and c.name not in excluding]
         if mode == "sum":
@@ -468,7 +559,10 @@ class Checker:
                 acc = T.union(acc, t)
             if mode == "highest" and tys:
                 lows = [t.low for t in tys]
-                acc = T.number(None if any(x is None for x in lows) else max(x for x in lows if x is not None), acc.high)
+                acc = T.number(
+                    None if any(x is None for x in lows) else max(x for x in lows if x is not None),
+                    acc.high,
+                )
             child_max = max(maxima) if maxima else None
         if sec.max is not None and child_max is not None and child_max > sec.max:
             self.err("E401", sec.span, name=sec.name, total=T._fmt(child_max), max=T._fmt(sec.max))
@@ -482,23 +576,34 @@ class Checker:
         assigning = [r for r in grading.rules if not isinstance(r, ir.Bar | ir.Override)]
         if not assigning or not isinstance(assigning[-1], ir.Otherwise):
             self.err("E601", grading.span, name=grading.name)
-        seen_gradings = frozenset(g for g in self.model.gradings
-                                  if list(self.model.gradings).index(g)
-                                  <= list(self.model.gradings).index(grading.name))
+        seen_gradings = frozenset(
+            g
+            for g in self.model.gradings
+            if list(self.model.gradings).index(g) <= list(self.model.gradings).index(grading.name)
+        )
         for rule in grading.rules:
             if enum is not None and rule.grade not in enum.values:
-                self.err("E204", rule.span, value=rule.grade, enum=enum.name,
-                         values=", ".join(enum.values))
+                self.err(
+                    "E204",
+                    rule.span,
+                    value=rule.grade,
+                    enum=enum.name,
+                    values=", ".join(enum.values),
+                )
             if isinstance(rule, ir.Quota):
                 for g in rule.groups:
                     if g not in self.groups:
-                        self.err("E603", rule.span, name=g, detail="is not declared",
-                                 detail_zh="未声明")
+                        self.err(
+                            "E603", rule.span, name=g, detail="is not declared", detail_zh="未声明"
+                        )
                 if rule.share is not None and not (0 < rule.share <= 1):
                     self.type_error(rule.span, "a quota share must lie between 0% and 100%")
             for block in self.model.blocks:
-                if isinstance(rule, ir.Quota) and rule.groups and \
-                        not set(rule.groups) & set(block.groups):
+                if (
+                    isinstance(rule, ir.Quota)
+                    and rule.groups
+                    and not set(rule.groups) & set(block.groups)
+                ):
                     continue
                 ctx = _Ctx(block, "grade", f"grading {grading.name}", gradings=seen_gradings)
                 if isinstance(rule, ir.Bar | ir.GradeIf | ir.Override):
@@ -513,15 +618,21 @@ class Checker:
             self.err("E405", span, total=T._fmt(total))
         enum = self.enum_containing([s.value for s in shares], span)
         if enum_ty is not None and enum is not None and enum_ty.enum != enum:
-            self.type_error(span, f"the shares name values of {enum!r}, the ratings are {enum_ty.enum!r}")
+            self.type_error(
+                span, f"the shares name values of {enum!r}, the ratings are {enum_ty.enum!r}"
+            )
         return T.Ty("enum", enum=enum)
 
     def enum_containing(self, values: Sequence[str], span: Span) -> str | None:
         for e in self.model.enums.values():
             if all(v in e.values for v in values):
                 return e.name
-        self.type_error(span, f"no enum has all of {', '.join(values)}",
-                        "declare them with `enum`", "请用 `枚举` 声明")
+        self.type_error(
+            span,
+            f"no enum has all of {', '.join(values)}",
+            "declare them with `enum`",
+            "请用 `枚举` 声明",
+        )
         return None
 
     # ------------------------------------------------------------------ expressions
@@ -536,9 +647,12 @@ class Checker:
             t = t.required()
         if t.kind != "number":
             if expr is not None:
-                self.type_error(expr.span, f"{expr} is {t}, a number is needed here",
-                                "yes/no values are not numbers: use `add N if …`",
-                                "是否值不是数:请写 `加 N 若 …`")
+                self.type_error(
+                    expr.span,
+                    f"{expr} is {t}, a number is needed here",
+                    "yes/no values are not numbers: use `add N if …`",
+                    "是否值不是数:请写 `加 N 若 …`",
+                )
             return T.ANY_NUMBER
         return t
 
@@ -561,21 +675,35 @@ class Checker:
         name = ref.name
         candidates = [p for p in block.values if p.rsplit(".", 1)[-1] == ref.path[-1]]
         if len(candidates) > 1:
-            self.err("E201", ref.span, name=name,
-                     hint_en="it names several values; write the path: " + " or ".join(candidates),
-                     hint_zh="有多个同名项,请写全路径:" + " 或 ".join(candidates))
+            self.err(
+                "E201",
+                ref.span,
+                name=name,
+                hint_en="it names several values; write the path: " + " or ".join(candidates),
+                hint_zh="有多个同名项,请写全路径:" + " 或 ".join(candidates),
+            )
             return
         if name in self.model.inputs:
-            self.err("E201", ref.span, name=name,
-                     hint_en=f"input {name!r} is not given for group(s) {', '.join(block.groups)}",
-                     hint_zh=f"输入 {name!r} 不适用于分组 {', '.join(block.groups)}")
+            self.err(
+                "E201",
+                ref.span,
+                name=name,
+                hint_en=f"input {name!r} is not given for group(s) {', '.join(block.groups)}",
+                hint_zh=f"输入 {name!r} 不适用于分组 {', '.join(block.groups)}",
+            )
             return
         if name in self.model.gradings:
-            self.err("E501", ref.span, name=ctx.owner, other=name,
-                     where=self.model.gradings[name].span)
+            self.err(
+                "E501", ref.span, name=ctx.owner, other=name, where=self.model.gradings[name].span
+            )
             return
-        self.err("E201", ref.span, name=name, hint_en="declare it as an input, a value or an enum value",
-                 hint_zh="请声明为输入、指标/设定值或枚举取值")
+        self.err(
+            "E201",
+            ref.span,
+            name=name,
+            hint_en="declare it as an input, a value or an enum value",
+            hint_zh="请声明为输入、指标/设定值或枚举取值",
+        )
 
     def resolve(self, ref: ir.Ref, ctx: _Ctx) -> T.Ty | _Unresolved:
         key = (id(ref), ctx.block.index)
@@ -626,7 +754,7 @@ class Checker:
             self.err("E204", expr.span, value=value, enum=enum.name, values=", ".join(enum.values))
         return True
 
-    def _infer(self, e: ir.Expr, ctx: _Ctx) -> T.Ty | _Unresolved:  # noqa: C901 — one case per construct
+    def _infer(self, e: ir.Expr, ctx: _Ctx) -> T.Ty | _Unresolved:
         if isinstance(e, ir.Num):
             return T.const(e.value)
         if isinstance(e, ir.Bool):
@@ -657,12 +785,16 @@ class Checker:
             if t.optional:
                 self.err("E206", e.operand.span, name=str(e.operand))
             if t.kind != "enum":
-                self.type_error(e.operand.span, f"`in {{…}}` needs an enum value, {e.operand} is {t}")
+                self.type_error(
+                    e.operand.span, f"`in {{…}}` needs an enum value, {e.operand} is {t}"
+                )
             else:
                 enum = self.model.enums.get(t.enum or "")
                 for v in e.values:
                     if enum is not None and v not in enum.values:
-                        self.err("E204", e.span, value=v, enum=enum.name, values=", ".join(enum.values))
+                        self.err(
+                            "E204", e.span, value=v, enum=enum.name, values=", ".join(enum.values)
+                        )
             return T.BOOL
         if isinstance(e, ir.Logic):
             self.need_bool(self.infer(e.left, ctx), e.left)
@@ -709,9 +841,17 @@ class Checker:
     def compare(self, e: ir.Compare, ctx: _Ctx) -> T.Ty:
         left = self._infer(e.left, ctx)
         right = self._infer(e.right, ctx)
-        if isinstance(left, _Unresolved) and isinstance(right, T.Ty) and self.literal(e.left, right, ctx):
+        if (
+            isinstance(left, _Unresolved)
+            and isinstance(right, T.Ty)
+            and self.literal(e.left, right, ctx)
+        ):
             left = self.model.types[(id(e.left), ctx.block.index)]
-        if isinstance(right, _Unresolved) and isinstance(left, T.Ty) and self.literal(e.right, left, ctx):
+        if (
+            isinstance(right, _Unresolved)
+            and isinstance(left, T.Ty)
+            and self.literal(e.right, left, ctx)
+        ):
             right = self.model.types[(id(e.right), ctx.block.index)]
         if isinstance(left, _Unresolved) or isinstance(right, _Unresolved):
             for side, t in ((e.left, left), (e.right, right)):
@@ -734,8 +874,13 @@ class Checker:
         table = self.model.tables.get(e.table)
         key = self._infer(e.key, ctx)
         if table is None:
-            self.err("E201", e.span, name=e.table, hint_en="declare it with `table`",
-                     hint_zh="请先用 `对照表` 声明")
+            self.err(
+                "E201",
+                e.span,
+                name=e.table,
+                hint_en="declare it with `table`",
+                hint_zh="请先用 `对照表` 声明",
+            )
             return T.ANY_NUMBER
         enum_ty = T.Ty("enum", enum=table.enum)
         if isinstance(key, _Unresolved):
@@ -745,8 +890,9 @@ class Checker:
             if key.optional:
                 self.err("E206", e.key.span, name=str(e.key))
             if key.kind != "enum" or key.enum != table.enum:
-                self.type_error(e.key.span, f"table {table.name!r} is looked up by {table.enum}, "
-                                f"not by {key}")
+                self.type_error(
+                    e.key.span, f"table {table.name!r} is looked up by {table.enum}, not by {key}"
+                )
         values = [r.value for r in table.rows] or [Decimal(0)]
         return T.number(min(values), max(values))
 
@@ -761,7 +907,9 @@ class Checker:
             if name == "least":
                 lows = [t.low for t in tys]
                 highs = [t.high for t in tys]
-                low = None if any(x is None for x in lows) else min(x for x in lows if x is not None)
+                low = (
+                    None if any(x is None for x in lows) else min(x for x in lows if x is not None)
+                )
                 known = [h for h in highs if h is not None]
                 return T.number(low, min(known) if known else None)
             lows = [t.low for t in tys]
@@ -776,8 +924,11 @@ class Checker:
             x = self.need_number(self.infer(args[0], ctx), args[0], ctx)
             n = self.need_number(self.infer(args[1], ctx), args[1], ctx)
             diff = T.sub(n, x) if name == "shortfall" else T.sub(x, n)
-            return T.number(Decimal(0), None if diff.high is None else max(diff.high, Decimal(0)),
-                            x.integer and n.integer)
+            return T.number(
+                Decimal(0),
+                None if diff.high is None else max(diff.high, Decimal(0)),
+                x.integer and n.integer,
+            )
         if name == "present":
             if len(args) != 1:
                 self.err("E205", e.span, detail=f"{e.func}(x) takes one argument")
@@ -792,12 +943,18 @@ class Checker:
             return T.number(Decimal(0), Decimal(len(args)), integer=True)
         sig = self.functions.get(e.func)
         if sig is None:
-            self.err("E201", e.span, name=e.func,
-                     hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied",
-                     hint_zh="内置函数:最小、最大、不足、超出、有值、满足数")
+            self.err(
+                "E201",
+                e.span,
+                name=e.func,
+                hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied",
+                hint_zh="内置函数:最小、最大、不足、超出、有值、满足数",
+            )
             return T.ANY_NUMBER
         if len(args) != sig.arity:
-            self.err("E205", e.span, detail=f"{e.func} takes {sig.arity} argument(s), not {len(args)}")
+            self.err(
+                "E205", e.span, detail=f"{e.func} takes {sig.arity} argument(s), not {len(args)}"
+            )
         for a in args:
             self.need_number(self.infer(a, ctx), a, ctx)
         return T.ANY_NUMBER
@@ -805,13 +962,22 @@ class Checker:
     def aggregate(self, e: ir.Aggregate, ctx: _Ctx) -> T.Ty:
         inp = self.model.inputs.get(e.source)
         if inp is None or not isinstance(inp.type, ir.ListType):
-            self.err("E201", e.span, name=e.source,
-                     hint_en="an aggregate reads a `list of` input", hint_zh="汇总须作用于 `列表` 输入")
+            self.err(
+                "E201",
+                e.span,
+                name=e.source,
+                hint_en="an aggregate reads a `list of` input",
+                hint_zh="汇总须作用于 `列表` 输入",
+            )
             return T.ANY_NUMBER
         if inp.groups and not set(ctx.block.groups) <= set(inp.groups):
-            self.err("E201", e.span, name=e.source,
-                     hint_en=f"input {e.source!r} is not given for group(s) {', '.join(ctx.block.groups)}",
-                     hint_zh=f"输入 {e.source!r} 不适用于分组 {', '.join(ctx.block.groups)}")
+            self.err(
+                "E201",
+                e.span,
+                name=e.source,
+                hint_en=f"input {e.source!r} is not given for group(s) {', '.join(ctx.block.groups)}",
+                hint_zh=f"输入 {e.source!r} 不适用于分组 {', '.join(ctx.block.groups)}",
+            )
         ctx.inputs.add(e.source)
         self.used_inputs.add(e.source)
         rec = self.model.records.get(inp.type.record)
@@ -820,9 +986,13 @@ class Checker:
         if e.where is not None:
             self.need_bool(self.infer(e.where, inner), e.where)
         if e.per_field is not None and e.per_field not in fields:
-            self.err("E201", e.span, name=e.per_field,
-                     hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
-                     hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}")
+            self.err(
+                "E201",
+                e.span,
+                name=e.per_field,
+                hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
+                hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}",
+            )
         if e.drop is not None:
             kt = self.infer(e.drop.key, inner)
             if kt.kind not in ("number", "enum") or kt.optional:
@@ -848,7 +1018,8 @@ class Checker:
             t = self._infer(ref, ctx)
             # the synthetic ref is kept so the emitter reads the same resolution
             self.model.refs[(id(part), ctx.block.index)] = self.model.refs.get(
-                (id(ref), ctx.block.index), Res("input", part.name))
+                (id(ref), ctx.block.index), Res("input", part.name)
+            )
             if isinstance(t, _Unresolved):
                 self.unknown(ref, ctx)
                 continue
@@ -866,17 +1037,32 @@ class Checker:
                 total += w
         if total != 1:
             self.err("E405", e.span, total=T._fmt(total))
-        low = None if not lows or any(x is None for x in lows) else min(x for x in lows if x is not None)
-        high = None if not highs or any(x is None for x in highs) else max(x for x in highs if x is not None)
+        low = (
+            None
+            if not lows or any(x is None for x in lows)
+            else min(x for x in lows if x is not None)
+        )
+        high = (
+            None
+            if not highs or any(x is None for x in highs)
+            else max(x for x in highs if x is not None)
+        )
         return T.number(low, high)
 
     def cohort(self, e: ir.Best | ir.GroupMean | ir.Rank | ir.Distribute, ctx: _Ctx) -> T.Ty:
         if ctx.stage != "group":
-            word = {ir.Best: "best", ir.GroupMean: "group mean", ir.Rank: "rank by",
-                    ir.Distribute: "distribute"}[type(e)]
-            self.type_error(e.span, f"`{word}` reads other units of the group: it belongs in an "
-                            "`across group:` block",
-                            "move this value into `across group:`", "请把此值移入 `组内:` 块")
+            word = {
+                ir.Best: "best",
+                ir.GroupMean: "group mean",
+                ir.Rank: "rank by",
+                ir.Distribute: "distribute",
+            }[type(e)]
+            self.type_error(
+                e.span,
+                f"`{word}` reads other units of the group: it belongs in an `across group:` block",
+                "move this value into `across group:`",
+                "请把此值移入 `组内:` 块",
+            )
         if isinstance(e, ir.Best):
             return self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
         if isinstance(e, ir.GroupMean):
@@ -897,8 +1083,9 @@ class Checker:
         return self.check_shares(e.shares, e.span, None)
 
     def last_year(self, e: ir.LastYear, ctx: _Ctx) -> T.Ty:
-        inner = attrs.evolve(ctx, deps=set(), inputs=set(), no_deps=True,
-                             gradings=frozenset(self.model.gradings))
+        inner = attrs.evolve(
+            ctx, deps=set(), inputs=set(), no_deps=True, gradings=frozenset(self.model.gradings)
+        )
         op = e.operand
         if not isinstance(op, ir.Ref | ir.TotalRef):
             self.type_error(e.span, "`last year` reads a total, a value or a grade by name")
@@ -911,34 +1098,60 @@ class Checker:
         self.record(op, inner, t)
         res = self.model.refs.get((id(op), ctx.block.index))
         if res is not None and res.kind not in ("value", "grade"):
-            self.type_error(e.span, "`last year` reads last year's results: a total, a value or a grade")
+            self.type_error(
+                e.span, "`last year` reads last year's results: a total, a value or a grade"
+            )
         return t.maybe(True)
 
     def band(self, e: ir.Band, ctx: _Ctx) -> T.Ty:
         t = self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
         enum = self.enum_containing([r.value for r in e.rows], e.span)
-        rows = sorted(e.rows, key=lambda r: (Decimal("-Infinity") if r.low is None else r.low))
-        for a, b in zip(rows, rows[1:], strict=False):
-            if a.high is None or b.low is None or a.high > b.low or (
-                    a.high == b.low and a.high_closed and b.low_closed):
-                self.err("E406", b.span, detail=f"overlap at {b.low}", detail_zh=f"在 {b.low} 处重叠")
+        rows = sorted(e.rows, key=lambda r: Decimal("-Infinity") if r.low is None else r.low)
+        for a, b in itertools.pairwise(rows):
+            if (
+                a.high is None
+                or b.low is None
+                or a.high > b.low
+                or (a.high == b.low and a.high_closed and b.low_closed)
+            ):
+                self.err(
+                    "E406", b.span, detail=f"overlap at {b.low}", detail_zh=f"在 {b.low} 处重叠"
+                )
             elif a.high < b.low or (not a.high_closed and not b.low_closed):
-                self.err("E406", b.span, detail=f"leave a gap between {a.high} and {b.low}",
-                         detail_zh=f"在 {a.high} 与 {b.low} 之间有空档")
+                self.err(
+                    "E406",
+                    b.span,
+                    detail=f"leave a gap between {a.high} and {b.low}",
+                    detail_zh=f"在 {a.high} 与 {b.low} 之间有空档",
+                )
         if rows:
             first, last = rows[0], rows[-1]
-            if first.low is not None and (t.low is None or t.low < first.low or (
-                    t.low == first.low and not first.low_closed)):
-                self.err("E406", first.span, detail=f"do not cover values below {first.low}",
-                         detail_zh=f"未覆盖 {first.low} 以下的值")
-            if last.high is not None and (t.high is None or t.high > last.high or (
-                    t.high == last.high and not last.high_closed)):
-                self.err("E406", last.span, detail=f"do not cover values above {last.high}",
-                         detail_zh=f"未覆盖 {last.high} 以上的值")
+            if first.low is not None and (
+                t.low is None or t.low < first.low or (t.low == first.low and not first.low_closed)
+            ):
+                self.err(
+                    "E406",
+                    first.span,
+                    detail=f"do not cover values below {first.low}",
+                    detail_zh=f"未覆盖 {first.low} 以下的值",
+                )
+            if last.high is not None and (
+                t.high is None
+                or t.high > last.high
+                or (t.high == last.high and not last.high_closed)
+            ):
+                self.err(
+                    "E406",
+                    last.span,
+                    detail=f"do not cover values above {last.high}",
+                    detail_zh=f"未覆盖 {last.high} 以上的值",
+                )
         return T.Ty("enum", enum=enum)
 
 
-def check(module: ir.Module, functions: dict[str, FunctionSig] | None = None) -> tuple[Model, list[Diagnostic]]:
+def check(
+    module: ir.Module, functions: dict[str, FunctionSig] | None = None
+) -> tuple[Model, list[Diagnostic]]:
     checker = Checker(module, functions)
     model = checker.run()
     return model, checker.diags

@@ -124,20 +124,14 @@ class Emitter:
         head(f"GRADINGS = {tuple(self.model.gradings)!r}")
         head("")
         offset = len(head.lines)
-        merged = Writer(head.lines + body.lines,
-                        {**head.spans, **{k + offset: v for k, v in body.spans.items()}})
+        merged = Writer(
+            head.lines + body.lines,
+            {**head.spans, **{k + offset: v for k, v in body.spans.items()}},
+        )
         return merged
 
     def rank_values(self) -> dict[int, str | None]:
-        out: dict[int, str | None] = {}
-        for block in self.model.blocks:
-            out[block.index] = None
-            for path in block.values:
-                vd = block.values[path]
-                if vd.kind == "let" and isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank):
-                    out[block.index] = path
-                    break
-        return out
+        return {block.index: rank_path(block) for block in self.model.blocks}
 
     # ------------------------------------------------------------------ stages
     def stage_values(self, block: BlockModel, stage: str) -> list[ValueDef]:
@@ -148,7 +142,9 @@ class Emitter:
         w()
         w(f"def unit_{block.index}(u):")
         with w.indent():
-            w(f'"""Per-unit values of `scoring {", ".join(block.groups)}` ({block.scoring.span.short})."""')
+            w(
+                f'"""Per-unit values of `scoring {", ".join(block.groups)}` ({block.scoring.span.short})."""'
+            )
             w("f, v = u.facts, u.values")
             scope = _Scope("f", "v", "u")
             for vd in self.stage_values(block, "unit"):
@@ -165,9 +161,12 @@ class Emitter:
                 labels = tuple(s.value for s in req.shares)
                 shares = ", ".join(self.const(s.share) for s in req.shares)
                 inner = _Scope("w.facts", "w.values", "w")
-                w(f"_rt.require_distribution(units[0].group if units else '', "
-                  f"[{self.ex(req.operand, block, inner)} for w in units], {labels!r}, "
-                  f"({shares},), {req.mode!r}, {str(req.span)!r})", req.span)
+                w(
+                    f"_rt.require_distribution(units[0].group if units else '', "
+                    f"[{self.ex(req.operand, block, inner)} for w in units], {labels!r}, "
+                    f"({shares},), {req.mode!r}, {str(req.span)!r})",
+                    req.span,
+                )
             for vd in self.stage_values(block, "group"):
                 self.group_value(block, vd)
             w("return None")
@@ -203,8 +202,10 @@ class Emitter:
                 notes.append((str(cnode), name))
                 notes.append((f"{cnode}: unit", f"{name}u"))
             elif isinstance(cnode, ir.GroupMean):
-                w(f"{name} = _rt.group_mean([{self.ex(cnode.operand, block, inner)} for w in units])",
-                  cnode.span)
+                w(
+                    f"{name} = _rt.group_mean([{self.ex(cnode.operand, block, inner)} for w in units])",
+                    cnode.span,
+                )
                 cohort[id(cnode)] = name
                 notes.append((str(cnode), name))
             elif isinstance(cnode, ir.Rank):
@@ -214,8 +215,11 @@ class Emitter:
             elif isinstance(cnode, ir.Distribute):
                 labels = tuple(s.value for s in cnode.shares)
                 shares = ", ".join(self.const(s.share) for s in cnode.shares)
-                w(f"{name} = _rt.distribute([{self.ex(cnode.operand, block, inner)} for w in units], "
-                  f"{labels!r}, ({shares},), {cnode.mode!r})", cnode.span)
+                w(
+                    f"{name} = _rt.distribute([{self.ex(cnode.operand, block, inner)} for w in units], "
+                    f"{labels!r}, ({shares},), {cnode.mode!r})",
+                    cnode.span,
+                )
                 cohort[id(cnode)] = f"{name}[_i]"
         w("for _i, u in enumerate(units):")
         with w.indent():
@@ -224,8 +228,13 @@ class Emitter:
             self.value(block, vd, scope, group_notes=notes)
 
     # ------------------------------------------------------------------ values
-    def value(self, block: BlockModel, vd: ValueDef, s: _Scope,
-              group_notes: list[tuple[str, str]] | None = None) -> None:
+    def value(
+        self,
+        block: BlockModel,
+        vd: ValueDef,
+        s: _Scope,
+        group_notes: list[tuple[str, str]] | None = None,
+    ) -> None:
         w = self.w
         node = vd.node
         path = vd.path
@@ -237,14 +246,19 @@ class Emitter:
             if node is None:
                 line = block.scoring.span.line
                 parts = " + ".join(f"v[{c!r}]" for c in vd.children) or "_rt.ZERO"
-                w(f"u.set('total', {line}, _rt.round_to({parts}, {rnd.places}, {rnd.mode!r}))",
-                  block.scoring.span)
+                w(
+                    f"u.set('total', {line}, _rt.round_to({parts}, {rnd.places}, {rnd.mode!r}))",
+                    block.scoring.span,
+                )
             else:
                 assert isinstance(node, ir.Total)
                 if group_notes is None:
                     self.comment(node.span)
-                w(f"u.set('total', {node.span.line}, _rt.round_to({self.ex(node.expr, block, s)}, "
-                  f"{rnd.places}, {rnd.mode!r}){extra})", node.span)
+                w(
+                    f"u.set('total', {node.span.line}, _rt.round_to({self.ex(node.expr, block, s)}, "
+                    f"{rnd.places}, {rnd.mode!r}){extra})",
+                    node.span,
+                )
             return
         assert node is not None
         if group_notes is None:
@@ -252,10 +266,15 @@ class Emitter:
         if isinstance(node, ir.Flag):
             w(f"u.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
         elif isinstance(node, ir.Let | ir.Output):
-            w(f"u.set({path!r}, {node.span.line}, {self.ex(node.expr, block, s)}{extra})", node.span)
+            w(
+                f"u.set({path!r}, {node.span.line}, {self.ex(node.expr, block, s)}{extra})",
+                node.span,
+            )
         elif isinstance(node, ir.Item) and node.formula is not None:
-            w(f"u.set({path!r}, {node.span.line}, {self.ex(node.formula, block, s)}{extra})",
-              node.span)
+            w(
+                f"u.set({path!r}, {node.span.line}, {self.ex(node.formula, block, s)}{extra})",
+                node.span,
+            )
         elif isinstance(node, ir.Item):
             self.item(block, vd, node, s)
         elif isinstance(node, ir.Section):
@@ -275,8 +294,11 @@ class Emitter:
         for cl in ordered:
             line = cl.span.line
             if isinstance(cl, ir.Start):
-                amount = self.const(node.max or Decimal(0)) if cl.value is None \
+                amount = (
+                    self.const(node.max or Decimal(0))
+                    if cl.value is None
                     else self.ex(cl.value, block, s)
+                )
                 w(f"_it.start({amount}, {line})", cl.span)
             elif isinstance(cl, ir.Add):
                 amount = self.ex(cl.amount, block, s)
@@ -311,9 +333,11 @@ class Emitter:
         elif mode == "highest":
             combined = f"max({vals})"
         else:
-            combined = f"({' + '.join(f'v[{c!r}]' for c in kids)}) / {self.const(Decimal(len(kids)))}"
+            combined = (
+                f"({' + '.join(f'v[{c!r}]' for c in kids)}) / {self.const(Decimal(len(kids)))}"
+            )
         w(f"_it = u.item({vd.path!r}, {node.span.line})", node.span)
-        w(f"_it.start({combined}, {node.span.line})", node.span)
+        w(f"_it.start({combined}, {node.span.line}, {mode!r})", node.span)
         for cl in node.clauses:
             if isinstance(cl, ir.Floor):
                 w(f"_it.floor({self.ex(cl.value, block, s)}, {cl.span.line})", cl.span)
@@ -356,19 +380,28 @@ class Emitter:
         if isinstance(rule, ir.Bar):
             w(f"_g.bar({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})", rule.span)
         elif isinstance(rule, ir.Quota):
-            by = self.per_block(rule.by, rule.groups) if rule.by is not None else \
-                "{" + ", ".join(f"{b.index}: lambda u: u.values['total']"
-                                for b in self.model.blocks) + "}"
+            by = (
+                self.per_block(rule.by, rule.groups)
+                if rule.by is not None
+                else "{"
+                + ", ".join(f"{b.index}: lambda u: u.values['total']" for b in self.model.blocks)
+                + "}"
+            )
             share = self.const(rule.share) if rule.share is not None else "None"
-            w(f"_g.quota({rule.grade!r}, {line}, {text!r}, {rule.count!r}, {share}, "
-              f"{rule.mode!r}, {by}, {rule.groups!r})", rule.span)
+            w(
+                f"_g.quota({rule.grade!r}, {line}, {text!r}, {rule.count!r}, {share}, "
+                f"{rule.mode!r}, {by}, {rule.groups!r})",
+                rule.span,
+            )
         elif isinstance(rule, ir.GradeIf):
             w(f"_g.when({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})", rule.span)
         elif isinstance(rule, ir.Otherwise):
             w(f"_g.otherwise({rule.grade!r}, {line}, {text!r})", rule.span)
         else:
-            w(f"_g.override({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})",
-              rule.span)
+            w(
+                f"_g.override({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})",
+                rule.span,
+            )
 
     # ------------------------------------------------------------------ expressions
     def key(self, e: ir.Expr, block: BlockModel, s: _Scope) -> str:
@@ -390,7 +423,7 @@ class Emitter:
             return f"{s.u}.grades[{res.target!r}]"
         return repr(res.target)
 
-    def ex(self, e: ir.Expr, block: BlockModel, s: _Scope) -> str:  # noqa: C901 — one case per construct
+    def ex(self, e: ir.Expr, block: BlockModel, s: _Scope) -> str:
         if id(e) in s.cohort:
             return s.cohort[id(e)]
         if isinstance(e, ir.Num):
@@ -420,8 +453,10 @@ class Emitter:
         if isinstance(e, ir.Not):
             return f"(not {self.ex(e.operand, block, s)})"
         if isinstance(e, ir.IfExpr):
-            return (f"({self.ex(e.then, block, s)} if {self.ex(e.cond, block, s)} "
-                    f"else {self.ex(e.otherwise, block, s)})")
+            return (
+                f"({self.ex(e.then, block, s)} if {self.ex(e.cond, block, s)} "
+                f"else {self.ex(e.otherwise, block, s)})"
+            )
         if isinstance(e, ir.Default):
             return f"_rt.default({self.ex(e.operand, block, s)}, {self.ex(e.fallback, block, s)})"
         if isinstance(e, ir.Lookup):
@@ -439,8 +474,9 @@ class Emitter:
         if isinstance(e, ir.Aggregate):
             return self.aggregate(e, block, s)
         if isinstance(e, ir.Weighted):
-            parts = ", ".join(f"({self.ref(p, block, s)}, {self.ex(p.weight, block, s)})"
-                              for p in e.parts)
+            parts = ", ".join(
+                f"({self.ref(p, block, s)}, {self.ex(p.weight, block, s)})" for p in e.parts
+            )
             return f"_rt.weighted(({parts},), {e.redistribute!r})"
         if isinstance(e, ir.LastYear):
             if isinstance(e.operand, ir.TotalRef):
@@ -462,8 +498,10 @@ class Emitter:
         if e.per_field is not None:
             args.append(f"per={e.per_field!r}")
         if e.drop is not None:
-            args.append(f"drop=({e.drop.count}, {e.drop.which!r}, "
-                        f"lambda {rec}: {self.key(e.drop.key, block, inner)})")
+            args.append(
+                f"drop=({e.drop.count}, {e.drop.which!r}, "
+                f"lambda {rec}: {self.key(e.drop.key, block, inner)})"
+            )
         return f"_rt.agg({', '.join(args)})"
 
     def band(self, e: ir.Band, block: BlockModel, s: _Scope) -> str:
@@ -480,6 +518,14 @@ class Emitter:
         for test, value in reversed(conds[:-1]):
             body = f"({value!r} if {test} else {body})"
         return f"(lambda {x}: {body})({self.ex(e.operand, block, s)})"
+
+
+def rank_path(block: BlockModel) -> str | None:
+    """The value reported as the unit's rank: the block's first `let … = rank by …`."""
+    for path, vd in block.values.items():
+        if vd.kind == "let" and isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank):
+            return path
+    return None
 
 
 def _cohort_nodes(node: object) -> list[ir.Best | ir.GroupMean | ir.Rank | ir.Distribute]:

@@ -270,7 +270,9 @@ class Rank:
     span: Span = _span()
 
     def __str__(self) -> str:
-        return "rank by " + ", ".join(map(str, self.keys)) + (" ascending" if self.ascending else "")
+        return (
+            "rank by " + ", ".join(map(str, self.keys)) + (" ascending" if self.ascending else "")
+        )
 
 
 @attrs.frozen
@@ -328,8 +330,28 @@ class Band:
 
 
 Expr = (
-    Num | Bool | Ref | TotalRef | BinOp | Neg | Compare | Member | Logic | Not | IfExpr | Default
-    | Lookup | Call | Aggregate | Weighted | Best | GroupMean | Rank | Distribute | LastYear | Band
+    Num
+    | Bool
+    | Ref
+    | TotalRef
+    | BinOp
+    | Neg
+    | Compare
+    | Member
+    | Logic
+    | Not
+    | IfExpr
+    | Default
+    | Lookup
+    | Call
+    | Aggregate
+    | Weighted
+    | Best
+    | GroupMean
+    | Rank
+    | Distribute
+    | LastYear
+    | Band
 )
 
 

@@ -67,8 +67,9 @@ def read_sources(paths: Sequence[Path]) -> dict[str, str]:
     return {str(f): f.read_text("utf-8") for f in files}
 
 
-def frontend(sources: Mapping[str, str],
-             functions: Mapping[str, RuleFunction] | None = None) -> tuple[Model | None, list[Diagnostic]]:
+def frontend(
+    sources: Mapping[str, str], functions: Mapping[str, RuleFunction] | None = None
+) -> tuple[Model | None, list[Diagnostic]]:
     """Parse, lower and check; every diagnostic of every file, sorted by position."""
     diags: list[Diagnostic] = []
     decls: list[list[Any]] = []
@@ -86,8 +87,9 @@ def frontend(sources: Mapping[str, str],
     return model, sort_diagnostics(diags)
 
 
-def compile_sources(scheme_id: str, sources: Mapping[str, str],
-                    functions: Mapping[str, RuleFunction] | None = None) -> CompiledScheme:
+def compile_sources(
+    scheme_id: str, sources: Mapping[str, str], functions: Mapping[str, RuleFunction] | None = None
+) -> CompiledScheme:
     """Compile (or fetch from the cache) a scheme; raise CompileError with every error."""
     digest = hashlib.sha256()
     digest.update(scheme_id.encode())
@@ -109,14 +111,23 @@ def compile_sources(scheme_id: str, sources: Mapping[str, str],
     code = compile(python, filename, "exec")
     linecache.cache[filename] = (len(python), None, python.splitlines(True), filename)
     namespace: dict[str, Any] = {"__name__": f"kaoping_scheme_{key[:12]}"}
-    exec(code, namespace)  # noqa: S102 — our own emitted module; rules text is never code
+    exec(code, namespace)
     namespace["_fn"].update({name: f.func for name, f in (functions or {}).items()})
-    compiled = CompiledScheme(scheme_id, model, dict(sources), python, writer.spans, namespace,
-                              [d for d in diags if d.severity == "warning"], filename)
+    compiled = CompiledScheme(
+        scheme_id,
+        model,
+        dict(sources),
+        python,
+        writer.spans,
+        namespace,
+        [d for d in diags if d.severity == "warning"],
+        filename,
+    )
     _CACHE[key] = compiled
     return compiled
 
 
-def compile_paths(scheme_id: str, paths: Sequence[Path],
-                  functions: Mapping[str, RuleFunction] | None = None) -> CompiledScheme:
+def compile_paths(
+    scheme_id: str, paths: Sequence[Path], functions: Mapping[str, RuleFunction] | None = None
+) -> CompiledScheme:
     return compile_sources(scheme_id, read_sources(paths), functions)

@@ -14,13 +14,27 @@ from kaoping.compiler import ir
 from kaoping.span import Span, span_of
 
 _MODES: dict[str, ir.RoundMode] = {
-    "half-up": "half-up", "四舍五入": "half-up",
-    "half-even": "half-even", "银行家舍入": "half-even",
-    "down": "down", "去尾": "down",
-    "up": "up", "进一": "up",
+    "half-up": "half-up",
+    "四舍五入": "half-up",
+    "half-even": "half-even",
+    "银行家舍入": "half-even",
+    "down": "down",
+    "去尾": "down",
+    "up": "up",
+    "进一": "up",
 }
-_CMP: dict[str, str] = {"=": "=", "==": "=", "!=": "!=", "≠": "!=", "<": "<", "<=": "<=",
-                        "≤": "<=", ">": ">", ">=": ">=", "≥": ">="}
+_CMP: dict[str, str] = {
+    "=": "=",
+    "==": "=",
+    "!=": "!=",
+    "≠": "!=",
+    "<": "<",
+    "<=": "<=",
+    "≤": "<=",
+    ">": ">",
+    ">=": ">=",
+    "≥": ">=",
+}
 _ARITH: dict[str, str] = {"+": "+", "-": "-", "*": "*", "×": "*", "/": "/", "÷": "/"}
 
 
@@ -93,8 +107,9 @@ class _Lower(Transformer[Token, Any]):
         for x in c[3:]:
             if isinstance(x, _Groups):
                 groups = x.names
-        return ir.InputDecl(str(c[0]), typ, optional, _str(c[2]), groups, self._article(c[3:]),
-                            span=self.sp(meta))
+        return ir.InputDecl(
+            str(c[0]), typ, optional, _str(c[2]), groups, self._article(c[3:]), span=self.sp(meta)
+        )
 
     def input_groups(self, meta: Any, c: list[Any]) -> _Groups:
         return _Groups(c[0])
@@ -164,26 +179,41 @@ class _Lower(Transformer[Token, Any]):
         rest = c[1:]
         children = tuple(x for x in rest if isinstance(x, ir.Section | ir.Item))
         clauses = tuple(x for x in rest if isinstance(x, _ClauseTypes))
-        return ir.Section(str(c[0]), self._max(rest), self._article(
-            x for x in rest if isinstance(x, _Article)), children, clauses, span=self.sp(meta))
+        return ir.Section(
+            str(c[0]),
+            self._max(rest),
+            self._article(x for x in rest if isinstance(x, _Article)),
+            children,
+            clauses,
+            span=self.sp(meta),
+        )
 
     def item_block(self, meta: Any, c: list[Any]) -> ir.Item:
         rest = c[1:]
         clauses = tuple(x for x in rest if isinstance(x, _ClauseTypes))
-        return ir.Item(str(c[0]), self._max(rest), self._article(rest), clauses, None,
-                       span=self.sp(meta))
+        return ir.Item(
+            str(c[0]), self._max(rest), self._article(rest), clauses, None, span=self.sp(meta)
+        )
 
     def item_formula(self, meta: Any, c: list[Any]) -> ir.Item:
         rest = c[1:-1]
-        return ir.Item(str(c[0]), self._max(rest), self._article(rest), (), c[-1],
-                       span=self.sp(meta))
+        return ir.Item(
+            str(c[0]), self._max(rest), self._article(rest), (), c[-1], span=self.sp(meta)
+        )
 
     def clause_line(self, meta: Any, c: list[Any]) -> ir.Clause:
         clause = c[0]
         art = self._article(c[1:])
-        return cast(ir.Clause, clause.__class__(**{
-            **{f.name: getattr(clause, f.name) for f in clause.__attrs_attrs__},
-            "article": art, "span": self.sp(meta)}))
+        return cast(
+            ir.Clause,
+            clause.__class__(
+                **{
+                    **{f.name: getattr(clause, f.name) for f in clause.__attrs_attrs__},
+                    "article": art,
+                    "span": self.sp(meta),
+                }
+            ),
+        )
 
     def start_clause(self, meta: Any, c: list[Any]) -> ir.Start:
         value = None if isinstance(c[0], _StartMax) else c[0]
@@ -269,9 +299,16 @@ class _Lower(Transformer[Token, Any]):
     def grade_line(self, meta: Any, c: list[Any]) -> ir.GradeRule:
         rule = c[0]
         art = self._article(c[1:])
-        return cast(ir.GradeRule, rule.__class__(**{
-            **{f.name: getattr(rule, f.name) for f in rule.__attrs_attrs__},
-            "article": art, "span": self.sp(meta)}))
+        return cast(
+            ir.GradeRule,
+            rule.__class__(
+                **{
+                    **{f.name: getattr(rule, f.name) for f in rule.__attrs_attrs__},
+                    "article": art,
+                    "span": self.sp(meta),
+                }
+            ),
+        )
 
     def bar_rule(self, meta: Any, c: list[Any]) -> ir.Bar:
         return ir.Bar(str(c[0]), c[1], span=self.sp(meta))
@@ -399,8 +436,9 @@ class _Lower(Transformer[Token, Any]):
 
     def band_row(self, meta: Any, c: list[Any]) -> ir.BandRow:
         opener, low, _comma, high, closer, _colon, name = c
-        return ir.BandRow(low, str(opener) == "[", high, str(closer) == "]", str(name),
-                          span=self.sp(meta))
+        return ir.BandRow(
+            low, str(opener) == "[", high, str(closer) == "]", str(name), span=self.sp(meta)
+        )
 
     def bound(self, meta: Any, c: list[Any]) -> Decimal | None:
         return c[0] if isinstance(c[0], Decimal) else None
@@ -503,8 +541,17 @@ class _Ascending:
     pass
 
 
-_ClauseTypes = (ir.Start, ir.Add, ir.Cap, ir.Floor, ir.ZeroIf, ir.Uncapped, ir.RoundClause,
-                ir.TakeHighest, ir.TakeMean)
+_ClauseTypes = (
+    ir.Start,
+    ir.Add,
+    ir.Cap,
+    ir.Floor,
+    ir.ZeroIf,
+    ir.Uncapped,
+    ir.RoundClause,
+    ir.TakeHighest,
+    ir.TakeMean,
+)
 
 
 def lower_file(tree: Tree[Token], path: str) -> list[Any]:
@@ -519,9 +566,19 @@ def build_module(decls_per_file: Iterable[list[Any]]) -> ir.Module:
     """Gather the declarations of a scheme's files into one Module."""
     title: str | None = None
     rounding: ir.Rounding | None = None
-    buckets: dict[type, list[Any]] = {k: [] for k in (
-        ir.GroupDecl, ir.EnumDecl, ir.RecordDecl, ir.InputDecl, ir.TableDecl, ir.Scoring,
-        ir.Grading, ir.Consequences)}
+    buckets: dict[type, list[Any]] = {
+        k: []
+        for k in (
+            ir.GroupDecl,
+            ir.EnumDecl,
+            ir.RecordDecl,
+            ir.InputDecl,
+            ir.TableDecl,
+            ir.Scoring,
+            ir.Grading,
+            ir.Consequences,
+        )
+    }
     for decls in decls_per_file:
         for d in decls:
             if isinstance(d, _Title):

@@ -63,18 +63,23 @@ def const(value: Decimal) -> Ty:
 
 
 def add(a: Ty, b: Ty) -> Ty:
-    return number(_op(a.low, b.low, lambda x, y: x + y), _op(a.high, b.high, lambda x, y: x + y),
-                  a.integer and b.integer)
+    return number(
+        _op(a.low, b.low, lambda x, y: x + y),
+        _op(a.high, b.high, lambda x, y: x + y),
+        a.integer and b.integer,
+    )
 
 
 def sub(a: Ty, b: Ty) -> Ty:
-    return number(_op(a.low, b.high, lambda x, y: x - y), _op(a.high, b.low, lambda x, y: x - y),
-                  a.integer and b.integer)
+    return number(
+        _op(a.low, b.high, lambda x, y: x - y),
+        _op(a.high, b.low, lambda x, y: x - y),
+        a.integer and b.integer,
+    )
 
 
 def neg(a: Ty) -> Ty:
-    return number(None if a.high is None else -a.high, None if a.low is None else -a.low,
-                  a.integer)
+    return number(None if a.high is None else -a.high, None if a.low is None else -a.low, a.integer)
 
 
 def mul(a: Ty, b: Ty) -> Ty:

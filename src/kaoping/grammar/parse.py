@@ -38,8 +38,21 @@ class _RulesIndenter(Indenter):
             yield tok
 
 
-_VALUE_TOKENS = {"NAME", "STRING", "NUMBER", "INT", "PERCENT", "COMMENT", "_NL", "INF",
-                 "_INDENT", "_DEDENT", "CMP", "ADD_OP", "MUL_OP"}
+_VALUE_TOKENS = {
+    "NAME",
+    "STRING",
+    "NUMBER",
+    "INT",
+    "PERCENT",
+    "COMMENT",
+    "_NL",
+    "INF",
+    "_INDENT",
+    "_DEDENT",
+    "CMP",
+    "ADD_OP",
+    "MUL_OP",
+}
 
 
 def _is_word(text: str) -> bool:
@@ -69,8 +82,10 @@ class Parsed:
 
 
 _EXAMPLES: dict[tuple[str, str], list[str]] = {
-    ("a keyword and a name or number must be separated by a space (`封顶 6`, not `封顶6`)",
-     "关键字与名称、数字之间须有空格(写 `封顶 6`,不写 `封顶6`)"): [
+    (
+        "a keyword and a name or number must be separated by a space (`封顶 6`, not `封顶6`)",
+        "关键字与名称、数字之间须有空格(写 `封顶 6`,不写 `封顶6`)",
+    ): [
         "评分 G:\n    指标 X 满分 5:\n        封顶6\n",
         "scoring G:\n    item X max 5:\n        cap6\n",
     ],
@@ -111,22 +126,26 @@ def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnost
         if tok.type in ("_INDENT", "_DEDENT"):
             detail = "unexpected indentation"
     elif isinstance(err, UnexpectedCharacters):
-        detail = f"unexpected character {source.splitlines()[line - 1][col - 1:col]!r}"
+        detail = f"unexpected character {source.splitlines()[line - 1][col - 1 : col]!r}"
     else:
         detail = str(err).splitlines()[0]
     hint_en, hint_zh = "", ""
     try:
-        label = err.match_examples(_parser().parse, {k: v for k, v in _EXAMPLES.items()},
-                                   use_accepts=True)
-    except Exception:  # noqa: BLE001 — a failed hint lookup must not hide the real error
+        label = err.match_examples(
+            _parser().parse, {k: v for k, v in _EXAMPLES.items()}, use_accepts=True
+        )
+    except Exception:
         label = None
     if label:
         hint_en, hint_zh = label
     elif isinstance(err, UnexpectedCharacters | UnexpectedToken):
         hint_en = "check the spelling of keywords and that names are separated by spaces"
         hint_zh = "请检查关键字拼写,以及名称之间是否有空格"
-    return Diagnostic("E101", Span(path, line, col, line, col + 1),
-                      {"detail": detail, "hint_en": hint_en, "hint_zh": hint_zh})
+    return Diagnostic(
+        "E101",
+        Span(path, line, col, line, col + 1),
+        {"detail": detail, "hint_en": hint_en, "hint_zh": hint_zh},
+    )
 
 
 def _describe_expected(expected: set[str] | frozenset[str]) -> str:
@@ -155,10 +174,19 @@ def _mixed_keywords(keywords: list[Token], path: str) -> Iterator[Diagnostic]:
         elif this != first:
             yield Diagnostic(
                 "K101",
-                Span(path, tok.line or 0, tok.column or 0, tok.line or 0,
-                     (tok.column or 0) + len(tok.value)),
-                {"kw": str(tok.value), "this": this, "first": first,
-                 "this_zh": "中文关键字" if this == "Chinese" else "英文关键字",
-                 "first_zh": "中文关键字" if first == "Chinese" else "英文关键字"},
+                Span(
+                    path,
+                    tok.line or 0,
+                    tok.column or 0,
+                    tok.line or 0,
+                    (tok.column or 0) + len(tok.value),
+                ),
+                {
+                    "kw": str(tok.value),
+                    "this": this,
+                    "first": first,
+                    "this_zh": "中文关键字" if this == "Chinese" else "英文关键字",
+                    "first_zh": "中文关键字" if first == "Chinese" else "英文关键字",
+                },
             )
             return

@@ -37,8 +37,13 @@ def read_json_text(text: str, where: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as err:
-        raise DataError([DataProblem(f"{where}:{err.lineno}:{err.colno}", None, None,
-                                     f"not valid JSON: {err.msg}")]) from None
+        raise DataError(
+            [
+                DataProblem(
+                    f"{where}:{err.lineno}:{err.colno}", None, None, f"not valid JSON: {err.msg}"
+                )
+            ]
+        ) from None
 
 
 def load_file(path: Path, model: Model) -> list[UnitData]:
@@ -80,9 +85,14 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
             applies = not decl.groups or group in decl.groups
             if not applies:
                 if cell:
-                    problems.append(DataProblem(f"{where}:{lineno}", row.get("unit"), col,
-                                                f"this input is not given for group {group!r}; "
-                                                "leave the cell empty"))
+                    problems.append(
+                        DataProblem(
+                            f"{where}:{lineno}",
+                            row.get("unit"),
+                            col,
+                            f"this input is not given for group {group!r}; leave the cell empty",
+                        )
+                    )
                 continue
             facts[col] = _csv_cell(cell, decl)
         units.append({"unit": row.get("unit"), "group": group, "facts": facts})
@@ -110,12 +120,14 @@ def _csv_cell(cell: str, decl: ir.InputDecl) -> Any:
 def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
     problems: list[DataProblem] = []
     if not isinstance(raw, Mapping) or not isinstance(raw.get("units"), list):
-        raise DataError([DataProblem(where, None, None,
-                                     'expected an object {"units": [...]} at the top')])
+        raise DataError(
+            [DataProblem(where, None, None, 'expected an object {"units": [...]} at the top')]
+        )
     extra = set(raw) - {"units"}
     if extra:
-        problems.append(DataProblem(where, None, None,
-                                    f"unknown top-level key(s): {', '.join(sorted(extra))}"))
+        problems.append(
+            DataProblem(where, None, None, f"unknown top-level key(s): {', '.join(sorted(extra))}")
+        )
     out: list[UnitData] = []
     seen: set[str] = set()
     for i, entry in enumerate(raw["units"], 1):
@@ -129,17 +141,24 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
             problems.append(DataProblem(here, None, "unit", "every unit needs a non-empty name"))
             continue
         if unknown:
-            problems.append(DataProblem(where, name, None,
-                                        f"unknown key(s) {', '.join(sorted(unknown))}"))
+            problems.append(
+                DataProblem(where, name, None, f"unknown key(s) {', '.join(sorted(unknown))}")
+            )
         if name in seen:
             problems.append(DataProblem(where, name, None, "this unit appears twice"))
             continue
         seen.add(name)
         group = entry.get("group")
         if group not in model.block_of_group:
-            problems.append(DataProblem(where, name, "group",
-                                        f"unknown group {group!r}; the scheme's groups are "
-                                        + ", ".join(model.block_of_group)))
+            problems.append(
+                DataProblem(
+                    where,
+                    name,
+                    "group",
+                    f"unknown group {group!r}; the scheme's groups are "
+                    + ", ".join(model.block_of_group),
+                )
+            )
             continue
         facts = entry.get("facts", {})
         if not isinstance(facts, Mapping):
@@ -152,32 +171,57 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
     return out
 
 
-def _facts(facts: Mapping[str, Any], group: str, model: Model, where: str, unit: str,
-           problems: list[DataProblem]) -> dict[str, Any]:
+def _facts(
+    facts: Mapping[str, Any],
+    group: str,
+    model: Model,
+    where: str,
+    unit: str,
+    problems: list[DataProblem],
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     wanted = {d.name: d for d in model.inputs_for(group)}
     for key in facts:
         if key not in wanted:
-            why = ("is not given for group " + repr(group)) if key in model.inputs \
+            why = (
+                ("is not given for group " + repr(group))
+                if key in model.inputs
                 else "is not an input of this scheme"
+            )
             problems.append(DataProblem(where, unit, key, f"this input {why}"))
     for name, decl in wanted.items():
         if name not in facts:
-            problems.append(DataProblem(where, unit, name, "missing; every input of the group "
-                                        "must be given (null for an optional input that does not apply)"))
+            problems.append(
+                DataProblem(
+                    where,
+                    unit,
+                    name,
+                    "missing; every input of the group "
+                    "must be given (null for an optional input that does not apply)",
+                )
+            )
             continue
         value = facts[name]
         if value is None:
             if not decl.optional:
-                problems.append(DataProblem(where, unit, name, "is null but the input is not optional"))
+                problems.append(
+                    DataProblem(where, unit, name, "is null but the input is not optional")
+                )
             out[name] = None
             continue
         out[name] = convert(value, decl.type, model, where, unit, name, problems)
     return out
 
 
-def convert(value: Any, t: ir.TypeRef, model: Model, where: str, unit: str, name: str,
-            problems: list[DataProblem]) -> Any:
+def convert(
+    value: Any,
+    t: ir.TypeRef,
+    model: Model,
+    where: str,
+    unit: str,
+    name: str,
+    problems: list[DataProblem],
+) -> Any:
     def bad(msg: str) -> None:
         problems.append(DataProblem(where, unit, name, msg))
 
@@ -198,8 +242,12 @@ def convert(value: Any, t: ir.TypeRef, model: Model, where: str, unit: str, name
             if number < 0:
                 bad(f"a count cannot be negative, got {_show(value)}")
                 return None
-        if isinstance(t, ir.NumberType) and t.low is not None and t.high is not None \
-                and not (t.low <= number <= t.high):
+        if (
+            isinstance(t, ir.NumberType)
+            and t.low is not None
+            and t.high is not None
+            and not (t.low <= number <= t.high)
+        ):
             bad(f"{number} is outside the allowed range {t.low} to {t.high}")
             return None
         return number
@@ -233,8 +281,11 @@ def convert(value: Any, t: ir.TypeRef, model: Model, where: str, unit: str, name
         fields = {f.name: f for f in rec.fields}
         for key in item:
             if key not in fields:
-                problems.append(DataProblem(where, unit, f"{label}.{key}",
-                                            f"record {t.record} has no field {key!r}"))
+                problems.append(
+                    DataProblem(
+                        where, unit, f"{label}.{key}", f"record {t.record} has no field {key!r}"
+                    )
+                )
         converted: dict[str, Any] = {}
         for fname, fdecl in fields.items():
             if fname not in item:
@@ -242,12 +293,16 @@ def convert(value: Any, t: ir.TypeRef, model: Model, where: str, unit: str, name
                 continue
             if item[fname] is None:
                 if not fdecl.optional:
-                    problems.append(DataProblem(where, unit, f"{label}.{fname}",
-                                                "is null but the field is not optional"))
+                    problems.append(
+                        DataProblem(
+                            where, unit, f"{label}.{fname}", "is null but the field is not optional"
+                        )
+                    )
                 converted[fname] = None
                 continue
-            converted[fname] = convert(item[fname], fdecl.type, model, where, unit,
-                                       f"{label}.{fname}", problems)
+            converted[fname] = convert(
+                item[fname], fdecl.type, model, where, unit, f"{label}.{fname}", problems
+            )
         records.append(converted)
     return records
 

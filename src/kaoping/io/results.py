@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from kaoping.compiler.emit import rank_path
 from kaoping.compiler.model import Model
 from kaoping.scoring import Results, UnitResult
 
@@ -43,27 +44,18 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     out["scores"] = scores
     out["flags"] = list(u.flags)
     out["outputs"] = outputs
-    rank_value = next((p for p in block.order if block.values[p].kind == "let"
-                       and p == _rank_path(r, model)), None)
+    rank_value = rank_path(block)
     if rank_value:
         out["rank_value"] = rank_value
     return out
 
 
-def _rank_path(r: UnitResult, model: Model) -> str | None:
-    from kaoping.compiler import ir
-
-    block = model.blocks[r.unit.block]
-    for p, vd in block.values.items():
-        if vd.kind == "let" and isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank):
-            return p
-    return None
-
-
 def to_json(results: Results) -> str:
     model = results.scheme.model
-    doc = {"scheme": results.scheme.scheme_id,
-           "units": [unit_json(r, model) for r in results.ordered()]}
+    doc = {
+        "scheme": results.scheme.scheme_id,
+        "units": [unit_json(r, model) for r in results.ordered()],
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
@@ -79,8 +71,12 @@ def to_table(results: Results) -> str:
             return
         widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
         for row in rows:
-            lines.append("  ".join(_ljust(c, widths[i]) if i in (1, 3, 4) else _rjust(c, widths[i])
-                                   for i, c in enumerate(row)).rstrip())
+            lines.append(
+                "  ".join(
+                    _ljust(c, widths[i]) if i in (1, 3, 4) else _rjust(c, widths[i])
+                    for i, c in enumerate(row)
+                ).rstrip()
+            )
         rows.clear()
 
     for r in results.ordered():
@@ -92,8 +88,15 @@ def to_table(results: Results) -> str:
             lines.append(f"== {r.group}")
             rows.append(["rank", "unit", "total", "grade", "flags"])
         grade = " / ".join(r.unit.grades.values())
-        rows.append([str(r.rank) if r.rank is not None else "-", r.name,
-                     str(fmt(r.total, places)), grade, ", ".join(r.unit.flags)])
+        rows.append(
+            [
+                str(r.rank) if r.rank is not None else "-",
+                r.name,
+                str(fmt(r.total, places)),
+                grade,
+                ", ".join(r.unit.flags),
+            ]
+        )
     flush()
     return "\n".join(lines)
 

@@ -33,9 +33,11 @@ class Registry:
             for ep in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda e: e.name):
                 try:
                     obj = ep.load()
-                except Exception as err:  # noqa: BLE001 — a broken plugin must not break the rest
-                    self.problems.append(f"plugin {ep.name!r} ({ep.value}) failed to load: "
-                                         f"{type(err).__name__}: {err}")
+                except Exception as err:
+                    self.problems.append(
+                        f"plugin {ep.name!r} ({ep.value}) failed to load: "
+                        f"{type(err).__name__}: {err}"
+                    )
                     continue
                 self.add(ep.name, obj)
         for name, obj in plugins:
@@ -45,7 +47,7 @@ class Registry:
         try:
             self.pm.register(plugin, name=name)
             infos = plugin.kaoping_schemes() if hasattr(plugin, "kaoping_schemes") else []
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self.problems.append(f"plugin {name!r} failed to register: {type(err).__name__}: {err}")
             return
         for info in infos:
@@ -53,17 +55,21 @@ class Registry:
                 claimants = self.conflicts.setdefault(info.id, [self.owner.pop(info.id, "")])
                 claimants.append(name)
                 self.schemes.pop(info.id, None)
-                self.problems.append(f"scheme id {info.id!r} is claimed by plugins "
-                                     f"{', '.join(repr(c) for c in claimants if c)}; "
-                                     "it is left out until one of them is removed")
+                self.problems.append(
+                    f"scheme id {info.id!r} is claimed by plugins "
+                    f"{', '.join(repr(c) for c in claimants if c)}; "
+                    "it is left out until one of them is removed"
+                )
             else:
                 self.schemes[info.id] = info
                 self.owner[info.id] = name
 
     def _plugin(self, scheme_id: str) -> Any:
         if scheme_id in self.conflicts:
-            raise PluginError(f"scheme id {scheme_id!r} is claimed by several plugins: "
-                              + ", ".join(self.conflicts[scheme_id]))
+            raise PluginError(
+                f"scheme id {scheme_id!r} is claimed by several plugins: "
+                + ", ".join(self.conflicts[scheme_id])
+            )
         if scheme_id not in self.schemes:
             known = ", ".join(sorted(self.schemes)) or "none"
             raise UnknownScheme(f"no installed scheme {scheme_id!r} (installed: {known})")
@@ -73,8 +79,9 @@ class Registry:
         plugin = self._plugin(scheme_id)
         files = plugin.kaoping_scheme_rules(scheme_id=scheme_id)
         if not files:
-            raise PluginError(f"plugin {self.owner[scheme_id]!r} gives no rules files for "
-                              f"{scheme_id!r}")
+            raise PluginError(
+                f"plugin {self.owner[scheme_id]!r} gives no rules files for {scheme_id!r}"
+            )
         return list(files)
 
     def cases(self, scheme_id: str) -> list[Path]:

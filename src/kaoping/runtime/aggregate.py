@@ -12,8 +12,13 @@ Record = Mapping[str, Any]
 Fn = Callable[[Record], Any]
 
 
-def select(records: Sequence[Record], where: Fn | None, per: str | None, value: Fn | None,
-           drop: tuple[int, str, Fn] | None) -> list[Record]:
+def select(
+    records: Sequence[Record],
+    where: Fn | None,
+    per: str | None,
+    value: Fn | None,
+    drop: tuple[int, str, Fn] | None,
+) -> list[Record]:
     """The records an aggregate counts: filtered, the highest per field, minus the dropped."""
     chosen = [r for r in records if where is None or where(r)]
     if per is not None and value is not None:
@@ -41,8 +46,14 @@ def select(records: Sequence[Record], where: Fn | None, per: str | None, value: 
     return chosen
 
 
-def agg(kind: str, records: Sequence[Record], value: Fn | None = None, where: Fn | None = None,
-        per: str | None = None, drop: tuple[int, str, Fn] | None = None) -> Decimal | None:
+def agg(
+    kind: str,
+    records: Sequence[Record],
+    value: Fn | None = None,
+    where: Fn | None = None,
+    per: str | None = None,
+    drop: tuple[int, str, Fn] | None = None,
+) -> Decimal | None:
     chosen = select(records, where, per, value, drop)
     if kind == "count":
         return Decimal(len(chosen))

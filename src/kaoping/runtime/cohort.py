@@ -45,8 +45,9 @@ def band_counts(n: int, shares: Sequence[Decimal], mode: str) -> list[int]:
     return counts
 
 
-def distribute(values: Sequence[Decimal], labels: Sequence[str], shares: Sequence[Decimal],
-               mode: str) -> list[str]:
+def distribute(
+    values: Sequence[Decimal], labels: Sequence[str], shares: Sequence[Decimal], mode: str
+) -> list[str]:
     """Forced distribution: band i takes the units ranked within its rounded cumulative share;
     a unit tied with the last unit of a band joins that band."""
     n = len(values)
@@ -69,14 +70,28 @@ def distribute(values: Sequence[Decimal], labels: Sequence[str], shares: Sequenc
     return out
 
 
-def require_distribution(group: str, ratings: Sequence[str], labels: Sequence[str],
-                         shares: Sequence[Decimal], mode: str, where: str) -> None:
+def require_distribution(
+    group: str,
+    ratings: Sequence[str],
+    labels: Sequence[str],
+    shares: Sequence[Decimal],
+    mode: str,
+    where: str,
+) -> None:
     """Raters' ratings must match the shares exactly (after the declared rounding)."""
     expected = band_counts(len(ratings), shares, mode)
     actual = [sum(1 for r in ratings if r == label) for label in labels]
     if expected != actual:
         want = ", ".join(f"{lab} {c}" for lab, c in zip(labels, expected, strict=True))
         got = ", ".join(f"{lab} {c}" for lab, c in zip(labels, actual, strict=True))
-        raise DataError([DataProblem(where, None, None,
-                                     f"group {group!r} of {len(ratings)} units must be rated "
-                                     f"{want}, but is rated {got}")])
+        raise DataError(
+            [
+                DataProblem(
+                    where,
+                    None,
+                    None,
+                    f"group {group!r} of {len(ratings)} units must be rated "
+                    f"{want}, but is rated {got}",
+                )
+            ]
+        )

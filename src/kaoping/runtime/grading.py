@@ -33,8 +33,17 @@ class Grader:
                 self.barred[id(u)].add(grade)
             self._step(u, line, rule, hit, "condition holds" if hit else "condition does not hold")
 
-    def quota(self, grade: str, line: int, rule: str, count: int | None, share: Decimal | None,
-              mode: str | None, by: Value, groups: Sequence[str]) -> None:
+    def quota(
+        self,
+        grade: str,
+        line: int,
+        rule: str,
+        count: int | None,
+        share: Decimal | None,
+        mode: str | None,
+        by: Value,
+        groups: Sequence[str],
+    ) -> None:
         by_group: dict[str, list[Unit]] = {}
         for u in self.units:
             by_group.setdefault(u.group, []).append(u)
@@ -48,8 +57,9 @@ class Grader:
             else:
                 assert share is not None and mode is not None
                 n = round_count(share * len(members), mode)
-            candidates = [u for u in members
-                          if self._grade(u) is None and grade not in self.barred[id(u)]]
+            candidates = [
+                u for u in members if self._grade(u) is None and grade not in self.barred[id(u)]
+            ]
             ranks = rank([(by[u.block](u),) for u in candidates])
             places = dict(zip((id(u) for u in candidates), ranks, strict=True))
             for u in members:
@@ -59,11 +69,21 @@ class Grader:
                     self._step(u, line, rule, False, f"barred from {grade}")
                 elif places[id(u)] <= n:
                     u.grades[self.name] = grade
-                    self._step(u, line, rule, True,
-                               f"place {places[id(u)]} of {len(candidates)} eligible, quota {n}")
+                    self._step(
+                        u,
+                        line,
+                        rule,
+                        True,
+                        f"place {places[id(u)]} of {len(candidates)} eligible, quota {n}",
+                    )
                 else:
-                    self._step(u, line, rule, False,
-                               f"place {places[id(u)]} of {len(candidates)} eligible, quota {n}")
+                    self._step(
+                        u,
+                        line,
+                        rule,
+                        False,
+                        f"place {places[id(u)]} of {len(candidates)} eligible, quota {n}",
+                    )
 
     def when(self, grade: str, line: int, rule: str, cond: Cond) -> None:
         for u in self.units:

@@ -17,8 +17,11 @@ _MODES = {
 }
 
 # Enough digits that a quotient such as 1/3 of a weight never loses a cent at 2 places.
-CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
-                          traps=[decimal.InvalidOperation, decimal.DivisionByZero])
+CONTEXT = decimal.Context(
+    prec=34,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero],
+)
 
 
 def round_to(value: Decimal, places: int, mode: str) -> Decimal:

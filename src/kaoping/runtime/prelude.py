@@ -22,7 +22,25 @@ from kaoping.runtime.numbers import (
 from kaoping.runtime.unit import Unit
 
 __all__ = [
-    "ZERO", "D", "Grader", "Unit", "agg", "best", "default", "distribute", "div", "enum_score",
-    "excess", "greatest", "group_mean", "least", "mul", "rank", "require_distribution",
-    "round_to", "satisfied", "shortfall", "weighted",
+    "ZERO",
+    "D",
+    "Grader",
+    "Unit",
+    "agg",
+    "best",
+    "default",
+    "distribute",
+    "div",
+    "enum_score",
+    "excess",
+    "greatest",
+    "group_mean",
+    "least",
+    "mul",
+    "rank",
+    "require_distribution",
+    "round_to",
+    "satisfied",
+    "shortfall",
+    "weighted",
 ]

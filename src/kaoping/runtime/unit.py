@@ -83,9 +83,10 @@ class ItemCalc:
         self.trace = trace
         self.value = ZERO
 
-    def start(self, amount: Decimal, line: int) -> None:
+    def start(self, amount: Decimal, line: int, kind: str = "start") -> None:
+        """`kind` is "start" for an item's start clause, "children" for a section's sum."""
         self.value += amount
-        self.trace.steps.append(Step("start", line, amount))
+        self.trace.steps.append(Step(kind, line, amount))
 
     def add(self, amount: Decimal, line: int, sign: int = 1, cond: bool = True) -> None:
         if not cond:
