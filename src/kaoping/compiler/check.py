@@ -413,7 +413,7 @@ class Checker:
             ty = self.infer(node.expr, ctx)
             if isinstance(node, ir.Total):
                 ty = self.need_number(ty, node.expr, ctx)
-            elif ty.optional:
+            elif ty.optional and isinstance(node, ir.Output):
                 self.err("E206", node.expr.span, name=str(node.expr))
                 ty = ty.required()
         else:  # pragma: no cover - every kind is handled above
@@ -641,6 +641,8 @@ class Checker:
         return ty
 
     def need_number(self, t: T.Ty, expr: ir.Expr | None, ctx: _Ctx) -> T.Ty:
+        if t.kind == "error":
+            return T.ANY_NUMBER
         if t.optional:
             if expr is not None:
                 self.err("E206", expr.span, name=str(expr))
@@ -657,6 +659,8 @@ class Checker:
         return t
 
     def need_bool(self, t: T.Ty, expr: ir.Expr) -> None:
+        if t.kind == "error":
+            return
         if t.optional:
             self.err("E206", expr.span, name=str(expr))
         if t.kind != "bool":
@@ -667,7 +671,7 @@ class Checker:
         if isinstance(ty, _Unresolved):
             assert isinstance(expr, ir.Ref)
             self.unknown(expr, ctx)
-            ty = T.ANY_NUMBER
+            ty = T.ERROR
         return self.record(expr, ctx, ty)
 
     def unknown(self, ref: ir.Ref, ctx: _Ctx) -> None:
@@ -766,24 +770,27 @@ class Checker:
                 ctx.deps.add("total")
             vd = ctx.block.values["total"]
             return vd.ty if vd.ty is not None else self.infer_value(ctx.block, "total", [])
+        # An absent operand makes the result absent (as SQL's NULL does); the rules say what
+        # then with `default` where the value is used.
         if isinstance(e, ir.BinOp):
-            a = self.need_number(self.infer(e.left, ctx), e.left, ctx)
-            b = self.need_number(self.infer(e.right, ctx), e.right, ctx)
+            ta, tb = self.infer(e.left, ctx), self.infer(e.right, ctx)
+            absent = ta.optional or tb.optional
+            a = self.need_number(ta.required(), e.left, ctx)
+            b = self.need_number(tb.required(), e.right, ctx)
             if e.op == "+":
-                return T.add(a, b)
+                return T.add(a, b).maybe(absent)
             if e.op == "-":
-                return T.sub(a, b)
+                return T.sub(a, b).maybe(absent)
             if e.op == "*":
-                return T.mul(a, b)
-            return T.div(a, b).maybe(T.can_be_zero(b))
+                return T.mul(a, b).maybe(absent)
+            return T.div(a, b).maybe(absent or T.can_be_zero(b))
         if isinstance(e, ir.Neg):
-            return T.neg(self.need_number(self.infer(e.operand, ctx), e.operand, ctx))
+            t = self.infer(e.operand, ctx)
+            return T.neg(self.need_number(t.required(), e.operand, ctx)).maybe(t.optional)
         if isinstance(e, ir.Compare):
             return self.compare(e, ctx)
         if isinstance(e, ir.Member):
             t = self.infer(e.operand, ctx)
-            if t.optional:
-                self.err("E206", e.operand.span, name=str(e.operand))
             if t.kind != "enum":
                 self.type_error(
                     e.operand.span, f"`in {{…}}` needs an enum value, {e.operand} is {t}"
@@ -795,17 +802,21 @@ class Checker:
                         self.err(
                             "E204", e.span, value=v, enum=enum.name, values=", ".join(enum.values)
                         )
-            return T.BOOL
+            return T.BOOL.maybe(t.optional)
         if isinstance(e, ir.Logic):
-            self.need_bool(self.infer(e.left, ctx), e.left)
-            self.need_bool(self.infer(e.right, ctx), e.right)
-            return T.BOOL
+            ta, tb = self.infer(e.left, ctx), self.infer(e.right, ctx)
+            self.need_bool(ta.required(), e.left)
+            self.need_bool(tb.required(), e.right)
+            return T.BOOL.maybe(ta.optional or tb.optional)
         if isinstance(e, ir.Not):
-            self.need_bool(self.infer(e.operand, ctx), e.operand)
-            return T.BOOL
+            t = self.infer(e.operand, ctx)
+            self.need_bool(t.required(), e.operand)
+            return T.BOOL.maybe(t.optional)
         if isinstance(e, ir.IfExpr):
             self.need_bool(self.infer(e.cond, ctx), e.cond)
             a, b = self.infer(e.then, ctx), self.infer(e.otherwise, ctx)
+            if "error" in (a.kind, b.kind):
+                return T.ERROR
             if a.kind != b.kind or (a.kind == "enum" and a.enum != b.enum):
                 self.type_error(e.span, f"the two branches differ: {a} and {b}")
                 return a
@@ -861,14 +872,14 @@ class Checker:
             return T.BOOL
         self.record(e.left, ctx, left)
         self.record(e.right, ctx, right)
-        for side, t in ((e.left, left), (e.right, right)):
-            if t.optional:
-                self.err("E206", side.span, name=str(side))
-        if left.kind != right.kind or (left.kind == "enum" and left.enum != right.enum):
+        absent = left.optional or right.optional
+        if "error" in (left.kind, right.kind):
+            pass
+        elif left.kind != right.kind or (left.kind == "enum" and left.enum != right.enum):
             self.type_error(e.span, f"cannot compare {left} with {right}")
         elif left.kind in ("bool", "enum", "text") and e.op not in ("=", "!="):
             self.type_error(e.span, f"{left} values are compared with = or ≠ only")
-        return T.BOOL
+        return T.BOOL.maybe(absent)
 
     def lookup(self, e: ir.Lookup, ctx: _Ctx) -> T.Ty:
         table = self.model.tables.get(e.table)

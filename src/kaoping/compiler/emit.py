@@ -434,24 +434,8 @@ class Emitter:
             return self.ref(e, block, s)
         if isinstance(e, ir.TotalRef):
             return f"{s.v}['total']"
-        if isinstance(e, ir.BinOp):
-            a, b = self.ex(e.left, block, s), self.ex(e.right, block, s)
-            if e.op == "/":
-                t = self.model.types.get((id(e), block.index))
-                if t is not None and t.optional:
-                    return f"_rt.div({a}, {b})"
-            return f"({a} {e.op} {b})"
-        if isinstance(e, ir.Neg):
-            return f"(-{self.ex(e.operand, block, s)})"
-        if isinstance(e, ir.Compare):
-            op = "==" if e.op == "=" else e.op
-            return f"({self.ex(e.left, block, s)} {op} {self.ex(e.right, block, s)})"
-        if isinstance(e, ir.Member):
-            return f"({self.ex(e.operand, block, s)} in {e.values!r})"
-        if isinstance(e, ir.Logic):
-            return f"({self.ex(e.left, block, s)} {e.op} {self.ex(e.right, block, s)})"
-        if isinstance(e, ir.Not):
-            return f"(not {self.ex(e.operand, block, s)})"
+        if isinstance(e, ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not):
+            return self.operator(e, block, s)
         if isinstance(e, ir.IfExpr):
             return (
                 f"({self.ex(e.then, block, s)} if {self.ex(e.cond, block, s)} "
@@ -487,6 +471,40 @@ class Emitter:
             return self.band(e, block, s)
         raise AssertionError(f"cohort expression outside `across group`: {e}")  # pragma: no cover
 
+    def operator(
+        self,
+        e: ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not,
+        block: BlockModel,
+        s: _Scope,
+    ) -> str:
+        """Plain Python operators; `_rt.lift` when an operand may be absent (absent in, absent
+        out), `_rt.div` when a divisor may be zero."""
+        operands = _operands(e)
+        args = [self.ex(x, block, s) for x in operands]
+        absent = any(
+            (t := self.model.types.get((id(x), block.index))) is not None and t.optional
+            for x in operands
+        )
+        if isinstance(e, ir.BinOp) and e.op == "/":
+            t = self.model.types.get((id(e), block.index))
+            if absent or (t is not None and t.optional):
+                return f"_rt.div({args[0]}, {args[1]})"
+        if absent:
+            if isinstance(e, ir.Member):
+                return f"_rt.lift_in({args[0]}, {e.values!r})"
+            return f"_rt.lift({_LIFTED[_op_key(e)]!r}, {', '.join(args)})"
+        if isinstance(e, ir.BinOp):
+            return f"({args[0]} {e.op} {args[1]})"
+        if isinstance(e, ir.Neg):
+            return f"(-{args[0]})"
+        if isinstance(e, ir.Compare):
+            return f"({args[0]} {'==' if e.op == '=' else e.op} {args[1]})"
+        if isinstance(e, ir.Member):
+            return f"({args[0]} in {e.values!r})"
+        if isinstance(e, ir.Logic):
+            return f"({args[0]} {e.op} {args[1]})"
+        return f"(not {args[0]})"
+
     def aggregate(self, e: ir.Aggregate, block: BlockModel, s: _Scope) -> str:
         rec = self.fresh("r")
         inner = attrs.evolve(s, record=rec)
@@ -518,6 +536,24 @@ class Emitter:
         for test, value in reversed(conds[:-1]):
             body = f"({value!r} if {test} else {body})"
         return f"(lambda {x}: {body})({self.ex(e.operand, block, s)})"
+
+
+_LIFTED = {
+    "+": "add", "-": "sub", "*": "mul", "/": "div", "neg": "neg", "=": "eq", "!=": "ne",
+    "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "and": "and", "or": "or", "not": "not",
+}
+
+
+def _op_key(e: ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not) -> str:
+    if isinstance(e, ir.BinOp | ir.Compare | ir.Logic):
+        return e.op
+    return {ir.Neg: "neg", ir.Not: "not"}.get(type(e), "in")
+
+
+def _operands(e: ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not) -> list[ir.Expr]:
+    if isinstance(e, ir.BinOp | ir.Compare | ir.Logic):
+        return [e.left, e.right]
+    return [e.operand]
 
 
 def rank_path(block: BlockModel) -> str | None:

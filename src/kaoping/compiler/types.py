@@ -8,7 +8,7 @@ from typing import Literal
 
 import attrs
 
-Kind = Literal["number", "bool", "enum", "text", "list", "grade"]
+Kind = Literal["number", "bool", "enum", "text", "list", "error"]
 
 
 @attrs.frozen
@@ -56,6 +56,9 @@ def number(low: Decimal | None = None, high: Decimal | None = None, integer: boo
 BOOL = Ty("bool")
 TEXT = Ty("text")
 ANY_NUMBER = number()
+# the type of an expression already reported as wrong: accepted everywhere, so one mistake
+# gives one diagnostic rather than a cascade
+ERROR = Ty("error")
 
 
 def const(value: Decimal) -> Ty:

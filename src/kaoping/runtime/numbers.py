@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import operator
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -88,3 +89,22 @@ def weighted(parts: Iterable[tuple[Decimal | None, Decimal]], redistribute: bool
 def enum_score(value: str, values: tuple[str, ...]) -> Decimal:
     """Enums order best first: the first value scores highest."""
     return Decimal(len(values) - values.index(value))
+
+
+_LIFTABLE = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "neg": operator.neg,
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
+    "gt": operator.gt, "ge": operator.ge, "and": lambda a, b: a and b,
+    "or": lambda a, b: a or b, "not": operator.not_,
+}
+
+
+def lift(op: str, *args: object) -> object:
+    """An operator over values that may be absent: absent in, absent out."""
+    if any(a is None for a in args):
+        return None
+    return _LIFTABLE[op](*args)
+
+
+def lift_in(value: object, values: tuple[str, ...]) -> bool | None:
+    return None if value is None else value in values

@@ -13,6 +13,8 @@ from kaoping.runtime.numbers import (
     excess,
     greatest,
     least,
+    lift,
+    lift_in,
     mul,
     round_to,
     satisfied,
