@@ -108,14 +108,22 @@ def _value_data(results: Results, r: UnitResult, block: BlockModel, vd: ValueDef
             )
     inputs = {name: _show(u.facts.get(name)) for name in sorted(vd.inputs)}
     group_values = {k: _show(v) for k, v in (trace.group_values.items() if trace else [])}
+    value = _show(u.values.get(vd.path))
+    text = text_at(span.line)
+    if vd.kind == "total":
+        rnd = scheme.model.rounding
+        value = fmt(u.values["total"], rnd.places)
+        rounding = f"rounded to {rnd.places} places {rnd.mode}"
+        text = f"{text}  ({rounding})" if node is not None else (
+            f"the sum of {', '.join(vd.children)}, {rounding}")
     return {
         "path": vd.path,
         "kind": vd.kind,
         "stage": vd.stage,
-        "value": _show(u.values.get(vd.path)),
+        "value": value,
         "max": fmt(getattr(node, "max", None)),
         "rule": span.short,
-        "text": text_at(span.line),
+        "text": text,
         "article": vd.article,
         "steps": steps,
         "inputs": inputs,

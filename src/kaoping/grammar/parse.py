@@ -32,10 +32,42 @@ class _RulesIndenter(Indenter):
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         self.keywords = []
-        for tok in super().process(stream):
+        for tok in super().process(_separated(stream)):
             if tok.type not in _VALUE_TOKENS and _is_word(tok.value):
                 self.keywords.append(tok)
             yield tok
+
+
+class GluedKeyword(Exception):
+    """A keyword written against a name or number (`封顶6`): the lexer would split it silently,
+    but the language asks for a space, so `封顶上限` cannot quietly mean `封顶 上限`."""
+
+    def __init__(self, first: Token, second: Token):
+        super().__init__(f"{first} {second}")
+        self.first, self.second = first, second
+
+
+def _separated(stream: Iterator[Token]) -> Iterator[Token]:
+    prev: Token | None = None
+    for tok in stream:
+        if (
+            prev is not None
+            and prev.end_pos == tok.start_pos
+            and (prev.type not in _VALUE_TOKENS or tok.type not in _VALUE_TOKENS)
+            and _ends_word(prev.value)
+            and _starts_word(tok.value)
+        ):
+            raise GluedKeyword(prev, tok)
+        prev = tok
+        yield tok
+
+
+def _ends_word(text: str) -> bool:
+    return bool(text) and (text[-1].isalnum() or text[-1] == "_")
+
+
+def _starts_word(text: str) -> bool:
+    return bool(text) and (text[0].isalnum() or text[0] == "_")
 
 
 _VALUE_TOKENS = {
@@ -72,6 +104,7 @@ def _parser() -> Lark:
         postlex=_RulesIndenter(),
         propagate_positions=True,
         maybe_placeholders=False,
+        cache=True,  # the LALR tables, keyed by the grammar text, in the temp dir
     )
 
 
@@ -81,18 +114,28 @@ class Parsed:
     diagnostics: tuple[Diagnostic, ...]
 
 
-_EXAMPLES: dict[tuple[str, str], list[str]] = {
-    (
-        "a keyword and a name or number must be separated by a space (`封顶 6`, not `封顶6`)",
-        "关键字与名称、数字之间须有空格(写 `封顶 6`,不写 `封顶6`)",
-    ): [
-        "评分 G:\n    指标 X 满分 5:\n        封顶6\n",
-        "scoring G:\n    item X max 5:\n        cap6\n",
-    ],
-    ("a block line must end with `:`", "块的首行须以 `:` 结尾"): [
+# the contextual lexer would split `封顶6` silently; `_separated` reports it with this hint
+_GLUED_HINT = (
+    "a keyword and a name or number must be separated by a space (`封顶 6`, not `封顶6`)",
+    "关键字与名称、数字之间须有空格(写 `封顶 6`,不写 `封顶6`)",
+)
+
+def _missing_colon() -> list[str]:
+    # Lark matches an example by parser state, which includes the stack depth: the same mistake
+    # as the first line of a file, after other declarations, and first or later inside a block
+    before = ["", "# c\n", "group G\n", "# c\ngroup G\n"]
+    blocks = [
         "scoring G\n    item X = 1\n",
-        "评分 G\n    指标 X = 1\n",
-    ],
+        "scoring G:\n    section S\n        item X = 1\n",
+        "scoring G:\n    item X\n        add 1\n",
+        "scoring G:\n    item Y = 1\n    section S\n        item X = 1\n",
+        "scoring G:\n    item Y = 1\n    item X\n        add 1\n",
+    ]
+    return [b + k for b in before for k in blocks]
+
+
+_EXAMPLES: dict[tuple[str, str], list[str]] = {
+    ("a block line must end with `:`", "块的首行须以 `:` 结尾"): _missing_colon(),
 }
 
 
@@ -109,6 +152,8 @@ def parse(source: str, path: str) -> Parsed:
         tree = parser.parse(source)
     except UnexpectedInput as err:
         return Parsed(None, (_syntax_diagnostic(err, source, path),))
+    except GluedKeyword as err:
+        return Parsed(None, (_glued_diagnostic(err, path),))
     indenter = parser.options.postlex
     assert isinstance(indenter, _RulesIndenter)
     return Parsed(tree, tuple(_mixed_keywords(indenter.keywords, path)))
@@ -145,6 +190,20 @@ def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnost
         "E101",
         Span(path, line, col, line, col + 1),
         {"detail": detail, "hint_en": hint_en, "hint_zh": hint_zh},
+    )
+
+
+def _glued_diagnostic(err: GluedKeyword, path: str) -> Diagnostic:
+    a, b = err.first, err.second
+    hint_en, hint_zh = _GLUED_HINT
+    return Diagnostic(
+        "E101",
+        Span(path, a.line or 0, a.column or 0, b.end_line or 0, b.end_column or 0),
+        {
+            "detail": f"{a.value}{b.value!s} needs a space: {a.value} {b.value}",
+            "hint_en": hint_en,
+            "hint_zh": hint_zh,
+        },
     )
 
 

@@ -60,45 +60,33 @@ def to_json(results: Results) -> str:
 
 
 def to_table(results: Results) -> str:
+    """One block per group, ordered by rank; grade and flag columns only when the scheme has them."""
     model = results.scheme.model
     places = model.rounding.places
-    lines: list[str] = []
-    current = None
-    rows: list[list[str]] = []
-
-    def flush() -> None:
-        if not rows:
-            return
-        widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    ordered = results.ordered()
+    show_grade = any(r.unit.grades for r in ordered)
+    show_flags = any(r.unit.flags for r in ordered)
+    header = ["rank", "unit", "total"] + ["grade"] * show_grade + ["flags"] * show_flags
+    left = {1} | ({3} if show_grade else set()) | ({len(header) - 1} if show_flags else set())
+    blocks: list[str] = []
+    for group in dict.fromkeys(r.group for r in ordered):
+        rows = [header]
+        for r in (x for x in ordered if x.group == group):
+            row = [str(r.rank) if r.rank is not None else "-", r.name, str(fmt(r.total, places))]
+            if show_grade:
+                row.append(" / ".join(r.unit.grades.values()))
+            if show_flags:
+                row.append(", ".join(r.unit.flags))
+            rows.append(row)
+        widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
+        lines = [f"== {group}"]
         for row in rows:
-            lines.append(
-                "  ".join(
-                    _ljust(c, widths[i]) if i in (1, 3, 4) else _rjust(c, widths[i])
-                    for i, c in enumerate(row)
-                ).rstrip()
-            )
-        rows.clear()
-
-    for r in results.ordered():
-        if r.group != current:
-            flush()
-            if lines:
-                lines.append("")
-            current = r.group
-            lines.append(f"== {r.group}")
-            rows.append(["rank", "unit", "total", "grade", "flags"])
-        grade = " / ".join(r.unit.grades.values())
-        rows.append(
-            [
-                str(r.rank) if r.rank is not None else "-",
-                r.name,
-                str(fmt(r.total, places)),
-                grade,
-                ", ".join(r.unit.flags),
+            cells = [
+                _ljust(c, widths[i]) if i in left else _rjust(c, widths[i]) for i, c in enumerate(row)
             ]
-        )
-    flush()
-    return "\n".join(lines)
+            lines.append("  ".join(cells).rstrip())
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def _width(text: str) -> int:

@@ -1,0 +1,361 @@
+"""Cohort rules (DOMAIN constructs 20–28): values that depend on the other units of a group.
+
+Every expected value below is worked out by hand from the rules text of the test."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from kaoping.compiler.load import compile_sources, frontend
+from kaoping.errors import DataError
+from kaoping.explain import explain_data
+from kaoping.io.data import validate
+from kaoping.scoring import Results, score
+
+D = Decimal
+
+
+def run(rules: str, units: list[dict[str, Any]], history: Any = None) -> Results:
+    scheme = compile_sources("cohort-test", {"cohort.rules": rules})
+    data = validate({"units": units}, scheme.model, "test")
+    return score(scheme, data, history)
+
+
+def unit(name: str, group: str = "乡镇", **facts: Any) -> dict[str, Any]:
+    return {"unit": name, "group": group, "facts": facts}
+
+
+def by_name(results: Results) -> dict[str, Any]:
+    return {r.name: r for r in results.units}
+
+
+RANKED = """
+分组 乡镇
+输入 得分: 数值 0 至 100 "得分"
+输入 次要: 数值 0 至 100 "次要得分"
+评分 乡镇:
+    指标 基础 满分 100 = 得分
+    组内:
+        设 名次 = 排名 按 总分
+        设 细排 = 排名 按 总分, 次要
+"""
+
+
+def test_rank_ties_share_the_better_place_and_skip_the_next() -> None:
+    # totals 90, 85, 85, 70 → ranks 1, 2, 2, 4 (ties share; the next place is skipped)
+    r = by_name(run(RANKED, [unit("甲", 得分=90, 次要=1), unit("乙", 得分=85, 次要=5),
+                             unit("丙", 得分=85, 次要=3), unit("丁", 得分=70, 次要=9)]))
+    assert [r[n].rank for n in "甲乙丙丁"] == [1, 2, 2, 4]
+    # the tie-breaker chain: 乙 (次要 5) before 丙 (次要 3)
+    assert r["乙"].unit.values["细排"] == 2 and r["丙"].unit.values["细排"] == 3
+
+
+def test_rank_single_unit_group_and_rank_by_total_are_independent_of_input_order() -> None:
+    only = by_name(run(RANKED, [unit("甲", 得分=10, 次要=0)]))
+    assert only["甲"].rank == 1
+    forward = run(RANKED, [unit(n, 得分=s, 次要=0) for n, s in zip("甲乙丙", (5, 9, 5), strict=True)])
+    backward = run(RANKED, [unit(n, 得分=s, 次要=0) for n, s in zip("丙乙甲", (5, 9, 5), strict=True)])
+    assert {r.name: r.rank for r in forward.units} == {r.name: r.rank for r in backward.units} == {
+        "甲": 2, "乙": 1, "丙": 2}
+
+
+RELATIVE = """
+分组 乡镇
+输入 基础分: 数值 0 至 100 "决战园区基础分(004 三(一)1)"
+评分 乡镇:
+    指标 决战园区 满分 100 = 基础分
+    组内:
+        指标 决战园区权重分 满分 120 = 决战园区 ÷ 组内最高 决战园区 × 120 缺省 0
+        总分 = 决战园区权重分
+        设 名次 = 排名 按 总分
+"""
+
+
+def test_relative_to_best_gives_the_best_full_weight() -> None:
+    # 004 四(一): best base 80 gets 120; 60 → 60 ÷ 80 × 120 = 90; 0 → 0
+    r = by_name(run(RELATIVE, [unit("甲", 基础分=80), unit("乙", 基础分=60), unit("丙", 基础分=0)]))
+    assert r["甲"].total == D("120.00")
+    assert r["乙"].total == D("90.00")
+    assert r["丙"].total == D("0.00")
+
+
+def test_relative_when_every_unit_has_zero_uses_the_declared_default() -> None:
+    # best is 0: 0 ÷ 0 is absent, and the rules say `缺省 0`
+    r = by_name(run(RELATIVE, [unit("甲", 基础分=0), unit("乙", 基础分=0)]))
+    assert r["甲"].total == D(0) and r["乙"].total == D(0)
+    assert r["甲"].rank == r["乙"].rank == 1
+
+
+def test_relative_division_without_a_default_is_rejected_by_the_checker() -> None:
+    _, diags = frontend({"r.rules": RELATIVE.replace(" 缺省 0", "")})
+    assert [d.code for d in diags if d.severity == "error"] == ["E206"]
+
+
+def test_explain_shows_the_best_unit_and_its_value() -> None:
+    results = run(RELATIVE, [unit("甲", 基础分=80), unit("乙", 基础分=60)])
+    data = explain_data(results, results.by_name("乙"))  # type: ignore[arg-type]
+    entry = next(v for v in data["values"] if v["path"] == "决战园区权重分")
+    assert entry["group"] == {"best 决战园区": "80", "best 决战园区: unit": ["甲"]}
+    assert data["rank"] == 2 and data["group_size"] == 2
+
+
+PROPORTIONAL = """
+分组 部门
+输入 争取资金: 数值 0 至 100000 "争取国家和省资金(万元)"
+评分 部门:
+    指标 基础 满分 0 = 0
+    组内:
+        指标 争资加分 满分 2 = 争取资金 ÷ 组内最高 争取资金 × 2 缺省 0
+"""
+
+
+def test_proportional_points_best_gets_two_others_in_proportion() -> None:
+    # 002 六(一)2(3): most 500 → 2; 125 → 125 ÷ 500 × 2 = 0.5; 0 → 0
+    r = by_name(run(PROPORTIONAL, [unit("甲", "部门", 争取资金=500), unit("乙", "部门", 争取资金=125),
+                                   unit("丙", "部门", 争取资金=0)]))
+    assert [r[n].unit.values["争资加分"] for n in "甲乙丙"] == [D(2), D("0.5"), D(0)]
+
+
+PEERS = """
+分组 市直
+输入 计生: 数值 0 至 100 可缺 "计划生育中项基础分;不承担此项的单位为 null(004 三)"
+评分 市直:
+    指标 占位 满分 0 = 0
+    组内:
+        指标 计划生育 满分 100 = 计生 缺省 组内平均 计生 缺省 0
+"""
+
+
+def test_peers_average_for_a_unit_the_item_does_not_apply_to() -> None:
+    # 004 三 "给予其他被考评单位平均分": (80 + 90) ÷ 2 = 85 for the unit without the item
+    r = by_name(run(PEERS, [unit("甲", "市直", 计生=80), unit("乙", "市直", 计生=90),
+                            unit("丙", "市直", 计生=None)]))
+    assert r["丙"].unit.values["计划生育"] == D(85)
+    assert r["甲"].unit.values["计划生育"] == D(80)
+
+
+def test_peers_average_when_no_unit_has_the_item_falls_back() -> None:
+    r = by_name(run(PEERS, [unit("甲", "市直", 计生=None)]))
+    assert r["甲"].unit.values["计划生育"] == D(0)
+
+
+FORCED = """
+分组 县直单位
+枚举 档次: 优, 良, 合格
+输入 测评分: 数值 0 至 100 "县领导测评分"
+输入 评定档次: 档次 "县领导评定的档次(000 附件2 县领导测评)"
+对照表 档次分 按 档次:
+    优: 15
+    良: 12
+    合格: 9
+评分 县直单位:
+    指标 基础 满分 0 = 0
+    组内:
+        设 档 = 分档 测评分 为 优 20%, 良 60%, 合格 20% 四舍五入
+        指标 县领导测评 满分 15 = 档次分[档]
+        校验 评定档次 分布 优 20%, 良 60%, 合格 20% 四舍五入
+"""
+
+
+def forced_units(scores: list[int], ratings: list[str]) -> list[dict[str, Any]]:
+    return [unit(f"单位{i}", "县直单位", 测评分=s, 评定档次=g)
+            for i, (s, g) in enumerate(zip(scores, ratings, strict=True))]
+
+
+def test_forced_distribution_derived_from_a_score() -> None:
+    # 10 units: 20% → 2 优, 60% → 6 良, 20% → 2 合格, by descending score
+    scores = [95, 90, 85, 80, 75, 70, 65, 60, 55, 50]
+    ratings = ["优"] * 2 + ["良"] * 6 + ["合格"] * 2
+    r = by_name(run(FORCED, forced_units(scores, ratings)))
+    got = [r[f"单位{i}"].unit.values["档"] for i in range(10)]
+    assert got == ratings
+    assert r["单位0"].unit.values["县领导测评"] == D(15)
+    assert r["单位9"].unit.values["县领导测评"] == D(9)
+
+
+def test_forced_distribution_shares_that_do_not_divide_evenly() -> None:
+    # 7 units: cumulative 20% × 7 = 1.4 → 1 优; 80% × 7 = 5.6 → 6, so 5 良; 1 合格
+    scores = [70, 60, 50, 40, 30, 20, 10]
+    ratings = ["优"] + ["良"] * 5 + ["合格"]
+    r = by_name(run(FORCED, forced_units(scores, ratings)))
+    assert [r[f"单位{i}"].unit.values["档"] for i in range(7)] == ratings
+
+
+def test_forced_distribution_ties_at_a_boundary_join_the_better_band() -> None:
+    # 5 units: 1 优 by share, but the top two tie at 90, so both are 优
+    scores = [90, 90, 80, 70, 60]
+    ratings = ["优", "优", "良", "良", "合格"]
+    r = by_name(run(FORCED.replace("        校验 评定档次 分布 优 20%, 良 60%, 合格 20% 四舍五入\n", ""),
+                    forced_units(scores, ratings)))
+    assert [r[f"单位{i}"].unit.values["档"] for i in range(5)] == ratings
+
+
+def test_ratings_entered_by_raters_are_validated_against_the_shares() -> None:
+    # 5 units must be rated 1 优, 3 良, 1 合格; two 优 is an error naming the group and counts
+    scores = [90, 80, 70, 60, 50]
+    with pytest.raises(DataError) as err:
+        run(FORCED, forced_units(scores, ["优", "优", "良", "良", "合格"]))
+    text = str(err.value)
+    assert "县直单位" in text and "优 1, 良 3, 合格 1" in text and "优 2, 良 2, 合格 1" in text
+
+
+GRADES = """
+分组 工业发展型
+分组 街道
+分组 区直
+枚举 等次: 优秀, 达标, 基本达标, 不达标
+输入 得分: 数值 0 至 1000 "综合得分"
+输入 一票否决: 是否 "被一票否决(003 四(一)2(1))"
+输入 通报批评: 是否 "受市级以上通报批评(003 四(一)2(4))"
+输入 中央表彰且省肯定: 是否 "受党中央国务院表彰并获省委省政府充分肯定且加分(003 四(一)1)"
+评分 工业发展型, 街道, 区直:
+    指标 综合 满分 1000 = 得分
+    组内:
+        设 名次 = 排名 按 总分
+评定 等次:
+    取消 优秀 若 一票否决 或 通报批评
+    优秀 前 2 名 于 工业发展型
+    优秀 前 1 名 于 街道
+    优秀 前 25% 四舍五入 于 区直
+    达标 若 总分 ≥ 700
+    基本达标 若 总分 ≥ 600
+    不达标 其余
+    晋升 优秀 若 等次 = 达标 且 中央表彰且省肯定
+    降为 不达标 若 满足数(一票否决, 通报批评) ≥ 2
+"""
+
+
+def g(name: str, group: str, score: int, veto: bool = False, notice: bool = False,
+      award: bool = False) -> dict[str, Any]:
+    return unit(name, group, 得分=score, 一票否决=veto, 通报批评=notice, 中央表彰且省肯定=award)
+
+
+def grades(results: Results) -> dict[str, str]:
+    return {r.name: r.unit.grades["等次"] for r in results.units}
+
+
+def test_quota_grades_top_n_per_named_group_and_thresholds() -> None:
+    # 003 四: top 2 of the township sequence and top 1 street are 优秀; the rest by threshold
+    res = run(GRADES, [
+        g("镇甲", "工业发展型", 900), g("镇乙", "工业发展型", 800), g("镇丙", "工业发展型", 750),
+        g("镇丁", "工业发展型", 650), g("镇戊", "工业发展型", 500),
+        g("街甲", "街道", 720), g("街乙", "街道", 710),
+    ])
+    assert grades(res) == {"镇甲": "优秀", "镇乙": "优秀", "镇丙": "达标", "镇丁": "基本达标",
+                           "镇戊": "不达标", "街甲": "优秀", "街乙": "达标"}
+
+
+def test_quota_share_rounding_and_ties_at_the_boundary() -> None:
+    # 区直 of 6: 25% × 6 = 1.5 → 2 (half-up); of 5: 1.25 → 1, but a tie at first place gives 2
+    six = run(GRADES, [g(f"局{i}", "区直", 800 - 10 * i) for i in range(6)])
+    assert sorted(n for n, v in grades(six).items() if v == "优秀") == ["局0", "局1"]
+    five = run(GRADES, [g("局A", "区直", 800), g("局B", "区直", 800)]
+               + [g(f"局{i}", "区直", 700 - i) for i in range(3)])
+    assert sorted(n for n, v in grades(five).items() if v == "优秀") == ["局A", "局B"]
+
+
+def test_bars_promotions_and_demotions_apply_in_the_order_written() -> None:
+    res = run(GRADES, [
+        g("镇甲", "工业发展型", 900, veto=True),           # barred: the quota passes to the next
+        g("镇乙", "工业发展型", 800),
+        g("镇丙", "工业发展型", 790),
+        g("镇丁", "工业发展型", 720, award=True),          # 达标, promoted outside the quota
+        g("镇戊", "工业发展型", 710, veto=True, notice=True),  # two situations → 不达标
+    ])
+    assert grades(res) == {"镇甲": "达标", "镇乙": "优秀", "镇丙": "优秀", "镇丁": "优秀",
+                           "镇戊": "不达标"}
+    steps = [(s.rule, s.applied) for s in res.by_name("镇甲").unit.grade_steps]  # type: ignore[union-attr]
+    assert ("取消 优秀 若 一票否决 或 通报批评", True) in steps
+    assert any(rule.startswith("优秀 前 2 名") and not applied for rule, applied in steps)
+
+
+def test_an_empty_group_is_fine() -> None:
+    res = run(GRADES, [g("街甲", "街道", 650)])
+    assert grades(res) == {"街甲": "优秀"}
+
+
+def test_grading_needs_an_otherwise_line() -> None:
+    _, diags = frontend({"g.rules": GRADES.replace("    不达标 其余\n", "")})
+    assert "E601" in [d.code for d in diags]
+
+
+HISTORY = """
+分组 乡镇
+枚举 等次: 达标, 基本达标, 不达标
+输入 得分: 数值 0 至 100 "得分"
+评分 乡镇:
+    指标 综合 满分 100 = 得分
+    组内:
+        设 名次 = 排名 按 总分
+        设 进位 = 上年 名次 - 名次
+        指标 进位加分 满分 3 = 若 (上年 名次 = 1 且 名次 = 1) 缺省 否 则 1.5 否则 最小(最大(进位 缺省 0, 0) × 0.5, 3)
+评定 等次:
+    达标 若 总分 ≥ 70
+    基本达标 若 总分 ≥ 60
+    不达标 其余
+结果运用:
+    标记 连续两年基本达标 若 (等次 = 基本达标 且 上年 等次 = 基本达标) 缺省 否
+"""
+
+
+def test_history_rank_change_bonus_stay_first_and_consecutive_grades() -> None:
+    # 003 (七)1: +0.5 per place improved, cap 3; +1.5 for staying first; 003 五(三) two years 基本达标
+    last = {"units": [
+        {"unit": "甲", "group": "乡镇", "total": "90", "rank": 1, "rank_value": "名次",
+         "grades": {"等次": "达标"}},
+        {"unit": "乙", "group": "乡镇", "total": "50", "rank": 9, "rank_value": "名次",
+         "grades": {"等次": "不达标"}},
+        {"unit": "丙", "group": "乡镇", "total": "65", "rank": 3, "rank_value": "名次",
+         "grades": {"等次": "基本达标"}},
+    ]}
+    res = by_name(run(HISTORY, [unit("甲", 得分=95), unit("乙", 得分=80), unit("丙", 得分=62),
+                                unit("新", 得分=10)], last))
+    assert res["甲"].unit.values["进位加分"] == D("1.5")      # first both years
+    assert res["乙"].unit.values["进位加分"] == D(3)          # 9 → 2: 7 × 0.5 = 3.5, cap 3
+    assert res["丙"].unit.values["进位加分"] == D(0)          # 3 → 3
+    assert res["新"].unit.values["进位加分"] == D(0)          # no history
+    assert res["丙"].unit.flags == ["连续两年基本达标"]
+    assert res["新"].unit.flags == []
+
+
+def test_a_per_unit_value_may_not_read_a_group_value() -> None:
+    rules = RANKED.replace("    指标 基础 满分 100 = 得分\n",
+                           "    指标 基础 满分 100 = 得分\n    设 偷看 = 名次 + 1\n")
+    _, diags = frontend({"r.rules": rules})
+    e501 = [d for d in diags if d.code == "E501"]
+    assert len(e501) == 1
+    assert "偷看" in e501[0].message() and "名次" in e501[0].message()
+
+
+CONSEQUENCES = """
+分组 区直
+枚举 等次: 优秀, 达标
+输入 得分: 数值 0 至 1000 "综合得分"
+输入 在岗在编人数: 次数 "在岗在编工作人员人数(003 五(六))"
+对照表 人均奖金 按 等次:
+    优秀: 2000
+    达标: 1000
+对照表 优岗比例 按 等次:
+    优秀: 20%
+    达标: 15%
+评分 区直:
+    指标 综合 满分 1000 = 得分
+评定 等次:
+    优秀 前 1 名
+    达标 其余
+结果运用:
+    输出 奖金总额 = 人均奖金[等次] × 在岗在编人数
+    输出 优岗比例值 = 优岗比例[等次]
+"""
+
+
+def test_consequences_of_a_grade_are_outputs() -> None:
+    # 003 五(六): 优秀 2000 per head × 12 = 24000; 达标 1000 × 8 = 8000; 五(五) 优岗 20% / 15%
+    res = by_name(run(CONSEQUENCES, [unit("甲", "区直", 得分=900, 在岗在编人数=12),
+                                     unit("乙", "区直", 得分=800, 在岗在编人数=8)]))
+    assert res["甲"].unit.values["奖金总额"] == D(24000)
+    assert res["乙"].unit.values["奖金总额"] == D(8000)
+    assert res["甲"].unit.values["优岗比例值"] == D("0.20")
