@@ -262,11 +262,13 @@ class Checker:
             nonlocal has_total
             for st in body:
                 if isinstance(st, ir.Section | ir.Item):
+                    before = set(block.values)
                     path = walk(st, "", None)
                     if stage == "unit":
                         top.append(path)
                     else:
-                        block.values[path].stage = stage
+                        for p in set(block.values) - before:
+                            block.values[p].stage = stage
                 elif isinstance(st, ir.Let):
                     add(ValueDef(st.name, "let", st, stage), st.span)
                 elif isinstance(st, ir.Output):
@@ -285,7 +287,7 @@ class Checker:
                         )
                     has_total = True
                     block.values["total"] = ValueDef("total", "total", st, stage)
-                elif isinstance(st, ir.Require):
+                elif isinstance(st, ir.Require | ir.RequireRecords):
                     block.requires.append(st)
                 elif isinstance(st, ir.Across):
                     if stage != "unit":
@@ -332,11 +334,11 @@ class Checker:
                 first=self.model.gradings[grading.name].span,
             )
             return
-        if grading.name not in self.model.enums:
+        if grading.enum not in self.model.enums:
             self.err(
                 "E602",
                 grading.span,
-                detail=f"grading {grading.name!r} needs an enum {grading.name!r} listing its grades, best first",
+                detail=f"grading {grading.name!r} needs an enum {grading.enum!r} listing its grades, best first",
             )
         self.model.gradings[grading.name] = grading
 
@@ -364,6 +366,9 @@ class Checker:
         order.sort(key=lambda p: _STAGE_ORDER[block.values[p].stage])
         block.order = order
         for req in block.requires:
+            if isinstance(req, ir.RequireRecords):
+                self.check_require_records(block, req)
+                continue
             ctx = _Ctx(block, "group", "require")
             t = self.infer(req.operand, ctx)
             self.check_shares(req.shares, req.span, t if t.kind == "enum" else None)
@@ -429,6 +434,30 @@ class Checker:
                 self.err("E501", span, name=vd.path, other=dep, where=where)
         return ty
 
+    def check_require_records(self, block: BlockModel, req: ir.RequireRecords) -> None:
+        inp = self.model.inputs.get(req.source)
+        if inp is None or not isinstance(inp.type, ir.ListType):
+            self.err("E201", req.span, name=req.source,
+                     hint_en="`require LIST of FIELD` reads a `list of` input",
+                     hint_zh="`校验 列表 的 字段` 须作用于 `列表` 输入")
+            return
+        self.used_inputs.add(req.source)
+        rec = self.model.records.get(inp.type.record)
+        fields = {f.name: f for f in rec.fields} if rec else {}
+        for name in (req.field, req.key, req.by):
+            if name is not None and name not in fields:
+                self.err("E201", req.span, name=name,
+                         hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
+                         hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}")
+        rating = fields.get(req.field)
+        enum_ty = None
+        if rating is not None:
+            if not isinstance(rating.type, ir.EnumType):
+                self.type_error(req.span, f"field {req.field!r} is {rating.type}, ratings are an enum")
+            else:
+                enum_ty = T.Ty("enum", enum=rating.type.name)
+        self.check_shares(req.shares, req.span, enum_ty)
+
     # ------------------------------------------------------------------ items and sections
     def const_of(self, expr: ir.Expr, ctx: _Ctx) -> Decimal | None:
         t = self.infer(expr, ctx)
@@ -488,7 +517,8 @@ class Checker:
         for fl in floors:
             value = self.const_of(fl.value, ctx)
             self.need_number(self.infer(fl.value, ctx), fl.value, ctx)
-            if value is not None and acc.low is not None and acc.low >= value:
+            binds = value is None or acc.low is None or acc.low < value
+            if not binds and not fl.until_zero:
                 self.err("W403", fl.span, what="floor", what_zh="保底", range=acc.range_text)
             acc = T.clamp(acc, value, None) if value is not None else acc
         for cap in caps:
@@ -572,7 +602,7 @@ class Checker:
 
     # ------------------------------------------------------------------ grading
     def check_grading(self, grading: ir.Grading) -> None:
-        enum = self.model.enums.get(grading.name)
+        enum = self.model.enums.get(grading.enum)
         assigning = [r for r in grading.rules if not isinstance(r, ir.Bar | ir.Override)]
         if not assigning or not isinstance(assigning[-1], ir.Otherwise):
             self.err("E601", grading.span, name=grading.name)
@@ -582,14 +612,16 @@ class Checker:
             if list(self.model.gradings).index(g) <= list(self.model.gradings).index(grading.name)
         )
         for rule in grading.rules:
-            if enum is not None and rule.grade not in enum.values:
-                self.err(
-                    "E204",
-                    rule.span,
-                    value=rule.grade,
-                    enum=enum.name,
-                    values=", ".join(enum.values),
-                )
+            named = rule.grades if isinstance(rule, ir.Bar) else (rule.grade,)
+            for grade in named:
+                if enum is not None and grade not in enum.values:
+                    self.err(
+                        "E204",
+                        rule.span,
+                        value=grade,
+                        enum=enum.name,
+                        values=", ".join(enum.values),
+                    )
             if isinstance(rule, ir.Quota):
                 for g in rule.groups:
                     if g not in self.groups:
@@ -734,7 +766,7 @@ class Checker:
                 return self.input_ty(inp.type, inp.optional)
             if name in ctx.gradings:
                 self.model.refs[key] = Res("grade", name)
-                return T.Ty("enum", enum=name)
+                return T.Ty("enum", enum=self.model.gradings[name].enum)
         return UNRESOLVED
 
     def find_value(self, block: BlockModel, ref: ir.Ref) -> str | None:
@@ -783,6 +815,10 @@ class Checker:
                 return T.sub(a, b).maybe(absent)
             if e.op == "*":
                 return T.mul(a, b).maybe(absent)
+            if isinstance(e.right, ir.Best) and e.right.operand == e.left and a.low is not None \
+                    and a.low >= 0:
+                # a share of the group's best: 0 to 1 (absent when the best is 0)
+                return T.number(Decimal(0), Decimal(1)).maybe(True)
             return T.div(a, b).maybe(absent or T.can_be_zero(b))
         if isinstance(e, ir.Neg):
             t = self.infer(e.operand, ctx)

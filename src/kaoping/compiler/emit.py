@@ -80,12 +80,13 @@ class Emitter:
         src = self.sources.get(span.path)
         if src is None or span.line <= 0:
             return ""
-        lines = src.splitlines()
-        return lines[span.line - 1].strip() if span.line <= len(lines) else ""
+        lines = src.split("\n")  # as the parser counts lines: a \x0b or \u2028 in a string is no break
+        return _one_line(lines[span.line - 1]).strip() if span.line <= len(lines) else ""
 
     def comment(self, span: Span) -> None:
         text = self.rule_text(span)
-        self.w(f"# {span.short}  {text}" if text else f"# {span.short}", span)
+        where = _one_line(span.short)
+        self.w(f"# {where}  {text}" if text else f"# {where}", span)
 
     # ------------------------------------------------------------------ module
     def module(self) -> Writer:
@@ -97,7 +98,7 @@ class Emitter:
             self.final_function(block)
         self.grading_function()
         head = Writer()
-        head(f'"""Scheme {self.scheme_id!s} compiled by kaoping. Generated: do not edit.')
+        head(f'"""Scheme {_in_doc(self.scheme_id)} compiled by kaoping. Generated: do not edit.')
         head("")
         head("Each statement names the .rules line it comes from; the runtime records it in the")
         head('trace that `kaoping explain` prints."""')
@@ -143,7 +144,7 @@ class Emitter:
         w(f"def unit_{block.index}(u):")
         with w.indent():
             w(
-                f'"""Per-unit values of `scoring {", ".join(block.groups)}` ({block.scoring.span.short})."""'
+                f'"""Per-unit values of `scoring {", ".join(block.groups)}` ({_in_doc(block.scoring.span.short)})."""'
             )
             w("f, v = u.facts, u.values")
             scope = _Scope("f", "v", "u")
@@ -158,6 +159,13 @@ class Emitter:
             w(f'"""Values of `scoring {", ".join(block.groups)}` that read the whole group."""')
             for req in block.requires:
                 self.comment(req.span)
+                if isinstance(req, ir.RequireRecords):
+                    labels = tuple(s.value for s in req.shares)
+                    shares = ", ".join(self.const(s.share) for s in req.shares)
+                    w(f"_rt.require_records(units, {req.source!r}, {req.field!r}, {req.key!r}, "
+                      f"{req.by!r}, {labels!r}, ({shares},), {req.mode!r}, {str(req.span)!r})",
+                      req.span)
+                    continue
                 labels = tuple(s.value for s in req.shares)
                 shares = ", ".join(self.const(s.share) for s in req.shares)
                 inner = _Scope("w.facts", "w.values", "w")
@@ -378,7 +386,7 @@ class Emitter:
         text = self.rule_text(rule.span)
         self.comment(rule.span)
         if isinstance(rule, ir.Bar):
-            w(f"_g.bar({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})", rule.span)
+            w(f"_g.bar({rule.grades!r}, {line}, {text!r}, {self.per_block(rule.cond)})", rule.span)
         elif isinstance(rule, ir.Quota):
             by = (
                 self.per_block(rule.by, rule.groups)
@@ -556,12 +564,26 @@ def _operands(e: ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not)
     return [e.operand]
 
 
+def _one_line(text: str) -> str:
+    """Text for a comment: no character that Python or `splitlines` takes for a line break."""
+    return " ".join(text.splitlines())
+
+
+def _in_doc(text: str) -> str:
+    """Text (a scheme id, a file name) inside a generated docstring, unable to close it."""
+    return _one_line(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def rank_path(block: BlockModel) -> str | None:
-    """The value reported as the unit's rank: the block's first `let … = rank by …`."""
-    for path, vd in block.values.items():
-        if vd.kind == "let" and isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank):
-            return path
-    return None
+    """The value reported as the unit's rank: the block's first `let … = rank by total…`, or
+    failing that its first `let … = rank by …`."""
+    ranks = [
+        (path, vd.node.expr)
+        for path, vd in block.values.items()
+        if isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank)
+    ]
+    by_total = [p for p, r in ranks if isinstance(r.keys[0], ir.TotalRef)]
+    return (by_total or [p for p, _ in ranks] or [None])[0]
 
 
 def _cohort_nodes(node: object) -> list[ir.Best | ir.GroupMean | ir.Rank | ir.Distribute]:

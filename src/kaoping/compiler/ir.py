@@ -362,7 +362,9 @@ class NumberType:
     high: Decimal | None = None
 
     def __str__(self) -> str:
-        return "number" if self.low is None else f"number {self.low} to {self.high}"
+        if self.low is None:
+            return "number"
+        return f"number {self.low} to {'inf' if self.high is None else self.high}"
 
 
 @attrs.frozen
@@ -497,7 +499,10 @@ class Cap:
 
 @attrs.frozen
 class Floor:
+    """`floor N`, or `until zero` (扣完为止: the document's own words, so never a W403)."""
+
     value: Expr
+    until_zero: bool = False
     article: str | None = None
     span: Span = _span()
 
@@ -607,14 +612,29 @@ class Require:
 
 
 @attrs.frozen
-class Across:
-    """`across group:` — values that read other units of the group."""
+class RequireRecords:
+    """`require LIST of FIELD [per KEY] [by PART] distributed …`: ratings of records (e.g. reform
+    items) pooled over the group's units, each KEY counted once, checked PART by PART."""
 
-    body: tuple[Item | Let | Total | Output | Flag | Require, ...]
+    source: str
+    field: str
+    key: str | None
+    by: str | None
+    shares: tuple[Share, ...]
+    mode: RoundMode
+    article: str | None
     span: Span = _span()
 
 
-Statement = Section | Item | Let | Total | Output | Flag | Require | Across
+@attrs.frozen
+class Across:
+    """`across group:` — values that read other units of the group."""
+
+    body: tuple[Section | Item | Let | Total | Output | Flag | Require | RequireRecords, ...]
+    span: Span = _span()
+
+
+Statement = Section | Item | Let | Total | Output | Flag | Require | RequireRecords | Across
 
 
 @attrs.frozen
@@ -628,7 +648,9 @@ class Scoring:
 # ------------------------------------------------------------------ grading
 @attrs.frozen
 class Bar:
-    grade: str
+    """`bar G1, G2 if C`: from here on, units where C holds cannot receive these grades."""
+
+    grades: tuple[str, ...]
     cond: Expr
     article: str | None = None
     span: Span = _span()
@@ -679,7 +701,10 @@ GradeRule = Bar | Quota | GradeIf | Otherwise | Override
 
 @attrs.frozen
 class Grading:
+    """`grading NAME [by ENUM]:` — without `by`, the enum has the grading's own name."""
+
     name: str
+    enum: str
     article: str | None
     rules: tuple[GradeRule, ...]
     span: Span = _span()

@@ -95,8 +95,9 @@ def compile_sources(
     digest.update(scheme_id.encode())
     for path in sorted(sources):
         digest.update(path.encode() + b"\0" + sources[path].encode() + b"\0")
-    for name in sorted(functions or {}):
-        digest.update(name.encode())
+    for name, f in sorted((functions or {}).items()):
+        # the arity changes what the checker accepts, the function what the module calls
+        digest.update(f"{name}\0{f.arity}\0{id(f.func)}\0".encode())
     key = digest.hexdigest()
     cached = _CACHE.get(key)
     if cached is not None:

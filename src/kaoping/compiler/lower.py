@@ -11,6 +11,7 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 
 from kaoping.compiler import ir
+from kaoping.compiler.check import canonical_function
 from kaoping.span import Span, span_of
 
 _MODES: dict[str, ir.RoundMode] = {
@@ -246,7 +247,7 @@ class _Lower(Transformer[Token, Any]):
         return ir.Floor(c[0], span=self.sp(meta))
 
     def until_zero(self, meta: Any, c: list[Any]) -> ir.Floor:
-        return ir.Floor(ir.Num(Decimal(0), span=self.sp(meta)), span=self.sp(meta))
+        return ir.Floor(ir.Num(Decimal(0), span=self.sp(meta)), True, span=self.sp(meta))
 
     def zero_if(self, meta: Any, c: list[Any]) -> ir.ZeroIf:
         return ir.ZeroIf(c[0], span=self.sp(meta))
@@ -279,6 +280,21 @@ class _Lower(Transformer[Token, Any]):
     def require_stmt(self, meta: Any, c: list[Any]) -> ir.Require:
         return ir.Require(c[0], c[1], c[2], self._article(c[3:]), span=self.sp(meta))
 
+    def require_records(self, meta: Any, c: list[Any]) -> ir.RequireRecords:
+        key = next((x.name for x in c[2:] if isinstance(x, _Key)), None)
+        by = next((x.name for x in c[2:] if isinstance(x, _PartBy)), None)
+        shares = next(x for x in c if isinstance(x, tuple))
+        mode = c[c.index(shares) + 1]
+        return ir.RequireRecords(
+            str(c[0]), str(c[1]), key, by, shares, mode, self._article(c), span=self.sp(meta)
+        )
+
+    def record_key(self, meta: Any, c: list[Token]) -> _Key:
+        return _Key(str(c[0]))
+
+    def record_by(self, meta: Any, c: list[Token]) -> _PartBy:
+        return _PartBy(str(c[0]))
+
     def across_block(self, meta: Any, c: list[Any]) -> ir.Across:
         return ir.Across(tuple(c), span=self.sp(meta))
 
@@ -293,8 +309,12 @@ class _Lower(Transformer[Token, Any]):
 
     # -------------------------------------------------------------- grading
     def grading_block(self, meta: Any, c: list[Any]) -> ir.Grading:
-        rules = tuple(x for x in c[1:] if not isinstance(x, _Article))
-        return ir.Grading(str(c[0]), self._article(c[1:]), rules, span=self.sp(meta))
+        enum = next((x.name for x in c[1:] if isinstance(x, _EnumName)), str(c[0]))
+        rules = tuple(x for x in c[1:] if not isinstance(x, _Article | _EnumName))
+        return ir.Grading(str(c[0]), enum, self._article(c[1:]), rules, span=self.sp(meta))
+
+    def grading_enum(self, meta: Any, c: list[Token]) -> _EnumName:
+        return _EnumName(str(c[0]))
 
     def grade_line(self, meta: Any, c: list[Any]) -> ir.GradeRule:
         rule = c[0]
@@ -311,7 +331,7 @@ class _Lower(Transformer[Token, Any]):
         )
 
     def bar_rule(self, meta: Any, c: list[Any]) -> ir.Bar:
-        return ir.Bar(str(c[0]), c[1], span=self.sp(meta))
+        return ir.Bar(c[0], c[1], span=self.sp(meta))
 
     def quota_rule(self, meta: Any, c: list[Any]) -> ir.Quota:
         size = c[1]
@@ -397,7 +417,8 @@ class _Lower(Transformer[Token, Any]):
         return ir.TotalRef(span=self.sp(meta))
 
     def call(self, meta: Any, c: list[Any]) -> ir.Call:
-        return ir.Call(str(c[0]), tuple(c[1:]), span=self.sp(meta))
+        # built-ins take their English name, so `不足(x, 4)` and `shortfall(x, 4)` are equal IR
+        return ir.Call(canonical_function(str(c[0])), tuple(c[1:]), span=self.sp(meta))
 
     def if_expr(self, meta: Any, c: list[Any]) -> ir.IfExpr:
         return ir.IfExpr(c[0], c[1], c[2], span=self.sp(meta))
@@ -439,6 +460,9 @@ class _Lower(Transformer[Token, Any]):
         return ir.BandRow(
             low, str(opener) == "[", high, str(closer) == "]", str(name), span=self.sp(meta)
         )
+
+    def upper_bound(self, meta: Any, c: list[Any]) -> Decimal | None:
+        return c[0] if isinstance(c[0], Decimal) else None
 
     def bound(self, meta: Any, c: list[Any]) -> Decimal | None:
         return c[0] if isinstance(c[0], Decimal) else None
@@ -491,6 +515,20 @@ class _Title:
 class _Article:
     def __init__(self, text: str):
         self.text = text
+
+
+class _Key:
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _PartBy(_Key):
+    pass
+
+
+class _EnumName:
+    def __init__(self, name: str):
+        self.name = name
 
 
 class _Groups:

@@ -52,7 +52,7 @@ class BlockModel:
     scoring: ir.Scoring
     values: dict[str, ValueDef] = attrs.Factory(dict)
     order: list[str] = attrs.Factory(list)
-    requires: list[ir.Require] = attrs.Factory(list)
+    requires: list[ir.Require | ir.RequireRecords] = attrs.Factory(list)
 
     @property
     def groups(self) -> tuple[str, ...]:

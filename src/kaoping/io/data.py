@@ -242,13 +242,10 @@ def convert(
             if number < 0:
                 bad(f"a count cannot be negative, got {_show(value)}")
                 return None
-        if (
-            isinstance(t, ir.NumberType)
-            and t.low is not None
-            and t.high is not None
-            and not (t.low <= number <= t.high)
+        if isinstance(t, ir.NumberType) and (
+            (t.low is not None and number < t.low) or (t.high is not None and number > t.high)
         ):
-            bad(f"{number} is outside the allowed range {t.low} to {t.high}")
+            bad(f"{number} is outside the allowed range {t.low} to {t.high or 'inf'}")
             return None
         return number
     if isinstance(t, ir.YesNoType):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from kaoping.errors import DataError, DataProblem
 from kaoping.runtime.numbers import ZERO, mean, round_count
@@ -95,3 +96,31 @@ def require_distribution(
                 )
             ]
         )
+
+
+def require_records(units: Sequence[Any], source: str, field: str, key: str | None,
+                    by: str | None, labels: Sequence[str], shares: Sequence[Decimal], mode: str,
+                    where: str) -> None:
+    """Ratings carried by records (reform items) pooled over a group's units: each record key
+    counted once (its copies must agree), the shares checked within each part."""
+    problems: list[DataProblem] = []
+    pooled: dict[object, tuple[str, object, str]] = {}
+    for u in units:
+        for i, rec in enumerate(u.facts[source], 1):
+            ident: object = rec[key] if key is not None else (u.name, i)
+            part = rec[by] if by is not None else ""
+            seen = pooled.get(ident)
+            if seen is not None and (seen[0], seen[1]) != (rec[field], part):
+                problems.append(DataProblem(where, u.name, f"{source}[{i}].{field}",
+                                            f"{key} {ident!r} is rated {rec[field]} here but "
+                                            f"{seen[0]} by {seen[2]}"))
+                continue
+            pooled.setdefault(ident, (rec[field], part, u.name))
+    if problems:
+        raise DataError(problems)
+    parts: dict[object, list[str]] = {}
+    for rating, part, _ in pooled.values():
+        parts.setdefault(part, []).append(rating)
+    for part in sorted(parts, key=str):
+        label = f"{units[0].group} {part}" if part != "" else units[0].group
+        require_distribution(label, parts[part], labels, shares, mode, where)

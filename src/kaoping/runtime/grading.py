@@ -26,11 +26,11 @@ class Grader:
     def _grade(self, u: Unit) -> str | None:
         return u.grades.get(self.name)
 
-    def bar(self, grade: str, line: int, rule: str, cond: Cond) -> None:
+    def bar(self, grades: tuple[str, ...], line: int, rule: str, cond: Cond) -> None:
         for u in self.units:
             hit = cond[u.block](u)
             if hit:
-                self.barred[id(u)].add(grade)
+                self.barred[id(u)].update(grades)
             self._step(u, line, rule, hit, "condition holds" if hit else "condition does not hold")
 
     def quota(

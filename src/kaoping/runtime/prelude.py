@@ -3,7 +3,14 @@
 from decimal import Decimal as D
 
 from kaoping.runtime.aggregate import agg
-from kaoping.runtime.cohort import best, distribute, group_mean, rank, require_distribution
+from kaoping.runtime.cohort import (
+    best,
+    distribute,
+    group_mean,
+    rank,
+    require_distribution,
+    require_records,
+)
 from kaoping.runtime.grading import Grader
 from kaoping.runtime.numbers import (
     ZERO,
@@ -41,6 +48,7 @@ __all__ = [
     "mul",
     "rank",
     "require_distribution",
+    "require_records",
     "round_to",
     "satisfied",
     "shortfall",
