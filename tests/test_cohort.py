@@ -46,8 +46,17 @@ RANKED = """
 
 def test_rank_ties_share_the_better_place_and_skip_the_next() -> None:
     # totals 90, 85, 85, 70 → ranks 1, 2, 2, 4 (ties share; the next place is skipped)
-    r = by_name(run(RANKED, [unit("甲", 得分=90, 次要=1), unit("乙", 得分=85, 次要=5),
-                             unit("丙", 得分=85, 次要=3), unit("丁", 得分=70, 次要=9)]))
+    r = by_name(
+        run(
+            RANKED,
+            [
+                unit("甲", 得分=90, 次要=1),
+                unit("乙", 得分=85, 次要=5),
+                unit("丙", 得分=85, 次要=3),
+                unit("丁", 得分=70, 次要=9),
+            ],
+        )
+    )
     assert [r[n].rank for n in "甲乙丙丁"] == [1, 2, 2, 4]
     # the tie-breaker chain: 乙 (次要 5) before 丙 (次要 3)
     assert r["乙"].unit.values["细排"] == 2 and r["丙"].unit.values["细排"] == 3
@@ -56,10 +65,17 @@ def test_rank_ties_share_the_better_place_and_skip_the_next() -> None:
 def test_rank_single_unit_group_and_rank_by_total_are_independent_of_input_order() -> None:
     only = by_name(run(RANKED, [unit("甲", 得分=10, 次要=0)]))
     assert only["甲"].rank == 1
-    forward = run(RANKED, [unit(n, 得分=s, 次要=0) for n, s in zip("甲乙丙", (5, 9, 5), strict=True)])
-    backward = run(RANKED, [unit(n, 得分=s, 次要=0) for n, s in zip("丙乙甲", (5, 9, 5), strict=True)])
-    assert {r.name: r.rank for r in forward.units} == {r.name: r.rank for r in backward.units} == {
-        "甲": 2, "乙": 1, "丙": 2}
+    forward = run(
+        RANKED, [unit(n, 得分=s, 次要=0) for n, s in zip("甲乙丙", (5, 9, 5), strict=True)]
+    )
+    backward = run(
+        RANKED, [unit(n, 得分=s, 次要=0) for n, s in zip("丙乙甲", (5, 9, 5), strict=True)]
+    )
+    assert (
+        {r.name: r.rank for r in forward.units}
+        == {r.name: r.rank for r in backward.units}
+        == {"甲": 2, "乙": 1, "丙": 2}
+    )
 
 
 RELATIVE = """
@@ -114,8 +130,16 @@ PROPORTIONAL = """
 
 def test_proportional_points_best_gets_two_others_in_proportion() -> None:
     # 002 六(一)2(3): most 500 → 2; 125 → 125 ÷ 500 × 2 = 0.5; 0 → 0
-    r = by_name(run(PROPORTIONAL, [unit("甲", "部门", 争取资金=500), unit("乙", "部门", 争取资金=125),
-                                   unit("丙", "部门", 争取资金=0)]))
+    r = by_name(
+        run(
+            PROPORTIONAL,
+            [
+                unit("甲", "部门", 争取资金=500),
+                unit("乙", "部门", 争取资金=125),
+                unit("丙", "部门", 争取资金=0),
+            ],
+        )
+    )
     assert [r[n].unit.values["争资加分"] for n in "甲乙丙"] == [D(2), D("0.5"), D(0)]
 
 
@@ -131,8 +155,16 @@ PEERS = """
 
 def test_peers_average_for_a_unit_the_item_does_not_apply_to() -> None:
     # 004 三 "给予其他被考评单位平均分": (80 + 90) ÷ 2 = 85 for the unit without the item
-    r = by_name(run(PEERS, [unit("甲", "市直", 计生=80), unit("乙", "市直", 计生=90),
-                            unit("丙", "市直", 计生=None)]))
+    r = by_name(
+        run(
+            PEERS,
+            [
+                unit("甲", "市直", 计生=80),
+                unit("乙", "市直", 计生=90),
+                unit("丙", "市直", 计生=None),
+            ],
+        )
+    )
     assert r["丙"].unit.values["计划生育"] == D(85)
     assert r["甲"].unit.values["计划生育"] == D(80)
 
@@ -161,8 +193,10 @@ FORCED = """
 
 
 def forced_units(scores: list[int], ratings: list[str]) -> list[dict[str, Any]]:
-    return [unit(f"单位{i}", "县直单位", 测评分=s, 评定档次=g)
-            for i, (s, g) in enumerate(zip(scores, ratings, strict=True))]
+    return [
+        unit(f"单位{i}", "县直单位", 测评分=s, 评定档次=g)
+        for i, (s, g) in enumerate(zip(scores, ratings, strict=True))
+    ]
 
 
 def test_forced_distribution_derived_from_a_score() -> None:
@@ -188,8 +222,12 @@ def test_forced_distribution_ties_at_a_boundary_join_the_better_band() -> None:
     # 5 units: 1 优 by share, but the top two tie at 90, so both are 优
     scores = [90, 90, 80, 70, 60]
     ratings = ["优", "优", "良", "良", "合格"]
-    r = by_name(run(FORCED.replace("        校验 评定档次 分布 优 20%, 良 60%, 合格 20% 四舍五入\n", ""),
-                    forced_units(scores, ratings)))
+    r = by_name(
+        run(
+            FORCED.replace("        校验 评定档次 分布 优 20%, 良 60%, 合格 20% 四舍五入\n", ""),
+            forced_units(scores, ratings),
+        )
+    )
     assert [r[f"单位{i}"].unit.values["档"] for i in range(5)] == ratings
 
 
@@ -228,8 +266,9 @@ GRADES = """
 """
 
 
-def g(name: str, group: str, score: int, veto: bool = False, notice: bool = False,
-      award: bool = False) -> dict[str, Any]:
+def g(
+    name: str, group: str, score: int, veto: bool = False, notice: bool = False, award: bool = False
+) -> dict[str, Any]:
     return unit(name, group, 得分=score, 一票否决=veto, 通报批评=notice, 中央表彰且省肯定=award)
 
 
@@ -239,34 +278,59 @@ def grades(results: Results) -> dict[str, str]:
 
 def test_quota_grades_top_n_per_named_group_and_thresholds() -> None:
     # 003 四: top 2 of the township sequence and top 1 street are 优秀; the rest by threshold
-    res = run(GRADES, [
-        g("镇甲", "工业发展型", 900), g("镇乙", "工业发展型", 800), g("镇丙", "工业发展型", 750),
-        g("镇丁", "工业发展型", 650), g("镇戊", "工业发展型", 500),
-        g("街甲", "街道", 720), g("街乙", "街道", 710),
-    ])
-    assert grades(res) == {"镇甲": "优秀", "镇乙": "优秀", "镇丙": "达标", "镇丁": "基本达标",
-                           "镇戊": "不达标", "街甲": "优秀", "街乙": "达标"}
+    res = run(
+        GRADES,
+        [
+            g("镇甲", "工业发展型", 900),
+            g("镇乙", "工业发展型", 800),
+            g("镇丙", "工业发展型", 750),
+            g("镇丁", "工业发展型", 650),
+            g("镇戊", "工业发展型", 500),
+            g("街甲", "街道", 720),
+            g("街乙", "街道", 710),
+        ],
+    )
+    assert grades(res) == {
+        "镇甲": "优秀",
+        "镇乙": "优秀",
+        "镇丙": "达标",
+        "镇丁": "基本达标",
+        "镇戊": "不达标",
+        "街甲": "优秀",
+        "街乙": "达标",
+    }
 
 
 def test_quota_share_rounding_and_ties_at_the_boundary() -> None:
     # 区直 of 6: 25% × 6 = 1.5 → 2 (half-up); of 5: 1.25 → 1, but a tie at first place gives 2
     six = run(GRADES, [g(f"局{i}", "区直", 800 - 10 * i) for i in range(6)])
     assert sorted(n for n, v in grades(six).items() if v == "优秀") == ["局0", "局1"]
-    five = run(GRADES, [g("局A", "区直", 800), g("局B", "区直", 800)]
-               + [g(f"局{i}", "区直", 700 - i) for i in range(3)])
+    five = run(
+        GRADES,
+        [g("局A", "区直", 800), g("局B", "区直", 800)]
+        + [g(f"局{i}", "区直", 700 - i) for i in range(3)],
+    )
     assert sorted(n for n, v in grades(five).items() if v == "优秀") == ["局A", "局B"]
 
 
 def test_bars_promotions_and_demotions_apply_in_the_order_written() -> None:
-    res = run(GRADES, [
-        g("镇甲", "工业发展型", 900, veto=True),           # barred: the quota passes to the next
-        g("镇乙", "工业发展型", 800),
-        g("镇丙", "工业发展型", 790),
-        g("镇丁", "工业发展型", 720, award=True),          # 达标, promoted outside the quota
-        g("镇戊", "工业发展型", 710, veto=True, notice=True),  # two situations → 不达标
-    ])
-    assert grades(res) == {"镇甲": "达标", "镇乙": "优秀", "镇丙": "优秀", "镇丁": "优秀",
-                           "镇戊": "不达标"}
+    res = run(
+        GRADES,
+        [
+            g("镇甲", "工业发展型", 900, veto=True),  # barred: the quota passes to the next
+            g("镇乙", "工业发展型", 800),
+            g("镇丙", "工业发展型", 790),
+            g("镇丁", "工业发展型", 720, award=True),  # 达标, promoted outside the quota
+            g("镇戊", "工业发展型", 710, veto=True, notice=True),  # two situations → 不达标
+        ],
+    )
+    assert grades(res) == {
+        "镇甲": "达标",
+        "镇乙": "优秀",
+        "镇丙": "优秀",
+        "镇丁": "优秀",
+        "镇戊": "不达标",
+    }
     steps = [(s.rule, s.applied) for s in res.by_name("镇甲").unit.grade_steps]  # type: ignore[union-attr]
     assert ("取消 优秀 若 一票否决 或 通报批评", True) in steps
     assert any(rule.startswith("优秀 前 2 名") and not applied for rule, applied in steps)
@@ -303,27 +367,53 @@ HISTORY = """
 
 def test_history_rank_change_bonus_stay_first_and_consecutive_grades() -> None:
     # 003 (七)1: +0.5 per place improved, cap 3; +1.5 for staying first; 003 五(三) two years 基本达标
-    last = {"units": [
-        {"unit": "甲", "group": "乡镇", "total": "90", "rank": 1, "rank_value": "名次",
-         "grades": {"等次": "达标"}},
-        {"unit": "乙", "group": "乡镇", "total": "50", "rank": 9, "rank_value": "名次",
-         "grades": {"等次": "不达标"}},
-        {"unit": "丙", "group": "乡镇", "total": "65", "rank": 3, "rank_value": "名次",
-         "grades": {"等次": "基本达标"}},
-    ]}
-    res = by_name(run(HISTORY, [unit("甲", 得分=95), unit("乙", 得分=80), unit("丙", 得分=62),
-                                unit("新", 得分=10)], last))
-    assert res["甲"].unit.values["进位加分"] == D("1.5")      # first both years
-    assert res["乙"].unit.values["进位加分"] == D(3)          # 9 → 2: 7 × 0.5 = 3.5, cap 3
-    assert res["丙"].unit.values["进位加分"] == D(0)          # 3 → 3
-    assert res["新"].unit.values["进位加分"] == D(0)          # no history
+    last = {
+        "units": [
+            {
+                "unit": "甲",
+                "group": "乡镇",
+                "total": "90",
+                "rank": 1,
+                "rank_value": "名次",
+                "grades": {"等次": "达标"},
+            },
+            {
+                "unit": "乙",
+                "group": "乡镇",
+                "total": "50",
+                "rank": 9,
+                "rank_value": "名次",
+                "grades": {"等次": "不达标"},
+            },
+            {
+                "unit": "丙",
+                "group": "乡镇",
+                "total": "65",
+                "rank": 3,
+                "rank_value": "名次",
+                "grades": {"等次": "基本达标"},
+            },
+        ]
+    }
+    res = by_name(
+        run(
+            HISTORY,
+            [unit("甲", 得分=95), unit("乙", 得分=80), unit("丙", 得分=62), unit("新", 得分=10)],
+            last,
+        )
+    )
+    assert res["甲"].unit.values["进位加分"] == D("1.5")  # first both years
+    assert res["乙"].unit.values["进位加分"] == D(3)  # 9 → 2: 7 × 0.5 = 3.5, cap 3
+    assert res["丙"].unit.values["进位加分"] == D(0)  # 3 → 3
+    assert res["新"].unit.values["进位加分"] == D(0)  # no history
     assert res["丙"].unit.flags == ["连续两年基本达标"]
     assert res["新"].unit.flags == []
 
 
 def test_a_per_unit_value_may_not_read_a_group_value() -> None:
-    rules = RANKED.replace("    指标 基础 满分 100 = 得分\n",
-                           "    指标 基础 满分 100 = 得分\n    设 偷看 = 名次 + 1\n")
+    rules = RANKED.replace(
+        "    指标 基础 满分 100 = 得分\n", "    指标 基础 满分 100 = 得分\n    设 偷看 = 名次 + 1\n"
+    )
     _, diags = frontend({"r.rules": rules})
     e501 = [d for d in diags if d.code == "E501"]
     assert len(e501) == 1
@@ -354,8 +444,15 @@ CONSEQUENCES = """
 
 def test_consequences_of_a_grade_are_outputs() -> None:
     # 003 五(六): 优秀 2000 per head × 12 = 24000; 达标 1000 × 8 = 8000; 五(五) 优岗 20% / 15%
-    res = by_name(run(CONSEQUENCES, [unit("甲", "区直", 得分=900, 在岗在编人数=12),
-                                     unit("乙", "区直", 得分=800, 在岗在编人数=8)]))
+    res = by_name(
+        run(
+            CONSEQUENCES,
+            [
+                unit("甲", "区直", 得分=900, 在岗在编人数=12),
+                unit("乙", "区直", 得分=800, 在岗在编人数=8),
+            ],
+        )
+    )
     assert res["甲"].unit.values["奖金总额"] == D(24000)
     assert res["乙"].unit.values["奖金总额"] == D(8000)
     assert res["甲"].unit.values["优岗比例值"] == D("0.20")

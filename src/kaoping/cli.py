@@ -85,7 +85,7 @@ def check(paths: tuple[str, ...], lang: str | None) -> None:
         if not paths:
             targets = [(sid, reg.rules(sid)) for sid in sorted(reg.schemes)]
         for p in paths:
-            if p in reg.schemes:
+            if p in reg.schemes or p in reg.conflicts:  # a conflict: reg.rules says who claims it
                 targets.append((p, reg.rules(p)))
             elif Path(p).exists():
                 targets.append((p, [Path(p)]))
@@ -238,6 +238,8 @@ def test_cmd(ids: tuple[str, ...], junitxml: str | None) -> None:
     from kaoping.cases import CaseResult, run_files
 
     reg = default_registry()
+    for problem in reg.problems:  # else a broken plugin's cases would be skipped in silence
+        click.echo(f"warning: {problem}", err=True)
     chosen = list(ids) or sorted(reg.schemes)
     passed = failed = 0
     report: list[tuple[str, CaseResult | None, str]] = []

@@ -25,7 +25,7 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     ),
     "K101": (
         "this file mixes keyword sets: {kw!r} is {this}, the file started in {first}",
-        "本文件混用了两套关键字:{kw!r} 属于{this},而文件先使用了{first}",
+        "本文件混用了两套关键字:{kw!r} 属于{this_zh},而文件先使用了{first_zh}",
         "use either the English or the Chinese keywords in one file",
         "同一文件只用英文关键字或只用中文关键字",
     ),
@@ -164,9 +164,9 @@ def render(diag: Diagnostic, source: str | None, lang: str = "en") -> str:
     label = {"error": "错误", "warning": "警告"}[diag.severity] if lang == "zh" else diag.severity
     out = [f"{diag.span}: {label} {diag.code} {diag.message(lang)}"]
     if source is not None and diag.span.line > 0:
-        lines = source.splitlines()
+        lines = source.split("\n")  # as the parser counts lines, not `splitlines`
         if diag.span.line <= len(lines):
-            text = lines[diag.span.line - 1]
+            text = lines[diag.span.line - 1].rstrip("\r")
             out.append(f"    {text}")
             width = 1
             if diag.span.end_line == diag.span.line and diag.span.end_col > diag.span.col:

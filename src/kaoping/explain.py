@@ -114,8 +114,11 @@ def _value_data(results: Results, r: UnitResult, block: BlockModel, vd: ValueDef
         rnd = scheme.model.rounding
         value = fmt(u.values["total"], rnd.places)
         rounding = f"rounded to {rnd.places} places {rnd.mode}"
-        text = f"{text}  ({rounding})" if node is not None else (
-            f"the sum of {', '.join(vd.children)}, {rounding}")
+        text = (
+            f"{text}  ({rounding})"
+            if node is not None
+            else (f"the sum of {', '.join(vd.children)}, {rounding}")
+        )
     return {
         "path": vd.path,
         "kind": vd.kind,

@@ -75,10 +75,22 @@ def history_index(history: Any) -> dict[str, dict[str, Any]]:
             flat["rank"] = _num(entry["rank"])
             if entry.get("rank_value"):
                 flat[entry["rank_value"]] = flat["rank"]
-        grades = entry.get("grades") or {}
-        flat.update(grades)
+        if entry.get("grade") is not None:
+            flat["grade"] = entry["grade"]
+        flat.update(entry.get("grades") or {})
         out[str(entry["unit"])] = flat
     return out
+
+
+def _complete_history(
+    flat: dict[str, Any], rank_value: str | None, gradings: tuple[str, ...]
+) -> None:
+    """A history entry may give `rank` and `grade` without naming the rank value or the grading
+    (as hand-written history does); they mean the scheme's reported rank and its first grading."""
+    if rank_value and "rank" in flat:
+        flat.setdefault(rank_value, flat["rank"])
+    if gradings and "grade" in flat:
+        flat.setdefault(gradings[0], flat["grade"])
 
 
 def _num(v: Any) -> Any:
@@ -97,6 +109,10 @@ def _num(v: Any) -> Any:
 def score(scheme: CompiledScheme, data: Sequence[UnitData], history: Any = None) -> Results:
     ns = scheme.namespace
     hist = history_index(history)
+    for d in data:
+        if d.name in hist:
+            block = ns["BLOCK_OF_GROUP"][d.group]
+            _complete_history(hist[d.name], ns["RANK_VALUE"].get(block), ns["GRADINGS"])
     units = [
         Unit(d.name, d.group, ns["BLOCK_OF_GROUP"][d.group], d.facts, hist.get(d.name))
         for d in data
@@ -104,6 +120,7 @@ def score(scheme: CompiledScheme, data: Sequence[UnitData], history: Any = None)
     # canonical order: every group-level operation sees the same sequence whatever the input order
     units.sort(key=lambda u: (u.group, u.name))
     rank_value: Mapping[int, str | None] = ns["RANK_VALUE"]
+
     with decimal.localcontext(CONTEXT):
         for u in units:
             _guard(scheme, u.name, ns[f"unit_{u.block}"], u)

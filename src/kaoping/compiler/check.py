@@ -437,23 +437,33 @@ class Checker:
     def check_require_records(self, block: BlockModel, req: ir.RequireRecords) -> None:
         inp = self.model.inputs.get(req.source)
         if inp is None or not isinstance(inp.type, ir.ListType):
-            self.err("E201", req.span, name=req.source,
-                     hint_en="`require LIST of FIELD` reads a `list of` input",
-                     hint_zh="`校验 列表 的 字段` 须作用于 `列表` 输入")
+            self.err(
+                "E201",
+                req.span,
+                name=req.source,
+                hint_en="`require LIST of FIELD` reads a `list of` input",
+                hint_zh="`校验 列表 的 字段` 须作用于 `列表` 输入",
+            )
             return
         self.used_inputs.add(req.source)
         rec = self.model.records.get(inp.type.record)
         fields = {f.name: f for f in rec.fields} if rec else {}
         for name in (req.field, req.key, req.by):
             if name is not None and name not in fields:
-                self.err("E201", req.span, name=name,
-                         hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
-                         hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}")
+                self.err(
+                    "E201",
+                    req.span,
+                    name=name,
+                    hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
+                    hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}",
+                )
         rating = fields.get(req.field)
         enum_ty = None
         if rating is not None:
             if not isinstance(rating.type, ir.EnumType):
-                self.type_error(req.span, f"field {req.field!r} is {rating.type}, ratings are an enum")
+                self.type_error(
+                    req.span, f"field {req.field!r} is {rating.type}, ratings are an enum"
+                )
             else:
                 enum_ty = T.Ty("enum", enum=rating.type.name)
         self.check_shares(req.shares, req.span, enum_ty)
@@ -815,8 +825,12 @@ class Checker:
                 return T.sub(a, b).maybe(absent)
             if e.op == "*":
                 return T.mul(a, b).maybe(absent)
-            if isinstance(e.right, ir.Best) and e.right.operand == e.left and a.low is not None \
-                    and a.low >= 0:
+            if (
+                isinstance(e.right, ir.Best)
+                and e.right.operand == e.left
+                and a.low is not None
+                and a.low >= 0
+            ):
                 # a share of the group's best: 0 to 1 (absent when the best is 0)
                 return T.number(Decimal(0), Decimal(1)).maybe(True)
             return T.div(a, b).maybe(absent or T.can_be_zero(b))
@@ -967,6 +981,8 @@ class Checker:
         if name in ("shortfall", "excess"):
             if len(args) != 2:
                 self.err("E205", e.span, detail=f"{e.func}(x, n) takes two arguments")
+                for a in args:  # still resolve them: their names are used, their errors real
+                    self.infer(a, ctx)
                 return T.number(Decimal(0), None)
             x = self.need_number(self.infer(args[0], ctx), args[0], ctx)
             n = self.need_number(self.infer(args[1], ctx), args[1], ctx)
@@ -979,6 +995,8 @@ class Checker:
         if name == "present":
             if len(args) != 1:
                 self.err("E205", e.span, detail=f"{e.func}(x) takes one argument")
+                for a in args:
+                    self.infer(a, ctx)
                 return T.BOOL
             t = self.infer(args[0], ctx)
             if not t.optional:
@@ -1201,4 +1219,18 @@ def check(
 ) -> tuple[Model, list[Diagnostic]]:
     checker = Checker(module, functions)
     model = checker.run()
-    return model, checker.diags
+    return model, _without_echoes(checker.diags)
+
+
+def _without_echoes(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Range warnings about a statement that also has an error are echoes of that error (an
+    unknown name has no range): drop them, so one mistake gives one message."""
+    errors = [d.span for d in diags if d.severity == "error"]
+
+    def echo(d: Diagnostic) -> bool:
+        return d.code in ("W402", "W403") and any(
+            e.path == d.span.path and d.span.line <= e.line <= max(d.span.end_line, d.span.line)
+            for e in errors
+        )
+
+    return [d for d in diags if not echo(d)]

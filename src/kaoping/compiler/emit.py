@@ -80,7 +80,8 @@ class Emitter:
         src = self.sources.get(span.path)
         if src is None or span.line <= 0:
             return ""
-        lines = src.split("\n")  # as the parser counts lines: a \x0b or \u2028 in a string is no break
+        # lines as the parser counts them: a \x0b or \u2028 inside a string breaks no line
+        lines = src.split("\n")
         return _one_line(lines[span.line - 1]).strip() if span.line <= len(lines) else ""
 
     def comment(self, span: Span) -> None:
@@ -162,9 +163,11 @@ class Emitter:
                 if isinstance(req, ir.RequireRecords):
                     labels = tuple(s.value for s in req.shares)
                     shares = ", ".join(self.const(s.share) for s in req.shares)
-                    w(f"_rt.require_records(units, {req.source!r}, {req.field!r}, {req.key!r}, "
-                      f"{req.by!r}, {labels!r}, ({shares},), {req.mode!r}, {str(req.span)!r})",
-                      req.span)
+                    w(
+                        f"_rt.require_records(units, {req.source!r}, {req.field!r}, {req.key!r}, "
+                        f"{req.by!r}, {labels!r}, ({shares},), {req.mode!r}, {str(req.span)!r})",
+                        req.span,
+                    )
                     continue
                 labels = tuple(s.value for s in req.shares)
                 shares = ", ".join(self.const(s.share) for s in req.shares)
@@ -547,8 +550,20 @@ class Emitter:
 
 
 _LIFTED = {
-    "+": "add", "-": "sub", "*": "mul", "/": "div", "neg": "neg", "=": "eq", "!=": "ne",
-    "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "and": "and", "or": "or", "not": "not",
+    "+": "add",
+    "-": "sub",
+    "*": "mul",
+    "/": "div",
+    "neg": "neg",
+    "=": "eq",
+    "!=": "ne",
+    "<": "lt",
+    "<=": "le",
+    ">": "gt",
+    ">=": "ge",
+    "and": "and",
+    "or": "or",
+    "not": "not",
 }
 
 

@@ -133,11 +133,14 @@ def parse(source: str, path: str) -> Parsed:
     """Parse one rules file; on a syntax error return one diagnostic pointing at it."""
     if not source.endswith("\n"):
         source += "\n"
+    tabs = []
     for lineno, line in enumerate(source.split("\n"), 1):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
             col = len(line) - len(stripped) + 1  # the tab itself, after any spaces
-            return Parsed(None, (Diagnostic("E102", Span(path, lineno, col, lineno, col + 1)),))
+            tabs.append(Diagnostic("E102", Span(path, lineno, col, lineno, col + 1)))
+    if tabs:  # indentation decides structure: parsing a file with tabs would only mislead
+        return Parsed(None, tuple(tabs))
     parser = _parser()
     try:
         tree = parser.parse(source)
@@ -224,12 +227,15 @@ def _terminal_text(name: str) -> str:
 
 
 def _mixed_keywords(keywords: list[Token], path: str) -> Iterator[Diagnostic]:
+    """One K101 per line that uses the other keyword set than the file's first keyword."""
     first: str | None = None
+    reported: set[int] = set()
     for tok in keywords:
         this = "Chinese" if is_chinese(tok.value) else "English"
         if first is None:
             first = this
-        elif this != first:
+        elif this != first and tok.line not in reported:
+            reported.add(tok.line or 0)
             yield Diagnostic(
                 "K101",
                 Span(
@@ -247,4 +253,3 @@ def _mixed_keywords(keywords: list[Token], path: str) -> Iterator[Diagnostic]:
                     "first_zh": "中文关键字" if first == "Chinese" else "英文关键字",
                 },
             )
-            return

@@ -82,7 +82,8 @@ def to_table(results: Results) -> str:
         lines = [f"== {group}"]
         for row in rows:
             cells = [
-                _ljust(c, widths[i]) if i in left else _rjust(c, widths[i]) for i, c in enumerate(row)
+                _ljust(c, widths[i]) if i in left else _rjust(c, widths[i])
+                for i, c in enumerate(row)
             ]
             lines.append("  ".join(cells).rstrip())
         blocks.append("\n".join(lines))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib.metadata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 
@@ -46,9 +46,14 @@ class Registry:
     def add(self, name: str, plugin: Any) -> None:
         try:
             self.pm.register(plugin, name=name)
-            infos = plugin.kaoping_schemes() if hasattr(plugin, "kaoping_schemes") else []
+            infos = list(plugin.kaoping_schemes()) if hasattr(plugin, "kaoping_schemes") else []
+            if not all(isinstance(info, SchemeInfo) for info in infos):
+                raise TypeError("kaoping_schemes() must return a list of SchemeInfo")
         except Exception as err:
             self.problems.append(f"plugin {name!r} failed to register: {type(err).__name__}: {err}")
+            # left registered, a broken plugin would still be asked for rule functions
+            if self.pm.get_plugin(name) is plugin:
+                self.pm.unregister(plugin, name=name)
             return
         for info in infos:
             if info.id in self.schemes or info.id in self.conflicts:
@@ -97,12 +102,31 @@ class Registry:
 
     def functions(self) -> dict[str, RuleFunction]:
         out: dict[str, RuleFunction] = {}
-        for batch in self.pm.hook.kaoping_rule_functions():
+        by: dict[str, str] = {}
+        # each plugin separately: one plugin failing here must not break every scheme's compile
+        for impl in reversed(self.pm.hook.kaoping_rule_functions.get_hookimpls()):
+            try:
+                batch = list(cast("Iterable[RuleFunction]", impl.function()))
+            except Exception as err:
+                self._problem(
+                    f"plugin {impl.plugin_name!r} failed to give rule functions: "
+                    f"{type(err).__name__}: {err}"
+                )
+                continue
             for fn in batch:
                 if fn.name in out:
-                    self.problems.append(f"rule function {fn.name!r} is contributed twice")
+                    self._problem(
+                        f"rule function {fn.name!r} is contributed twice "
+                        f"(plugins {by[fn.name]!r} and {impl.plugin_name!r}); "
+                        f"{impl.plugin_name!r}'s is used"
+                    )
                 out[fn.name] = fn
+                by[fn.name] = impl.plugin_name
         return out
+
+    def _problem(self, message: str) -> None:
+        if message not in self.problems:  # functions() runs once per compile
+            self.problems.append(message)
 
 
 _DEFAULT: Registry | None = None

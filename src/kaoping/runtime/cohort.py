@@ -98,9 +98,17 @@ def require_distribution(
         )
 
 
-def require_records(units: Sequence[Any], source: str, field: str, key: str | None,
-                    by: str | None, labels: Sequence[str], shares: Sequence[Decimal], mode: str,
-                    where: str) -> None:
+def require_records(
+    units: Sequence[Any],
+    source: str,
+    field: str,
+    key: str | None,
+    by: str | None,
+    labels: Sequence[str],
+    shares: Sequence[Decimal],
+    mode: str,
+    where: str,
+) -> None:
     """Ratings carried by records (reform items) pooled over a group's units: each record key
     counted once (its copies must agree), the shares checked within each part."""
     problems: list[DataProblem] = []
@@ -111,9 +119,14 @@ def require_records(units: Sequence[Any], source: str, field: str, key: str | No
             part = rec[by] if by is not None else ""
             seen = pooled.get(ident)
             if seen is not None and (seen[0], seen[1]) != (rec[field], part):
-                problems.append(DataProblem(where, u.name, f"{source}[{i}].{field}",
-                                            f"{key} {ident!r} is rated {rec[field]} here but "
-                                            f"{seen[0]} by {seen[2]}"))
+                problems.append(
+                    DataProblem(
+                        where,
+                        u.name,
+                        f"{source}[{i}].{field}",
+                        f"{key} {ident!r} is rated {rec[field]} here but {seen[0]} by {seen[2]}",
+                    )
+                )
                 continue
             pooled.setdefault(ident, (rec[field], part, u.name))
     if problems:

@@ -45,6 +45,8 @@ __all__ = [
     "greatest",
     "group_mean",
     "least",
+    "lift",
+    "lift_in",
     "mul",
     "rank",
     "require_distribution",

@@ -1,0 +1,296 @@
+"""Every diagnostic code in the catalogue, each from a minimal rules text that has exactly that
+problem, at the right position, rendered with the source line and a caret."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import compile_text, diagnostics
+from kaoping.cli import main
+from kaoping.diagnostics import CATALOGUE, render
+from kaoping.errors import CompileError
+from kaoping.io.data import validate
+from kaoping.scoring import score
+
+# code → (rules text, line, col, words the English message must contain)
+CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
+    "E101": (
+        'group G "g"\ninput 信息: number 0 to 10 "x"\nscoring G:\n    item 甲 max 10 = 信息 ) 1\n',
+        4,
+        24,  # characters: `甲` and `信息` count one column each
+        ("syntax error", "')'"),
+    ),
+    "E102": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n\titem a max 10 = x\n',
+        4,
+        1,
+        ("tabs",),
+    ),
+    "K101": (
+        'group G "g"\ninput x: number 0 to 10 "x"\n评分 G:\n    item a max 10 = x\n',
+        3,
+        1,
+        ("'评分' is Chinese", "started in English"),
+    ),
+    # an unknown name
+    "E201": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = least(x, 未知)\n',
+        4,
+        30,
+        ("unknown name '未知'",),
+    ),
+    # a duplicate name
+    "E202": (
+        'group G "g"\ninput x: number 0 to 10 "x"\ninput x: number 0 to 5 "again"\n'
+        "scoring G:\n    item a max 10 = x\n",
+        3,
+        1,
+        ("'x' is defined twice", "first at t.rules:2:1"),
+    ),
+    # adding a yes/no to a count
+    "E203": (
+        'group G "g"\ninput n: count "n"\ninput b: yesno "b"\n'
+        "scoring G:\n    item a max 10:\n        add n + b\n        cap 10\n",
+        6,
+        17,
+        ("b is yesno, a number is needed here",),
+    ),
+    # comparing an enum with a value it lacks
+    "E204": (
+        'group G "g"\nenum 等级: 优, 良\ninput e: 等级 "e"\n'
+        "scoring G:\n    item a max 1 = if e = 差 then 0 else 1\n",
+        5,
+        27,
+        ("'差' is not a value of enum '等级'", "优, 良"),
+    ),
+    "E205": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = least(x, excess())\n',
+        4,
+        30,
+        ("excess(x, n) takes two arguments",),
+    ),
+    # an optional input used without saying what happens when it is absent
+    "E206": (
+        'group G "g"\ninput x: number 0 to 10 optional "x"\nscoring G:\n    item a max 10 = x\n',
+        4,
+        21,
+        ("'x' may be absent here",),
+    ),
+    # a table missing an enum value
+    "E301": (
+        'group G "g"\nenum 类: A, B, C\ninput k: 类 "k"\ntable 扣分 by 类:\n    A: 3\n    C: 1\n'
+        "scoring G:\n    item a max 3 = 扣分[k]\n",
+        4,
+        1,
+        ("table '扣分' has no row for B",),
+    ),
+    # children's maxima exceeding the parent's
+    "E401": (
+        'group G "g"\ninput x: number 0 to 5 "x"\nscoring G:\n    section s max 8:\n'
+        "        item a max 5 = x\n        item b max 5 = x\n        cap 8\n",
+        4,
+        5,
+        ("children of 's' add up to 10, more than its maximum 8",),
+    ),
+    "W402": (
+        'group G "g"\ninput n: count "n"\nscoring G:\n    item a max 4:\n        add 1 per n\n',
+        4,
+        5,
+        ("'a' can reach +∞, above its maximum 4",),
+    ),
+    # a cap that can never bind
+    "W403": (
+        'group G "g"\ninput x: number 0 to 5 "x"\nscoring G:\n    item a max 5:\n'
+        "        add x\n        cap 6\n",
+        6,
+        9,
+        ("cap can never bind", "[0, 5]"),
+    ),
+    # weights not summing to 1
+    "E405": (
+        'group G "g"\ninput p: number 0 to 100 "p"\ninput q: number 0 to 100 "q"\n'
+        "scoring G:\n    let w = weighted {p: 60%, q: 30%}\n    item a max 100 = w\n",
+        5,
+        13,
+        ("weights add up to 0.9, not 1",),
+    ),
+    # bands with a gap
+    "E406": (
+        'group G "g"\nenum 档: 好, 差\ninput x: number 0 to 100 "x"\n'
+        "scoring G:\n    let d = band x {[60, 100]: 好, [0, 59.99]: 差}\n    flag 差档 if d = 差\n",
+        5,
+        21,
+        ("leave a gap between 59.99 and 60",),
+    ),
+    # unused input
+    "W407": (
+        'group G "g"\ninput x: number 0 to 10 "x"\ninput 未用: yesno "u"\n'
+        "scoring G:\n    item a max 10 = x\n",
+        3,
+        1,
+        ("input '未用' is declared but never used",),
+    ),
+    # a per-unit value reading an `across group` value
+    "E501": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n'
+        "    let 差距 = a - 峰值\n    across group:\n        let 峰值 = best a\n",
+        5,
+        5,
+        ("'差距' is a per-unit value but reads '峰值'", "defined at t.rules:7:9"),
+    ),
+    # a cycle
+    "E502": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    let p = q + x\n    let q = p\n'
+        "    flag f if p > 5\n",
+        4,
+        5,
+        ("'p' depends on itself: p → q → p",),
+    ),
+    "E601": (
+        'group G "g"\nenum 等次: 好, 差\ninput x: number 0 to 10 "x"\nscoring G:\n'
+        "    item a max 10 = x\ngrading 等次:\n    好 if total >= 5\n",
+        6,
+        1,
+        ("grading '等次' must end with an `otherwise` line",),
+    ),
+    "E602": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n'
+        "grading 等次:\n    好 otherwise\n",
+        5,
+        1,
+        ("needs an enum '等次'",),
+    ),
+    "E603": (
+        'group G "g"\ngroup H "h"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n',
+        2,
+        1,
+        ("group 'H' has no `scoring` block",),
+    ),
+}
+
+
+def test_every_catalogue_code_has_a_case():
+    assert set(CASES) == set(CATALOGUE)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_code(code):
+    text, line, col, words = CASES[code]
+    diags = diagnostics(text)
+    assert [d.code for d in diags] == [code], [d.headline() for d in diags]
+    [d] = diags
+    assert (d.span.path, d.span.line, d.span.col) == ("t.rules", line, col)
+    message = d.message()
+    for word in words:
+        assert word in message
+    shown = render(d, text).splitlines()
+    severity = "warning" if code.startswith("W") else "error"
+    assert shown[0] == f"t.rules:{line}:{col}: {severity} {code} {message}"
+    source_line = text.split("\n")[line - 1]
+    assert shown[1] == "    " + source_line
+    assert shown[2].strip().startswith("^")
+    assert set(shown[2].strip()) == {"^"}
+
+
+def test_duplicate_value_names_in_a_scoring_block():
+    text = 'group G "g"\nscoring G:\n    item a max 1 = 1\n    let a = 2\n'
+    [d] = diagnostics(text)
+    assert (d.code, d.span.line, d.span.col) == ("E202", 4, 5)
+    assert "first at t.rules:3:5" in d.message()
+
+
+def test_band_overlap():
+    text = (
+        'group G "g"\nenum 档: 好, 差\ninput x: number 0 to 100 "x"\n'
+        "scoring G:\n    let d = band x {[60, 100]: 好, [0, 60]: 差}\n    flag 差档 if d = 差\n"
+    )
+    [d] = diagnostics(text)
+    assert (d.code, d.span.line, d.span.col) == ("E406", 5, 21)
+    assert "overlap at 60" in d.message()
+    assert "重叠" in d.message("zh")
+
+
+BANDS = (
+    'group G "g"\nenum 档: 好, 差\ninput x: number 0 to 100 "x"\n'
+    "scoring G:\n    item 分 max 100 = x\n    let d = band x {[60, 100]: 好, [0, 60): 差}\n"
+    "    flag 差档 if d = 差\n"
+)
+
+
+def test_half_open_bands_compile_and_59_995_falls_in_exactly_one():
+    assert diagnostics(BANDS) == []
+    compiled = compile_text(BANDS)
+    data = validate(
+        {
+            "units": [
+                {"unit": "甲", "group": "G", "facts": {"x": "59.995"}},
+                {"unit": "乙", "group": "G", "facts": {"x": "60"}},
+                {"unit": "丙", "group": "G", "facts": {"x": "0"}},
+            ]
+        },
+        compiled.model,
+        "data",
+    )
+    results = score(compiled, data)
+    bands = {r.name: r.unit.values["d"] for r in results.units}
+    assert bands == {"甲": "差", "乙": "好", "丙": "差"}
+    # the band reads the exact value, not the rounded total (59.995 → 60.00)
+    assert results.by_name("甲").total == Decimal("60.00")
+
+
+def test_every_error_of_a_file_is_reported_in_position_order():
+    text = (
+        'group G "g"\nenum 类: A, B\ninput x: number 0 to 10 "x"\ninput k: 类 "k"\n'
+        "scoring G:\n"
+        "    let w = weighted {x: 50%}\n"  # E405
+        "    flag f if k = C\n"  # E204
+        "    item a max 10 = least(x, 未知)\n"  # E201
+    )
+    diags = diagnostics(text)
+    assert [(d.code, d.span.line) for d in diags] == [("E405", 6), ("E204", 7), ("E201", 8)]
+    with pytest.raises(CompileError) as err:
+        compile_text(text)
+    assert [d.code for d in err.value.diagnostics] == ["E405", "E204", "E201"]
+
+
+def test_chinese_rendering():
+    text, line, col, _ = CASES["E206"]
+    [d] = diagnostics(text)
+    shown = render(d, text, lang="zh")
+    assert shown.startswith(f"t.rules:{line}:{col}: 错误 E206 'x' 在此可能缺失")
+    assert "提示:" in shown and "缺省 0" in shown
+    text, line, col, _ = CASES["W407"]
+    [d] = diagnostics(text)
+    assert render(d, text, lang="zh").startswith(f"t.rules:{line}:{col}: 警告 W407 输入 '未用'")
+
+
+def run_check(tmp_path, text, *args):
+    path = tmp_path / "t.rules"
+    path.write_text(text, "utf-8")
+    return CliRunner().invoke(main, ["check", str(path), *args])
+
+
+def test_cli_check_clean_file_exits_0(tmp_path):
+    result = run_check(
+        tmp_path, 'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n'
+    )
+    assert result.exit_code == 0, result.output
+    assert "ok (0 error(s), 0 warning(s), 1 file(s))" in result.output
+
+
+def test_cli_check_warnings_still_exit_0(tmp_path):
+    result = run_check(tmp_path, CASES["W407"][0])
+    assert result.exit_code == 0, result.output
+    assert "W407" in result.output
+    assert "ok (0 error(s), 1 warning(s)" in result.output
+
+
+def test_cli_check_errors_exit_1_and_render_in_chinese(tmp_path):
+    result = run_check(tmp_path, CASES["E206"][0], "--lang", "zh")
+    assert result.exit_code == 1
+    assert "错误 E206" in result.output
+    assert "    item a max 10 = x" in result.output
+    assert "FAILED (1 error(s), 0 warning(s), 1 file(s))" in result.output

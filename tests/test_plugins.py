@@ -1,0 +1,344 @@
+"""Plugin discovery: the Registry with in-process plugins, broken and conflicting plugins, rule
+functions contributed by plugins, the hookspecs' documentation, and the built-in schemes found
+through the installed entry points like any third-party scheme."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kaoping import load_scheme
+from kaoping.compiler.load import RuleFunction
+from kaoping.errors import CompileError, PluginError, UnknownScheme
+from kaoping.io.data import validate
+from kaoping.plugins import hookspecs
+from kaoping.plugins.folder import SchemeFolder
+from kaoping.plugins.hookspecs import SchemeInfo, hookimpl
+from kaoping.plugins.manager import Registry
+from kaoping.scoring import score
+
+RULES = """\
+方案 "{title}"
+
+分组 单位 "单位"
+
+输入 次数: 次数 "报送次数" 条款 "第一条"
+
+评分 单位:
+    指标 报送 满分 10 条款 "第一条":
+        加 {rule} 每 次数
+        封顶 10
+"""
+
+
+def _info(scheme_id: str) -> SchemeInfo:
+    return SchemeInfo(
+        id=scheme_id, title=f"测试 {scheme_id}", jurisdiction="某县", year=2024, source="t"
+    )
+
+
+class FilePlugin:
+    """A scheme whose rules are a file in tmp_path: what SchemeFolder does, without a package."""
+
+    def __init__(self, scheme_id: str, rules: Path):
+        self.info = _info(scheme_id)
+        self.rules = rules
+
+    @hookimpl
+    def kaoping_schemes(self) -> list[SchemeInfo]:
+        return [self.info]
+
+    @hookimpl
+    def kaoping_scheme_rules(self, scheme_id: str) -> list[Path] | None:
+        return [self.rules] if scheme_id == self.info.id else None
+
+
+class BrokenPlugin:
+    """Fails in every hook, as a plugin with a bug would."""
+
+    @hookimpl
+    def kaoping_schemes(self) -> list[SchemeInfo]:
+        raise RuntimeError("boom in kaoping_schemes")
+
+    @hookimpl
+    def kaoping_rule_functions(self) -> list[RuleFunction]:
+        raise RuntimeError("boom in kaoping_rule_functions")
+
+
+class FunctionPlugin:
+    """Contributes one rule function and no scheme."""
+
+    def __init__(self, name: str = "倍增", factor: int = 2):
+        self.fn = RuleFunction(name, lambda x: x * factor, 1)
+
+    @hookimpl
+    def kaoping_rule_functions(self) -> list[RuleFunction]:
+        return [self.fn]
+
+
+@pytest.fixture
+def scheme(tmp_path: Path):
+    """`scheme(id, rule="2")`: a FilePlugin for a one-item scheme written to tmp_path."""
+
+    def make(scheme_id: str, rule: str = "2") -> FilePlugin:
+        path = tmp_path / f"{scheme_id}.rules"
+        path.write_text(RULES.format(title=scheme_id, rule=rule), "utf-8")
+        return FilePlugin(scheme_id, path)
+
+    return make
+
+
+def _score_one(reg: Registry, scheme_id: str, times: int) -> Decimal:
+    compiled = load_scheme(scheme_id, reg)
+    data = validate(
+        {"units": [{"unit": "甲", "group": "单位", "facts": {"次数": times}}]},
+        compiled.model,
+        "test",
+    )
+    [result] = score(compiled, data).units
+    return result.total
+
+
+def test_in_process_plugins_are_listed(scheme: Any) -> None:
+    reg = Registry(load_entry_points=False, plugins=[("pa", scheme("a")), ("pb", scheme("b"))])
+    assert sorted(reg.schemes) == ["a", "b"]
+    assert reg.owner == {"a": "pa", "b": "pb"}
+    assert reg.schemes["a"].title == "测试 a"
+    assert reg.problems == []
+    assert _score_one(reg, "a", 3) == 6
+
+
+def test_no_entry_points_means_no_schemes() -> None:
+    reg = Registry(load_entry_points=False)
+    assert reg.schemes == {}
+    with pytest.raises(UnknownScheme, match="installed: none"):
+        reg.rules("example-zh")
+
+
+def test_plugin_raising_in_kaoping_schemes_is_reported_and_others_keep_working(
+    scheme: Any,
+) -> None:
+    reg = Registry(
+        load_entry_points=False, plugins=[("broken", BrokenPlugin()), ("good", scheme("good"))]
+    )
+    assert list(reg.schemes) == ["good"]
+    [problem] = reg.problems
+    assert "'broken'" in problem and "RuntimeError" in problem and "boom" in problem
+    # the broken plugin is not asked for rule functions either: the good scheme still compiles
+    assert _score_one(reg, "good", 2) == 4
+    assert not any("kaoping_rule_functions" in p for p in reg.problems)
+
+
+def test_plugin_returning_something_else_than_scheme_infos_is_reported(scheme: Any) -> None:
+    class Sloppy:
+        @hookimpl
+        def kaoping_schemes(self) -> Any:
+            return ["not-an-info"]
+
+    reg = Registry(load_entry_points=False, plugins=[("sloppy", Sloppy()), ("good", scheme("g"))])
+    assert list(reg.schemes) == ["g"]
+    assert len(reg.problems) == 1 and "'sloppy'" in reg.problems[0]
+
+
+def test_plugin_failing_to_give_rule_functions_does_not_break_compiles(scheme: Any) -> None:
+    class BadFunctions:
+        @hookimpl
+        def kaoping_rule_functions(self) -> list[RuleFunction]:
+            raise ValueError("no functions today")
+
+    reg = Registry(
+        load_entry_points=False, plugins=[("bad-fn", BadFunctions()), ("good", scheme("good"))]
+    )
+    assert _score_one(reg, "good", 1) == 2
+    assert any("'bad-fn'" in p and "no functions today" in p for p in reg.problems)
+
+
+def test_two_plugins_claiming_one_id_is_an_error_naming_both(scheme: Any) -> None:
+    reg = Registry(
+        load_entry_points=False,
+        plugins=[("first", scheme("same")), ("second", scheme("same")), ("other", scheme("o"))],
+    )
+    assert "same" not in reg.schemes
+    assert any("'same'" in p and "'first'" in p and "'second'" in p for p in reg.problems)
+    with pytest.raises(PluginError) as info:
+        load_scheme("same", reg)
+    message = str(info.value)
+    assert "'same'" in message and "first" in message and "second" in message
+    for method in (reg.rules, reg.cases, reg.sample):
+        with pytest.raises(PluginError):
+            method("same")
+    # the rest keeps working
+    assert list(reg.schemes) == ["o"]
+    assert _score_one(reg, "o", 4) == 8
+
+
+def test_a_third_claimant_joins_the_conflict(scheme: Any) -> None:
+    reg = Registry(
+        load_entry_points=False,
+        plugins=[("p1", scheme("x")), ("p2", scheme("x")), ("p3", scheme("x"))],
+    )
+    with pytest.raises(PluginError, match="p1, p2, p3"):
+        reg.rules("x")
+
+
+class FakeEntryPoint:
+    """Quacks like importlib.metadata.EntryPoint: name, value, group, load()."""
+
+    group = "kaoping"
+
+    def __init__(self, name: str, value: str, loader: Any):
+        self.name = name
+        self.value = value
+        self._loader = loader
+
+    def load(self) -> Any:
+        return self._loader()
+
+
+def test_broken_entry_point_is_reported_and_does_not_stop_the_rest(
+    monkeypatch: pytest.MonkeyPatch, scheme: Any
+) -> None:
+    good = scheme("good")
+
+    def fail() -> Any:
+        raise ImportError("No module named 'kaoping_scheme_gone'")
+
+    eps = [
+        FakeEntryPoint("gone", "kaoping_scheme_gone:plugin", fail),
+        FakeEntryPoint("zz-good", "kaoping_scheme_good:plugin", lambda: good),
+    ]
+    seen: list[Any] = []
+
+    def entry_points(**kwargs: Any) -> list[FakeEntryPoint]:
+        seen.append(kwargs)
+        return eps
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    reg = Registry()
+    assert seen == [{"group": "kaoping"}]
+    assert list(reg.schemes) == ["good"]
+    assert reg.owner["good"] == "zz-good"
+    [problem] = reg.problems
+    assert "'gone'" in problem
+    assert "kaoping_scheme_gone:plugin" in problem
+    assert "ImportError" in problem
+    assert _score_one(reg, "good", 5) == 10
+
+
+def test_rule_function_from_a_plugin_is_callable_from_rules(scheme: Any) -> None:
+    reg = Registry(
+        load_entry_points=False,
+        plugins=[("fn", FunctionPlugin("倍增", 3)), ("s", scheme("s", rule="倍增(1)"))],
+    )
+    assert set(reg.functions()) == {"倍增"}
+    # 倍增(1) = 3 per 次数, capped at 10
+    assert _score_one(reg, "s", 2) == 6
+    assert _score_one(reg, "s", 5) == 10
+
+
+def test_unknown_rule_function_is_E201(scheme: Any) -> None:
+    reg = Registry(load_entry_points=False, plugins=[("s", scheme("s", rule="倍增(1)"))])
+    with pytest.raises(CompileError) as info:
+        load_scheme("s", reg)
+    assert [d.code for d in info.value.diagnostics] == ["E201"]
+    assert "倍增" in str(info.value)
+
+
+def test_rule_function_contributed_twice_is_reported_naming_both_plugins() -> None:
+    reg = Registry(
+        load_entry_points=False,
+        plugins=[("one", FunctionPlugin("倍增", 2)), ("two", FunctionPlugin("倍增", 3))],
+    )
+    reg.functions()
+    reg.functions()  # once per compile: reported once
+    [problem] = reg.problems
+    assert "'倍增'" in problem and "'one'" in problem and "'two'" in problem
+
+
+def _hookspecs() -> list[Any]:
+    return [
+        fn
+        for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+        if hasattr(fn, "kaoping_spec")
+    ]
+
+
+def test_there_are_hookspecs() -> None:
+    names = {fn.__name__ for fn in _hookspecs()}
+    assert {"kaoping_schemes", "kaoping_scheme_rules", "kaoping_rule_functions"} <= names
+
+
+@pytest.mark.parametrize("spec", _hookspecs(), ids=lambda fn: fn.__name__)
+def test_every_hookspec_says_what_it_returns_and_when_it_is_called(spec: Any) -> None:
+    doc = inspect.getdoc(spec) or ""
+    assert doc.startswith("Return"), f"{spec.__name__}: the docstring should say what it returns"
+    assert "Called" in doc, f"{spec.__name__}: the docstring should say when it is called"
+    assert "Since" in doc, f"{spec.__name__}: the docstring should say since which version"
+    assert inspect.signature(spec).return_annotation is not inspect.Signature.empty
+
+
+def test_every_folder_hookimpl_matches_a_hookspec() -> None:
+    names = {fn.__name__ for fn in _hookspecs()}
+    impls = {n for n, v in vars(SchemeFolder).items() if hasattr(v, "kaoping_impl")}
+    assert impls and impls <= names
+
+
+@pytest.mark.parametrize("scheme_id", ["example-en", "example-zh"])
+def test_builtin_schemes_are_found_through_installed_entry_points(scheme_id: str) -> None:
+    eps = {ep.name: ep for ep in importlib.metadata.entry_points(group="kaoping")}
+    assert scheme_id in eps, "is the project installed (pip install -e .)?"
+    ep = eps[scheme_id]
+    assert ep.value == f"kaoping.schemes.{scheme_id.replace('-', '_')}:plugin"
+    plugin = ep.load()
+    assert isinstance(plugin, SchemeFolder)
+    assert plugin.info.id == scheme_id  # the entry point's name is the scheme id
+    reg = Registry()  # the real discovery path
+    assert reg.owner[scheme_id] == scheme_id
+    assert not [p for p in reg.problems if scheme_id in p]
+    assert reg.rules(scheme_id) and all(p.suffix == ".rules" for p in reg.rules(scheme_id))
+    assert reg.sample(scheme_id) is not None
+    load_scheme(scheme_id, reg)
+
+
+def test_cli_reports_conflicts_and_broken_plugins(
+    monkeypatch: pytest.MonkeyPatch, scheme: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from kaoping.cli import main
+    from kaoping.plugins import manager
+
+    reg = Registry(
+        load_entry_points=False,
+        plugins=[
+            ("first", scheme("same")),
+            ("second", scheme("same")),
+            ("broken", BrokenPlugin()),
+            ("good", scheme("good")),
+        ],
+    )
+    monkeypatch.setattr(manager, "_DEFAULT", reg)
+    runner = CliRunner()
+
+    listed = runner.invoke(main, ["list"])
+    assert listed.exit_code == 0
+    assert "good" in listed.output and "'broken'" in listed.output and "'second'" in listed.output
+
+    checked = runner.invoke(main, ["check", "same"])
+    assert checked.exit_code != 0
+    assert "claimed by several plugins: first, second" in checked.output
+
+    scored = runner.invoke(main, ["score", "same", "--sample"])
+    assert scored.exit_code != 0
+    assert "first, second" in scored.output
+
+    tested = runner.invoke(main, ["test"])  # the good scheme has no cases: 0 passed, 0 failed
+    assert "warning: plugin 'broken'" in tested.output
+    assert tested.output.strip().endswith("0 passed, 0 failed")
+
+    assert runner.invoke(main, ["check", "good"]).exit_code == 0
