@@ -281,7 +281,7 @@ class Checker:
                             "E202",
                             st.span,
                             name="total",
-                            first=block.values["total"].node.span  # type: ignore[union-attr]
+                            first=block.values["total"].node.span
                             if block.values.get("total") and block.values["total"].node
                             else st.span,
                         )

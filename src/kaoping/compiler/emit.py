@@ -329,7 +329,7 @@ class Emitter:
 
     def section(self, block: BlockModel, vd: ValueDef, node: ir.Section, s: _Scope) -> None:
         w = self.w
-        mode, excluding = "sum", ()
+        mode, excluding = "sum", tuple[str, ...]()
         for cl in node.clauses:
             if isinstance(cl, ir.TakeHighest):
                 mode = "highest"
@@ -598,7 +598,8 @@ def rank_path(block: BlockModel) -> str | None:
         if isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank)
     ]
     by_total = [p for p, r in ranks if isinstance(r.keys[0], ir.TotalRef)]
-    return (by_total or [p for p, _ in ranks] or [None])[0]
+    chosen = by_total or [p for p, _ in ranks]
+    return chosen[0] if chosen else None
 
 
 def _cohort_nodes(node: object) -> list[ir.Best | ir.GroupMean | ir.Rank | ir.Distribute]:
@@ -612,7 +613,7 @@ def _cohort_nodes(node: object) -> list[ir.Best | ir.GroupMean | ir.Rank | ir.Di
             return
         if not attrs.has(type(x)):
             return
-        for field in attrs.fields(type(x)):
+        for field in attrs.fields(type(x)):  # type: ignore[arg-type]
             if field.name != "span":
                 visit(getattr(x, field.name))
         if isinstance(x, ir.Best | ir.GroupMean | ir.Rank | ir.Distribute):

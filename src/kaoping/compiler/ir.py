@@ -16,7 +16,7 @@ from kaoping.span import NO_SPAN, Span
 
 
 def _span() -> Span:
-    return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+    return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
 RoundMode = Literal["half-up", "half-even", "down", "up"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from importlib import resources
+from typing import Any
 
 import attrs
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -32,7 +33,7 @@ class _RulesIndenter(Indenter):
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         self.keywords = []
-        for tok in super().process(_separated(stream)):
+        for tok in super().process(_separated(stream)):  # type: ignore[no-untyped-call]
             if tok.type not in _VALUE_TOKENS and _is_word(tok.value):
                 self.keywords.append(tok)
             yield tok
@@ -178,9 +179,8 @@ def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnost
         label = _COLON_HINT
     else:
         try:
-            label = err.match_examples(
-                _parser().parse, {k: v for k, v in _EXAMPLES.items()}, use_accepts=True
-            )
+            examples: Any = _EXAMPLES  # lark types the labels as Never
+            label = err.match_examples(_parser().parse, examples, use_accepts=True)
         except Exception:
             label = None
     if label:

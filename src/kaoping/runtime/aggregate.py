@@ -65,4 +65,5 @@ def agg(
         return mean(values)
     if not values:
         return None
-    return max(values) if kind == "highest" else min(values)
+    chosen_value: Decimal = max(values) if kind == "highest" else min(values)
+    return chosen_value

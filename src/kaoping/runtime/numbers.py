@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import decimal
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 ZERO = Decimal(0)
@@ -91,7 +91,7 @@ def enum_score(value: str, values: tuple[str, ...]) -> Decimal:
     return Decimal(len(values) - values.index(value))
 
 
-_LIFTABLE = {
+_LIFTABLE: dict[str, Callable[..., object]] = {
     "add": operator.add,
     "sub": operator.sub,
     "mul": operator.mul,
