@@ -456,3 +456,53 @@ def test_consequences_of_a_grade_are_outputs() -> None:
     assert res["甲"].unit.values["奖金总额"] == D(24000)
     assert res["乙"].unit.values["奖金总额"] == D(8000)
     assert res["甲"].unit.values["优岗比例值"] == D("0.20")
+
+
+BY_GROUP = """
+分组 区直
+分组 驻区
+枚举 等次: 优秀, 达标
+输入 得分: 数值 0 至 1000 "综合得分"
+输入 在岗在编人数: 次数 "在岗在编工作人员人数(003 五(六)1.)" 适用 区直
+评分 区直, 驻区:
+    指标 综合 满分 1000 = 得分
+    标记 驻区单位 若 所在分组 = 驻区
+评定 等次:
+    优秀 前 1 名
+    达标 其余
+结果运用 适用 区直:
+    输出 奖金总额 = (若 等次 = 优秀 则 2000 否则 1000) × 在岗在编人数
+结果运用 适用 驻区:
+    输出 奖金总额驻区 = 若 等次 = 优秀 则 40000 否则 20000
+"""
+
+
+def test_rules_can_test_the_unit_group_and_consequences_can_be_per_group() -> None:
+    # 003 五(六): 区直 units get money per head, 驻区 units a fixed amount (4万 / 2万); one scoring
+    # block serves both groups, and the per-head input is only asked of 区直 units
+    res = by_name(
+        run(
+            BY_GROUP,
+            [
+                unit("区财政局", "区直", 得分=900, 在岗在编人数=10),
+                unit("区审计局", "区直", 得分=800, 在岗在编人数=5),
+                unit("赫山国税局", "驻区", 得分=700),
+            ],
+        )
+    )
+    assert res["区财政局"].unit.values["奖金总额"] == D(20000)  # 优秀: 2000 × 10
+    assert res["区审计局"].unit.values["奖金总额"] == D(5000)  # 达标: 1000 × 5
+    assert res["赫山国税局"].unit.values["奖金总额驻区"] == D(40000)  # first of its group
+    assert "奖金总额" not in res["赫山国税局"].unit.values
+    assert res["赫山国税局"].unit.flags == ["驻区单位"] and res["区财政局"].unit.flags == []
+
+
+def test_a_group_name_that_does_not_exist_is_reported() -> None:
+    _, diags = frontend({"g.rules": BY_GROUP.replace("所在分组 = 驻区", "所在分组 = 驻区单位X")})
+    assert [d.code for d in diags if d.severity == "error"] == ["E204"]
+
+
+def test_a_consequence_for_some_groups_cannot_be_read_for_others() -> None:
+    rules = BY_GROUP + "结果运用:\n    输出 合计 = 奖金总额 + 1\n"
+    _, diags = frontend({"g.rules": rules})
+    assert any(d.code == "E203" and "奖金总额" in d.message() for d in diags)

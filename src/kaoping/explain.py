@@ -35,6 +35,8 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
     values = []
     for path in _tree_order(block):
         vd = block.values[path]
+        if vd.only and u.group not in vd.only:
+            continue  # a consequence for other groups of the block
         values.append(_value_data(results, r, block, vd))
     return {
         "unit": u.name,

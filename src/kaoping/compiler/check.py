@@ -43,6 +43,9 @@ _CANON = {
     "满足数": "satisfied",
 }
 _STAGE_ORDER = {"unit": 0, "group": 1, "final": 2}
+# `unit group` is typed as an enum whose values are the declared groups; no user enum can have
+# this name, since it is not an identifier
+GROUPS = "<groups>"
 
 
 def canonical_function(name: str) -> str:
@@ -67,6 +70,11 @@ class _Ctx:
     inputs: set[str] = attrs.Factory(set)
     gradings: frozenset[str] = frozenset()
     no_deps: bool = False
+    only: tuple[str, ...] = ()  # the groups the statement is for, when narrower than the block's
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return self.only or self.block.groups
 
 
 class _Unresolved:
@@ -159,6 +167,7 @@ class Checker:
                 and t.low > t.high
             ):
                 self.type_error(inp.span, f"the range {t.low} to {t.high} is empty")
+        md.enums[GROUPS] = ir.EnumDecl(GROUPS, tuple(self.groups))
         md.tables = self._unique(self.m.tables, lambda t: t.name)
         for table in md.tables.values():
             enum = md.enums.get(table.enum)
@@ -343,6 +352,14 @@ class Checker:
         self.model.gradings[grading.name] = grading
 
     def collect_consequences(self, block: BlockModel, c: ir.Consequences) -> None:
+        for g in c.groups:
+            if g not in self.groups and block.index == 0:
+                self.err("E603", c.span, name=g, detail="is not declared", detail_zh="未声明")
+        only = tuple(g for g in block.groups if g in c.groups)
+        if c.groups and not only:
+            return  # none of this block's groups
+        if only == block.groups:
+            only = ()
         for st in c.body:
             kind = {ir.Let: "let", ir.Output: "output", ir.Flag: "flag"}[type(st)]
             if st.name in block.values:
@@ -355,7 +372,7 @@ class Checker:
                     else st.span,
                 )
                 continue
-            block.values[st.name] = ValueDef(st.name, kind, st, "final")  # type: ignore[arg-type]
+            block.values[st.name] = ValueDef(st.name, kind, st, "final", only=only)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ inference driver
     def infer_block(self, block: BlockModel) -> None:
@@ -396,7 +413,7 @@ class Checker:
 
     def ctx_for(self, block: BlockModel, vd: ValueDef) -> _Ctx:
         gradings = frozenset(self.model.gradings) if vd.stage == "final" else frozenset()
-        return _Ctx(block, vd.stage, vd.path, gradings=gradings)
+        return _Ctx(block, vd.stage, vd.path, gradings=gradings, only=vd.only)
 
     def compute_value(self, block: BlockModel, vd: ValueDef, order: list[str]) -> T.Ty:
         ctx = self.ctx_for(block, vd)
@@ -432,6 +449,15 @@ class Checker:
                 where = dvd.node.span if dvd.node is not None else block.scoring.span
                 span = node.span if node is not None else block.scoring.span
                 self.err("E501", span, name=vd.path, other=dep, where=where)
+            if dvd.only and not set(vd.only or block.groups) <= set(dvd.only):
+                span = node.span if node is not None else block.scoring.span
+                self.type_error(
+                    span,
+                    f"{dep!r} is computed only for {', '.join(dvd.only)}, but {vd.path!r} is "
+                    f"computed for {', '.join(vd.only or block.groups)}",
+                    "restrict this statement to the same groups",
+                    "请把此行也限定在相同的分组",
+                )
         return ty
 
     def check_require_records(self, block: BlockModel, req: ir.RequireRecords) -> None:
@@ -667,7 +693,7 @@ class Checker:
 
     def enum_containing(self, values: Sequence[str], span: Span) -> str | None:
         for e in self.model.enums.values():
-            if all(v in e.values for v in values):
+            if e.name != GROUPS and all(v in e.values for v in values):
                 return e.name
         self.type_error(
             span,
@@ -769,7 +795,7 @@ class Checker:
         if len(ref.path) == 1:
             name = ref.path[0]
             inp = self.model.inputs.get(name)
-            if inp is not None and (not inp.groups or set(block.groups) <= set(inp.groups)):
+            if inp is not None and (not inp.groups or set(ctx.groups) <= set(inp.groups)):
                 self.model.refs[key] = Res("input", name)
                 ctx.inputs.add(name)
                 self.used_inputs.add(name)
@@ -807,6 +833,8 @@ class Checker:
             return T.BOOL
         if isinstance(e, ir.Ref):
             return self.resolve(e, ctx)
+        if isinstance(e, ir.GroupRef):
+            return T.Ty("enum", enum=GROUPS)
         if isinstance(e, ir.TotalRef):
             if not ctx.no_deps:
                 ctx.deps.add("total")
@@ -1035,7 +1063,7 @@ class Checker:
                 hint_zh="汇总须作用于 `列表` 输入",
             )
             return T.ANY_NUMBER
-        if inp.groups and not set(ctx.block.groups) <= set(inp.groups):
+        if inp.groups and not set(ctx.groups) <= set(inp.groups):
             self.err(
                 "E201",
                 e.span,

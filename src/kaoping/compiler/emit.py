@@ -191,7 +191,12 @@ class Emitter:
             w("f, v = u.facts, u.values")
             scope = _Scope("f", "v", "u")
             for vd in self.stage_values(block, "final"):
-                self.value(block, vd, scope)
+                if vd.only:
+                    w(f"if u.group in {vd.only!r}:")
+                    with w.indent():
+                        self.value(block, vd, scope)
+                else:
+                    self.value(block, vd, scope)
             w("return None")
         w()
 
@@ -445,6 +450,8 @@ class Emitter:
             return self.ref(e, block, s)
         if isinstance(e, ir.TotalRef):
             return f"{s.v}['total']"
+        if isinstance(e, ir.GroupRef):
+            return f"{s.u}.group"
         if isinstance(e, ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not):
             return self.operator(e, block, s)
         if isinstance(e, ir.IfExpr):

@@ -71,6 +71,16 @@ class TotalRef:
 
 
 @attrs.frozen
+class GroupRef:
+    """`unit group`: the group the unit is assessed in, compared with group names."""
+
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return "unit group"
+
+
+@attrs.frozen
 class BinOp:
     """Arithmetic: `+ - × ÷`."""
 
@@ -334,6 +344,7 @@ Expr = (
     | Bool
     | Ref
     | TotalRef
+    | GroupRef
     | BinOp
     | Neg
     | Compare
@@ -712,6 +723,9 @@ class Grading:
 
 @attrs.frozen
 class Consequences:
+    """`consequences [for GROUPS]:` — computed after grading, for the named groups or all."""
+
+    groups: tuple[str, ...]
     body: tuple[Let | Output | Flag, ...]
     span: Span = _span()
 

@@ -364,7 +364,9 @@ class _Lower(Transformer[Token, Any]):
         return ir.Override("demote", str(c[0]), c[1], span=self.sp(meta))
 
     def consequences_block(self, meta: Any, c: list[Any]) -> ir.Consequences:
-        return ir.Consequences(tuple(c), span=self.sp(meta))
+        groups = next((x.names for x in c if isinstance(x, _Groups)), ())
+        body = tuple(x for x in c if not isinstance(x, _Groups))
+        return ir.Consequences(groups, body, span=self.sp(meta))
 
     # -------------------------------------------------------------- expressions
     def default(self, meta: Any, c: list[Any]) -> ir.Default:
@@ -412,6 +414,9 @@ class _Lower(Transformer[Token, Any]):
 
     def ref(self, meta: Any, c: list[Token]) -> ir.Ref:
         return ir.Ref(tuple(str(t) for t in c), span=self.sp(meta))
+
+    def group_ref(self, meta: Any, c: list[Any]) -> ir.GroupRef:
+        return ir.GroupRef(span=self.sp(meta))
 
     def total_ref(self, meta: Any, c: list[Any]) -> ir.TotalRef:
         return ir.TotalRef(span=self.sp(meta))

@@ -35,6 +35,8 @@ class ValueDef:
     ty: Ty | None = None
     deps: set[str] = attrs.Factory(set)
     inputs: set[str] = attrs.Factory(set)
+    # the groups this value is computed for, when narrower than its block's (`consequences for`)
+    only: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

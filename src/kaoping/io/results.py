@@ -27,7 +27,9 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     for path in block.order:
         vd = block.values[path]
-        value = u.values.get(path)
+        if path not in u.values:
+            continue  # a consequence for other groups of the block
+        value = u.values[path]
         if vd.kind in ("section", "item") or (vd.kind == "let" and isinstance(value, Decimal)):
             scores[path] = fmt(value)
         elif vd.kind == "output":
@@ -38,9 +40,9 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
         "total": fmt(u.values["total"], places),
         "rank": r.rank,
     }
-    if u.grades:
-        out["grade"] = next(iter(u.grades.values()))
-        out["grades"] = dict(u.grades)
+    # the same shape for every scheme: `grade` is null where the scheme defines no grading
+    out["grade"] = next(iter(u.grades.values()), None)
+    out["grades"] = dict(u.grades)
     out["scores"] = scores
     out["flags"] = list(u.flags)
     out["outputs"] = outputs
