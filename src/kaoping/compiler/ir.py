@@ -488,6 +488,9 @@ class Start:
     article: str | None = None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        return "start max" if self.value is None else f"start {self.value}"
+
 
 @attrs.frozen
 class Add:
@@ -500,12 +503,21 @@ class Add:
     article: str | None = None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        word = "add" if self.sign > 0 else "deduct"
+        per = f" per {self.per}" if self.per is not None else ""
+        cond = f" if {self.cond}" if self.cond is not None else ""
+        return f"{word} {self.amount}{per}{cond}"
+
 
 @attrs.frozen
 class Cap:
     value: Expr
     article: str | None = None
     span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"cap {self.value}"
 
 
 @attrs.frozen
@@ -517,12 +529,18 @@ class Floor:
     article: str | None = None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        return "until zero" if self.until_zero else f"floor {self.value}"
+
 
 @attrs.frozen
 class ZeroIf:
     cond: Expr
     article: str | None = None
     span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"zero if {self.cond}"
 
 
 @attrs.frozen
@@ -567,6 +585,10 @@ class Item:
     formula: Expr | None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        head = f"item {self.name}" + (f" max {self.max}" if self.max is not None else "")
+        return f"{head} = {self.formula}" if self.formula is not None else f"{head}:"
+
 
 @attrs.frozen
 class Section:
@@ -579,6 +601,9 @@ class Section:
     clauses: tuple[Clause, ...]
     span: Span = _span()
 
+    def __str__(self) -> str:
+        return f"section {self.name}" + (f" max {self.max}" if self.max is not None else "") + ":"
+
 
 @attrs.frozen
 class Let:
@@ -587,12 +612,18 @@ class Let:
     article: str | None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        return f"let {self.name} = {self.expr}"
+
 
 @attrs.frozen
 class Total:
     expr: Expr
     article: str | None
     span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"total = {self.expr}"
 
 
 @attrs.frozen
@@ -602,6 +633,9 @@ class Output:
     article: str | None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        return f"output {self.name} = {self.expr}"
+
 
 @attrs.frozen
 class Flag:
@@ -609,6 +643,9 @@ class Flag:
     cond: Expr
     article: str | None
     span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"flag {self.name} if {self.cond}"
 
 
 @attrs.frozen
@@ -666,6 +703,9 @@ class Bar:
     article: str | None = None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        return f"bar {', '.join(self.grades)} if {self.cond}"
+
 
 @attrs.frozen
 class Quota:
@@ -680,6 +720,14 @@ class Quota:
     article: str | None = None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        size = (
+            f"{self.count}"
+            if self.count is not None
+            else f"{(self.share or 0) * 100}% rounded {self.mode}"
+        )
+        return f"{self.grade} top {size}" + (f" in {', '.join(self.groups)}" if self.groups else "")
+
 
 @attrs.frozen
 class GradeIf:
@@ -688,12 +736,18 @@ class GradeIf:
     article: str | None = None
     span: Span = _span()
 
+    def __str__(self) -> str:
+        return f"{self.grade} if {self.cond}"
+
 
 @attrs.frozen
 class Otherwise:
     grade: str
     article: str | None = None
     span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.grade} otherwise"
 
 
 @attrs.frozen
@@ -705,6 +759,9 @@ class Override:
     cond: Expr
     article: str | None = None
     span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.grade} if {self.cond}"
 
 
 GradeRule = Bar | Quota | GradeIf | Otherwise | Override
