@@ -21,7 +21,7 @@ D = Decimal
 def run(rules: str, units: list[dict[str, Any]], history: Any = None) -> Results:
     scheme = compile_sources("cohort-test", {"cohort.rules": rules})
     data = validate({"units": units}, scheme.model, "test")
-    return score(scheme, data, history)
+    return score(scheme, data, history, trace=True)
 
 
 def unit(name: str, group: str = "乡镇", **facts: Any) -> dict[str, Any]:

@@ -114,7 +114,9 @@ def test_good_data_scores(scheme) -> None:
         ({"信息报送次数": "three"}, "信息报送次数"),  # a string for a count
         ({"信息报送次数": "3次"}, "信息报送次数"),
         ({"信息报送次数": "2.5"}, "信息报送次数"),  # a float-like string for a count
+        ({"信息报送次数": "3.0"}, "信息报送次数"),
         ({"信息报送次数": "1e2"}, "信息报送次数"),
+        ({"信息报送次数": Decimal("3.0")}, "信息报送次数"),  # JSON 3.0: a float, not a count
         ({"信息报送次数": Decimal("2.5")}, "信息报送次数"),  # a fractional number
         ({"信息报送次数": -1}, "信息报送次数"),  # a negative count
         ({"信息报送次数": True}, "信息报送次数"),  # a yes/no for a count
@@ -339,6 +341,70 @@ def test_csv_bad_cells_are_data_errors(tmp_path: Path) -> None:
         load_file(csv_path, s.model)
     found = {(p.unit, p.field) for p in err.value.problems}
     assert found == {("平都镇", "信息报送次数"), ("城关镇", "信息质量达标"), ("洲湖镇", "满意度")}
+
+
+def test_csv_number_for_a_yes_no_is_rejected(tmp_path: Path) -> None:
+    # 1 / 0 in a yes/no column is a number, as in JSON: not silently read as yes / no
+    s = compile_rules(CSV_RULES, "csv_scheme")
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text(
+        "unit,group,信息报送次数,信息质量达标,满意度,县领导测评,酌情加分\n"
+        "平都镇,乡镇,3,1,8.5,良,\n"
+        "城关镇,乡镇,4,0,9.25,优,0.15\n",
+        "utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_file(csv_path, s.model)
+    assert {(p.unit, p.field) for p in err.value.problems} == {
+        ("平都镇", "信息质量达标"),
+        ("城关镇", "信息质量达标"),
+    }
+
+
+def test_csv_row_with_extra_cells_is_rejected(tmp_path: Path) -> None:
+    # a shifted row (one cell too many) must not be scored with the extra cell dropped
+    s = compile_rules(CSV_RULES, "csv_scheme")
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text(
+        "unit,group,信息报送次数,信息质量达标,满意度,县领导测评,酌情加分\n"
+        "平都镇,乡镇,3,true,8.5,良,,0.1\n"
+        "城关镇,乡镇,4,true,9.25,优,0.15\n",
+        "utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_file(csv_path, s.model)
+    assert [p.unit for p in err.value.problems] == ["平都镇"]
+
+
+def test_csv_duplicate_column_is_rejected(tmp_path: Path) -> None:
+    s = compile_rules(CSV_RULES, "csv_scheme")
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text(
+        "unit,group,信息报送次数,信息质量达标,满意度,县领导测评,酌情加分,满意度\n"
+        "平都镇,乡镇,3,true,8.5,良,,9\n",
+        "utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_file(csv_path, s.model)
+    assert [p.field for p in err.value.problems] == ["满意度"]
+
+
+def test_json_fact_given_twice_is_rejected(scheme, tmp_path: Path) -> None:
+    # {"满意度": 9, "满意度": 3}: JSON parsers keep the last silently; the data is ambiguous
+    path = tmp_path / "d.json"
+    path.write_text(
+        '{"units": [{"unit": "县住建局", "group": "县直单位", "facts": {'
+        '"信息报送次数": 3, "信息质量达标": true, "满意度": 9, "满意度": 3, '
+        '"县领导测评": "良", "酌情加分": null, '
+        '"负责事项": [{"名称": "x", "达标": true, "得分": 1, "得分": 2}]}}]}',
+        "utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_file(path, scheme.model)
+    assert sorted((p.unit, p.field) for p in err.value.problems) == [
+        ("县住建局", "满意度"),
+        ("县住建局", "负责事项[1].得分"),
+    ]
 
 
 def test_validate_rejects_a_non_object_top_level(scheme) -> None:

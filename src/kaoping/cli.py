@@ -202,7 +202,7 @@ def explain(
 
     compiled = _scheme(scheme)
     try:
-        results = score(compiled, _load_data(compiled, data, sample), _history(history))
+        results = score(compiled, _load_data(compiled, data, sample), _history(history), trace=True)
     except KaopingError as err:
         _fail(err)
     r = results.by_name(unit_name)

@@ -27,6 +27,8 @@ _STEP_WORDS = {
 
 
 def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
+    if not results.traced:
+        raise ValueError("explain needs results scored with trace=True")
     scheme = results.scheme
     model = scheme.model
     u = r.unit

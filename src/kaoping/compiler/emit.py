@@ -436,7 +436,9 @@ class Emitter:
         if res.kind == "field":
             return f"{s.record}[{res.target!r}]"
         if res.kind == "grade":
-            return f"{s.u}.grades[{res.target!r}]"
+            # not graded yet (a line reading its own grading before any line assigned it)
+            # compares unequal to every grade
+            return f"{s.u}.grades.get({res.target!r})"
         return repr(res.target)
 
     def ex(self, e: ir.Expr, block: BlockModel, s: _Scope) -> str:

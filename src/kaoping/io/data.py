@@ -22,8 +22,9 @@ from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
 
 _DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_TRUE = {"true", "yes", "是", "1"}
-_FALSE = {"false", "no", "否", "0"}
+# words only: a 1 / 0 in a yes/no column is a number, rejected as in JSON
+_TRUE = {"true", "yes", "是"}
+_FALSE = {"false", "no", "否"}
 
 
 @attrs.frozen
@@ -33,9 +34,30 @@ class UnitData:
     facts: Mapping[str, Any]
 
 
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    out = _Object()
+    dups: list[str] = []
+    for key, value in pairs:
+        if key in out and key not in dups:
+            dups.append(key)
+        out[key] = value
+    out.duplicates = tuple(dups)
+    return out
+
+
+def _duplicates(obj: Any) -> tuple[str, ...]:
+    return getattr(obj, "duplicates", ())
+
+
 def read_json_text(text: str, where: str) -> Any:
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=_object)
     except json.JSONDecodeError as err:
         raise DataError(
             [
@@ -68,6 +90,8 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     for need in ("unit", "group"):
         if need not in fields:
             problems.append(DataProblem(where, None, need, "the CSV needs a column named " + need))
+    for col in sorted({c for c in fields if fields.count(c) > 1}):
+        problems.append(DataProblem(where, None, col, "this column appears more than once"))
     for col in fields:
         if col not in ("unit", "group") and col not in model.inputs:
             problems.append(DataProblem(where, None, col, "no input of this scheme has this name"))
@@ -76,6 +100,15 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     units = []
     for lineno, row in enumerate(reader, 2):
         group = row.get("group") or ""
+        if row.get(None):
+            problems.append(
+                DataProblem(
+                    f"{where}:{lineno}",
+                    row.get("unit"),
+                    None,
+                    f"{len(row[None])} cell(s) more than the header has columns",
+                )
+            )
         facts: dict[str, Any] = {}
         for col in fields:
             if col in ("unit", "group"):
@@ -144,6 +177,8 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
             problems.append(
                 DataProblem(where, name, None, f"unknown key(s) {', '.join(sorted(unknown))}")
             )
+        for key in _duplicates(entry):
+            problems.append(DataProblem(where, name, key, "given twice"))
         if name in seen:
             problems.append(DataProblem(where, name, None, "this unit appears twice"))
             continue
@@ -181,6 +216,8 @@ def _facts(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     wanted = {d.name: d for d in model.inputs_for(group)}
+    for key in _duplicates(facts):
+        problems.append(DataProblem(where, unit, key, "given twice; the data is ambiguous"))
     for key in facts:
         if key not in wanted:
             why = (
@@ -236,6 +273,12 @@ def convert(
             value = Decimal(value.strip())
         number = Decimal(value)
         if isinstance(t, ir.CountType):
+            exponent = number.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < 0 and number == number.to_integral_value():
+                bad(
+                    f"a count is a whole number written without a decimal point, got {_show(value)}"
+                )
+                return None
             if number != number.to_integral_value():
                 bad(f"a count must be a whole number, got {_show(value)}")
                 return None
@@ -276,6 +319,10 @@ def convert(
             problems.append(DataProblem(where, unit, label, f"expected a {t.record} record"))
             continue
         fields = {f.name: f for f in rec.fields}
+        for key in _duplicates(item):
+            problems.append(
+                DataProblem(where, unit, f"{label}.{key}", "given twice; the data is ambiguous")
+            )
         for key in item:
             if key not in fields:
                 problems.append(

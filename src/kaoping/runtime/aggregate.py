@@ -21,6 +21,8 @@ def select(
 ) -> list[Record]:
     """The records an aggregate counts: filtered, the highest per field, minus the dropped."""
     chosen = [r for r in records if where is None or where(r)]
+    if per is not None and value is None:  # `count … highest per F`: one record per F
+        chosen = list({r[per]: r for r in reversed(chosen)}.values())[::-1]
     if per is not None and value is not None:
         best: dict[object, Record] = {}
         order: list[object] = []
