@@ -506,3 +506,42 @@ def test_a_consequence_for_some_groups_cannot_be_read_for_others() -> None:
     rules = BY_GROUP + "结果运用:\n    输出 合计 = 奖金总额 + 1\n"
     _, diags = frontend({"g.rules": rules})
     assert any(d.code == "E203" and "奖金总额" in d.message() for d in diags)
+
+
+SHARED_SHEET = """
+分组 县政府部门
+分组 镇街园区
+输入 省专项: 数值 0 至 100 "省专项指标完成情况(002 四(一)1.1))" 适用 县政府部门
+输入 年度考核: 数值 0 至 100 "县考核主体制定的年度考核得分(002 四(二)1.)" 适用 镇街园区
+输入 争取支持量: 数值 0 至 inf "争取国家和省资金、项目(002 六(一)2.3))"
+评分 县政府部门, 镇街园区:
+    指标 年度 满分 100 = 若 所在分组 = 县政府部门 则 省专项 缺省 0 否则 年度考核 缺省 0
+    组内:
+        指标 争取支持加分 满分 2 = 2 × 争取支持量 ÷ 组内最高 争取支持量 缺省 0
+"""
+
+
+def test_one_sheet_for_two_groups_reads_inputs_given_for_only_one_of_them() -> None:
+    # an input given for only some of a sheet's groups is absent for the others
+    res = by_name(run(SHARED_SHEET, [
+        unit("县发改局", "县政府部门", 省专项=80, 争取支持量=500),
+        unit("县财政局", "县政府部门", 省专项=70, 争取支持量=250),
+        unit("太平镇", "镇街园区", 年度考核=90, 争取支持量=0),
+    ]))
+    assert res["县发改局"].unit.values["年度"] == D(80)
+    assert res["太平镇"].unit.values["年度"] == D(90)
+    # 2 × 250 ÷ 500 = 1; the town is alone in its group with 0: 0 ÷ 0 is absent → 0
+    assert res["县财政局"].unit.values["争取支持加分"] == D(1)
+    assert res["太平镇"].unit.values["争取支持加分"] == D(0)
+
+
+def test_a_partly_given_input_must_be_handled_where_it_is_absent() -> None:
+    rules = SHARED_SHEET.replace("则 省专项 缺省 0 否则", "则 省专项 否则")
+    _, diags = frontend({"s.rules": rules})
+    assert [d.code for d in diags if d.severity == "error"] == ["E206"]
+
+
+def test_a_share_of_the_best_times_a_constant_is_bounded_by_the_constant() -> None:
+    # 2 × X ÷ best X lies in [0, 2]: `满分 2` needs no cap, so no W402
+    _, diags = frontend({"s.rules": SHARED_SHEET})
+    assert diags == []

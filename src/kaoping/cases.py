@@ -146,10 +146,20 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
             continue
         u = r.unit
         for path, want in (exp.get("scores") or {}).items():
-            got = u.values.get(path)
-            if path not in u.values:
-                problems.append(f"{unit_name}: no value {path!r}")
-            elif not _eq(got, want):
+            # a value is named as in the rules: by its path, or by any unique tail of it
+            matches = [k for k in u.values if k == path or k.endswith("." + str(path))]
+            if len(matches) != 1:
+                problems.append(
+                    f"{unit_name}: "
+                    + (
+                        f"{path!r} names several values: {', '.join(matches)}"
+                        if matches
+                        else f"no value {path!r}"
+                    )
+                )
+                continue
+            got = u.values[matches[0]]
+            if not _eq(got, want):
                 problems.append(f"{unit_name}: {path} is {fmt(got)}, expected {want}")
         if "total" in exp and not _eq(r.total, exp["total"]):
             problems.append(f"{unit_name}: total is {fmt(r.total)}, expected {exp['total']}")

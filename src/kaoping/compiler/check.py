@@ -795,11 +795,13 @@ class Checker:
         if len(ref.path) == 1:
             name = ref.path[0]
             inp = self.model.inputs.get(name)
-            if inp is not None and (not inp.groups or set(ctx.groups) <= set(inp.groups)):
-                self.model.refs[key] = Res("input", name)
+            if inp is not None and (not inp.groups or set(ctx.groups) & set(inp.groups)):
+                # given for only some of the rule's groups: absent for the units of the others
+                partial = bool(inp.groups) and not set(ctx.groups) <= set(inp.groups)
+                self.model.refs[key] = Res("input", name, partial)
                 ctx.inputs.add(name)
                 self.used_inputs.add(name)
-                return self.input_ty(inp.type, inp.optional)
+                return self.input_ty(inp.type, inp.optional or partial)
             if name in ctx.gradings:
                 self.model.refs[key] = Res("grade", name)
                 return T.Ty("enum", enum=self.model.gradings[name].enum)
@@ -853,14 +855,10 @@ class Checker:
                 return T.sub(a, b).maybe(absent)
             if e.op == "*":
                 return T.mul(a, b).maybe(absent)
-            if (
-                isinstance(e.right, ir.Best)
-                and e.right.operand == e.left
-                and a.low is not None
-                and a.low >= 0
-            ):
-                # a share of the group's best: 0 to 1 (absent when the best is 0)
-                return T.number(Decimal(0), Decimal(1)).maybe(True)
+            share = _share_of_best(e)
+            if share is not None and a.low is not None and a.low >= 0:
+                # a share of the group's best, times a constant: 0 to k (absent when best is 0)
+                return T.number(Decimal(0), share).maybe(True)
             return T.div(a, b).maybe(absent or T.can_be_zero(b))
         if isinstance(e, ir.Neg):
             t = self.infer(e.operand, ctx)
@@ -1240,6 +1238,21 @@ class Checker:
                     detail_zh=f"未覆盖 {last.high} 以上的值",
                 )
         return T.Ty("enum", enum=enum)
+
+
+def _share_of_best(e: ir.BinOp) -> Decimal | None:
+    """k for `X ÷ best X` (k = 1) and `k × X ÷ best X`, the shapes of relative scores."""
+    if not isinstance(e.right, ir.Best):
+        return None
+    best_of = e.right.operand
+    if e.left == best_of:
+        return Decimal(1)
+    left = e.left
+    if isinstance(left, ir.BinOp) and left.op == "*":
+        for x, k in ((left.left, left.right), (left.right, left.left)):
+            if x == best_of and isinstance(k, ir.Num) and k.value >= 0:
+                return k.value
+    return None
 
 
 def check(

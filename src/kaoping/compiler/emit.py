@@ -430,7 +430,7 @@ class Emitter:
     def ref(self, e: ir.Ref | ir.WeightPart, block: BlockModel, s: _Scope) -> str:
         res = self.model.refs[(id(e), block.index)]
         if res.kind == "input":
-            return f"{s.f}[{res.target!r}]"
+            return f"{s.f}.get({res.target!r})" if res.partial else f"{s.f}[{res.target!r}]"
         if res.kind == "value":
             return f"{s.v}[{res.target!r}]"
         if res.kind == "field":

@@ -22,6 +22,8 @@ class Res:
 
     kind: Literal["input", "value", "field", "enum", "grade"]
     target: str
+    # an input given for only some of the groups the rule serves: absent for the others
+    partial: bool = False
 
 
 @attrs.define

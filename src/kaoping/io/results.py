@@ -12,10 +12,12 @@ from kaoping.scoring import Results, UnitResult
 
 
 def fmt(value: Any, places: int | None = None) -> Any:
+    """A decimal as text, exactly: totals with the scheme's places ("87.50"), other values
+    without trailing zeros ("0.75", not "0.750")."""
     if isinstance(value, Decimal):
         if places is not None and value == value.quantize(Decimal(1).scaleb(-places)):
             return str(value.quantize(Decimal(1).scaleb(-places)))
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+        return format(value.normalize(), "f")
     return value
 
 
