@@ -523,11 +523,16 @@ SHARED_SHEET = """
 
 def test_one_sheet_for_two_groups_reads_inputs_given_for_only_one_of_them() -> None:
     # an input given for only some of a sheet's groups is absent for the others
-    res = by_name(run(SHARED_SHEET, [
-        unit("县发改局", "县政府部门", 省专项=80, 争取支持量=500),
-        unit("县财政局", "县政府部门", 省专项=70, 争取支持量=250),
-        unit("太平镇", "镇街园区", 年度考核=90, 争取支持量=0),
-    ]))
+    res = by_name(
+        run(
+            SHARED_SHEET,
+            [
+                unit("县发改局", "县政府部门", 省专项=80, 争取支持量=500),
+                unit("县财政局", "县政府部门", 省专项=70, 争取支持量=250),
+                unit("太平镇", "镇街园区", 年度考核=90, 争取支持量=0),
+            ],
+        )
+    )
     assert res["县发改局"].unit.values["年度"] == D(80)
     assert res["太平镇"].unit.values["年度"] == D(90)
     # 2 × 250 ÷ 500 = 1; the town is alone in its group with 0: 0 ÷ 0 is absent → 0

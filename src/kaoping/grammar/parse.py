@@ -145,13 +145,43 @@ def parse(source: str, path: str) -> Parsed:
     parser = _parser()
     try:
         tree = parser.parse(source)
-    except UnexpectedInput as err:
-        return Parsed(None, (_syntax_diagnostic(err, source, path),))
-    except GluedKeyword as err:
-        return Parsed(None, (_glued_diagnostic(err, path),))
+    except (UnexpectedInput, GluedKeyword) as err:
+        return Parsed(None, tuple(_all_syntax_errors(err, source, path)))
     indenter = parser.options.postlex
     assert isinstance(indenter, _RulesIndenter)
     return Parsed(tree, tuple(_mixed_keywords(indenter.keywords, path)))
+
+
+def _all_syntax_errors(
+    first: UnexpectedInput | GluedKeyword, source: str, path: str
+) -> Iterator[Diagnostic]:
+    """The first syntax error of every top-level declaration, not just of the file: each
+    declaration (a line at the left margin and the indented lines under it) is parsed again on
+    its own, the rest of the file blanked so that line numbers do not move. An error cannot
+    cascade into the next declaration, and declarations after a broken one are still checked."""
+    lines = source.split("\n")
+    starts = [
+        i
+        for i, text in enumerate(lines)
+        if text.strip() and not text[0].isspace() and not text.lstrip().startswith("#")
+    ]
+    if len(starts) <= 1:
+        yield _one(first, source, path)
+        return
+    bounds = [*starts[1:], len(lines)]
+    for start, end in zip(starts, bounds, strict=True):
+        chunk = ["" for _ in lines]
+        chunk[start:end] = lines[start:end]
+        try:
+            _parser().parse("\n".join(chunk))
+        except (UnexpectedInput, GluedKeyword) as err:
+            yield _one(err, "\n".join(chunk), path)
+
+
+def _one(err: UnexpectedInput | GluedKeyword, source: str, path: str) -> Diagnostic:
+    if isinstance(err, GluedKeyword):
+        return _glued_diagnostic(err, path)
+    return _syntax_diagnostic(err, source, path)
 
 
 def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnostic:
