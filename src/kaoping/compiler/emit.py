@@ -64,6 +64,9 @@ class Emitter:
         self.consts: dict[str, str] = {}
         self.tables: dict[str, str] = {}
         self.counter = 0
+        # two versions of each stage: traced (what `explain` reads) and fast (plain arithmetic
+        # on the unit's values, for scoring); both carry the same .rules positions
+        self.fast = False
 
     # ------------------------------------------------------------------ helpers
     def const(self, value: Decimal) -> str:
@@ -93,10 +96,13 @@ class Emitter:
     def module(self) -> Writer:
         body = Writer()
         self.w = body
-        for block in self.model.blocks:
-            self.unit_function(block)
-            self.group_function(block)
-            self.final_function(block)
+        for fast in (False, True):
+            self.fast = fast
+            for block in self.model.blocks:
+                self.unit_function(block)
+                self.group_function(block)
+                self.final_function(block)
+        self.fast = False
         self.grading_function()
         head = Writer()
         head(f'"""Scheme {_in_doc(self.scheme_id)} compiled by kaoping. Generated: do not edit.')
@@ -135,6 +141,17 @@ class Emitter:
     def rank_values(self) -> dict[int, str | None]:
         return {block.index: rank_path(block) for block in self.model.blocks}
 
+    @property
+    def suffix(self) -> str:
+        return "_fast" if self.fast else ""
+
+    def setv(self, path: str, line: int, code: str, extra: str, span: Span) -> None:
+        """Store a value: traced (`u.set`, for explain) or plain (`v[…] = …`, for scoring)."""
+        if self.fast:
+            self.w(f"v[{path!r}] = {code}", span)
+        else:
+            self.w(f"u.set({path!r}, {line}, {code}{extra})", span)
+
     # ------------------------------------------------------------------ stages
     def stage_values(self, block: BlockModel, stage: str) -> list[ValueDef]:
         return [block.values[p] for p in block.order if block.values[p].stage == stage]
@@ -142,7 +159,7 @@ class Emitter:
     def unit_function(self, block: BlockModel) -> None:
         w = self.w
         w()
-        w(f"def unit_{block.index}(u):")
+        w(f"def unit_{block.index}{self.suffix}(u):")
         with w.indent():
             w(
                 f'"""Per-unit values of `scoring {", ".join(block.groups)}` ({_in_doc(block.scoring.span.short)})."""'
@@ -155,7 +172,7 @@ class Emitter:
 
     def group_function(self, block: BlockModel) -> None:
         w = self.w
-        w(f"def group_{block.index}(units):")
+        w(f"def group_{block.index}{self.suffix}(units):")
         with w.indent():
             w(f'"""Values of `scoring {", ".join(block.groups)}` that read the whole group."""')
             for req in block.requires:
@@ -185,7 +202,7 @@ class Emitter:
 
     def final_function(self, block: BlockModel) -> None:
         w = self.w
-        w(f"def final_{block.index}(u):")
+        w(f"def final_{block.index}{self.suffix}(u):")
         with w.indent():
             w('"""Consequences, computed once every grade is known."""')
             w("f, v = u.facts, u.values")
@@ -260,21 +277,15 @@ class Emitter:
         if vd.kind == "total":
             rnd = self.model.rounding
             if node is None:
-                line = block.scoring.span.line
                 parts = " + ".join(f"v[{c!r}]" for c in vd.children) or "_rt.ZERO"
-                w(
-                    f"u.set('total', {line}, _rt.round_to({parts}, {rnd.places}, {rnd.mode!r}))",
-                    block.scoring.span,
-                )
+                code = f"_rt.round_to({parts}, {rnd.places}, {rnd.mode!r})"
+                self.setv("total", block.scoring.span.line, code, "", block.scoring.span)
             else:
                 assert isinstance(node, ir.Total)
                 if group_notes is None:
                     self.comment(node.span)
-                w(
-                    f"u.set('total', {node.span.line}, _rt.round_to({self.ex(node.expr, block, s)}, "
-                    f"{rnd.places}, {rnd.mode!r}){extra})",
-                    node.span,
-                )
+                code = f"_rt.round_to({self.ex(node.expr, block, s)}, {rnd.places}, {rnd.mode!r})"
+                self.setv("total", node.span.line, code, extra, node.span)
             return
         assert node is not None
         if group_notes is None:
@@ -282,21 +293,18 @@ class Emitter:
         if isinstance(node, ir.Flag):
             w(f"u.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
         elif isinstance(node, ir.Let | ir.Output):
-            w(
-                f"u.set({path!r}, {node.span.line}, {self.ex(node.expr, block, s)}{extra})",
-                node.span,
-            )
+            self.setv(path, node.span.line, self.ex(node.expr, block, s), extra, node.span)
         elif isinstance(node, ir.Item) and node.formula is not None:
-            w(
-                f"u.set({path!r}, {node.span.line}, {self.ex(node.formula, block, s)}{extra})",
-                node.span,
-            )
+            self.setv(path, node.span.line, self.ex(node.formula, block, s), extra, node.span)
         elif isinstance(node, ir.Item):
             self.item(block, vd, node, s)
         elif isinstance(node, ir.Section):
             self.section(block, vd, node, s)
 
     def item(self, block: BlockModel, vd: ValueDef, node: ir.Item, s: _Scope) -> None:
+        if self.fast:
+            self.item_fast(block, vd, node, s)
+            return
         w = self.w
         w(f"_it = u.item({vd.path!r}, {node.span.line})", node.span)
         ordered = (
@@ -332,6 +340,58 @@ class Emitter:
                 w(f"_it.round({cl.places}, {cl.mode!r}, {line})", cl.span)
         w("_it.done()")
 
+    def item_fast(self, block: BlockModel, vd: ValueDef, node: ir.Item, s: _Scope) -> None:
+        """The clauses as plain arithmetic on `x`, in the language's fixed order."""
+        w = self.w
+        starts = [c for c in node.clauses if isinstance(c, ir.Start)]
+        start = "_rt.ZERO"
+        if starts:
+            first = starts[0]
+            start = (
+                self.const(node.max or Decimal(0))
+                if first.value is None
+                else self.ex(first.value, block, s)
+            )
+        w(f"x = {start}", starts[0].span if starts else node.span)
+        for cl in starts[1:]:
+            w(
+                f"x += {self.const(node.max or Decimal(0)) if cl.value is None else self.ex(cl.value, block, s)}",
+                cl.span,
+            )
+        for cl in node.clauses:
+            if isinstance(cl, ir.Add):
+                amount = self.ex(cl.amount, block, s)
+                if cl.per is not None:
+                    amount = f"{amount} * {self.ex(cl.per, block, s)}"
+                op = "+=" if cl.sign > 0 else "-="
+                if cl.cond is not None:
+                    w(f"if {self.ex(cl.cond, block, s)}:", cl.span)
+                    w(f"    x {op} {amount}", cl.span)
+                else:
+                    w(f"x {op} {amount}", cl.span)
+        self.bounds_fast(block, node.clauses, s)
+        for cl in node.clauses:
+            if isinstance(cl, ir.ZeroIf):
+                w(f"if {self.ex(cl.cond, block, s)}:", cl.span)
+                w("    x = _rt.ZERO", cl.span)
+        for cl in node.clauses:
+            if isinstance(cl, ir.RoundClause):
+                w(f"x = _rt.round_to(x, {cl.places}, {cl.mode!r})", cl.span)
+        w(f"v[{vd.path!r}] = x")
+
+    def bounds_fast(self, block: BlockModel, clauses: tuple[ir.Clause, ...], s: _Scope) -> None:
+        w = self.w
+        for cl in clauses:
+            if isinstance(cl, ir.Floor):
+                limit = self.ex(cl.value, block, s)
+                w(f"if x < {limit}:", cl.span)
+                w(f"    x = {limit}", cl.span)
+        for cl in clauses:
+            if isinstance(cl, ir.Cap):
+                limit = self.ex(cl.value, block, s)
+                w(f"if x > {limit}:", cl.span)
+                w(f"    x = {limit}", cl.span)
+
     def section(self, block: BlockModel, vd: ValueDef, node: ir.Section, s: _Scope) -> None:
         w = self.w
         mode, excluding = "sum", tuple[str, ...]()
@@ -352,6 +412,14 @@ class Emitter:
             combined = (
                 f"({' + '.join(f'v[{c!r}]' for c in kids)}) / {self.const(Decimal(len(kids)))}"
             )
+        if self.fast:
+            w(f"x = {combined}", node.span)
+            self.bounds_fast(block, node.clauses, s)
+            for cl in node.clauses:
+                if isinstance(cl, ir.RoundClause):
+                    w(f"x = _rt.round_to(x, {cl.places}, {cl.mode!r})", cl.span)
+            w(f"v[{vd.path!r}] = x")
+            return
         w(f"_it = u.item({vd.path!r}, {node.span.line})", node.span)
         w(f"_it.start({combined}, {node.span.line}, {mode!r})", node.span)
         for cl in node.clauses:

@@ -77,6 +77,9 @@ class Model:
     types: dict[tuple[int, int], Ty] = attrs.Factory(dict)
     # grading name → enum name (they are equal by construction, kept explicit for readers)
     gradings: dict[str, ir.Grading] = attrs.Factory(dict)
+    _inputs_for: dict[str, dict[str, ir.InputDecl]] = attrs.field(
+        factory=dict, repr=False, init=False
+    )
 
     def res(self, node: object, block: int) -> Res:
         return self.refs[(id(node), block)]
@@ -84,5 +87,11 @@ class Model:
     def ty(self, node: object, block: int) -> Ty:
         return self.types[(id(node), block)]
 
-    def inputs_for(self, group: str) -> list[ir.InputDecl]:
-        return [i for i in self.inputs.values() if not i.groups or group in i.groups]
+    def inputs_for(self, group: str) -> dict[str, ir.InputDecl]:
+        """The inputs a group's data must give (computed once per group: data validation asks
+        for every unit)."""
+        found = self._inputs_for.get(group)
+        if found is None:
+            found = {i.name: i for i in self.inputs.values() if not i.groups or group in i.groups}
+            self._inputs_for[group] = found
+        return found

@@ -215,7 +215,7 @@ def _facts(
     problems: list[DataProblem],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    wanted = {d.name: d for d in model.inputs_for(group)}
+    wanted = model.inputs_for(group)
     for key in _duplicates(facts):
         problems.append(DataProblem(where, unit, key, "given twice; the data is ambiguous"))
     for key in facts:
@@ -259,6 +259,15 @@ def convert(
     name: str,
     problems: list[DataProblem],
 ) -> Any:
+    # the common case first, with nothing to report: a decimal (or whole number) in range
+    kind = type(value)
+    if kind is Decimal or kind is int:
+        if type(t) is ir.NumberType:
+            if (t.low is None or value >= t.low) and (t.high is None or value <= t.high):
+                return value if kind is Decimal else Decimal(value)
+        elif type(t) is ir.CountType and kind is int and value >= 0:
+            return Decimal(value)
+
     def bad(msg: str) -> None:
         problems.append(DataProblem(where, unit, name, msg))
 
