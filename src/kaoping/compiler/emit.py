@@ -353,11 +353,13 @@ class Emitter:
                 else self.ex(first.value, block, s)
             )
         w(f"x = {start}", starts[0].span if starts else node.span)
-        for cl in starts[1:]:
-            w(
-                f"x += {self.const(node.max or Decimal(0)) if cl.value is None else self.ex(cl.value, block, s)}",
-                cl.span,
+        for extra in starts[1:]:
+            more = (
+                self.const(node.max or Decimal(0))
+                if extra.value is None
+                else self.ex(extra.value, block, s)
             )
+            w(f"x += {more}", extra.span)
         for cl in node.clauses:
             if isinstance(cl, ir.Add):
                 amount = self.ex(cl.amount, block, s)
