@@ -181,3 +181,28 @@ def test_the_cache_key_includes_the_rule_functions():
     with pytest.raises(CompileError) as err:
         compile_text(text, functions={"加倍": two}, scheme_id="fn")
     assert [d.code for d in err.value.diagnostics] == ["E205"]
+
+
+@pytest.mark.parametrize(
+    "scheme_id",
+    ["anfu-2017", "yangquan-2014", "panshan-2018", "heshan-2013", "shuangxiang-2012", "example-zh"],
+)
+def test_the_traced_and_the_fast_versions_of_a_scheme_agree(scheme_id: str) -> None:
+    """Scoring runs the plain-arithmetic functions, `explain` the traced ones: on every shipped
+    scheme's sample data they must give the same value for every unit and every rule."""
+    from kaoping import load_scheme
+    from kaoping.io.data import load_file
+    from kaoping.plugins.manager import default_registry
+    from kaoping.scoring import score
+
+    scheme = load_scheme(scheme_id)
+    sample = default_registry().sample(scheme_id)
+    assert sample is not None
+    data = load_file(sample, scheme.model)
+    fast = {r.name: r.unit for r in score(scheme, data).units}
+    traced = {r.name: r.unit for r in score(scheme, data, trace=True).units}
+    assert fast.keys() == traced.keys()
+    for name, unit in fast.items():
+        assert unit.values == traced[name].values, name
+        assert (unit.flags, unit.grades) == (traced[name].flags, traced[name].grades), name
+    assert any(u.traces for u in traced.values()) and not any(u.traces for u in fast.values())
