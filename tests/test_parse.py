@@ -138,3 +138,19 @@ def test_k101_when_a_chinese_file_switches_to_english():
     [d] = parse(text, "t.rules").diagnostics
     assert d.code == "K101"
     assert (d.span.line, d.span.col) == (5, 5)
+
+
+def test_the_first_syntax_error_of_every_declaration_is_reported() -> None:
+    # three broken declarations, one good one in between: three diagnostics, at their own lines,
+    # and nothing reported for the good one or for lines after a broken one
+    text = (
+        "分组 G\n"
+        '输入 y 数值 0 至 10 "y"\n'  # missing ':'
+        '输入 x: 数值 0 至 10 "x"\n'
+        "评分 G:\n"
+        "    指标 a 满分 10 = x +\n"  # incomplete expression
+        "    指标 b 满分 10 = x\n"
+        "枚举 E: A B\n"  # missing ','
+    )
+    diags = parse(text, "t.rules").diagnostics
+    assert [(d.code, d.span.line) for d in diags] == [("E101", 2), ("E101", 5), ("E101", 7)]

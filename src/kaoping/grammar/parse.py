@@ -160,11 +160,8 @@ def _all_syntax_errors(
     its own, the rest of the file blanked so that line numbers do not move. An error cannot
     cascade into the next declaration, and declarations after a broken one are still checked."""
     lines = source.split("\n")
-    starts = [
-        i
-        for i, text in enumerate(lines)
-        if text.strip() and not text[0].isspace() and not text.lstrip().startswith("#")
-    ]
+    # a declaration starts with a keyword at the left margin (not a comment, not a bracket)
+    starts = [i for i, text in enumerate(lines) if text[:1].isalpha()]
     if len(starts) <= 1:
         yield _one(first, source, path)
         return
