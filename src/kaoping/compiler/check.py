@@ -460,29 +460,39 @@ class Checker:
                 )
         return ty
 
-    def check_require_records(self, block: BlockModel, req: ir.RequireRecords) -> None:
-        inp = self.model.inputs.get(req.source)
+    def list_input(
+        self, name: str, span: Span, fields_named: Sequence[str | None]
+    ) -> dict[str, ir.FieldDecl] | None:
+        """The record fields of a `list of` input that an aggregate or a `require` reads; every
+        field it names must exist. None (after a diagnostic) when `name` is no list input."""
+        inp = self.model.inputs.get(name)
         if inp is None or not isinstance(inp.type, ir.ListType):
             self.err(
                 "E201",
-                req.span,
-                name=req.source,
-                hint_en="`require LIST of FIELD` reads a `list of` input",
-                hint_zh="`校验 列表 的 字段` 须作用于 `列表` 输入",
+                span,
+                name=name,
+                hint_en="this reads a `list of` input",
+                hint_zh="此处须作用于 `列表` 输入",
             )
-            return
-        self.used_inputs.add(req.source)
+            return None
+        self.used_inputs.add(name)
         rec = self.model.records.get(inp.type.record)
         fields = {f.name: f for f in rec.fields} if rec else {}
-        for name in (req.field, req.key, req.by):
-            if name is not None and name not in fields:
+        for field in fields_named:
+            if field is not None and field not in fields:
                 self.err(
                     "E201",
-                    req.span,
-                    name=name,
+                    span,
+                    name=field,
                     hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
                     hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}",
                 )
+        return fields
+
+    def check_require_records(self, block: BlockModel, req: ir.RequireRecords) -> None:
+        fields = self.list_input(req.source, req.span, (req.field, req.key, req.by))
+        if fields is None:
+            return
         rating = fields.get(req.field)
         enum_ty = None
         if rating is not None:
@@ -1051,16 +1061,10 @@ class Checker:
         return T.ANY_NUMBER
 
     def aggregate(self, e: ir.Aggregate, ctx: _Ctx) -> T.Ty:
-        inp = self.model.inputs.get(e.source)
-        if inp is None or not isinstance(inp.type, ir.ListType):
-            self.err(
-                "E201",
-                e.span,
-                name=e.source,
-                hint_en="an aggregate reads a `list of` input",
-                hint_zh="汇总须作用于 `列表` 输入",
-            )
+        decls = self.list_input(e.source, e.span, (e.per_field,))
+        if decls is None:
             return T.ANY_NUMBER
+        inp = self.model.inputs[e.source]
         if inp.groups and not set(ctx.groups) <= set(inp.groups):
             self.err(
                 "E201",
@@ -1070,20 +1074,10 @@ class Checker:
                 hint_zh=f"输入 {e.source!r} 不适用于分组 {', '.join(ctx.block.groups)}",
             )
         ctx.inputs.add(e.source)
-        self.used_inputs.add(e.source)
-        rec = self.model.records.get(inp.type.record)
-        fields = {f.name: self.input_ty(f.type, f.optional) for f in rec.fields} if rec else {}
+        fields = {name: self.input_ty(f.type, f.optional) for name, f in decls.items()}
         inner = attrs.evolve(ctx, fields=fields, deps=ctx.deps, inputs=ctx.inputs)
         if e.where is not None:
             self.need_bool(self.infer(e.where, inner), e.where)
-        if e.per_field is not None and e.per_field not in fields:
-            self.err(
-                "E201",
-                e.span,
-                name=e.per_field,
-                hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
-                hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}",
-            )
         if e.drop is not None:
             kt = self.infer(e.drop.key, inner)
             if kt.kind not in ("number", "enum") or kt.optional:

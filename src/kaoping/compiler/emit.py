@@ -79,6 +79,11 @@ class Emitter:
         self.counter += 1
         return f"{prefix}{self.counter}"
 
+    def shares(self, shares: tuple[ir.Share, ...]) -> str:
+        """`('优', '良', '合格'), (_k1, _k2, _k1)`: the labels and their shares, as arguments."""
+        labels = tuple(s.value for s in shares)
+        return f"{labels!r}, ({', '.join(self.const(s.share) for s in shares)},)"
+
     def rule_text(self, span: Span) -> str:
         src = self.sources.get(span.path)
         if src is None or span.line <= 0:
@@ -178,21 +183,17 @@ class Emitter:
             for req in block.requires:
                 self.comment(req.span)
                 if isinstance(req, ir.RequireRecords):
-                    labels = tuple(s.value for s in req.shares)
-                    shares = ", ".join(self.const(s.share) for s in req.shares)
                     w(
                         f"_rt.require_records(units, {req.source!r}, {req.field!r}, {req.key!r}, "
-                        f"{req.by!r}, {labels!r}, ({shares},), {req.mode!r}, {str(req.span)!r})",
+                        f"{req.by!r}, {self.shares(req.shares)}, {req.mode!r}, {str(req.span)!r})",
                         req.span,
                     )
                     continue
-                labels = tuple(s.value for s in req.shares)
-                shares = ", ".join(self.const(s.share) for s in req.shares)
                 inner = _Scope("w.facts", "w.values", "w")
                 w(
                     f"_rt.require_distribution(units[0].group if units else '', "
-                    f"[{self.ex(req.operand, block, inner)} for w in units], {labels!r}, "
-                    f"({shares},), {req.mode!r}, {str(req.span)!r})",
+                    f"[{self.ex(req.operand, block, inner)} for w in units], "
+                    f"{self.shares(req.shares)}, {req.mode!r}, {str(req.span)!r})",
                     req.span,
                 )
             for vd in self.stage_values(block, "group"):
@@ -246,11 +247,10 @@ class Emitter:
                 w(f"{name} = _rt.rank([({keys},) for w in units], {cnode.ascending!r})", cnode.span)
                 cohort[id(cnode)] = f"{name}[_i]"
             elif isinstance(cnode, ir.Distribute):
-                labels = tuple(s.value for s in cnode.shares)
-                shares = ", ".join(self.const(s.share) for s in cnode.shares)
+                values = f"[{self.ex(cnode.operand, block, inner)} for w in units]"
                 w(
-                    f"{name} = _rt.distribute([{self.ex(cnode.operand, block, inner)} for w in units], "
-                    f"{labels!r}, ({shares},), {cnode.mode!r})",
+                    f"{name} = _rt.distribute({values}, {self.shares(cnode.shares)}, "
+                    f"{cnode.mode!r})",
                     cnode.span,
                 )
                 cohort[id(cnode)] = f"{name}[_i]"
