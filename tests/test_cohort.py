@@ -550,3 +550,28 @@ def test_a_share_of_the_best_times_a_constant_is_bounded_by_the_constant() -> No
     # 2 × X ÷ best X lies in [0, 2]: `满分 2` needs no cap, so no W402
     _, diags = frontend({"s.rules": SHARED_SHEET})
     assert diags == []
+
+
+def test_a_quota_can_break_ties_with_a_chain_of_keys() -> None:
+    # 000 第七条(一) "确定6个先进单位" gives no tie rule; a scheme that wants one writes it:
+    # by the total, then by 指标 (the second key decides between the two units tied at 800)
+    rules = """
+分组 区直
+枚举 等次: 先进, 其他
+输入 得分: 数值 0 至 1000 "综合得分"
+输入 指标: 数值 0 至 700 "指标评估得分"
+评分 区直:
+    指标 综合 满分 1000 = 得分
+评定 等次:
+    先进 前 1 名 按 总分, 指标
+    其他 其余
+"""
+    res = run(
+        rules,
+        [
+            unit("甲", "区直", 得分=800, 指标=500),
+            unit("乙", "区直", 得分=800, 指标=600),
+            unit("丙", "区直", 得分=700, 指标=700),
+        ],
+    )
+    assert grades(res) == {"甲": "其他", "乙": "先进", "丙": "其他"}

@@ -686,8 +686,12 @@ class Checker:
                 ctx = _Ctx(block, "grade", f"grading {grading.name}", gradings=seen_gradings)
                 if isinstance(rule, ir.Bar | ir.GradeIf | ir.Override):
                     self.need_bool(self.infer(rule.cond, ctx), rule.cond)
-                elif isinstance(rule, ir.Quota) and rule.by is not None:
-                    self.need_number(self.infer(rule.by, ctx), rule.by, ctx)
+                elif isinstance(rule, ir.Quota):
+                    for key in rule.by:
+                        kt = self.infer(key, ctx)
+                        if kt.kind == "enum" and not kt.optional:
+                            continue  # enums rank best value first
+                        self.need_number(kt, key, ctx)
                 self.used_inputs |= ctx.inputs
 
     def check_shares(self, shares: Sequence[ir.Share], span: Span, enum_ty: T.Ty | None) -> T.Ty:
@@ -835,7 +839,8 @@ class Checker:
         self.model.refs[(id(expr), ctx.block.index)] = Res("enum", value)
         self.record(expr, ctx, T.Ty("enum", enum=enum.name))
         if value not in enum.values:
-            self.err("E204", expr.span, value=value, enum=enum.name, values=", ".join(enum.values))
+            shown = "groups" if enum.name == GROUPS else enum.name
+            self.err("E204", expr.span, value=value, enum=shown, values=", ".join(enum.values))
         return True
 
     def _infer(self, e: ir.Expr, ctx: _Ctx) -> T.Ty | _Unresolved:

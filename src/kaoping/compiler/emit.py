@@ -458,6 +458,17 @@ class Emitter:
             parts.append(f"{block.index}: lambda u: {self.ex(expr, block, s)}")
         return "{" + ", ".join(parts) + "}"
 
+    def per_block_keys(self, keys: tuple[ir.Expr, ...], groups: tuple[str, ...]) -> str:
+        """Per block, a function giving a unit's ranking key (the total when none is written)."""
+        parts = []
+        for block in self.model.blocks:
+            if groups and not set(groups) & set(block.groups):
+                continue
+            s = _Scope("u.facts", "u.values", "u")
+            code = ", ".join(self.key(k, block, s) for k in keys) or "u.values['total']"
+            parts.append(f"{block.index}: lambda u: ({code},)")
+        return "{" + ", ".join(parts) + "}"
+
     def grade_rule(self, rule: ir.GradeRule) -> None:
         w = self.w
         line = rule.span.line
@@ -466,13 +477,7 @@ class Emitter:
         if isinstance(rule, ir.Bar):
             w(f"_g.bar({rule.grades!r}, {line}, {text!r}, {self.per_block(rule.cond)})", rule.span)
         elif isinstance(rule, ir.Quota):
-            by = (
-                self.per_block(rule.by, rule.groups)
-                if rule.by is not None
-                else "{"
-                + ", ".join(f"{b.index}: lambda u: u.values['total']" for b in self.model.blocks)
-                + "}"
-            )
+            by = self.per_block_keys(rule.by, rule.groups)
             share = self.const(rule.share) if rule.share is not None else "None"
             w(
                 f"_g.quota({rule.grade!r}, {line}, {text!r}, {rule.count!r}, {share}, "

@@ -709,13 +709,14 @@ class Bar:
 
 @attrs.frozen
 class Quota:
-    """`G top N` or `G top P% rounded MODE`, optionally `by X` and `in GROUPS`."""
+    """`G top N` or `G top P% rounded MODE`, optionally `by X, Y` (a tie-breaking chain; the
+    default is the total) and `in GROUPS`."""
 
     grade: str
     count: int | None
     share: Decimal | None
     mode: RoundMode | None
-    by: Expr | None
+    by: tuple[Expr, ...]
     groups: tuple[str, ...]
     article: str | None = None
     span: Span = _span()

@@ -335,7 +335,7 @@ class _Lower(Transformer[Token, Any]):
 
     def quota_rule(self, meta: Any, c: list[Any]) -> ir.Quota:
         size = c[1]
-        by = next((x.expr for x in c[2:] if isinstance(x, _By)), None)
+        by = next((x.keys for x in c[2:] if isinstance(x, _ByKeys)), ())
         groups = next((x.names for x in c[2:] if isinstance(x, _Groups)), ())
         return ir.Quota(str(c[0]), size[0], size[1], size[2], by, groups, span=self.sp(meta))
 
@@ -345,8 +345,8 @@ class _Lower(Transformer[Token, Any]):
     def quota_share(self, meta: Any, c: list[Any]) -> tuple[None, Decimal, ir.RoundMode]:
         return None, _percent(c[0]), c[1]
 
-    def quota_by(self, meta: Any, c: list[Any]) -> _By:
-        return _By(c[0])
+    def quota_by(self, meta: Any, c: list[Any]) -> _ByKeys:
+        return _ByKeys(tuple(c))
 
     def quota_in(self, meta: Any, c: list[Any]) -> _Groups:
         return _Groups(c[0])
@@ -563,8 +563,9 @@ class _If(_Wrapped):
     pass
 
 
-class _By(_Wrapped):
-    pass
+class _ByKeys:
+    def __init__(self, keys: tuple[ir.Expr, ...]):
+        self.keys = keys
 
 
 class _Where(_Wrapped):

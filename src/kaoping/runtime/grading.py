@@ -11,7 +11,7 @@ from kaoping.runtime.numbers import round_count
 from kaoping.runtime.unit import GradeStep, Unit
 
 Cond = Mapping[int, Callable[[Unit], bool]]
-Value = Mapping[int, Callable[[Unit], Decimal]]
+Value = Mapping[int, Callable[[Unit], tuple[Decimal, ...]]]
 
 
 class Grader:
@@ -60,7 +60,7 @@ class Grader:
             candidates = [
                 u for u in members if self._grade(u) is None and grade not in self.barred[id(u)]
             ]
-            ranks = rank([(by[u.block](u),) for u in candidates])
+            ranks = rank([by[u.block](u) for u in candidates])
             places = dict(zip((id(u) for u in candidates), ranks, strict=True))
             for u in members:
                 if self._grade(u) is not None:
