@@ -133,6 +133,14 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         1,
         ("input '未用' is declared but never used",),
     ),
+    # children whose maxima fall short of the section's: a part may have been left out
+    "W408": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    section 部署谋划 max 10:\n'
+        "        item a max 5 = least(x, 5)\n        item b max 3 = least(x, 3)\n",
+        4,
+        5,
+        ("the children of '部署谋划' add up to 8, less than its maximum 10",),
+    ),
     # a per-unit value reading an `across group` value
     "E501": (
         'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n'

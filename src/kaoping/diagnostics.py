@@ -62,6 +62,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "check the maxima against the document",
         "请对照文件核对各项满分",
     ),
+    "W408": (
+        "the children of {name!r} add up to {total}, less than its maximum {max}",
+        "{name!r} 下各项满分合计 {total},少于其满分 {max}",
+        "a part of the section may be missing; check the maxima against the document",
+        "可能漏了某一项;请对照文件核对各项满分",
+    ),
     "W402": (
         "{name!r} can reach {upper}, above its maximum {max}, and has no cap",
         "{name!r} 最高可得 {upper},超过满分 {max},且未设封顶",

@@ -642,6 +642,10 @@ class Checker:
             child_max = max(maxima) if maxima else None
         if sec.max is not None and child_max is not None and child_max > sec.max:
             self.err("E401", sec.span, name=sec.name, total=T._fmt(child_max), max=T._fmt(sec.max))
+        every_child_has_max = len(maxima) == len(tys) and bool(tys)
+        if (mode == "sum" and sec.max is not None and child_max is not None
+                and every_child_has_max and child_max < sec.max):
+            self.err("W408", sec.span, name=sec.name, total=T._fmt(child_max), max=T._fmt(sec.max))
         acc = self.bound(acc, caps, floors, ctx)
         self.check_max(sec.name, sec.max, acc, sec.span, capped=bool(caps), uncapped=uncapped)
         return acc
