@@ -14,7 +14,7 @@ from decimal import Decimal
 import attrs
 
 from kaoping.compiler import ir
-from kaoping.compiler.check import canonical_function
+from kaoping.compiler.infer import canonical_function
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.span import Span
 

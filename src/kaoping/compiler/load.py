@@ -14,8 +14,9 @@ from typing import Any
 import attrs
 
 from kaoping.compiler import ir
-from kaoping.compiler.check import FunctionSig, check
+from kaoping.compiler.check import check
 from kaoping.compiler.emit import emit
+from kaoping.compiler.infer import FunctionSig
 from kaoping.compiler.lower import build_module, lower_file
 from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic, sort_diagnostics

@@ -11,7 +11,7 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 
 from kaoping.compiler import ir
-from kaoping.compiler.check import canonical_function
+from kaoping.compiler.infer import canonical_function
 from kaoping.span import Span, span_of
 
 _MODES: dict[str, ir.RoundMode] = {

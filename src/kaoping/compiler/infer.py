@@ -1,0 +1,708 @@
+"""Expression typing: what every name refers to, the type and static range of every
+expression, and whether it may be absent. `check.Checker` builds the structural checks on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler import types as T
+from kaoping.compiler.model import BlockModel, Model, Res
+from kaoping.diagnostics import Diagnostic
+from kaoping.span import Span
+
+BUILTINS = {
+    "least",
+    "greatest",
+    "shortfall",
+    "excess",
+    "present",
+    "satisfied",
+    "最小",
+    "最大",
+    "不足",
+    "超出",
+    "有值",
+    "满足数",
+}
+_CANON = {
+    "最小": "least",
+    "最大": "greatest",
+    "不足": "shortfall",
+    "超出": "excess",
+    "有值": "present",
+    "满足数": "satisfied",
+}
+# `unit group` is typed as an enum whose values are the declared groups; no user enum can have
+# this name, since it is not an identifier
+GROUPS = "<groups>"
+
+
+def canonical_function(name: str) -> str:
+    return _CANON.get(name, name)
+
+
+@attrs.frozen
+class FunctionSig:
+    """A plugin-contributed rule function: numbers in, a number out."""
+
+    name: str
+    arity: int
+
+
+@attrs.define
+class Ctx:
+    """Where an expression is typed: its block, stage, owner, record fields in scope, and what
+    it reads (collected as it is typed)."""
+
+    block: BlockModel
+    stage: str  # unit | group | final | grade
+    owner: str
+    fields: dict[str, T.Ty] | None = None
+    deps: set[str] = attrs.Factory(set)
+    inputs: set[str] = attrs.Factory(set)
+    gradings: frozenset[str] = frozenset()
+    no_deps: bool = False
+    only: tuple[str, ...] = ()  # the groups the statement is for, when narrower than the block's
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return self.only or self.block.groups
+
+
+class _Unresolved:
+    """A bare name that is not a declared name: maybe an enum value, decided by context."""
+
+
+UNRESOLVED = _Unresolved()
+
+
+class ExprChecker:
+    """Typing of expressions and the diagnostics it gives; `check.Checker` supplies the types of
+    the values an expression reads (`infer_value`) and everything structural."""
+
+    model: Model
+    functions: dict[str, FunctionSig]
+    diags: list[Diagnostic]
+    used_inputs: set[str]
+
+    def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
+        raise NotImplementedError
+
+    def input_ty(self, t: ir.TypeRef, optional: bool) -> T.Ty:
+        if isinstance(t, ir.NumberType):
+            return T.number(t.low, t.high).maybe(optional)
+        if isinstance(t, ir.CountType):
+            return T.number(Decimal(0), None, integer=True).maybe(optional)
+        if isinstance(t, ir.YesNoType):
+            return T.BOOL.maybe(optional)
+        if isinstance(t, ir.TextType):
+            return T.TEXT.maybe(optional)
+        if isinstance(t, ir.EnumType):
+            return T.Ty("enum", enum=t.name, optional=optional)
+        return T.Ty("list", record=t.record, optional=optional)
+
+    def const_of(self, expr: ir.Expr, ctx: Ctx) -> Decimal | None:
+        t = self.infer(expr, ctx)
+        if t.kind == "number" and t.low is not None and t.low == t.high:
+            return t.low
+        return None
+
+    def err(self, code: str, span: Span, **args: object) -> None:
+        self.diags.append(Diagnostic(code, span, args))
+
+    def type_error(self, span: Span, detail: str, hint: str = "", hint_zh: str = "") -> None:
+        self.err("E203", span, detail=detail, hint_en=hint, hint_zh=hint_zh or hint)
+
+    def list_input(
+        self, name: str, span: Span, fields_named: Sequence[str | None]
+    ) -> dict[str, ir.FieldDecl] | None:
+        """The record fields of a `list of` input that an aggregate or a `require` reads; every
+        field it names must exist. None (after a diagnostic) when `name` is no list input."""
+        inp = self.model.inputs.get(name)
+        if inp is None or not isinstance(inp.type, ir.ListType):
+            self.err(
+                "E201",
+                span,
+                name=name,
+                hint_en="this reads a `list of` input",
+                hint_zh="此处须作用于 `列表` 输入",
+            )
+            return None
+        self.used_inputs.add(name)
+        rec = self.model.records.get(inp.type.record)
+        fields = {f.name: f for f in rec.fields} if rec else {}
+        for field in fields_named:
+            if field is not None and field not in fields:
+                self.err(
+                    "E201",
+                    span,
+                    name=field,
+                    hint_en=f"record {inp.type.record!r} has fields {', '.join(fields)}",
+                    hint_zh=f"记录 {inp.type.record!r} 的字段为 {', '.join(fields)}",
+                )
+        return fields
+
+    def check_shares(self, shares: Sequence[ir.Share], span: Span, enum_ty: T.Ty | None) -> T.Ty:
+        total = sum((s.share for s in shares), Decimal(0))
+        if total != 1:
+            self.err("E405", span, total=T._fmt(total))
+        enum = self.enum_containing([s.value for s in shares], span)
+        if enum_ty is not None and enum is not None and enum_ty.enum != enum:
+            self.type_error(
+                span, f"the shares name values of {enum!r}, the ratings are {enum_ty.enum!r}"
+            )
+        return T.Ty("enum", enum=enum)
+
+    def enum_containing(self, values: Sequence[str], span: Span) -> str | None:
+        for e in self.model.enums.values():
+            if e.name != GROUPS and all(v in e.values for v in values):
+                return e.name
+        self.type_error(
+            span,
+            f"no enum has all of {', '.join(values)}",
+            "declare them with `enum`",
+            "请用 `枚举` 声明",
+        )
+        return None
+
+    def record(self, expr: Any, ctx: Ctx, ty: T.Ty) -> T.Ty:
+        self.model.types[(id(expr), ctx.block.index)] = ty
+        return ty
+
+    def need_number(self, t: T.Ty, expr: ir.Expr | None, ctx: Ctx) -> T.Ty:
+        if t.kind == "error":
+            return T.ANY_NUMBER
+        if t.optional:
+            if expr is not None:
+                self.err("E206", expr.span, name=str(expr))
+            t = t.required()
+        if t.kind != "number":
+            if expr is not None:
+                self.type_error(
+                    expr.span,
+                    f"{expr} is {t}, a number is needed here",
+                    "yes/no values are not numbers: use `add N if …`",
+                    "是否值不是数:请写 `加 N 若 …`",
+                )
+            return T.ANY_NUMBER
+        return t
+
+    def need_bool(self, t: T.Ty, expr: ir.Expr) -> None:
+        if t.kind == "error":
+            return
+        if t.optional:
+            self.err("E206", expr.span, name=str(expr))
+        if t.kind != "bool":
+            self.type_error(expr.span, f"{expr} is {t}, a yes/no condition is needed here")
+
+    def infer(self, expr: ir.Expr, ctx: Ctx) -> T.Ty:
+        ty = self._infer(expr, ctx)
+        if isinstance(ty, _Unresolved):
+            assert isinstance(expr, ir.Ref)
+            self.unknown(expr, ctx)
+            ty = T.ERROR
+        return self.record(expr, ctx, ty)
+
+    def unknown(self, ref: ir.Ref, ctx: Ctx) -> None:
+        block = ctx.block
+        name = ref.name
+        candidates = [p for p in block.values if p.rsplit(".", 1)[-1] == ref.path[-1]]
+        if len(candidates) > 1:
+            self.err(
+                "E201",
+                ref.span,
+                name=name,
+                hint_en="it names several values; write the path: " + " or ".join(candidates),
+                hint_zh="有多个同名项,请写全路径:" + " 或 ".join(candidates),
+            )
+            return
+        if name in self.model.inputs:
+            self.err(
+                "E201",
+                ref.span,
+                name=name,
+                hint_en=f"input {name!r} is not given for group(s) {', '.join(block.groups)}",
+                hint_zh=f"输入 {name!r} 不适用于分组 {', '.join(block.groups)}",
+            )
+            return
+        if name in self.model.gradings:
+            self.err(
+                "E501", ref.span, name=ctx.owner, other=name, where=self.model.gradings[name].span
+            )
+            return
+        self.err(
+            "E201",
+            ref.span,
+            name=name,
+            hint_en="declare it as an input, a value or an enum value",
+            hint_zh="请声明为输入、指标/设定值或枚举取值",
+        )
+
+    def resolve(self, ref: ir.Ref, ctx: Ctx) -> T.Ty | _Unresolved:
+        key = (id(ref), ctx.block.index)
+        block = ctx.block
+        if ctx.fields is not None and len(ref.path) == 1 and ref.path[0] in ctx.fields:
+            self.model.refs[key] = Res("field", ref.path[0])
+            return ctx.fields[ref.path[0]]
+        path = self.find_value(block, ref)
+        if path is not None:
+            self.model.refs[key] = Res("value", path)
+            if not ctx.no_deps:
+                ctx.deps.add(path)
+            vd = block.values[path]
+            if vd.ty is None:
+                return self.infer_value(block, path, [])  # order fixed later by the driver
+            return vd.ty
+        if len(ref.path) == 1:
+            name = ref.path[0]
+            inp = self.model.inputs.get(name)
+            if inp is not None and (not inp.groups or set(ctx.groups) & set(inp.groups)):
+                # given for only some of the rule's groups: absent for the units of the others
+                partial = bool(inp.groups) and not set(ctx.groups) <= set(inp.groups)
+                self.model.refs[key] = Res("input", name, partial)
+                ctx.inputs.add(name)
+                self.used_inputs.add(name)
+                return self.input_ty(inp.type, inp.optional or partial)
+            if name in ctx.gradings:
+                self.model.refs[key] = Res("grade", name)
+                return T.Ty("enum", enum=self.model.gradings[name].enum)
+        return UNRESOLVED
+
+    def find_value(self, block: BlockModel, ref: ir.Ref) -> str | None:
+        name = ref.name
+        if name in block.values and name != "total":
+            return name
+        matches = [p for p in block.values if p.endswith("." + name) or p == name]
+        return matches[0] if len(matches) == 1 and matches[0] != "total" else None
+
+    def literal(self, expr: ir.Expr, other: T.Ty, ctx: Ctx) -> bool:
+        """Resolve a bare name as a value of the enum on the other side, if it is one."""
+        if not isinstance(expr, ir.Ref) or len(expr.path) != 1 or other.kind != "enum":
+            return False
+        enum = self.model.enums.get(other.enum or "")
+        if enum is None:
+            return True
+        value = expr.path[0]
+        self.model.refs[(id(expr), ctx.block.index)] = Res("enum", value)
+        self.record(expr, ctx, T.Ty("enum", enum=enum.name))
+        if value not in enum.values:
+            shown = "groups" if enum.name == GROUPS else enum.name
+            self.err("E204", expr.span, value=value, enum=shown, values=", ".join(enum.values))
+        return True
+
+    def _infer(self, e: ir.Expr, ctx: Ctx) -> T.Ty | _Unresolved:
+        if isinstance(e, ir.Num):
+            return T.const(e.value)
+        if isinstance(e, ir.Bool):
+            return T.BOOL
+        if isinstance(e, ir.Ref):
+            return self.resolve(e, ctx)
+        if isinstance(e, ir.GroupRef):
+            return T.Ty("enum", enum=GROUPS)
+        if isinstance(e, ir.TotalRef):
+            if not ctx.no_deps:
+                ctx.deps.add("total")
+            vd = ctx.block.values["total"]
+            return vd.ty if vd.ty is not None else self.infer_value(ctx.block, "total", [])
+        # An absent operand makes the result absent (as SQL's NULL does); the rules say what
+        # then with `default` where the value is used.
+        if isinstance(e, ir.BinOp):
+            ta, tb = self.infer(e.left, ctx), self.infer(e.right, ctx)
+            absent = ta.optional or tb.optional
+            a = self.need_number(ta.required(), e.left, ctx)
+            b = self.need_number(tb.required(), e.right, ctx)
+            if e.op == "+":
+                return T.add(a, b).maybe(absent)
+            if e.op == "-":
+                return T.sub(a, b).maybe(absent)
+            if e.op == "*":
+                return T.mul(a, b).maybe(absent)
+            share = _share_of_best(e)
+            if share is not None and a.low is not None and a.low >= 0:
+                # a share of the group's best, times a constant: 0 to k (absent when best is 0)
+                return T.number(Decimal(0), share).maybe(True)
+            return T.div(a, b).maybe(absent or T.can_be_zero(b))
+        if isinstance(e, ir.Neg):
+            t = self.infer(e.operand, ctx)
+            return T.neg(self.need_number(t.required(), e.operand, ctx)).maybe(t.optional)
+        if isinstance(e, ir.Compare):
+            return self.compare(e, ctx)
+        if isinstance(e, ir.Member):
+            t = self.infer(e.operand, ctx)
+            if t.kind != "enum":
+                self.type_error(
+                    e.operand.span, f"`in {{…}}` needs an enum value, {e.operand} is {t}"
+                )
+            else:
+                enum = self.model.enums.get(t.enum or "")
+                for v in e.values:
+                    if enum is not None and v not in enum.values:
+                        self.err(
+                            "E204", e.span, value=v, enum=enum.name, values=", ".join(enum.values)
+                        )
+            return T.BOOL.maybe(t.optional)
+        if isinstance(e, ir.Logic):
+            ta, tb = self.infer(e.left, ctx), self.infer(e.right, ctx)
+            self.need_bool(ta.required(), e.left)
+            self.need_bool(tb.required(), e.right)
+            return T.BOOL.maybe(ta.optional or tb.optional)
+        if isinstance(e, ir.Not):
+            t = self.infer(e.operand, ctx)
+            self.need_bool(t.required(), e.operand)
+            return T.BOOL.maybe(t.optional)
+        if isinstance(e, ir.IfExpr):
+            self.need_bool(self.infer(e.cond, ctx), e.cond)
+            a, b = self.infer(e.then, ctx), self.infer(e.otherwise, ctx)
+            if "error" in (a.kind, b.kind):
+                return T.ERROR
+            if a.kind != b.kind or (a.kind == "enum" and a.enum != b.enum):
+                self.type_error(e.span, f"the two branches differ: {a} and {b}")
+                return a
+            if a.kind == "number":
+                return T.union(a, b).maybe(a.optional or b.optional)
+            return a.maybe(b.optional)
+        if isinstance(e, ir.Default):
+            a = self.infer(e.operand, ctx)
+            b = self.infer(e.fallback, ctx)
+            if not a.optional:
+                self.type_error(e.span, f"{e.operand} is never absent, so `default` never applies")
+            if a.kind == "number" and b.kind == "number":
+                return T.union(a.required(), b).maybe(b.optional)
+            if a.kind != b.kind:
+                self.type_error(e.span, f"{e.operand} is {a} but the default is {b}")
+            return a.required().maybe(b.optional)
+        if isinstance(e, ir.Lookup):
+            return self.lookup(e, ctx)
+        if isinstance(e, ir.Call):
+            return self.call(e, ctx)
+        if isinstance(e, ir.Aggregate):
+            return self.aggregate(e, ctx)
+        if isinstance(e, ir.Weighted):
+            return self.weighted(e, ctx)
+        if isinstance(e, ir.Best | ir.GroupMean | ir.Rank | ir.Distribute):
+            return self.cohort(e, ctx)
+        if isinstance(e, ir.LastYear):
+            return self.last_year(e, ctx)
+        if isinstance(e, ir.Band):
+            return self.band(e, ctx)
+        raise AssertionError(type(e))  # pragma: no cover
+
+    def compare(self, e: ir.Compare, ctx: Ctx) -> T.Ty:
+        left = self._infer(e.left, ctx)
+        right = self._infer(e.right, ctx)
+        if (
+            isinstance(left, _Unresolved)
+            and isinstance(right, T.Ty)
+            and self.literal(e.left, right, ctx)
+        ):
+            left = self.model.types[(id(e.left), ctx.block.index)]
+        if (
+            isinstance(right, _Unresolved)
+            and isinstance(left, T.Ty)
+            and self.literal(e.right, left, ctx)
+        ):
+            right = self.model.types[(id(e.right), ctx.block.index)]
+        if isinstance(left, _Unresolved) or isinstance(right, _Unresolved):
+            for side, t in ((e.left, left), (e.right, right)):
+                if isinstance(t, _Unresolved):
+                    assert isinstance(side, ir.Ref)
+                    self.unknown(side, ctx)
+            return T.BOOL
+        self.record(e.left, ctx, left)
+        self.record(e.right, ctx, right)
+        absent = left.optional or right.optional
+        if "error" in (left.kind, right.kind):
+            pass
+        elif left.kind != right.kind or (left.kind == "enum" and left.enum != right.enum):
+            self.type_error(e.span, f"cannot compare {left} with {right}")
+        elif left.kind in ("bool", "enum", "text") and e.op not in ("=", "!="):
+            self.type_error(e.span, f"{left} values are compared with = or ≠ only")
+        return T.BOOL.maybe(absent)
+
+    def lookup(self, e: ir.Lookup, ctx: Ctx) -> T.Ty:
+        table = self.model.tables.get(e.table)
+        key = self._infer(e.key, ctx)
+        if table is None:
+            self.err(
+                "E201",
+                e.span,
+                name=e.table,
+                hint_en="declare it with `table`",
+                hint_zh="请先用 `对照表` 声明",
+            )
+            return T.ANY_NUMBER
+        enum_ty = T.Ty("enum", enum=table.enum)
+        if isinstance(key, _Unresolved):
+            self.literal(e.key, enum_ty, ctx)
+        else:
+            self.record(e.key, ctx, key)
+            if key.optional:
+                self.err("E206", e.key.span, name=str(e.key))
+            if key.kind != "enum" or key.enum != table.enum:
+                self.type_error(
+                    e.key.span, f"table {table.name!r} is looked up by {table.enum}, not by {key}"
+                )
+        values = [r.value for r in table.rows] or [Decimal(0)]
+        return T.number(min(values), max(values))
+
+    def call(self, e: ir.Call, ctx: Ctx) -> T.Ty:
+        name = canonical_function(e.func)
+        args = e.args
+        if name in ("least", "greatest"):
+            if not args:
+                self.err("E205", e.span, detail=f"{e.func}() needs at least one argument")
+                return T.ANY_NUMBER
+            tys = [self.need_number(self.infer(a, ctx), a, ctx) for a in args]
+            if name == "least":
+                lows = [t.low for t in tys]
+                highs = [t.high for t in tys]
+                low = (
+                    None if any(x is None for x in lows) else min(x for x in lows if x is not None)
+                )
+                known = [h for h in highs if h is not None]
+                return T.number(low, min(known) if known else None)
+            lows = [t.low for t in tys]
+            highs = [t.high for t in tys]
+            known_low = [x for x in lows if x is not None]
+            high = None if any(x is None for x in highs) else max(x for x in highs if x is not None)
+            return T.number(max(known_low) if known_low else None, high)
+        if name in ("shortfall", "excess"):
+            if len(args) != 2:
+                self.err("E205", e.span, detail=f"{e.func}(x, n) takes two arguments")
+                for a in args:  # still resolve them: their names are used, their errors real
+                    self.infer(a, ctx)
+                return T.number(Decimal(0), None)
+            x = self.need_number(self.infer(args[0], ctx), args[0], ctx)
+            n = self.need_number(self.infer(args[1], ctx), args[1], ctx)
+            diff = T.sub(n, x) if name == "shortfall" else T.sub(x, n)
+            return T.number(
+                Decimal(0),
+                None if diff.high is None else max(diff.high, Decimal(0)),
+                x.integer and n.integer,
+            )
+        if name == "present":
+            if len(args) != 1:
+                self.err("E205", e.span, detail=f"{e.func}(x) takes one argument")
+                for a in args:
+                    self.infer(a, ctx)
+                return T.BOOL
+            t = self.infer(args[0], ctx)
+            if not t.optional:
+                self.type_error(e.span, f"{args[0]} is never absent")
+            return T.BOOL
+        if name == "satisfied":
+            for a in args:
+                self.need_bool(self.infer(a, ctx), a)
+            return T.number(Decimal(0), Decimal(len(args)), integer=True)
+        sig = self.functions.get(e.func)
+        if sig is None:
+            self.err(
+                "E201",
+                e.span,
+                name=e.func,
+                hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied",
+                hint_zh="内置函数:最小、最大、不足、超出、有值、满足数",
+            )
+            return T.ANY_NUMBER
+        if len(args) != sig.arity:
+            self.err(
+                "E205", e.span, detail=f"{e.func} takes {sig.arity} argument(s), not {len(args)}"
+            )
+        for a in args:
+            self.need_number(self.infer(a, ctx), a, ctx)
+        return T.ANY_NUMBER
+
+    def aggregate(self, e: ir.Aggregate, ctx: Ctx) -> T.Ty:
+        decls = self.list_input(e.source, e.span, (e.per_field,))
+        if decls is None:
+            return T.ANY_NUMBER
+        inp = self.model.inputs[e.source]
+        if inp.groups and not set(ctx.groups) <= set(inp.groups):
+            self.err(
+                "E201",
+                e.span,
+                name=e.source,
+                hint_en=f"input {e.source!r} is not given for group(s) {', '.join(ctx.block.groups)}",
+                hint_zh=f"输入 {e.source!r} 不适用于分组 {', '.join(ctx.block.groups)}",
+            )
+        ctx.inputs.add(e.source)
+        fields = {name: self.input_ty(f.type, f.optional) for name, f in decls.items()}
+        inner = attrs.evolve(ctx, fields=fields, deps=ctx.deps, inputs=ctx.inputs)
+        if e.where is not None:
+            self.need_bool(self.infer(e.where, inner), e.where)
+        if e.drop is not None:
+            kt = self.infer(e.drop.key, inner)
+            if kt.kind not in ("number", "enum") or kt.optional:
+                self.type_error(e.drop.key.span, "`drop … by` needs a number or an enum")
+        if e.kind == "count":
+            return T.number(Decimal(0), None, integer=True)
+        assert e.value is not None
+        vt = self.need_number(self.infer(e.value, inner), e.value, ctx)
+        if e.kind == "sum":
+            if vt.low is not None and vt.low >= 0:
+                return T.number(Decimal(0), None, vt.integer)
+            if vt.high is not None and vt.high <= 0:
+                return T.number(None, Decimal(0), vt.integer)
+            return T.ANY_NUMBER
+        return T.number(vt.low, vt.high).maybe(True)
+
+    def weighted(self, e: ir.Weighted, ctx: Ctx) -> T.Ty:
+        total = Decimal(0)
+        lows: list[Decimal | None] = []
+        highs: list[Decimal | None] = []
+        for part in e.parts:
+            ref = ir.Ref((part.name,), span=part.span)
+            t = self._infer(ref, ctx)
+            # the synthetic ref is kept so the emitter reads the same resolution
+            self.model.refs[(id(part), ctx.block.index)] = self.model.refs.get(
+                (id(ref), ctx.block.index), Res("input", part.name)
+            )
+            if isinstance(t, _Unresolved):
+                self.unknown(ref, ctx)
+                continue
+            self.record(part, ctx, t)
+            if t.optional and not e.redistribute:
+                self.err("E206", part.span, name=part.name)
+            if t.kind != "number":
+                self.type_error(part.span, f"{part.name} is {t}, a number is needed here")
+            lows.append(t.low)
+            highs.append(t.high)
+            w = self.const_of(part.weight, ctx)
+            if w is None:
+                self.type_error(part.weight.span, "a weight must be a constant")
+            else:
+                total += w
+        if total != 1:
+            self.err("E405", e.span, total=T._fmt(total))
+        low = (
+            None
+            if not lows or any(x is None for x in lows)
+            else min(x for x in lows if x is not None)
+        )
+        high = (
+            None
+            if not highs or any(x is None for x in highs)
+            else max(x for x in highs if x is not None)
+        )
+        return T.number(low, high)
+
+    def cohort(self, e: ir.Best | ir.GroupMean | ir.Rank | ir.Distribute, ctx: Ctx) -> T.Ty:
+        if ctx.stage != "group":
+            word = {
+                ir.Best: "best",
+                ir.GroupMean: "group mean",
+                ir.Rank: "rank by",
+                ir.Distribute: "distribute",
+            }[type(e)]
+            self.type_error(
+                e.span,
+                f"`{word}` reads other units of the group: it belongs in an `across group:` block",
+                "move this value into `across group:`",
+                "请把此值移入 `组内:` 块",
+            )
+        if isinstance(e, ir.Best):
+            return self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+        if isinstance(e, ir.GroupMean):
+            t = self.infer(e.operand, ctx)
+            if t.kind != "number":
+                self.type_error(e.operand.span, f"{e.operand} is {t}, a number is needed here")
+                return T.ANY_NUMBER
+            return T.number(t.low, t.high).maybe(True)
+        if isinstance(e, ir.Rank):
+            for k in e.keys:
+                kt = self.infer(k, ctx)
+                if kt.optional:
+                    self.err("E206", k.span, name=str(k))
+                if kt.kind not in ("number", "enum"):
+                    self.type_error(k.span, "`rank by` needs numbers (or enums, best value first)")
+            return T.number(Decimal(1), None, integer=True)
+        self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+        return self.check_shares(e.shares, e.span, None)
+
+    def last_year(self, e: ir.LastYear, ctx: Ctx) -> T.Ty:
+        inner = attrs.evolve(
+            ctx, deps=set(), inputs=set(), no_deps=True, gradings=frozenset(self.model.gradings)
+        )
+        op = e.operand
+        if not isinstance(op, ir.Ref | ir.TotalRef):
+            self.type_error(e.span, "`last year` reads a total, a value or a grade by name")
+            return T.ANY_NUMBER.maybe()
+        t = self._infer(op, inner)
+        if isinstance(t, _Unresolved):
+            assert isinstance(op, ir.Ref)
+            self.unknown(op, ctx)
+            return T.ANY_NUMBER.maybe()
+        self.record(op, inner, t)
+        res = self.model.refs.get((id(op), ctx.block.index))
+        if res is not None and res.kind not in ("value", "grade"):
+            self.type_error(
+                e.span, "`last year` reads last year's results: a total, a value or a grade"
+            )
+        return t.maybe(True)
+
+    def band(self, e: ir.Band, ctx: Ctx) -> T.Ty:
+        t = self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+        enum = self.enum_containing([r.value for r in e.rows], e.span)
+        rows = sorted(e.rows, key=lambda r: Decimal("-Infinity") if r.low is None else r.low)
+        for a, b in itertools.pairwise(rows):
+            if (
+                a.high is None
+                or b.low is None
+                or a.high > b.low
+                or (a.high == b.low and a.high_closed and b.low_closed)
+            ):
+                self.err(
+                    "E406", b.span, detail=f"overlap at {b.low}", detail_zh=f"在 {b.low} 处重叠"
+                )
+            elif a.high < b.low or (not a.high_closed and not b.low_closed):
+                self.err(
+                    "E406",
+                    b.span,
+                    detail=f"leave a gap between {a.high} and {b.low}",
+                    detail_zh=f"在 {a.high} 与 {b.low} 之间有空档",
+                )
+        if rows:
+            first, last = rows[0], rows[-1]
+            if first.low is not None and (
+                t.low is None or t.low < first.low or (t.low == first.low and not first.low_closed)
+            ):
+                self.err(
+                    "E406",
+                    first.span,
+                    detail=f"do not cover values below {first.low}",
+                    detail_zh=f"未覆盖 {first.low} 以下的值",
+                )
+            if last.high is not None and (
+                t.high is None
+                or t.high > last.high
+                or (t.high == last.high and not last.high_closed)
+            ):
+                self.err(
+                    "E406",
+                    last.span,
+                    detail=f"do not cover values above {last.high}",
+                    detail_zh=f"未覆盖 {last.high} 以上的值",
+                )
+        return T.Ty("enum", enum=enum)
+
+
+def _share_of_best(e: ir.BinOp) -> Decimal | None:
+    """k for `X ÷ best X` (k = 1) and `k × X ÷ best X`, the shapes of relative scores."""
+    if not isinstance(e.right, ir.Best):
+        return None
+    best_of = e.right.operand
+    if e.left == best_of:
+        return Decimal(1)
+    left = e.left
+    if isinstance(left, ir.BinOp) and left.op == "*":
+        for x, k in ((left.left, left.right), (left.right, left.left)):
+            if x == best_of and isinstance(k, ir.Num) and k.value >= 0:
+                return k.value
+    return None
