@@ -40,3 +40,11 @@ def rules_file(tmp_path):
         return path
 
     return write
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/goldens/*.expected from the current output (then review the diff)",
+    )

@@ -36,7 +36,7 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "rename one of them",
         "请给其中一个改名",
     ),
-    "E203": ("type error: {detail}", "类型错误:{detail}", "{hint_en}", "{hint_zh}"),
+    "E203": ("type error: {detail}", "类型错误:{detail_zh}", "{hint_en}", "{hint_zh}"),
     "E204": (
         "{value!r} is not a value of enum {enum!r} (values: {values})",
         "{value!r} 不是枚举 {enum!r} 的取值(取值:{values})",

@@ -32,10 +32,7 @@ def span_of(path: str, meta: Any) -> Span:
     """The one place a Lark meta (or token) becomes a Span."""
     if getattr(meta, "empty", False):
         return Span(path, 0, 0, 0, 0)
-    return Span(
-        path,
-        int(meta.line),
-        int(meta.column),
-        int(getattr(meta, "end_line", meta.line) or meta.line),
-        int(getattr(meta, "end_column", meta.column) or meta.column),
-    )
+    line, col = int(meta.line), int(meta.column)
+    end_line = int(getattr(meta, "end_line", line) or line)
+    end_col = int(getattr(meta, "end_column", col) or col)
+    return Span(path, line, col, end_line, end_col)

@@ -98,7 +98,11 @@ class Checker(ExprChecker):
                 and t.high is not None
                 and t.low > t.high
             ):
-                self.type_error(inp.span, f"the range {t.low} to {t.high} is empty")
+                self.type_error(
+                    inp.span,
+                    f"the range {t.low} to {t.high} is empty",
+                    detail_zh=f"取值范围 {t.low} 至 {t.high} 为空",
+                )
         md.enums[GROUPS] = ir.EnumDecl(GROUPS, tuple(self.groups))
         md.tables = self._unique(self.m.tables, lambda t: t.name)
         for table in md.tables.values():
@@ -142,7 +146,9 @@ class Checker(ExprChecker):
             )
         if isinstance(t, ir.ListType):
             if in_record:
-                self.type_error(span, "a record field cannot be a list")
+                self.type_error(
+                    span, "a record field cannot be a list", detail_zh="记录的字段不能是列表"
+                )
             elif t.record not in self.model.records:
                 self.err(
                     "E201",
@@ -152,7 +158,11 @@ class Checker(ExprChecker):
                     hint_zh="请先用 `记录` 声明",
                 )
         if isinstance(t, ir.TextType) and not in_record:
-            self.type_error(span, "`text` is for record fields (e.g. the work an award belongs to)")
+            self.type_error(
+                span,
+                "`text` is for record fields (e.g. the work an award belongs to)",
+                detail_zh="`文本` 只用于记录的字段(如奖项所属的改革工作)",
+            )
 
     # ------------------------------------------------------------------ blocks
     def collect_block(self, index: int, scoring: ir.Scoring) -> BlockModel:
@@ -219,7 +229,11 @@ class Checker(ExprChecker):
                     block.requires.append(st)
                 elif isinstance(st, ir.Across):
                     if stage != "unit":
-                        self.type_error(st.span, "`across group:` blocks cannot be nested")
+                        self.type_error(
+                            st.span,
+                            "`across group:` blocks cannot be nested",
+                            detail_zh="`组内:` 块不能嵌套",
+                        )
                     statements(st.body, "group")
 
         statements(scoring.body, "unit")
@@ -309,7 +323,11 @@ class Checker(ExprChecker):
             t = self.infer(req.operand, ctx)
             self.check_shares(req.shares, req.span, t if t.kind == "enum" else None)
             if t.kind != "enum":
-                self.type_error(req.operand.span, "`require … distributed` needs an enum value")
+                self.type_error(
+                    req.operand.span,
+                    "`require … distributed` needs an enum value",
+                    detail_zh="`校验 … 分布` 须作用于枚举值",
+                )
 
     def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
         vd = block.values[path]
@@ -376,6 +394,8 @@ class Checker(ExprChecker):
                     f"computed for {', '.join(vd.only or block.groups)}",
                     "restrict this statement to the same groups",
                     "请把此行也限定在相同的分组",
+                    f"{dep!r} 只对 {'、'.join(dvd.only)} 计算,{vd.path!r} 却对 "
+                    f"{'、'.join(vd.only or block.groups)} 计算",
                 )
         return ty
 
@@ -388,7 +408,9 @@ class Checker(ExprChecker):
         if rating is not None:
             if not isinstance(rating.type, ir.EnumType):
                 self.type_error(
-                    req.span, f"field {req.field!r} is {rating.type}, ratings are an enum"
+                    req.span,
+                    f"field {req.field!r} is {rating.type}, ratings are an enum",
+                    detail_zh=f"字段 {req.field!r} 是 {rating.type},评定等次须是枚举",
                 )
             else:
                 enum_ty = T.Ty("enum", enum=rating.type.name)
@@ -409,7 +431,11 @@ class Checker(ExprChecker):
             if isinstance(cl, ir.Start):
                 if cl.value is None:
                     if item.max is None:
-                        self.type_error(cl.span, "`start max` needs the item to declare `max`")
+                        self.type_error(
+                            cl.span,
+                            "`start max` needs the item to declare `max`",
+                            detail_zh="`起评 满分` 要求该指标写明 `满分`",
+                        )
                     else:
                         acc = T.add(acc, T.const(item.max))
                 else:
@@ -436,6 +462,7 @@ class Checker(ExprChecker):
                 self.type_error(
                     cl.span,
                     "`take highest` / `take mean` combine a section's children; an item has none",
+                    detail_zh="`取最高` / `取平均` 用于合并部分的下级项;指标没有下级项",
                 )
         acc = self.bound(acc, caps, floors, ctx)
         if zero:
@@ -504,7 +531,9 @@ class Checker(ExprChecker):
                 pass
             else:
                 self.type_error(
-                    cl.span, "a section combines its children; put this rule in an item"
+                    cl.span,
+                    "a section combines its children; put this rule in an item",
+                    detail_zh="部分只合并其下级项;此规则请写在指标中",
                 )
         tys = [t for n, t in child_tys.items() if n not in excluding]
         maxima = [c.max for c in sec.children if c.max is not None and c.name not in excluding]
@@ -568,7 +597,11 @@ class Checker(ExprChecker):
                             "E603", rule.span, name=g, detail="is not declared", detail_zh="未声明"
                         )
                 if rule.share is not None and not (0 < rule.share <= 1):
-                    self.type_error(rule.span, "a quota share must lie between 0% and 100%")
+                    self.type_error(
+                        rule.span,
+                        "a quota share must lie between 0% and 100%",
+                        detail_zh="名额比例须在 0% 与 100% 之间",
+                    )
             for block in self.model.blocks:
                 if (
                     isinstance(rule, ir.Quota)

@@ -117,8 +117,17 @@ class ExprChecker:
     def err(self, code: str, span: Span, **args: object) -> None:
         self.diags.append(Diagnostic(code, span, args))
 
-    def type_error(self, span: Span, detail: str, hint: str = "", hint_zh: str = "") -> None:
-        self.err("E203", span, detail=detail, hint_en=hint, hint_zh=hint_zh or hint)
+    def type_error(
+        self, span: Span, detail: str, hint: str = "", hint_zh: str = "", detail_zh: str = ""
+    ) -> None:
+        self.err(
+            "E203",
+            span,
+            detail=detail,
+            detail_zh=detail_zh or detail,
+            hint_en=hint,
+            hint_zh=hint_zh or hint,
+        )
 
     def list_input(
         self, name: str, span: Span, fields_named: Sequence[str | None]
@@ -156,7 +165,9 @@ class ExprChecker:
         enum = self.enum_containing([s.value for s in shares], span)
         if enum_ty is not None and enum is not None and enum_ty.enum != enum:
             self.type_error(
-                span, f"the shares name values of {enum!r}, the ratings are {enum_ty.enum!r}"
+                span,
+                f"the shares name values of {enum!r}, the ratings are {enum_ty.enum!r}",
+                detail_zh=f"比例所列是 {enum!r} 的取值,而评定的是 {enum_ty.enum!r}",
             )
         return T.Ty("enum", enum=enum)
 
@@ -169,6 +180,7 @@ class ExprChecker:
             f"no enum has all of {', '.join(values)}",
             "declare them with `enum`",
             "请用 `枚举` 声明",
+            f"没有枚举同时包含 {'、'.join(values)}",
         )
         return None
 
@@ -190,6 +202,7 @@ class ExprChecker:
                     f"{expr} is {t}, a number is needed here",
                     "yes/no values are not numbers: use `add N if …`",
                     "是否值不是数:请写 `加 N 若 …`",
+                    f"{expr} 的类型是{t.zh},此处需要数值",
                 )
             return T.ANY_NUMBER
         return t
@@ -200,7 +213,11 @@ class ExprChecker:
         if t.optional:
             self.err("E206", expr.span, name=str(expr))
         if t.kind != "bool":
-            self.type_error(expr.span, f"{expr} is {t}, a yes/no condition is needed here")
+            self.type_error(
+                expr.span,
+                f"{expr} is {t}, a yes/no condition is needed here",
+                detail_zh=f"{expr} 的类型是{t.zh},此处需要是否条件",
+            )
 
     def infer(self, expr: ir.Expr, ctx: Ctx) -> T.Ty:
         ty = self._infer(expr, ctx)
@@ -338,7 +355,9 @@ class ExprChecker:
             t = self.infer(e.operand, ctx)
             if t.kind != "enum":
                 self.type_error(
-                    e.operand.span, f"`in {{…}}` needs an enum value, {e.operand} is {t}"
+                    e.operand.span,
+                    f"`in {{…}}` needs an enum value, {e.operand} is {t}",
+                    detail_zh=f"`属于 {{…}}` 须作用于枚举值,{e.operand} 的类型是{t.zh}",
                 )
             else:
                 enum = self.model.enums.get(t.enum or "")
@@ -363,7 +382,11 @@ class ExprChecker:
             if "error" in (a.kind, b.kind):
                 return T.ERROR
             if a.kind != b.kind or (a.kind == "enum" and a.enum != b.enum):
-                self.type_error(e.span, f"the two branches differ: {a} and {b}")
+                self.type_error(
+                    e.span,
+                    f"the two branches differ: {a} and {b}",
+                    detail_zh=f"两个分支类型不同:{a.zh} 与 {b.zh}",
+                )
                 return a
             if a.kind == "number":
                 return T.union(a, b).maybe(a.optional or b.optional)
@@ -372,11 +395,19 @@ class ExprChecker:
             a = self.infer(e.operand, ctx)
             b = self.infer(e.fallback, ctx)
             if not a.optional:
-                self.type_error(e.span, f"{e.operand} is never absent, so `default` never applies")
+                self.type_error(
+                    e.span,
+                    f"{e.operand} is never absent, so `default` never applies",
+                    detail_zh=f"{e.operand} 不会缺失,`缺省` 永远不起作用",
+                )
             if a.kind == "number" and b.kind == "number":
                 return T.union(a.required(), b).maybe(b.optional)
             if a.kind != b.kind:
-                self.type_error(e.span, f"{e.operand} is {a} but the default is {b}")
+                self.type_error(
+                    e.span,
+                    f"{e.operand} is {a} but the default is {b}",
+                    detail_zh=f"{e.operand} 的类型是{a.zh},缺省值却是{b.zh}",
+                )
             return a.required().maybe(b.optional)
         if isinstance(e, ir.Lookup):
             return self.lookup(e, ctx)
@@ -421,9 +452,17 @@ class ExprChecker:
         if "error" in (left.kind, right.kind):
             pass
         elif left.kind != right.kind or (left.kind == "enum" and left.enum != right.enum):
-            self.type_error(e.span, f"cannot compare {left} with {right}")
+            self.type_error(
+                e.span,
+                f"cannot compare {left} with {right}",
+                detail_zh=f"{left.zh} 不能与 {right.zh} 比较",
+            )
         elif left.kind in ("bool", "enum", "text") and e.op not in ("=", "!="):
-            self.type_error(e.span, f"{left} values are compared with = or ≠ only")
+            self.type_error(
+                e.span,
+                f"{left} values are compared with = or ≠ only",
+                detail_zh=f"{left.zh} 只能用 = 或 ≠ 比较",
+            )
         return T.BOOL.maybe(absent)
 
     def lookup(self, e: ir.Lookup, ctx: Ctx) -> T.Ty:
@@ -447,7 +486,9 @@ class ExprChecker:
                 self.err("E206", e.key.span, name=str(e.key))
             if key.kind != "enum" or key.enum != table.enum:
                 self.type_error(
-                    e.key.span, f"table {table.name!r} is looked up by {table.enum}, not by {key}"
+                    e.key.span,
+                    f"table {table.name!r} is looked up by {table.enum}, not by {key}",
+                    detail_zh=f"对照表 {table.name!r} 按 {table.enum} 查,不能按{key.zh}查",
                 )
         values = [r.value for r in table.rows] or [Decimal(0)]
         return T.number(min(values), max(values))
@@ -495,7 +536,9 @@ class ExprChecker:
                 return T.BOOL
             t = self.infer(args[0], ctx)
             if not t.optional:
-                self.type_error(e.span, f"{args[0]} is never absent")
+                self.type_error(
+                    e.span, f"{args[0]} is never absent", detail_zh=f"{args[0]} 不会缺失"
+                )
             return T.BOOL
         if name == "satisfied":
             for a in args:
@@ -540,7 +583,11 @@ class ExprChecker:
         if e.drop is not None:
             kt = self.infer(e.drop.key, inner)
             if kt.kind not in ("number", "enum") or kt.optional:
-                self.type_error(e.drop.key.span, "`drop … by` needs a number or an enum")
+                self.type_error(
+                    e.drop.key.span,
+                    "`drop … by` needs a number or an enum",
+                    detail_zh="`剔除 … 按` 须按数值或枚举排序",
+                )
         if e.kind == "count":
             return T.number(Decimal(0), None, integer=True)
         assert e.value is not None
@@ -571,12 +618,18 @@ class ExprChecker:
             if t.optional and not e.redistribute:
                 self.err("E206", part.span, name=part.name)
             if t.kind != "number":
-                self.type_error(part.span, f"{part.name} is {t}, a number is needed here")
+                self.type_error(
+                    part.span,
+                    f"{part.name} is {t}, a number is needed here",
+                    detail_zh=f"{part.name} 的类型是{t.zh},此处需要数值",
+                )
             lows.append(t.low)
             highs.append(t.high)
             w = self.const_of(part.weight, ctx)
             if w is None:
-                self.type_error(part.weight.span, "a weight must be a constant")
+                self.type_error(
+                    part.weight.span, "a weight must be a constant", detail_zh="权重须是常数"
+                )
             else:
                 total += w
         if total != 1:
@@ -606,13 +659,18 @@ class ExprChecker:
                 f"`{word}` reads other units of the group: it belongs in an `across group:` block",
                 "move this value into `across group:`",
                 "请把此值移入 `组内:` 块",
+                f"`{word}` 要读取同组其他单位:须写在 `组内:` 块中",
             )
         if isinstance(e, ir.Best):
             return self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
         if isinstance(e, ir.GroupMean):
             t = self.infer(e.operand, ctx)
             if t.kind != "number":
-                self.type_error(e.operand.span, f"{e.operand} is {t}, a number is needed here")
+                self.type_error(
+                    e.operand.span,
+                    f"{e.operand} is {t}, a number is needed here",
+                    detail_zh=f"{e.operand} 的类型是{t.zh},此处需要数值",
+                )
                 return T.ANY_NUMBER
             return T.number(t.low, t.high).maybe(True)
         if isinstance(e, ir.Rank):
@@ -621,7 +679,11 @@ class ExprChecker:
                 if kt.optional:
                     self.err("E206", k.span, name=str(k))
                 if kt.kind not in ("number", "enum"):
-                    self.type_error(k.span, "`rank by` needs numbers (or enums, best value first)")
+                    self.type_error(
+                        k.span,
+                        "`rank by` needs numbers (or enums, best value first)",
+                        detail_zh="`排名 按` 须按数值(或枚举,首个取值最好)",
+                    )
             return T.number(Decimal(1), None, integer=True)
         self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
         return self.check_shares(e.shares, e.span, None)
@@ -632,7 +694,11 @@ class ExprChecker:
         )
         op = e.operand
         if not isinstance(op, ir.Ref | ir.TotalRef):
-            self.type_error(e.span, "`last year` reads a total, a value or a grade by name")
+            self.type_error(
+                e.span,
+                "`last year` reads a total, a value or a grade by name",
+                detail_zh="`上年` 读取总分、某项得分或等次",
+            )
             return T.ANY_NUMBER.maybe()
         t = self._infer(op, inner)
         if isinstance(t, _Unresolved):
@@ -643,7 +709,9 @@ class ExprChecker:
         res = self.model.refs.get((id(op), ctx.block.index))
         if res is not None and res.kind not in ("value", "grade"):
             self.type_error(
-                e.span, "`last year` reads last year's results: a total, a value or a grade"
+                e.span,
+                "`last year` reads last year's results: a total, a value or a grade",
+                detail_zh="`上年` 读取上年结果:总分、某项得分或等次",
             )
         return t.maybe(True)
 

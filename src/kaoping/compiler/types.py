@@ -31,6 +31,16 @@ class Ty:
             base = self.kind
         return base + (" (optional)" if self.optional else "")
 
+    @property
+    def zh(self) -> str:
+        """The type as the Chinese keyword set names it, for Chinese diagnostics."""
+        base = {"number": "数值", "bool": "是否", "text": "文本", "error": "错误"}.get(self.kind)
+        if self.kind == "enum":
+            base = f"枚举 {self.enum}"
+        elif self.kind == "list":
+            base = f"列表 {self.record}"
+        return (base or self.kind) + ("(可缺)" if self.optional else "")
+
     def required(self) -> Ty:
         return attrs.evolve(self, optional=False)
 

@@ -96,6 +96,10 @@ def is_chinese(word: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in word)
 
 
+def _takes_space(node: object) -> bool:
+    return not (isinstance(node, Token) and node.type in ("_NL", "_INDENT", "_DEDENT"))
+
+
 @functools.cache
 def _parser() -> Lark:
     text = resources.files("kaoping.grammar").joinpath("kaoping.lark").read_text("utf-8")
@@ -103,7 +107,8 @@ def _parser() -> Lark:
         text,
         parser="lalr",
         postlex=_RulesIndenter(),
-        propagate_positions=True,
+        # a statement's span ends at its last character, not after the newline that closes it
+        propagate_positions=_takes_space,
         maybe_placeholders=False,
         cache=True,  # the LALR tables, keyed by the grammar text, in the temp dir
     )
