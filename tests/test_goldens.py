@@ -27,9 +27,7 @@ def test_golden(rules: Path, request: pytest.FixtureRequest) -> None:
     name = f"goldens/{rules.name}"  # a stable path, whatever the checkout's location
     source = rules.read_text("utf-8")
     model, diags = frontend({name: source})
-    rendered = "\n\n".join(
-        render(d, source, lang) for lang in ("en", "zh") for d in diags
-    )
+    rendered = "\n\n".join(render(d, source, lang) for lang in ("en", "zh") for d in diags)
     _compare(request, rules.with_suffix(".diagnostics.expected"), rendered + "\n")
     if model is not None and not any(d.severity == "error" for d in diags):
         python = emit(model, rules.stem, {name: source}).text()
