@@ -575,3 +575,11 @@ def test_a_quota_can_break_ties_with_a_chain_of_keys() -> None:
         ],
     )
     assert grades(res) == {"甲": "其他", "乙": "先进", "丙": "其他"}
+
+
+def test_a_malformed_history_file_is_a_data_error_naming_the_entry() -> None:
+    bad = {"units": [{"unit": "甲", "group": "乡镇", "total": [90]}, {"group": "乡镇", "rank": 2}]}
+    with pytest.raises(DataError) as err:
+        run(HISTORY, [unit("甲", 得分=95)], bad)
+    found = {(p.unit, p.field) for p in err.value.problems}
+    assert found == {("甲", "total"), (None, "unit")}

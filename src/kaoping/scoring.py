@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from kaoping.compiler.load import CompiledScheme
-from kaoping.errors import KaopingError, ScoringError
+from kaoping.errors import DataError, DataProblem, KaopingError, ScoringError
 from kaoping.io.data import UnitData
 from kaoping.runtime.numbers import CONTEXT
 from kaoping.runtime.unit import Unit
@@ -60,27 +60,41 @@ class Results:
         )
 
 
-def history_index(history: Any) -> dict[str, dict[str, Any]]:
-    """Last year's results (the JSON shape `score --format json` writes), flattened per unit."""
+def history_index(history: Any, where: str = "history") -> dict[str, dict[str, Any]]:
+    """Last year's results (the JSON shape `score --format json` writes), flattened per unit.
+    A malformed file is a data error naming the entry, never a silent gap."""
     out: dict[str, dict[str, Any]] = {}
     if history is None:
         return out
-    units = history.get("units", []) if isinstance(history, Mapping) else history
-    for entry in units:
+    units = history.get("units") if isinstance(history, Mapping) else history
+    if not isinstance(units, list):
+        raise DataError([DataProblem(where, None, None, 'expected {"units": [...]}')])
+    problems: list[DataProblem] = []
+    for i, entry in enumerate(units, 1):
+        name = entry.get("unit") if isinstance(entry, Mapping) else None
+        if not isinstance(name, str) or not name:
+            problems.append(
+                DataProblem(f"{where}: units[{i}]", None, "unit", "every entry needs a unit name")
+            )
+            continue
         flat: dict[str, Any] = {}
-        for key in ("scores", "outputs"):
-            for k, v in (entry.get(key) or {}).items():
-                flat[k] = _num(v)
-        if entry.get("total") is not None:
-            flat["total"] = _num(entry["total"])
-        if entry.get("rank") is not None:
-            flat["rank"] = _num(entry["rank"])
-            if entry.get("rank_value"):
-                flat[entry["rank_value"]] = flat["rank"]
+        for key in ("scores", "outputs", "grades"):
+            part = entry.get(key) or {}
+            if not isinstance(part, Mapping):
+                problems.append(DataProblem(where, name, key, "must be an object"))
+                continue
+            for k, v in part.items():
+                flat[k] = v if key == "grades" else _num(v, where, name, f"{key}.{k}", problems)
+        for key in ("total", "rank"):
+            if entry.get(key) is not None:
+                flat[key] = _num(entry[key], where, name, key, problems)
+        if entry.get("rank_value") and "rank" in flat:
+            flat[str(entry["rank_value"])] = flat["rank"]
         if entry.get("grade") is not None:
             flat["grade"] = entry["grade"]
-        flat.update(entry.get("grades") or {})
-        out[str(entry["unit"])] = flat
+        out[name] = flat
+    if problems:
+        raise DataError(problems)
     return out
 
 
@@ -95,17 +109,20 @@ def _complete_history(
         flat.setdefault(gradings[0], flat["grade"])
 
 
-def _num(v: Any) -> Any:
-    if isinstance(v, bool) or v is None:
-        return v
-    if isinstance(v, int | Decimal):
-        return Decimal(v)
-    if isinstance(v, str):
+def _num(value: Any, where: str, unit: str, field: str, problems: list[DataProblem]) -> Any:
+    """A number of last year's results: JSON numbers and decimal strings; text stays text
+    (an enum value among the scores), anything else is reported."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, str):
         try:
-            return Decimal(v)
+            return Decimal(value)
         except decimal.InvalidOperation:
-            return v
-    return v
+            return value
+    problems.append(DataProblem(where, unit, field, f"unexpected {type(value).__name__}"))
+    return None
 
 
 def score(
