@@ -141,6 +141,13 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         5,
         ("the children of '部署谋划' add up to 8, less than its maximum 10",),
     ),
+    # an empty scheme (or one with only comments): nothing would be scored
+    "E604": (
+        "# 只有注释的文件\n",
+        1,
+        1,
+        ("the scheme declares no `group`",),
+    ),
     # a per-unit value reading an `across group` value
     "E501": (
         'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n'
@@ -301,4 +308,4 @@ def test_cli_check_errors_exit_1_and_render_in_chinese(tmp_path):
     assert result.exit_code == 1
     assert "错误 E206" in result.output
     assert "    item a max 10 = x" in result.output
-    assert "FAILED (1 error(s), 0 warning(s), 1 file(s))" in result.output
+    assert "未通过(1 个错误,0 个警告,1 个文件)" in result.output

@@ -15,7 +15,7 @@ from kaoping import load_scheme
 from kaoping.compiler.load import CompiledScheme, frontend, read_sources
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, KaopingError
-from kaoping.io.data import load_file, read_json_text
+from kaoping.io.data import load_file, read_data_text, read_json_text
 from kaoping.plugins.manager import default_registry
 
 LANG = click.option(
@@ -97,7 +97,12 @@ def check(paths: tuple[str, ...], lang: str | None) -> None:
         _fail(err, lang)
     errors = warnings = 0
     for name, files in targets:
-        sources = read_sources(files)
+        try:
+            sources = read_sources(files)
+        except KaopingError as err:
+            click.echo(f"error: {err}", err=True)
+            errors += 1
+            continue
         _, diags = frontend(sources, reg.functions())
         for d in diags:
             click.echo(render(d, sources.get(d.span.path), lang), err=True)
@@ -105,8 +110,12 @@ def check(paths: tuple[str, ...], lang: str | None) -> None:
         w = sum(1 for d in diags if d.severity == "warning")
         errors += e
         warnings += w
-        status = "ok" if not e else "FAILED"
-        click.echo(f"{name}: {status} ({e} error(s), {w} warning(s), {len(sources)} file(s))")
+        if lang == "zh":
+            status = "通过" if not e else "未通过"
+            click.echo(f"{name}: {status}({e} 个错误,{w} 个警告,{len(sources)} 个文件)")
+        else:
+            status = "ok" if not e else "FAILED"
+            click.echo(f"{name}: {status} ({e} error(s), {w} warning(s), {len(sources)} file(s))")
     sys.exit(1 if errors else 0)
 
 
@@ -132,6 +141,8 @@ def compile_cmd(scheme: str, emit_python: bool, emit_ir: bool, lang: str | None)
 
 
 def _load_data(compiled: CompiledScheme, data: str | None, sample: bool) -> Any:
+    if sample and data is not None:
+        raise click.UsageError("give a DATA file or --sample, not both")
     if sample:
         path = default_registry().sample(compiled.scheme_id)
         if path is None:
@@ -146,7 +157,7 @@ def _load_data(compiled: CompiledScheme, data: str | None, sample: bool) -> Any:
 def _history(path: str | None) -> Any:
     if path is None:
         return None
-    return read_json_text(Path(path).read_text("utf-8"), path)
+    return read_json_text(read_data_text(Path(path)), path)
 
 
 @main.command("score")
@@ -179,9 +190,13 @@ def score_cmd(
         _fail(err)
     text = to_json(results) if fmt == "json" else to_table(results)
     if output:
-        tmp = Path(output + ".tmp")
-        tmp.write_text(text + "\n", "utf-8")
-        tmp.replace(output)
+        try:
+            tmp = Path(output + ".tmp")
+            tmp.write_text(text + "\n", "utf-8")
+            tmp.replace(output)
+        except OSError as err:
+            click.echo(f"error: cannot write {output}: {err.strerror}", err=True)
+            sys.exit(2)
     else:
         click.echo(text)
 
@@ -279,8 +294,12 @@ def _write_junit(path: Path, report: list[tuple[str, Any, str]], passed: int, fa
         if res is None or not res.passed:
             ET.SubElement(case, "failure", message=message[:200]).text = message
     tmp = path.with_suffix(path.suffix + ".tmp")
-    ET.ElementTree(suite).write(tmp, encoding="utf-8", xml_declaration=True)
-    tmp.replace(path)
+    try:
+        ET.ElementTree(suite).write(tmp, encoding="utf-8", xml_declaration=True)
+        tmp.replace(path)
+    except OSError as err:
+        click.echo(f"error: cannot write {path}: {err.strerror}", err=True)
+        sys.exit(2)
 
 
 @main.command("new-scheme")

@@ -16,10 +16,10 @@ Severity = Literal["error", "warning"]
 
 # code: (English message, Chinese message, English hint, Chinese hint)
 CATALOGUE: dict[str, tuple[str, str, str, str]] = {
-    "E101": ("syntax error: {detail}", "语法错误:{detail}", "{hint_en}", "{hint_zh}"),
+    "E101": ("syntax error: {detail}", "语法错误:{detail_zh}", "{hint_en}", "{hint_zh}"),
     "E102": (
-        "tabs are not allowed for indentation",
-        "缩进不能使用制表符",
+        "tabs and full-width spaces are not allowed for indentation",
+        "缩进不能使用制表符或全角空格",
         "indent with spaces",
         "请用空格缩进",
     ),
@@ -109,6 +109,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "{name!r} 循环依赖自身:{cycle}",
         "break the cycle",
         "请消除循环引用",
+    ),
+    "E604": (
+        "the scheme declares no `group`: there is nothing to score",
+        "方案没有声明任何 `分组`:没有可评分的单位",
+        "declare the groups the document assesses, each with a `scoring` block",
+        "请声明文件所考核的分组,并为每个分组写 `评分` 块",
     ),
     "E601": (
         "grading {name!r} must end with an `otherwise` line",

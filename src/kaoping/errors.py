@@ -24,6 +24,10 @@ class CompileError(KaopingError):
         super().__init__("\n".join(d.headline() for d in self.diagnostics))
 
 
+class SourceError(KaopingError):
+    """A rules file that cannot be read: missing, not UTF-8, or a folder without rules files."""
+
+
 class DataProblem:
     """One problem with the input data, located by unit and field."""
 

@@ -93,7 +93,7 @@ def _value_data(results: Results, r: UnitResult, block: BlockModel, vd: ValueDef
     trace = u.traces.get(vd.path)
     node = vd.node
     span = node.span if node is not None else block.scoring.span
-    file_lines = scheme.sources.get(span.path, "").splitlines()
+    file_lines = scheme.sources.get(span.path, "").split("\n")
 
     def text_at(line: int) -> str:
         return file_lines[line - 1].strip() if 0 < line <= len(file_lines) else ""

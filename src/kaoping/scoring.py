@@ -92,6 +92,8 @@ def history_index(history: Any, where: str = "history") -> dict[str, dict[str, A
             flat[str(entry["rank_value"])] = flat["rank"]
         if entry.get("grade") is not None:
             flat["grade"] = entry["grade"]
+        if name in out:
+            problems.append(DataProblem(where, name, None, "this unit appears twice"))
         out[name] = flat
     if problems:
         raise DataError(problems)
@@ -110,8 +112,7 @@ def _complete_history(
 
 
 def _num(value: Any, where: str, unit: str, field: str, problems: list[DataProblem]) -> Any:
-    """A number of last year's results: JSON numbers and decimal strings; text stays text
-    (an enum value among the scores), anything else is reported."""
+    """A number of last year's results: a JSON number or a decimal string."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int | Decimal):
@@ -120,8 +121,8 @@ def _num(value: Any, where: str, unit: str, field: str, problems: list[DataProbl
         try:
             return Decimal(value)
         except decimal.InvalidOperation:
-            return value
-    problems.append(DataProblem(where, unit, field, f"unexpected {type(value).__name__}"))
+            pass
+    problems.append(DataProblem(where, unit, field, f"expected a number, got {value!r}"))
     return None
 
 

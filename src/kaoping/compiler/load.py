@@ -20,7 +20,7 @@ from kaoping.compiler.infer import FunctionSig
 from kaoping.compiler.lower import build_module, lower_file
 from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
-from kaoping.errors import CompileError
+from kaoping.errors import CompileError, SourceError
 from kaoping.grammar.parse import parse
 from kaoping.span import Span
 
@@ -59,13 +59,29 @@ _CACHE: dict[str, CompiledScheme] = {}
 
 
 def read_sources(paths: Sequence[Path]) -> dict[str, str]:
+    """The text of every rules file named or found under a folder; UTF-8 (a BOM is fine)."""
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(p.rglob("*.rules")))
+            found = sorted(p.rglob("*.rules"))
+            if not found:
+                raise SourceError(f"{p}: no .rules files in this folder")
+            files.extend(found)
         else:
             files.append(p)
-    return {str(f): f.read_text("utf-8") for f in files}
+    return {str(f): read_text(f) for f in files}
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SourceError(
+            f"{path}: not UTF-8 text (byte {err.object[err.start]:#04x} at offset {err.start}); "
+            "save the file as UTF-8"
+        ) from None
+    except OSError as err:
+        raise SourceError(f"{path}: cannot read: {err.strerror}") from None
 
 
 def frontend(
@@ -79,9 +95,15 @@ def frontend(
         diags.extend(parsed.diagnostics)
         if parsed.tree is not None:
             decls.append(lower_file(parsed.tree, path))
+        elif not parsed.diagnostics:  # pragma: no cover - parse reports every failure
+            raise AssertionError(f"{path}: no tree and no diagnostic")
     if any(d.severity == "error" for d in diags):
         return None, sort_diagnostics(diags)
     module = build_module(decls)
+    if not module.groups and sources:
+        first = sorted(sources)[0]
+        diags.append(Diagnostic("E604", Span(first, 1, 1, 1, 2)))
+        return None, sort_diagnostics(diags)
     sigs = {name: FunctionSig(name, f.arity) for name, f in (functions or {}).items()}
     model, more = check(module, sigs)
     diags.extend(more)

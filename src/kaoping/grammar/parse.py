@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.indenter import Indenter
+from lark.indenter import DedentError, Indenter
 
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
@@ -96,8 +96,18 @@ def is_chinese(word: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in word)
 
 
-def _takes_space(node: object) -> bool:
-    return not (isinstance(node, Token) and node.type in ("_NL", "_INDENT", "_DEDENT"))
+class _TakesSpace:
+    """Which tokens a statement's span covers: not the newline (and indentation) closing it.
+    A class with a fixed repr, because Lark's parser cache is keyed by the options' text."""
+
+    def __call__(self, node: object) -> bool:
+        return not (isinstance(node, Token) and node.type in ("_NL", "_INDENT", "_DEDENT"))
+
+    def __repr__(self) -> str:
+        return "kaoping.grammar.parse._TakesSpace()"
+
+
+_takes_space = _TakesSpace()
 
 
 @functools.cache
@@ -136,13 +146,14 @@ _EXAMPLES: dict[tuple[str, str], list[str]] = {
 
 
 def parse(source: str, path: str) -> Parsed:
-    """Parse one rules file; on a syntax error return one diagnostic pointing at it."""
+    """Parse one rules file; on syntax errors, the first of every top-level declaration."""
+    source = _normalize(source.removeprefix("\ufeff"))  # a BOM, as Windows editors write it
     if not source.endswith("\n"):
         source += "\n"
     tabs = []
     for lineno, line in enumerate(source.split("\n"), 1):
         stripped = line.lstrip(" ")
-        if stripped.startswith("\t"):
+        if stripped[:1] in ("\t", "\u3000"):
             col = len(line) - len(stripped) + 1  # the tab itself, after any spaces
             tabs.append(Diagnostic("E102", Span(path, lineno, col, lineno, col + 1)))
     if tabs:  # indentation decides structure: parsing a file with tabs would only mislead
@@ -152,6 +163,8 @@ def parse(source: str, path: str) -> Parsed:
         tree = parser.parse(source)
     except (UnexpectedInput, GluedKeyword) as err:
         return Parsed(None, tuple(_all_syntax_errors(err, source, path)))
+    except DedentError:
+        return Parsed(None, (_dedent_diagnostic(source, path),))
     indenter = parser.options.postlex
     assert isinstance(indenter, _RulesIndenter)
     return Parsed(tree, tuple(_mixed_keywords(indenter.keywords, path)))
@@ -165,19 +178,109 @@ def _all_syntax_errors(
     its own, the rest of the file blanked so that line numbers do not move. An error cannot
     cascade into the next declaration, and declarations after a broken one are still checked."""
     lines = source.split("\n")
-    # a declaration starts with a keyword at the left margin (not a comment, not a bracket)
+    # a declaration starts with a keyword at the left margin (not a comment, not a bracket);
+    # whatever comes before the first one belongs to the first piece
     starts = [i for i, text in enumerate(lines) if text[:1].isalpha()]
     if len(starts) <= 1:
         yield _one(first, source, path)
         return
+    starts[0] = 0
     bounds = [*starts[1:], len(lines)]
+    found = False
     for start, end in zip(starts, bounds, strict=True):
         chunk = ["" for _ in lines]
         chunk[start:end] = lines[start:end]
         try:
             _parser().parse("\n".join(chunk))
         except (UnexpectedInput, GluedKeyword) as err:
+            found = True
             yield _one(err, "\n".join(chunk), path)
+        except DedentError:
+            found = True
+            yield _dedent_diagnostic("\n".join(chunk), path)
+    if not found:  # each piece parses alone, so the error is between them: report it as found
+        yield _one(first, source, path)
+
+
+# Full-width punctuation a Chinese input method types, and the ASCII it stands for. Each is one
+# character for one, so line and column numbers do not move.
+_FULL_WIDTH = str.maketrans("（）［］｛｝＝％＋－＜＞，：；", "()[]{}=%+-<>,:;")
+
+
+def _normalize(source: str) -> str:
+    """Full-width punctuation outside strings and comments read as its ASCII twin."""
+    if not any(c in source for c in "（）［］｛｝＝％＋－＜＞，：；"):
+        return source
+    out: list[str] = []
+    quote: str | None = None
+    comment = False
+    for c in source:
+        if comment:
+            comment = c != "\n"
+        elif quote is not None:
+            if c == quote or c == "\n":
+                quote = None
+        elif c == "#":
+            comment = True
+        elif c in ('"', "“"):
+            quote = '"' if c == '"' else "”"
+        else:
+            c = c.translate(_FULL_WIDTH)
+        out.append(c)
+    return "".join(out)
+
+
+def _dedent_diagnostic(source: str, path: str) -> Diagnostic:
+    """The first line whose indentation matches no enclosing block (brackets excepted)."""
+    levels = [0]
+    depth = 0
+    for lineno, line in enumerate(source.split("\n"), 1):
+        code = _code_of(line)
+        if code.strip() and depth == 0:
+            indent = len(line) - len(line.lstrip(" "))
+            if indent > levels[-1]:
+                levels.append(indent)
+            else:
+                in_use = ", ".join(map(str, levels))
+                while indent < levels[-1]:
+                    levels.pop()
+                if indent != levels[-1]:
+                    return Diagnostic(
+                        "E101",
+                        Span(path, lineno, indent + 1, lineno, indent + 2),
+                        {
+                            "detail": f"this line's indentation ({indent}) matches no enclosing "
+                            f"block (the blocks around it are indented {in_use})",
+                            "detail_zh": f"此行缩进({indent})与外层各块都不对齐(外层缩进为 "
+                            f"{in_use})",
+                            "hint_en": "indent each block's lines by the same number of spaces",
+                            "hint_zh": "同一块中的各行请用相同数目的空格缩进",
+                        },
+                    )
+        depth = max(
+            0, depth + sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        )
+    return Diagnostic(
+        "E101",
+        Span(path, 1, 1, 1, 2),
+        {"detail": "inconsistent indentation", "detail_zh": "缩进不一致"},
+    )
+
+
+def _code_of(line: str) -> str:
+    """A line without its strings and comment, for counting brackets."""
+    out, quote = [], None
+    for c in line:
+        if quote is not None:
+            if c == quote:
+                quote = None
+        elif c == "#":
+            break
+        elif c in ('"', "“"):
+            quote = '"' if c == '"' else "”"
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def _one(err: UnexpectedInput | GluedKeyword, source: str, path: str) -> Diagnostic:
@@ -190,24 +293,29 @@ def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnost
     line, col = max(1, err.line), max(1, err.column)
     if isinstance(err, UnexpectedToken) and err.token.type == "$END":
         detail = "the file ends in the middle of a rule"
+        detail_zh = "文件在一条规则的中间结束"
     elif isinstance(err, UnexpectedToken):
         tok = err.token
         shown = "end of line" if tok.type == "_NL" else repr(str(tok.value))
+        shown_zh = "行尾" if tok.type == "_NL" else repr(str(tok.value))
         expected = _describe_expected(err.expected)
         detail = f"unexpected {shown}" + (f"; expected {expected}" if expected else "")
+        detail_zh = f"此处不应出现{shown_zh}" + (f";应为 {expected}" if expected else "")
         if tok.type in ("_INDENT", "_DEDENT"):
-            detail = "unexpected indentation"
+            detail, detail_zh = "unexpected indentation", "此处缩进不对"
     elif isinstance(err, UnexpectedCharacters):
         text = source.split("\n")[line - 1]
         detail = f"unexpected character {text[col - 1 : col]!r}"
+        detail_zh = f"不应出现的字符 {text[col - 1 : col]!r}"
     else:
-        detail = str(err).splitlines()[0]
+        detail = detail_zh = str(err).splitlines()[0]
     hint_en, hint_zh = "", ""
     label: tuple[str, str] | None = None
     if isinstance(err, UnexpectedToken) and err.token.type == "_NL" and "_COLON" in err.expected:
         # examples match by parser state, which differs with the block's depth and contents;
         # a line that could have ended with `:` is recognised directly
         detail = detail.split("; expected")[0] + "; expected ':'"
+        detail_zh = detail_zh.split(";应为")[0] + ";应为 ':'"
         label = _COLON_HINT
     else:
         try:
@@ -223,7 +331,7 @@ def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnost
     return Diagnostic(
         "E101",
         Span(path, line, col, line, col + 1),
-        {"detail": detail, "hint_en": hint_en, "hint_zh": hint_zh},
+        {"detail": detail, "detail_zh": detail_zh, "hint_en": hint_en, "hint_zh": hint_zh},
     )
 
 
@@ -235,6 +343,7 @@ def _glued_diagnostic(err: GluedKeyword, path: str) -> Diagnostic:
         Span(path, a.line or 0, a.column or 0, b.end_line or 0, b.end_column or 0),
         {
             "detail": f"{a.value}{b.value!s} needs a space: {a.value} {b.value}",
+            "detail_zh": f"{a.value}{b.value!s} 之间须有空格:{a.value} {b.value}",
             "hint_en": hint_en,
             "hint_zh": hint_zh,
         },

@@ -71,15 +71,27 @@ def read_json_text(text: str, where: str) -> Any:
 def load_file(path: Path, model: Model) -> list[UnitData]:
     """Read a JSON or CSV data file and validate it."""
     where = str(path)
-    try:
-        text = path.read_text("utf-8-sig")
-    except OSError as err:
-        raise DataError([DataProblem(where, None, None, f"cannot read: {err.strerror}")]) from None
+    text = read_data_text(path)
     if path.suffix.lower() == ".csv":
         raw = csv_units(text, model, where)
     else:
         raw = read_json_text(text, where)
     return validate(raw, model, where)
+
+
+def read_data_text(path: Path) -> str:
+    """A data or history file's text: UTF-8 (a BOM is fine), or a data error saying so."""
+    where = str(path)
+    try:
+        return path.read_text("utf-8-sig")
+    except UnicodeDecodeError as err:
+        message = (
+            f"not UTF-8 text (byte {err.object[err.start]:#04x} at offset {err.start}); "
+            "save the file as UTF-8 (Excel: CSV UTF-8)"
+        )
+        raise DataError([DataProblem(where, None, None, message)]) from None
+    except OSError as err:
+        raise DataError([DataProblem(where, None, None, f"cannot read: {err.strerror}")]) from None
 
 
 def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
@@ -107,6 +119,16 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
                     row.get("unit"),
                     None,
                     f"{len(row[None])} cell(s) more than the header has columns",
+                )
+            )
+        missing = [col for col, cell in row.items() if col is not None and cell is None]
+        if missing:  # a short row, not empty cells: an empty cell is written `,,`
+            problems.append(
+                DataProblem(
+                    f"{where}:{lineno}",
+                    row.get("unit"),
+                    None,
+                    f"the row stops before column(s) {', '.join(missing)}",
                 )
             )
         facts: dict[str, Any] = {}
