@@ -94,7 +94,19 @@ def frontend(
         parsed = parse(text, path)
         diags.extend(parsed.diagnostics)
         if parsed.tree is not None:
-            decls.append(lower_file(parsed.tree, path))
+            try:
+                decls.append(lower_file(parsed.tree, path))
+            except RecursionError:
+                diags.append(
+                    Diagnostic(
+                        "E101",
+                        Span(path, 1, 1, 1, 2),
+                        {
+                            "detail": "an expression is nested too deeply: split it with `let`",
+                            "detail_zh": "表达式嵌套过深:请用 `设` 拆分",
+                        },
+                    )
+                )
         elif not parsed.diagnostics:  # pragma: no cover - parse reports every failure
             raise AssertionError(f"{path}: no tree and no diagnostic")
     if any(d.severity == "error" for d in diags):

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,10 @@ def _duplicates(obj: Any) -> tuple[str, ...]:
 def read_json_text(text: str, where: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal, object_pairs_hook=_object)
+    except RecursionError:
+        raise DataError(
+            [DataProblem(where, None, None, "nested too deeply to be unit data")]
+        ) from None
     except json.JSONDecodeError as err:
         raise DataError(
             [
@@ -212,7 +216,8 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
                     where,
                     name,
                     "group",
-                    f"unknown group {group!r}; the scheme's groups are "
+                    (f"unknown group {group!r}" if group is not None else "no group given")
+                    + "; the scheme's groups are "
                     + ", ".join(model.block_of_group),
                 )
             )
@@ -387,8 +392,10 @@ def _show(value: Any) -> str:
         return repr(value)
     if value is True or value is False:
         return "true" if value else "false"
-    return str(value) if isinstance(value, int | Decimal) else type(value).__name__
-
-
-def units_from(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    return {"units": list(records)}
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "a float" if isinstance(value, float) else type(value).__name__

@@ -73,6 +73,8 @@ def to_table(results: Results) -> str:
     header = ["rank", "unit", "total"] + ["grade"] * show_grade + ["flags"] * show_flags
     left = {1} | ({3} if show_grade else set()) | ({len(header) - 1} if show_flags else set())
     blocks: list[str] = []
+    if not ordered:
+        return "(no units in the data)"
     for group in dict.fromkeys(r.group for r in ordered):
         rows = [header]
         for r in (x for x in ordered if x.group == group):
