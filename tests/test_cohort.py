@@ -583,3 +583,36 @@ def test_a_malformed_history_file_is_a_data_error_naming_the_entry() -> None:
         run(HISTORY, [unit("甲", 得分=95)], bad)
     found = {(p.unit, p.field) for p in err.value.problems}
     assert found == {("甲", "total"), (None, "unit")}
+
+
+def test_one_consequence_defined_per_group_under_one_name() -> None:
+    # 003 五(六): 区直 units get money per head, 驻区 units a fixed amount, both as 奖金总额
+    rules = BY_GROUP.replace("输出 奖金总额驻区 =", "输出 奖金总额 =")
+    res = by_name(
+        run(
+            rules,
+            [
+                unit("区财政局", "区直", 得分=900, 在岗在编人数=10),
+                unit("赫山国税局", "驻区", 得分=700),
+            ],
+        )
+    )
+    assert res["区财政局"].unit.values["奖金总额"] == D(20000)  # 2000 × 10
+    assert res["赫山国税局"].unit.values["奖金总额"] == D(40000)  # first of its group
+    data = explain_data(*_explained(rules))
+    entry = next(v for v in data["values"] if v["path"] == "奖金总额")
+    assert "40000" in entry["text"] and entry["value"] == "40000"
+
+
+def _explained(rules: str) -> tuple[Results, Any]:
+    results = run(rules, [unit("赫山国税局", "驻区", 得分=700)])
+    return results, results.by_name("赫山国税局")
+
+
+def test_one_name_for_overlapping_groups_is_still_a_duplicate() -> None:
+    rules = BY_GROUP.replace(
+        "结果运用 适用 驻区:\n    输出 奖金总额驻区 =",
+        "结果运用 适用 区直, 驻区:\n    输出 奖金总额 =",
+    )
+    _, diags = frontend({"g.rules": rules})
+    assert "E202" in [d.code for d in diags]

@@ -36,7 +36,7 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
     group_size = sum(1 for x in results.units if x.group == u.group)
     values = []
     for path in _tree_order(block):
-        vd = block.values[path]
+        vd = block.values[path].for_group(u.group)
         if vd.only and u.group not in vd.only:
             continue  # a consequence for other groups of the block
         values.append(_value_data(results, r, block, vd))

@@ -295,6 +295,22 @@ class Checker(ExprChecker):
             only = ()
         for st in c.body:
             kind = {ir.Let: "let", ir.Output: "output", ir.Flag: "flag"}[type(st)]
+            existing = block.values.get(st.name)
+            if (
+                existing is not None
+                and existing.stage == "final"
+                and existing.kind == kind
+                and existing.only
+                and only
+                and not set(existing.only) & set(only)
+            ):
+                # the same consequence defined for other groups of this block
+                if not existing.variants:
+                    assert isinstance(existing.node, ir.Let | ir.Output | ir.Flag)
+                    existing.variants.append((existing.only, existing.node))
+                existing.variants.append((only, st))
+                existing.only = tuple(g for g in block.groups if g in existing.only or g in only)
+                continue
             if st.name in block.values:
                 self.err(
                     "E202",
@@ -353,6 +369,23 @@ class Checker(ExprChecker):
         return Ctx(block, vd.stage, vd.path, gradings=gradings, only=vd.only)
 
     def compute_value(self, block: BlockModel, vd: ValueDef, order: list[str]) -> T.Ty:
+        if vd.variants:  # each definition typed for its own groups; the value is their union
+            tys = []
+            for only, _node in vd.variants:
+                part = vd.for_group(only[0])
+                tys.append(self.compute_value(block, part, order))
+                vd.deps |= part.deps
+                vd.inputs |= part.inputs
+            if any(t.kind != tys[0].kind for t in tys):
+                self.type_error(
+                    vd.variants[-1][1].span,
+                    f"{vd.path!r} is defined with different types for different groups",
+                    detail_zh=f"{vd.path!r} 在不同分组中的类型不同",
+                )
+            ty = tys[0]
+            for t in tys[1:]:
+                ty = T.union(ty, t) if ty.kind == "number" and t.kind == "number" else ty
+            return ty
         ctx = self.ctx_for(block, vd)
         node = vd.node
         if vd.kind == "total" and node is None:

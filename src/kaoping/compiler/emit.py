@@ -209,12 +209,14 @@ class Emitter:
             w("f, v = u.facts, u.values")
             scope = _Scope("f", "v", "u")
             for vd in self.stage_values(block, "final"):
-                if vd.only:
-                    w(f"if u.group in {vd.only!r}:")
-                    with w.indent():
-                        self.value(block, vd, scope)
-                else:
-                    self.value(block, vd, scope)
+                parts = [vd.for_group(only[0]) for only, _ in vd.variants] or [vd]
+                for part in parts:
+                    if part.only:
+                        w(f"if u.group in {part.only!r}:")
+                        with w.indent():
+                            self.value(block, part, scope)
+                    else:
+                        self.value(block, part, scope)
             w("return None")
         w()
 

@@ -39,6 +39,16 @@ class ValueDef:
     inputs: set[str] = attrs.Factory(set)
     # the groups this value is computed for, when narrower than its block's (`consequences for`)
     only: tuple[str, ...] = ()
+    # one definition per group set, when several `consequences for` blocks define the same name
+    # for groups that share a scoring block (a 驻区 and a 区直 amount of one 奖金总额)
+    variants: list[tuple[tuple[str, ...], ir.Let | ir.Output | ir.Flag]] = attrs.Factory(list)
+
+    def for_group(self, group: str) -> ValueDef:
+        """The definition that applies to a unit of `group` (itself unless there are variants)."""
+        for only, node in self.variants:
+            if group in only:
+                return attrs.evolve(self, node=node, only=only, variants=[])
+        return self
 
     @property
     def name(self) -> str:
