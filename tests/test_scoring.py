@@ -143,8 +143,9 @@ def test_explain_text_names_rules_inputs_and_articles() -> None:
     assert re.search(r"start 4\s+scheme\.rules:48\s+起评 满分", out)
     assert re.search(r"− 1\s+scheme\.rules:49\s+扣 1 每 不足\(信息报送次数, 4\)", out)
     assert "信息报送次数 = 3" in out
-    # the 分类推进 deduction (one B unmet, 2 points)
+    # the 分类推进 deduction (one B unmet, 2 points), with the records it read
     assert re.search(r"− 2\s+scheme\.rules:53", out)
+    assert "负责事项[2]: 类别 = B, 达标 = no, 专业测评 = 良" in out
     # 激励加分 rule line and article
     assert re.search(r"激励加分 = 5 \(max 10\).*scheme\.rules:64.*附件2 改革激励加分", out)
     # grading lines, applied or skipped

@@ -200,6 +200,11 @@ def explain_text(results: Results, r: UnitResult) -> str:
         if v["inputs"]:
             shown_inputs = ", ".join(f"{k} = {_short(val)}" for k, val in v["inputs"].items())
             lines.append(f"{pad}inputs: {shown_inputs}")
+            for k, val in v["inputs"].items():  # the records behind an aggregate, one a line
+                if isinstance(val, list):
+                    for i, rec in enumerate(val, 1):
+                        fields = ", ".join(f"{f} = {_short(x)}" for f, x in rec.items())
+                        lines.append(f"{pad}  {k}[{i}]: {fields}")
     if data["grading"]:
         lines.append("")
         lines.append("grading:")
