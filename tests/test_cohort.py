@@ -4,6 +4,7 @@ Every expected value below is worked out by hand from the rules text of the test
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from kaoping.compiler.load import compile_sources, frontend
 from kaoping.errors import DataError
 from kaoping.explain import explain_data
 from kaoping.io.data import validate
+from kaoping.io.results import to_json
 from kaoping.scoring import Results, score
 
 D = Decimal
@@ -616,3 +618,34 @@ def test_one_name_for_overlapping_groups_is_still_a_duplicate() -> None:
     )
     _, diags = frontend({"g.rules": rules})
     assert "E202" in [d.code for d in diags]
+
+
+def test_last_year_reads_last_years_facts_from_the_results_file() -> None:
+    # 003 三(七)1.: places gained in the 全区排位 of an indicator (an input) against last year;
+    # the results JSON carries each unit's facts, so this year's run reads last year's 排位
+    rules = """
+分组 乡镇
+输入 排位: 次数 "城镇居民可支配收入增长率全区排位"
+评分 乡镇:
+    指标 排位进位加分 满分 3 = 最小(最大((上年 排位 缺省 排位) - 排位, 0) × 0.5, 3)
+"""
+    scheme = compile_sources("facts", {"f.rules": rules})
+    last_year = score(scheme, validate({"units": [unit("泉交河镇", 排位=9)]}, scheme.model, "d"))
+    history = json.loads(to_json(last_year))
+    assert history["units"][0]["facts"] == {"排位": "9"}
+    this_year = by_name(run(rules, [unit("泉交河镇", 排位=4), unit("新镇", 排位=2)], history))
+    assert this_year["泉交河镇"].unit.values["排位进位加分"] == D("2.5")  # 9 → 4: 5 × 0.5
+    assert this_year["新镇"].unit.values["排位进位加分"] == D(0)  # no history: no gain
+
+
+def test_a_fact_of_last_year_that_is_not_a_number_is_a_data_error() -> None:
+    rules = """
+分组 乡镇
+输入 排位: 次数 "全区排位"
+评分 乡镇:
+    指标 进位 满分 3 = 最小(最大((上年 排位 缺省 排位) - 排位, 0) × 0.5, 3)
+"""
+    history = {"units": [{"unit": "甲", "facts": {"排位": "第九"}}]}
+    with pytest.raises(DataError) as err:
+        run(rules, [unit("甲", 排位=4)], history)
+    assert [(p.unit, p.field) for p in err.value.problems] == [("甲", "排位")]

@@ -92,6 +92,12 @@ def history_index(history: Any, where: str = "history") -> dict[str, dict[str, A
             flat[str(entry["rank_value"])] = flat["rank"]
         if entry.get("grade") is not None:
             flat["grade"] = entry["grade"]
+        facts = entry.get("facts") or {}
+        if not isinstance(facts, Mapping):
+            problems.append(DataProblem(where, name, "facts", "must be an object"))
+            facts = {}
+        for key, value in facts.items():  # last year's inputs, read by `last year INPUT`
+            flat.setdefault(key, value)
         if name in out:
             problems.append(DataProblem(where, name, None, "this unit appears twice"))
         out[name] = flat

@@ -563,6 +563,10 @@ class Emitter:
             if isinstance(e.operand, ir.TotalRef):
                 return f"{s.u}.last('total')"
             res = self.model.refs[(id(e.operand), block.index)]
+            t = self.model.types.get((id(e.operand), block.index))
+            if res.kind == "input" and t is not None and t.kind == "number":
+                # last year's facts come back from JSON as text: read them as numbers
+                return f"_rt.last_number({s.u}, {res.target!r})"
             return f"{s.u}.last({res.target!r})"
         if isinstance(e, ir.Band):
             return self.band(e, block, s)

@@ -696,8 +696,8 @@ class ExprChecker:
         if not isinstance(op, ir.Ref | ir.TotalRef):
             self.type_error(
                 e.span,
-                "`last year` reads a total, a value or a grade by name",
-                detail_zh="`上年` 读取总分、某项得分或等次",
+                "`last year` reads a total, a value, a grade or a fact by name",
+                detail_zh="`上年` 读取总分、某项得分、等次或某项事实",
             )
             return T.ANY_NUMBER.maybe()
         t = self._infer(op, inner)
@@ -707,11 +707,11 @@ class ExprChecker:
             return T.ANY_NUMBER.maybe()
         self.record(op, inner, t)
         res = self.model.refs.get((id(op), ctx.block.index))
-        if res is not None and res.kind not in ("value", "grade"):
+        if res is not None and (res.kind not in ("value", "grade", "input") or t.kind == "list"):
             self.type_error(
                 e.span,
-                "`last year` reads last year's results: a total, a value or a grade",
-                detail_zh="`上年` 读取上年结果:总分、某项得分或等次",
+                "`last year` reads last year's results: a total, a value, a grade or a fact",
+                detail_zh="`上年` 读取上年结果:总分、某项得分、等次或某项事实",
             )
         return t.maybe(True)
 

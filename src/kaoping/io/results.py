@@ -21,6 +21,14 @@ def fmt(value: Any, places: int | None = None) -> Any:
     return value
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, list):
+        return [{k: _plain(v) for k, v in rec.items()} for rec in value]
+    return value
+
+
 def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     u = r.unit
     block = model.blocks[u.block]
@@ -48,6 +56,8 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     out["scores"] = scores
     out["flags"] = list(u.flags)
     out["outputs"] = outputs
+    # the facts as given, so that the results explain themselves and next year can read them
+    out["facts"] = {k: _plain(v) for k, v in u.facts.items()}
     rank_value = rank_path(block)
     if rank_value:
         out["rank_value"] = rank_value

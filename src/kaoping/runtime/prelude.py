@@ -28,7 +28,7 @@ from kaoping.runtime.numbers import (
     shortfall,
     weighted,
 )
-from kaoping.runtime.unit import Unit
+from kaoping.runtime.unit import Unit, last_number
 
 __all__ = [
     "ZERO",
@@ -44,6 +44,7 @@ __all__ = [
     "excess",
     "greatest",
     "group_mean",
+    "last_number",
     "least",
     "lift",
     "lift_in",

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from kaoping.errors import DataError, DataProblem
 from kaoping.runtime.numbers import ZERO, round_to
 
 
@@ -72,10 +73,25 @@ class Unit:
             self.flags.append(name)
 
     def last(self, key: str) -> Any:
-        """Last year's value under `key` (total, a value path, a grade), or None."""
+        """Last year's value under `key` (total, a value path, a grade, a fact), or None."""
         if self.history is None:
             return None
         return self.history.get(key)
+
+
+def last_number(u: Unit, key: str) -> Decimal | None:
+    """A number among last year's facts (JSON gives it as text); a data error if it is none."""
+    value = u.last(key)
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            pass
+    raise DataError([DataProblem("history", u.name, key, f"expected a number, got {value!r}")])
 
 
 class ItemCalc:
