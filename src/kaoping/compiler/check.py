@@ -84,13 +84,7 @@ class Checker(ExprChecker):
             self.check_type(inp.type, inp.span, in_record=False)
             for g in inp.groups:
                 if g not in self.groups:
-                    self.err(
-                        "E201",
-                        inp.span,
-                        name=g,
-                        hint_en="declare it with `group`",
-                        hint_zh="请先用 `分组` 声明",
-                    )
+                    self.undeclared(inp.span, g, "group", "分组")
             t = inp.type
             if (
                 isinstance(t, ir.NumberType)
@@ -108,13 +102,7 @@ class Checker(ExprChecker):
         for table in md.tables.values():
             enum = md.enums.get(table.enum)
             if enum is None:
-                self.err(
-                    "E201",
-                    table.span,
-                    name=table.enum,
-                    hint_en="declare the enum first",
-                    hint_zh="请先声明该枚举",
-                )
+                self.undeclared(table.span, table.enum, "enum", "枚举")
                 continue
             keys = self._unique(table.rows, lambda r: r.key)
             for row in table.rows:
@@ -137,26 +125,14 @@ class Checker(ExprChecker):
 
     def check_type(self, t: ir.TypeRef, span: Span, in_record: bool) -> None:
         if isinstance(t, ir.EnumType) and t.name not in self.model.enums:
-            self.err(
-                "E201",
-                span,
-                name=t.name,
-                hint_en="declare it with `enum`",
-                hint_zh="请先用 `枚举` 声明",
-            )
+            self.undeclared(span, t.name, "enum", "枚举")
         if isinstance(t, ir.ListType):
             if in_record:
                 self.type_error(
                     span, "a record field cannot be a list", detail_zh="记录的字段不能是列表"
                 )
             elif t.record not in self.model.records:
-                self.err(
-                    "E201",
-                    span,
-                    name=t.record,
-                    hint_en="declare it with `record`",
-                    hint_zh="请先用 `记录` 声明",
-                )
+                self.undeclared(span, t.record, "record", "记录")
         if isinstance(t, ir.TextType) and not in_record:
             self.type_error(
                 span,

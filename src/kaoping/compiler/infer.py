@@ -95,6 +95,16 @@ class ExprChecker:
     def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
         raise NotImplementedError
 
+    def undeclared(self, span: Span, name: str, keyword_en: str, keyword_zh: str) -> None:
+        """E201 for a name that a declaration (`group`, `enum`, `record`, `table`) should make."""
+        self.err(
+            "E201",
+            span,
+            name=name,
+            hint_en=f"declare it with `{keyword_en}`",
+            hint_zh=f"请先用 `{keyword_zh}` 声明",
+        )
+
     def input_ty(self, t: ir.TypeRef, optional: bool) -> T.Ty:
         if isinstance(t, ir.NumberType):
             return T.number(t.low, t.high).maybe(optional)
@@ -469,13 +479,7 @@ class ExprChecker:
         table = self.model.tables.get(e.table)
         key = self._infer(e.key, ctx)
         if table is None:
-            self.err(
-                "E201",
-                e.span,
-                name=e.table,
-                hint_en="declare it with `table`",
-                hint_zh="请先用 `对照表` 声明",
-            )
+            self.undeclared(e.span, e.table, "table", "对照表")
             return T.ANY_NUMBER
         enum_ty = T.Ty("enum", enum=table.enum)
         if isinstance(key, _Unresolved):

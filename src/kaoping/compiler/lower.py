@@ -531,9 +531,8 @@ class _PartBy(_Key):
     pass
 
 
-class _EnumName:
-    def __init__(self, name: str):
-        self.name = name
+class _EnumName(_Key):
+    pass
 
 
 class _Groups:
