@@ -6,56 +6,19 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from helpers_plugins import FakeEntryPoint, FilePlugin, score_one, write_scheme
 from kaoping import load_scheme
 from kaoping.compiler.load import RuleFunction
 from kaoping.errors import CompileError, PluginError, UnknownScheme
-from kaoping.io.data import validate
 from kaoping.plugins import hookspecs
 from kaoping.plugins.folder import SchemeFolder
 from kaoping.plugins.hookspecs import SchemeInfo, hookimpl
 from kaoping.plugins.manager import Registry
-from kaoping.scoring import score
-
-RULES = """\
-方案 "{title}"
-
-分组 单位 "单位"
-
-输入 次数: 次数 "报送次数" 条款 "第一条"
-
-评分 单位:
-    指标 报送 满分 10 条款 "第一条":
-        加 {rule} 每 次数
-        封顶 10
-"""
-
-
-def _info(scheme_id: str) -> SchemeInfo:
-    return SchemeInfo(
-        id=scheme_id, title=f"测试 {scheme_id}", jurisdiction="某县", year=2024, source="t"
-    )
-
-
-class FilePlugin:
-    """A scheme whose rules are a file in tmp_path: what SchemeFolder does, without a package."""
-
-    def __init__(self, scheme_id: str, rules: Path):
-        self.info = _info(scheme_id)
-        self.rules = rules
-
-    @hookimpl
-    def kaoping_schemes(self) -> list[SchemeInfo]:
-        return [self.info]
-
-    @hookimpl
-    def kaoping_scheme_rules(self, scheme_id: str) -> list[Path] | None:
-        return [self.rules] if scheme_id == self.info.id else None
 
 
 class BrokenPlugin:
@@ -86,22 +49,9 @@ def scheme(tmp_path: Path):
     """`scheme(id, rule="2")`: a FilePlugin for a one-item scheme written to tmp_path."""
 
     def make(scheme_id: str, rule: str = "2") -> FilePlugin:
-        path = tmp_path / f"{scheme_id}.rules"
-        path.write_text(RULES.format(title=scheme_id, rule=rule), "utf-8")
-        return FilePlugin(scheme_id, path)
+        return write_scheme(tmp_path, scheme_id, rule)
 
     return make
-
-
-def _score_one(reg: Registry, scheme_id: str, times: int) -> Decimal:
-    compiled = load_scheme(scheme_id, reg)
-    data = validate(
-        {"units": [{"unit": "甲", "group": "单位", "facts": {"次数": times}}]},
-        compiled.model,
-        "test",
-    )
-    [result] = score(compiled, data).units
-    return result.total
 
 
 def test_in_process_plugins_are_listed(scheme: Any) -> None:
@@ -110,7 +60,7 @@ def test_in_process_plugins_are_listed(scheme: Any) -> None:
     assert reg.owner == {"a": "pa", "b": "pb"}
     assert reg.schemes["a"].title == "测试 a"
     assert reg.problems == []
-    assert _score_one(reg, "a", 3) == 6
+    assert score_one(reg, "a", 3) == 6
 
 
 def test_no_entry_points_means_no_schemes() -> None:
@@ -130,7 +80,7 @@ def test_plugin_raising_in_kaoping_schemes_is_reported_and_others_keep_working(
     [problem] = reg.problems
     assert "'broken'" in problem and "RuntimeError" in problem and "boom" in problem
     # the broken plugin is not asked for rule functions either: the good scheme still compiles
-    assert _score_one(reg, "good", 2) == 4
+    assert score_one(reg, "good", 2) == 4
     assert not any("kaoping_rule_functions" in p for p in reg.problems)
 
 
@@ -154,7 +104,7 @@ def test_plugin_failing_to_give_rule_functions_does_not_break_compiles(scheme: A
     reg = Registry(
         load_entry_points=False, plugins=[("bad-fn", BadFunctions()), ("good", scheme("good"))]
     )
-    assert _score_one(reg, "good", 1) == 2
+    assert score_one(reg, "good", 1) == 2
     assert any("'bad-fn'" in p and "no functions today" in p for p in reg.problems)
 
 
@@ -174,7 +124,7 @@ def test_two_plugins_claiming_one_id_is_an_error_naming_both(scheme: Any) -> Non
             method("same")
     # the rest keeps working
     assert list(reg.schemes) == ["o"]
-    assert _score_one(reg, "o", 4) == 8
+    assert score_one(reg, "o", 4) == 8
 
 
 def test_a_third_claimant_joins_the_conflict(scheme: Any) -> None:
@@ -184,20 +134,6 @@ def test_a_third_claimant_joins_the_conflict(scheme: Any) -> None:
     )
     with pytest.raises(PluginError, match="p1, p2, p3"):
         reg.rules("x")
-
-
-class FakeEntryPoint:
-    """Quacks like importlib.metadata.EntryPoint: name, value, group, load()."""
-
-    group = "kaoping"
-
-    def __init__(self, name: str, value: str, loader: Any):
-        self.name = name
-        self.value = value
-        self._loader = loader
-
-    def load(self) -> Any:
-        return self._loader()
 
 
 def test_broken_entry_point_is_reported_and_does_not_stop_the_rest(
@@ -227,7 +163,7 @@ def test_broken_entry_point_is_reported_and_does_not_stop_the_rest(
     assert "'gone'" in problem
     assert "kaoping_scheme_gone:plugin" in problem
     assert "ImportError" in problem
-    assert _score_one(reg, "good", 5) == 10
+    assert score_one(reg, "good", 5) == 10
 
 
 def test_rule_function_from_a_plugin_is_callable_from_rules(scheme: Any) -> None:
@@ -237,8 +173,8 @@ def test_rule_function_from_a_plugin_is_callable_from_rules(scheme: Any) -> None
     )
     assert set(reg.functions()) == {"倍增"}
     # 倍增(1) = 3 per 次数, capped at 10
-    assert _score_one(reg, "s", 2) == 6
-    assert _score_one(reg, "s", 5) == 10
+    assert score_one(reg, "s", 2) == 6
+    assert score_one(reg, "s", 5) == 10
 
 
 def test_unknown_rule_function_is_E201(scheme: Any) -> None:

@@ -39,8 +39,15 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:int", _integer)
 
 
 def load_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_DecimalLoader)
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            return yaml.load(fh, Loader=_DecimalLoader)
+    except OSError as err:
+        raise CaseFileError(f"{path}: cannot read: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise CaseFileError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
+    except (yaml.YAMLError, ArithmeticError, ValueError) as err:
+        raise CaseFileError(f"{path}: not valid YAML: {err}") from None
 
 
 class CaseFileError(KaopingError):

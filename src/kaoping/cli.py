@@ -1,7 +1,8 @@
 """The `kaoping` command: thin — parse arguments, call the API, print.
 
 Exit codes: 0 success; 1 rules errors (`check`) or failed golden cases (`test`); 2 bad data,
-unknown scheme or a failed rule while scoring."""
+an unknown scheme, a scheme whose plugin failed, or a failed rule while scoring. Problems with
+installed plugins that do not concern the command's scheme are printed once as warnings."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from kaoping.compiler.load import CompiledScheme, frontend, read_sources
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, KaopingError
 from kaoping.io.data import load_file, read_data_text, read_json_text
-from kaoping.plugins.manager import default_registry
+from kaoping.plugins.manager import Registry, default_registry
 
 LANG = click.option(
     "--lang",
@@ -45,9 +46,20 @@ def _print_diagnostics(err: CompileError, lang: str) -> None:
         click.echo(render(d, sources[d.span.path], lang), err=True)
 
 
+def _registry() -> Registry:
+    """The installed plugins; their problems are printed as warnings, once per command."""
+    reg = default_registry()
+    meta = click.get_current_context().find_root().meta
+    if not meta.get("kaoping.plugin_problems_shown"):
+        meta["kaoping.plugin_problems_shown"] = True
+        for problem in reg.problems:
+            click.echo(f"warning: {problem}", err=True)
+    return reg
+
+
 def _scheme(ref: str, lang: str | None = None) -> CompiledScheme:
     try:
-        return load_scheme(ref)
+        return load_scheme(ref, _registry())
     except KaopingError as err:
         _fail(err, lang)
         raise AssertionError from err  # pragma: no cover - _fail exits
@@ -62,12 +74,10 @@ def main() -> None:
 @main.command("list")
 def list_cmd() -> None:
     """List installed schemes."""
-    reg = default_registry()
+    reg = _registry()
     for sid in sorted(reg.schemes):
         info = reg.schemes[sid]
         click.echo(f"{sid:<20} {info.year}  {info.jurisdiction}  {info.title}")
-    for problem in reg.problems:
-        click.echo(f"warning: {problem}", err=True)
 
 
 @main.command()
@@ -75,33 +85,24 @@ def list_cmd() -> None:
 @LANG
 def check(paths: tuple[str, ...], lang: str | None) -> None:
     """Check rules files (PATHS: files, folders or installed scheme ids; none: every installed
-    scheme). Exit 0 when clean (warnings allowed), 1 on errors."""
+    scheme). Exit 0 when clean (warnings allowed), 1 on errors, 2 when a scheme's plugin fails."""
     lang = lang or default_lang()
-    reg = default_registry()
-    targets: list[tuple[str, list[Path]]] = []
-    for problem in reg.problems:
-        click.echo(f"warning: {problem}", err=True)
-    try:
-        if not paths:
-            targets = [(sid, reg.rules(sid)) for sid in sorted(reg.schemes)]
-        for p in paths:
-            if p in reg.schemes or p in reg.conflicts:  # a conflict: reg.rules says who claims it
-                targets.append((p, reg.rules(p)))
-            elif Path(p).exists():
-                targets.append((p, [Path(p)]))
-            else:
-                raise click.BadParameter(
-                    f"{p!r} is neither a file, a folder nor an installed scheme"
-                )
-    except KaopingError as err:
-        _fail(err, lang)
+    reg = _registry()
+    for p in paths:
+        if not (p in reg.schemes or p in reg.conflicts or Path(p).exists()):
+            raise click.BadParameter(f"{p!r} is neither a file, a folder nor an installed scheme")
     errors = warnings = 0
-    for name, files in targets:
+    plugin_failed = False
+    for name in paths or sorted(reg.schemes):
         try:
-            sources = read_sources(files)
+            # a conflict is an installed id too: reg.rules says who claims it
+            installed = name in reg.schemes or name in reg.conflicts
+            sources = read_sources(reg.rules(name) if installed else [Path(name)])
         except KaopingError as err:
             click.echo(f"error: {err}", err=True)
+            click.echo(f"{name}: " + ("未通过" if lang == "zh" else "FAILED"))
             errors += 1
+            plugin_failed = plugin_failed or err.exit_code == 2
             continue
         _, diags = frontend(sources, reg.functions())
         for d in diags:
@@ -116,7 +117,7 @@ def check(paths: tuple[str, ...], lang: str | None) -> None:
         else:
             status = "ok" if not e else "FAILED"
             click.echo(f"{name}: {status} ({e} error(s), {w} warning(s), {len(sources)} file(s))")
-    sys.exit(1 if errors else 0)
+    sys.exit(2 if plugin_failed else 1 if errors else 0)
 
 
 @main.command("compile")
@@ -144,7 +145,7 @@ def _load_data(compiled: CompiledScheme, data: str | None, sample: bool) -> Any:
     if sample and data is not None:
         raise click.UsageError("give a DATA file or --sample, not both")
     if sample:
-        path = default_registry().sample(compiled.scheme_id)
+        path = _registry().sample(compiled.scheme_id)
         if path is None:
             raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
     elif data is None:
@@ -246,40 +247,56 @@ def inputs(scheme: str) -> None:
 
 
 @main.command("test")
-@click.argument("ids", nargs=-1)
+@click.argument("refs", nargs=-1)
 @click.option("--junitxml", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
-def test_cmd(ids: tuple[str, ...], junitxml: str | None) -> None:
-    """Run the golden cases of installed schemes (all, or IDS)."""
+def test_cmd(refs: tuple[str, ...], junitxml: str | None) -> None:
+    """Run golden cases. REFS: installed scheme ids (none: every installed scheme), or rules
+    folders or files, whose cases are the `cases/*.yaml` beside the rules. Exit 1 when a case
+    fails, 2 when a scheme is unknown or its plugin fails."""
     from kaoping.cases import CaseResult, run_files
 
-    reg = default_registry()
-    for problem in reg.problems:  # else a broken plugin's cases would be skipped in silence
-        click.echo(f"warning: {problem}", err=True)
-    chosen = list(ids) or sorted(reg.schemes)
+    reg = _registry()  # its warnings: else a broken plugin's cases would be skipped in silence
+    chosen = list(refs) or sorted(reg.schemes)
     passed = failed = 0
+    code = 0
     report: list[tuple[str, CaseResult | None, str]] = []
-    for sid in chosen:
+    for ref in chosen:
         try:
-            compiled = load_scheme(sid, reg)
-            results = run_files(compiled, reg.cases(sid))
+            compiled = load_scheme(ref, reg)
+            installed = ref in reg.schemes or not Path(ref).exists()  # as load_scheme decides
+            results = run_files(compiled, reg.cases(ref) if installed else _cases_beside(ref))
         except KaopingError as err:
             failed += 1
-            click.echo(f"FAIL {sid}: {err}")
-            report.append((sid, None, str(err)))
+            code = max(code, err.exit_code)
+            click.echo(f"FAIL {ref}: {err}")
+            report.append((ref, None, str(err)))
             continue
         for res in results:
             mark = "ok  " if res.passed else "FAIL"
             click.echo(
-                f"{mark} {sid}: {res.case.name}  [{res.case.article}]"
+                f"{mark} {ref}: {res.case.name}  [{res.case.article}]"
                 + ("" if res.passed else f"\n     {res.message}")
             )
-            report.append((sid, res, res.message))
+            report.append((ref, res, res.message))
             passed += res.passed
             failed += not res.passed
     click.echo(f"{passed} passed, {failed} failed")
     if junitxml:
         _write_junit(Path(junitxml), report, passed, failed)
-    sys.exit(1 if failed else 0)
+    sys.exit(max(code, 1) if failed else 0)
+
+
+def _cases_beside(ref: str) -> list[Path]:
+    """The golden cases of a rules folder (or of the folder of a rules file): `cases/*.yaml`.
+    None at all is an error: a path given to `test` that tests nothing is a mistake."""
+    from kaoping.cases import CaseFileError
+
+    path = Path(ref)
+    folder = (path if path.is_dir() else path.parent) / "cases"
+    files = sorted(p for p in folder.glob("*.yaml") if p.is_file())
+    if not files:
+        raise CaseFileError(f"{folder}: no golden cases (*.yaml) beside the rules")
+    return files
 
 
 def _write_junit(path: Path, report: list[tuple[str, Any, str]], passed: int, failed: int) -> None:

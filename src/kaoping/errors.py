@@ -63,7 +63,11 @@ class ScoringError(KaopingError):
 
 
 class PluginError(KaopingError):
-    """A plugin failed to load or conflicts with another plugin."""
+    """An installed scheme cannot be used: its plugin failed in a hook, returned something the
+    hookspec does not allow (a missing rules file, a sample that is not a file), or another
+    plugin claims the same id. Like an unknown scheme, exit 2; other schemes are unaffected."""
+
+    exit_code = 2
 
 
 class UnknownScheme(KaopingError):

@@ -21,9 +21,10 @@ from string import Template
 
 from kaoping.errors import KaopingError
 
-__all__ = ["InvalidSchemeId", "ScaffoldExists", "package_name", "scaffold"]
+__all__ = ["SCHEME_ID", "InvalidSchemeId", "ScaffoldExists", "package_name", "scaffold"]
 
-_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+# what a scheme id may be: what `new-scheme` accepts and what every plugin's SchemeInfo must use
+SCHEME_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
 class InvalidSchemeId(KaopingError):
@@ -44,7 +45,7 @@ def package_name(scheme_id: str) -> str:
 
 
 def _check_id(scheme_id: str) -> None:
-    if not _ID.fullmatch(scheme_id):
+    if not SCHEME_ID.fullmatch(scheme_id):
         raise InvalidSchemeId(
             f"invalid scheme id {scheme_id!r}: use lowercase ASCII letters, digits and single "
             "hyphens, starting with a letter (for example 'anfu-2017')"

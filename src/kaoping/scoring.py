@@ -16,6 +16,8 @@ import attrs
 from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError, DataProblem, KaopingError, ScoringError
 from kaoping.io.data import UnitData
+from kaoping.plugins.isolation import watch_interrupts
+from kaoping.runtime.functions import RuleFunctionFailed
 from kaoping.runtime.numbers import CONTEXT
 from kaoping.runtime.unit import Unit
 
@@ -155,7 +157,8 @@ def score(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _run(scheme, units, trace)
+        with watch_interrupts():  # tells the user's Ctrl-C from a rule function's KeyboardInterrupt
+            _run(scheme, units, trace)
     finally:
         if collecting:
             gc.enable()
@@ -196,4 +199,6 @@ def _guard(scheme: CompiledScheme, who: str, fn: Any, arg: Any) -> None:
             if frame.f_code.co_filename == scheme.filename:
                 span = scheme.span_for(lineno) or span
         where = f"{span}: " if span is not None else ""
+        if isinstance(err, RuleFunctionFailed):  # names the function and its plugin already
+            raise ScoringError(f"{where}while scoring {who}: {err}") from (err.__cause__ or err)
         raise ScoringError(f"{where}while scoring {who}: {type(err).__name__}: {err}") from err

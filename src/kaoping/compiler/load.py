@@ -22,6 +22,7 @@ from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
 from kaoping.errors import CompileError, SourceError
 from kaoping.grammar.parse import parse
+from kaoping.runtime.functions import guard_function
 from kaoping.span import Span
 
 
@@ -53,6 +54,7 @@ class RuleFunction:
     name: str
     func: Callable[..., Any]
     arity: int
+    plugin: str = ""  # the plugin that contributed it, as messages name it (set by the registry)
 
 
 _CACHE: dict[str, CompiledScheme] = {}
@@ -132,7 +134,7 @@ def compile_sources(
         digest.update(path.encode() + b"\0" + sources[path].encode() + b"\0")
     for name, f in sorted((functions or {}).items()):
         # the arity changes what the checker accepts, the function what the module calls
-        digest.update(f"{name}\0{f.arity}\0{id(f.func)}\0".encode())
+        digest.update(f"{name}\0{f.arity}\0{id(f.func)}\0{f.plugin}\0".encode())
     key = digest.hexdigest()
     cached = _CACHE.get(key)
     if cached is not None:
@@ -148,7 +150,8 @@ def compile_sources(
     linecache.cache[filename] = (len(python), None, python.splitlines(True), filename)
     namespace: dict[str, Any] = {"__name__": f"kaoping_scheme_{key[:12]}"}
     exec(code, namespace)
-    namespace["_fn"].update({name: f.func for name, f in (functions or {}).items()})
+    # each call checks the function's result and names the function if it fails
+    namespace["_fn"].update({name: guard_function(f) for name, f in (functions or {}).items()})
     compiled = CompiledScheme(
         scheme_id,
         model,

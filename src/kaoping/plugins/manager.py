@@ -1,22 +1,34 @@
-"""Discovering plugins. Entry points of the group `kaoping` are loaded one by one: a plugin
-that fails to import, or that claims a scheme id another plugin has, is reported by name and
-left out, and every other scheme keeps working."""
+"""Discovering plugins. Entry points of the group `kaoping` are loaded one by one, and every
+hook a plugin implements is called through `_call`, which catches whatever the plugin's code
+does (an exception, `sys.exit()`, a `KeyboardInterrupt` that is not the user's Ctrl-C; see
+`isolation`) and checks the result against the hookspec (see `validate`). A plugin that fails
+to import, fails in `kaoping_schemes` or `kaoping_rule_functions`, or returns the wrong thing
+there is set aside: reported by name, none of its schemes or functions used. A plugin failing in
+a per-scheme hook (rules, cases, sample) is an error for that scheme only. Every other scheme
+keeps working."""
 
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar
 
+import attrs
 import pluggy
 
 from kaoping.compiler.load import RuleFunction
 from kaoping.errors import PluginError, UnknownScheme
-from kaoping.plugins import hookspecs
+from kaoping.plugins import hookspecs, validate
 from kaoping.plugins.hookspecs import SchemeInfo
+from kaoping.plugins.isolation import describe_failure, is_users_interrupt, watch_interrupts
 
 GROUP = "kaoping"
+T = TypeVar("T")
+
+
+class PluginFailed(Exception):
+    """A hook failed or returned the wrong thing; the message names the plugin and the hook."""
 
 
 class Registry:
@@ -29,47 +41,128 @@ class Registry:
         self.schemes: dict[str, SchemeInfo] = {}
         self.owner: dict[str, str] = {}
         self.conflicts: dict[str, list[str]] = {}
-        if load_entry_points:
-            for ep in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda e: e.name):
-                try:
-                    obj = ep.load()
-                except Exception as err:
-                    self.problems.append(
-                        f"plugin {ep.name!r} ({ep.value}) failed to load: "
-                        f"{type(err).__name__}: {err}"
-                    )
-                    continue
-                self.add(ep.name, obj)
-        for name, obj in plugins:
-            self.add(name, obj)
+        self.labels: dict[str, str] = {}  # plugin name -> how messages name it
+        self._functions: dict[str, RuleFunction] = {}
+        self._function_owner: dict[str, str] = {}
+        with watch_interrupts():
+            if load_entry_points:
+                self._load_entry_points()
+            for name, obj in plugins:
+                self.add(name, obj)
 
-    def add(self, name: str, plugin: Any) -> None:
+    def _load_entry_points(self) -> None:
         try:
-            self.pm.register(plugin, name=name)
-            infos = list(plugin.kaoping_schemes()) if hasattr(plugin, "kaoping_schemes") else []
-            if not all(isinstance(info, SchemeInfo) for info in infos):
-                raise TypeError("kaoping_schemes() must return a list of SchemeInfo")
-        except Exception as err:
-            self.problems.append(f"plugin {name!r} failed to register: {type(err).__name__}: {err}")
-            # left registered, a broken plugin would still be asked for rule functions
+            eps = sorted(importlib.metadata.entry_points(group=GROUP), key=lambda e: e.name)
+        except Exception as err:  # a broken distribution's metadata
+            self.problems.append(f"cannot read the installed entry points: {describe_failure(err)}")
+            return
+        for ep in eps:
+            label = _entry_point_label(ep)
+            try:
+                obj = ep.load()
+            except BaseException as err:
+                if is_users_interrupt(err):
+                    raise
+                self.problems.append(f"{label} failed to load: {_loaded_failure(err)}")
+                continue
+            self.add(self._free_name(ep), obj, label)
+
+    def _free_name(self, ep: importlib.metadata.EntryPoint) -> str:
+        """The entry point's name, unless another distribution's entry point has it already:
+        then both are registered, and both named if they claim the same scheme id."""
+        name = ep.name
+        if self.pm.has_plugin(name) or name in self.labels:
+            name = f"{ep.name} ({ep.value})"
+        return name
+
+    def add(self, name: str, plugin: Any, label: str | None = None) -> None:
+        """Register `plugin` under `name`: its schemes and rule functions, or nothing at all."""
+        label = label or f"plugin {name!r}"
+        try:
+            self._register(name, plugin, label)
+            infos = self._call(label, plugin, "kaoping_schemes", validate.scheme_infos, missing=[])
+            functions = self._call(
+                label, plugin, "kaoping_rule_functions", validate.rule_functions, missing=[]
+            )
+            if not infos and not functions:
+                raise PluginFailed(f"{label} contributes no scheme and no rule function")
+        except PluginFailed as err:
+            # left registered, a broken plugin would still be found by pluggy's hook calls
             if self.pm.get_plugin(name) is plugin:
                 self.pm.unregister(plugin, name=name)
+            self.problems.append(f"{err}; it is left out")
             return
+        self.labels[name] = label
         for info in infos:
-            if info.id in self.schemes or info.id in self.conflicts:
-                claimants = self.conflicts.setdefault(info.id, [self.owner.pop(info.id, "")])
-                claimants.append(name)
-                self.schemes.pop(info.id, None)
-                self.problems.append(
-                    f"scheme id {info.id!r} is claimed by plugins "
-                    f"{', '.join(repr(c) for c in claimants if c)}; "
-                    "it is left out until one of them is removed"
-                )
-            else:
-                self.schemes[info.id] = info
-                self.owner[info.id] = name
+            self._add_scheme(name, info)
+        for fn in functions:
+            self._add_function(name, label, fn)
 
-    def _plugin(self, scheme_id: str) -> Any:
+    def _register(self, name: str, plugin: Any, label: str) -> None:
+        if plugin is None:
+            raise PluginFailed(f"{label} is None, not a plugin")
+        try:
+            self.pm.register(plugin, name=name)
+        except BaseException as err:
+            if is_users_interrupt(err):
+                raise
+            raise PluginFailed(f"{label} failed to register: {describe_failure(err)}") from err
+
+    def _add_scheme(self, name: str, info: SchemeInfo) -> None:
+        if info.id in self.schemes or info.id in self.conflicts:
+            claimants = self.conflicts.setdefault(info.id, [self.owner.pop(info.id, "")])
+            claimants.append(name)
+            self.schemes.pop(info.id, None)
+            self.problems.append(
+                f"scheme id {info.id!r} is claimed by plugins "
+                f"{', '.join(repr(c) for c in claimants if c)}; "
+                "it is left out until one of them is removed"
+            )
+        else:
+            self.schemes[info.id] = info
+            self.owner[info.id] = name
+
+    def _add_function(self, name: str, label: str, fn: RuleFunction) -> None:
+        if fn.name in self._functions:  # the first plugin registered keeps it
+            first = self._function_owner[fn.name]
+            self.problems.append(
+                f"rule function {fn.name!r} is contributed twice "
+                f"(plugins {first!r} and {name!r}); {first!r}'s is used"
+            )
+            return
+        self._functions[fn.name] = attrs.evolve(fn, plugin=label)
+        self._function_owner[fn.name] = name
+
+    def _call(
+        self,
+        label: str,
+        plugin: Any,
+        hook: str,
+        check: Callable[[object], T],
+        args: tuple[str, ...] = (),
+        missing: object = None,
+        required: bool = False,
+    ) -> T:
+        """Call one hook of one plugin and check its result (`missing` when the plugin does
+        not implement it); whatever goes wrong is a PluginFailed naming the plugin and the hook.
+        Only the user's own Ctrl-C passes through."""
+        call = f"{hook}({', '.join(repr(a) for a in args)})"
+        with watch_interrupts():
+            try:
+                impl = getattr(plugin, hook, None)
+                if impl is None and required:
+                    raise PluginFailed(f"{label}: does not implement {hook}")
+                return check(missing if impl is None else impl(*args))
+            except PluginFailed:
+                raise
+            except validate.BadHookResult as err:
+                raise PluginFailed(f"{label}: {call} {err}") from None
+            except BaseException as err:
+                if is_users_interrupt(err):
+                    raise
+                raise PluginFailed(f"{label}: {call} {describe_failure(err)}") from err
+
+    def _plugin(self, scheme_id: str) -> tuple[str, Any]:
         if scheme_id in self.conflicts:
             raise PluginError(
                 f"scheme id {scheme_id!r} is claimed by several plugins: "
@@ -78,55 +171,55 @@ class Registry:
         if scheme_id not in self.schemes:
             known = ", ".join(sorted(self.schemes)) or "none"
             raise UnknownScheme(f"no installed scheme {scheme_id!r} (installed: {known})")
-        return self.pm.get_plugin(self.owner[scheme_id])
+        name = self.owner[scheme_id]
+        return self.labels[name], self.pm.get_plugin(name)
+
+    def _scheme_hook(
+        self, scheme_id: str, hook: str, check: Callable[[object], T], required: bool = False
+    ) -> T:
+        label, plugin = self._plugin(scheme_id)
+        try:
+            return self._call(label, plugin, hook, check, (scheme_id,), required=required)
+        except PluginFailed as err:
+            raise PluginError(str(err)) from err.__cause__
 
     def rules(self, scheme_id: str) -> list[Path]:
-        plugin = self._plugin(scheme_id)
-        files = plugin.kaoping_scheme_rules(scheme_id=scheme_id)
-        if not files:
-            raise PluginError(
-                f"plugin {self.owner[scheme_id]!r} gives no rules files for {scheme_id!r}"
-            )
-        return list(files)
+        """The rules files (or folders) of an installed scheme, each one there and readable."""
+        return self._scheme_hook(
+            scheme_id,
+            "kaoping_scheme_rules",
+            lambda value: validate.rules_paths(value, scheme_id),
+            required=True,
+        )
 
     def cases(self, scheme_id: str) -> list[Path]:
-        plugin = self._plugin(scheme_id)
-        impl = getattr(plugin, "kaoping_scheme_cases", None)
-        return list(impl(scheme_id=scheme_id) or []) if impl else []
+        """The golden-case files of an installed scheme; none when the plugin gives none."""
+        return self._scheme_hook(scheme_id, "kaoping_scheme_cases", validate.case_paths)
 
     def sample(self, scheme_id: str) -> Path | None:
-        plugin = self._plugin(scheme_id)
-        impl = getattr(plugin, "kaoping_scheme_sample", None)
-        result: Path | None = impl(scheme_id=scheme_id) if impl else None
-        return result
+        """The sample data file of an installed scheme, or None."""
+        return self._scheme_hook(scheme_id, "kaoping_scheme_sample", validate.sample_path)
 
     def functions(self) -> dict[str, RuleFunction]:
-        out: dict[str, RuleFunction] = {}
-        by: dict[str, str] = {}
-        # each plugin separately: one plugin failing here must not break every scheme's compile
-        for impl in reversed(self.pm.hook.kaoping_rule_functions.get_hookimpls()):
-            try:
-                batch = list(cast("Iterable[RuleFunction]", impl.function()))
-            except Exception as err:
-                self._problem(
-                    f"plugin {impl.plugin_name!r} failed to give rule functions: "
-                    f"{type(err).__name__}: {err}"
-                )
-                continue
-            for fn in batch:
-                if fn.name in out:
-                    self._problem(
-                        f"rule function {fn.name!r} is contributed twice "
-                        f"(plugins {by[fn.name]!r} and {impl.plugin_name!r}); "
-                        f"{impl.plugin_name!r}'s is used"
-                    )
-                out[fn.name] = fn
-                by[fn.name] = impl.plugin_name
-        return out
+        """Every rule function of every plugin not set aside, each knowing its plugin."""
+        return dict(self._functions)
 
-    def _problem(self, message: str) -> None:
-        if message not in self.problems:  # functions() runs once per compile
-            self.problems.append(message)
+
+def _entry_point_label(ep: importlib.metadata.EntryPoint) -> str:
+    """`plugin 'jian-2018' (kaoping_scheme_jian_2018:plugin, kaoping-scheme-jian-2018 0.1.0)`."""
+    where = ep.value
+    try:
+        dist = ep.dist
+        if dist is not None:
+            where += f", {dist.name} {dist.version}"
+    except Exception:  # unreadable metadata: the entry point's value still names it
+        pass
+    return f"plugin {ep.name!r} ({where})"
+
+
+def _loaded_failure(err: BaseException) -> str:
+    text = describe_failure(err)
+    return text + (" at import" if isinstance(err, SystemExit) else "")
 
 
 _DEFAULT: Registry | None = None
