@@ -11,12 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from kaoping.plugins.isolation import (
-    describe_failure,
-    is_users_interrupt,
-    safe_repr,
-    watch_interrupts,
-)
+from kaoping.plugins.isolation import describe_failure, is_users_interrupt, safe_repr
 from kaoping.runtime.numbers import CONTEXT
 
 if TYPE_CHECKING:
@@ -61,13 +56,15 @@ def guard_function(fn: RuleFunction) -> Callable[..., Decimal]:
     who = f"rule function {fn.name!r}" + (f" of {fn.plugin}" if fn.plugin else "")
 
     def call(*args: object) -> Decimal:
-        with watch_interrupts():  # cheap when scoring already watches
-            try:
-                result = func(*args)
-            except BaseException as err:
-                if is_users_interrupt(err):
-                    raise
-                raise RuleFunctionFailed(f"{who} {describe_failure(err)}") from err
+        # `score` watches for the user's Ctrl-C; outside it, a KeyboardInterrupt counts as theirs
+        try:
+            result = func(*args)
+        except BaseException as err:
+            if is_users_interrupt(err):
+                raise
+            raise RuleFunctionFailed(f"{who} {describe_failure(err)}") from err
+        if type(result) is Decimal and result.is_finite():  # the common case, first
+            return result
         try:
             return rule_number(result)
         except RuleFunctionFailed as err:
