@@ -28,12 +28,12 @@ def rule_number(value: object) -> Decimal:
     Exact numbers are accepted: int, Fraction (any `numbers.Rational`, gmpy2's mpq among them),
     finite Decimal. A float is refused (binary floating point is inexact), and so are None (the
     checker takes a function's result to be always present), bool and anything else."""
-    if isinstance(value, bool) or value is None:
-        pass
-    elif isinstance(value, Decimal):
+    if isinstance(value, Decimal):  # the common case, first
         if value.is_finite():
             return value
         raise RuleFunctionFailed(f"returned {value}, not a finite number")
+    if isinstance(value, bool) or value is None:
+        pass
     elif isinstance(value, numbers.Integral):
         return Decimal(int(value))
     elif isinstance(value, numbers.Rational):
@@ -63,8 +63,6 @@ def guard_function(fn: RuleFunction) -> Callable[..., Decimal]:
             if is_users_interrupt(err):
                 raise
             raise RuleFunctionFailed(f"{who} {describe_failure(err)}") from err
-        if type(result) is Decimal and result.is_finite():  # the common case, first
-            return result
         try:
             return rule_number(result)
         except RuleFunctionFailed as err:
