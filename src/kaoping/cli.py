@@ -17,6 +17,7 @@ from kaoping.compiler.load import CompiledScheme, frontend, read_sources
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, KaopingError
 from kaoping.io.data import load_file, read_data_text, read_json_text
+from kaoping.io.given import givable_lines
 from kaoping.plugins.manager import Registry, default_registry
 
 LANG = click.option(
@@ -244,6 +245,12 @@ def inputs(scheme: str) -> None:
         if hasattr(decl.type, "record") and decl.type.record in model.records:
             for f in model.records[decl.type.record].fields:
                 click.echo(f"    - {f.name}: {f.type}" + (" optional" if f.optional else ""))
+    click.echo("")
+    click.echo('values the data may give instead of computing (a unit\'s "given"):')
+    for block in model.blocks:
+        click.echo(f"  {', '.join(block.groups)}:")
+        for line in givable_lines(model, block):
+            click.echo(f"    {line}")
 
 
 @main.command("test")

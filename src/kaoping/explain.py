@@ -52,7 +52,7 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
         "grading": [
             {
                 "grading": s.grading,
-                "rule": f"{_grading_file(results, s.grading)}:{s.line}",
+                "rule": f"{_grading_file(results, s.grading)}:{s.line}" if s.line else "data",
                 "text": s.rule,
                 "applied": s.applied,
                 "reason": s.reason,
@@ -110,7 +110,10 @@ def _value_data(results: Results, r: UnitResult, block: BlockModel, vd: ValueDef
                     "before": fmt(st.before),
                 }
             )
-    inputs = {name: _show(u.facts.get(name)) for name in sorted(vd.inputs)}
+    given = trace.given if trace is not None else None
+    skipped = trace is not None and (trace.skipped or given is not None)
+    # a skipped rule read nothing: its inputs are not shown as if they had counted
+    inputs = {} if skipped else {name: _show(u.facts.get(name)) for name in sorted(vd.inputs)}
     group_values = {k: _show(v) for k, v in (trace.group_values.items() if trace else [])}
     value = _show(u.values.get(vd.path))
     text = text_at(span.line)
@@ -135,6 +138,8 @@ def _value_data(results: Results, r: UnitResult, block: BlockModel, vd: ValueDef
         "steps": steps,
         "inputs": inputs,
         "group": group_values,
+        "given": None if given is None else {"by": given.by, "note": given.note},
+        "computed": not skipped,
     }
 
 
@@ -175,6 +180,10 @@ def explain_text(results: Results, r: UnitResult) -> str:
             if value is None
             else str(value)
         )
+        if v["given"] is not None:
+            shown += " given"
+        elif not v["computed"]:
+            shown = "not computed"
         label = f"{indent}{name} = {shown}"
         if v["max"] is not None:
             label += f" (max {v['max']})"
@@ -183,6 +192,13 @@ def explain_text(results: Results, r: UnitResult) -> str:
             label += f"  «{v['article']}»"
         lines.append(label)
         pad = indent + "    "
+        if v["given"] is not None:
+            note = f": {v['given']['note']}" if v["given"]["note"] else ""
+            lines.append(f"{pad}given by {v['given']['by']}{note} (rule not applied: {v['text']})")
+            continue
+        if not v["computed"]:
+            lines.append(f"{pad}not computed: only values the data gives read it")
+            continue
         if (
             v["kind"] in ("let", "output", "flag", "total")
             or (v["kind"] == "item" and not v["steps"])

@@ -144,10 +144,7 @@ def score(
         if d.name in hist:
             block = ns["BLOCK_OF_GROUP"][d.group]
             _complete_history(hist[d.name], ns["RANK_VALUE"].get(block), ns["GRADINGS"])
-    units = [
-        Unit(d.name, d.group, ns["BLOCK_OF_GROUP"][d.group], d.facts, hist.get(d.name), trace)
-        for d in data
-    ]
+    units = [_unit(scheme, d, hist.get(d.name), trace) for d in data]
     # canonical order: every group-level operation sees the same sequence whatever the input order
     units.sort(key=lambda u: (u.group, u.name))
     rank_value: Mapping[int, str | None] = ns["RANK_VALUE"]
@@ -168,6 +165,17 @@ def score(
         rank = u.values.get(path) if path else None
         results.append(UnitResult(u, int(rank) if rank is not None else None))
     return Results(scheme, tuple(results), trace)
+
+
+def _unit(scheme: CompiledScheme, d: UnitData, history: Any, trace: bool) -> Unit:
+    block = scheme.namespace["BLOCK_OF_GROUP"][d.group]
+    u = Unit(d.name, d.group, block, d.facts, history, trace)
+    if d.given:
+        values = scheme.model.blocks[block].values
+        skipped = scheme.model.blocks[block].skipped(frozenset(p for p in d.given if p in values))
+        u.given = d.given
+        u.skip = {p: (d.given[p].value if p in d.given else None) for p in skipped}
+    return u
 
 
 def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:

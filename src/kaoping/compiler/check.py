@@ -310,9 +310,12 @@ class Checker(ExprChecker):
         for req in block.requires:
             if isinstance(req, ir.RequireRecords):
                 self.check_require_records(block, req)
+                block.outside_inputs.add(req.source)
                 continue
             ctx = Ctx(block, "group", "require")
             t = self.infer(req.operand, ctx)
+            block.outside_deps |= ctx.deps
+            block.outside_inputs |= ctx.inputs
             self.check_shares(req.shares, req.span, t if t.kind == "enum" else None)
             if t.kind != "enum":
                 self.type_error(
@@ -628,6 +631,8 @@ class Checker(ExprChecker):
                             continue  # enums rank best value first
                         self.need_number(kt, key, ctx)
                 self.used_inputs |= ctx.inputs
+                block.outside_deps |= ctx.deps
+                block.outside_inputs |= ctx.inputs
 
 
 def check(

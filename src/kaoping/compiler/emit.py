@@ -270,6 +270,26 @@ class Emitter:
         s: _Scope,
         group_notes: list[tuple[str, str]] | None = None,
     ) -> None:
+        """A value's rule, skipped for a unit whose data gives the value (or gives every value
+        that reads it)."""
+        w = self.w
+        span = vd.node.span if vd.node is not None else block.scoring.span
+        flag = ", True" if vd.kind == "flag" else ""
+        if vd.node is not None and group_notes is None:
+            self.comment(vd.node.span)
+        w(f"if {vd.path!r} in u.skip:", span)
+        w(f"    u.give({vd.path!r}, {span.line}{flag})", span)
+        w("else:")
+        with w.indent():
+            self.computed_value(block, vd, s, group_notes)
+
+    def computed_value(
+        self,
+        block: BlockModel,
+        vd: ValueDef,
+        s: _Scope,
+        group_notes: list[tuple[str, str]] | None = None,
+    ) -> None:
         w = self.w
         node = vd.node
         path = vd.path
@@ -284,14 +304,10 @@ class Emitter:
                 self.setv("total", block.scoring.span.line, code, "", block.scoring.span)
             else:
                 assert isinstance(node, ir.Total)
-                if group_notes is None:
-                    self.comment(node.span)
                 code = f"_rt.round_to({self.ex(node.expr, block, s)}, {rnd.places}, {rnd.mode!r})"
                 self.setv("total", node.span.line, code, extra, node.span)
             return
         assert node is not None
-        if group_notes is None:
-            self.comment(node.span)
         if isinstance(node, ir.Flag):
             w(f"u.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
         elif isinstance(node, ir.Let | ir.Output):

@@ -67,10 +67,50 @@ class BlockModel:
     values: dict[str, ValueDef] = attrs.Factory(dict)
     order: list[str] = attrs.Factory(list)
     requires: list[ir.Require | ir.RequireRecords] = attrs.Factory(list)
+    # what grading lines and `require` checks read: always computed, whatever a unit is given
+    outside_deps: set[str] = attrs.Factory(set)
+    outside_inputs: set[str] = attrs.Factory(set)
+    _skips: dict[frozenset[str], frozenset[str]] = attrs.field(factory=dict, repr=False, init=False)
 
     @property
     def groups(self) -> tuple[str, ...]:
         return self.scoring.groups
+
+    def skipped(self, given: frozenset[str]) -> frozenset[str]:
+        """The values a unit does not compute when `given` are supplied: the given ones, and
+        every value that only skipped values read (a given section's items, a let only a given
+        item used). A value nothing reads (the total, an output) is skipped only if given."""
+        if not given:
+            return given
+        found = self._skips.get(given)
+        if found is not None:
+            return found
+        readers: dict[str, set[str]] = {p: set() for p in self.values}
+        for path, vd in self.values.items():
+            for dep in vd.deps:
+                readers.setdefault(dep, set()).add(path)
+        skipped = set(given)
+        changed = True
+        while changed:
+            changed = False
+            for path in self.values:
+                if path in skipped or path in self.outside_deps:
+                    continue
+                read_by = readers.get(path, set())
+                if read_by and read_by <= skipped:
+                    skipped.add(path)
+                    changed = True
+        found = frozenset(skipped)
+        self._skips[given] = found
+        return found
+
+    def inputs_read(self, skipped: frozenset[str]) -> set[str]:
+        """The inputs a unit's computed values (and the grading and `require` lines) read."""
+        read = set(self.outside_inputs)
+        for path, vd in self.values.items():
+            if path not in skipped:
+                read |= vd.inputs
+        return read
 
 
 @attrs.define

@@ -20,6 +20,7 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
+from kaoping.io.given import Given, read_given
 
 _DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # words only: a 1 / 0 in a yes/no column is a number, rejected as in JSON
@@ -32,6 +33,7 @@ class UnitData:
     name: str
     group: str
     facts: Mapping[str, Any]
+    given: Mapping[str, Given] = attrs.field(factory=dict)
 
 
 class _Object(dict[str, Any]):
@@ -194,7 +196,7 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
         if not isinstance(entry, Mapping):
             problems.append(DataProblem(here, None, None, "a unit must be an object"))
             continue
-        unknown = set(entry) - {"unit", "group", "facts"}
+        unknown = set(entry) - {"unit", "group", "facts", "given"}
         name = entry.get("unit")
         if not isinstance(name, str) or not name.strip():
             problems.append(DataProblem(here, None, "unit", "every unit needs a non-empty name"))
@@ -226,8 +228,14 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
         if not isinstance(facts, Mapping):
             problems.append(DataProblem(where, name, "facts", "facts must be an object"))
             continue
-        checked = _facts(facts, str(group), model, where, name, problems)
-        out.append(UnitData(name, str(group), checked))
+        given: dict[str, Given] = {}
+        needed: set[str] | None = None
+        if entry.get("given") is not None:
+            given = read_given(entry["given"], str(group), model, where, name, problems, convert)
+            block = model.blocks[model.block_of_group[str(group)]]
+            needed = block.inputs_read(block.skipped(frozenset(given)))
+        checked = _facts(facts, str(group), model, where, name, problems, needed)
+        out.append(UnitData(name, str(group), checked, given))
     if problems:
         raise DataError(problems)
     return out
@@ -240,7 +248,10 @@ def _facts(
     where: str,
     unit: str,
     problems: list[DataProblem],
+    needed: set[str] | None = None,
 ) -> dict[str, Any]:
+    """`needed`: the inputs the unit's computed values read, when given values leave some
+    rules skipped (None: every input of the group)."""
     out: dict[str, Any] = {}
     wanted = model.inputs_for(group)
     for key in _duplicates(facts):
@@ -255,6 +266,8 @@ def _facts(
             problems.append(DataProblem(where, unit, key, f"this input {why}"))
     for name, decl in wanted.items():
         if name not in facts:
+            if needed is not None and name not in needed:
+                continue  # only rules this unit's given values replace read it
             problems.append(
                 DataProblem(
                     where,

@@ -58,6 +58,11 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     out["outputs"] = outputs
     # the facts as given, so that the results explain themselves and next year can read them
     out["facts"] = {k: _plain(v) for k, v in u.facts.items()}
+    if u.given:
+        out["given"] = {
+            path: {"value": fmt(g.value), "by": g.by, **({"note": g.note} if g.note else {})}
+            for path, g in u.given.items()
+        }
     rank_value = rank_path(block)
     if rank_value:
         out["rank_value"] = rank_value
@@ -80,8 +85,14 @@ def to_table(results: Results) -> str:
     ordered = results.ordered()
     show_grade = any(r.unit.grades for r in ordered)
     show_flags = any(r.unit.flags for r in ordered)
-    header = ["rank", "unit", "total"] + ["grade"] * show_grade + ["flags"] * show_flags
-    left = {1} | ({3} if show_grade else set()) | ({len(header) - 1} if show_flags else set())
+    show_given = any(r.unit.given for r in ordered)
+    header = (
+        ["rank", "unit", "total"]
+        + ["grade"] * show_grade
+        + ["flags"] * show_flags
+        + ["given"] * show_given
+    )
+    left = set(range(len(header))) - {0, 2}
     blocks: list[str] = []
     if not ordered:
         return "(no units in the data)"
@@ -93,6 +104,8 @@ def to_table(results: Results) -> str:
                 row.append(" / ".join(r.unit.grades.values()))
             if show_flags:
                 row.append(", ".join(r.unit.flags))
+            if show_given:
+                row.append(", ".join(r.unit.given))
             rows.append(row)
         widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
         lines = [f"== {group}"]

@@ -19,12 +19,26 @@ class Grader:
         self.name = name
         self.units = list(units)
         self.barred: dict[int, set[str]] = {id(u): set() for u in self.units}
+        # a grade the data gives (a committee's decision) is the unit's before any line runs;
+        # no line changes it, and quotas are filled from the other units
+        self.fixed: set[int] = set()
+        for u in self.units:
+            given = u.given.get(name)
+            if given is not None:
+                u.grades[name] = given.value
+                self.fixed.add(id(u))
+                u.grade_steps.append(GradeStep(name, 0, "given", True, f"given by {given.by}"))
 
     def _step(self, u: Unit, line: int, rule: str, applied: bool, reason: str) -> None:
         u.grade_steps.append(GradeStep(self.name, line, rule, applied, reason))
 
     def _grade(self, u: Unit) -> str | None:
         return u.grades.get(self.name)
+
+    def _graded(self, u: Unit) -> str:
+        """Why a line passes over a unit that has its grade."""
+        how = "given" if id(u) in self.fixed else "already graded"
+        return f"{how} {self._grade(u)}"
 
     def bar(self, grades: tuple[str, ...], line: int, rule: str, cond: Cond) -> None:
         for u in self.units:
@@ -64,7 +78,7 @@ class Grader:
             places = dict(zip((id(u) for u in candidates), ranks, strict=True))
             for u in members:
                 if self._grade(u) is not None:
-                    self._step(u, line, rule, False, f"already graded {self._grade(u)}")
+                    self._step(u, line, rule, False, self._graded(u))
                 elif grade in self.barred[id(u)]:
                     self._step(u, line, rule, False, f"barred from {grade}")
                 elif places[id(u)] <= n:
@@ -88,7 +102,7 @@ class Grader:
     def when(self, grade: str, line: int, rule: str, cond: Cond) -> None:
         for u in self.units:
             if self._grade(u) is not None:
-                self._step(u, line, rule, False, f"already graded {self._grade(u)}")
+                self._step(u, line, rule, False, self._graded(u))
             elif grade in self.barred[id(u)]:
                 self._step(u, line, rule, False, f"barred from {grade}")
             elif cond[u.block](u):
@@ -103,11 +117,13 @@ class Grader:
                 u.grades[self.name] = grade
                 self._step(u, line, rule, True, "no earlier line graded it")
             else:
-                self._step(u, line, rule, False, f"already graded {self._grade(u)}")
+                self._step(u, line, rule, False, self._graded(u))
 
     def override(self, grade: str, line: int, rule: str, cond: Cond) -> None:
         for u in self.units:
-            if cond[u.block](u):
+            if id(u) in self.fixed:
+                self._step(u, line, rule, False, f"given {self._grade(u)}")
+            elif cond[u.block](u):
                 before = self._grade(u)
                 u.grades[self.name] = grade
                 self._step(u, line, rule, True, f"condition holds ({before} → {grade})")

@@ -30,6 +30,10 @@ class Trace:
     value: Any = None
     steps: list[Step] = attrs.Factory(list)
     group_values: dict[str, Any] = attrs.Factory(dict)
+    # supplied by the data instead of computed (an object with `value`, `by`, `note`)
+    given: Any = None
+    # not computed: only values the data gives read it
+    skipped: bool = False
 
 
 @attrs.define
@@ -52,6 +56,10 @@ class Unit:
     facts: Mapping[str, Any]
     history: Mapping[str, Any] | None = None
     tracing: bool = False
+    # values the data supplies (path or grading → an object with `value`, `by`, `note`), and
+    # every value the unit does not compute because of them (path → given value, or None)
+    given: Mapping[str, Any] = attrs.Factory(dict)
+    skip: Mapping[str, Any] = attrs.Factory(dict)
     values: dict[str, Any] = attrs.Factory(dict)
     flags: list[str] = attrs.Factory(list)
     grades: dict[str, str] = attrs.Factory(dict)
@@ -65,6 +73,18 @@ class Unit:
         self.values[path] = value
         if self.tracing:
             self.traces[path] = Trace(path, line, value, group_values=group or {})
+        return value
+
+    def give(self, path: str, line: int, flag: bool = False) -> Any:
+        """The rule at `line` is skipped: the value is the data's, or absent when only given
+        values read it."""
+        value = self.skip[path]
+        self.values[path] = value
+        if flag and value and path not in self.flags:
+            self.flags.append(path)
+        if self.tracing:
+            given = self.given.get(path)
+            self.traces[path] = Trace(path, line, value, given=given, skipped=given is None)
         return value
 
     def flag(self, name: str, line: int, cond: bool) -> None:
