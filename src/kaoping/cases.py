@@ -107,7 +107,8 @@ def _merged_units(case: Case) -> list[dict[str, Any]]:
     for u in case.data["units"]:
         facts = dict(case.defaults.get(u.get("group"), {}) or {})
         facts.update(u.get("facts") or {})
-        units.append({"unit": u.get("unit"), "group": u.get("group"), "facts": facts})
+        # every other key (`given`, a misspelt one) goes to validation as a data file's would
+        units.append({**u, "facts": facts})
     return units
 
 
