@@ -180,6 +180,8 @@ def test_explain_json() -> None:
     assert [(s["kind"], s["rule"], s["amount"]) for s in info["steps"]] == [
         ("start", "scheme.rules:48", "4"),
         ("deduct", "scheme.rules:49", "1"),
+        # 不得分 若 非 信息质量达标: the quality was met, so the clause did not apply
+        ("skip", "scheme.rules:50", None),
     ]
     bonus = values["绩效考评加分"]
     assert Decimal(bonus["value"]) == Decimal("0.25")

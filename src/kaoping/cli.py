@@ -210,8 +210,22 @@ def score_cmd(
 @click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--history", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of the explanation's labels (default: from the locale).",
+)
+@click.option("--verbose", is_flag=True, help="Also show grading lines for other groups.")
 def explain(
-    scheme: str, data: str | None, unit_name: str, sample: bool, fmt: str, history: str | None
+    scheme: str,
+    data: str | None,
+    unit_name: str,
+    sample: bool,
+    fmt: str,
+    history: str | None,
+    lang: str | None,
+    verbose: bool,
 ) -> None:
     """Show where every point of one unit came from."""
     from kaoping.explain import explain_json, explain_text
@@ -226,7 +240,10 @@ def explain(
     if r is None:
         click.echo(f"error: no unit {unit_name!r} in the data", err=True)
         sys.exit(2)
-    click.echo(explain_json(results, r) if fmt == "json" else explain_text(results, r))
+    if fmt == "json":
+        click.echo(explain_json(results, r))
+    else:
+        click.echo(explain_text(results, r, lang or default_lang(), verbose))
 
 
 @main.command()

@@ -5,24 +5,96 @@ the cited article, the group values it used, and each grading line applied or sk
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from kaoping.compiler.model import BlockModel, ValueDef
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.io.results import fmt
 from kaoping.scoring import Results, UnitResult
 
 _STEP_WORDS = {
-    "start": "start",
-    "sum": "sum of the parts",
-    "highest": "highest part",
-    "mean": "mean of the parts",
-    "add": "+",
-    "deduct": "−",
-    "floor": "floor",
-    "cap": "cap",
-    "zero": "zeroed",
-    "round": "rounded",
+    "en": {
+        "start": "start",
+        "sum": "sum of the parts",
+        "highest": "highest part",
+        "mean": "mean of the parts",
+        "add": "+",
+        "deduct": "−",
+        "floor": "floor",
+        "cap": "cap",
+        "zero": "zeroed",
+        "round": "rounded",
+        "skip": "skipped",
+    },
+    "zh": {
+        "start": "起评",
+        "sum": "各项之和",
+        "highest": "取最高",
+        "mean": "取平均",
+        "add": "+",
+        "deduct": "−",
+        "floor": "保底",
+        "cap": "封顶",
+        "zero": "不得分",
+        "round": "舍入",
+        "skip": "未适用",
+    },
+}
+
+# the explanation's own words, in the language of the unit's appeal
+_WORDS = {
+    "en": {
+        "total": "total",
+        "rank": "rank {rank} of {size}",
+        "flags": "flags",
+        "max": "max",
+        "given": "given",
+        "given_by": "given by {by}{note} (rule not applied: {text})",
+        "not_computed": "not computed",
+        "not_computed_why": "not computed: only values the data gives read it",
+        "absent": "absent",
+        "yes": "yes",
+        "no": "no",
+        "was": "was",
+        "group_value": "group value",
+        "weights": "weights used",
+        "inputs": "inputs",
+        "records": "records",
+        "grading": "grading:",
+        "applied": "applied",
+        "skipped": "skipped",
+        "cond_false": "its condition does not hold",
+        "counted": "counted",
+        "hidden": "{n} grading line(s) for other groups hidden (--verbose shows them)",
+    },
+    "zh": {
+        "total": "总分",
+        "rank": "第 {rank} 名(共 {size} 个)",
+        "flags": "标记",
+        "max": "满分",
+        "given": "给定",
+        "given_by": "由 {by} 给定{note}(未按规则计算:{text})",
+        "not_computed": "未计算",
+        "not_computed_why": "未计算:只有数据给定的值用到它",
+        "absent": "缺项",
+        "yes": "是",
+        "no": "否",
+        "was": "原为",
+        "group_value": "组内值",
+        "weights": "实际权重",
+        "inputs": "输入",
+        "records": "条",
+        "grading": "评定:",
+        "applied": "适用",
+        "skipped": "未适用",
+        "cond_false": "条件不成立",
+        "counted": "计入",
+        "hidden": "另有 {n} 行评定规则不适用于本组,已隐去(--verbose 显示)",
+    },
 }
 
 
@@ -34,12 +106,13 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
     u = r.unit
     block = model.blocks[u.block]
     group_size = sum(1 for x in results.units if x.group == u.group)
+    rules = _Rules(model, scheme.sources)
     values = []
     for path in _tree_order(block):
         vd = block.values[path].for_group(u.group)
         if vd.only and u.group not in vd.only:
             continue  # a consequence for other groups of the block
-        values.append(_value_data(results, r, block, vd))
+        values.append(_value_data(results, r, block, vd, rules))
     return {
         "unit": u.name,
         "group": u.group,
@@ -53,13 +126,80 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
             {
                 "grading": s.grading,
                 "rule": f"{_grading_file(results, s.grading)}:{s.line}" if s.line else "data",
-                "text": s.rule,
+                "text": rules.text(model.gradings[s.grading].span.path, s.line) or s.rule
+                if s.line
+                else s.rule,
                 "applied": s.applied,
                 "reason": s.reason,
+                "for_group": s.concerns,
             }
             for s in u.grade_steps
         ],
     }
+
+
+@attrs.define
+class _Rules:
+    """The rules text as a policy writer reads it: a statement spanning several lines whole,
+    and the clause written at a line (to show the values its condition read)."""
+
+    model: Model
+    sources: dict[str, str]
+    ends: dict[tuple[str, int], int] = attrs.Factory(dict)
+    clauses: dict[tuple[str, int], Any] = attrs.Factory(dict)
+    lines: dict[str, list[str]] = attrs.Factory(dict)
+
+    def __attrs_post_init__(self) -> None:
+        for node in _nodes(self.model.module):
+            if isinstance(node, _STATEMENTS) and not (
+                isinstance(node, ir.Item) and node.formula is None
+            ):
+                span = node.span
+                key = (span.path, span.line)
+                self.ends[key] = max(self.ends.get(key, span.line), span.end_line)
+                self.clauses.setdefault(key, node)
+
+    def text(self, path: str, line: int) -> str:
+        if path not in self.lines:
+            self.lines[path] = self.sources.get(path, "").split("\n")
+        lines = self.lines[path]
+        end = self.ends.get((path, line), line)
+        return " ".join(
+            lines[n - 1].strip() for n in range(line, end + 1) if 0 < n <= len(lines)
+        ).strip()
+
+
+_STATEMENTS = (
+    ir.Start,
+    ir.Add,
+    ir.Floor,
+    ir.Cap,
+    ir.ZeroIf,
+    ir.RoundClause,
+    ir.Item,
+    ir.Let,
+    ir.Output,
+    ir.Flag,
+    ir.Total,
+)
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    """Every IR node under `node`, iteratively (schemes can be large)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple | list):
+            stack.extend(n)
+        elif attrs.has(type(n)):
+            yield n
+            stack.extend(getattr(n, f.name) for f in attrs.fields(type(n)))
+
+
+def _refs(expr: Any) -> Iterator[ir.Ref]:
+    for n in _nodes(expr):
+        if isinstance(n, ir.Ref):
+            yield n
 
 
 def _grading_file(results: Results, name: str) -> str:
@@ -87,45 +227,54 @@ def _depth(path: str) -> int:
     return path.count(".")
 
 
-def _value_data(results: Results, r: UnitResult, block: BlockModel, vd: ValueDef) -> dict[str, Any]:
+def _value_data(
+    results: Results, r: UnitResult, block: BlockModel, vd: ValueDef, rules: _Rules
+) -> dict[str, Any]:
     scheme = results.scheme
     u = r.unit
     trace = u.traces.get(vd.path)
     node = vd.node
     span = node.span if node is not None else block.scoring.span
-    file_lines = scheme.sources.get(span.path, "").split("\n")
-
-    def text_at(line: int) -> str:
-        return file_lines[line - 1].strip() if 0 < line <= len(file_lines) else ""
+    file = span.short.split(":")[0]
 
     steps = []
     if trace is not None:
         for st in trace.steps:
-            steps.append(
-                {
-                    "kind": st.kind,
-                    "rule": f"{span.short.split(':')[0]}:{st.line}",
-                    "text": text_at(st.line),
-                    "amount": fmt(st.amount),
-                    "before": fmt(st.before),
-                }
-            )
+            step: dict[str, Any] = {
+                "kind": st.kind,
+                "rule": f"{file}:{st.line}",
+                "text": rules.text(span.path, st.line),
+                "amount": fmt(st.amount),
+                "before": fmt(st.before),
+            }
+            if st.kind == "skip":
+                step["condition"] = _condition_values(rules, block, u, span.path, st.line)
+            notes = u.record_notes.get(st.line)
+            if notes:
+                step["records"] = [
+                    {"record": i, "status": status, "value": fmt(value)}
+                    for i, status, value in notes
+                ]
+            steps.append(step)
+    own_lines = range(span.line, rules.ends.get((span.path, span.line), span.line) + 1)
+    weights = [
+        {"part": name, "value": _show(part), "weight": fmt(weight)}
+        for line in sorted({*own_lines, *(st.line for st in (trace.steps if trace else []))})
+        for name, part, weight in u.weight_notes.get(line, [])
+    ]
     given = trace.given if trace is not None else None
     skipped = trace is not None and (trace.skipped or given is not None)
     # a skipped rule read nothing: its inputs are not shown as if they had counted
     inputs = {} if skipped else {name: _show(u.facts.get(name)) for name in sorted(vd.inputs)}
     group_values = {k: _show(v) for k, v in (trace.group_values.items() if trace else [])}
     value = _show(u.values.get(vd.path))
-    text = text_at(span.line)
+    text = rules.text(span.path, span.line)
+    rounding = None
     if vd.kind == "total":
         rnd = scheme.model.rounding
-        value = fmt(u.values["total"], rnd.places)
-        rounding = f"rounded to {rnd.places} places {rnd.mode}"
-        text = (
-            f"{text}  ({rounding})"
-            if node is not None
-            else (f"the sum of {', '.join(vd.children)}, {rounding}")
-        )
+        if rnd is not None:
+            value = fmt(u.values["total"], rnd.places)
+            rounding = {"places": rnd.places, "mode": rnd.mode}
     return {
         "path": vd.path,
         "kind": vd.kind,
@@ -138,9 +287,31 @@ def _value_data(results: Results, r: UnitResult, block: BlockModel, vd: ValueDef
         "steps": steps,
         "inputs": inputs,
         "group": group_values,
+        "weights": weights,
         "given": None if given is None else {"by": given.by, "note": given.note},
         "computed": not skipped,
+        # the total: the parts it sums when the rules write no formula, and its rounding
+        "parts": list(vd.children) if vd.kind == "total" and node is None else None,
+        "rounding": rounding,
     }
+
+
+def _condition_values(
+    rules: _Rules, block: BlockModel, u: Any, path: str, line: int
+) -> dict[str, Any]:
+    """The inputs and values the condition of the clause at `line` read, as the unit has them."""
+    clause = rules.clauses.get((path, line))
+    cond = getattr(clause, "cond", None)
+    out: dict[str, Any] = {}
+    for ref in _refs(cond):
+        res = rules.model.refs.get((id(ref), block.index))
+        if res is None:
+            continue
+        if res.kind == "input":
+            out[res.target] = _show(u.facts.get(res.target))
+        elif res.kind == "value":
+            out[res.target] = _show(u.values.get(res.target))
+    return out
 
 
 def _show(value: Any) -> Any:
@@ -157,36 +328,38 @@ def explain_json(results: Results, r: UnitResult) -> str:
     return json.dumps(explain_data(results, r), ensure_ascii=False, indent=2)
 
 
-def explain_text(results: Results, r: UnitResult) -> str:
+def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: bool = False) -> str:
+    """The explanation as text: `lang` "zh" uses Chinese labels and the Chinese keyword set;
+    grading lines for other groups are shown only when `verbose`."""
     data = explain_data(results, r)
-    head = f"{data['unit']} ({data['group']})  total {data['total']}"
+    words = _WORDS[lang]
+    step_words = _STEP_WORDS[lang]
+
+    def shown(value: Any) -> str:
+        return _short(value, words)
+
+    head = f"{data['unit']} ({data['group']})  {words['total']} {data['total']}"
     if data["rank"] is not None:
-        head += f"  rank {data['rank']} of {data['group_size']}"
+        head += "  " + words["rank"].format(rank=data["rank"], size=data["group_size"])
     for name, grade in data["grades"].items():
         head += f"  {name} {grade}"
     if data["flags"]:
-        head += "  flags: " + ", ".join(data["flags"])
+        head += f"  {words['flags']}: " + ", ".join(data["flags"])
     lines = [head, ""]
     for v in data["values"]:
         indent = "  " * _depth(v["path"]) if v["kind"] in ("section", "item") else ""
-        name = v["path"].rsplit(".", 1)[-1]
+        name = words["total"] if v["kind"] == "total" else v["path"].rsplit(".", 1)[-1]
+        if v["kind"] == "total":
+            v = {**v, "text": _total_text(v, lang)}
         value = v["value"]
-        shown = (
-            "yes"
-            if value is True
-            else "no"
-            if value is False
-            else "absent"
-            if value is None
-            else str(value)
-        )
+        text_value = words["absent"] if value is None else shown(value)
         if v["given"] is not None:
-            shown += " given"
+            text_value += " " + words["given"]
         elif not v["computed"]:
-            shown = "not computed"
-        label = f"{indent}{name} = {shown}"
+            text_value = words["not_computed"]
+        label = f"{indent}{name} = {text_value}"
         if v["max"] is not None:
-            label += f" (max {v['max']})"
+            label += f" ({words['max']} {v['max']})"
         label += f"    [{v['rule']}]"
         if v["article"]:
             label += f"  «{v['article']}»"
@@ -194,10 +367,12 @@ def explain_text(results: Results, r: UnitResult) -> str:
         pad = indent + "    "
         if v["given"] is not None:
             note = f": {v['given']['note']}" if v["given"]["note"] else ""
-            lines.append(f"{pad}given by {v['given']['by']}{note} (rule not applied: {v['text']})")
+            lines.append(
+                pad + words["given_by"].format(by=v["given"]["by"], note=note, text=v["text"])
+            )
             continue
         if not v["computed"]:
-            lines.append(f"{pad}not computed: only values the data gives read it")
+            lines.append(f"{pad}{words['not_computed_why']}")
             continue
         if (
             v["kind"] in ("let", "output", "flag", "total")
@@ -205,38 +380,77 @@ def explain_text(results: Results, r: UnitResult) -> str:
         ) and v["text"]:
             lines.append(f"{pad}{v['text']}")
         for st in v["steps"]:
-            word = _STEP_WORDS[st["kind"]]
+            word = step_words[st["kind"]]
             if st["kind"] in ("floor", "cap", "zero", "round"):
-                detail = f"{word} → {st['amount']} (was {st['before']})"
+                detail = f"{word} → {st['amount']} ({words['was']} {st['before']})"
+            elif st["kind"] == "skip":
+                detail = word
             else:
                 detail = f"{word} {st['amount']}"
             lines.append(f"{pad}{detail:<28} {st['rule']}  {st['text']}")
+            if st["kind"] == "skip":
+                read = ", ".join(f"{k} = {shown(x)}" for k, x in st["condition"].items())
+                lines.append(f"{pad}    {words['cond_false']}" + (f": {read}" if read else ""))
+            for rec in st.get("records", []):
+                status = rec["status"]
+                if status == "counted":
+                    status = words["counted"] + (f" {rec['value']}" if rec["value"] else "")
+                lines.append(f"{pad}    [{rec['record']}] {status}")
+        if v["weights"]:
+            used = ", ".join(
+                f"{w['part']} {words['absent']}"
+                if w["weight"] is None
+                else f"{w['part']} {shown(w['value'])} × {w['weight']}"
+                for w in v["weights"]
+            )
+            lines.append(f"{pad}{words['weights']}: {used}")
         for k, val in v["group"].items():
-            lines.append(f"{pad}group value: {k} = {val}")
+            lines.append(f"{pad}{words['group_value']}: {k} = {val}")
         if v["inputs"]:
-            shown_inputs = ", ".join(f"{k} = {_short(val)}" for k, val in v["inputs"].items())
-            lines.append(f"{pad}inputs: {shown_inputs}")
+            shown_inputs = ", ".join(f"{k} = {shown(val)}" for k, val in v["inputs"].items())
+            lines.append(f"{pad}{words['inputs']}: {shown_inputs}")
             for k, val in v["inputs"].items():  # the records behind an aggregate, one a line
                 if isinstance(val, list):
                     for i, rec in enumerate(val, 1):
-                        fields = ", ".join(f"{f} = {_short(x)}" for f, x in rec.items())
+                        fields = ", ".join(f"{f} = {shown(x)}" for f, x in rec.items())
                         lines.append(f"{pad}  {k}[{i}]: {fields}")
+    grading = [g for g in data["grading"] if verbose or g["for_group"]]
+    hidden = len(data["grading"]) - len(grading)
     if data["grading"]:
         lines.append("")
-        lines.append("grading:")
-        for g in data["grading"]:
-            mark = "applied" if g["applied"] else "skipped"
+        lines.append(words["grading"])
+        for g in grading:
+            mark = words["applied"] if g["applied"] else words["skipped"]
             lines.append(f"  {mark:<8} {g['rule']}  {g['text']}  — {g['reason']}")
+        if hidden:
+            lines.append("  " + words["hidden"].format(n=hidden))
     return "\n".join(lines)
 
 
-def _short(value: Any) -> str:
+_MODES_ZH = {"half-up": "四舍五入", "half-even": "银行家舍入", "down": "去尾", "up": "进一"}
+
+
+def _total_text(v: dict[str, Any], lang: str) -> str:
+    """How the total came about: its formula, or the sum of its parts; and its rounding."""
+    rnd = v["rounding"]
+    if lang == "zh":
+        text = v["text"] if v["parts"] is None else "、".join(v["parts"]) + " 之和"
+        if rnd is not None:
+            text += f"(舍入 {rnd['places']} 位 {_MODES_ZH.get(rnd['mode'], rnd['mode'])})"
+        return text
+    text = v["text"] if v["parts"] is None else "the sum of " + ", ".join(v["parts"])
+    if rnd is not None:
+        text += f" (rounded to {rnd['places']} places {rnd['mode']})"
+    return text
+
+
+def _short(value: Any, words: dict[str, str]) -> str:
     if value is True:
-        return "yes"
+        return words["yes"]
     if value is False:
-        return "no"
+        return words["no"]
     if value is None:
         return "null"
     if isinstance(value, list):
-        return f"[{len(value)} records]"
+        return f"[{len(value)} {words['records']}]"
     return str(value)

@@ -574,7 +574,11 @@ class Emitter:
             parts = ", ".join(
                 f"({self.ref(p, block, s)}, {self.ex(p.weight, block, s)})" for p in e.parts
             )
-            return f"_rt.weighted(({parts},), {e.redistribute!r})"
+            if self.fast or s.record is not None:
+                return f"_rt.weighted(({parts},), {e.redistribute!r})"
+            names = tuple(p.name for p in e.parts)
+            note = f"note=({s.u}, {e.span.line}, {names!r})"
+            return f"_rt.weighted(({parts},), {e.redistribute!r}, {note})"
         if isinstance(e, ir.LastYear):
             if isinstance(e.operand, ir.TotalRef):
                 return f"{s.u}.last('total')"
@@ -637,6 +641,9 @@ class Emitter:
                 f"drop=({e.drop.count}, {e.drop.which!r}, "
                 f"lambda {rec}: {self.key(e.drop.key, block, inner)})"
             )
+        if not self.fast and s.record is None:
+            # traced scoring notes what each record contributed, for `explain`
+            args.append(f"note=({s.u}, {e.span.line})")
         return f"_rt.agg({', '.join(args)})"
 
     def band(self, e: ir.Band, block: BlockModel, s: _Scope) -> str:

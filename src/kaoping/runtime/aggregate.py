@@ -18,9 +18,16 @@ def select(
     per: str | None,
     value: Fn | None,
     drop: tuple[int, str, Fn] | None,
+    why: dict[int, str] | None = None,
 ) -> list[Record]:
-    """The records an aggregate counts: filtered, the highest per field, minus the dropped."""
+    """The records an aggregate counts: filtered, the highest per field, minus the dropped.
+    `why`, when given, receives the reason each record left out was left out (by `id`)."""
     chosen = [r for r in records if where is None or where(r)]
+    if why is not None and len(chosen) < len(records):
+        kept = {id(r) for r in chosen}
+        for r in records:
+            if id(r) not in kept:
+                why[id(r)] = "left out: its condition does not hold"
     if per is not None and value is None:  # `count … highest per F`: one record per F
         chosen = list({r[per]: r for r in reversed(chosen)}.values())[::-1]
     if per is not None and value is not None:
@@ -33,6 +40,11 @@ def select(
                 best[k] = r
             elif value(r) > value(best[k]):
                 best[k] = r
+        if why is not None:
+            kept = {id(r) for r in best.values()}
+            for r in chosen:
+                if id(r) not in kept:
+                    why[id(r)] = f"superseded: another record with the same {per} is worth more"
         chosen = [best[k] for k in order]
     if drop is not None:
         count, which, key = drop
@@ -44,6 +56,9 @@ def select(
         else:
             ordered = sorted(chosen, key=lambda r: (key(r), tie(r)), reverse=True)
         dropped = {id(r) for r in ordered[:count]}
+        if why is not None:
+            for r in ordered[:count]:
+                why[id(r)] = f"dropped: among the {count} {which}"
         chosen = [r for r in chosen if id(r) not in dropped]
     return chosen
 
@@ -55,8 +70,22 @@ def agg(
     where: Fn | None = None,
     per: str | None = None,
     drop: tuple[int, str, Fn] | None = None,
+    note: tuple[Any, int] | None = None,
 ) -> Decimal | None:
-    chosen = select(records, where, per, value, drop)
+    """`note` (traced scoring only): the unit and rule line under which to record what each
+    record contributed, for `explain`."""
+    why: dict[int, str] | None = {} if note is not None else None
+    chosen = select(records, where, per, value, drop, why)
+    if note is not None:
+        unit, line = note
+        counted = {id(r) for r in chosen}
+        notes = unit.record_notes.setdefault(line, [])
+        for i, r in enumerate(records, 1):
+            if id(r) in counted:
+                notes.append((i, "counted", value(r) if value is not None else None))
+            else:
+                assert why is not None
+                notes.append((i, why.get(id(r), "left out"), None))
     if kind == "count":
         return Decimal(len(chosen))
     assert value is not None

@@ -29,8 +29,10 @@ class Grader:
                 self.fixed.add(id(u))
                 u.grade_steps.append(GradeStep(name, 0, "given", True, f"given by {given.by}"))
 
-    def _step(self, u: Unit, line: int, rule: str, applied: bool, reason: str) -> None:
-        u.grade_steps.append(GradeStep(self.name, line, rule, applied, reason))
+    def _step(
+        self, u: Unit, line: int, rule: str, applied: bool, reason: str, concerns: bool = True
+    ) -> None:
+        u.grade_steps.append(GradeStep(self.name, line, rule, applied, reason, concerns))
 
     def _grade(self, u: Unit) -> str | None:
         return u.grades.get(self.name)
@@ -64,7 +66,7 @@ class Grader:
         for group, members in by_group.items():
             if groups and group not in groups:
                 for u in members:
-                    self._step(u, line, rule, False, f"the quota is not for group {group}")
+                    self._step(u, line, rule, False, f"the quota is not for group {group}", False)
                 continue
             if count is not None:
                 n = count

@@ -6,6 +6,7 @@ import decimal
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -75,14 +76,30 @@ def mean(values: Sequence[Decimal]) -> Decimal | None:
     return CONTEXT.divide(sum(values, ZERO), Decimal(len(values)))
 
 
-def weighted(parts: Iterable[tuple[Decimal | None, Decimal]], redistribute: bool) -> Decimal:
-    """Weighted sum; an absent part's weight is shared equally among the present parts."""
+def weighted(
+    parts: Iterable[tuple[Decimal | None, Decimal]],
+    redistribute: bool,
+    note: tuple[Any, int, tuple[str, ...]] | None = None,
+) -> Decimal:
+    """Weighted sum; an absent part's weight is shared equally among the present parts.
+    `note` (traced scoring only): the unit, rule line and part names under which to record the
+    weight each part was given, for `explain`."""
     items = list(parts)
     present = [(v, w) for v, w in items if v is not None]
+    missing = sum((w for v, w in items if v is None), ZERO)
+    share = (
+        CONTEXT.divide(missing, Decimal(len(present)))
+        if redistribute and missing and present
+        else ZERO
+    )
+    if note is not None:
+        unit, line, names = note
+        unit.weight_notes[line] = [
+            (name, v, None if v is None else w + share)
+            for name, (v, w) in zip(names, items, strict=True)
+        ]
     if not present:
         return ZERO
-    missing = sum((w for v, w in items if v is None), ZERO)
-    share = CONTEXT.divide(missing, Decimal(len(present))) if redistribute and missing else ZERO
     return sum((mul(v, w + share) for v, w in present), ZERO)
 
 

@@ -43,6 +43,8 @@ class GradeStep:
     rule: str
     applied: bool
     reason: str
+    # False for a line that is not about the unit's group (a quota for another group)
+    concerns: bool = True
 
 
 @attrs.define(eq=False)
@@ -65,6 +67,12 @@ class Unit:
     grades: dict[str, str] = attrs.Factory(dict)
     traces: dict[str, Trace] = attrs.Factory(dict)
     grade_steps: list[GradeStep] = attrs.Factory(list)
+    # traced scoring: per rule line, each record an aggregate read (index, what became of it,
+    # the value it counted for)
+    record_notes: dict[int, list[tuple[int, str, Any]]] = attrs.Factory(dict)
+    # traced scoring: per rule line of a `weighted {…}`, each part's value and the weight it
+    # was given after an absent part's weight was shared out (None: the part is absent)
+    weight_notes: dict[int, list[tuple[str, Any, Any]]] = attrs.Factory(dict)
 
     def item(self, path: str, line: int) -> ItemCalc:
         return ItemCalc(self, path, line, [] if self.tracing else None)
@@ -134,7 +142,11 @@ class ItemCalc:
             self.steps.append(Step(kind, line, amount))
 
     def add(self, amount: Decimal, line: int, sign: int = 1, cond: bool = True) -> None:
-        if not cond or not amount:
+        if not cond:
+            if self.steps is not None:
+                self.steps.append(Step("skip", line, amount))
+            return
+        if not amount:
             return
         self.value = self.value + amount if sign > 0 else self.value - amount
         if self.steps is not None:
@@ -153,6 +165,8 @@ class ItemCalc:
             self.value = limit
 
     def zero(self, cond: bool, line: int) -> None:
+        if not cond and self.steps is not None:
+            self.steps.append(Step("skip", line))
         if cond:
             if self.steps is not None:
                 self.steps.append(Step("zero", line, ZERO, self.value))

@@ -1,0 +1,181 @@
+"""`kaoping explain` is what an office shows a unit that appeals: every clause that applied or
+did not (with the values its condition read), each record's part in an aggregate, statements
+spanning several lines printed whole, labels in the unit's language, and only the grading lines
+about the unit's group.
+
+Every expected value is worked out by hand from the rules text of the test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from kaoping.cli import main
+
+RULES = """\
+scheme "explain"
+group 乡镇 "乡镇"
+group 街道 "街道"
+enum 等级: 优, 良, 合格
+enum 等次: 先进, 其他
+record 事项:
+    工作: text
+    测评: 等级
+input 调研: yesno "是否开展调研"
+input 影响考评: yesno "是否影响全县考评"
+input 事项: list of 事项 "牵头事项"
+table 测评分 by 等级:
+    优: 3
+    良: 2
+    合格: 1
+scoring 乡镇, 街道:
+    item 部署 max 2:
+        add 1 if 调研
+        add 1 if 调研 and not 影响考评
+    item 激励 max 10:
+        add sum 事项 of 测评分[测评] drop 1 lowest by 测评
+    item 特色 max 10:
+        add sum 事项 of 测评分[测评] highest per 工作
+    let 折算 = (部署
+        + 激励)
+    across group:
+        let 名次 = rank by total
+grading 等次:
+    先进 top 1 in 乡镇
+    先进 top 1 in 街道
+    其他 otherwise
+"""
+
+
+def _data(tmp_path: Path) -> tuple[str, str]:
+    rules = tmp_path / "explain.rules"
+    rules.write_text(RULES, "utf-8")
+    records = [
+        {"工作": "阶梯水价", "测评": "良"},
+        {"工作": "阶梯水价", "测评": "优"},
+        {"工作": "生态补偿", "测评": "合格"},
+    ]
+    data = {
+        "units": [
+            {
+                "unit": "甲镇",
+                "group": "乡镇",
+                "facts": {"调研": True, "影响考评": True, "事项": records},
+            },
+            {
+                "unit": "乙镇",
+                "group": "乡镇",
+                "facts": {"调研": False, "影响考评": False, "事项": []},
+            },
+            {
+                "unit": "丙街道",
+                "group": "街道",
+                "facts": {"调研": True, "影响考评": False, "事项": []},
+            },
+        ]
+    }
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return str(rules), str(path)
+
+
+def _explain(tmp_path: Path, *extra: str) -> str:
+    rules, data = _data(tmp_path)
+    out = CliRunner().invoke(main, ["explain", rules, data, "--unit", "甲镇", *extra])
+    assert out.exit_code == 0, out.output
+    return out.output
+
+
+def _json(tmp_path: Path) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(_explain(tmp_path, "--format", "json"))
+    return result
+
+
+def test_a_clause_its_condition_kept_out_is_shown_with_the_values_it_read(tmp_path: Path) -> None:
+    text = _explain(tmp_path, "--lang", "en")
+    # 部署 (line 17): 调研 → +1; "调研 and not 影响考评" is false because 影响考评 is yes
+    assert "skipped                      explain.rules:19  add 1 if 调研 and not 影响考评" in text
+    assert "its condition does not hold: 影响考评 = yes, 调研 = yes" in text
+    values = {v["path"]: v for v in _json(tmp_path)["values"]}
+    steps = values["部署"]["steps"]
+    assert [(s["kind"], s["rule"]) for s in steps] == [
+        ("add", "explain.rules:18"),
+        ("skip", "explain.rules:19"),
+    ]
+    assert steps[1]["condition"] == {"影响考评": True, "调研": True}
+
+
+def test_each_record_of_an_aggregate_says_what_became_of_it(tmp_path: Path) -> None:
+    values = {v["path"]: v for v in _json(tmp_path)["values"]}
+    # 激励: 良 2, 优 3, 合格 1; drop 1 lowest by 测评 → 合格 dropped; 2 + 3 = 5
+    assert values["激励"]["value"] == "5"
+    records = values["激励"]["steps"][0]["records"]
+    assert [(r["record"], r["status"], r["value"]) for r in records] == [
+        (1, "counted", "2"),
+        (2, "counted", "3"),
+        (3, "dropped: among the 1 lowest", None),
+    ]
+    # 特色: per 工作 the highest: 阶梯水价 max(2, 3) = 3 (the 良 superseded), 生态补偿 1 → 4
+    assert values["特色"]["value"] == "4"
+    records = values["特色"]["steps"][0]["records"]
+    assert records[0]["status"] == ("superseded: another record with the same 工作 is worth more")
+    assert [r["status"] for r in records[1:]] == ["counted", "counted"]
+
+
+def test_a_statement_on_several_lines_is_printed_whole(tmp_path: Path) -> None:
+    values = {v["path"]: v for v in _json(tmp_path)["values"]}
+    assert values["折算"]["text"] == "let 折算 = (部署 + 激励)"
+    assert values["折算"]["value"] == "6"  # 部署 1 + 激励 5
+
+
+def test_grading_lines_for_other_groups_are_hidden_unless_verbose(tmp_path: Path) -> None:
+    text = _explain(tmp_path, "--lang", "en")
+    assert "先进 top 1 in 乡镇" in text
+    assert "先进 top 1 in 街道" not in text
+    assert "1 grading line(s) for other groups hidden (--verbose shows them)" in text
+    verbose = _explain(tmp_path, "--lang", "en", "--verbose")
+    assert "先进 top 1 in 街道" in verbose
+    assert "hidden" not in verbose
+
+
+def test_chinese_labels_use_the_chinese_keyword_set(tmp_path: Path) -> None:
+    text = _explain(tmp_path, "--lang", "zh")
+    assert "甲镇 (乡镇)  总分" in text
+    assert "第 1 名(共 2 个)" in text
+    assert "未适用" in text and "条件不成立: 影响考评 = 是, 调研 = 是" in text
+    assert "输入:" in text and "评定:" in text
+    # the labels are Chinese; the rules' own text is quoted as written (here in English)
+    for english in ("total 10", "rank 1 of", "inputs:", "skipped ", "grading:", "counted", "(max"):
+        assert english not in text, english
+
+
+WEIGHTED = """\
+scheme "weights"
+group 部门 "部门"
+input 省: number 0 to 100 optional "省专项"
+input 市: number 0 to 100 "市专项"
+input 自身: number 0 to 100 "自身工作"
+scoring 部门:
+    item 年度 max 100 = weighted {省: 60%, 市: 30%, 自身: 10%} redistribute equally
+"""
+
+
+def test_the_weights_used_after_an_absent_parts_weight_is_shared_out(tmp_path: Path) -> None:
+    rules = tmp_path / "weights.rules"
+    rules.write_text(WEIGHTED, "utf-8")
+    data = tmp_path / "data.json"
+    facts = {"省": None, "市": 80, "自身": 90}
+    data.write_text(
+        json.dumps({"units": [{"unit": "县法制办", "group": "部门", "facts": facts}]}), "utf-8"
+    )
+    out = CliRunner().invoke(
+        main, ["explain", str(rules), str(data), "--unit", "县法制办", "--lang", "en"]
+    )
+    assert out.exit_code == 0, out.output
+    # 省 absent: its 60% is shared equally → 市 30% + 30% = 0.6, 自身 10% + 30% = 0.4;
+    # 80 × 0.6 + 90 × 0.4 = 48 + 36 = 84
+    assert "年度 = 84 (max 100)" in out.output
+    assert "weights used: 省 absent, 市 80 × 0.6, 自身 90 × 0.4" in out.output
