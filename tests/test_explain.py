@@ -179,3 +179,38 @@ def test_the_weights_used_after_an_absent_parts_weight_is_shared_out(tmp_path: P
     # 80 × 0.6 + 90 × 0.4 = 48 + 36 = 84
     assert "年度 = 84 (max 100)" in out.output
     assert "weights used: 省 absent, 市 80 × 0.6, 自身 90 × 0.4" in out.output
+
+
+PROGRESS = """\
+scheme "progress"
+group 乡镇 "乡镇"
+input 得分: number 0 to 100 "得分"
+scoring 乡镇:
+    item 工作 max 100 = 得分
+    item 进步 max 3 = least(excess(得分, last year 得分 default 得分), 3)
+"""
+
+
+def test_what_a_rule_read_from_last_year_is_shown(tmp_path: Path) -> None:
+    rules = tmp_path / "progress.rules"
+    rules.write_text(PROGRESS, "utf-8")
+    runner = CliRunner()
+
+    def year(score: int) -> Path:
+        path = tmp_path / f"data{score}.json"
+        facts = {"得分": score}
+        path.write_text(json.dumps({"units": [{"unit": "甲镇", "group": "乡镇", "facts": facts}]}))
+        return path
+
+    last = tmp_path / "last.json"
+    first = runner.invoke(main, ["score", str(rules), str(year(80)), "--format", "json"])
+    assert first.exit_code == 0, first.output
+    last.write_text(first.output, "utf-8")
+    out = runner.invoke(
+        main,
+        ["explain", str(rules), str(year(82)), "--unit", "甲镇", "--history", str(last)],
+    )
+    assert out.exit_code == 0, out.output
+    # 进步 = least(excess(82, 80), 3) = least(2, 3) = 2, reading last year's 得分 80
+    assert "进步 = 2 (max 3)" in out.output
+    assert "last year: 得分 = 80" in out.output

@@ -62,6 +62,7 @@ _WORDS = {
         "was": "was",
         "group_value": "group value",
         "weights": "weights used",
+        "last_year": "last year",
         "inputs": "inputs",
         "records": "records",
         "grading": "grading:",
@@ -86,6 +87,7 @@ _WORDS = {
         "was": "原为",
         "group_value": "组内值",
         "weights": "实际权重",
+        "last_year": "上年",
         "inputs": "输入",
         "records": "条",
         "grading": "评定:",
@@ -288,6 +290,7 @@ def _value_data(
         "inputs": inputs,
         "group": group_values,
         "weights": weights,
+        "last_year": {k: _show(x) for k, x in (trace.last_year.items() if trace else [])},
         "given": None if given is None else {"by": given.by, "note": given.note},
         "computed": not skipped,
         # the total: the parts it sums when the rules write no formula, and its rounding
@@ -396,6 +399,9 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
                 if status == "counted":
                     status = words["counted"] + (f" {rec['value']}" if rec["value"] else "")
                 lines.append(f"{pad}    [{rec['record']}] {status}")
+        if v["last_year"]:
+            read = ", ".join(f"{k} = {shown(x)}" for k, x in v["last_year"].items())
+            lines.append(f"{pad}{words['last_year']}: {read}")
         if v["weights"]:
             used = ", ".join(
                 f"{w['part']} {words['absent']}"

@@ -192,6 +192,8 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
             _guard(scheme, f"group {members[0].group}", group_fn, members)
         _guard(scheme, "grading", ns["grade"], units)
         for u in units:
+            u.last_reads = {}  # what grading lines read is not a consequence's
+        for u in units:
             _guard(scheme, u.name, ns[f"final_{u.block}{version}"], u)
 
 

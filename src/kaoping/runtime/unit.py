@@ -30,6 +30,8 @@ class Trace:
     value: Any = None
     steps: list[Step] = attrs.Factory(list)
     group_values: dict[str, Any] = attrs.Factory(dict)
+    # what the rule read from last year's results (`last year X`), key → value
+    last_year: dict[str, Any] = attrs.Factory(dict)
     # supplied by the data instead of computed (an object with `value`, `by`, `note`)
     given: Any = None
     # not computed: only values the data gives read it
@@ -70,6 +72,8 @@ class Unit:
     # traced scoring: per rule line, each record an aggregate read (index, what became of it,
     # the value it counted for)
     record_notes: dict[int, list[tuple[int, str, Any]]] = attrs.Factory(dict)
+    # traced scoring: last year's values read since the last value was recorded
+    last_reads: dict[str, Any] = attrs.Factory(dict)
     # traced scoring: per rule line of a `weighted {…}`, each part's value and the weight it
     # was given after an absent part's weight was shared out (None: the part is absent)
     weight_notes: dict[int, list[tuple[str, Any, Any]]] = attrs.Factory(dict)
@@ -80,7 +84,9 @@ class Unit:
     def set(self, path: str, line: int, value: Any, group: dict[str, Any] | None = None) -> Any:
         self.values[path] = value
         if self.tracing:
-            self.traces[path] = Trace(path, line, value, group_values=group or {})
+            self.traces[path] = Trace(
+                path, line, value, group_values=group or {}, last_year=self._read_last_year()
+            )
         return value
 
     def give(self, path: str, line: int, flag: bool = False) -> Any:
@@ -102,9 +108,15 @@ class Unit:
 
     def last(self, key: str) -> Any:
         """Last year's value under `key` (total, a value path, a grade, a fact), or None."""
-        if self.history is None:
-            return None
-        return self.history.get(key)
+        value = None if self.history is None else self.history.get(key)
+        if self.tracing:
+            self.last_reads[key] = value
+        return value
+
+    def _read_last_year(self) -> dict[str, Any]:
+        """What the rule just evaluated read from last year (traced scoring only)."""
+        reads, self.last_reads = self.last_reads, {}
+        return reads
 
 
 def last_number(u: Unit, key: str) -> Decimal | None:
@@ -181,5 +193,11 @@ class ItemCalc:
     def done(self) -> Decimal:
         self.unit.values[self.path] = self.value
         if self.steps is not None:
-            self.unit.traces[self.path] = Trace(self.path, self.line, self.value, self.steps)
+            self.unit.traces[self.path] = Trace(
+                self.path,
+                self.line,
+                self.value,
+                self.steps,
+                last_year=self.unit._read_last_year(),
+            )
         return self.value
