@@ -87,8 +87,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "请使权重合计为 100%",
     ),
     "E406": (
-        "bands {detail}",
-        "分段{detail_zh}",
+        "{what} {detail}",
+        "{what_zh}{detail_zh}",
         "make the intervals meet exactly: [a, b), [b, c), …",
         "使区间首尾相接:[a, b)、[b, c)…",
     ),

@@ -29,6 +29,7 @@ _STEP_WORDS = {
         "zero": "zeroed",
         "round": "rounded",
         "skip": "skipped",
+        "row": "row",
     },
     "zh": {
         "start": "起评",
@@ -42,6 +43,7 @@ _STEP_WORDS = {
         "zero": "不得分",
         "round": "舍入",
         "skip": "未适用",
+        "row": "行",
     },
 }
 
@@ -60,6 +62,7 @@ _WORDS = {
         "yes": "yes",
         "no": "no",
         "was": "was",
+        "row_for": "for key",
         "group_value": "group value",
         "weights": "weights used",
         "last_year": "last year",
@@ -85,6 +88,7 @@ _WORDS = {
         "yes": "是",
         "no": "否",
         "was": "原为",
+        "row_for": "键值",
         "group_value": "组内值",
         "weights": "实际权重",
         "last_year": "上年",
@@ -384,7 +388,9 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
             lines.append(f"{pad}{v['text']}")
         for st in v["steps"]:
             word = step_words[st["kind"]]
-            if st["kind"] in ("floor", "cap", "zero", "round"):
+            if st["kind"] == "row":
+                detail = f"{word} {words['row_for']} {st['before']} → {st['amount']}"
+            elif st["kind"] in ("floor", "cap", "zero", "round"):
                 detail = f"{word} → {st['amount']} ({words['was']} {st['before']})"
             elif st["kind"] == "skip":
                 detail = word

@@ -14,6 +14,7 @@ from decimal import Decimal
 import attrs
 
 from kaoping.compiler import ir
+from kaoping.compiler.emit_keyed import emit_keyed
 from kaoping.compiler.infer import canonical_function
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.span import Span
@@ -312,6 +313,8 @@ class Emitter:
             w(f"u.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
         elif isinstance(node, ir.Let | ir.Output):
             self.setv(path, node.span.line, self.ex(node.expr, block, s), extra, node.span)
+        elif isinstance(node, ir.Item) and isinstance(node.formula, ir.Keyed):
+            emit_keyed(self, block, vd, node, node.formula, s)
         elif isinstance(node, ir.Item) and node.formula is not None:
             self.setv(path, node.span.line, self.ex(node.formula, block, s), extra, node.span)
         elif isinstance(node, ir.Item):

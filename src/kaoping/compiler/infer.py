@@ -13,6 +13,7 @@ import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
+from kaoping.compiler.keyed import keyed_ty
 from kaoping.compiler.model import BlockModel, Model, Res
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
@@ -70,6 +71,9 @@ class Ctx:
     gradings: frozenset[str] = frozenset()
     no_deps: bool = False
     only: tuple[str, ...] = ()  # the groups the statement is for, when narrower than the block's
+    # ranges known to hold here ("input:NAME" / "value:PATH" → range): inside a keyed item's
+    # row, its key lies in the row's interval
+    narrow: dict[str, T.Ty] = attrs.Factory(dict)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -284,9 +288,9 @@ class ExprChecker:
             if not ctx.no_deps:
                 ctx.deps.add(path)
             vd = block.values[path]
-            if vd.ty is None:
-                return self.infer_value(block, path, [])  # order fixed later by the driver
-            return vd.ty
+            if vd.ty is None:  # order fixed later by the driver
+                return narrowed(self.infer_value(block, path, []), f"value:{path}", ctx)
+            return narrowed(vd.ty, f"value:{path}", ctx)
         if len(ref.path) == 1:
             name = ref.path[0]
             inp = self.model.inputs.get(name)
@@ -296,7 +300,9 @@ class ExprChecker:
                 self.model.refs[key] = Res("input", name, partial)
                 ctx.inputs.add(name)
                 self.used_inputs.add(name)
-                return self.input_ty(inp.type, inp.optional or partial)
+                return narrowed(
+                    self.input_ty(inp.type, inp.optional or partial), f"input:{name}", ctx
+                )
             if name in ctx.gradings:
                 self.model.refs[key] = Res("grade", name)
                 return T.Ty("enum", enum=self.model.gradings[name].enum)
@@ -433,6 +439,8 @@ class ExprChecker:
             return self.last_year(e, ctx)
         if isinstance(e, ir.Band):
             return self.band(e, ctx)
+        if isinstance(e, ir.Keyed):
+            return keyed_ty(self, e, ctx)
         raise AssertionError(type(e))  # pragma: no cover
 
     def compare(self, e: ir.Compare, ctx: Ctx) -> T.Ty:
@@ -731,12 +739,19 @@ class ExprChecker:
                 or (a.high == b.low and a.high_closed and b.low_closed)
             ):
                 self.err(
-                    "E406", b.span, detail=f"overlap at {b.low}", detail_zh=f"在 {b.low} 处重叠"
+                    "E406",
+                    b.span,
+                    what="bands",
+                    what_zh="分段",
+                    detail=f"overlap at {b.low}",
+                    detail_zh=f"在 {b.low} 处重叠",
                 )
             elif a.high < b.low or (not a.high_closed and not b.low_closed):
                 self.err(
                     "E406",
                     b.span,
+                    what="bands",
+                    what_zh="分段",
                     detail=f"leave a gap between {a.high} and {b.low}",
                     detail_zh=f"在 {a.high} 与 {b.low} 之间有空档",
                 )
@@ -748,6 +763,8 @@ class ExprChecker:
                 self.err(
                     "E406",
                     first.span,
+                    what="bands",
+                    what_zh="分段",
                     detail=f"do not cover values below {first.low}",
                     detail_zh=f"未覆盖 {first.low} 以下的值",
                 )
@@ -759,10 +776,30 @@ class ExprChecker:
                 self.err(
                     "E406",
                     last.span,
+                    what="bands",
+                    what_zh="分段",
                     detail=f"do not cover values above {last.high}",
                     detail_zh=f"未覆盖 {last.high} 以上的值",
                 )
         return T.Ty("enum", enum=enum)
+
+
+def narrowed(t: T.Ty, key: str, ctx: Ctx) -> T.Ty:
+    """`t` within the range known to hold for `key` where the expression stands."""
+    known = ctx.narrow.get(key)
+    if known is None or t.kind != "number":
+        return t
+    return T.intersect(t, known)
+
+
+def ref_key(model: Model, expr: ir.Expr, block: int) -> str | None:
+    """`input:NAME` or `value:PATH` for a name that reads an input or a value, else None."""
+    if not isinstance(expr, ir.Ref):
+        return None
+    res = model.refs.get((id(expr), block))
+    if res is None or res.kind not in ("input", "value"):
+        return None
+    return f"{res.kind}:{res.target}"
 
 
 def _share_of_best(e: ir.BinOp) -> Decimal | None:

@@ -339,6 +339,32 @@ class Band:
         return f"band {self.operand} {{…}}"
 
 
+@attrs.frozen
+class KeyRow:
+    """A row of a keyed item: the key's interval and its value, or one value per whole number
+    of the interval (`1 to 5: 60, 57, 54, 51, 48`); `otherwise` covers every other key."""
+
+    low: Decimal | None  # None: -inf
+    low_closed: bool
+    high: Decimal | None  # None: +inf
+    high_closed: bool
+    values: tuple[Expr, ...]
+    otherwise: bool = False
+    span: Span = _span()
+
+
+@attrs.frozen
+class Keyed:
+    """`item X by KEY:` with rows: a number (a rank, a count) to points, one row per range."""
+
+    key: Expr
+    rows: tuple[KeyRow, ...]
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"by {self.key} {{…}}"
+
+
 Expr = (
     Num
     | Bool
@@ -363,6 +389,7 @@ Expr = (
     | Distribute
     | LastYear
     | Band
+    | Keyed
 )
 
 

@@ -202,6 +202,32 @@ class _Lower(Transformer[Token, Any]):
             str(c[0]), self._max(rest), self._article(rest), (), c[-1], span=self.sp(meta)
         )
 
+    def item_keyed(self, meta: Any, c: list[Any]) -> ir.Item:
+        rest = c[1:]
+        rows = tuple(x for x in rest if isinstance(x, ir.KeyRow))
+        key = next(x for x in rest if not isinstance(x, _Max | _Article | ir.KeyRow))
+        keyed = ir.Keyed(key, rows, span=self.sp(meta))
+        return ir.Item(
+            str(c[0]), self._max(rest), self._article(rest), (), keyed, span=self.sp(meta)
+        )
+
+    def key_row(self, meta: Any, c: list[Any]) -> ir.KeyRow:
+        low, low_closed, high, high_closed = c[0]
+        return ir.KeyRow(low, low_closed, high, high_closed, tuple(c[1:]), span=self.sp(meta))
+
+    def key_otherwise(self, meta: Any, c: list[Any]) -> ir.KeyRow:
+        return ir.KeyRow(None, False, None, False, (c[0],), True, span=self.sp(meta))
+
+    def key_one(self, meta: Any, c: list[Any]) -> _Bounds:
+        return c[0], True, c[0], True
+
+    def key_range(self, meta: Any, c: list[Any]) -> _Bounds:
+        return c[0], True, c[1], c[1] is not None
+
+    def key_interval(self, meta: Any, c: list[Any]) -> _Bounds:
+        opener, low, _comma, high, closer = c
+        return low, str(opener) == "[", high, str(closer) == "]"
+
     def clause_line(self, meta: Any, c: list[Any]) -> ir.Clause:
         clause = c[0]
         art = self._article(c[1:])
@@ -510,6 +536,9 @@ class _Lower(Transformer[Token, Any]):
 
     def drop_dir(self, meta: Any, c: list[Token]) -> str:
         return "lowest" if str(c[0]) in ("lowest", "最低") else "highest"
+
+
+_Bounds = tuple[Decimal | None, bool, Decimal | None, bool]
 
 
 class _Title:

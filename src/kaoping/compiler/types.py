@@ -138,6 +138,13 @@ def clamp(a: Ty, floor: Decimal | None, cap: Decimal | None) -> Ty:
     return number(low, high, a.integer)
 
 
+def intersect(a: Ty, b: Ty) -> Ty:
+    """`a` narrowed to what `b` allows (keeping whether `a` may be absent)."""
+    low = b.low if a.low is None else (a.low if b.low is None else max(a.low, b.low))
+    high = b.high if a.high is None else (a.high if b.high is None else min(a.high, b.high))
+    return attrs.evolve(a, low=low, high=high, integer=a.integer or b.integer)
+
+
 def with_zero(a: Ty) -> Ty:
     return union(a, const(Decimal(0)))
 

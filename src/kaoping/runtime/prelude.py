@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 from kaoping.runtime.aggregate import agg
+from kaoping.runtime.checks import no_row
 from kaoping.runtime.cohort import (
     best,
     distribute,
@@ -49,6 +50,7 @@ __all__ = [
     "lift",
     "lift_in",
     "mul",
+    "no_row",
     "rank",
     "require_distribution",
     "require_records",

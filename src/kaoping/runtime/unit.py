@@ -15,7 +15,8 @@ from kaoping.runtime.numbers import ZERO, round_to
 
 @attrs.define
 class Step:
-    """One rule's effect on a value: `add`, `deduct`, `start`, `floor`, `cap`, `zero`, `round`."""
+    """One rule's effect on a value: `add`, `deduct`, `start`, `floor`, `cap`, `zero`, `round`,
+    or `row` (the row of a keyed item that gave the value; `before` holds the key)."""
 
     kind: str
     line: int
@@ -152,6 +153,12 @@ class ItemCalc:
         self.value += amount
         if self.steps is not None:
             self.steps.append(Step(kind, line, amount))
+
+    def row(self, amount: Decimal, line: int, key: Decimal) -> None:
+        """A keyed item's value, from the row at `line` that covers `key`."""
+        self.value += amount
+        if self.steps is not None:
+            self.steps.append(Step("row", line, amount, key))
 
     def add(self, amount: Decimal, line: int, sign: int = 1, cond: bool = True) -> None:
         if not cond:
