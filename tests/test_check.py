@@ -141,6 +141,13 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         5,
         ("the children of '部署谋划' add up to 8, less than its maximum 10",),
     ),
+    # a requirement no rule's inputs make apply anywhere
+    "W410": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nrequire 1 <= 2\nscoring G:\n    item a max 10 = x\n',
+        3,
+        1,
+        ("this requirement checks nothing",),
+    ),
     # an empty scheme (or one with only comments): nothing would be scored
     "E604": (
         "# 只有注释的文件\n",

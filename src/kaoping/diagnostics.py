@@ -98,6 +98,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "remove it or use it in a rule",
         "删除它或在规则中使用",
     ),
+    "W410": (
+        "this requirement checks nothing: no rule reads its inputs ({inputs})",
+        "此校验不检查任何数据:没有规则读取其输入({inputs})",
+        "remove it, or check the input names",
+        "删除它,或核对输入名称",
+    ),
     "E501": (
         "{name!r} is a per-unit value but reads {other!r}, a group value defined at {where}",
         "{name!r} 是逐单位计算的值,却引用了组内计算的 {other!r}(定义于 {where})",

@@ -15,6 +15,7 @@ from kaoping.compiler import ir
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.io.results import fmt
 from kaoping.scoring import Results, UnitResult
+from kaoping.span import text_of
 
 _STEP_WORDS = {
     "en": {
@@ -63,6 +64,7 @@ _WORDS = {
         "no": "no",
         "was": "was",
         "row_for": "for key",
+        "requirements": "requirements checked on the data (all hold):",
         "group_value": "group value",
         "weights": "weights used",
         "last_year": "last year",
@@ -89,6 +91,7 @@ _WORDS = {
         "no": "否",
         "was": "原为",
         "row_for": "键值",
+        "requirements": "已核对的数据校验(均满足):",
         "group_value": "组内值",
         "weights": "实际权重",
         "last_year": "上年",
@@ -119,6 +122,17 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
         if vd.only and u.group not in vd.only:
             continue  # a consequence for other groups of the block
         values.append(_value_data(results, r, block, vd, rules))
+    requirements = [
+        {
+            "rule": check.requirement.span.short,
+            "text": text_of(
+                scheme.sources.get(check.requirement.span.path), check.requirement.cond.span
+            ),
+            "inputs": {name: _show(u.facts.get(name)) for name in check.inputs},
+        }
+        for check in block.data_checks
+        if not check.groups or u.group in check.groups
+    ]
     return {
         "unit": u.name,
         "group": u.group,
@@ -128,6 +142,8 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
         "grades": dict(u.grades),
         "flags": list(u.flags),
         "values": values,
+        # the data requirements checked on this unit's data (all held, or there is no score)
+        "requirements": requirements,
         "grading": [
             {
                 "grading": s.grading,
@@ -428,6 +444,12 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
                         lines.append(f"{pad}  {k}[{i}]: {fields}")
     grading = [g for g in data["grading"] if verbose or g["for_group"]]
     hidden = len(data["grading"]) - len(grading)
+    if data["requirements"]:
+        lines.append("")
+        lines.append(words["requirements"])
+        for req in data["requirements"]:
+            shown = ", ".join(f"{k} = {_short(val, words)}" for k, val in req["inputs"].items())
+            lines.append(f"  {req['rule']}  {req['text']}  ({shown})")
     if data["grading"]:
         lines.append("")
         lines.append(words["grading"])

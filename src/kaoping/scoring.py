@@ -182,6 +182,11 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
     ns = scheme.namespace
     version = "" if trace else "_fast"  # the traced functions record what `explain` shows
     with decimal.localcontext(CONTEXT):
+        problems: list[DataProblem] = []
+        for u in units:  # the data requirements, of every unit, before anything is scored
+            problems.extend(_checked(scheme, u, ns[f"check_{u.block}"]))
+        if problems:
+            raise DataError(problems)
         for u in units:
             _guard(scheme, u.name, ns[f"unit_{u.block}{version}"], u)
         groups: dict[str, list[Unit]] = {}
@@ -195,6 +200,12 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
             u.last_reads = {}  # what grading lines read is not a consequence's
         for u in units:
             _guard(scheme, u.name, ns[f"final_{u.block}{version}"], u)
+
+
+def _checked(scheme: CompiledScheme, u: Unit, fn: Any) -> list[DataProblem]:
+    found: list[DataProblem] = []
+    _guard(scheme, u.name, lambda unit: found.extend(fn(unit)), u)
+    return found
 
 
 def _guard(scheme: CompiledScheme, who: str, fn: Any, arg: Any) -> None:

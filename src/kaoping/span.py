@@ -36,3 +36,17 @@ def span_of(path: str, meta: Any) -> Span:
     end_line = int(getattr(meta, "end_line", line) or line)
     end_col = int(getattr(meta, "end_column", col) or col)
     return Span(path, line, col, end_line, end_col)
+
+
+def text_of(source: str | None, span: Span) -> str:
+    """The rules text a span covers, on one line (a condition quoted in a data error)."""
+    if source is None or span.line <= 0:
+        return ""
+    lines = source.split("\n")[span.line - 1 : span.end_line]  # as the parser counts lines
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return lines[0][span.col - 1 : span.end_col - 1]
+    lines[0] = lines[0][span.col - 1 :]
+    lines[-1] = lines[-1][: span.end_col - 1]
+    return " ".join(x.strip() for x in lines)

@@ -15,7 +15,15 @@ from typing import Any
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.infer import GROUPS, Ctx, ExprChecker, FunctionSig
-from kaoping.compiler.model import BlockModel, Model, Stage, ValueDef
+from kaoping.compiler.model import BlockModel, DataCheck, Model, Stage, ValueDef
+from kaoping.compiler.requirements import (
+    check_condition,
+    check_scheme_requirements,
+    given_for,
+    input_names,
+    learn,
+    needed_by,
+)
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
 
@@ -30,6 +38,7 @@ class Checker(ExprChecker):
         rounding = module.rounding or ir.Rounding(2, "half-up")
         self.model = Model(module, rounding, {}, {}, {}, {}, [], {})
         self.used_inputs: set[str] = set()
+        self.reads: dict[str, set[str]] = {}
         self._visiting: list[str] = []
 
     # ------------------------------------------------------------------ reporting
@@ -45,9 +54,13 @@ class Checker(ExprChecker):
             for c in self.m.consequences:
                 self.collect_consequences(block, c)
         for block in self.model.blocks:
+            self.learn_requirements(block)
+        for block in self.model.blocks:
             self.infer_block(block)
         for grading in self.m.gradings:
             self.check_grading(grading)
+        check_scheme_requirements(self)
+        self.model.needed_by = needed_by(self.model, self.reads)
         for name, decl in self.model.inputs.items():
             if name not in self.used_inputs:
                 self.err("W407", decl.span, name=name)
@@ -203,6 +216,9 @@ class Checker(ExprChecker):
                     block.values["total"] = ValueDef("total", "total", st, stage)
                 elif isinstance(st, ir.Require | ir.RequireRecords):
                     block.requires.append(st)
+                elif isinstance(st, ir.Requirement):
+                    names = input_names(st.cond, self.model)
+                    block.data_checks.append(DataCheck(st, (), names))
                 elif isinstance(st, ir.Across):
                     if stage != "unit":
                         self.type_error(
@@ -299,6 +315,16 @@ class Checker(ExprChecker):
                 continue
             block.values[st.name] = ValueDef(st.name, kind, st, "final", only=only)  # type: ignore[arg-type]
 
+    def learn_requirements(self, block: BlockModel) -> None:
+        """What the requirements that hold for every unit of the block prove: its own, and the
+        scheme's whose inputs with a `for` line are given for all its groups."""
+        conds = [c.requirement.cond for c in block.data_checks]
+        for req in self.m.requirements:
+            names = input_names(req.cond, self.model)
+            if given_for(self.model, names, block.groups) == block.groups:
+                conds.append(req.cond)
+        learn(block, self.model, conds)
+
     # ------------------------------------------------------------------ inference driver
     def infer_block(self, block: BlockModel) -> None:
         order: list[str] = []
@@ -307,6 +333,8 @@ class Checker(ExprChecker):
             self.infer_value(block, path, order)
         order.sort(key=lambda p: _STAGE_ORDER[block.values[p].stage])
         block.order = order
+        for data_check in block.data_checks:
+            check_condition(self, data_check.requirement, Ctx(block, "unit", "require"))
         for req in block.requires:
             if isinstance(req, ir.RequireRecords):
                 self.check_require_records(block, req)

@@ -110,6 +110,9 @@ class Emitter:
                 self.final_function(block)
         self.fast = False
         self.grading_function()
+        from kaoping.compiler.emit_checks import emit_checks  # it builds on this module
+
+        emit_checks(self)
         head = Writer()
         head(f'"""Scheme {_in_doc(self.scheme_id)} compiled by kaoping. Generated: do not edit.')
         head("")

@@ -15,6 +15,7 @@ from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.keyed import keyed_ty
 from kaoping.compiler.model import BlockModel, Model, Res
+from kaoping.compiler.requirements import difference_low
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
 
@@ -74,6 +75,7 @@ class Ctx:
     # ranges known to hold here ("input:NAME" / "value:PATH" → range): inside a keyed item's
     # row, its key lies in the row's interval
     narrow: dict[str, T.Ty] = attrs.Factory(dict)
+    no_reads: bool = False  # a scheme-level requirement: its reads make no input needed
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -95,6 +97,7 @@ class ExprChecker:
     functions: dict[str, FunctionSig]
     diags: list[Diagnostic]
     used_inputs: set[str]
+    reads: dict[str, set[str]]  # input → the groups whose rules read it
 
     def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
         raise NotImplementedError
@@ -300,6 +303,8 @@ class ExprChecker:
                 self.model.refs[key] = Res("input", name, partial)
                 ctx.inputs.add(name)
                 self.used_inputs.add(name)
+                if not ctx.no_reads:
+                    self.reads.setdefault(name, set()).update(ctx.groups)
                 return narrowed(
                     self.input_ty(inp.type, inp.optional or partial), f"input:{name}", ctx
                 )
@@ -354,13 +359,25 @@ class ExprChecker:
             if e.op == "+":
                 return T.add(a, b).maybe(absent)
             if e.op == "-":
-                return T.sub(a, b).maybe(absent)
+                low = difference_low(ctx.block, *self.ref_keys(e, ctx))
+                diff = T.sub(a, b)
+                if low is not None:
+                    diff = T.intersect(diff, T.number(low, None))
+                return diff.maybe(absent)
             if e.op == "*":
                 return T.mul(a, b).maybe(absent)
             share = _share_of_best(e)
             if share is not None and a.low is not None and a.low >= 0:
                 # a share of the group's best, times a constant: 0 to k (absent when best is 0)
                 return T.number(Decimal(0), share).maybe(True)
+            smaller, larger = self.ref_keys(e, ctx)
+            if (
+                difference_low(ctx.block, larger, smaller) is not None
+                and a.low is not None
+                and a.low >= 0
+            ):
+                # a part of a whole the requirements bound it by: 0 to 1 (absent when it is 0)
+                return T.number(Decimal(0), Decimal(1)).maybe(absent or T.can_be_zero(b))
             return T.div(a, b).maybe(absent or T.can_be_zero(b))
         if isinstance(e, ir.Neg):
             t = self.infer(e.operand, ctx)
@@ -442,6 +459,10 @@ class ExprChecker:
         if isinstance(e, ir.Keyed):
             return keyed_ty(self, e, ctx)
         raise AssertionError(type(e))  # pragma: no cover
+
+    def ref_keys(self, e: ir.BinOp, ctx: Ctx) -> tuple[str | None, str | None]:
+        index = ctx.block.index
+        return ref_key(self.model, e.left, index), ref_key(self.model, e.right, index)
 
     def compare(self, e: ir.Compare, ctx: Ctx) -> T.Ty:
         left = self._infer(e.left, ctx)
@@ -588,6 +609,8 @@ class ExprChecker:
                 hint_zh=f"输入 {e.source!r} 不适用于分组 {', '.join(ctx.block.groups)}",
             )
         ctx.inputs.add(e.source)
+        if not ctx.no_reads:
+            self.reads.setdefault(e.source, set()).update(ctx.groups)
         fields = {name: self.input_ty(f.type, f.optional) for name, f in decls.items()}
         inner = attrs.evolve(ctx, fields=fields, deps=ctx.deps, inputs=ctx.inputs)
         if e.where is not None:
@@ -786,10 +809,12 @@ class ExprChecker:
 
 def narrowed(t: T.Ty, key: str, ctx: Ctx) -> T.Ty:
     """`t` within the range known to hold for `key` where the expression stands."""
-    known = ctx.narrow.get(key)
-    if known is None or t.kind != "number":
+    if t.kind != "number":
         return t
-    return T.intersect(t, known)
+    for known in (ctx.block.known.get(key), ctx.narrow.get(key)):
+        if known is not None:
+            t = T.intersect(t, known)
+    return t
 
 
 def ref_key(model: Model, expr: ir.Expr, block: int) -> str | None:

@@ -702,14 +702,31 @@ class RequireRecords:
 
 
 @attrs.frozen
+class Requirement:
+    """`require COND`: a condition on each unit's data (its inputs); a unit whose data breaks it
+    is a data error naming the unit and the inputs with their values."""
+
+    cond: Expr
+    article: str | None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"require {self.cond}"
+
+
+@attrs.frozen
 class Across:
     """`across group:` — values that read other units of the group."""
 
-    body: tuple[Section | Item | Let | Total | Output | Flag | Require | RequireRecords, ...]
+    body: tuple[
+        Section | Item | Let | Total | Output | Flag | Require | RequireRecords | Requirement, ...
+    ]
     span: Span = _span()
 
 
-Statement = Section | Item | Let | Total | Output | Flag | Require | RequireRecords | Across
+Statement = (
+    Section | Item | Let | Total | Output | Flag | Require | RequireRecords | Requirement | Across
+)
 
 
 @attrs.frozen
@@ -829,3 +846,5 @@ class Module:
     scorings: tuple[Scoring, ...]
     gradings: tuple[Grading, ...]
     consequences: tuple[Consequences, ...]
+    # scheme-level data requirements (`require COND` outside any block)
+    requirements: tuple[Requirement, ...] = ()

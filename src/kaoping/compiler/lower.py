@@ -315,6 +315,9 @@ class _Lower(Transformer[Token, Any]):
             str(c[0]), str(c[1]), key, by, shares, mode, self._article(c), span=self.sp(meta)
         )
 
+    def require_cond(self, meta: Any, c: list[Any]) -> ir.Requirement:
+        return ir.Requirement(c[0], self._article(c[1:]), span=self.sp(meta))
+
     def record_key(self, meta: Any, c: list[Token]) -> _Key:
         return _Key(str(c[0]))
 
@@ -649,6 +652,7 @@ def build_module(decls_per_file: Iterable[list[Any]]) -> ir.Module:
             ir.Scoring,
             ir.Grading,
             ir.Consequences,
+            ir.Requirement,
         )
     }
     for decls in decls_per_file:
@@ -670,4 +674,5 @@ def build_module(decls_per_file: Iterable[list[Any]]) -> ir.Module:
         scorings=tuple(buckets[ir.Scoring]),
         gradings=tuple(buckets[ir.Grading]),
         consequences=tuple(buckets[ir.Consequences]),
+        requirements=tuple(buckets[ir.Requirement]),
     )

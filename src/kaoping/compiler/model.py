@@ -60,6 +60,16 @@ class ValueDef:
         return None if node is None else getattr(node, "article", None)
 
 
+@attrs.frozen
+class DataCheck:
+    """A data requirement as it applies to one block: to which of its groups (all: empty), and
+    the inputs it reads, in the order written (the data error names them with their values)."""
+
+    requirement: ir.Requirement
+    groups: tuple[str, ...]
+    inputs: tuple[str, ...]
+
+
 @attrs.define
 class BlockModel:
     index: int
@@ -71,6 +81,11 @@ class BlockModel:
     outside_deps: set[str] = attrs.Factory(set)
     outside_inputs: set[str] = attrs.Factory(set)
     _skips: dict[frozenset[str], frozenset[str]] = attrs.field(factory=dict, repr=False, init=False)
+    data_checks: list[DataCheck] = attrs.Factory(list)
+    # what the data requirements that hold for every unit of the block prove: input ranges
+    # ("input:NAME" → range) and orderings (larger, smaller, strict)
+    known: dict[str, Ty] = attrs.Factory(dict)
+    ordered: set[tuple[str, str, bool]] = attrs.Factory(set)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -127,6 +142,8 @@ class Model:
     types: dict[tuple[int, int], Ty] = attrs.Factory(dict)
     # grading name → enum name (they are equal by construction, kept explicit for readers)
     gradings: dict[str, ir.Grading] = attrs.Factory(dict)
+    # the groups whose units give each input: its `for` groups, or the groups whose rules read it
+    needed_by: dict[str, frozenset[str]] = attrs.Factory(dict)
     _inputs_for: dict[str, dict[str, ir.InputDecl]] = attrs.field(
         factory=dict, repr=False, init=False
     )

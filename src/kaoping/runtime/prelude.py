@@ -3,7 +3,7 @@
 from decimal import Decimal as D
 
 from kaoping.runtime.aggregate import agg
-from kaoping.runtime.checks import no_row
+from kaoping.runtime.checks import no_row, unmet
 from kaoping.runtime.cohort import (
     best,
     distribute,
@@ -57,5 +57,6 @@ __all__ = [
     "round_to",
     "satisfied",
     "shortfall",
+    "unmet",
     "weighted",
 ]

@@ -1,0 +1,185 @@
+"""Data requirements (`require 已退养水库数 ≤ 水库总数`): which units each applies to, and what it
+proves for the checker's ranges.
+
+A requirement is checked on the data before anything is scored, so wherever it applies its
+comparisons hold: `a ≤ b` makes `b − a ≥ 0` and `a ÷ b` at most 1 (for a ≥ 0), and `a ≤ 10`
+bounds a. Only comparisons between numeric inputs and numbers, joined by `and`, are used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler import types as T
+from kaoping.compiler.model import BlockModel, DataCheck, Model
+
+if TYPE_CHECKING:
+    from kaoping.compiler.check import Checker
+    from kaoping.compiler.infer import Ctx
+
+
+def input_names(expr: object, model: Model) -> tuple[str, ...]:
+    """The inputs an expression names, in the order written (each once)."""
+    found: dict[str, None] = {}
+    for node in _walk(expr):
+        if isinstance(node, ir.Ref) and len(node.path) == 1 and node.path[0] in model.inputs:
+            found.setdefault(node.path[0], None)
+    return tuple(found)
+
+
+def reads_values(expr: object) -> bool:
+    """Whether an expression reads something other than inputs: the total, or a cohort value."""
+    return any(
+        isinstance(n, ir.TotalRef | ir.Best | ir.GroupMean | ir.Rank | ir.Distribute | ir.LastYear)
+        for n in _walk(expr)
+    )
+
+
+def _walk(x: object) -> Iterator[object]:
+    if isinstance(x, tuple):
+        for y in x:
+            yield from _walk(y)
+        return
+    if not attrs.has(type(x)):
+        return
+    yield x
+    for field in attrs.fields(type(x)):  # type: ignore[arg-type]
+        if field.name != "span":
+            yield from _walk(getattr(x, field.name))
+
+
+def given_for(model: Model, names: Iterable[str], groups: Iterable[str]) -> tuple[str, ...]:
+    """The groups (of `groups`) for which every input of `names` with a `for` line is given."""
+    out = list(groups)
+    for name in names:
+        decl = model.inputs.get(name)
+        if decl is not None and decl.groups:
+            out = [g for g in out if g in decl.groups]
+    return tuple(out)
+
+
+def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
+    """Add to the block what the conditions prove: ranges of inputs and orderings of pairs."""
+    pairs: list[tuple[ir.Expr, str, ir.Expr]] = []
+    for cond in conds:
+        pairs.extend(_comparisons(cond))
+    bounds: dict[str, T.Ty] = {}
+
+    def term(x: ir.Expr) -> tuple[str | None, Decimal | None]:
+        if isinstance(x, ir.Num):
+            return None, x.value
+        if isinstance(x, ir.Ref) and len(x.path) == 1:
+            decl = model.inputs.get(x.path[0])
+            if decl is not None and isinstance(decl.type, ir.NumberType | ir.CountType):
+                key = f"input:{decl.name}"
+                if key not in bounds:
+                    low, high = _declared(decl.type)
+                    bounds[key] = T.number(low, high)
+                return key, None
+        return None, None
+
+    facts: list[tuple[str | Decimal, str | Decimal, bool]] = []  # small ≤ big (strict: <)
+    for left, op, right in pairs:
+        lk, lv = term(left)
+        rk, rv = term(right)
+        a = lk if lk is not None else lv
+        b = rk if rk is not None else rv
+        if a is None or b is None or (lk is None and rk is None):
+            continue
+        if op in ("<", "<="):
+            facts.append((a, b, op == "<"))
+        elif op in (">", ">="):
+            facts.append((b, a, op == ">"))
+        elif op == "=":
+            facts.extend([(a, b, False), (b, a, False)])
+    for _ in range(3):  # chains of two or three comparisons settle in as many rounds
+        for small, big, _strict in facts:
+            lo = small if isinstance(small, Decimal) else bounds[small].low
+            hi = big if isinstance(big, Decimal) else bounds[big].high
+            if isinstance(small, str) and hi is not None:
+                bounds[small] = T.intersect(bounds[small], T.number(None, hi))
+            if isinstance(big, str) and lo is not None:
+                bounds[big] = T.intersect(bounds[big], T.number(lo, None))
+    for key, ty in bounds.items():
+        block.known[key] = T.intersect(block.known[key], ty) if key in block.known else ty
+    for small, big, strict in facts:
+        if isinstance(small, str) and isinstance(big, str):
+            block.ordered.add((big, small, strict))
+
+
+def _declared(t: ir.NumberType | ir.CountType) -> tuple[Decimal | None, Decimal | None]:
+    if isinstance(t, ir.CountType):
+        return Decimal(0), None
+    return t.low, t.high
+
+
+def _comparisons(cond: ir.Expr) -> Iterator[tuple[ir.Expr, str, ir.Expr]]:
+    if isinstance(cond, ir.Logic) and cond.op == "and":
+        yield from _comparisons(cond.left)
+        yield from _comparisons(cond.right)
+    elif isinstance(cond, ir.Compare) and cond.op != "!=":
+        yield cond.left, cond.op, cond.right
+
+
+def difference_low(block: BlockModel, larger: str | None, smaller: str | None) -> Decimal | None:
+    """The least `larger − smaller` can be, when a requirement orders the two."""
+    if larger is None or smaller is None:
+        return None
+    if (larger, smaller, True) in block.ordered or (larger, smaller, False) in block.ordered:
+        return Decimal(0)  # `>` too: a closed range says > 0 as ≥ 0
+    return None
+
+
+def needed_by(model: Model, reads: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """The groups whose units give each input: its `for` groups, or else the groups whose rules
+    read it."""
+    return {
+        name: frozenset(decl.groups) if decl.groups else frozenset(reads.get(name, ()))
+        for name, decl in model.inputs.items()
+    }
+
+
+def check_scheme_requirements(checker: Checker) -> None:
+    """Each scheme-level requirement applies to the groups whose rules read one of its inputs
+    (and that are given every input it reads that has a `for` line); its inputs are then needed
+    by those groups too. Typed once per block it applies to."""
+    from kaoping.compiler.infer import Ctx
+
+    model = checker.model
+    for req in model.module.requirements:
+        names = input_names(req.cond, model)
+        readers: set[str] = set()
+        for name in names:
+            readers |= checker.reads.get(name, set())
+        applies = set(given_for(model, names, sorted(readers)))
+        typed = False
+        for block in model.blocks:
+            groups = tuple(g for g in block.groups if g in applies)
+            if not groups:
+                continue
+            ctx = Ctx(block, "unit", "require", only=groups, no_reads=True)
+            check_condition(checker, req, ctx)
+            typed = True
+            block.data_checks.append(
+                DataCheck(req, () if groups == block.groups else groups, names)
+            )
+        for name in names:
+            if not model.inputs[name].groups:
+                checker.reads.setdefault(name, set()).update(applies)
+        if not typed:
+            checker.err("W410", req.span, inputs=", ".join(names) or "none")
+
+
+def check_condition(checker: Checker, req: ir.Requirement, ctx: Ctx) -> None:
+    """A requirement is a yes/no condition on the unit's inputs alone."""
+    checker.need_bool(checker.infer(req.cond, ctx), req.cond)
+    if ctx.deps or reads_values(req.cond):
+        checker.type_error(
+            req.cond.span,
+            "a requirement checks the data: it may read inputs only, not scored values",
+            detail_zh="数据校验只检查数据:只能读取输入,不能读取得分",
+        )

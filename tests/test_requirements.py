@@ -1,0 +1,191 @@
+"""Data requirements (`require 已退养水库数 ≤ 水库总数` / `校验 …`): a condition on each unit's
+inputs, checked before anything is scored. A unit whose data breaks it is a data error naming the
+unit and the inputs with their values (exit 2); the checker uses what the requirement proves to
+narrow ranges (a ≤ b makes b − a ≥ 0 and a ÷ b at most 1)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from helpers_scoring import D, compile_rules, run, unit, value
+from kaoping.cli import main
+from kaoping.compiler.load import frontend
+from kaoping.errors import DataError
+from kaoping.explain import explain_data, explain_text
+from kaoping.io.data import validate
+from kaoping.scoring import score
+
+RESERVOIRS = """
+方案 "水库退养"
+分组 县区
+输入 水库总数: 次数 "辖区内水库总数"
+输入 已退养水库数: 次数 "已完成退养的水库数"
+校验 已退养水库数 ≤ 水库总数 条款 "退养 一"
+评分 县区:
+    指标 退养进度 满分 10 条款 "退养 二" = 已退养水库数 ÷ 水库总数 × 10 缺省 0
+    指标 未退养扣分 满分 5:
+        起评 满分
+        扣 1 每 (水库总数 - 已退养水库数)
+        扣完为止
+"""
+
+
+def test_data_that_meets_the_requirement_is_scored() -> None:
+    # 退养进度 = 6 ÷ 8 × 10 = 7.5; 未退养扣分 = 5 − (8 − 6) × 1 = 3; total 10.5
+    s = compile_rules(RESERVOIRS, "reservoirs")
+    r = run(s, [unit("甲县", "县区", 水库总数=8, 已退养水库数=6)]).by_name("甲县")
+    assert value(r, "退养进度") == D("7.5")
+    assert value(r, "未退养扣分") == 3
+    assert r is not None and r.total == D("10.5")
+
+
+def test_a_unit_breaking_the_requirement_is_a_data_error_naming_the_inputs() -> None:
+    s = compile_rules(RESERVOIRS, "reservoirs")
+    units = [
+        unit("甲县", "县区", 水库总数=3, 已退养水库数=5),
+        unit("乙县", "县区", 水库总数=8, 已退养水库数=6),
+        unit("丙县", "县区", 水库总数=0, 已退养水库数=1),
+    ]
+    with pytest.raises(DataError) as err:
+        run(s, units)
+    problems = sorted(err.value.problems, key=lambda p: p.unit or "")
+    # every unit that breaks it is named, with the inputs and their values; 乙县 meets it
+    assert [(p.unit, p.field, p.message) for p in problems] == [
+        (
+            "丙县",
+            "已退养水库数, 水库总数",
+            "the requirement 已退养水库数 ≤ 水库总数 does not hold: 已退养水库数 = 1, 水库总数 = 0",
+        ),
+        (
+            "甲县",
+            "已退养水库数, 水库总数",
+            "the requirement 已退养水库数 ≤ 水库总数 does not hold: 已退养水库数 = 5, 水库总数 = 3",
+        ),
+    ]
+    assert problems[0].where == "reservoirs.rules:5:1"
+
+
+def test_the_command_line_exits_2_on_a_broken_requirement(tmp_path: Path) -> None:
+    rules = tmp_path / "r.rules"
+    rules.write_text(RESERVOIRS.lstrip("\n"), "utf-8")
+    data = tmp_path / "d.json"
+    data.write_text(
+        json.dumps(
+            {
+                "units": [
+                    {"unit": "甲县", "group": "县区", "facts": {"水库总数": 3, "已退养水库数": 5}}
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        "utf-8",
+    )
+    result = CliRunner().invoke(main, ["score", str(rules), str(data)])
+    assert result.exit_code == 2
+    assert "unit '甲县'" in result.output and "已退养水库数 = 5, 水库总数 = 3" in result.output
+
+
+def test_explain_lists_the_requirements_checked_on_the_unit() -> None:
+    s = compile_rules(RESERVOIRS, "reservoirs")
+    data = validate({"units": [unit("甲县", "县区", 水库总数=8, 已退养水库数=6)]}, s.model, "t")
+    res = score(s, data, trace=True)
+    r = res.by_name("甲县")
+    assert r is not None
+    assert explain_data(res, r)["requirements"] == [
+        {
+            "rule": "reservoirs.rules:5",
+            "text": "已退养水库数 ≤ 水库总数",
+            "inputs": {"已退养水库数": "6", "水库总数": "8"},
+        }
+    ]
+    assert "reservoirs.rules:5  已退养水库数 ≤ 水库总数  (已退养水库数 = 6, 水库总数 = 8)" in (
+        explain_text(res, r)
+    )
+
+
+def diagnostics(rules: str) -> list[tuple[str, int]]:
+    _model, diags = frontend({"r.rules": rules})
+    return [(d.code, d.span.line) for d in diags]
+
+
+def test_the_requirement_narrows_ranges_a_part_of_a_whole_is_at_most_one() -> None:
+    # without the requirement, 已退养 ÷ 总数 × 10 is unbounded: W402 against max 10 (line 7),
+    # and 5 − (总数 − 已退养) can exceed 5 (line 8); with it, the quotient lies in [0, 1] and the
+    # difference is ≥ 0, so both items stay within their maxima
+    without = RESERVOIRS.replace('校验 已退养水库数 ≤ 水库总数 条款 "退养 一"\n', "")
+    assert diagnostics(without) == [("W402", 7), ("W402", 8)]
+    assert diagnostics(RESERVOIRS) == []
+
+
+def test_the_requirement_narrows_ranges_a_difference_is_never_negative() -> None:
+    # 总数 − 已退养 ≥ 0 once 已退养 ≤ 总数 is required, so a floor at 0 can never bind (W403)
+    item = """
+    指标 未退养 满分 100:
+        起评 水库总数 - 已退养水库数
+        保底 0
+        封顶 100
+"""
+    assert ("W403", 16) in diagnostics(RESERVOIRS + item)
+    without = RESERVOIRS.replace('校验 已退养水库数 ≤ 水库总数 条款 "退养 一"\n', "")
+    assert not [d for d in diagnostics(without + item) if d[0] == "W403"]
+
+
+def test_a_requirement_bounding_an_input_by_a_number_narrows_it() -> None:
+    rules = """
+分组 县区
+输入 得分: 数值 "得分"
+校验 得分 ≥ 0 且 得分 ≤ 10
+评分 县区:
+    指标 基础 满分 10 = 得分
+"""
+    # 得分 is any number as declared; the requirement bounds it to [0, 10]: no W402
+    assert diagnostics(rules) == []
+    assert ("W402", 5) in diagnostics(rules.replace("校验 得分 ≥ 0 且 得分 ≤ 10\n", ""))
+
+
+def test_a_requirement_in_a_scoring_block_applies_to_its_groups_only() -> None:
+    rules = """
+scheme "block requirement"
+group Counties
+group Depts
+input total_count: count "reservoirs"
+input retired: count "retired reservoirs"
+scoring Counties:
+    require retired <= total_count article "x"
+    item progress max 10 = retired ÷ total_count × 10 default 0
+scoring Depts:
+    item base max 10 = 1
+"""
+    s = compile_rules(rules, "block_req")
+    with pytest.raises(DataError) as err:
+        run(s, [unit("A", "Counties", total_count=1, retired=2)])
+    assert [p.unit for p in err.value.problems] == ["A"]
+    # a Depts unit with the same numbers: the requirement is not for its group
+    r = run(s, [unit("D", "Depts", total_count=1, retired=2)]).by_name("D")
+    assert r is not None and r.total == 1
+
+
+@pytest.mark.parametrize(
+    ("requirement", "code"),
+    [
+        ("校验 水库总数 + 1", "E203"),  # not a yes/no condition
+        ("校验 已退养水库数 ≤ 退养进度", "E203"),  # reads a scored value, not the data
+        ("校验 已退养水库数 ≤ 总分", "E203"),
+        ("校验 可缺项 ≤ 水库总数", "E206"),  # may be absent: say what then
+    ],
+)
+def test_a_requirement_is_a_condition_on_inputs_alone(requirement: str, code: str) -> None:
+    rules = RESERVOIRS.replace(
+        "评分 县区:\n", f'输入 可缺项: 次数 可缺 "可缺"\n评分 县区:\n    {requirement}\n'
+    ).replace("缺省 0\n", "缺省 0\n    指标 可缺 = 可缺项 缺省 0\n")
+    assert code in {c for c, _ in diagnostics(rules)}
+
+
+def test_a_scheme_requirement_no_rule_reads_the_inputs_of_warns() -> None:
+    rules = RESERVOIRS + '输入 堤坝数: 次数 "堤坝数"\n校验 堤坝数 ≥ 1\n'
+    # W410 for the requirement; 堤坝数 itself is used by no rule (W407)
+    assert {("W410", 14), ("W407", 13)} <= set(diagnostics(rules))
