@@ -194,7 +194,10 @@ FORCED = """
 """
 
 
-def forced_units(scores: list[int], ratings: list[str]) -> list[dict[str, Any]]:
+def forced_units(scores: list[int], ratings: list[str] | None) -> list[dict[str, Any]]:
+    """Units with their scores, and the raters' ratings when the rules read them."""
+    if ratings is None:
+        return [unit(f"单位{i}", "县直单位", 测评分=s) for i, s in enumerate(scores)]
     return [
         unit(f"单位{i}", "县直单位", 测评分=s, 评定档次=g)
         for i, (s, g) in enumerate(zip(scores, ratings, strict=True))
@@ -227,7 +230,7 @@ def test_forced_distribution_ties_at_a_boundary_join_the_better_band() -> None:
     r = by_name(
         run(
             FORCED.replace("        校验 评定档次 分布 优 20%, 良 60%, 合格 20% 四舍五入\n", ""),
-            forced_units(scores, ratings),
+            forced_units(scores, None),
         )
     )
     assert [r[f"单位{i}"].unit.values["档"] for i in range(5)] == ratings

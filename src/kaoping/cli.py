@@ -254,7 +254,15 @@ def inputs(scheme: str) -> None:
     model = compiled.model
     for decl in model.inputs.values():
         typ = str(decl.type) + (" optional" if decl.optional else "")
-        groups = ", ".join(decl.groups) if decl.groups else "all groups"
+        needed = [
+            g.name for g in model.module.groups if g.name in model.needed_by.get(decl.name, ())
+        ]
+        if decl.groups:
+            groups = ", ".join(decl.groups)
+        elif needed:
+            groups = ", ".join(needed) + " (the groups whose rules read it)"
+        else:
+            groups = "no group: no rule reads it"
         click.echo(f"{decl.name}: {typ}  [{groups}]")
         click.echo(f"    {decl.description}")
         if decl.article:

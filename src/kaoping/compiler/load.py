@@ -17,7 +17,7 @@ from kaoping.compiler import ir
 from kaoping.compiler.check import check
 from kaoping.compiler.emit import emit
 from kaoping.compiler.infer import FunctionSig
-from kaoping.compiler.lower import build_module, lower_file
+from kaoping.compiler.lower import LoweringError, build_module, lower_file
 from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
 from kaoping.errors import CompileError, SourceError
@@ -98,6 +98,8 @@ def frontend(
         if parsed.tree is not None:
             try:
                 decls.append(lower_file(parsed.tree, path))
+            except LoweringError as err:
+                diags.append(err.diagnostic)
             except RecursionError:
                 diags.append(
                     Diagnostic(

@@ -12,6 +12,7 @@ from lark.exceptions import VisitError
 
 from kaoping.compiler import ir
 from kaoping.compiler.infer import canonical_function
+from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span, span_of
 
 _MODES: dict[str, ir.RoundMode] = {
@@ -103,20 +104,51 @@ class _Lower(Transformer[Token, Any]):
         return ir.FieldDecl(str(c[0]), typ, optional, span=self.sp(meta))
 
     def input_decl(self, meta: Any, c: list[Any]) -> ir.InputDecl:
+        """An input line, with its parts on it or on the lines indented under it: the
+        description (several strings are joined as written), `for` and `article` once each."""
         typ, optional = c[1]
-        groups: tuple[str, ...] = ()
-        for x in c[3:]:
-            if isinstance(x, _Groups):
-                groups = x.names
+        parts = c[2:]
+        texts = [x for x in parts if isinstance(x, _Text)]
+        for kind, word in ((_Groups, ("`for`", "`适用`")), (_Article, ("`article`", "`条款`"))):
+            found = [x for x in parts if isinstance(x, kind)]
+            if len(found) > 1:
+                raise LoweringError(
+                    self._problem(
+                        found[1].span,
+                        f"{word[0]} is given twice for input {c[0]}",
+                        f"输入 {c[0]} 的 {word[1]} 写了两次",
+                    )
+                )
+        if not texts:
+            raise LoweringError(
+                self._problem(
+                    self.sp(meta),
+                    f"input {c[0]} needs a description string",
+                    f"输入 {c[0]} 需要一段说明文字",
+                )
+            )
+        groups = next((x.names for x in parts if isinstance(x, _Groups)), ())
         return ir.InputDecl(
-            str(c[0]), typ, optional, _str(c[2]), groups, self._article(c[3:]), span=self.sp(meta)
+            str(c[0]),
+            typ,
+            optional,
+            "".join(x.text for x in texts),
+            groups,
+            self._article(parts),
+            span=self.sp(meta),
         )
 
+    def _problem(self, span: Span, detail: str, detail_zh: str) -> Diagnostic:
+        return Diagnostic("E101", span, {"detail": detail, "detail_zh": detail_zh})
+
+    def input_text(self, meta: Any, c: list[Token]) -> _Text:
+        return _Text(_str(c[0]))
+
     def input_groups(self, meta: Any, c: list[Any]) -> _Groups:
-        return _Groups(c[0])
+        return _Groups(c[0], self.sp(meta))
 
     def article(self, meta: Any, c: list[Token]) -> _Article:
-        return _Article(_str(c[0]))
+        return _Article(_str(c[0]), self.sp(meta))
 
     def type_ref(self, meta: Any, c: list[Any]) -> tuple[ir.TypeRef, bool]:
         return c[0], len(c) > 1
@@ -378,7 +410,7 @@ class _Lower(Transformer[Token, Any]):
         return _ByKeys(tuple(c))
 
     def quota_in(self, meta: Any, c: list[Any]) -> _Groups:
-        return _Groups(c[0])
+        return _Groups(c[0], self.sp(meta))
 
     def grade_if(self, meta: Any, c: list[Any]) -> ir.GradeIf:
         return ir.GradeIf(str(c[0]), c[1], span=self.sp(meta))
@@ -550,8 +582,22 @@ class _Title:
 
 
 class _Article:
+    def __init__(self, text: str, span: Span):
+        self.text, self.span = text, span
+
+
+class _Text:
     def __init__(self, text: str):
         self.text = text
+
+
+class LoweringError(Exception):
+    """A rule the grammar accepts but the language does not (a part given twice): reported as a
+    diagnostic of its file."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.headline())
+        self.diagnostic = diagnostic
 
 
 class _Key:
@@ -568,8 +614,8 @@ class _EnumName(_Key):
 
 
 class _Groups:
-    def __init__(self, names: tuple[str, ...]):
-        self.names = names
+    def __init__(self, names: tuple[str, ...], span: Span):
+        self.names, self.span = names, span
 
 
 class _Max:

@@ -155,10 +155,14 @@ class Model:
         return self.types[(id(node), block)]
 
     def inputs_for(self, group: str) -> dict[str, ir.InputDecl]:
-        """The inputs a group's data must give (computed once per group: data validation asks
-        for every unit)."""
+        """The inputs a group's data must give: those declared `for` it, and those without `for`
+        that its rules read (computed once per group: data validation asks for every unit)."""
         found = self._inputs_for.get(group)
         if found is None:
-            found = {i.name: i for i in self.inputs.values() if not i.groups or group in i.groups}
+            found = {
+                i.name: i
+                for i in self.inputs.values()
+                if group in self.needed_by.get(i.name, i.groups or (group,))
+            }
             self._inputs_for[group] = found
         return found

@@ -143,7 +143,7 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
                 continue
             decl = model.inputs[col]
             cell = (row.get(col) or "").strip()
-            applies = not decl.groups or group in decl.groups
+            applies = col in model.inputs_for(group)
             if not applies:
                 if cell:
                     problems.append(
@@ -151,7 +151,7 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
                             f"{where}:{lineno}",
                             row.get("unit"),
                             col,
-                            f"this input is not given for group {group!r}; leave the cell empty",
+                            not_for_group(model, col, group) + "; leave the cell empty",
                         )
                     )
                 continue
@@ -160,6 +160,16 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     if problems:
         raise DataError(problems)
     return {"units": units}
+
+
+def not_for_group(model: Model, name: str, group: str) -> str:
+    """Why a unit of `group` may not give the fact `name`."""
+    decl = model.inputs.get(name)
+    if decl is None:
+        return "this input is not an input of this scheme"
+    if decl.groups:
+        return f"this input is not given for group {group!r} (it is for {', '.join(decl.groups)})"
+    return f"this input is not given for group {group!r}: no rule of that group reads it"
 
 
 def _csv_cell(cell: str, decl: ir.InputDecl) -> Any:
@@ -258,12 +268,7 @@ def _facts(
         problems.append(DataProblem(where, unit, key, "given twice; the data is ambiguous"))
     for key in facts:
         if key not in wanted:
-            why = (
-                ("is not given for group " + repr(group))
-                if key in model.inputs
-                else "is not an input of this scheme"
-            )
-            problems.append(DataProblem(where, unit, key, f"this input {why}"))
+            problems.append(DataProblem(where, unit, key, not_for_group(model, key, group)))
     for name, decl in wanted.items():
         if name not in facts:
             if needed is not None and name not in needed:
