@@ -373,7 +373,10 @@ class Checker(ExprChecker):
 
     def ctx_for(self, block: BlockModel, vd: ValueDef) -> Ctx:
         gradings = frozenset(self.model.gradings) if vd.stage == "final" else frozenset()
-        return Ctx(block, vd.stage, vd.path, gradings=gradings, only=vd.only)
+        ctx = Ctx(block, vd.stage, vd.path, gradings=gradings, only=vd.only)
+        if isinstance(vd.node, ir.Item | ir.Section):  # `max` in its rules is its maximum
+            ctx.item, ctx.item_max = vd.node.name, vd.node.max
+        return ctx
 
     def compute_value(self, block: BlockModel, vd: ValueDef, order: list[str]) -> T.Ty:
         if vd.variants:  # each definition typed for its own groups; the value is their union

@@ -68,6 +68,7 @@ class Emitter:
         # two versions of each stage: traced (what `explain` reads) and fast (plain arithmetic
         # on the unit's values, for scoring); both carry the same .rules positions
         self.fast = False
+        self.own_max: Decimal | None = None
 
     # ------------------------------------------------------------------ helpers
     def const(self, value: Decimal) -> str:
@@ -312,6 +313,8 @@ class Emitter:
                 self.setv("total", node.span.line, code, extra, node.span)
             return
         assert node is not None
+        # `max` in the rules of an item or section is its maximum
+        self.own_max = node.max if isinstance(node, ir.Item | ir.Section) else None
         if isinstance(node, ir.Flag):
             w(f"u.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
         elif isinstance(node, ir.Let | ir.Output):
@@ -553,6 +556,9 @@ class Emitter:
             return f"{s.v}['total']"
         if isinstance(e, ir.GroupRef):
             return f"{s.u}.group"
+        if isinstance(e, ir.MaxRef):
+            assert self.own_max is not None  # the checker allows `max` only where it has one
+            return self.const(self.own_max)
         if isinstance(e, ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not):
             return self.operator(e, block, s)
         if isinstance(e, ir.IfExpr):

@@ -76,6 +76,9 @@ class Ctx:
     # row, its key lies in the row's interval
     narrow: dict[str, T.Ty] = attrs.Factory(dict)
     no_reads: bool = False  # a scheme-level requirement: its reads make no input needed
+    # the item or section whose rules are typed ("" elsewhere) and its maximum, for `max`
+    item: str = ""
+    item_max: Decimal | None = None
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -344,6 +347,8 @@ class ExprChecker:
             return self.resolve(e, ctx)
         if isinstance(e, ir.GroupRef):
             return T.Ty("enum", enum=GROUPS)
+        if isinstance(e, ir.MaxRef):
+            return self.own_max(e, ctx)
         if isinstance(e, ir.TotalRef):
             if not ctx.no_deps:
                 ctx.deps.add("total")
@@ -459,6 +464,20 @@ class ExprChecker:
         if isinstance(e, ir.Keyed):
             return keyed_ty(self, e, ctx)
         raise AssertionError(type(e))  # pragma: no cover
+
+    def own_max(self, e: ir.MaxRef, ctx: Ctx) -> T.Ty:
+        if ctx.item_max is not None:
+            return T.const(ctx.item_max)
+        if ctx.item:
+            detail = f"`max` is the maximum of {ctx.item!r}, which declares none"
+            detail_zh = f"`满分` 指 {ctx.item!r} 的满分,但它未写满分"
+        else:
+            detail = "`max` is the maximum of the item whose rule it stands in"
+            detail_zh = "`满分` 指所在指标的满分,只能用在指标或部分的规则中"
+        self.type_error(
+            e.span, detail, "declare `max N` on the item", "请在指标上写明 `满分 N`", detail_zh
+        )
+        return T.ERROR
 
     def ref_keys(self, e: ir.BinOp, ctx: Ctx) -> tuple[str | None, str | None]:
         index = ctx.block.index

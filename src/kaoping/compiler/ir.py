@@ -71,6 +71,16 @@ class TotalRef:
 
 
 @attrs.frozen
+class MaxRef:
+    """`max`: the maximum of the item (or section) whose rule it stands in (`cap max`)."""
+
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return "max"
+
+
+@attrs.frozen
 class GroupRef:
     """`unit group`: the group the unit is assessed in, compared with group names."""
 
@@ -370,6 +380,7 @@ Expr = (
     | Bool
     | Ref
     | TotalRef
+    | MaxRef
     | GroupRef
     | BinOp
     | Neg

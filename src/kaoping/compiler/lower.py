@@ -275,11 +275,12 @@ class _Lower(Transformer[Token, Any]):
         )
 
     def start_clause(self, meta: Any, c: list[Any]) -> ir.Start:
-        value = None if isinstance(c[0], _StartMax) else c[0]
+        # `start max` alone is the clause 起评满分 (value None); `start max - 2` an expression
+        value = None if isinstance(c[0], ir.MaxRef) else c[0]
         return ir.Start(value, span=self.sp(meta))
 
-    def start_max(self, meta: Any, c: list[Any]) -> _StartMax:
-        return _StartMax()
+    def max_ref(self, meta: Any, c: list[Any]) -> ir.MaxRef:
+        return ir.MaxRef(span=self.sp(meta))
 
     def _add(self, sign: int, meta: Any, c: list[Any]) -> ir.Add:
         per = next((x.expr for x in c[1:] if isinstance(x, _Per)), None)
@@ -621,10 +622,6 @@ class _Groups:
 class _Max:
     def __init__(self, value: Decimal):
         self.value = value
-
-
-class _StartMax:
-    pass
 
 
 class _Wrapped:
