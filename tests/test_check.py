@@ -141,6 +141,13 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         5,
         ("the children of '部署谋划' add up to 8, less than its maximum 10",),
     ),
+    # an item whose rules fall short of its maximum
+    "W409": (
+        'group G "g"\ninput b: yesno "b"\nscoring G:\n    item a max 2:\n        add 1 if b\n',
+        4,
+        5,
+        ("the rules of 'a' reach at most 1, below its maximum 2",),
+    ),
     # a requirement no rule's inputs make apply anywhere
     "W410": (
         'group G "g"\ninput x: number 0 to 10 "x"\nrequire 1 <= 2\nscoring G:\n    item a max 10 = x\n',

@@ -4,12 +4,15 @@ above its maximum at run time flagged on the unit (when the writer left a W402 u
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from helpers_scoring import D, compile_rules, run, unit, value
 from kaoping.compiler.load import frontend
-from kaoping.explain import explain_data
+from kaoping.explain import explain_data, explain_text
 from kaoping.io.data import validate
+from kaoping.io.results import to_json, to_table
 from kaoping.scoring import score
 
 OWN_MAX = """
@@ -81,7 +84,8 @@ scoring Unit:
     results = []
     for i, text in enumerate((english, chinese)):
         model, diags = frontend({"r.rules": text})
-        assert diags == [] and model is not None
+        # steady reaches 4 − 1 = 3 at most, below its maximum 4
+        assert [d.code for d in diags] == ["W409"] and model is not None
         s = compile_rules(text, f"own_max_lang{i}")
         r = run(s, [unit("U", "Unit", pieces=5)]).by_name("U")
         results.append((value(r, "adopted"), value(r, "steady")))
@@ -103,3 +107,109 @@ scoring Unit:
 def test_max_outside_an_item_with_a_maximum_is_a_type_error(line: str, words: str) -> None:
     _model, diags = frontend({"r.rules": OWN_MAX + line})
     assert [(d.code, words in d.message()) for d in diags] == [("E203", True)]
+
+
+# --------------------------------------------------------------------------- W409
+
+
+def warnings(rules: str) -> list[tuple[str, str]]:
+    """The diagnostics (but W407: 得分 is read by some of the cases only)."""
+    _model, diags = frontend({"r.rules": rules})
+    return [(d.code, d.message()) for d in diags if d.code != "W407"]
+
+
+CHECKLIST = """
+分组 单位
+输入 调研: 是否 "开展改革调研"
+输入 会商: 是否 "班子会商部署改革"
+输入 得分: 数值 0 至 100 "得分"
+评分 单位:
+    指标 主体责任 满分 3:
+        加 1 若 调研
+        加 1 若 会商
+"""
+
+
+def test_an_item_whose_rules_can_never_reach_its_maximum_is_flagged() -> None:
+    # two points of checklist under a maximum of 3: a third condition is probably missing
+    assert warnings(CHECKLIST) == [
+        ("W409", "the rules of '主体责任' reach at most 2, below its maximum 3")
+    ]
+    # with the third point it reaches 3: nothing to say
+    assert warnings(CHECKLIST.replace("满分 3", "满分 2")) == []
+
+
+@pytest.mark.parametrize(
+    ("item", "upper"),
+    [
+        ("    指标 折算 满分 10 = 得分 × 5%\n", "5"),  # a formula: 100 × 5% = 5
+        ("    指标 封顶低 满分 10:\n        起评 得分\n        封顶 8\n", "8"),  # a cap below
+        ("    指标 档 满分 10 按 得分:\n        [60, 100]: 8\n        其余: 0\n", "8"),  # rows
+    ],
+)
+def test_formulas_caps_and_rows_short_of_the_maximum_are_flagged(item: str, upper: str) -> None:
+    rules = CHECKLIST.replace("满分 3", "满分 2") + item
+    name = item.split()[1]
+    assert warnings(rules) == [
+        ("W409", f"the rules of '{name}' reach at most {upper}, below its maximum 10")
+    ]
+
+
+# --------------------------------------------------------------------------- above max at run time
+
+UNCAPPED_BY_MISTAKE = """
+分组 单位
+输入 篇数: 次数 "被采用篇数"
+评分 单位:
+    指标 信息采用 满分 6:
+        加 2 每 篇数
+    指标 封顶的 满分 6:
+        加 2 每 篇数
+        封顶 满分
+    指标 上不封顶的 满分 6:
+        加 2 每 篇数
+        上不封顶
+"""
+
+
+def test_a_value_above_its_maximum_with_no_cap_is_reported_on_the_unit() -> None:
+    s = compile_rules(UNCAPPED_BY_MISTAKE, "above_max")
+    assert [d.code for d in s.warnings] == ["W402"]  # the writer left it unanswered
+    units = [unit("甲", "单位", 篇数=4), unit("乙", "单位", 篇数=3)]
+    data = validate({"units": units}, s.model, "t")
+    for traced in (False, True):
+        res = score(s, data, trace=traced)
+        a, b = res.by_name("甲"), res.by_name("乙")
+        assert a is not None and b is not None
+        # 甲: 4 × 2 = 8 > 6, kept (no cap) and reported; the capped copy is 6, the uncapped 8
+        assert [(x.path, x.value, x.max) for x in a.unit.above_max] == [("信息采用", 8, 6)]
+        assert (value(a, "信息采用"), value(a, "封顶的"), value(a, "上不封顶的")) == (8, 6, 8)
+        # 乙: 3 × 2 = 6 is the maximum itself: nothing to report
+        assert b.unit.above_max == []
+
+
+def test_the_report_is_in_the_json_the_table_and_explain() -> None:
+    s = compile_rules(UNCAPPED_BY_MISTAKE, "above_max")
+    data = validate({"units": [unit("甲", "单位", 篇数=4)]}, s.model, "t")
+    res = score(s, data, trace=True)
+    (doc,) = json.loads(to_json(res))["units"]
+    assert doc["warnings"] == [
+        {
+            "warning": "above max",
+            "value": "信息采用",
+            "amount": "8",
+            "max": "6",
+            "rule": "above_max.rules:4",
+            "message": "信息采用 = 8 is above its maximum 6 (the rules set no cap)",
+        }
+    ]
+    assert "  ! 甲: 信息采用 = 8 is above its maximum 6 (the rules set no cap)" in to_table(res)
+    r = res.by_name("甲")
+    assert r is not None
+    data_ = explain_data(res, r)
+    assert [w["value"] for w in data_["warnings"]] == ["信息采用"]
+    flagged = {v["path"]: v["above_max"] for v in data_["values"] if v["kind"] == "item"}
+    assert flagged == {"信息采用": True, "封顶的": False, "上不封顶的": False}
+    assert "信息采用 = 8 (max 6)  ! above its maximum (the rules set no cap)" in explain_text(
+        res, r
+    )

@@ -183,7 +183,7 @@ def test_whole_number_rows_meet_where_decimal_ones_would_leave_a_gap() -> None:
     rate = (
         HEAD
         + "    指标 乙 满分 10 按 得分率:\n        [0, 0.8): 5\n        0.9 至 1: 10\n"
-        + "    指标 甲 满分 10 按 名次:\n        0 至 inf: 0\n"
+        + "    指标 甲 按 名次:\n        0 至 inf: 0\n"
     )
     assert codes(rate) == [("E406", 8, "rows leave a gap between 0.8 and 0.9")]
 
@@ -203,7 +203,7 @@ def test_the_key_must_be_a_number_that_is_never_absent() -> None:
 分组 单位
 输入 名次: 次数 可缺 "名次"
 评分 单位:
-    指标 甲 满分 10 按 名次:
+    指标 甲 按 名次:
         0 至 inf: 0
 """
     assert [c[0] for c in codes(rules)] == ["E206"]

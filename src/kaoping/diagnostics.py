@@ -92,6 +92,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "make the intervals meet exactly: [a, b), [b, c), …",
         "使区间首尾相接:[a, b)、[b, c)…",
     ),
+    "W409": (
+        "the rules of {name!r} reach at most {upper}, below its maximum {max}",
+        "{name!r} 的规则最高只能得 {upper},达不到其满分 {max}",
+        "a rule may be missing, or the maximum may be wrong; check them against the document",
+        "可能漏了某条规则,或满分写错;请对照文件核对",
+    ),
     "W407": (
         "input {name!r} is declared but never used",
         "输入 {name!r} 已声明但未使用",

@@ -13,7 +13,7 @@ import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler.model import BlockModel, Model, ValueDef
-from kaoping.io.results import fmt
+from kaoping.io.results import above_max_json, fmt
 from kaoping.scoring import Results, UnitResult
 from kaoping.span import text_of
 
@@ -65,6 +65,7 @@ _WORDS = {
         "was": "was",
         "row_for": "for key",
         "requirements": "requirements checked on the data (all hold):",
+        "above_max": "! above its maximum (the rules set no cap)",
         "group_value": "group value",
         "weights": "weights used",
         "last_year": "last year",
@@ -92,6 +93,7 @@ _WORDS = {
         "was": "原为",
         "row_for": "键值",
         "requirements": "已核对的数据校验(均满足):",
+        "above_max": "! 超过满分(规则未设封顶)",
         "group_value": "组内值",
         "weights": "实际权重",
         "last_year": "上年",
@@ -142,6 +144,8 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
         "grades": dict(u.grades),
         "flags": list(u.flags),
         "values": values,
+        # values above their declared maximum, where the rules set no cap
+        "warnings": [above_max_json(a, block) for a in u.above_max],
         # the data requirements checked on this unit's data (all held, or there is no score)
         "requirements": requirements,
         "grading": [
@@ -292,6 +296,7 @@ def _value_data(
     value = _show(u.values.get(vd.path))
     text = rules.text(span.path, span.line)
     rounding = None
+    above = next((a for a in u.above_max if a.path == vd.path), None)
     if vd.kind == "total":
         rnd = scheme.model.rounding
         if rnd is not None:
@@ -316,6 +321,7 @@ def _value_data(
         # the total: the parts it sums when the rules write no formula, and its rounding
         "parts": list(vd.children) if vd.kind == "total" and node is None else None,
         "rounding": rounding,
+        "above_max": above is not None,
     }
 
 
@@ -383,6 +389,8 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
         label = f"{indent}{name} = {text_value}"
         if v["max"] is not None:
             label += f" ({words['max']} {v['max']})"
+        if v["above_max"]:
+            label += "  " + words["above_max"]
         label += f"    [{v['rule']}]"
         if v["article"]:
             label += f"  «{v['article']}»"

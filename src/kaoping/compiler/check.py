@@ -420,6 +420,8 @@ class Checker(ExprChecker):
                 ty = ty.required()
         else:  # pragma: no cover - every kind is handled above
             raise AssertionError(vd.kind)
+        if isinstance(node, ir.Item | ir.Section):
+            vd.may_exceed = may_exceed(node, ty)
         vd.deps |= ctx.deps
         vd.inputs |= ctx.inputs
         for dep in ctx.deps:
@@ -463,7 +465,9 @@ class Checker(ExprChecker):
     def item_ty(self, item: ir.Item, ctx: Ctx) -> T.Ty:
         if item.formula is not None:
             ty = self.need_number(self.infer(item.formula, ctx), item.formula, ctx)
-            self.check_max(item.name, item.max, ty, item.span, capped=False, uncapped=False)
+            self.check_max(
+                item.name, item.max, ty, item.span, capped=False, uncapped=False, item=True
+            )
             return ty
         acc = T.const(Decimal(0))
         caps: list[ir.Cap] = []
@@ -510,7 +514,9 @@ class Checker(ExprChecker):
         acc = self.bound(acc, caps, floors, ctx)
         if zero:
             acc = T.with_zero(acc)
-        self.check_max(item.name, item.max, acc, item.span, capped=bool(caps), uncapped=uncapped)
+        self.check_max(
+            item.name, item.max, acc, item.span, capped=bool(caps), uncapped=uncapped, item=True
+        )
         return acc
 
     def bound(self, acc: T.Ty, caps: list[ir.Cap], floors: list[ir.Floor], ctx: Ctx) -> T.Ty:
@@ -530,8 +536,18 @@ class Checker(ExprChecker):
         return acc
 
     def check_max(
-        self, name: str, mx: Decimal | None, ty: T.Ty, span: Span, capped: bool, uncapped: bool
+        self,
+        name: str,
+        mx: Decimal | None,
+        ty: T.Ty,
+        span: Span,
+        capped: bool,
+        uncapped: bool,
+        item: bool = False,
     ) -> None:
+        if mx is not None and item and ty.high is not None and ty.high < mx:
+            # the item's own rules fall short of its 分值 (W408 is the same for a section)
+            self.err("W409", span, name=name, upper=T._fmt(ty.high), max=T._fmt(mx))
         if mx is None or capped or uncapped:
             return
         if ty.high is None or ty.high > mx:
@@ -664,6 +680,14 @@ class Checker(ExprChecker):
                 self.used_inputs |= ctx.inputs
                 block.outside_deps |= ctx.deps
                 block.outside_inputs |= ctx.inputs
+
+
+def may_exceed(node: ir.Item | ir.Section, ty: T.Ty) -> bool:
+    """Whether the value can go above its maximum with neither `cap` nor `uncapped` (W402): the
+    emitted code then flags a unit whose value does."""
+    if node.max is None or any(isinstance(c, ir.Cap | ir.Uncapped) for c in node.clauses):
+        return False
+    return ty.high is None or ty.high > node.max
 
 
 def check(

@@ -327,6 +327,11 @@ class Emitter:
             self.item(block, vd, node, s)
         elif isinstance(node, ir.Section):
             self.section(block, vd, node, s)
+        if vd.may_exceed and isinstance(node, ir.Item | ir.Section) and node.max is not None:
+            # no cap: a value above the maximum is kept, and reported on the unit
+            mx = self.const(node.max)
+            w(f"if {s.v}[{path!r}] > {mx}:", node.span)
+            w(f"    {s.u}.over({path!r}, {node.span.line}, {s.v}[{path!r}], {mx})", node.span)
 
     def item(self, block: BlockModel, vd: ValueDef, node: ir.Item, s: _Scope) -> None:
         if self.fast:

@@ -42,6 +42,8 @@ class ValueDef:
     # one definition per group set, when several `consequences for` blocks define the same name
     # for groups that share a scoring block (a 驻区 and a 区直 amount of one 奖金总额)
     variants: list[tuple[tuple[str, ...], ir.Let | ir.Output | ir.Flag]] = attrs.Factory(list)
+    # an item or section that can go above its maximum with no cap (W402): checked when scored
+    may_exceed: bool = False
 
     def for_group(self, group: str) -> ValueDef:
         """The definition that applies to a unit of `group` (itself unless there are variants)."""

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from kaoping.compiler.emit import rank_path
-from kaoping.compiler.model import Model
+from kaoping.compiler.model import BlockModel, Model
+from kaoping.runtime.unit import AboveMax
 from kaoping.scoring import Results, UnitResult
 
 
@@ -56,6 +57,8 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     out["scores"] = scores
     out["flags"] = list(u.flags)
     out["outputs"] = outputs
+    # values above their declared maximum, where the rules set no cap
+    out["warnings"] = [above_max_json(a, block) for a in u.above_max]
     # the facts as given, so that the results explain themselves and next year can read them
     out["facts"] = {k: _plain(v) for k, v in u.facts.items()}
     if u.given:
@@ -67,6 +70,22 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     if rank_value:
         out["rank_value"] = rank_value
     return out
+
+
+def above_max_json(a: AboveMax, block: BlockModel) -> dict[str, Any]:
+    node = block.values[a.path].node
+    return {
+        "warning": "above max",
+        "value": a.path,
+        "amount": fmt(a.value),
+        "max": fmt(a.max),
+        "rule": node.span.short if node is not None else "",
+        "message": above_max_text(a),
+    }
+
+
+def above_max_text(a: AboveMax) -> str:
+    return f"{a.path} = {fmt(a.value)} is above its maximum {fmt(a.max)} (the rules set no cap)"
 
 
 def to_json(results: Results) -> str:
@@ -115,6 +134,9 @@ def to_table(results: Results) -> str:
                 for i, c in enumerate(row)
             ]
             lines.append("  ".join(cells).rstrip())
+        for r in (x for x in ordered if x.group == group):
+            for a in r.unit.above_max:
+                lines.append(f"  ! {r.name}: {above_max_text(a)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

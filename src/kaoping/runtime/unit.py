@@ -50,6 +50,17 @@ class GradeStep:
     concerns: bool = True
 
 
+@attrs.frozen
+class AboveMax:
+    """A value above its declared maximum, where the rules set no cap (the checker's W402 was
+    left unanswered): reported on the unit rather than silently kept or cut."""
+
+    path: str
+    line: int
+    value: Decimal
+    max: Decimal
+
+
 @attrs.define(eq=False)
 class Unit:
     """One unit being scored. With `tracing` off (plain scoring) no trace is kept: scoring is
@@ -78,6 +89,7 @@ class Unit:
     # traced scoring: per rule line of a `weighted {…}`, each part's value and the weight it
     # was given after an absent part's weight was shared out (None: the part is absent)
     weight_notes: dict[int, list[tuple[str, Any, Any]]] = attrs.Factory(dict)
+    above_max: list[AboveMax] = attrs.Factory(list)
 
     def item(self, path: str, line: int) -> ItemCalc:
         return ItemCalc(self, path, line, [] if self.tracing else None)
@@ -106,6 +118,10 @@ class Unit:
         self.set(name, line, cond)
         if cond and name not in self.flags:
             self.flags.append(name)
+
+    def over(self, path: str, line: int, value: Decimal, maximum: Decimal) -> None:
+        """`path` came out above its maximum with no cap to stop it."""
+        self.above_max.append(AboveMax(path, line, value, maximum))
 
     def last(self, key: str) -> Any:
         """Last year's value under `key` (total, a value path, a grade, a fact), or None."""
