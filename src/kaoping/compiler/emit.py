@@ -14,6 +14,7 @@ from decimal import Decimal
 import attrs
 
 from kaoping.compiler import ir
+from kaoping.compiler.emit_cohort import CohortNode, emit_cohort_value
 from kaoping.compiler.emit_keyed import emit_keyed
 from kaoping.compiler.infer import canonical_function
 from kaoping.compiler.model import BlockModel, Model, ValueDef
@@ -233,34 +234,7 @@ class Emitter:
         cohort: dict[int, str] = {}
         notes: list[tuple[str, str]] = []
         for cnode in _cohort_nodes(node):
-            name = self.fresh("_c")
-            inner = _Scope("w.facts", "w.values", "w")
-            if isinstance(cnode, ir.Best):
-                w(f"{name}v = [{self.ex(cnode.operand, block, inner)} for w in units]", cnode.span)
-                w(f"{name} = _rt.best({name}v)", cnode.span)
-                w(f"{name}u = [w.name for w, x in zip(units, {name}v) if x == {name}]", cnode.span)
-                cohort[id(cnode)] = name
-                notes.append((str(cnode), name))
-                notes.append((f"{cnode}: unit", f"{name}u"))
-            elif isinstance(cnode, ir.GroupMean):
-                w(
-                    f"{name} = _rt.group_mean([{self.ex(cnode.operand, block, inner)} for w in units])",
-                    cnode.span,
-                )
-                cohort[id(cnode)] = name
-                notes.append((str(cnode), name))
-            elif isinstance(cnode, ir.Rank):
-                keys = ", ".join(self.key(k, block, inner) for k in cnode.keys)
-                w(f"{name} = _rt.rank([({keys},) for w in units], {cnode.ascending!r})", cnode.span)
-                cohort[id(cnode)] = f"{name}[_i]"
-            elif isinstance(cnode, ir.Distribute):
-                values = f"[{self.ex(cnode.operand, block, inner)} for w in units]"
-                w(
-                    f"{name} = _rt.distribute({values}, {self.shares(cnode.shares)}, "
-                    f"{cnode.mode!r})",
-                    cnode.span,
-                )
-                cohort[id(cnode)] = f"{name}[_i]"
+            emit_cohort_value(self, block, cnode, cohort, notes)
         w("for _i, u in enumerate(units):")
         with w.indent():
             w("f, v = u.facts, u.values")
@@ -732,9 +706,9 @@ def rank_path(block: BlockModel) -> str | None:
     return chosen[0] if chosen else None
 
 
-def _cohort_nodes(node: object) -> list[ir.Best | ir.GroupMean | ir.Rank | ir.Distribute]:
+def _cohort_nodes(node: object) -> list[CohortNode]:
     """Cohort operations inside a statement, innermost first."""
-    found: list[ir.Best | ir.GroupMean | ir.Rank | ir.Distribute] = []
+    found: list[CohortNode] = []
 
     def visit(x: object) -> None:
         if isinstance(x, tuple):
@@ -746,7 +720,7 @@ def _cohort_nodes(node: object) -> list[ir.Best | ir.GroupMean | ir.Rank | ir.Di
         for field in attrs.fields(type(x)):  # type: ignore[arg-type]
             if field.name != "span":
                 visit(getattr(x, field.name))
-        if isinstance(x, ir.Best | ir.GroupMean | ir.Rank | ir.Distribute):
+        if isinstance(x, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute):
             found.append(x)
 
     visit(node)

@@ -455,7 +455,7 @@ class ExprChecker:
             return self.aggregate(e, ctx)
         if isinstance(e, ir.Weighted):
             return self.weighted(e, ctx)
-        if isinstance(e, ir.Best | ir.GroupMean | ir.Rank | ir.Distribute):
+        if isinstance(e, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute):
             return self.cohort(e, ctx)
         if isinstance(e, ir.LastYear):
             return self.last_year(e, ctx)
@@ -700,14 +700,19 @@ class ExprChecker:
         )
         return T.number(low, high)
 
-    def cohort(self, e: ir.Best | ir.GroupMean | ir.Rank | ir.Distribute, ctx: Ctx) -> T.Ty:
+    def cohort(
+        self, e: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute, ctx: Ctx
+    ) -> T.Ty:
         if ctx.stage != "group":
             word = {
                 ir.Best: "best",
+                ir.GroupLowest: "group lowest",
                 ir.GroupMean: "group mean",
                 ir.Rank: "rank by",
                 ir.Distribute: "distribute",
             }[type(e)]
+            if isinstance(e, ir.GroupMean) and e.others:
+                word = "peer mean"
             self.type_error(
                 e.span,
                 f"`{word}` reads other units of the group: it belongs in an `across group:` block",
@@ -715,9 +720,10 @@ class ExprChecker:
                 "请把此值移入 `组内:` 块",
                 f"`{word}` 要读取同组其他单位:须写在 `组内:` 块中",
             )
-        if isinstance(e, ir.Best):
+        if isinstance(e, ir.Best | ir.GroupLowest):
             return self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
         if isinstance(e, ir.GroupMean):
+            mean_parts(self, e, ctx)
             t = self.infer(e.operand, ctx)
             if t.kind != "number":
                 self.type_error(
@@ -846,10 +852,46 @@ def ref_key(model: Model, expr: ir.Expr, block: int) -> str | None:
     return f"{res.kind}:{res.target}"
 
 
+def mean_parts(checker: ExprChecker, e: ir.GroupMean, ctx: Ctx) -> None:
+    """A mean's weight (a number ≥ 0, never absent) and its condition (yes/no, never absent),
+    both read for each unit of the group."""
+    if e.weight is not None:
+        w = checker.need_number(checker.infer(e.weight, ctx), e.weight, ctx)
+        if w.low is None or w.low < 0:
+            checker.type_error(
+                e.weight.span,
+                f"a weight must be a number ≥ 0; {e.weight} lies in {w.range_text}",
+                "declare it `number 0 to …` or `count`",
+                "请声明为 `数值 0 至 …` 或 `次数`",
+                f"权数须是不小于 0 的数;{e.weight} 的取值范围是 {w.range_text}",
+            )
+    if e.where is not None:
+        checker.need_bool(checker.infer(e.where, ctx), e.where)
+
+
+def _share_of_lowest(e: ir.BinOp) -> Decimal | None:
+    """k for `group lowest X ÷ X` (k = 1) and `k × group lowest X ÷ X`: relative scores when
+    less is better (the lowest unit gets k, the others less)."""
+    left, x = e.left, e.right
+    if isinstance(left, ir.GroupLowest) and left.operand == x:
+        return Decimal(1)
+    if isinstance(left, ir.BinOp) and left.op == "*":
+        for low, k in ((left.left, left.right), (left.right, left.left)):
+            if (
+                isinstance(low, ir.GroupLowest)
+                and low.operand == x
+                and isinstance(k, ir.Num)
+                and k.value >= 0
+            ):
+                return k.value
+    return None
+
+
 def _share_of_best(e: ir.BinOp) -> Decimal | None:
-    """k for `X ÷ best X` (k = 1) and `k × X ÷ best X`, the shapes of relative scores."""
+    """k for `X ÷ best X` (k = 1) and `k × X ÷ best X`, the shapes of relative scores; or the
+    same of `group lowest` when less is better."""
     if not isinstance(e.right, ir.Best):
-        return None
+        return _share_of_lowest(e)
     best_of = e.right.operand
     if e.left == best_of:
         return Decimal(1)

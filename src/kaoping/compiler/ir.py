@@ -271,14 +271,34 @@ class Best:
 
 
 @attrs.frozen
-class GroupMean:
-    """`group mean X`: mean of X over the units of the group where X is present."""
+class GroupLowest:
+    """`group lowest X`: the lowest X in the unit's group (the best, when less is better)."""
 
     operand: Expr
     span: Span = _span()
 
     def __str__(self) -> str:
-        return f"group mean {self.operand}"
+        return f"group lowest {self.operand}"
+
+
+@attrs.frozen
+class GroupMean:
+    """`group mean X [weighted by W] [where C]`: mean of X over the units of the group where X is
+    present (and C holds), each counted W times; `peer mean` (others) leaves the unit out."""
+
+    operand: Expr
+    weight: Expr | None = None
+    where: Expr | None = None
+    others: bool = False
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        text = f"{'peer' if self.others else 'group'} mean {self.operand}"
+        if self.weight is not None:
+            text += f" weighted by {self.weight}"
+        if self.where is not None:
+            text += f" where {self.where}"
+        return text
 
 
 @attrs.frozen
@@ -395,6 +415,7 @@ Expr = (
     | Aggregate
     | Weighted
     | Best
+    | GroupLowest
     | GroupMean
     | Rank
     | Distribute

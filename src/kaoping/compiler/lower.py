@@ -503,8 +503,22 @@ class _Lower(Transformer[Token, Any]):
     def best(self, meta: Any, c: list[Any]) -> ir.Best:
         return ir.Best(c[0], span=self.sp(meta))
 
-    def group_mean(self, meta: Any, c: list[Any]) -> ir.GroupMean:
-        return ir.GroupMean(c[0], span=self.sp(meta))
+    def group_lowest(self, meta: Any, c: list[Any]) -> ir.GroupLowest:
+        return ir.GroupLowest(c[0], span=self.sp(meta))
+
+    def group_mean(self, meta: Any, c: list[Any], others: bool = False) -> ir.GroupMean:
+        weight = next((x.expr for x in c[1:] if isinstance(x, _Weight)), None)
+        where = next((x.expr for x in c[1:] if isinstance(x, _Where)), None)
+        return ir.GroupMean(c[0], weight, where, others, span=self.sp(meta))
+
+    def peer_mean(self, meta: Any, c: list[Any]) -> ir.GroupMean:
+        return self.group_mean(meta, c, others=True)
+
+    def mean_weight(self, meta: Any, c: list[Any]) -> _Weight:
+        return _Weight(c[0])
+
+    def mean_where(self, meta: Any, c: list[Any]) -> _Where:
+        return _Where(c[0])
 
     def rank(self, meta: Any, c: list[Any]) -> ir.Rank:
         keys = tuple(x for x in c if not isinstance(x, _Ascending))
@@ -643,6 +657,10 @@ class _ByKeys:
 
 
 class _Where(_Wrapped):
+    pass
+
+
+class _Weight(_Wrapped):
     pass
 
 

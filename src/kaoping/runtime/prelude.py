@@ -12,6 +12,7 @@ from kaoping.runtime.cohort import (
     require_distribution,
     require_records,
 )
+from kaoping.runtime.cohort_values import lowest, mean_of, peer_means
 from kaoping.runtime.grading import Grader
 from kaoping.runtime.numbers import (
     ZERO,
@@ -49,8 +50,11 @@ __all__ = [
     "least",
     "lift",
     "lift_in",
+    "lowest",
+    "mean_of",
     "mul",
     "no_row",
+    "peer_means",
     "rank",
     "require_distribution",
     "require_records",

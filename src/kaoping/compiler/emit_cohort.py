@@ -1,0 +1,64 @@
+"""Emitting the group values a statement of `across group:` reads: each computed once per group
+before the loop over its units (or once per unit, for a rank or the mean of the other units),
+and noted for `explain` with the unit that holds it where there is one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kaoping.compiler import ir
+
+if TYPE_CHECKING:
+    from kaoping.compiler.emit import Emitter
+    from kaoping.compiler.model import BlockModel
+
+CohortNode = ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute
+
+
+def emit_cohort_value(
+    em: Emitter,
+    block: BlockModel,
+    cnode: CohortNode,
+    cohort: dict[int, str],
+    notes: list[tuple[str, str]],
+) -> None:
+    """Write the code computing `cnode` over `units`; record in `cohort` the expression that
+    reads it for unit `_i`, and in `notes` what explain shows."""
+    from kaoping.compiler.emit import _Scope
+
+    w = em.w
+    name = em.fresh("_c")
+    inner = _Scope("w.facts", "w.values", "w")
+
+    def each(e: ir.Expr) -> str:
+        return f"[{em.ex(e, block, inner)} for w in units]"
+
+    if isinstance(cnode, ir.Best | ir.GroupLowest):
+        fn = "best" if isinstance(cnode, ir.Best) else "lowest"
+        w(f"{name}v = {each(cnode.operand)}", cnode.span)
+        w(f"{name} = _rt.{fn}({name}v)", cnode.span)
+        w(f"{name}u = [w.name for w, x in zip(units, {name}v) if x == {name}]", cnode.span)
+        cohort[id(cnode)] = name
+        notes.append((str(cnode), name))
+        notes.append((f"{cnode}: unit", f"{name}u"))
+    elif isinstance(cnode, ir.GroupMean):
+        if cnode.weight is None and cnode.where is None and not cnode.others:
+            w(f"{name} = _rt.group_mean({each(cnode.operand)})", cnode.span)
+        else:
+            weights = each(cnode.weight) if cnode.weight is not None else "None"
+            keep = each(cnode.where) if cnode.where is not None else "None"
+            fn = "peer_means" if cnode.others else "mean_of"
+            w(f"{name} = _rt.{fn}({each(cnode.operand)}, {weights}, {keep})", cnode.span)
+        cohort[id(cnode)] = f"{name}[_i]" if cnode.others else name
+        notes.append((str(cnode), cohort[id(cnode)]))
+    elif isinstance(cnode, ir.Rank):
+        keys = ", ".join(em.key(k, block, inner) for k in cnode.keys)
+        w(f"{name} = _rt.rank([({keys},) for w in units], {cnode.ascending!r})", cnode.span)
+        cohort[id(cnode)] = f"{name}[_i]"
+    else:
+        w(
+            f"{name} = _rt.distribute({each(cnode.operand)}, {em.shares(cnode.shares)}, "
+            f"{cnode.mode!r})",
+            cnode.span,
+        )
+        cohort[id(cnode)] = f"{name}[_i]"
