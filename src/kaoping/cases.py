@@ -18,7 +18,16 @@ from kaoping.io.results import fmt
 from kaoping.scoring import Results, score
 
 _FILE_KEYS = {"defaults", "cases"}
-_CASE_KEYS = {"name", "article", "arithmetic", "units", "history", "expect", "expect_error"}
+_CASE_KEYS = {
+    "name",
+    "article",
+    "arithmetic",
+    "constants",
+    "units",
+    "history",
+    "expect",
+    "expect_error",
+}
 _EXPECT_KEYS = {"scores", "total", "rank", "grade", "flags", "outputs"}
 
 
@@ -115,7 +124,8 @@ def _merged_units(case: Case) -> list[dict[str, Any]]:
 def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
     where = f"{case.file}: {case.name}"
     try:
-        data = validate({"units": _merged_units(case)}, scheme.model, where)
+        raw = {"units": _merged_units(case), "constants": case.data.get("constants")}
+        data = validate(raw, scheme.model, where)
         results = score(scheme, data, {"units": case.data.get("history") or []})
     except DataError as err:
         if "expect_error" in case.data:

@@ -291,7 +291,19 @@ def _value_data(
     given = trace.given if trace is not None else None
     skipped = trace is not None and (trace.skipped or given is not None)
     # a skipped rule read nothing: its inputs are not shown as if they had counted
-    inputs = {} if skipped else {name: _show(u.facts.get(name)) for name in sorted(vd.inputs)}
+    constants = scheme.model.constants  # a fixed constant is in the rules, not the facts
+    inputs = (
+        {}
+        if skipped
+        else {
+            name: _show(
+                constants[name].value
+                if name in constants and constants[name].value is not None
+                else u.facts.get(name)
+            )
+            for name in sorted(vd.inputs)
+        }
+    )
     group_values = {k: _show(v) for k, v in (trace.group_values.items() if trace else [])}
     value = _show(u.values.get(vd.path))
     text = rules.text(span.path, span.line)

@@ -135,6 +135,19 @@ class Checker(ExprChecker):
         for name in list(md.inputs):
             if name in md.tables:
                 self.err("E202", md.inputs[name].span, name=name, first=md.tables[name].span)
+        md.constants = self._unique(self.m.constants, lambda c: c.name)
+        for const in md.constants.values():
+            first = md.inputs.get(const.name) or md.tables.get(const.name)
+            if first is not None:
+                self.err("E202", const.span, name=const.name, first=first.span)
+            if const.type is not None:
+                self.check_type(const.type, const.span, in_record=False)
+                if isinstance(const.type, ir.ListType):
+                    self.type_error(
+                        const.span,
+                        "a constant is one value, not a list",
+                        detail_zh="常量是一个值,不能是列表",
+                    )
 
     def check_type(self, t: ir.TypeRef, span: Span, in_record: bool) -> None:
         if isinstance(t, ir.EnumType) and t.name not in self.model.enums:
@@ -168,8 +181,9 @@ class Checker(ExprChecker):
                     first=first.node.span if first.node is not None else span,
                 )
                 return
-            if vd.path in self.model.inputs:
-                self.err("E202", span, name=vd.path, first=self.model.inputs[vd.path].span)
+            clash = self.model.inputs.get(vd.path) or self.model.constants.get(vd.path)
+            if clash is not None:
+                self.err("E202", span, name=vd.path, first=clash.span)
             block.values[vd.path] = vd
 
         def walk(node: ir.Section | ir.Item, prefix: str, parent: str | None) -> str:
@@ -335,6 +349,8 @@ class Checker(ExprChecker):
         block.order = order
         for data_check in block.data_checks:
             check_condition(self, data_check.requirement, Ctx(block, "unit", "require"))
+            # checked on every unit's data, whatever values it is given
+            block.outside_inputs.update(data_check.inputs)
         for req in block.requires:
             if isinstance(req, ir.RequireRecords):
                 self.check_require_records(block, req)

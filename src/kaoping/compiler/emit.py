@@ -516,6 +516,10 @@ class Emitter:
             return f"{s.v}[{res.target!r}]"
         if res.kind == "field":
             return f"{s.record}[{res.target!r}]"
+        if res.kind == "constant":
+            value = self.model.constants[res.target].value
+            # a constant entered in the data is given to every unit with its facts
+            return self.const(value) if value is not None else f"{s.f}[{res.target!r}]"
         if res.kind == "grade":
             # not graded yet (a line reading its own grading before any line assigned it)
             # compares unequal to every grade

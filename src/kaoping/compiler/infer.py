@@ -311,6 +311,14 @@ class ExprChecker:
                 return narrowed(
                     self.input_ty(inp.type, inp.optional or partial), f"input:{name}", ctx
                 )
+            const = self.model.constants.get(name)
+            if const is not None:
+                self.model.refs[key] = Res("constant", name)
+                ctx.inputs.add(name)  # explain shows it with the inputs
+                if const.value is not None:
+                    return T.const(const.value)
+                assert const.type is not None
+                return self.input_ty(const.type, False)
             if name in ctx.gradings:
                 self.model.refs[key] = Res("grade", name)
                 return T.Ty("enum", enum=self.model.gradings[name].enum)

@@ -523,6 +523,19 @@ class InputDecl:
 
 
 @attrs.frozen
+class ConstantDecl:
+    """`constant NAME = N` (the scheme fixes it), or `constant NAME: TYPE "…"` (the office enters
+    it once per run, in the data file's `constants`): one value for every unit."""
+
+    name: str
+    value: Decimal | None
+    type: TypeRef | None
+    description: str | None
+    article: str | None
+    span: Span = _span()
+
+
+@attrs.frozen
 class TableRow:
     key: str
     value: Decimal
@@ -880,3 +893,4 @@ class Module:
     consequences: tuple[Consequences, ...]
     # scheme-level data requirements (`require COND` outside any block)
     requirements: tuple[Requirement, ...] = ()
+    constants: tuple[ConstantDecl, ...] = ()

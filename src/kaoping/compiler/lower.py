@@ -144,6 +144,17 @@ class _Lower(Transformer[Token, Any]):
     def input_text(self, meta: Any, c: list[Token]) -> _Text:
         return _Text(_str(c[0]))
 
+    def constant_decl(self, meta: Any, c: list[Any]) -> ir.ConstantDecl:
+        return ir.ConstantDecl(
+            str(c[0]), c[1], None, None, self._article(c[2:]), span=self.sp(meta)
+        )
+
+    def constant_given(self, meta: Any, c: list[Any]) -> ir.ConstantDecl:
+        typ, _optional = c[1]
+        return ir.ConstantDecl(
+            str(c[0]), None, typ, _str(c[2]), self._article(c[3:]), span=self.sp(meta)
+        )
+
     def input_groups(self, meta: Any, c: list[Any]) -> _Groups:
         return _Groups(c[0], self.sp(meta))
 
@@ -714,6 +725,7 @@ def build_module(decls_per_file: Iterable[list[Any]]) -> ir.Module:
             ir.Grading,
             ir.Consequences,
             ir.Requirement,
+            ir.ConstantDecl,
         )
     }
     for decls in decls_per_file:
@@ -736,4 +748,5 @@ def build_module(decls_per_file: Iterable[list[Any]]) -> ir.Module:
         gradings=tuple(buckets[ir.Grading]),
         consequences=tuple(buckets[ir.Consequences]),
         requirements=tuple(buckets[ir.Requirement]),
+        constants=tuple(buckets[ir.ConstantDecl]),
     )

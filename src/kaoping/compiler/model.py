@@ -20,7 +20,7 @@ class Res:
     """What a name refers to: an input, a value of the block, a record field, an enum value,
     a grade (the result of a `grading` block), or the unit's total."""
 
-    kind: Literal["input", "value", "field", "enum", "grade"]
+    kind: Literal["input", "value", "field", "enum", "grade", "constant"]
     target: str
     # an input given for only some of the groups the rule serves: absent for the others
     partial: bool = False
@@ -146,6 +146,7 @@ class Model:
     gradings: dict[str, ir.Grading] = attrs.Factory(dict)
     # the groups whose units give each input: its `for` groups, or the groups whose rules read it
     needed_by: dict[str, frozenset[str]] = attrs.Factory(dict)
+    constants: dict[str, ir.ConstantDecl] = attrs.Factory(dict)
     _inputs_for: dict[str, dict[str, ir.InputDecl]] = attrs.field(
         factory=dict, repr=False, init=False
     )

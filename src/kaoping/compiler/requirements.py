@@ -167,6 +167,7 @@ def check_scheme_requirements(checker: Checker) -> None:
             block.data_checks.append(
                 DataCheck(req, () if groups == block.groups else groups, names)
             )
+            block.outside_inputs.update(names)  # checked whatever values a unit is given
         for name in names:
             if not model.inputs[name].groups:
                 checker.reads.setdefault(name, set()).update(applies)

@@ -194,11 +194,12 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
         raise DataError(
             [DataProblem(where, None, None, 'expected an object {"units": [...]} at the top')]
         )
-    extra = set(raw) - {"units"}
+    extra = set(raw) - {"units", "constants"}
     if extra:
         problems.append(
             DataProblem(where, None, None, f"unknown top-level key(s): {', '.join(sorted(extra))}")
         )
+    constants = _constants(raw.get("constants"), model, where, problems)
     out: list[UnitData] = []
     seen: set[str] = set()
     for i, entry in enumerate(raw["units"], 1):
@@ -245,9 +246,43 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
             block = model.blocks[model.block_of_group[str(group)]]
             needed = block.inputs_read(block.skipped(frozenset(given)))
         checked = _facts(facts, str(group), model, where, name, problems, needed)
+        checked.update(constants)  # the rules read a constant entered in the data as a fact
         out.append(UnitData(name, str(group), checked, given))
     if problems:
         raise DataError(problems)
+    return out
+
+
+def _constants(raw: Any, model: Model, where: str, problems: list[DataProblem]) -> dict[str, Any]:
+    """The constants the office enters once per run (`constant NAME: TYPE`), from the data
+    file's top-level `constants` object: each declared one given, none other."""
+    wanted = {n: c for n, c in model.constants.items() if c.type is not None}
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        problems.append(DataProblem(where, None, "constants", "must be an object"))
+        return {}
+    for key in _duplicates(raw):
+        problems.append(DataProblem(where, None, f"constants.{key}", "given twice"))
+    for key in raw:
+        if key not in wanted:
+            why = "is fixed by the rules" if key in model.constants else "is not a constant"
+            problems.append(DataProblem(where, None, f"constants.{key}", f"this {why}"))
+    out: dict[str, Any] = {}
+    for name, decl in wanted.items():
+        assert decl.type is not None
+        if raw.get(name) is None:
+            problems.append(
+                DataProblem(
+                    where,
+                    None,
+                    f"constants.{name}",
+                    "missing: give it in the data file's top-level `constants` object "
+                    f'({{"constants": {{"{name}": …}}, "units": […]}}; JSON data)',
+                )
+            )
+            continue
+        out[name] = convert(raw[name], decl.type, model, where, None, f"constants.{name}", problems)
     return out
 
 
@@ -300,7 +335,7 @@ def convert(
     t: ir.TypeRef,
     model: Model,
     where: str,
-    unit: str,
+    unit: str | None,
     name: str,
     problems: list[DataProblem],
 ) -> Any:

@@ -60,7 +60,7 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     # values above their declared maximum, where the rules set no cap
     out["warnings"] = [above_max_json(a, block) for a in u.above_max]
     # the facts as given, so that the results explain themselves and next year can read them
-    out["facts"] = {k: _plain(v) for k, v in u.facts.items()}
+    out["facts"] = {k: _plain(v) for k, v in u.facts.items() if k not in model.constants}
     if u.given:
         out["given"] = {
             path: {"value": fmt(g.value), "by": g.by, **({"note": g.note} if g.note else {})}
@@ -90,10 +90,12 @@ def above_max_text(a: AboveMax) -> str:
 
 def to_json(results: Results) -> str:
     model = results.scheme.model
-    doc = {
-        "scheme": results.scheme.scheme_id,
-        "units": [unit_json(r, model) for r in results.ordered()],
-    }
+    doc: dict[str, Any] = {"scheme": results.scheme.scheme_id}
+    given = [c.name for c in model.constants.values() if c.type is not None]
+    if given and results.units:  # the constants entered for this run, once
+        facts = results.units[0].unit.facts
+        doc["constants"] = {name: _plain(facts[name]) for name in given}
+    doc["units"] = [unit_json(r, model) for r in results.ordered()]
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 

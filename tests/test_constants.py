@@ -1,0 +1,171 @@
+"""Scheme-wide constants: a conversion factor the scheme fixes once (`constant 折算系数 = 0.8`),
+and a value the office enters once per run, in the data file's top-level `constants`, validated
+like an input (001 八(一): "由市考核办根据考核分值,按权重得出……分值" — the weight is the office's)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from helpers_scoring import D, compile_rules, unit, value
+from kaoping.cli import main
+from kaoping.compiler.load import frontend
+from kaoping.errors import DataError
+from kaoping.explain import explain_data
+from kaoping.io.data import validate
+from kaoping.io.results import to_json
+from kaoping.scoring import score
+
+RULES = """
+方案 "折算"
+分组 县区
+常量 折算系数 = 0.8 条款 "折算办法"
+常量 目标责任考核权重: 数值 0 至 100 "纳入全市目标责任考核的权重(百分数,市考核办确定)" 条款 "001 八(一)"
+输入 得分: 数值 0 至 100 "转型综改考核得分"
+评分 县区:
+    指标 基础 满分 100 = 得分
+    设 折算分 = 基础 × 折算系数
+    输出 目标责任考核分值 = 总分 × 目标责任考核权重 ÷ 100 条款 "001 八(一)"
+"""
+
+
+def scored(constants: Any, *units: dict[str, Any]) -> Any:
+    s = compile_rules(RULES, "constants")
+    raw: dict[str, Any] = {"units": list(units)}
+    if constants is not None:
+        raw["constants"] = constants
+    return score(s, validate(raw, s.model, "data.json"), trace=True)
+
+
+def test_a_fixed_constant_and_one_entered_for_the_run_reach_every_unit() -> None:
+    # 甲: 折算分 = 90 × 0.8 = 72; 分值 = 90 × 30 ÷ 100 = 27
+    # 乙: 折算分 = 75 × 0.8 = 60; 分值 = 75 × 30 ÷ 100 = 22.5
+    res = scored({"目标责任考核权重": 30}, unit("甲", "县区", 得分=90), unit("乙", "县区", 得分=75))
+    a, b = res.by_name("甲"), res.by_name("乙")
+    assert (value(a, "折算分"), value(a, "目标责任考核分值")) == (72, 27)
+    assert (value(b, "折算分"), value(b, "目标责任考核分值")) == (60, D("22.5"))
+
+
+@pytest.mark.parametrize(
+    ("constants", "field", "words"),
+    [
+        (None, "constants.目标责任考核权重", "missing"),
+        ({}, "constants.目标责任考核权重", "missing"),
+        ({"目标责任考核权重": 130}, "constants.目标责任考核权重", "outside the allowed range"),
+        ({"目标责任考核权重": "三十"}, "constants.目标责任考核权重", "expected a number"),
+        ({"目标责任考核权重": 30, "折算系数": 1}, "constants.折算系数", "fixed by the rules"),
+        ({"目标责任考核权重": 30, "系数": 1}, "constants.系数", "is not a constant"),
+        ([30], "constants", "must be an object"),
+    ],
+)
+def test_constants_in_the_data_are_validated(constants: Any, field: str, words: str) -> None:
+    with pytest.raises(DataError) as err:
+        scored(constants, unit("甲", "县区", 得分=90))
+    (problem,) = err.value.problems
+    assert problem.unit is None and problem.field == field and words in problem.message
+
+
+def test_a_unit_cannot_give_a_constant_as_its_own_fact() -> None:
+    with pytest.raises(DataError) as err:
+        scored({"目标责任考核权重": 30}, unit("甲", "县区", 得分=90, 目标责任考核权重=20))
+    assert [(p.unit, p.field) for p in err.value.problems] == [("甲", "目标责任考核权重")]
+
+
+def test_the_results_give_the_constants_once_and_explain_shows_them() -> None:
+    res = scored({"目标责任考核权重": 30}, unit("甲", "县区", 得分=90))
+    doc = json.loads(to_json(res))
+    assert doc["constants"] == {"目标责任考核权重": "30"}
+    assert doc["units"][0]["facts"] == {"得分": "90"}
+    r = res.by_name("甲")
+    assert r is not None
+    values = {v["path"]: v for v in explain_data(res, r)["values"]}
+    assert values["折算分"]["inputs"] == {"折算系数": "0.8"}
+    assert values["目标责任考核分值"]["inputs"] == {"目标责任考核权重": "30"}
+
+
+def test_the_command_line_reads_constants_from_the_data_file(tmp_path: Path) -> None:
+    rules = tmp_path / "c.rules"
+    rules.write_text(RULES.lstrip("\n"), "utf-8")
+    data = tmp_path / "d.json"
+    doc = {"constants": {"目标责任考核权重": 30}, "units": [unit("甲", "县区", 得分=90)]}
+    data.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    out = CliRunner().invoke(main, ["score", str(rules), str(data), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["units"][0]["outputs"] == {"目标责任考核分值": "27"}
+    doc.pop("constants")
+    data.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    out = CliRunner().invoke(main, ["score", str(rules), str(data)])
+    assert out.exit_code == 2 and "constants.目标责任考核权重" in out.output
+
+
+def test_a_fixed_constant_gives_the_checker_an_exact_range() -> None:
+    # 基础 × 0.8 lies in [0, 80]: an item of max 80 needs no cap
+    rules = RULES + "    指标 折算 满分 80 = 基础 × 折算系数\n"
+    _model, diags = frontend({"r.rules": rules})
+    assert diags == []
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("常量 得分 = 1\n", "E202"),  # the name of an input
+        ("常量 折算系数 = 0.5\n", "E202"),  # declared twice
+        ('常量 名单: 列表 记录 "名单"\n', "E201"),  # no such record (and a list is no constant)
+    ],
+)
+def test_constant_declarations_are_checked(line: str, code: str) -> None:
+    _model, diags = frontend({"r.rules": RULES + line})
+    assert code in {d.code for d in diags}
+
+
+def test_english_and_chinese_constants_are_the_same() -> None:
+    english = """
+group G
+constant factor = 0.8 article "x"
+constant weight: number 0 to 100 "the office's weight"
+input score: number 0 to 100 "score"
+scoring G:
+    item base max 100 = score
+    output converted = base × factor × weight ÷ 100
+"""
+    chinese = """
+分组 G
+常量 factor = 0.8 条款 "x"
+常量 weight: 数值 0 至 100 "the office's weight"
+输入 score: 数值 0 至 100 "score"
+评分 G:
+    指标 base 满分 100 = score
+    输出 converted = base × factor × weight ÷ 100
+"""
+    models = []
+    for text in (english, chinese):
+        model, diags = frontend({"r.rules": text})
+        assert diags == [] and model is not None
+        models.append(model.module)
+    assert models[0] == models[1]
+
+
+def test_a_golden_case_gives_constants_beside_its_units(tmp_path: Path) -> None:
+    from kaoping.cases import read_cases, run_case
+
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        """
+cases:
+  - name: 权重30
+    article: "001 八(一)"
+    arithmetic: "分值 = 90 × 30 ÷ 100 = 27"
+    constants: {目标责任考核权重: 30}
+    units: [{unit: 甲, group: 县区, facts: {得分: 90}}]
+    expect:
+      甲: {outputs: {目标责任考核分值: "27"}}
+""",
+        "utf-8",
+    )
+    (case,) = read_cases(path)
+    result = run_case(compile_rules(RULES, "constants"), case)
+    assert result.passed, result.message
