@@ -204,3 +204,67 @@ def test_the_parts_of_a_broken_input_line_are_given_once(text: str, line: int, d
     assert [(d.code, d.span.line, d.message()) for d in diags] == [
         ("E101", line, f"syntax error: {detail}")
     ]
+
+
+# --------------------------------------------------------------------------- whole numbers
+
+RANKED = """
+分组 县区
+输入 全市名次: 整数 1 至 11 "在全市11个县区中的名次"
+输入 位次变化: 整数 "与上年相比前移的位数(后移为负)"
+评分 县区:
+    指标 名次得分 满分 10 按 全市名次:
+        1 至 3: 10, 8, 6
+        4 至 11: 4
+    指标 进位 = 位次变化
+"""
+
+
+@pytest.mark.parametrize(
+    ("rank", "message"),
+    [
+        ("3.5", "this input must be a whole number, got 3.5"),  # a rank of 3.5, as text
+        (D("3.5"), "this input must be a whole number, got 3.5"),
+        (D("3.0"), "this input is a whole number written without a decimal point, got 3.0"),
+        (0, "0 is outside the allowed range 1 to 11"),
+        (12, "12 is outside the allowed range 1 to 11"),
+    ],
+)
+def test_a_whole_number_input_rejects_fractions_and_values_outside_its_range(
+    rank: Any, message: str
+) -> None:
+    s = compile_rules(RANKED, "integer_inputs")
+    with pytest.raises(DataError) as err:
+        run(s, [unit("甲县", "县区", 全市名次=rank, 位次变化=0)])
+    assert [(p.unit, p.field, p.message) for p in err.value.problems] == [
+        ("甲县", "全市名次", message)
+    ]
+
+
+def test_a_whole_number_input_is_a_whole_number_key() -> None:
+    # rows 1 至 3 and 4 至 11 meet for a whole number (no E406); rank 2 → 8, rank 7 → 4;
+    # 位次变化 may be negative: −2
+    _model, diags = frontend({"r.rules": RANKED})
+    assert diags == []
+    s = compile_rules(RANKED, "integer_inputs")
+    res = run(
+        s,
+        [
+            unit("甲县", "县区", 全市名次=2, 位次变化=-2),
+            unit("乙县", "县区", 全市名次="7", 位次变化="3"),
+        ],
+    )
+    assert (value(res.by_name("甲县"), "名次得分"), value(res.by_name("甲县"), "进位")) == (8, -2)
+    assert (value(res.by_name("乙县"), "名次得分"), value(res.by_name("乙县"), "进位")) == (4, 3)
+
+
+def test_the_english_keyword_for_a_whole_number_is_integer() -> None:
+    english = 'group G\ninput place: integer 1 to 11 "place"\nscoring G:\n    item a = place\n'
+    chinese = '分组 G\n输入 place: 整数 1 至 11 "place"\n评分 G:\n    指标 a = place\n'
+    modules = []
+    for text in (english, chinese):
+        model, diags = frontend({"r.rules": text})
+        assert diags == [] and model is not None
+        modules.append(model.module)
+    assert modules[0] == modules[1]
+    assert str(modules[0].inputs[0].type) == "integer 1 to 11"

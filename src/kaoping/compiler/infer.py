@@ -117,7 +117,7 @@ class ExprChecker:
 
     def input_ty(self, t: ir.TypeRef, optional: bool) -> T.Ty:
         if isinstance(t, ir.NumberType):
-            return T.number(t.low, t.high).maybe(optional)
+            return T.number(t.low, t.high, integer=t.integer).maybe(optional)
         if isinstance(t, ir.CountType):
             return T.number(Decimal(0), None, integer=True).maybe(optional)
         if isinstance(t, ir.YesNoType):

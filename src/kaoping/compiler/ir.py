@@ -428,13 +428,17 @@ Expr = (
 # ------------------------------------------------------------------ types
 @attrs.frozen
 class NumberType:
+    """`number [A to B]`, or with `integer` a whole number (a rank: 3.5 is rejected)."""
+
     low: Decimal | None = None
     high: Decimal | None = None
+    integer: bool = False
 
     def __str__(self) -> str:
+        word = "integer" if self.integer else "number"
         if self.low is None:
-            return "number"
-        return f"number {self.low} to {'inf' if self.high is None else self.high}"
+            return word
+        return f"{word} {self.low} to {'inf' if self.high is None else self.high}"
 
 
 @attrs.frozen

@@ -172,6 +172,11 @@ class _Lower(Transformer[Token, Any]):
             return ir.NumberType(c[0], c[1])
         return ir.NumberType()
 
+    def integer_type(self, meta: Any, c: list[Any]) -> ir.NumberType:
+        if c:
+            return ir.NumberType(c[0], c[1], integer=True)
+        return ir.NumberType(integer=True)
+
     def count_type(self, meta: Any, c: list[Any]) -> ir.CountType:
         return ir.CountType()
 

@@ -342,7 +342,7 @@ def convert(
     # the common case first, with nothing to report: a decimal (or whole number) in range
     kind = type(value)
     if kind is Decimal or kind is int:
-        if type(t) is ir.NumberType:
+        if type(t) is ir.NumberType and (kind is int or not t.integer):
             if (t.low is None or value >= t.low) and (t.high is None or value <= t.high):
                 return value if kind is Decimal else Decimal(value)
         elif type(t) is ir.CountType and kind is int and value >= 0:
@@ -361,15 +361,14 @@ def convert(
                 return None
             value = Decimal(value.strip())
         number = Decimal(value)
-        if isinstance(t, ir.CountType):
+        if isinstance(t, ir.CountType) or t.integer:
+            what = "a count" if isinstance(t, ir.CountType) else "this input"
             exponent = number.as_tuple().exponent
             if isinstance(exponent, int) and exponent < 0 and number == number.to_integral_value():
-                bad(
-                    f"a count is a whole number written without a decimal point, got {_show(value)}"
-                )
+                bad(f"{what} is a whole number written without a decimal point, got {_show(value)}")
                 return None
             if number != number.to_integral_value():
-                bad(f"a count must be a whole number, got {_show(value)}")
+                bad(f"{what} must be a whole number, got {_show(value)}")
                 return None
             if number < 0:
                 bad(f"a count cannot be negative, got {_show(value)}")
