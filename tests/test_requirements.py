@@ -189,3 +189,89 @@ def test_a_scheme_requirement_no_rule_reads_the_inputs_of_warns() -> None:
     rules = RESERVOIRS + '输入 堤坝数: 次数 "堤坝数"\n校验 堤坝数 ≥ 1\n'
     # W410 for the requirement; 堤坝数 itself is used by no rule (W407)
     assert {("W410", 14), ("W407", 13)} <= set(diagnostics(rules))
+
+
+# --------------------------------------------------------------------------- require same
+
+SAME = """
+分组 县区
+分组 部门
+输入 折算系数: 数值 0 至 1 "市考核办下达的折算系数(各单位相同)"
+输入 得分: 数值 0 至 100 "得分"
+评分 县区:
+    校验 相同 折算系数 条款 "折算"
+    指标 折算分 满分 100 = 得分 × 折算系数
+评分 部门:
+    校验 相同 折算系数
+    指标 折算分 满分 100 = 得分 × 折算系数
+"""
+
+
+def test_every_unit_of_a_group_must_give_the_same_factor() -> None:
+    s = compile_rules(SAME, "same_factor")
+    units = [
+        unit("甲县", "县区", 折算系数="0.8", 得分=90),
+        unit("乙县", "县区", 折算系数="0.80", 得分=80),  # the same number, written otherwise
+        unit("丙县", "县区", 折算系数="0.7", 得分=70),
+        unit("丁县", "县区", 折算系数="0.8", 得分=60),
+        unit("发改委", "部门", 折算系数="0.5", 得分=60),  # another group: compared apart
+    ]
+    with pytest.raises(DataError) as err:
+        run(s, units)
+    (problem,) = err.value.problems
+    assert (problem.where, problem.field) == ("same_factor.rules:6:5", "折算系数")
+    assert problem.message == (
+        "the units of group '县区' must all give the same 折算系数: "
+        "0.8 (丁县, 乙县, 甲县); 0.7 (丙县)"  # names in code point order
+    )
+    # with 丙县 corrected, every group agrees: 甲县 90 × 0.8 = 72, 发改委 60 × 0.5 = 30
+    units[2] = unit("丙县", "县区", 折算系数="0.8", 得分=70)
+    res = run(s, units)
+    assert value(res.by_name("甲县"), "折算分") == 72
+    assert value(res.by_name("发改委"), "折算分") == 30
+
+
+def test_a_scheme_wide_same_requirement_compares_every_unit() -> None:
+    rules = (
+        SAME.replace('    校验 相同 折算系数 条款 "折算"\n', "").replace(
+            "    校验 相同 折算系数\n", ""
+        )
+        + "校验 相同 折算系数\n"
+    )
+    s = compile_rules(rules, "same_scheme")
+    with pytest.raises(DataError) as err:
+        run(
+            s,
+            [
+                unit("甲县", "县区", 折算系数="0.8", 得分=1),
+                unit("发改委", "部门", 折算系数="0.5", 得分=1),
+            ],
+        )
+    (problem,) = err.value.problems
+    assert problem.message == "the units must all give the same 折算系数: 0.5 (发改委); 0.8 (甲县)"
+
+
+@pytest.mark.parametrize(
+    ("operand", "code"),
+    [
+        ("可缺系数", "E206"),  # may be absent
+        ("折算分", "E203"),  # a scored value, not the data
+    ],
+)
+def test_require_same_reads_an_input_that_is_never_absent(operand: str, code: str) -> None:
+    rules = SAME.replace(
+        '输入 得分: 数值 0 至 100 "得分"\n',
+        '输入 得分: 数值 0 至 100 "得分"\n输入 可缺系数: 数值 可缺 "可缺"\n',
+    ).replace("    校验 相同 折算系数\n", f"    校验 相同 {operand}\n    设 用 = 可缺系数 缺省 0\n")
+    assert code in {c for c, _ in diagnostics(rules)}
+
+
+def test_english_and_chinese_say_require_same_alike() -> None:
+    english = 'group G\ninput f: number "f"\nscoring G:\n    require same f\n    item a = f\n'
+    chinese = '分组 G\n输入 f: 数值 "f"\n评分 G:\n    校验 相同 f\n    指标 a = f\n'
+    modules = []
+    for text in (english, chinese):
+        model, diags = frontend({"r.rules": text})
+        assert diags == [] and model is not None
+        modules.append(model.module)
+    assert modules[0] == modules[1]

@@ -127,9 +127,8 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
     requirements = [
         {
             "rule": check.requirement.span.short,
-            "text": text_of(
-                scheme.sources.get(check.requirement.span.path), check.requirement.cond.span
-            ),
+            "text": ("same " if check.requirement.same else "")
+            + text_of(scheme.sources.get(check.requirement.span.path), check.requirement.cond.span),
             "inputs": {name: _show(u.facts.get(name)) for name in check.inputs},
         }
         for check in block.data_checks

@@ -185,6 +185,7 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
         problems: list[DataProblem] = []
         for u in units:  # the data requirements, of every unit, before anything is scored
             problems.extend(_checked(scheme, u, ns[f"check_{u.block}"]))
+        _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
         if problems:
             raise DataError(problems)
         for u in units:

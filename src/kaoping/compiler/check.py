@@ -332,10 +332,10 @@ class Checker(ExprChecker):
     def learn_requirements(self, block: BlockModel) -> None:
         """What the requirements that hold for every unit of the block prove: its own, and the
         scheme's whose inputs with a `for` line are given for all its groups."""
-        conds = [c.requirement.cond for c in block.data_checks]
+        conds = [c.requirement.cond for c in block.data_checks if not c.requirement.same]
         for req in self.m.requirements:
             names = input_names(req.cond, self.model)
-            if given_for(self.model, names, block.groups) == block.groups:
+            if not req.same and given_for(self.model, names, block.groups) == block.groups:
                 conds.append(req.cond)
         learn(block, self.model, conds)
 

@@ -112,9 +112,10 @@ class Emitter:
                 self.final_function(block)
         self.fast = False
         self.grading_function()
-        from kaoping.compiler.emit_checks import emit_checks  # it builds on this module
+        from kaoping.compiler.emit_checks import emit_checks, emit_same_checks  # built on this
 
         emit_checks(self)
+        emit_same_checks(self)
         head = Writer()
         head(f'"""Scheme {_in_doc(self.scheme_id)} compiled by kaoping. Generated: do not edit.')
         head("")

@@ -753,14 +753,17 @@ class RequireRecords:
 @attrs.frozen
 class Requirement:
     """`require COND`: a condition on each unit's data (its inputs); a unit whose data breaks it
-    is a data error naming the unit and the inputs with their values."""
+    is a data error naming the unit and the inputs with their values. `require same X`: a check
+    across units, a data error naming the units that differ."""
 
     cond: Expr
     article: str | None
+    # `require same X`: every unit (of a group, or of the scheme) gives the same X; `cond` is X
+    same: bool = False
     span: Span = _span()
 
     def __str__(self) -> str:
-        return f"require {self.cond}"
+        return f"require {'same ' if self.same else ''}{self.cond}"
 
 
 @attrs.frozen

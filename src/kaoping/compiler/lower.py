@@ -367,6 +367,9 @@ class _Lower(Transformer[Token, Any]):
     def require_cond(self, meta: Any, c: list[Any]) -> ir.Requirement:
         return ir.Requirement(c[0], self._article(c[1:]), span=self.sp(meta))
 
+    def require_same(self, meta: Any, c: list[Any]) -> ir.Requirement:
+        return ir.Requirement(c[0], self._article(c[1:]), True, span=self.sp(meta))
+
     def record_key(self, meta: Any, c: list[Token]) -> _Key:
         return _Key(str(c[0]))
 

@@ -66,7 +66,7 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
     """Add to the block what the conditions prove: ranges of inputs and orderings of pairs."""
     pairs: list[tuple[ir.Expr, str, ir.Expr]] = []
     for cond in conds:
-        pairs.extend(_comparisons(cond))
+        pairs.extend(_comparisons(cond))  # `same X`: X is no comparison, so it adds nothing
     bounds: dict[str, T.Ty] = {}
 
     def term(x: ir.Expr) -> tuple[str | None, Decimal | None]:
@@ -176,8 +176,19 @@ def check_scheme_requirements(checker: Checker) -> None:
 
 
 def check_condition(checker: Checker, req: ir.Requirement, ctx: Ctx) -> None:
-    """A requirement is a yes/no condition on the unit's inputs alone."""
-    checker.need_bool(checker.infer(req.cond, ctx), req.cond)
+    """A requirement is a yes/no condition on the unit's inputs alone (or, for `same`, a value
+    of them that units compare)."""
+    t = checker.infer(req.cond, ctx)
+    if not req.same:
+        checker.need_bool(t, req.cond)
+    elif t.optional:
+        checker.err("E206", req.cond.span, name=str(req.cond))
+    elif t.kind not in ("number", "bool", "enum", "error"):
+        checker.type_error(
+            req.cond.span,
+            f"`require same` compares a number, a yes/no or an enum value, not {t}",
+            detail_zh=f"`校验 相同` 比较数值、是否或枚举值,不能比较{t.zh}",
+        )
     if ctx.deps or reads_values(req.cond):
         checker.type_error(
             req.cond.span,

@@ -4,7 +4,7 @@ with the rule line rather than a number)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,30 @@ def unmet(unit: str, where: str, text: str, inputs: Mapping[str, Any]) -> DataPr
     return DataProblem(
         where, unit, ", ".join(inputs), f"the requirement {text} does not hold: {values}"
     )
+
+
+def differing(
+    where: str, text: str, entries: Sequence[tuple[str, str, Any]], per_group: bool
+) -> list[DataProblem]:
+    """`require same X`: the units (name, group, X) must all give one value, within each group or
+    over all of them; a problem names each value and the units giving it, the commonest first."""
+    pools: dict[str, list[tuple[str, Any]]] = {}
+    for name, group, value in entries:
+        pools.setdefault(group if per_group else "", []).append((name, value))
+    problems = []
+    for pool, members in sorted(pools.items()):
+        by_value: dict[Any, list[str]] = {}
+        for name, value in members:
+            by_value.setdefault(value, []).append(name)
+        if len(by_value) < 2:
+            continue
+        ordered = sorted(by_value.items(), key=lambda kv: (-len(kv[1]), sorted(kv[1])))
+        shown = "; ".join(f"{_show(v)} ({', '.join(sorted(names))})" for v, names in ordered)
+        scope = f"the units of group {pool!r}" if per_group else "the units"
+        problems.append(
+            DataProblem(where, None, text, f"{scope} must all give the same {text}: {shown}")
+        )
+    return problems
 
 
 def _show(value: Any) -> str:

@@ -3,7 +3,7 @@
 from decimal import Decimal as D
 
 from kaoping.runtime.aggregate import agg
-from kaoping.runtime.checks import no_row, unmet
+from kaoping.runtime.checks import differing, no_row, unmet
 from kaoping.runtime.cohort import (
     best,
     distribute,
@@ -40,6 +40,7 @@ __all__ = [
     "agg",
     "best",
     "default",
+    "differing",
     "distribute",
     "div",
     "enum_score",
