@@ -13,9 +13,10 @@ import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
+from kaoping.compiler.cohort_ranges import mean_parts, share_of_lowest
 from kaoping.compiler.keyed import keyed_ty
 from kaoping.compiler.model import BlockModel, Model, Res
-from kaoping.compiler.requirements import difference_low
+from kaoping.compiler.requirements import difference_low, narrowed, ref_key
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
 
@@ -840,66 +841,11 @@ class ExprChecker:
         return T.Ty("enum", enum=enum)
 
 
-def narrowed(t: T.Ty, key: str, ctx: Ctx) -> T.Ty:
-    """`t` within the range known to hold for `key` where the expression stands."""
-    if t.kind != "number":
-        return t
-    for known in (ctx.block.known.get(key), ctx.narrow.get(key)):
-        if known is not None:
-            t = T.intersect(t, known)
-    return t
-
-
-def ref_key(model: Model, expr: ir.Expr, block: int) -> str | None:
-    """`input:NAME` or `value:PATH` for a name that reads an input or a value, else None."""
-    if not isinstance(expr, ir.Ref):
-        return None
-    res = model.refs.get((id(expr), block))
-    if res is None or res.kind not in ("input", "value"):
-        return None
-    return f"{res.kind}:{res.target}"
-
-
-def mean_parts(checker: ExprChecker, e: ir.GroupMean, ctx: Ctx) -> None:
-    """A mean's weight (a number ≥ 0, never absent) and its condition (yes/no, never absent),
-    both read for each unit of the group."""
-    if e.weight is not None:
-        w = checker.need_number(checker.infer(e.weight, ctx), e.weight, ctx)
-        if w.low is None or w.low < 0:
-            checker.type_error(
-                e.weight.span,
-                f"a weight must be a number ≥ 0; {e.weight} lies in {w.range_text}",
-                "declare it `number 0 to …` or `count`",
-                "请声明为 `数值 0 至 …` 或 `次数`",
-                f"权数须是不小于 0 的数;{e.weight} 的取值范围是 {w.range_text}",
-            )
-    if e.where is not None:
-        checker.need_bool(checker.infer(e.where, ctx), e.where)
-
-
-def _share_of_lowest(e: ir.BinOp) -> Decimal | None:
-    """k for `group lowest X ÷ X` (k = 1) and `k × group lowest X ÷ X`: relative scores when
-    less is better (the lowest unit gets k, the others less)."""
-    left, x = e.left, e.right
-    if isinstance(left, ir.GroupLowest) and left.operand == x:
-        return Decimal(1)
-    if isinstance(left, ir.BinOp) and left.op == "*":
-        for low, k in ((left.left, left.right), (left.right, left.left)):
-            if (
-                isinstance(low, ir.GroupLowest)
-                and low.operand == x
-                and isinstance(k, ir.Num)
-                and k.value >= 0
-            ):
-                return k.value
-    return None
-
-
 def _share_of_best(e: ir.BinOp) -> Decimal | None:
     """k for `X ÷ best X` (k = 1) and `k × X ÷ best X`, the shapes of relative scores; or the
     same of `group lowest` when less is better."""
     if not isinstance(e.right, ir.Best):
-        return _share_of_lowest(e)
+        return share_of_lowest(e)
     best_of = e.right.operand
     if e.left == best_of:
         return Decimal(1)

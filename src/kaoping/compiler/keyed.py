@@ -14,6 +14,7 @@ import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
+from kaoping.compiler.requirements import ref_key
 
 if TYPE_CHECKING:
     from kaoping.compiler.infer import Ctx, ExprChecker
@@ -47,8 +48,6 @@ def whole_numbers(row: ir.KeyRow) -> tuple[int | None, int | None]:
 
 def keyed_ty(checker: ExprChecker, e: ir.Keyed, ctx: Ctx) -> T.Ty:
     """The union of the rows' values, each typed knowing its row's keys; the rows checked."""
-    from kaoping.compiler.infer import ref_key
-
     key = checker.need_number(checker.infer(e.key, ctx), e.key, ctx)
     rows = [r for r in e.rows if not r.otherwise]
     has_otherwise = len(rows) < len(e.rows)

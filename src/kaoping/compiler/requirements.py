@@ -195,3 +195,23 @@ def check_condition(checker: Checker, req: ir.Requirement, ctx: Ctx) -> None:
             "a requirement checks the data: it may read inputs only, not scored values",
             detail_zh="数据校验只检查数据:只能读取输入,不能读取得分",
         )
+
+
+def narrowed(t: T.Ty, key: str, ctx: Ctx) -> T.Ty:
+    """`t` within the range known to hold for `key` where the expression stands."""
+    if t.kind != "number":
+        return t
+    for known in (ctx.block.known.get(key), ctx.narrow.get(key)):
+        if known is not None:
+            t = T.intersect(t, known)
+    return t
+
+
+def ref_key(model: Model, expr: ir.Expr, block: int) -> str | None:
+    """`input:NAME` or `value:PATH` for a name that reads an input or a value, else None."""
+    if not isinstance(expr, ir.Ref):
+        return None
+    res = model.refs.get((id(expr), block))
+    if res is None or res.kind not in ("input", "value"):
+        return None
+    return f"{res.kind}:{res.target}"

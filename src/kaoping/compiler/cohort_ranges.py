@@ -1,0 +1,47 @@
+"""Typing of the newer group values: a group mean's weight and condition, and the range of a
+share of the group's lowest (`k × group lowest X ÷ X` lies in [0, k])."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from kaoping.compiler import ir
+
+if TYPE_CHECKING:
+    from kaoping.compiler.infer import Ctx, ExprChecker
+
+
+def mean_parts(checker: ExprChecker, e: ir.GroupMean, ctx: Ctx) -> None:
+    """A mean's weight (a number ≥ 0, never absent) and its condition (yes/no, never absent),
+    both read for each unit of the group."""
+    if e.weight is not None:
+        w = checker.need_number(checker.infer(e.weight, ctx), e.weight, ctx)
+        if w.low is None or w.low < 0:
+            checker.type_error(
+                e.weight.span,
+                f"a weight must be a number ≥ 0; {e.weight} lies in {w.range_text}",
+                "declare it `number 0 to …` or `count`",
+                "请声明为 `数值 0 至 …` 或 `次数`",
+                f"权数须是不小于 0 的数;{e.weight} 的取值范围是 {w.range_text}",
+            )
+    if e.where is not None:
+        checker.need_bool(checker.infer(e.where, ctx), e.where)
+
+
+def share_of_lowest(e: ir.BinOp) -> Decimal | None:
+    """k for `group lowest X ÷ X` (k = 1) and `k × group lowest X ÷ X`: relative scores when
+    less is better (the lowest unit gets k, the others less)."""
+    left, x = e.left, e.right
+    if isinstance(left, ir.GroupLowest) and left.operand == x:
+        return Decimal(1)
+    if isinstance(left, ir.BinOp) and left.op == "*":
+        for low, k in ((left.left, left.right), (left.right, left.left)):
+            if (
+                isinstance(low, ir.GroupLowest)
+                and low.operand == x
+                and isinstance(k, ir.Num)
+                and k.value >= 0
+            ):
+                return k.value
+    return None
