@@ -467,8 +467,8 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
         lines.append("")
         lines.append(words["requirements"])
         for req in data["requirements"]:
-            shown = ", ".join(f"{k} = {_short(val, words)}" for k, val in req["inputs"].items())
-            lines.append(f"  {req['rule']}  {req['text']}  ({shown})")
+            read = ", ".join(f"{k} = {shown(val)}" for k, val in req["inputs"].items())
+            lines.append(f"  {req['rule']}  {req['text']}  ({read})")
     if data["grading"]:
         lines.append("")
         lines.append(words["grading"])
