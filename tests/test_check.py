@@ -109,6 +109,15 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         9,
         ("cap can never bind", "[0, 5]"),
     ),
+    # one unit with two sheets under one section (by name and through its set)
+    "E411": (
+        'group G "g"\nunits 经济部门: 县发改委, 县财政局\ninput x: number 0 to 10 "x"\n'
+        "scoring G:\n    section 个性指标 max 10:\n        for 县发改委:\n"
+        "            item a max 10 = x\n        for 经济部门:\n            item b max 10 = x\n",
+        8,
+        9,
+        ("unit '县发改委' has two sheets under '个性指标'", "first at t.rules:6:9"),
+    ),
     # weights not summing to 1
     "E405": (
         'group G "g"\ninput p: number 0 to 100 "p"\ninput q: number 0 to 100 "q"\n'

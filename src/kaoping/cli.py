@@ -267,6 +267,10 @@ def inputs(scheme: str) -> None:
         click.echo(f"    {decl.description}")
         if decl.article:
             click.echo(f"    article: {decl.article}")
+        sheets = model.sheets_reading(decl.name)
+        if sheets:  # read only by units' own items: asked of those units alone
+            whom = "; ".join(f"{', '.join(sorted(sh.units))} (sheet {sh.path})" for sh in sheets)
+            click.echo(f"    only for units: {whom}")
         if hasattr(decl.type, "record") and decl.type.record in model.records:
             for f in model.records[decl.type.record].fields:
                 click.echo(f"    - {f.name}: {f.type}" + (" optional" if f.optional else ""))

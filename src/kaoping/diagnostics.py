@@ -80,6 +80,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "remove it, or check the numbers",
         "删除它,或核对数字",
     ),
+    "E411": (
+        "unit {unit!r} has two sheets under {section!r} (the first at {first})",
+        "单位 {unit!r} 在 {section!r} 下有两张个性指标表(第一张在 {first})",
+        "a unit has one sheet per section: name it in one `for` block only",
+        "每个单位在一个部分下只有一张表:只在一个 `适用` 块中列出它",
+    ),
     "E405": (
         "weights add up to {total}, not 1",
         "权重合计为 {total},不等于 1",

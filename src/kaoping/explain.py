@@ -31,6 +31,7 @@ _STEP_WORDS = {
         "round": "rounded",
         "skip": "skipped",
         "row": "row",
+        "sheet": "sheet",
     },
     "zh": {
         "start": "起评",
@@ -45,6 +46,7 @@ _STEP_WORDS = {
         "round": "舍入",
         "skip": "未适用",
         "row": "行",
+        "sheet": "个性指标",
     },
 }
 
@@ -123,6 +125,8 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
         vd = block.values[path].for_group(u.group)
         if vd.only and u.group not in vd.only:
             continue  # a consequence for other groups of the block
+        if not vd.for_unit(u.name):
+            continue  # an item of another unit's sheet: this unit has no such item
         values.append(_value_data(results, r, block, vd, rules))
     requirements = [
         {
@@ -272,6 +276,8 @@ def _value_data(
                 "amount": fmt(st.amount),
                 "before": fmt(st.before),
             }
+            if st.note is not None:  # what a step names besides its amount (a sheet)
+                step["note"] = _show(st.note)
             if st.kind == "skip":
                 step["condition"] = _condition_values(rules, block, u, span.path, st.line)
             notes = u.record_notes.get(st.line)
@@ -429,6 +435,8 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
                 detail = f"{word} → {st['amount']} ({words['was']} {st['before']})"
             elif st["kind"] == "skip":
                 detail = word
+            elif st["kind"] == "sheet":
+                detail = f"{word} {st['note']}"
             else:
                 detail = f"{word} {st['amount']}"
             lines.append(f"{pad}{detail:<28} {st['rule']}  {st['text']}")

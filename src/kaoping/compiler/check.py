@@ -14,8 +14,16 @@ from typing import Any
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
-from kaoping.compiler.infer import GROUPS, Ctx, ExprChecker, FunctionSig
-from kaoping.compiler.model import BlockModel, DataCheck, Model, Stage, ValueDef
+from kaoping.compiler.infer import GROUPS, Ctx, FunctionSig
+from kaoping.compiler.model import (
+    BlockModel,
+    DataCheck,
+    Model,
+    SheetDef,
+    Stage,
+    ValueDef,
+    ValueKind,
+)
 from kaoping.compiler.requirements import (
     check_condition,
     check_scheme_requirements,
@@ -24,13 +32,14 @@ from kaoping.compiler.requirements import (
     learn,
     needed_by,
 )
+from kaoping.compiler.sheets import SheetChecks, max_of
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
 
 _STAGE_ORDER = {"unit": 0, "group": 1, "final": 2}
 
 
-class Checker(ExprChecker):
+class Checker(SheetChecks):
     def __init__(self, module: ir.Module, functions: dict[str, FunctionSig] | None = None):
         self.m = module
         self.functions = functions or {}
@@ -111,6 +120,11 @@ class Checker(ExprChecker):
                     detail_zh=f"取值范围 {t.low} 至 {t.high} 为空",
                 )
         md.enums[GROUPS] = ir.EnumDecl(GROUPS, tuple(self.groups))
+        md.unit_sets = self._unique(self.m.units, lambda u: u.name)
+        for us in md.unit_sets.values():
+            if us.name in self.groups:
+                self.err("E202", us.span, name=us.name, first=self.groups[us.name].span)
+            self._unique([ir.UnitsDecl(u, (), span=us.span) for u in us.units], lambda u: u.name)
         md.tables = self._unique(self.m.tables, lambda t: t.name)
         for table in md.tables.values():
             enum = md.enums.get(table.enum)
@@ -186,15 +200,19 @@ class Checker(ExprChecker):
                 self.err("E202", span, name=vd.path, first=clash.span)
             block.values[vd.path] = vd
 
-        def walk(node: ir.Section | ir.Item, prefix: str, parent: str | None) -> str:
+        def walk(
+            node: ir.Section | ir.Item, prefix: str, parent: str | None, sheet: SheetDef | None
+        ) -> str:
             path = f"{prefix}{node.name}"
-            vd = ValueDef(
-                path, "section" if isinstance(node, ir.Section) else "item", node, "unit", parent
-            )
+            kind: ValueKind = "section" if isinstance(node, ir.Section) else "item"
+            vd = ValueDef(path, kind, node, "unit", parent, sheet=sheet)
             add(vd, node.span)
             if isinstance(node, ir.Section):
                 for child in node.children:
-                    vd.children.append(walk(child, path + ".", path))
+                    vd.children.append(walk(child, path + ".", path, sheet))
+                for sh in self.sheets(block, node, path, nested=sheet is not None):
+                    for child in next(x for x in node.sheets if x.name == sh.label).children:
+                        vd.children.append(walk(child, sh.path + ".", path, sh))
             return path
 
         top: list[str] = []
@@ -204,12 +222,23 @@ class Checker(ExprChecker):
             for st in body:
                 if isinstance(st, ir.Section | ir.Item):
                     before = set(block.values)
-                    path = walk(st, "", None)
+                    path = walk(st, "", None, None)
                     if stage == "unit":
                         top.append(path)
                     else:
                         for p in set(block.values) - before:
                             block.values[p].stage = stage
+                        for p in sorted(set(block.values) - before):
+                            sheet = block.values[p].sheet
+                            if sheet is not None and p in sheet.children:
+                                self.type_error(
+                                    sheet.span,
+                                    "a unit's own items are scored per unit: a sheet cannot "
+                                    "stand in `across group:`",
+                                    "put the section with its sheets outside `across group:`",
+                                    "请把带个性指标的部分写在 `组内:` 之外",
+                                    "个性指标逐单位计分:`适用` 块不能写在 `组内:` 中",
+                                )
                 elif isinstance(st, ir.Let):
                     add(ValueDef(st.name, "let", st, stage), st.span)
                 elif isinstance(st, ir.Output):
@@ -358,6 +387,7 @@ class Checker(ExprChecker):
                 continue
             ctx = Ctx(block, "group", "require")
             t = self.infer(req.operand, ctx)
+            self.check_sheet_reads(block, ctx.deps, "require", None, req.span)
             block.outside_deps |= ctx.deps
             block.outside_inputs |= ctx.inputs
             self.check_shares(req.shares, req.span, t if t.kind == "enum" else None)
@@ -389,7 +419,7 @@ class Checker(ExprChecker):
 
     def ctx_for(self, block: BlockModel, vd: ValueDef) -> Ctx:
         gradings = frozenset(self.model.gradings) if vd.stage == "final" else frozenset()
-        ctx = Ctx(block, vd.stage, vd.path, gradings=gradings, only=vd.only)
+        ctx = Ctx(block, vd.stage, vd.path, gradings=gradings, only=vd.only, sheet=vd.sheet)
         if isinstance(vd.node, ir.Item | ir.Section):  # `max` in its rules is its maximum
             ctx.item, ctx.item_max = vd.node.name, vd.node.max
         return ctx
@@ -440,6 +470,13 @@ class Checker(ExprChecker):
             vd.may_exceed = may_exceed(node, ty)
         vd.deps |= ctx.deps
         vd.inputs |= ctx.inputs
+        self.check_sheet_reads(
+            block,
+            ctx.deps,
+            vd.path,
+            vd.sheet,
+            node.span if node is not None else block.scoring.span,
+        )
         for dep in ctx.deps:
             self.infer_value(block, dep, order)
             dvd = block.values[dep]
@@ -575,8 +612,9 @@ class Checker(ExprChecker):
     ) -> T.Ty:
         child_tys: dict[str, T.Ty] = {}
         for child in vd.children:
-            child_tys[block.values[child].name] = self.infer_value(block, child, order)
+            child_tys[child] = self.infer_value(block, child, order)
             vd.deps.add(child)
+        names = {block.values[c].name for c in vd.children}
         mode = "sum"
         excluding: tuple[str, ...] = ()
         caps: list[ir.Cap] = []
@@ -588,7 +626,7 @@ class Checker(ExprChecker):
             elif isinstance(cl, ir.TakeMean):
                 mode, excluding = "mean", cl.excluding
                 for name in cl.excluding:
-                    if name not in child_tys:
+                    if name not in names:
                         self.err(
                             "E201",
                             cl.span,
@@ -610,35 +648,21 @@ class Checker(ExprChecker):
                     "a section combines its children; put this rule in an item",
                     detail_zh="部分只合并其下级项;此规则请写在指标中",
                 )
-        tys = [t for n, t in child_tys.items() if n not in excluding]
-        maxima = [c.max for c in sec.children if c.max is not None and c.name not in excluding]
-        if mode == "sum":
-            acc = T.const(Decimal(0))
-            for t in tys:
-                acc = T.add(acc, t)
-            child_max = sum(maxima, Decimal(0)) if maxima else None
-        else:
-            acc = tys[0] if tys else T.const(Decimal(0))
-            for t in tys[1:]:
-                acc = T.union(acc, t)
-            if mode == "highest" and tys:
-                lows = [t.low for t in tys]
-                acc = T.number(
-                    None if any(x is None for x in lows) else max(x for x in lows if x is not None),
-                    acc.high,
-                )
-            child_max = max(maxima) if maxima else None
-        if sec.max is not None and child_max is not None and child_max > sec.max:
-            self.err("E401", sec.span, name=sec.name, total=T._fmt(child_max), max=T._fmt(sec.max))
-        every_child_has_max = len(maxima) == len(tys) and bool(tys)
-        if (
-            mode == "sum"
-            and sec.max is not None
-            and child_max is not None
-            and every_child_has_max
-            and child_max < sec.max
-        ):
-            self.err("W408", sec.span, name=sec.name, total=T._fmt(child_max), max=T._fmt(sec.max))
+        acc: T.Ty | None = None
+        # each unit sums the shared children and those of its own sheet: every sheet is
+        # checked against the section's maximum, and the section ranges over all of them
+        for label, span, kids in self.section_variants(block, vd, sec):
+            counted = [c for c in kids if block.values[c].name not in excluding]
+            part = self.combined_ty(
+                [child_tys[c] for c in counted],
+                [m for c in counted if (m := max_of(block.values[c])) is not None],
+                mode,
+                sec,
+                label,
+                span,
+            )
+            acc = part if acc is None else T.union(acc, part)
+        assert acc is not None
         acc = self.bound(acc, caps, floors, ctx)
         self.check_max(sec.name, sec.max, acc, sec.span, capped=bool(caps), uncapped=uncapped)
         return acc
@@ -694,6 +718,7 @@ class Checker(ExprChecker):
                             continue  # enums rank best value first
                         self.need_number(kt, key, ctx)
                 self.used_inputs |= ctx.inputs
+                self.check_sheet_reads(block, ctx.deps, f"grading {grading.name}", None, rule.span)
                 block.outside_deps |= ctx.deps
                 block.outside_inputs |= ctx.inputs
 

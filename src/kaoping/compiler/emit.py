@@ -17,7 +17,7 @@ from kaoping.compiler import ir
 from kaoping.compiler.emit_cohort import CohortNode, emit_cohort_value
 from kaoping.compiler.emit_keyed import emit_keyed
 from kaoping.compiler.infer import canonical_function
-from kaoping.compiler.model import BlockModel, Model, ValueDef
+from kaoping.compiler.model import BlockModel, Model, SheetDef, ValueDef
 from kaoping.span import Span
 
 
@@ -65,6 +65,7 @@ class Emitter:
         self.w = Writer()
         self.consts: dict[str, str] = {}
         self.tables: dict[str, str] = {}
+        self.unit_sets: dict[frozenset[str], str] = {}
         self.counter = 0
         # two versions of each stage: traced (what `explain` reads) and fast (plain arithmetic
         # on the unit's values, for scoring); both carry the same .rules positions
@@ -77,6 +78,12 @@ class Emitter:
         if text not in self.consts:
             self.consts[text] = f"_k{len(self.consts)}"
         return self.consts[text]
+
+    def units_const(self, units: frozenset[str]) -> str:
+        """The module constant holding a sheet's units."""
+        if units not in self.unit_sets:
+            self.unit_sets[units] = f"_u{len(self.unit_sets)}"
+        return self.unit_sets[units]
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -130,6 +137,8 @@ class Emitter:
                 self.const(row.value)
         for text, name in self.consts.items():
             head(f"{name} = _D({text!r})")
+        for units, name in self.unit_sets.items():
+            head(f"{name} = frozenset({sorted(units)!r})  # the units of a sheet")
         for table, name in self.tables.items():
             decl = self.model.tables[table]
             head(f"{name} = {{  # table {table!r}", decl.span)
@@ -251,9 +260,15 @@ class Emitter:
         group_notes: list[tuple[str, str]] | None = None,
     ) -> None:
         """A value's rule, skipped for a unit whose data gives the value (or gives every value
-        that reads it)."""
+        that reads it); a value on a sheet exists only for the sheet's units."""
         w = self.w
         span = vd.node.span if vd.node is not None else block.scoring.span
+        if vd.sheet is not None:
+            units = self.units_const(vd.sheet.units)
+            w(f"if u.name in {units}:  # sheet {_one_line(vd.sheet.path)}", span)
+            with w.indent():
+                self.value(block, attrs.evolve(vd, sheet=None), s, group_notes)
+            return
         flag = ", True" if vd.kind == "flag" else ""
         if vd.node is not None and group_notes is None:
             self.comment(vd.node.span)
@@ -402,6 +417,33 @@ class Emitter:
                 w(f"    x = {limit}", cl.span)
 
     def section(self, block: BlockModel, vd: ValueDef, node: ir.Section, s: _Scope) -> None:
+        sheets = block.sheets.get(vd.path)
+        if not sheets:
+            self.combine(block, vd, node, s, vd.children, None)
+            return
+        # each unit combines the shared children with those of its own sheet
+        w = self.w
+        own = {c for sh in sheets for c in sh.children}
+        shared = [c for c in vd.children if c not in own]
+        for i, sh in enumerate(sheets):
+            units = self.units_const(sh.units)
+            w(f"{'elif' if i else 'if'} u.name in {units}:  # sheet {_one_line(sh.path)}", sh.span)
+            with w.indent():
+                self.combine(block, vd, node, s, [*shared, *sh.children], sh)
+        w("else:")
+        w(f"    _rt.no_sheet(u, {vd.path!r})")
+
+    def combine(
+        self,
+        block: BlockModel,
+        vd: ValueDef,
+        node: ir.Section,
+        s: _Scope,
+        children: list[str],
+        sheet: SheetDef | None,
+    ) -> None:
+        """A section's value from the given children: summed, the highest or the mean, then
+        bounded and rounded by its own clauses."""
         w = self.w
         mode, excluding = "sum", tuple[str, ...]()
         for cl in node.clauses:
@@ -409,7 +451,7 @@ class Emitter:
                 mode = "highest"
             elif isinstance(cl, ir.TakeMean):
                 mode, excluding = "mean", cl.excluding
-        kids = [c for c in vd.children if block.values[c].name not in excluding]
+        kids = [c for c in children if block.values[c].name not in excluding]
         vals = ", ".join(f"v[{c!r}]" for c in kids)
         if not kids:
             combined = "_rt.ZERO"
@@ -430,6 +472,8 @@ class Emitter:
             w(f"v[{vd.path!r}] = x")
             return
         w(f"_it = u.item({vd.path!r}, {node.span.line})", node.span)
+        if sheet is not None:
+            w(f"_it.sheet({sheet.label!r}, {sheet.span.line})", sheet.span)
         w(f"_it.start({combined}, {node.span.line}, {mode!r})", node.span)
         for cl in node.clauses:
             if isinstance(cl, ir.Floor):

@@ -15,7 +15,7 @@ from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.cohort_ranges import mean_parts, share_of_lowest
 from kaoping.compiler.keyed import keyed_ty
-from kaoping.compiler.model import BlockModel, Model, Res
+from kaoping.compiler.model import BlockModel, Model, Res, SheetDef
 from kaoping.compiler.requirements import difference_low, narrowed, ref_key
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
@@ -80,6 +80,7 @@ class Ctx:
     # the item or section whose rules are typed ("" elsewhere) and its maximum, for `max`
     item: str = ""
     item_max: Decimal | None = None
+    sheet: SheetDef | None = None  # the sheet the statement is on (个性指标), if any
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -289,7 +290,7 @@ class ExprChecker:
         if ctx.fields is not None and len(ref.path) == 1 and ref.path[0] in ctx.fields:
             self.model.refs[key] = Res("field", ref.path[0])
             return ctx.fields[ref.path[0]]
-        path = self.find_value(block, ref)
+        path = self.find_value(block, ref, ctx.sheet)
         if path is not None:
             self.model.refs[key] = Res("value", path)
             if not ctx.no_deps:
@@ -325,11 +326,16 @@ class ExprChecker:
                 return T.Ty("enum", enum=self.model.gradings[name].enum)
         return UNRESOLVED
 
-    def find_value(self, block: BlockModel, ref: ir.Ref) -> str | None:
+    def find_value(
+        self, block: BlockModel, ref: ir.Ref, sheet: SheetDef | None = None
+    ) -> str | None:
         name = ref.name
         if name in block.values and name != "total":
             return name
         matches = [p for p in block.values if p.endswith("." + name) or p == name]
+        if len(matches) > 1:  # sheets may name items alike: the reader sees its own and shared
+            seen = [p for p in matches if block.values[p].sheet in (None, sheet)]
+            matches = seen if len(seen) == 1 else matches
         return matches[0] if len(matches) == 1 and matches[0] != "total" else None
 
     def literal(self, expr: ir.Expr, other: T.Ty, ctx: Ctx) -> bool:

@@ -501,6 +501,15 @@ class EnumDecl:
 
 
 @attrs.frozen
+class UnitsDecl:
+    """`units NAME: A, B`: a named set of units that share one indicator sheet (个性指标)."""
+
+    name: str
+    units: tuple[str, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
 class FieldDecl:
     name: str
     type: TypeRef
@@ -667,14 +676,27 @@ class Item:
 
 
 @attrs.frozen
+class Sheet:
+    """`for NAME:` inside a section: items that only the unit NAME (or the units of the set
+    NAME) has, under the shared section (一个单位的个性指标)."""
+
+    name: str
+    article: str | None
+    children: tuple[Section | Item, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
 class Section:
-    """A node of the indicator tree; children are summed unless a clause says otherwise."""
+    """A node of the indicator tree; children are summed unless a clause says otherwise. Its
+    sheets add each unit's own children to the shared ones."""
 
     name: str
     max: Decimal | None
     article: str | None
     children: tuple[Section | Item, ...]
     clauses: tuple[Clause, ...]
+    sheets: tuple[Sheet, ...] = ()
     span: Span = _span()
 
     def __str__(self) -> str:
@@ -901,3 +923,4 @@ class Module:
     # scheme-level data requirements (`require COND` outside any block)
     requirements: tuple[Requirement, ...] = ()
     constants: tuple[ConstantDecl, ...] = ()
+    units: tuple[UnitsDecl, ...] = ()

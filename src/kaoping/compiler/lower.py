@@ -96,6 +96,16 @@ class _Lower(Transformer[Token, Any]):
     def enum_decl(self, meta: Any, c: list[Any]) -> ir.EnumDecl:
         return ir.EnumDecl(str(c[0]), c[1], span=self.sp(meta))
 
+    def units_decl(self, meta: Any, c: list[Any]) -> ir.UnitsDecl:
+        return ir.UnitsDecl(str(c[0]), c[1], span=self.sp(meta))
+
+    def unit_list(self, meta: Any, c: list[str]) -> tuple[str, ...]:
+        return tuple(c)
+
+    def unit_name(self, meta: Any, c: list[Token]) -> str:
+        # a unit's name as the data writes it: a name, or a string ("市政府办(含法制办)")
+        return _str(c[0]) if c[0].type == "STRING" else str(c[0])
+
     def record_decl(self, meta: Any, c: list[Any]) -> ir.RecordDecl:
         return ir.RecordDecl(str(c[0]), tuple(c[1:]), span=self.sp(meta))
 
@@ -234,8 +244,13 @@ class _Lower(Transformer[Token, Any]):
             self._article(x for x in rest if isinstance(x, _Article)),
             children,
             clauses,
+            tuple(x for x in rest if isinstance(x, ir.Sheet)),
             span=self.sp(meta),
         )
+
+    def sheet(self, meta: Any, c: list[Any]) -> ir.Sheet:
+        children = tuple(x for x in c[1:] if isinstance(x, ir.Section | ir.Item))
+        return ir.Sheet(str(c[0]), self._article(c[1:]), children, span=self.sp(meta))
 
     def item_block(self, meta: Any, c: list[Any]) -> ir.Item:
         rest = c[1:]
@@ -734,6 +749,7 @@ def build_module(decls_per_file: Iterable[list[Any]]) -> ir.Module:
             ir.Consequences,
             ir.Requirement,
             ir.ConstantDecl,
+            ir.UnitsDecl,
         )
     }
     for decls in decls_per_file:
@@ -757,4 +773,5 @@ def build_module(decls_per_file: Iterable[list[Any]]) -> ir.Module:
         consequences=tuple(buckets[ir.Consequences]),
         requirements=tuple(buckets[ir.Requirement]),
         constants=tuple(buckets[ir.ConstantDecl]),
+        units=tuple(buckets[ir.UnitsDecl]),
     )

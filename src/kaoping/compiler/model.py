@@ -10,6 +10,7 @@ import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler.types import Ty
+from kaoping.span import Span
 
 Stage = Literal["unit", "group", "final"]
 ValueKind = Literal["section", "item", "let", "total", "output", "flag"]
@@ -24,6 +25,23 @@ class Res:
     target: str
     # an input given for only some of the groups the rule serves: absent for the others
     partial: bool = False
+
+
+@attrs.frozen
+class SheetDef:
+    """One `for NAME:` block of a section: the units it is for and its own children. Its values
+    exist only for those units (neither 0 nor full marks for the others: absent)."""
+
+    section: str  # the path of the section that holds the sheet
+    label: str  # NAME: a unit, or a set of units declared with `units`
+    units: frozenset[str]
+    children: tuple[str, ...]
+    span: Span = attrs.field(eq=False)
+    article: str | None = None
+
+    @property
+    def path(self) -> str:
+        return f"{self.section}.{self.label}"
 
 
 @attrs.define
@@ -44,6 +62,12 @@ class ValueDef:
     variants: list[tuple[tuple[str, ...], ir.Let | ir.Output | ir.Flag]] = attrs.Factory(list)
     # an item or section that can go above its maximum with no cap (W402): checked when scored
     may_exceed: bool = False
+    # the sheet the value is on (个性指标): it exists only for the sheet's units
+    sheet: SheetDef | None = None
+
+    def for_unit(self, unit: str) -> bool:
+        """Whether the unit has this value (a value on another unit's sheet it has not)."""
+        return self.sheet is None or unit in self.sheet.units
 
     def for_group(self, group: str) -> ValueDef:
         """The definition that applies to a unit of `group` (itself unless there are variants)."""
@@ -82,6 +106,8 @@ class BlockModel:
     # what grading lines and `require` checks read: always computed, whatever a unit is given
     outside_deps: set[str] = attrs.Factory(set)
     outside_inputs: set[str] = attrs.Factory(set)
+    # section path → its sheets (`for NAME:` blocks), in the order written
+    sheets: dict[str, list[SheetDef]] = attrs.Factory(dict)
     _skips: dict[frozenset[str], frozenset[str]] = attrs.field(factory=dict, repr=False, init=False)
     data_checks: list[DataCheck] = attrs.Factory(list)
     # what the data requirements that hold for every unit of the block prove: input ranges
@@ -121,13 +147,31 @@ class BlockModel:
         self._skips[given] = found
         return found
 
-    def inputs_read(self, skipped: frozenset[str]) -> set[str]:
-        """The inputs a unit's computed values (and the grading and `require` lines) read."""
+    def inputs_read(self, skipped: frozenset[str], unit: str | None = None) -> set[str]:
+        """The inputs a unit's computed values (and the grading and `require` lines) read; with
+        `unit`, only the values on that unit's sheets (another unit's sheet asks nothing of it)."""
         read = set(self.outside_inputs)
         for path, vd in self.values.items():
-            if path not in skipped:
+            if path not in skipped and (unit is None or vd.for_unit(unit)):
                 read |= vd.inputs
         return read
+
+    def sheet_of(self, section: str, unit: str) -> SheetDef | None:
+        """The unit's own sheet under a section, if it has one."""
+        for sheet in self.sheets.get(section, ()):
+            if unit in sheet.units:
+                return sheet
+        return None
+
+    def missing_sheets(self, unit: str, skipped: frozenset[str]) -> list[str]:
+        """The sections (computed for this unit) that have sheets but none for the unit."""
+        return [
+            section
+            for section in self.sheets
+            if section not in skipped
+            and self.values[section].for_unit(unit)
+            and self.sheet_of(section, unit) is None
+        ]
 
 
 @attrs.define
@@ -147,6 +191,8 @@ class Model:
     # the groups whose units give each input: its `for` groups, or the groups whose rules read it
     needed_by: dict[str, frozenset[str]] = attrs.Factory(dict)
     constants: dict[str, ir.ConstantDecl] = attrs.Factory(dict)
+    # `units NAME: …`: named sets of units that share a sheet
+    unit_sets: dict[str, ir.UnitsDecl] = attrs.Factory(dict)
     _inputs_for: dict[str, dict[str, ir.InputDecl]] = attrs.field(
         factory=dict, repr=False, init=False
     )
@@ -156,6 +202,21 @@ class Model:
 
     def ty(self, node: object, block: int) -> Ty:
         return self.types[(id(node), block)]
+
+    def sheets_reading(self, name: str) -> list[SheetDef]:
+        """The sheets whose items read input `name` when no other rule does (else none): the
+        input is then asked only of those sheets' units."""
+        found: list[SheetDef] = []
+        for block in self.blocks:
+            if name in block.outside_inputs:
+                return []
+            for vd in block.values.values():
+                if name in vd.inputs:
+                    if vd.sheet is None:
+                        return []
+                    if vd.sheet not in found:
+                        found.append(vd.sheet)
+        return found
 
     def inputs_for(self, group: str) -> dict[str, ir.InputDecl]:
         """The inputs a group's data must give: those declared `for` it, and those without `for`

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from kaoping.compiler import ir
-from kaoping.compiler.model import Model
+from kaoping.compiler.model import BlockModel, Model
 from kaoping.errors import DataError, DataProblem
 from kaoping.io.given import Given, read_given
 
@@ -241,10 +241,15 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
             continue
         given: dict[str, Given] = {}
         needed: set[str] | None = None
+        block = model.blocks[model.block_of_group[str(group)]]
         if entry.get("given") is not None:
             given = read_given(entry["given"], str(group), model, where, name, problems, convert)
-            block = model.blocks[model.block_of_group[str(group)]]
-            needed = block.inputs_read(block.skipped(frozenset(given)))
+        if given or block.sheets:
+            skipped = block.skipped(frozenset(given))
+            # another unit's sheet asks nothing of this unit; a sheet it lacks is an error
+            needed = block.inputs_read(skipped, name if block.sheets else None)
+            for section in block.missing_sheets(name, skipped):
+                problems.append(_no_sheet(block, section, where, name))
         checked = _facts(facts, str(group), model, where, name, problems, needed)
         checked.update(constants)  # the rules read a constant entered in the data as a fact
         out.append(UnitData(name, str(group), checked, given))
@@ -286,6 +291,20 @@ def _constants(raw: Any, model: Model, where: str, problems: list[DataProblem]) 
     return out
 
 
+def _no_sheet(block: BlockModel, section: str, where: str, unit: str) -> DataProblem:
+    sheets = "; ".join(
+        sh.label if sh.units == {sh.label} else f"{sh.label} ({', '.join(sorted(sh.units))})"
+        for sh in block.sheets[section]
+    )
+    return DataProblem(
+        where,
+        unit,
+        None,
+        f"section {section!r} has a sheet (`for` block) for each unit, none for this one "
+        f"(sheets: {sheets}); check the unit's name, or give the section's value",
+    )
+
+
 def _facts(
     facts: Mapping[str, Any],
     group: str,
@@ -320,6 +339,8 @@ def _facts(
             continue
         value = facts[name]
         if value is None:
+            if needed is not None and name not in needed:
+                continue  # an empty cell for an input only other units' sheets read
             if not decl.optional:
                 problems.append(
                     DataProblem(where, unit, name, "is null but the input is not optional")

@@ -43,7 +43,8 @@ def givable_lines(model: Model, block: BlockModel) -> list[str]:
         if vd.kind == "flag":
             what = "flag, yes/no"
         bound = f", {_plain(low)} to {_plain(high)}" if high is not None else ""
-        lines.append(f"{path} ({what}{bound})")
+        whom = f", only {', '.join(sorted(vd.sheet.units))}" if vd.sheet is not None else ""
+        lines.append(f"{path} ({what}{bound}{whom})")
     for name, grading in model.gradings.items():
         values = model.enums[grading.enum].values if grading.enum in model.enums else ()
         lines.append(f"{name} (grade: {', '.join(values)})")
@@ -54,18 +55,29 @@ def _plain(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
-def resolve(block: BlockModel, model: Model, name: str) -> tuple[str | None, str | None]:
+def resolve(
+    block: BlockModel, model: Model, name: str, unit: str | None = None
+) -> tuple[str | None, str | None]:
     """The path a given name refers to (a value's path, its last part when unique, a grading,
-    or the total as `total` or `总分`), or a reason it refers to none."""
+    or the total as `total` or `总分`), or a reason it refers to none. With `unit`, only the
+    values that unit has count (not the items of other units' sheets)."""
+    if name in block.values and unit is not None and not block.values[name].for_unit(unit):
+        return None, "is on another unit's sheet"
     if name in block.values or name in model.gradings:
         return name, None
     if name == TOTAL_ZH:
         return "total", None
-    matches = [p for p, vd in block.values.items() if vd.name == name]
+    matches = [
+        p
+        for p, vd in block.values.items()
+        if vd.name == name and (unit is None or vd.for_unit(unit))
+    ]
     if len(matches) == 1:
         return matches[0], None
     if matches:
         return None, f"is ambiguous: write one of {', '.join(matches)}"
+    if unit is not None and any(vd.name == name for vd in block.values.values()):
+        return None, "is on another unit's sheet"
     return None, "is no value or grading of this group's rules"
 
 
@@ -86,7 +98,7 @@ def read_given(
     block = model.blocks[model.block_of_group[group]]
     for name, entry in raw.items():
         label = f"given.{name}"
-        path, why = resolve(block, model, name)
+        path, why = resolve(block, model, name, unit)
         if path is None:
             problems.append(DataProblem(where, unit, label, f"{name!r} {why}"))
             continue

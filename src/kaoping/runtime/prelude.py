@@ -30,7 +30,7 @@ from kaoping.runtime.numbers import (
     shortfall,
     weighted,
 )
-from kaoping.runtime.unit import Unit, last_number
+from kaoping.runtime.unit import Unit, last_number, no_sheet
 
 __all__ = [
     "ZERO",
@@ -55,6 +55,7 @@ __all__ = [
     "mean_of",
     "mul",
     "no_row",
+    "no_sheet",
     "peer_means",
     "rank",
     "require_distribution",

@@ -22,6 +22,8 @@ class Step:
     line: int
     amount: Decimal | None = None
     before: Decimal | None = None
+    # what `explain` names besides the amount (the sheet a section combined)
+    note: Any = None
 
 
 @attrs.define
@@ -151,6 +153,14 @@ def last_number(u: Unit, key: str) -> Decimal | None:
     raise DataError([DataProblem("history", u.name, key, f"expected a number, got {value!r}")])
 
 
+def no_sheet(u: Unit, section: str) -> None:
+    """A unit reached a section with sheets but has none there (data validation reports it
+    first; this keeps the generated code from ever summing a sheet that is not the unit's)."""
+    raise DataError(
+        [DataProblem("data", u.name, None, f"has no sheet (`for` block) under section {section!r}")]
+    )
+
+
 class ItemCalc:
     """Applies an item's clauses in the language's fixed order, recording each one when the
     unit is traced."""
@@ -186,6 +196,11 @@ class ItemCalc:
         self.value = self.value + amount if sign > 0 else self.value - amount
         if self.steps is not None:
             self.steps.append(Step("add" if sign > 0 else "deduct", line, amount))
+
+    def sheet(self, label: str, line: int) -> None:
+        """The section combines the shared children with those of the unit's sheet `label`."""
+        if self.steps is not None:
+            self.steps.append(Step("sheet", line, note=label))
 
     def floor(self, limit: Decimal, line: int) -> None:
         if self.value < limit:
