@@ -79,6 +79,15 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         21,
         ("'x' may be absent here",),
     ),
+    # an item that may not apply, in a section that does not say what then
+    "E207": (
+        'group G "g"\ninput x: number 0 to 5 "x"\ninput 不涉及: yesno "n"\nscoring G:\n'
+        "    section s max 10:\n        item a max 5 = x\n        item b max 5:\n"
+        "            start x\n            not applicable if 不涉及\n",
+        7,
+        9,
+        ("'s.b' may not apply to a unit", "its section 's' does not say what then"),
+    ),
     # a table missing an enum value
     "E301": (
         'group G "g"\nenum 类: A, B, C\ninput k: 类 "k"\ntable 扣分 by 类:\n    A: 3\n    C: 1\n'

@@ -50,6 +50,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "write `{name} default 0`, test `present({name})`, or use `weighted … redistribute equally`",
         "可写 `{name} 缺省 0`、用 `有值({name})` 判断,或用 `加权 … 缺项均分`",
     ),
+    "E207": (
+        "{name!r} may not apply to a unit (`not applicable if`), and {where} does not say what then",
+        "{name!r} 可能不涉及(`不涉及 若`),而{where_zh}未写明不涉及时如何计分",
+        "write `rescale` in its section, or `then group mean` after the item's condition",
+        "请在其所在部分写 `不涉及项目折算`,或在该指标的条件后写 `则 组内平均`",
+    ),
     "E301": (
         "table {table!r} has no row for {missing}",
         "对照表 {table!r} 缺少 {missing} 的取值",

@@ -32,6 +32,9 @@ _STEP_WORDS = {
         "skip": "skipped",
         "row": "row",
         "sheet": "sheet",
+        "rescale": "rescaled",
+        "not applicable": "not applicable",
+        "impute": "the other units' mean",
     },
     "zh": {
         "start": "起评",
@@ -47,6 +50,9 @@ _STEP_WORDS = {
         "skip": "未适用",
         "row": "行",
         "sheet": "个性指标",
+        "rescale": "折算",
+        "not applicable": "不涉及",
+        "impute": "其他单位平均分",
     },
 }
 
@@ -399,6 +405,8 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
             v = {**v, "text": _total_text(v, lang)}
         value = v["value"]
         text_value = words["absent"] if value is None else shown(value)
+        if value is None and any(st["kind"] == "not applicable" for st in v["steps"]):
+            text_value = step_words["not applicable"]
         if v["given"] is not None:
             text_value += " " + words["given"]
         elif not v["computed"]:
@@ -437,6 +445,16 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
                 detail = word
             elif st["kind"] == "sheet":
                 detail = f"{word} {st['note']}"
+            elif st["kind"] == "rescale":  # 不涉及项目折算: the factor, exactly, and why
+                note = st["note"]
+                detail = f"{word} × {note['max']}/{note['applicable']} → {st['amount']}"
+                if note["not_applicable"]:
+                    missing = ", ".join(note["not_applicable"])
+                    detail += f": {step_words['not applicable']} {missing}"
+            elif st["kind"] == "impute":
+                detail = f"{word} {st['amount']} ({', '.join(st['note']['units'])})"
+            elif st["kind"] == "not applicable":
+                detail = word
             else:
                 detail = f"{word} {st['amount']}"
             lines.append(f"{pad}{detail:<28} {st['rule']}  {st['text']}")

@@ -14,6 +14,7 @@ from typing import Any
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
+from kaoping.compiler.applicable import ApplicableChecks
 from kaoping.compiler.infer import GROUPS, Ctx, FunctionSig
 from kaoping.compiler.model import (
     BlockModel,
@@ -39,7 +40,7 @@ from kaoping.span import Span
 _STAGE_ORDER = {"unit": 0, "group": 1, "final": 2}
 
 
-class Checker(SheetChecks):
+class Checker(SheetChecks, ApplicableChecks):
     def __init__(self, module: ir.Module, functions: dict[str, FunctionSig] | None = None):
         self.m = module
         self.functions = functions or {}
@@ -447,7 +448,11 @@ class Checker(SheetChecks):
         if vd.kind == "total" and node is None:
             ty = T.const(Decimal(0))
             for child in vd.children:
-                ty = T.add(ty, self.need_number(self.infer_value(block, child, order), None, ctx))
+                cty = self.infer_value(block, child, order)
+                if cty.optional:  # an item that may not apply, at the top of the tree
+                    span = block.values[child].node.span  # type: ignore[union-attr]
+                    self.unsaid_inapplicable(child, span, "the total", "总分")
+                ty = T.add(ty, self.need_number(cty.required(), None, ctx))
                 vd.deps.add(child)
             return ty
         if isinstance(node, ir.Section):
@@ -522,6 +527,7 @@ class Checker(SheetChecks):
                 item.name, item.max, ty, item.span, capped=False, uncapped=False, item=True
             )
             return ty
+        na, ctx = self.applicability(item, ctx)
         acc = T.const(Decimal(0))
         caps: list[ir.Cap] = []
         floors: list[ir.Floor] = []
@@ -558,11 +564,12 @@ class Checker(SheetChecks):
                 zero = True
             elif isinstance(cl, ir.Uncapped):
                 uncapped = True
-            elif isinstance(cl, ir.TakeHighest | ir.TakeMean):
+            elif isinstance(cl, ir.TakeHighest | ir.TakeMean | ir.Rescale):
                 self.type_error(
                     cl.span,
-                    "`take highest` / `take mean` combine a section's children; an item has none",
-                    detail_zh="`取最高` / `取平均` 用于合并部分的下级项;指标没有下级项",
+                    "`take highest`, `take mean` and `rescale` combine a section's children; "
+                    "an item has none",
+                    detail_zh="`取最高`、`取平均`、`不涉及项目折算` 用于合并部分的下级项;指标没有下级项",
                 )
         acc = self.bound(acc, caps, floors, ctx)
         if zero:
@@ -570,7 +577,8 @@ class Checker(SheetChecks):
         self.check_max(
             item.name, item.max, acc, item.span, capped=bool(caps), uncapped=uncapped, item=True
         )
-        return acc
+        # not applicable: absent, unless the group's mean stands in for it
+        return acc.maybe(na is not None and not na.group_mean)
 
     def bound(self, acc: T.Ty, caps: list[ir.Cap], floors: list[ir.Floor], ctx: Ctx) -> T.Ty:
         for fl in floors:
@@ -640,7 +648,7 @@ class Checker(SheetChecks):
                 floors.append(cl)
             elif isinstance(cl, ir.Uncapped):
                 uncapped = True
-            elif isinstance(cl, ir.RoundClause):
+            elif isinstance(cl, ir.RoundClause | ir.Rescale):
                 pass
             else:
                 self.type_error(
@@ -649,18 +657,22 @@ class Checker(SheetChecks):
                     detail_zh="部分只合并其下级项;此规则请写在指标中",
                 )
         acc: T.Ty | None = None
+        rescale = self.check_rescale(block, sec, vd.children)
         # each unit sums the shared children and those of its own sheet: every sheet is
         # checked against the section's maximum, and the section ranges over all of them
         for label, span, kids in self.section_variants(block, vd, sec):
             counted = [c for c in kids if block.values[c].name not in excluding]
-            part = self.combined_ty(
-                [child_tys[c] for c in counted],
-                [m for c in counted if (m := max_of(block.values[c])) is not None],
-                mode,
-                sec,
-                label,
-                span,
-            )
+            tys = [child_tys[c] for c in counted]
+            maxima = [m for c in counted if (m := max_of(block.values[c])) is not None]
+            part = self.combined_ty(tys, maxima, mode, sec, label, span)
+            if rescale:
+                part = self.rescaled_ty(sec, tys, maxima)
+            for c in counted:
+                if child_tys[c].optional and not rescale and block.values[c].kind == "item":
+                    where = f"its section {sec.name!r}"
+                    node = block.values[c].node
+                    assert node is not None
+                    self.unsaid_inapplicable(c, node.span, where, f"其所在部分 {sec.name!r}")
             acc = part if acc is None else T.union(acc, part)
         assert acc is not None
         acc = self.bound(acc, caps, floors, ctx)

@@ -14,10 +14,12 @@ from decimal import Decimal
 import attrs
 
 from kaoping.compiler import ir
+from kaoping.compiler.applicable import not_applicable_of
 from kaoping.compiler.emit_cohort import CohortNode, emit_cohort_value
 from kaoping.compiler.emit_keyed import emit_keyed
+from kaoping.compiler.emit_sections import SectionEmitter
 from kaoping.compiler.infer import canonical_function
-from kaoping.compiler.model import BlockModel, Model, SheetDef, ValueDef
+from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.span import Span
 
 
@@ -57,7 +59,7 @@ class _Scope:
     cohort: dict[int, str] = attrs.Factory(dict)
 
 
-class Emitter:
+class Emitter(SectionEmitter):
     def __init__(self, model: Model, scheme_id: str, sources: dict[str, str]):
         self.model = model
         self.scheme_id = scheme_id
@@ -250,6 +252,10 @@ class Emitter:
             w("f, v = u.facts, u.values")
             scope = _Scope("f", "v", "u", cohort=cohort)
             self.value(block, vd, scope, group_notes=notes)
+        na = not_applicable_of(node)
+        if na is not None and na.group_mean:
+            # 004 三: where the item does not apply, the mean of the units it applies to
+            w(f"_rt.impute_mean(units, {vd.path!r}, {na.span.line}, {str(na.span)!r})", na.span)
 
     # ------------------------------------------------------------------ values
     def value(
@@ -313,12 +319,26 @@ class Emitter:
             emit_keyed(self, block, vd, node, node.formula, s)
         elif isinstance(node, ir.Item) and node.formula is not None:
             self.setv(path, node.span.line, self.ex(node.formula, block, s), extra, node.span)
+        elif isinstance(node, ir.Item) and (na := not_applicable_of(node)) is not None:
+            # 不涉及: absent where the condition holds; the clauses run only where it applies
+            w(f"if {self.ex(na.cond, block, s)}:", na.span)
+            w(f"    u.not_applicable({path!r}, {na.span.line})", na.span)
+            w("else:")
+            with w.indent():
+                self.item(block, vd, node, s)
+                self.over_max(vd, node, s)
+            return
         elif isinstance(node, ir.Item):
             self.item(block, vd, node, s)
         elif isinstance(node, ir.Section):
             self.section(block, vd, node, s)
-        if vd.may_exceed and isinstance(node, ir.Item | ir.Section) and node.max is not None:
-            # no cap: a value above the maximum is kept, and reported on the unit
+        if isinstance(node, ir.Item | ir.Section):
+            self.over_max(vd, node, s)
+
+    def over_max(self, vd: ValueDef, node: ir.Item | ir.Section, s: _Scope) -> None:
+        """No cap: a value above the maximum is kept, and reported on the unit."""
+        if vd.may_exceed and node.max is not None:
+            w, path = self.w, vd.path
             mx = self.const(node.max)
             w(f"if {s.v}[{path!r}] > {mx}:", node.span)
             w(f"    {s.u}.over({path!r}, {node.span.line}, {s.v}[{path!r}], {mx})", node.span)
@@ -402,89 +422,6 @@ class Emitter:
             if isinstance(cl, ir.RoundClause):
                 w(f"x = _rt.round_to(x, {cl.places}, {cl.mode!r})", cl.span)
         w(f"v[{vd.path!r}] = x")
-
-    def bounds_fast(self, block: BlockModel, clauses: tuple[ir.Clause, ...], s: _Scope) -> None:
-        w = self.w
-        for cl in clauses:
-            if isinstance(cl, ir.Floor):
-                limit = self.ex(cl.value, block, s)
-                w(f"if x < {limit}:", cl.span)
-                w(f"    x = {limit}", cl.span)
-        for cl in clauses:
-            if isinstance(cl, ir.Cap):
-                limit = self.ex(cl.value, block, s)
-                w(f"if x > {limit}:", cl.span)
-                w(f"    x = {limit}", cl.span)
-
-    def section(self, block: BlockModel, vd: ValueDef, node: ir.Section, s: _Scope) -> None:
-        sheets = block.sheets.get(vd.path)
-        if not sheets:
-            self.combine(block, vd, node, s, vd.children, None)
-            return
-        # each unit combines the shared children with those of its own sheet
-        w = self.w
-        own = {c for sh in sheets for c in sh.children}
-        shared = [c for c in vd.children if c not in own]
-        for i, sh in enumerate(sheets):
-            units = self.units_const(sh.units)
-            w(f"{'elif' if i else 'if'} u.name in {units}:  # sheet {_one_line(sh.path)}", sh.span)
-            with w.indent():
-                self.combine(block, vd, node, s, [*shared, *sh.children], sh)
-        w("else:")
-        w(f"    _rt.no_sheet(u, {vd.path!r})")
-
-    def combine(
-        self,
-        block: BlockModel,
-        vd: ValueDef,
-        node: ir.Section,
-        s: _Scope,
-        children: list[str],
-        sheet: SheetDef | None,
-    ) -> None:
-        """A section's value from the given children: summed, the highest or the mean, then
-        bounded and rounded by its own clauses."""
-        w = self.w
-        mode, excluding = "sum", tuple[str, ...]()
-        for cl in node.clauses:
-            if isinstance(cl, ir.TakeHighest):
-                mode = "highest"
-            elif isinstance(cl, ir.TakeMean):
-                mode, excluding = "mean", cl.excluding
-        kids = [c for c in children if block.values[c].name not in excluding]
-        vals = ", ".join(f"v[{c!r}]" for c in kids)
-        if not kids:
-            combined = "_rt.ZERO"
-        elif mode == "sum":
-            combined = " + ".join(f"v[{c!r}]" for c in kids)
-        elif mode == "highest":
-            combined = f"max({vals})"
-        else:
-            combined = (
-                f"({' + '.join(f'v[{c!r}]' for c in kids)}) / {self.const(Decimal(len(kids)))}"
-            )
-        if self.fast:
-            w(f"x = {combined}", node.span)
-            self.bounds_fast(block, node.clauses, s)
-            for cl in node.clauses:
-                if isinstance(cl, ir.RoundClause):
-                    w(f"x = _rt.round_to(x, {cl.places}, {cl.mode!r})", cl.span)
-            w(f"v[{vd.path!r}] = x")
-            return
-        w(f"_it = u.item({vd.path!r}, {node.span.line})", node.span)
-        if sheet is not None:
-            w(f"_it.sheet({sheet.label!r}, {sheet.span.line})", sheet.span)
-        w(f"_it.start({combined}, {node.span.line}, {mode!r})", node.span)
-        for cl in node.clauses:
-            if isinstance(cl, ir.Floor):
-                w(f"_it.floor({self.ex(cl.value, block, s)}, {cl.span.line})", cl.span)
-        for cl in node.clauses:
-            if isinstance(cl, ir.Cap):
-                w(f"_it.cap({self.ex(cl.value, block, s)}, {cl.span.line})", cl.span)
-        for cl in node.clauses:
-            if isinstance(cl, ir.RoundClause):
-                w(f"_it.round({cl.places}, {cl.mode!r}, {cl.span.line})", cl.span)
-        w("_it.done()")
 
     # ------------------------------------------------------------------ grading
     def grading_function(self) -> None:

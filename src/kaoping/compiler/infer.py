@@ -81,6 +81,8 @@ class Ctx:
     item: str = ""
     item_max: Decimal | None = None
     sheet: SheetDef | None = None  # the sheet the statement is on (个性指标), if any
+    # values known present here (an item's clauses past `not applicable if not present(X)`)
+    present: frozenset[str] = frozenset()
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -296,9 +298,11 @@ class ExprChecker:
             if not ctx.no_deps:
                 ctx.deps.add(path)
             vd = block.values[path]
-            if vd.ty is None:  # order fixed later by the driver
-                return narrowed(self.infer_value(block, path, []), f"value:{path}", ctx)
-            return narrowed(vd.ty, f"value:{path}", ctx)
+            ty = vd.ty
+            if ty is None:
+                ty = self.infer_value(block, path, [])  # order fixed later by the driver
+            ty = narrowed(ty, f"value:{path}", ctx)
+            return ty.required() if path in ctx.present else ty
         if len(ref.path) == 1:
             name = ref.path[0]
             inp = self.model.inputs.get(name)
@@ -310,9 +314,10 @@ class ExprChecker:
                 self.used_inputs.add(name)
                 if not ctx.no_reads:
                     self.reads.setdefault(name, set()).update(ctx.groups)
-                return narrowed(
+                ty = narrowed(
                     self.input_ty(inp.type, inp.optional or partial), f"input:{name}", ctx
                 )
+                return ty.required() if name in ctx.present else ty
             const = self.model.constants.get(name)
             if const is not None:
                 self.model.refs[key] = Res("constant", name)

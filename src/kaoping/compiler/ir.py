@@ -655,7 +655,43 @@ class TakeMean:
     span: Span = _span()
 
 
-Clause = Start | Add | Cap | Floor | ZeroIf | Uncapped | RoundClause | TakeHighest | TakeMean
+@attrs.frozen
+class NotApplicable:
+    """`not applicable if C [then group mean]`: the item does not apply to a unit where C holds
+    (不涉及). It is then absent, and its section rescales (`rescale`); or, with `then group
+    mean`, it is the mean of the item over the group's units it applies to (004 三)."""
+
+    cond: Expr
+    group_mean: bool
+    article: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"not applicable if {self.cond}" + (" then group mean" if self.group_mean else "")
+
+
+@attrs.frozen
+class Rescale:
+    """`rescale` (不涉及项目折算): a section whose items may not apply scores the applicable ones
+    out of its own maximum: their sum × max ÷ the sum of their maxima."""
+
+    article: str | None = None
+    span: Span = _span()
+
+
+Clause = (
+    Start
+    | Add
+    | Cap
+    | Floor
+    | ZeroIf
+    | Uncapped
+    | RoundClause
+    | TakeHighest
+    | TakeMean
+    | NotApplicable
+    | Rescale
+)
 
 
 # ------------------------------------------------------------------ scoring statements

@@ -355,6 +355,15 @@ class _Lower(Transformer[Token, Any]):
     def take_mean(self, meta: Any, c: list[Any]) -> ir.TakeMean:
         return ir.TakeMean(c[0] if c else (), span=self.sp(meta))
 
+    def not_applicable(self, meta: Any, c: list[Any]) -> ir.NotApplicable:
+        return ir.NotApplicable(c[0], len(c) > 1, span=self.sp(meta))
+
+    def impute(self, meta: Any, c: list[Any]) -> bool:
+        return True
+
+    def rescale(self, meta: Any, c: list[Any]) -> ir.Rescale:
+        return ir.Rescale(span=self.sp(meta))
+
     def let_stmt(self, meta: Any, c: list[Any]) -> ir.Let:
         return ir.Let(str(c[0]), c[1], self._article(c[2:]), span=self.sp(meta))
 
@@ -721,6 +730,8 @@ _ClauseTypes = (
     ir.RoundClause,
     ir.TakeHighest,
     ir.TakeMean,
+    ir.NotApplicable,
+    ir.Rescale,
 )
 
 

@@ -61,6 +61,8 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     out["warnings"] = [above_max_json(a, block) for a in u.above_max]
     # the facts as given, so that the results explain themselves and next year can read them
     out["facts"] = {k: _plain(v) for k, v in u.facts.items() if k not in model.constants}
+    if u.inapplicable:  # the items that do not apply to the unit (不涉及)
+        out["not_applicable"] = list(u.inapplicable)
     if u.given:
         out["given"] = {
             path: {"value": fmt(g.value), "by": g.by, **({"note": g.note} if g.note else {})}

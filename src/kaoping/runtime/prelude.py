@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 from kaoping.runtime.aggregate import agg
+from kaoping.runtime.applicable import impute_mean, rescale
 from kaoping.runtime.checks import differing, no_row, unmet
 from kaoping.runtime.cohort import (
     best,
@@ -47,6 +48,7 @@ __all__ = [
     "excess",
     "greatest",
     "group_mean",
+    "impute_mean",
     "last_number",
     "least",
     "lift",
@@ -60,6 +62,7 @@ __all__ = [
     "rank",
     "require_distribution",
     "require_records",
+    "rescale",
     "round_to",
     "satisfied",
     "shortfall",

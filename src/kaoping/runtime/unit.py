@@ -3,13 +3,14 @@ value, the rule lines that produced it, the caps and floors that bound, and the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from kaoping.errors import DataError, DataProblem
+from kaoping.runtime.applicable import Part, rescaled
 from kaoping.runtime.numbers import ZERO, round_to
 
 
@@ -92,6 +93,8 @@ class Unit:
     # was given after an absent part's weight was shared out (None: the part is absent)
     weight_notes: dict[int, list[tuple[str, Any, Any]]] = attrs.Factory(dict)
     above_max: list[AboveMax] = attrs.Factory(list)
+    # the items that do not apply to the unit (不涉及), in the order they were met
+    inapplicable: list[str] = attrs.Factory(list)
 
     def item(self, path: str, line: int) -> ItemCalc:
         return ItemCalc(self, path, line, [] if self.tracing else None)
@@ -115,6 +118,22 @@ class Unit:
             given = self.given.get(path)
             self.traces[path] = Trace(path, line, value, given=given, skipped=given is None)
         return value
+
+    def not_applicable(self, path: str, line: int) -> None:
+        """The item at `line` does not apply to the unit: absent (its section rescales, or the
+        group's mean stands in)."""
+        self.values[path] = None
+        self.inapplicable.append(path)
+        if self.tracing:
+            self.traces[path] = Trace(path, line, None, [Step("not applicable", line)])
+
+    def impute(self, path: str, line: int, value: Any, over: list[str]) -> None:
+        """The mean of the units the item applies to stands in for it."""
+        self.values[path] = value
+        trace = self.traces.get(path)
+        if trace is not None:
+            trace.value = value
+            trace.steps.append(Step("impute", line, value, note={"units": over}))
 
     def flag(self, name: str, line: int, cond: bool) -> None:
         self.set(name, line, cond)
@@ -153,11 +172,11 @@ def last_number(u: Unit, key: str) -> Decimal | None:
     raise DataError([DataProblem("history", u.name, key, f"expected a number, got {value!r}")])
 
 
-def no_sheet(u: Unit, section: str) -> None:
+def no_sheet(u: Unit, section: str, where: str) -> None:
     """A unit reached a section with sheets but has none there (data validation reports it
     first; this keeps the generated code from ever summing a sheet that is not the unit's)."""
     raise DataError(
-        [DataProblem("data", u.name, None, f"has no sheet (`for` block) under section {section!r}")]
+        [DataProblem(where, u.name, None, f"has no sheet (`for` block) under section {section!r}")]
     )
 
 
@@ -201,6 +220,16 @@ class ItemCalc:
         """The section combines the shared children with those of the unit's sheet `label`."""
         if self.steps is not None:
             self.steps.append(Step("sheet", line, note=label))
+
+    def rescale(self, parts: Sequence[Part], top: Decimal, line: int, where: str) -> None:
+        """A section's applicable children, summed and rescaled to its maximum `top`."""
+        value, total, maxima = rescaled(self.unit.name, self.path, parts, top, where)
+        self.value += value
+        if self.steps is not None:
+            missing = [name for v, _, name in parts if v is None]
+            self.steps.append(Step("sum", line, total))
+            note = {"max": top, "applicable": maxima, "not_applicable": missing}
+            self.steps.append(Step("rescale", line, value, total, note=note))
 
     def floor(self, limit: Decimal, line: int) -> None:
         if self.value < limit:
