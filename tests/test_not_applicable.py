@@ -167,6 +167,9 @@ def test_explain_shows_the_factor_and_the_mean(scheme: Any) -> None:
     text = explain_text(results, r)
     assert "rescaled × 20/9" in text and "not applicable 安全生产, 信访" in text
     assert "the other units' mean 85 (乙镇, 甲镇)" in text
+    zh = explain_text(results, r, lang="zh")
+    assert "折算 × 20/9" in zh and "不涉及 安全生产, 信访" in zh
+    assert "安全生产 = 不涉及 (满分 3)" in zh and "其他单位平均分 85 (乙镇, 甲镇)" in zh
     values = {v["path"]: v for v in explain_data(results, r)["values"]}
     [step] = [s for s in values["社会管理"]["steps"] if s["kind"] == "rescale"]
     assert step["note"] == {"max": "20", "applicable": "9", "not_applicable": ["安全生产", "信访"]}

@@ -130,6 +130,7 @@ def test_explain_shows_only_the_units_own_sheet(scheme: Any) -> None:
     text = explain_text(results, r)
     assert "sheet 经济部门" in text
     assert "价格监管" not in text and "教育督导" not in text
+    assert "适用 经济部门" in explain_text(results, r, lang="zh")
 
 
 def test_plain_and_traced_scoring_agree(scheme: Any) -> None:

@@ -49,7 +49,7 @@ _STEP_WORDS = {
         "round": "舍入",
         "skip": "未适用",
         "row": "行",
-        "sheet": "个性指标",
+        "sheet": "适用",
         "rescale": "折算",
         "not applicable": "不涉及",
         "impute": "其他单位平均分",
