@@ -6,9 +6,10 @@ What is measured, per population size N (medians of --repeat runs, one process):
   - build: a full compile of benchmarks/panshan_bench.rules (parse, check, emit, exec) with the
     content-hash cache emptied before each run; the grammar is already loaded. Printed apart:
     the first compile in the process (grammar included) and a cached compile (a cache hit).
-  - prep: gen.records() dicts -> validated UnitData: floats to Decimal through their shortest
-    repr (87.3 -> Decimal("87.3"), as decimal_ref's prep does), `common` split into
-    common_01..common_25, then kaoping.io.data.validate().
+  - prep: gen.records() dicts -> validated UnitData: floats to their shortest repr text
+    (87.3 -> "87.3", the text a JSON data file carries; decimal_ref's prep reads the same text
+    into Decimal), `common` split into common_01..common_25, then kaoping.io.data.validate(),
+    which reads each text into an exact rational.
   - eval: kaoping.scoring.score() (totals and ranks for all N units), then the totals and
     ranks read back into input order.
 - the peers decimal_ref, handwritten_py, handwritten_numpy (and zen, openfisca, openfisca_f32
@@ -16,7 +17,8 @@ What is measured, per population size N (medians of --repeat runs, one process):
   shared run.py.
 
 Before any timing, at every size, agreement is checked: each kaoping total must equal
-decimal_ref's exact total rounded half-even to 6 places, and kaoping's ranks must equal
+decimal_ref's total rounded half-even to 6 places (both compared as fractions, exactly), and
+kaoping's ranks must equal
 decimal_ref's; the float peers must be within 1e-9 of decimal_ref with identical ranks. Any
 disagreement prints the first units that differ and exits 1.
 
@@ -46,6 +48,7 @@ import time
 import tracemalloc
 import types
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -115,18 +118,16 @@ def k_prepare(scheme: load.CompiledScheme, recs: list[dict[str, Any]]) -> list[U
         facts: dict[str, Any] = {k: r[k] for k in gen.COUNTS}
         for k in gen.SCORES:
             v = r[k]
-            facts[k] = None if v is None else Decimal(repr(v))
-        facts.update(zip(COMMON_KEYS, [Decimal(repr(x)) for x in r["common"]], strict=True))
+            facts[k] = None if v is None else repr(v)
+        facts.update(zip(COMMON_KEYS, [repr(x) for x in r["common"]], strict=True))
         units.append({"unit": f"u{i:07d}", "group": GROUP, "facts": facts})
     return validate({"units": units}, scheme.model, "gen.records")
 
 
-def k_evaluate(
-    scheme: load.CompiledScheme, units: list[UnitData]
-) -> tuple[list[Decimal], list[int]]:
+def k_evaluate(scheme: load.CompiledScheme, units: list[UnitData]) -> tuple[list[Any], list[int]]:
     results = score(scheme, units)
     # names are u0000000, u0000001, ...: the input index is the number after the "u"
-    totals: list[Decimal] = [Decimal(0)] * len(units)
+    totals: list[Any] = [0] * len(units)
     ranks = [0] * len(units)
     for r in results.units:
         i = int(r.name[1:])
@@ -151,7 +152,8 @@ def check_agreement(n: int, peers: dict[str, tuple[Any, ...]], inputs: dict[str,
         outs[name] = evaluate(model, prepare(model, inputs[kind]))
     ref_totals, ref_ranks = outs["decimal_ref"]
     ref_ranks = list(map(int, ref_ranks))
-    expect = [t.quantize(SIX_PLACES, rounding=ROUND_HALF_EVEN) for t in ref_totals]
+    # exact comparison: kaoping's rational total and the reference's decimal, both as fractions
+    expect = [Fraction(t.quantize(SIX_PLACES, rounding=ROUND_HALF_EVEN)) for t in ref_totals]
 
     def report(name: str, bad: list[int], what: Any) -> None:
         problems.append(f"N={n} {name}: {len(bad)} unit(s) disagree with decimal_ref")
@@ -159,7 +161,8 @@ def check_agreement(n: int, peers: dict[str, tuple[Any, ...]], inputs: dict[str,
             problems.append(f"    unit {i}: {what(i)}")
 
     k_totals, k_ranks = outs.pop("kaoping")
-    bad = [i for i in range(n) if k_totals[i] != expect[i]]
+    got = [Fraction(int(t.numerator), int(t.denominator)) for t in k_totals]
+    bad = [i for i in range(n) if got[i] != expect[i]]
     if bad:
         report("kaoping totals", bad, lambda i: f"kaoping {k_totals[i]}, expected {expect[i]}")
     bad = [i for i in range(n) if k_ranks[i] != ref_ranks[i]]
@@ -263,7 +266,8 @@ def main() -> int:
         print(
             f"agreement N={n:,}: "
             + (
-                "OK (kaoping totals = decimal_ref to 1e-6 half-even, ranks identical)"
+                "OK (kaoping totals = decimal_ref to 1e-6 half-even, exactly as fractions; "
+                "ranks identical)"
                 if not problems
                 else "FAILED"
             ),

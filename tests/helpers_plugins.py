@@ -3,11 +3,11 @@ point, and scoring one unit through a Registry."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kaoping import load_scheme
+from kaoping.exact import Q
 from kaoping.io.data import validate
 from kaoping.plugins.hookspecs import SchemeInfo, hookimpl
 from kaoping.plugins.manager import Registry
@@ -56,7 +56,7 @@ def write_scheme(folder: Path, scheme_id: str, rule: str = "2") -> FilePlugin:
     return FilePlugin(scheme_id, path)
 
 
-def score_one(reg: Registry, scheme_id: str, times: int) -> Decimal:
+def score_one(reg: Registry, scheme_id: str, times: int) -> Q:
     compiled = load_scheme(scheme_id, reg)
     data = validate(
         {"units": [{"unit": "甲", "group": "单位", "facts": {"次数": times}}]},

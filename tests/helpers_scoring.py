@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from kaoping.compiler.load import CompiledScheme, compile_sources
+from kaoping.exact import Q, parse
 from kaoping.io.data import validate
 from kaoping.scoring import Results, UnitResult, score
 
@@ -40,5 +40,6 @@ def value(r: UnitResult | None, path: str) -> Any:
     return r.unit.values[path]
 
 
-def D(text: str | int) -> Decimal:
-    return Decimal(str(text))
+def D(text: str | int) -> Q:
+    """An exact number from its decimal text ("0.15") or fraction text ("550/3")."""
+    return parse(str(text), "result")

@@ -3,12 +3,11 @@ problem, at the right position, rendered with the source line and a caret."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from click.testing import CliRunner
 
 from conftest import compile_text, diagnostics
+from helpers_scoring import D
 from kaoping.cli import main
 from kaoping.diagnostics import CATALOGUE, render
 from kaoping.errors import CompileError
@@ -142,6 +141,14 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         5,
         21,
         ("leave a gap between 59.99 and 60",),
+    ),
+    # rounding to more places than any scheme needs (and more than exact display shows)
+    "E409": (
+        'rounding 40 places half-up\ngroup G "g"\ninput x: number 0 to 10 "x"\n'
+        "scoring G:\n    item a max 10 = x\n",
+        1,
+        1,
+        ("rounding to 40 places is out of range",),
     ),
     # unused input
     "W407": (
@@ -284,8 +291,18 @@ def test_half_open_bands_compile_and_59_995_falls_in_exactly_one():
     results = score(compiled, data)
     bands = {r.name: r.unit.values["d"] for r in results.units}
     assert bands == {"甲": "差", "乙": "好", "丙": "差"}
-    # the band reads the exact value, not the rounded total (59.995 → 60.00)
-    assert results.by_name("甲").total == Decimal("60.00")
+    # no `rounding` declared: the total is the exact value too, and stays below 60
+    assert results.by_name("甲").total == D("59.995")
+
+
+def test_a_declared_rounding_rounds_the_total_but_not_what_the_band_reads():
+    compiled = compile_text("rounding 2 places half-up\n" + BANDS)
+    data = validate(
+        {"units": [{"unit": "甲", "group": "G", "facts": {"x": "59.995"}}]}, compiled.model, "data"
+    )
+    [r] = score(compiled, data).units
+    assert r.unit.values["d"] == "差"  # the band reads 59.995
+    assert r.total == D("60.00")  # the total is rounded 59.995 → 60.00
 
 
 def test_every_error_of_a_file_is_reported_in_position_order():

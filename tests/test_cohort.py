@@ -5,19 +5,17 @@ Every expected value below is worked out by hand from the rules text of the test
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from helpers_scoring import D
 from kaoping.compiler.load import compile_sources, frontend
 from kaoping.errors import DataError
 from kaoping.explain import explain_data
 from kaoping.io.data import validate
 from kaoping.io.results import to_json
 from kaoping.scoring import Results, score
-
-D = Decimal
 
 
 def run(rules: str, units: list[dict[str, Any]], history: Any = None) -> Results:

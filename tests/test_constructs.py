@@ -4,12 +4,11 @@ is worked out by hand in the comment beside it."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from helpers_scoring import D, compile_rules, one, run, unit, value
 from kaoping.errors import CompileError, DataError
+from kaoping.exact import exact_text
 
 # --------------------------------------------------------------------------- 1. indicator tree
 
@@ -630,8 +629,9 @@ def test_mean_excluding_an_item() -> None:
         s, "县政府部门", 信息工作成绩=90, 政务公开成绩=80, 信访工作成绩="85.5", 安全生产工作成绩=0
     )
     got = value(r, "共性指标")
-    assert got * 3 == D("255.5") or abs(got * 3 - D("255.5")) < D("1e-25")
-    assert r.total == D("85.17")  # rounded to 2 places half-up
+    assert got == D("511/6")  # 255.5 ÷ 3 exactly
+    assert got * 3 == D("255.5")
+    assert r.total == got  # no `rounding` declared: the total is exact
     # the excluded item is still scored on its own
     assert value(r, "共性指标.安全生产工作") == 0
 
@@ -869,7 +869,7 @@ def test_threshold_flag_decided_by_declared_rounding(
     s = compile_rules(THRESHOLD.replace("{mode}", mode), f"threshold_{mode}")
     r = one(s, "Dept", 得分=score_)
     assert r.total == D(total)
-    assert str(r.total) == total  # two places, as declared
+    assert exact_text(r.total, 2) == total  # two places, as declared
     assert ("警示单位" in r.unit.flags) is flagged
     assert r.unit.grades["等次"] == ("警示单位" if flagged else "合格单位")
 
@@ -922,5 +922,5 @@ def test_decimal_sum_is_exact() -> None:
         "exact",
     )
     r = one(s, "Dept", a=True)
-    assert value(r, "x") == Decimal("0.45")
-    assert str(value(r, "x")) == "0.45"
+    assert value(r, "x") == D("0.45")
+    assert exact_text(value(r, "x")) == "0.45"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import copy
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from helpers_scoring import D
 from kaoping import load_scheme
 from kaoping.cli import main
 from kaoping.errors import DataError
@@ -51,12 +51,12 @@ def test_a_given_section_replaces_its_rule_and_its_items_inputs_are_not_asked_fo
     r = _score(data).by_name("县发改委")
     assert r is not None
     # 42.5 − 6 (computed 改革组织领导) + 7.5 (given) = 44
-    assert r.unit.values["改革组织领导"] == Decimal("7.5")
-    assert r.total == Decimal("44")
+    assert r.unit.values["改革组织领导"] == D("7.5")
+    assert r.total == D("44")
     for item in ("主体责任", "信息报送", "分类推进"):
         assert r.unit.values[f"改革组织领导.{item}"] is None  # not computed
     # the output reads the total: least((44 − 40) × 0.1, 3) = 0.4
-    assert r.unit.values["绩效考评加分"] == Decimal("0.4")
+    assert r.unit.values["绩效考评加分"] == D("0.4")
 
 
 def test_a_given_item_is_used_even_when_its_inputs_are_there() -> None:
@@ -66,8 +66,8 @@ def test_a_given_item_is_used_even_when_its_inputs_are_there() -> None:
     r = _score(data).by_name("县金融办")
     assert r is not None
     # 县金融办 47.5 with 协同推进 6 (capped) → 47.5 − 6 + 2 = 43.5
-    assert r.unit.values["协同推进"] == Decimal(2)
-    assert r.total == Decimal("43.5")
+    assert r.unit.values["协同推进"] == D(2)
+    assert r.total == D("43.5")
 
 
 def test_without_given_values_the_section_inputs_are_still_required() -> None:
@@ -83,7 +83,7 @@ def test_a_given_total_decides_rank_and_grade() -> None:
     _unit(data, "县教体局")["given"] = {"总分": {"value": 50, "by": "申诉复核"}}
     results = _score(data)
     r = results.by_name("县教体局")
-    assert r is not None and r.total == Decimal(50) and r.rank == 1
+    assert r is not None and r.total == D(50) and r.rank == 1
     # 先进 前 2 名 → 县教体局 (50) and 县金融办 (47.5); 50 ≥ 30 so no 警示单位 flag
     assert r.unit.grades["等次"] == "先进"
     assert r.unit.flags == []
@@ -173,7 +173,7 @@ def test_an_uncapped_item_may_be_given_above_its_table_weight() -> None:
     r = _score(data).by_name("县发改委")
     assert r is not None
     # 特色影响力 is 上不封顶: 42.5 − 20 + 25 = 47.5
-    assert r.total == Decimal("47.5")
+    assert r.total == D("47.5")
 
 
 def test_traced_and_plain_scoring_agree_with_given_values() -> None:

@@ -18,6 +18,7 @@ from kaoping.cli import main
 from kaoping.compiler.load import frontend
 from kaoping.errors import DataError
 from kaoping.io.data import load_file
+from kaoping.io.numbers import NumberText
 
 TWO_SHEETS = """
 方案 "两张表"
@@ -223,9 +224,13 @@ RANKED = """
 @pytest.mark.parametrize(
     ("rank", "message"),
     [
-        ("3.5", "this input must be a whole number, got 3.5"),  # a rank of 3.5, as text
+        ("3.5", "this input must be a whole number, got '3.5'"),  # a rank of 3.5, as text
+        (NumberText("3.5"), "this input must be a whole number, got 3.5"),  # as a JSON number
         (D("3.5"), "this input must be a whole number, got 3.5"),
-        (D("3.0"), "this input is a whole number written without a decimal point, got 3.0"),
+        (
+            NumberText("3.0"),
+            "this input is a whole number written without a decimal point or exponent, got 3.0",
+        ),
         (0, "0 is outside the allowed range 1 to 11"),
         (12, "12 is outside the allowed range 1 to 11"),
     ],

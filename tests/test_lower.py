@@ -3,12 +3,12 @@ equal IR (spans kept, but out of equality) and score the same units the same way
 
 from __future__ import annotations
 
-from decimal import Decimal
 from importlib import resources
 
 import attrs
 
 from conftest import compile_text
+from helpers_scoring import D
 from kaoping.compiler import ir
 from kaoping.compiler.lower import build_module, lower_file
 from kaoping.grammar.parse import parse
@@ -107,14 +107,14 @@ def test_str_of_expressions():
     assert str(lets["w"]) == "weighted {p: 0.6, q: 0.4} redistribute equally"
     assert str(lets["m"]) == "k in {A, B}"
     assert str(lets["d"]) == "x default 0"
-    assert str(lets["i"]) == "if (a and not b) then -2 else 1.50"
+    assert str(lets["i"]) == "if (a and not b) then -2 else 1.5"
 
 
 def test_percentages_are_exact_decimals():
     text = "group G\nscoring G:\n    let x = 0.15 + 15%\n"
     [let] = lower(text, "t.rules").scorings[0].body
-    assert let.expr.left.value == Decimal("0.15")
-    assert let.expr.right.value == Decimal("0.15")
+    assert let.expr.left.value == D("0.15")
+    assert let.expr.right.value == D("0.15")
 
 
 def sample_results(package: str) -> dict[str, tuple]:
@@ -149,5 +149,5 @@ def test_example_sample_scores_worked_out_by_hand():
     assert values["改革组织领导"] == 5
     assert values["协同推进"] == 6
     assert values["激励加分"] == 0
-    assert total == Decimal("20.00")
+    assert total == D("20.00")
     assert (rank, grade) == (3, "警示单位")

@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from helpers_plugins import FakeEntryPoint, info, score_one, write_scheme
+from helpers_scoring import D
 from kaoping import load_scheme
 from kaoping.cli import main
 from kaoping.compiler.load import RuleFunction
@@ -444,6 +445,7 @@ SCORING = {
     "bool": (lambda x: True, "returned True (bool), not a number"),
     "NaN": (lambda x: Decimal("NaN"), "returned NaN, not a finite number"),
     "Infinity": (lambda x: Decimal("-Infinity"), "returned -Infinity, not a finite number"),
+    "huge": (lambda x: Decimal("1E+999999"), "returned 1E+999999, which has more than 100 digits"),
 }
 
 
@@ -473,8 +475,14 @@ def test_a_rule_function_failing_while_scoring_names_function_plugin_line_and_un
 
 @pytest.mark.parametrize(
     "returned, total",
-    [(3, "6"), (Decimal("2.5"), "5"), (Fraction(5, 2), "5"), (Fraction(1, 4), "0.5")],
-    ids=["int", "Decimal", "Fraction", "Fraction 1/4"],
+    [
+        (3, "6"),
+        (Decimal("2.5"), "5"),
+        (Fraction(5, 2), "5"),
+        (Fraction(1, 4), "0.5"),
+        (Fraction(1, 3), "2/3"),  # exact: no quotient rounded to a precision
+    ],
+    ids=["int", "Decimal", "Fraction", "Fraction 1/4", "Fraction 1/3"],
 )
 def test_exact_numbers_from_rule_functions_are_accepted(
     tmp_path: Path, returned: object, total: str
@@ -487,7 +495,7 @@ def test_exact_numbers_from_rule_functions_are_accepted(
         load_entry_points=False,
         plugins=[("fn", fn), ("s", write_scheme(tmp_path, "s", rule="倍增(1)"))],
     )
-    assert score_one(reg, "s", 2) == Decimal(total)
+    assert score_one(reg, "s", 2) == D(total)
 
 
 def test_cli_score_with_a_failing_rule_function_is_exit_2_with_the_names(

@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers_scoring import compile_rules, run, unit
+from helpers_scoring import D, compile_rules, run, unit
+from kaoping.exact import Q, exact_text
 
 BOUNDS = """
 scheme "bounds"
@@ -98,24 +98,23 @@ scoring Dept, Town:
 
 # (path, cap, floor): every bounded value of the scheme
 BOUNDED = [
-    ("信息采用", Decimal(6), Decimal(0)),
-    ("台帐", Decimal(3), Decimal(0)),
-    ("信息报送", None, Decimal(1)),
-    ("分类推进", Decimal(5), Decimal(0)),
-    ("纪律", Decimal(2), Decimal(-5)),
-    ("加分项.单项表彰", Decimal("0.4"), Decimal(0)),
-    ("加分项.批示表扬", Decimal("0.6"), Decimal(0)),
-    ("加分项", Decimal(3), Decimal(0)),
-    ("减分", Decimal(0), Decimal(-10)),
+    ("信息采用", D(6), D(0)),
+    ("台帐", D(3), D(0)),
+    ("信息报送", None, D(1)),
+    ("分类推进", D(5), D(0)),
+    ("纪律", D(2), D(-5)),
+    ("加分项.单项表彰", D("0.4"), D(0)),
+    ("加分项.批示表扬", D("0.6"), D(0)),
+    ("加分项", D(3), D(0)),
+    ("减分", D(0), D(-10)),
 ]
 
 counts = st.one_of(
     st.integers(0, 12), st.integers(0, 10**12), st.sampled_from([0, 1, 2, 3, 4, 10**15])
 )
-numbers_0_50 = st.decimals(min_value=0, max_value=50, places=3)
-bonus = st.one_of(
-    st.none(), st.decimals(min_value=Decimal("0.1"), max_value=Decimal("0.2"), places=3)
-)
+# numbers with 3 places, as the exact rationals kaoping reads them to
+numbers_0_50 = st.integers(0, 50_000).map(lambda n: Q(n, 1000))
+bonus = st.one_of(st.none(), st.integers(100, 200).map(lambda n: Q(n, 1000)))
 items = st.lists(
     st.fixed_dictionaries({"类别": st.sampled_from("ABC"), "达标": st.booleans()}), max_size=30
 )
@@ -144,8 +143,8 @@ def bounds_unit(draw: Any, name: str) -> dict[str, Any]:
         单项表彰次数=draw(counts),
         批示表扬次数=draw(counts),
         影响全县考评=draw(st.booleans()),
-        扣分=str(draw(numbers_0_50)),
-        酌情加分=None if (b := draw(bonus)) is None else str(b),
+        扣分=exact_text(draw(numbers_0_50)),
+        酌情加分=None if (b := draw(bonus)) is None else exact_text(b),
         负责事项=draw(items),
         影响力成果=draw(works),
     )
@@ -164,12 +163,12 @@ def test_caps_and_floors_always_bind(units: tuple[dict[str, Any], ...]) -> None:
     for r in results.units:
         for path, cap, floor in BOUNDED:
             v = r.unit.values[path]
-            assert isinstance(v, Decimal)
+            assert isinstance(v, Q)
             if cap is not None:
                 assert v <= cap, (r.name, path, v)
             assert v >= floor, (r.name, path, v)
         # the uncapped 影响力 item is never negative and at most 3 works × 20
-        assert Decimal(0) <= r.unit.values["影响力"] <= 60
+        assert D(0) <= r.unit.values["影响力"] <= 60
 
 
 # --------------------------------------------------------------------------- order independence
@@ -248,13 +247,13 @@ def test_unit_order_never_changes_results(case: tuple[list[dict[str, Any]], list
     # and the ranks are the ones the language promises: 1 + the number of strictly better units
     for name, (group, total, rank, grades, *_rest) in first.items():
         extra = next(u for u in units if u["unit"] == name)["facts"]["次数"]
-        key = (total, min(Decimal("0.5") * extra, Decimal(2)))
+        key = (total, min(D("0.5") * extra, D(2)))
         better = 0
         for other, (g2, t2, *_r) in first.items():
             if g2 != group or other == name:
                 continue
             e2 = next(u for u in units if u["unit"] == other)["facts"]["次数"]
-            if (t2, min(Decimal("0.5") * e2, Decimal(2))) > key:
+            if (t2, min(D("0.5") * e2, D(2))) > key:
                 better += 1
         assert rank == better + 1
         # a vetoed unit never gets 先进

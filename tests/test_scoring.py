@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
 
-from helpers_scoring import compile_rules, one
+from helpers_scoring import D, compile_rules, one
 from kaoping.cli import main
 
 EXPECTED = {
@@ -101,7 +100,7 @@ def test_score_sample_table(scheme: str) -> None:
     for row in rows:
         total, rank, grade, flags, _ = EXPECTED[row[1]]
         assert row[0] == str(rank)
-        assert Decimal(row[2]) == Decimal(total)
+        assert D(row[2]) == D(total)
         assert re.fullmatch(r"\d+\.\d\d", row[2])
         assert row[3] == grade
         assert row[4:] == flags
@@ -117,17 +116,17 @@ def test_score_sample_json(scheme: str) -> None:
         total, rank, grade, flags, bonus = EXPECTED[u["unit"]]
         assert u["group"] == "县直单位"
         # decimals are strings, the total with its declared 2 places
-        assert isinstance(u["total"], str) and Decimal(u["total"]) == Decimal(total)
+        assert isinstance(u["total"], str) and D(u["total"]) == D(total)
         assert re.fullmatch(r"\d+\.\d\d", u["total"])
         assert u["rank"] == rank
         assert u["grade"] == grade
         assert u["flags"] == flags
         assert set(u["outputs"]) == {"绩效考评加分"}
         assert isinstance(u["outputs"]["绩效考评加分"], str)
-        assert Decimal(u["outputs"]["绩效考评加分"]) == Decimal(bonus)
+        assert D(u["outputs"]["绩效考评加分"]) == D(bonus)
         for path, expected in SCORES[u["unit"]].items():
             assert isinstance(u["scores"][path], str)
-            assert Decimal(u["scores"][path]) == Decimal(expected), (u["unit"], path)
+            assert D(u["scores"][path]) == D(expected), (u["unit"], path)
 
 
 def _explain(unit: str, fmt: str = "text") -> str:
@@ -184,7 +183,7 @@ def test_explain_json() -> None:
         ("skip", "scheme.rules:50", None),
     ]
     bonus = values["绩效考评加分"]
-    assert Decimal(bonus["value"]) == Decimal("0.25")
+    assert D(bonus["value"]) == D("0.25")
     assert bonus["article"] == "第五条(一)2"
     assert [g["rule"] for g in data["grading"]] == [
         "scheme.rules:73",
@@ -232,10 +231,10 @@ def test_decimal_arithmetic_is_exact() -> None:
     s = compile_rules(EXACT, "exact_scoring")
     # 0.15 + 0.15 + 0.15 = 0.45; 0.15 × 3 = 0.45; 0.1 + 0.1 + 0.1 = 0.3 (floats: 0.30000000000000004)
     r = one(s, "G", a="0.1", n=3)
-    assert r.unit.values["three"] == Decimal("0.45")
-    assert r.unit.values["per"] == Decimal("0.45")
-    assert r.unit.values["tenths"] == Decimal("0.3")
-    assert r.total == Decimal("1.2")
+    assert r.unit.values["three"] == D("0.45")
+    assert r.unit.values["per"] == D("0.45")
+    assert r.unit.values["tenths"] == D("0.3")
+    assert r.total == D("1.2")
 
 
 def test_decimal_exact_in_json_output(tmp_path) -> None:
@@ -248,4 +247,4 @@ def test_decimal_exact_in_json_output(tmp_path) -> None:
     assert u["scores"]["three"] == "0.45"
     assert u["scores"]["per"] == "0.45"
     assert u["scores"]["tenths"] == "0.3"
-    assert u["total"] == "1.20"
+    assert u["total"] == "1.2"  # no `rounding` declared: the exact total, no padding to places

@@ -4,7 +4,6 @@ manner of OpenFisca's tests. Unknown keys are rejected, naming the file and the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,9 @@ import yaml
 
 from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError, KaopingError
+from kaoping.exact import NumberError, Q, describe
 from kaoping.io.data import validate
-from kaoping.io.results import fmt
+from kaoping.io.numbers import NumberText, read_number
 from kaoping.scoring import Results, score
 
 _FILE_KEYS = {"defaults", "cases"}
@@ -31,31 +31,28 @@ _CASE_KEYS = {
 _EXPECT_KEYS = {"scores", "total", "rank", "grade", "flags", "outputs"}
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """YAML numbers become exact decimals, never floats."""
+class _NumberTextLoader(yaml.SafeLoader):
+    """YAML numbers stay as their text (never floats, never int() on unbounded digits) until
+    the case reader knows what each is for: a fact, a history value or an expectation."""
 
 
-def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node))
+def _number_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> NumberText:
+    return NumberText(loader.construct_scalar(node))
 
 
-def _integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    return int(loader.construct_scalar(node))
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-_DecimalLoader.add_constructor("tag:yaml.org,2002:int", _integer)
+_NumberTextLoader.add_constructor("tag:yaml.org,2002:float", _number_text)
+_NumberTextLoader.add_constructor("tag:yaml.org,2002:int", _number_text)
 
 
 def load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8-sig") as fh:
-            return yaml.load(fh, Loader=_DecimalLoader)
+            return yaml.load(fh, Loader=_NumberTextLoader)
     except OSError as err:
         raise CaseFileError(f"{path}: cannot read: {err.strerror or err}") from None
     except UnicodeDecodeError:
         raise CaseFileError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
-    except (yaml.YAMLError, ArithmeticError, ValueError) as err:
+    except yaml.YAMLError as err:
         raise CaseFileError(f"{path}: not valid YAML: {err}") from None
 
 
@@ -147,12 +144,28 @@ def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
 
 
 def _eq(actual: Any, expected: Any) -> bool:
-    if isinstance(actual, Decimal) and isinstance(expected, Decimal | int | str):
+    """An expected number (a decimal, or an exact fraction "550/3") equals the value exactly."""
+    if isinstance(actual, Q):
         try:
-            return actual == Decimal(str(expected))
-        except ArithmeticError:
+            return actual == read_number(expected, "result")
+        except NumberError:
             return False
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return actual is expected
     return bool(actual == expected)
+
+
+def _shown(value: Any) -> Any:
+    return describe(value) if isinstance(value, Q) else value
+
+
+def _rank(expected: Any) -> int:
+    """An expected rank; 0 (which no unit has) when the expectation is no whole number."""
+    try:
+        number = read_number(expected, "result")
+    except NumberError:
+        return 0
+    return int(number) if number.denominator == 1 else 0
 
 
 def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
@@ -178,10 +191,10 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
                 continue
             got = u.values[matches[0]]
             if not _eq(got, want):
-                problems.append(f"{unit_name}: {path} is {fmt(got)}, expected {want}")
+                problems.append(f"{unit_name}: {path} is {_shown(got)}, expected {want}")
         if "total" in exp and not _eq(r.total, exp["total"]):
-            problems.append(f"{unit_name}: total is {fmt(r.total)}, expected {exp['total']}")
-        if "rank" in exp and r.rank != exp["rank"]:
+            problems.append(f"{unit_name}: total is {_shown(r.total)}, expected {exp['total']}")
+        if "rank" in exp and r.rank != (None if exp["rank"] is None else _rank(exp["rank"])):
             problems.append(f"{unit_name}: rank is {r.rank}, expected {exp['rank']}")
         if "grade" in exp:
             want_grades = exp["grade"]
@@ -207,7 +220,7 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
             if name not in u.values:
                 problems.append(f"{unit_name}: no output {name!r}")
             elif not _eq(u.values[name], want):
-                problems.append(f"{unit_name}: {name} is {fmt(u.values[name])}, expected {want}")
+                problems.append(f"{unit_name}: {name} is {_shown(u.values[name])}, expected {want}")
     return problems
 
 

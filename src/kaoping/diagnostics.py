@@ -122,6 +122,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "remove it, or check the input names",
         "删除它,或核对输入名称",
     ),
+    "E409": (
+        "rounding to {places} places is out of range",
+        "舍入到 {places} 位超出范围",
+        "round to 0 to {most} places",
+        "舍入位数应为 0 至 {most} 位",
+    ),
     "E501": (
         "{name!r} is a per-unit value but reads {other!r}, a group value defined at {where}",
         "{name!r} 是逐单位计算的值,却引用了组内计算的 {other!r}(定义于 {where})",

@@ -5,15 +5,15 @@ the cited article, the group values it used, and each grading line applied or sk
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from decimal import Decimal
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler.model import BlockModel, Model, ValueDef
-from kaoping.io.results import above_max_json, fmt
+from kaoping.exact import Q
+from kaoping.io.results import above_max_json, fmt, fmt_shown, total_places
 from kaoping.scoring import Results, UnitResult
 from kaoping.span import text_of
 
@@ -117,7 +117,12 @@ _WORDS = {
 }
 
 
-def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
+Fmt = Callable[..., Any]
+
+
+def explain_data(results: Results, r: UnitResult, number: Fmt = fmt) -> dict[str, Any]:
+    """The explanation as data; `number` writes its numbers: exactly (`fmt`, for JSON: "550/3")
+    or as people read them (`fmt_shown`, for text: "≈183.3333")."""
     if not results.traced:
         raise ValueError("explain needs results scored with trace=True")
     scheme = results.scheme
@@ -125,7 +130,7 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
     u = r.unit
     block = model.blocks[u.block]
     group_size = sum(1 for x in results.units if x.group == u.group)
-    rules = _Rules(model, scheme.sources)
+    rules = _Rules(model, scheme.sources, number)
     values = []
     for path in _tree_order(block):
         vd = block.values[path].for_group(u.group)
@@ -139,7 +144,7 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
             "rule": check.requirement.span.short,
             "text": ("same " if check.requirement.same else "")
             + text_of(scheme.sources.get(check.requirement.span.path), check.requirement.cond.span),
-            "inputs": {name: _show(u.facts.get(name)) for name in check.inputs},
+            "inputs": {name: _show(u.facts.get(name), rules) for name in check.inputs},
         }
         for check in block.data_checks
         if not check.groups or u.group in check.groups
@@ -147,7 +152,7 @@ def explain_data(results: Results, r: UnitResult) -> dict[str, Any]:
     return {
         "unit": u.name,
         "group": u.group,
-        "total": fmt(u.values["total"], model.rounding.places),
+        "total": number(u.values["total"], total_places(model)),
         "rank": r.rank,
         "group_size": group_size,
         "grades": dict(u.grades),
@@ -180,6 +185,7 @@ class _Rules:
 
     model: Model
     sources: dict[str, str]
+    number: Fmt  # how numbers are written (exactly, or as shown)
     ends: dict[tuple[str, int], int] = attrs.Factory(dict)
     clauses: dict[tuple[str, int], Any] = attrs.Factory(dict)
     lines: dict[str, list[str]] = attrs.Factory(dict)
@@ -279,23 +285,23 @@ def _value_data(
                 "kind": st.kind,
                 "rule": f"{file}:{st.line}",
                 "text": rules.text(span.path, st.line),
-                "amount": fmt(st.amount),
-                "before": fmt(st.before),
+                "amount": rules.number(st.amount),
+                "before": rules.number(st.before),
             }
             if st.note is not None:  # what a step names besides its amount (a sheet)
-                step["note"] = _show(st.note)
+                step["note"] = _show(st.note, rules)
             if st.kind == "skip":
                 step["condition"] = _condition_values(rules, block, u, span.path, st.line)
             notes = u.record_notes.get(st.line)
             if notes:
                 step["records"] = [
-                    {"record": i, "status": status, "value": fmt(value)}
+                    {"record": i, "status": status, "value": rules.number(value)}
                     for i, status, value in notes
                 ]
             steps.append(step)
     own_lines = range(span.line, rules.ends.get((span.path, span.line), span.line) + 1)
     weights = [
-        {"part": name, "value": _show(part), "weight": fmt(weight)}
+        {"part": name, "value": _show(part, rules), "weight": rules.number(weight)}
         for line in sorted({*own_lines, *(st.line for st in (trace.steps if trace else []))})
         for name, part, weight in u.weight_notes.get(line, [])
     ]
@@ -310,27 +316,28 @@ def _value_data(
             name: _show(
                 constants[name].value
                 if name in constants and constants[name].value is not None
-                else u.facts.get(name)
+                else u.facts.get(name),
+                rules,
             )
             for name in sorted(vd.inputs)
         }
     )
-    group_values = {k: _show(v) for k, v in (trace.group_values.items() if trace else [])}
-    value = _show(u.values.get(vd.path))
+    group_values = {k: _show(v, rules) for k, v in (trace.group_values.items() if trace else [])}
+    value = _show(u.values.get(vd.path), rules)
     text = rules.text(span.path, span.line)
     rounding = None
     above = next((a for a in u.above_max if a.path == vd.path), None)
     if vd.kind == "total":
         rnd = scheme.model.rounding
         if rnd is not None:
-            value = fmt(u.values["total"], rnd.places)
+            value = rules.number(u.values["total"], rnd.places)
             rounding = {"places": rnd.places, "mode": rnd.mode}
     return {
         "path": vd.path,
         "kind": vd.kind,
         "stage": vd.stage,
         "value": value,
-        "max": fmt(getattr(node, "max", None)),
+        "max": rules.number(getattr(node, "max", None)),
         "rule": span.short,
         "text": text,
         "article": vd.article,
@@ -338,7 +345,7 @@ def _value_data(
         "inputs": inputs,
         "group": group_values,
         "weights": weights,
-        "last_year": {k: _show(x) for k, x in (trace.last_year.items() if trace else [])},
+        "last_year": {k: _show(x, rules) for k, x in (trace.last_year.items() if trace else [])},
         "given": None if given is None else {"by": given.by, "note": given.note},
         "computed": not skipped,
         # the total: the parts it sums when the rules write no formula, and its rounding
@@ -360,19 +367,19 @@ def _condition_values(
         if res is None:
             continue
         if res.kind == "input":
-            out[res.target] = _show(u.facts.get(res.target))
+            out[res.target] = _show(u.facts.get(res.target), rules)
         elif res.kind == "value":
-            out[res.target] = _show(u.values.get(res.target))
+            out[res.target] = _show(u.values.get(res.target), rules)
     return out
 
 
-def _show(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return fmt(value)
+def _show(value: Any, rules: _Rules) -> Any:
+    if isinstance(value, Q):
+        return rules.number(value)
     if isinstance(value, list):
-        return [_show(v) for v in value]
+        return [_show(v, rules) for v in value]
     if isinstance(value, dict):
-        return {k: _show(v) for k, v in value.items()}
+        return {k: _show(v, rules) for k, v in value.items()}
     return value
 
 
@@ -383,7 +390,7 @@ def explain_json(results: Results, r: UnitResult) -> str:
 def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: bool = False) -> str:
     """The explanation as text: `lang` "zh" uses Chinese labels and the Chinese keyword set;
     grading lines for other groups are shown only when `verbose`."""
-    data = explain_data(results, r)
+    data = explain_data(results, r, fmt_shown)
     words = _WORDS[lang]
     step_words = _STEP_WORDS[lang]
 

@@ -3,22 +3,23 @@ then grading, then consequences. Results never depend on the order units were li
 
 from __future__ import annotations
 
-import decimal
 import gc
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from kaoping.compiler.load import CompiledScheme
+from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem, KaopingError, ScoringError
+from kaoping.exact import Q
 from kaoping.io.data import UnitData
+from kaoping.io.history import NUMBER, RANK, TEXT, history_types, read_value
+from kaoping.io.numbers import is_text
 from kaoping.plugins.isolation import watch_interrupts
 from kaoping.runtime.functions import RuleFunctionFailed
-from kaoping.runtime.numbers import CONTEXT
 from kaoping.runtime.unit import Unit
 
 
@@ -36,9 +37,9 @@ class UnitResult:
         return self.unit.group
 
     @property
-    def total(self) -> Decimal:
+    def total(self) -> Q:
         value = self.unit.values["total"]
-        assert isinstance(value, Decimal)
+        assert isinstance(value, Q)
         return value
 
 
@@ -62,9 +63,12 @@ class Results:
         )
 
 
-def history_index(history: Any, where: str = "history") -> dict[str, dict[str, Any]]:
-    """Last year's results (the JSON shape `score --format json` writes), flattened per unit.
-    A malformed file is a data error naming the entry, never a silent gap."""
+def history_index(
+    history: Any, where: str = "history", model: Model | None = None
+) -> dict[str, dict[str, Any]]:
+    """Last year's results (the JSON shape `score --format json` writes), flattened per unit,
+    each value read with the type `model` declares for it. A malformed file is a data error
+    naming the entry and the field, never a silent gap."""
     out: dict[str, dict[str, Any]] = {}
     if history is None:
         return out
@@ -72,9 +76,10 @@ def history_index(history: Any, where: str = "history") -> dict[str, dict[str, A
     if not isinstance(units, list):
         raise DataError([DataProblem(where, None, None, 'expected {"units": [...]}')])
     problems: list[DataProblem] = []
+    types = history_types(model)
     for i, entry in enumerate(units, 1):
         name = entry.get("unit") if isinstance(entry, Mapping) else None
-        if not isinstance(name, str) or not name:
+        if not is_text(name) or not name:
             problems.append(
                 DataProblem(f"{where}: units[{i}]", None, "unit", "every entry needs a unit name")
             )
@@ -85,21 +90,26 @@ def history_index(history: Any, where: str = "history") -> dict[str, dict[str, A
             if not isinstance(part, Mapping):
                 problems.append(DataProblem(where, name, key, "must be an object"))
                 continue
+            wants = types.gradings if key == "grades" else types.values
             for k, v in part.items():
-                flat[k] = v if key == "grades" else _num(v, where, name, f"{key}.{k}", problems)
-        for key in ("total", "rank"):
+                # a value this year's scheme does not declare: a grade is text, others numbers
+                want = wants.get(k, TEXT if key == "grades" else NUMBER)
+                flat[k] = read_value(v, want, where, name, f"{key}.{k}", problems)
+        for key, want in (("total", NUMBER), ("rank", RANK)):
             if entry.get(key) is not None:
-                flat[key] = _num(entry[key], where, name, key, problems)
+                flat[key] = read_value(entry[key], want, where, name, key, problems)
         if entry.get("rank_value") and "rank" in flat:
             flat[str(entry["rank_value"])] = flat["rank"]
         if entry.get("grade") is not None:
-            flat["grade"] = entry["grade"]
+            want = types.first_grading or TEXT
+            flat["grade"] = read_value(entry["grade"], want, where, name, "grade", problems)
         facts = entry.get("facts") or {}
         if not isinstance(facts, Mapping):
             problems.append(DataProblem(where, name, "facts", "must be an object"))
             facts = {}
         for key, value in facts.items():  # last year's inputs, read by `last year INPUT`
-            flat.setdefault(key, value)
+            fact = read_value(value, types.inputs.get(key), where, name, key, problems)
+            flat.setdefault(key, fact)
         if name in out:
             problems.append(DataProblem(where, name, None, "this unit appears twice"))
         out[name] = flat
@@ -119,27 +129,12 @@ def _complete_history(
         flat.setdefault(gradings[0], flat["grade"])
 
 
-def _num(value: Any, where: str, unit: str, field: str, problems: list[DataProblem]) -> Any:
-    """A number of last year's results: a JSON number or a decimal string."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, str):
-        try:
-            return Decimal(value)
-        except decimal.InvalidOperation:
-            pass
-    problems.append(DataProblem(where, unit, field, f"expected a number, got {value!r}"))
-    return None
-
-
 def score(
     scheme: CompiledScheme, data: Sequence[UnitData], history: Any = None, trace: bool = False
 ) -> Results:
     """Score every unit; with `trace`, keep what `explain` shows (rule steps, group values)."""
     ns = scheme.namespace
-    hist = history_index(history)
+    hist = history_index(history, model=scheme.model)
     for d in data:
         if d.name in hist:
             block = ns["BLOCK_OF_GROUP"][d.group]
@@ -181,26 +176,25 @@ def _unit(scheme: CompiledScheme, d: UnitData, history: Any, trace: bool) -> Uni
 def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
     ns = scheme.namespace
     version = "" if trace else "_fast"  # the traced functions record what `explain` shows
-    with decimal.localcontext(CONTEXT):
-        problems: list[DataProblem] = []
-        for u in units:  # the data requirements, of every unit, before anything is scored
-            problems.extend(_checked(scheme, u, ns[f"check_{u.block}"]))
-        _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
-        if problems:
-            raise DataError(problems)
-        for u in units:
-            _guard(scheme, u.name, ns[f"unit_{u.block}{version}"], u)
-        groups: dict[str, list[Unit]] = {}
-        for u in units:
-            groups.setdefault(u.group, []).append(u)
-        for members in groups.values():
-            group_fn = ns[f"group_{members[0].block}{version}"]
-            _guard(scheme, f"group {members[0].group}", group_fn, members)
-        _guard(scheme, "grading", ns["grade"], units)
-        for u in units:
-            u.last_reads = {}  # what grading lines read is not a consequence's
-        for u in units:
-            _guard(scheme, u.name, ns[f"final_{u.block}{version}"], u)
+    problems: list[DataProblem] = []
+    for u in units:  # the data requirements, of every unit, before anything is scored
+        problems.extend(_checked(scheme, u, ns[f"check_{u.block}"]))
+    _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
+    if problems:
+        raise DataError(problems)
+    for u in units:
+        _guard(scheme, u.name, ns[f"unit_{u.block}{version}"], u)
+    groups: dict[str, list[Unit]] = {}
+    for u in units:
+        groups.setdefault(u.group, []).append(u)
+    for members in groups.values():
+        group_fn = ns[f"group_{members[0].block}{version}"]
+        _guard(scheme, f"group {members[0].group}", group_fn, members)
+    _guard(scheme, "grading", ns["grade"], units)
+    for u in units:
+        u.last_reads = {}  # what grading lines read is not a consequence's
+    for u in units:
+        _guard(scheme, u.name, ns[f"final_{u.block}{version}"], u)
 
 
 def _checked(scheme: CompiledScheme, u: Unit, fn: Any) -> list[DataProblem]:

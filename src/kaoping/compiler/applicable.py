@@ -5,14 +5,13 @@ the document says then: the section rescales the applicable items to its own max
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.infer import Ctx, ExprChecker
 from kaoping.compiler.model import BlockModel
+from kaoping.exact import Q
 from kaoping.span import Span
 
 
@@ -85,7 +84,7 @@ class ApplicableChecks(ExprChecker):
                 )
         return True
 
-    def rescaled_ty(self, sec: ir.Section, tys: list[T.Ty], maxima: list[Decimal]) -> T.Ty:
+    def rescaled_ty(self, sec: ir.Section, tys: list[T.Ty], maxima: list[Q]) -> T.Ty:
         """The range of Σ applicable values × max ÷ Σ their maxima: between max × the lowest
         and max × the highest value-to-maximum ratio of one child (a mediant lies between)."""
         top = sec.max

@@ -9,7 +9,6 @@ all of them are collected, none stops the pass. Expression typing lives in `infe
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from kaoping.compiler import ir
@@ -35,6 +34,7 @@ from kaoping.compiler.requirements import (
 )
 from kaoping.compiler.sheets import SheetChecks, max_of
 from kaoping.diagnostics import Diagnostic
+from kaoping.exact import MAX_ROUNDING_PLACES, WHOLE_LIMIT, Q
 from kaoping.span import Span
 
 _STAGE_ORDER = {"unit": 0, "group": 1, "final": 2}
@@ -45,8 +45,8 @@ class Checker(SheetChecks, ApplicableChecks):
         self.m = module
         self.functions = functions or {}
         self.diags: list[Diagnostic] = []
-        rounding = module.rounding or ir.Rounding(2, "half-up")
-        self.model = Model(module, rounding, {}, {}, {}, {}, [], {})
+        # no rounding unless the scheme declares it: totals stay exact
+        self.model = Model(module, module.rounding, {}, {}, {}, {}, [], {})
         self.used_inputs: set[str] = set()
         self.reads: dict[str, set[str]] = {}
         self._visiting: list[str] = []
@@ -54,6 +54,8 @@ class Checker(SheetChecks, ApplicableChecks):
     # ------------------------------------------------------------------ reporting
     # ------------------------------------------------------------------ entry
     def run(self) -> Model:
+        if self.m.rounding is not None:
+            self.check_places(self.m.rounding.places, self.m.rounding.span)
         self.declarations()
         for i, scoring in enumerate(self.m.scorings):
             self.model.blocks.append(self.collect_block(i, scoring))
@@ -117,8 +119,8 @@ class Checker(SheetChecks, ApplicableChecks):
             ):
                 self.type_error(
                     inp.span,
-                    f"the range {t.low} to {t.high} is empty",
-                    detail_zh=f"取值范围 {t.low} 至 {t.high} 为空",
+                    f"the range {T._fmt(t.low)} to {T._fmt(t.high)} is empty",
+                    detail_zh=f"取值范围 {T._fmt(t.low)} 至 {T._fmt(t.high)} 为空",
                 )
         md.enums[GROUPS] = ir.EnumDecl(GROUPS, tuple(self.groups))
         md.unit_sets = self._unique(self.m.units, lambda u: u.name)
@@ -446,7 +448,7 @@ class Checker(SheetChecks, ApplicableChecks):
         ctx = self.ctx_for(block, vd)
         node = vd.node
         if vd.kind == "total" and node is None:
-            ty = T.const(Decimal(0))
+            ty = T.const(Q(0))
             for child in vd.children:
                 cty = self.infer_value(block, child, order)
                 if cty.optional:  # an item that may not apply, at the top of the tree
@@ -528,7 +530,7 @@ class Checker(SheetChecks, ApplicableChecks):
             )
             return ty
         na, ctx = self.applicability(item, ctx)
-        acc = T.const(Decimal(0))
+        acc = T.const(Q(0))
         caps: list[ir.Cap] = []
         floors: list[ir.Floor] = []
         uncapped = False
@@ -564,6 +566,8 @@ class Checker(SheetChecks, ApplicableChecks):
                 zero = True
             elif isinstance(cl, ir.Uncapped):
                 uncapped = True
+            elif isinstance(cl, ir.RoundClause):
+                self.check_places(cl.places, cl.span)
             elif isinstance(cl, ir.TakeHighest | ir.TakeMean | ir.Rescale):
                 self.type_error(
                     cl.span,
@@ -579,6 +583,12 @@ class Checker(SheetChecks, ApplicableChecks):
         )
         # not applicable: absent, unless the group's mean stands in for it
         return acc.maybe(na is not None and not na.group_mean)
+
+    def check_places(self, places: int, span: Span) -> None:
+        """`rounding N places` / `round N places`: N from 0 to MAX_ROUNDING_PLACES."""
+        if places > MAX_ROUNDING_PLACES:
+            shown = str(places) if places < WHOLE_LIMIT else f"{WHOLE_LIMIT:,} or more"
+            self.err("E409", span, places=shown, most=MAX_ROUNDING_PLACES)
 
     def bound(self, acc: T.Ty, caps: list[ir.Cap], floors: list[ir.Floor], ctx: Ctx) -> T.Ty:
         for fl in floors:
@@ -599,7 +609,7 @@ class Checker(SheetChecks, ApplicableChecks):
     def check_max(
         self,
         name: str,
-        mx: Decimal | None,
+        mx: Q | None,
         ty: T.Ty,
         span: Span,
         capped: bool,
@@ -648,8 +658,10 @@ class Checker(SheetChecks, ApplicableChecks):
                 floors.append(cl)
             elif isinstance(cl, ir.Uncapped):
                 uncapped = True
-            elif isinstance(cl, ir.RoundClause | ir.Rescale):
+            elif isinstance(cl, ir.Rescale):
                 pass
+            elif isinstance(cl, ir.RoundClause):
+                self.check_places(cl.places, cl.span)
             else:
                 self.type_error(
                     cl.span,

@@ -3,10 +3,10 @@ share of the group's lowest (`k × group lowest X ÷ X` lies in [0, k])."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kaoping.compiler import ir
+from kaoping.exact import Q
 
 if TYPE_CHECKING:
     from kaoping.compiler.infer import Ctx, ExprChecker
@@ -29,12 +29,12 @@ def mean_parts(checker: ExprChecker, e: ir.GroupMean, ctx: Ctx) -> None:
         checker.need_bool(checker.infer(e.where, ctx), e.where)
 
 
-def share_of_lowest(e: ir.BinOp) -> Decimal | None:
+def share_of_lowest(e: ir.BinOp) -> Q | None:
     """k for `group lowest X ÷ X` (k = 1) and `k × group lowest X ÷ X`: relative scores when
     less is better (the lowest unit gets k, the others less)."""
     left, x = e.left, e.right
     if isinstance(left, ir.GroupLowest) and left.operand == x:
-        return Decimal(1)
+        return Q(1)
     if isinstance(left, ir.BinOp) and left.op == "*":
         for low, k in ((left.left, left.right), (left.right, left.left)):
             if (

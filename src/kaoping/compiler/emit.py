@@ -1,7 +1,8 @@
 """Checked model → one readable Python module per scheme.
 
 The emitter never pastes rules text into code: names become dictionary keys written with
-`repr`, numbers become module constants built from their decimal text, and every statement
+`repr`, numbers become module constants: exact rationals built from their decimal text
+(`_Q('0.15')`), and every statement
 records the `.rules` line it comes from, so tracebacks and traces point at the rule.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 
 import attrs
 
@@ -20,6 +20,7 @@ from kaoping.compiler.emit_keyed import emit_keyed
 from kaoping.compiler.emit_sections import SectionEmitter
 from kaoping.compiler.infer import canonical_function
 from kaoping.compiler.model import BlockModel, Model, ValueDef
+from kaoping.exact import Q, exact_text
 from kaoping.span import Span
 
 
@@ -72,11 +73,11 @@ class Emitter(SectionEmitter):
         # two versions of each stage: traced (what `explain` reads) and fast (plain arithmetic
         # on the unit's values, for scoring); both carry the same .rules positions
         self.fast = False
-        self.own_max: Decimal | None = None
+        self.own_max: Q | None = None
 
     # ------------------------------------------------------------------ helpers
-    def const(self, value: Decimal) -> str:
-        text = str(value)
+    def const(self, value: Q) -> str:
+        text = exact_text(value)
         if text not in self.consts:
             self.consts[text] = f"_k{len(self.consts)}"
         return self.consts[text]
@@ -133,12 +134,12 @@ class Emitter(SectionEmitter):
         head("")
         head("from kaoping.runtime import prelude as _rt")
         head("")
-        head("_D = _rt.D")
+        head("_Q = _rt.Q  # exact rationals: every number is one")
         for table in self.tables:
             for row in self.model.tables[table].rows:
                 self.const(row.value)
         for text, name in self.consts.items():
-            head(f"{name} = _D({text!r})")
+            head(f"{name} = _Q({text!r})")
         for units, name in self.unit_sets.items():
             head(f"{name} = frozenset({sorted(units)!r})  # the units of a sheet")
         for table, name in self.tables.items():
@@ -149,7 +150,8 @@ class Emitter(SectionEmitter):
             head("}")
         head("_fn: dict = {}  # rule functions contributed by plugins, filled in at load time")
         head("")
-        head(f"ROUNDING = ({self.model.rounding.places!r}, {self.model.rounding.mode!r})")
+        rnd = self.model.rounding
+        head(f"ROUNDING = {(rnd.places, rnd.mode) if rnd is not None else None!r}")
         head(f"BLOCK_OF_GROUP = {self.model.block_of_group!r}")
         head(f"RANK_VALUE = {self.rank_values()!r}")
         head(f"GRADINGS = {tuple(self.model.gradings)!r}")
@@ -298,14 +300,13 @@ class Emitter(SectionEmitter):
         if group_notes:
             extra = ", group={" + ", ".join(f"{label!r}: {var}" for label, var in group_notes) + "}"
         if vd.kind == "total":
-            rnd = self.model.rounding
             if node is None:
                 parts = " + ".join(f"v[{c!r}]" for c in vd.children) or "_rt.ZERO"
-                code = f"_rt.round_to({parts}, {rnd.places}, {rnd.mode!r})"
+                code = self.rounded_total(parts)
                 self.setv("total", block.scoring.span.line, code, "", block.scoring.span)
             else:
                 assert isinstance(node, ir.Total)
-                code = f"_rt.round_to({self.ex(node.expr, block, s)}, {rnd.places}, {rnd.mode!r})"
+                code = self.rounded_total(self.ex(node.expr, block, s))
                 self.setv("total", node.span.line, code, extra, node.span)
             return
         assert node is not None
@@ -343,6 +344,13 @@ class Emitter(SectionEmitter):
             w(f"if {s.v}[{path!r}] > {mx}:", node.span)
             w(f"    {s.u}.over({path!r}, {node.span.line}, {s.v}[{path!r}], {mx})", node.span)
 
+    def rounded_total(self, code: str) -> str:
+        """The total as the scheme's `rounding` rounds it; exact when it declares none."""
+        rnd = self.model.rounding
+        if rnd is None:
+            return code
+        return f"_rt.round_to({code}, {rnd.places}, {rnd.mode!r})"
+
     def item(self, block: BlockModel, vd: ValueDef, node: ir.Item, s: _Scope) -> None:
         if self.fast:
             self.item_fast(block, vd, node, s)
@@ -361,7 +369,7 @@ class Emitter(SectionEmitter):
             line = cl.span.line
             if isinstance(cl, ir.Start):
                 amount = (
-                    self.const(node.max or Decimal(0))
+                    self.const(node.max or Q(0))
                     if cl.value is None
                     else self.ex(cl.value, block, s)
                 )
@@ -390,14 +398,14 @@ class Emitter(SectionEmitter):
         if starts:
             first = starts[0]
             start = (
-                self.const(node.max or Decimal(0))
+                self.const(node.max or Q(0))
                 if first.value is None
                 else self.ex(first.value, block, s)
             )
         w(f"x = {start}", starts[0].span if starts else node.span)
         for extra in starts[1:]:
             more = (
-                self.const(node.max or Decimal(0))
+                self.const(node.max or Q(0))
                 if extra.value is None
                 else self.ex(extra.value, block, s)
             )

@@ -4,11 +4,11 @@ which row gave the value and for which key."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kaoping.compiler import ir
 from kaoping.compiler.keyed import whole_numbers
+from kaoping.exact import Q
 
 if TYPE_CHECKING:
     from kaoping.compiler.emit import Emitter, _Scope
@@ -30,7 +30,7 @@ def emit_keyed(
             low, _high = whole_numbers(row)
             assert low is not None  # the checker requires both ends for a list of values
             for i, value in enumerate(row.values):
-                branches.append((f"_x == {em.const(Decimal(low + i))}", value, row))
+                branches.append((f"_x == {em.const(Q(low + i))}", value, row))
         else:
             branches.append((_test(em, row), row.values[0], row))
     first = True

@@ -4,16 +4,16 @@ rounded. Plain (`x = …`) for scoring, traced (`_it.…`) for `explain`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kaoping.compiler import ir
 from kaoping.compiler.model import BlockModel, SheetDef, ValueDef
+from kaoping.exact import Q
 
 if TYPE_CHECKING:
     from kaoping.compiler.emit import Writer, _Scope
 
-ZERO = Decimal(0)
+ZERO = Q(0)
 
 
 class SectionEmitter:
@@ -22,7 +22,7 @@ class SectionEmitter:
     w: Writer
     fast: bool
 
-    def const(self, value: Decimal) -> str:
+    def const(self, value: Q) -> str:
         raise NotImplementedError
 
     def units_const(self, units: frozenset[str]) -> str:
@@ -90,9 +90,7 @@ class SectionEmitter:
         elif mode == "highest":
             combined = f"max({vals})"
         else:
-            combined = (
-                f"({' + '.join(f'v[{c!r}]' for c in kids)}) / {self.const(Decimal(len(kids)))}"
-            )
+            combined = f"({' + '.join(f'v[{c!r}]' for c in kids)}) / {self.const(Q(len(kids)))}"
         rescale = next((cl for cl in node.clauses if isinstance(cl, ir.Rescale)), None)
         parts = top = ""
         if rescale is not None:  # 不涉及项目折算: Σ applicable × max ÷ Σ their maxima

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -18,6 +17,7 @@ from kaoping.compiler.keyed import keyed_ty
 from kaoping.compiler.model import BlockModel, Model, Res, SheetDef
 from kaoping.compiler.requirements import difference_low, narrowed, ref_key
 from kaoping.diagnostics import Diagnostic
+from kaoping.exact import Q, show
 from kaoping.span import Span
 
 BUILTINS = {
@@ -79,7 +79,7 @@ class Ctx:
     no_reads: bool = False  # a scheme-level requirement: its reads make no input needed
     # the item or section whose rules are typed ("" elsewhere) and its maximum, for `max`
     item: str = ""
-    item_max: Decimal | None = None
+    item_max: Q | None = None
     sheet: SheetDef | None = None  # the sheet the statement is on (个性指标), if any
     # values known present here (an item's clauses past `not applicable if not present(X)`)
     present: frozenset[str] = frozenset()
@@ -123,7 +123,7 @@ class ExprChecker:
         if isinstance(t, ir.NumberType):
             return T.number(t.low, t.high, integer=t.integer).maybe(optional)
         if isinstance(t, ir.CountType):
-            return T.number(Decimal(0), None, integer=True).maybe(optional)
+            return T.number(Q(0), None, integer=True).maybe(optional)
         if isinstance(t, ir.YesNoType):
             return T.BOOL.maybe(optional)
         if isinstance(t, ir.TextType):
@@ -132,7 +132,7 @@ class ExprChecker:
             return T.Ty("enum", enum=t.name, optional=optional)
         return T.Ty("list", record=t.record, optional=optional)
 
-    def const_of(self, expr: ir.Expr, ctx: Ctx) -> Decimal | None:
+    def const_of(self, expr: ir.Expr, ctx: Ctx) -> Q | None:
         t = self.infer(expr, ctx)
         if t.kind == "number" and t.low is not None and t.low == t.high:
             return t.low
@@ -183,7 +183,7 @@ class ExprChecker:
         return fields
 
     def check_shares(self, shares: Sequence[ir.Share], span: Span, enum_ty: T.Ty | None) -> T.Ty:
-        total = sum((s.share for s in shares), Decimal(0))
+        total = sum((s.share for s in shares), Q(0))
         if total != 1:
             self.err("E405", span, total=T._fmt(total))
         enum = self.enum_containing([s.value for s in shares], span)
@@ -394,7 +394,7 @@ class ExprChecker:
             share = _share_of_best(e)
             if share is not None and a.low is not None and a.low >= 0:
                 # a share of the group's best, times a constant: 0 to k (absent when best is 0)
-                return T.number(Decimal(0), share).maybe(True)
+                return T.number(Q(0), share).maybe(True)
             smaller, larger = self.ref_keys(e, ctx)
             if (
                 difference_low(ctx.block, larger, smaller) is not None
@@ -402,7 +402,7 @@ class ExprChecker:
                 and a.low >= 0
             ):
                 # a part of a whole the requirements bound it by: 0 to 1 (absent when it is 0)
-                return T.number(Decimal(0), Decimal(1)).maybe(absent or T.can_be_zero(b))
+                return T.number(Q(0), Q(1)).maybe(absent or T.can_be_zero(b))
             return T.div(a, b).maybe(absent or T.can_be_zero(b))
         if isinstance(e, ir.Neg):
             t = self.infer(e.operand, ctx)
@@ -562,7 +562,7 @@ class ExprChecker:
                     f"table {table.name!r} is looked up by {table.enum}, not by {key}",
                     detail_zh=f"对照表 {table.name!r} 按 {table.enum} 查,不能按{key.zh}查",
                 )
-        values = [r.value for r in table.rows] or [Decimal(0)]
+        values = [r.value for r in table.rows] or [Q(0)]
         return T.number(min(values), max(values))
 
     def call(self, e: ir.Call, ctx: Ctx) -> T.Ty:
@@ -591,13 +591,13 @@ class ExprChecker:
                 self.err("E205", e.span, detail=f"{e.func}(x, n) takes two arguments")
                 for a in args:  # still resolve them: their names are used, their errors real
                     self.infer(a, ctx)
-                return T.number(Decimal(0), None)
+                return T.number(Q(0), None)
             x = self.need_number(self.infer(args[0], ctx), args[0], ctx)
             n = self.need_number(self.infer(args[1], ctx), args[1], ctx)
             diff = T.sub(n, x) if name == "shortfall" else T.sub(x, n)
             return T.number(
-                Decimal(0),
-                None if diff.high is None else max(diff.high, Decimal(0)),
+                Q(0),
+                None if diff.high is None else max(diff.high, Q(0)),
                 x.integer and n.integer,
             )
         if name == "present":
@@ -615,7 +615,7 @@ class ExprChecker:
         if name == "satisfied":
             for a in args:
                 self.need_bool(self.infer(a, ctx), a)
-            return T.number(Decimal(0), Decimal(len(args)), integer=True)
+            return T.number(Q(0), Q(len(args)), integer=True)
         sig = self.functions.get(e.func)
         if sig is None:
             self.err(
@@ -663,21 +663,21 @@ class ExprChecker:
                     detail_zh="`剔除 … 按` 须按数值或枚举排序",
                 )
         if e.kind == "count":
-            return T.number(Decimal(0), None, integer=True)
+            return T.number(Q(0), None, integer=True)
         assert e.value is not None
         vt = self.need_number(self.infer(e.value, inner), e.value, ctx)
         if e.kind == "sum":
             if vt.low is not None and vt.low >= 0:
-                return T.number(Decimal(0), None, vt.integer)
+                return T.number(Q(0), None, vt.integer)
             if vt.high is not None and vt.high <= 0:
-                return T.number(None, Decimal(0), vt.integer)
+                return T.number(None, Q(0), vt.integer)
             return T.ANY_NUMBER
         return T.number(vt.low, vt.high).maybe(True)
 
     def weighted(self, e: ir.Weighted, ctx: Ctx) -> T.Ty:
-        total = Decimal(0)
-        lows: list[Decimal | None] = []
-        highs: list[Decimal | None] = []
+        total = Q(0)
+        lows: list[Q | None] = []
+        highs: list[Q | None] = []
         for part in e.parts:
             ref = ir.Ref((part.name,), span=part.span)
             t = self._infer(ref, ctx)
@@ -764,7 +764,7 @@ class ExprChecker:
                         "`rank by` needs numbers (or enums, best value first)",
                         detail_zh="`排名 按` 须按数值(或枚举,首个取值最好)",
                     )
-            return T.number(Decimal(1), None, integer=True)
+            return T.number(Q(1), None, integer=True)
         self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
         return self.check_shares(e.shares, e.span, None)
 
@@ -798,7 +798,7 @@ class ExprChecker:
     def band(self, e: ir.Band, ctx: Ctx) -> T.Ty:
         t = self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
         enum = self.enum_containing([r.value for r in e.rows], e.span)
-        rows = sorted(e.rows, key=lambda r: Decimal("-Infinity") if r.low is None else r.low)
+        rows = sorted(e.rows, key=lambda r: (r.low is not None, r.low or 0))
         for a, b in itertools.pairwise(rows):
             if (
                 a.high is None
@@ -811,8 +811,8 @@ class ExprChecker:
                     b.span,
                     what="bands",
                     what_zh="分段",
-                    detail=f"overlap at {b.low}",
-                    detail_zh=f"在 {b.low} 处重叠",
+                    detail=f"overlap at {_bound(b.low)}",
+                    detail_zh=f"在 {_bound(b.low)} 处重叠",
                 )
             elif a.high < b.low or (not a.high_closed and not b.low_closed):
                 self.err(
@@ -820,8 +820,8 @@ class ExprChecker:
                     b.span,
                     what="bands",
                     what_zh="分段",
-                    detail=f"leave a gap between {a.high} and {b.low}",
-                    detail_zh=f"在 {a.high} 与 {b.low} 之间有空档",
+                    detail=f"leave a gap between {_bound(a.high)} and {_bound(b.low)}",
+                    detail_zh=f"在 {_bound(a.high)} 与 {_bound(b.low)} 之间有空档",
                 )
         if rows:
             first, last = rows[0], rows[-1]
@@ -833,8 +833,8 @@ class ExprChecker:
                     first.span,
                     what="bands",
                     what_zh="分段",
-                    detail=f"do not cover values below {first.low}",
-                    detail_zh=f"未覆盖 {first.low} 以下的值",
+                    detail=f"do not cover values below {_bound(first.low)}",
+                    detail_zh=f"未覆盖 {_bound(first.low)} 以下的值",
                 )
             if last.high is not None and (
                 t.high is None
@@ -846,20 +846,24 @@ class ExprChecker:
                     last.span,
                     what="bands",
                     what_zh="分段",
-                    detail=f"do not cover values above {last.high}",
-                    detail_zh=f"未覆盖 {last.high} 以上的值",
+                    detail=f"do not cover values above {_bound(last.high)}",
+                    detail_zh=f"未覆盖 {_bound(last.high)} 以上的值",
                 )
         return T.Ty("enum", enum=enum)
 
 
-def _share_of_best(e: ir.BinOp) -> Decimal | None:
+def _bound(x: Q | None) -> str:
+    return "∞" if x is None else show(x)
+
+
+def _share_of_best(e: ir.BinOp) -> Q | None:
     """k for `X ÷ best X` (k = 1) and `k × X ÷ best X`, the shapes of relative scores; or the
     same of `group lowest` when less is better."""
     if not isinstance(e.right, ir.Best):
         return share_of_lowest(e)
     best_of = e.right.operand
     if e.left == best_of:
-        return Decimal(1)
+        return Q(1)
     left = e.left
     if isinstance(left, ir.BinOp) and left.op == "*":
         for x, k in ((left.left, left.right), (left.right, left.left)):

@@ -7,11 +7,11 @@ English keyword set writes it; the IR is what `check`, `emit` and any later back
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
 import attrs
 
+from kaoping.exact import Mode, Q, show
 from kaoping.span import NO_SPAN, Span
 
 
@@ -19,19 +19,19 @@ def _span() -> Span:
     return attrs.field(default=NO_SPAN, eq=False, repr=False, kw_only=True)
 
 
-RoundMode = Literal["half-up", "half-even", "down", "up"]
+RoundMode = Mode
 
 
 # ------------------------------------------------------------------ expressions
 @attrs.frozen
 class Num:
-    """A decimal literal (percentages are already divided by 100)."""
+    """A number literal, exact (percentages are already divided by 100)."""
 
-    value: Decimal
+    value: Q
     span: Span = _span()
 
     def __str__(self) -> str:
-        return str(self.value)
+        return show(self.value)
 
 
 @attrs.frozen
@@ -318,7 +318,7 @@ class Rank:
 @attrs.frozen
 class Share:
     value: str
-    share: Decimal
+    share: Q
     span: Span = _span()
 
 
@@ -332,7 +332,7 @@ class Distribute:
     span: Span = _span()
 
     def __str__(self) -> str:
-        inner = ", ".join(f"{s.value} {s.share * 100}%" for s in self.shares)
+        inner = ", ".join(f"{s.value} {show(s.share * 100)}%" for s in self.shares)
         return f"distribute {self.operand} into {inner} rounded {self.mode}"
 
 
@@ -349,9 +349,9 @@ class LastYear:
 
 @attrs.frozen
 class BandRow:
-    low: Decimal | None  # None: -inf
+    low: Q | None  # None: -inf
     low_closed: bool
-    high: Decimal | None  # None: +inf
+    high: Q | None  # None: +inf
     high_closed: bool
     value: str
     span: Span = _span()
@@ -374,9 +374,9 @@ class KeyRow:
     """A row of a keyed item: the key's interval and its value, or one value per whole number
     of the interval (`1 to 5: 60, 57, 54, 51, 48`); `otherwise` covers every other key."""
 
-    low: Decimal | None  # None: -inf
+    low: Q | None  # None: -inf
     low_closed: bool
-    high: Decimal | None  # None: +inf
+    high: Q | None  # None: +inf
     high_closed: bool
     values: tuple[Expr, ...]
     otherwise: bool = False
@@ -430,15 +430,15 @@ Expr = (
 class NumberType:
     """`number [A to B]`, or with `integer` a whole number (a rank: 3.5 is rejected)."""
 
-    low: Decimal | None = None
-    high: Decimal | None = None
+    low: Q | None = None
+    high: Q | None = None
     integer: bool = False
 
     def __str__(self) -> str:
         word = "integer" if self.integer else "number"
         if self.low is None:
             return word
-        return f"{word} {self.low} to {'inf' if self.high is None else self.high}"
+        return f"{word} {show(self.low)} to {'inf' if self.high is None else show(self.high)}"
 
 
 @attrs.frozen
@@ -541,7 +541,7 @@ class ConstantDecl:
     it once per run, in the data file's `constants`): one value for every unit."""
 
     name: str
-    value: Decimal | None
+    value: Q | None
     type: TypeRef | None
     description: str | None
     article: str | None
@@ -551,7 +551,7 @@ class ConstantDecl:
 @attrs.frozen
 class TableRow:
     key: str
-    value: Decimal
+    value: Q
     span: Span = _span()
 
 
@@ -700,14 +700,14 @@ class Item:
     """An indicator: clauses, or a one-line formula."""
 
     name: str
-    max: Decimal | None
+    max: Q | None
     article: str | None
     clauses: tuple[Clause, ...]
     formula: Expr | None
     span: Span = _span()
 
     def __str__(self) -> str:
-        head = f"item {self.name}" + (f" max {self.max}" if self.max is not None else "")
+        head = f"item {self.name}" + (f" max {show(self.max)}" if self.max is not None else "")
         return f"{head} = {self.formula}" if self.formula is not None else f"{head}:"
 
 
@@ -728,7 +728,7 @@ class Section:
     sheets add each unit's own children to the shared ones."""
 
     name: str
-    max: Decimal | None
+    max: Q | None
     article: str | None
     children: tuple[Section | Item, ...]
     clauses: tuple[Clause, ...]
@@ -736,7 +736,11 @@ class Section:
     span: Span = _span()
 
     def __str__(self) -> str:
-        return f"section {self.name}" + (f" max {self.max}" if self.max is not None else "") + ":"
+        return (
+            f"section {self.name}"
+            + (f" max {show(self.max)}" if self.max is not None else "")
+            + ":"
+        )
 
 
 @attrs.frozen
@@ -868,7 +872,7 @@ class Quota:
 
     grade: str
     count: int | None
-    share: Decimal | None
+    share: Q | None
     mode: RoundMode | None
     by: tuple[Expr, ...]
     groups: tuple[str, ...]
@@ -879,7 +883,7 @@ class Quota:
         size = (
             f"{self.count}"
             if self.count is not None
-            else f"{(self.share or 0) * 100}% rounded {self.mode}"
+            else f"{show((self.share or Q(0)) * 100)}% rounded {self.mode}"
         )
         return f"{self.grade} top {size}" + (f" in {', '.join(self.groups)}" if self.groups else "")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,6 +14,7 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.requirements import ref_key
+from kaoping.exact import Q
 
 if TYPE_CHECKING:
     from kaoping.compiler.infer import Ctx, ExprChecker
@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 class _Interval:
     """A row's keys: bounds with their closedness (None is infinite)."""
 
-    low: Decimal | None
+    low: Q | None
     low_closed: bool
-    high: Decimal | None
+    high: Q | None
     high_closed: bool
     row: ir.KeyRow
 
@@ -36,11 +36,11 @@ def whole_numbers(row: ir.KeyRow) -> tuple[int | None, int | None]:
     low: int | None = None
     high: int | None = None
     if row.low is not None:
-        low = math.ceil(row.low)
+        low = int(math.ceil(row.low))
         if low == row.low and not row.low_closed:
             low += 1
     if row.high is not None:
-        high = math.floor(row.high)
+        high = int(math.floor(row.high))
         if high == row.high and not row.high_closed:
             high -= 1
     return low, high
@@ -86,13 +86,11 @@ def _keys_of(
     return [T.intersect(key, T.number(interval.low, interval.high))] * n
 
 
-def _uncovered(
-    intervals: list[_Interval], key: T.Ty
-) -> tuple[Decimal | None, Decimal | None] | None:
+def _uncovered(intervals: list[_Interval], key: T.Ty) -> tuple[Q | None, Q | None] | None:
     """The lowest and the highest key no row covers (closed bounds, a hull), or None when the
     rows cover every key the value can take."""
-    step = Decimal(1) if key.integer else Decimal(0)
-    ordered = sorted(intervals, key=lambda i: Decimal("-Infinity") if i.low is None else i.low)
+    step = Q(1) if key.integer else Q(0)
+    ordered = sorted(intervals, key=lambda i: (i.low is not None, i.low or 0))
     low = key.low
     for i in ordered:  # walk up from the key's lowest value while rows cover it
         if low is not None and i.low is not None and i.low > low:
@@ -103,9 +101,7 @@ def _uncovered(
             return None
         low = i.high + step if low is None else max(low, i.high + step)
     high = key.high
-    for i in reversed(
-        sorted(intervals, key=lambda i: Decimal("Infinity") if i.high is None else i.high)
-    ):
+    for i in reversed(sorted(intervals, key=lambda i: (i.high is None, i.high or 0))):
         if high is not None and i.high is not None and i.high < high:
             break
         if high is None and i.high is not None:
@@ -135,9 +131,9 @@ def _row_interval(checker: ExprChecker, row: ir.KeyRow, key: T.Ty) -> _Interval 
             return None
         _check_values_per_number(checker, row, low, high)
         return _Interval(
-            None if low is None else Decimal(low),
+            None if low is None else Q(low),
             True,
-            None if high is None else Decimal(high),
+            None if high is None else Q(high),
             True,
             row,
         )
@@ -194,11 +190,11 @@ def _check_values_per_number(
 def _check_tiling(
     checker: ExprChecker, intervals: list[_Interval], key: T.Ty, has_otherwise: bool
 ) -> None:
-    def low_key(i: _Interval) -> tuple[Decimal, bool]:
-        return (Decimal("-Infinity") if i.low is None else i.low, not i.low_closed)
+    def low_key(i: _Interval) -> tuple[bool, Q | int, bool]:
+        return (i.low is not None, i.low if i.low is not None else 0, not i.low_closed)
 
     ordered = sorted(intervals, key=low_key)
-    step = Decimal(1) if key.integer else None
+    step = Q(1) if key.integer else None
 
     def report(row: ir.KeyRow, detail: str, detail_zh: str) -> None:
         checker.err(
@@ -247,5 +243,5 @@ def _check_tiling(
         )
 
 
-def _num(value: Decimal | None) -> str:
+def _num(value: Q | None) -> str:
     return "∞" if value is None else T._fmt(value)

@@ -4,7 +4,6 @@ gone by now, so English and Chinese files lower to equal nodes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any, cast
 
 from lark import Token, Transformer, Tree, v_args
@@ -13,6 +12,7 @@ from lark.exceptions import VisitError
 from kaoping.compiler import ir
 from kaoping.compiler.infer import canonical_function
 from kaoping.diagnostics import Diagnostic
+from kaoping.exact import Q, literal, whole_number
 from kaoping.span import Span, span_of
 
 _MODES: dict[str, ir.RoundMode] = {
@@ -45,8 +45,8 @@ def _str(tok: Token) -> str:
     return text[1:-1]
 
 
-def _percent(tok: Token) -> Decimal:
-    return Decimal(str(tok)[:-1]) / 100
+def _percent(tok: Token) -> Q:
+    return literal(str(tok)[:-1]) / 100
 
 
 @v_args(meta=True)
@@ -81,7 +81,7 @@ class _Lower(Transformer[Token, Any]):
         return ir.Rounding(places, mode, span=self.sp(meta))
 
     def rounding_spec(self, meta: Any, c: list[Any]) -> tuple[int, ir.RoundMode]:
-        return int(c[0]), c[1]
+        return whole_number(str(c[0])), c[1]
 
     def round_mode(self, meta: Any, c: list[Token]) -> ir.RoundMode:
         return _MODES[str(c[0])]
@@ -209,14 +209,14 @@ class _Lower(Transformer[Token, Any]):
     def table_row(self, meta: Any, c: list[Any]) -> ir.TableRow:
         return ir.TableRow(str(c[0]), c[1], span=self.sp(meta))
 
-    def signed_number(self, meta: Any, c: list[Token]) -> Decimal:
+    def signed_number(self, meta: Any, c: list[Token]) -> Q:
         tok = str(c[0])
-        return _percent(c[0]) if tok.endswith("%") else Decimal(tok)
+        return _percent(c[0]) if tok.endswith("%") else literal(tok)
 
-    def neg_number(self, meta: Any, c: list[Token]) -> Decimal:
-        return -Decimal(str(c[0]))
+    def neg_number(self, meta: Any, c: list[Token]) -> Q:
+        return -literal(str(c[0]))
 
-    def neg_percent(self, meta: Any, c: list[Token]) -> Decimal:
+    def neg_percent(self, meta: Any, c: list[Token]) -> Q:
         return -_percent(c[0])
 
     # -------------------------------------------------------------- scoring
@@ -228,7 +228,7 @@ class _Lower(Transformer[Token, Any]):
         return _Max(c[0])
 
     @staticmethod
-    def _max(children: Iterable[Any]) -> Decimal | None:
+    def _max(children: Iterable[Any]) -> Q | None:
         for x in children:
             if isinstance(x, _Max):
                 return x.value
@@ -337,7 +337,7 @@ class _Lower(Transformer[Token, Any]):
         return ir.Floor(c[0], span=self.sp(meta))
 
     def until_zero(self, meta: Any, c: list[Any]) -> ir.Floor:
-        return ir.Floor(ir.Num(Decimal(0), span=self.sp(meta)), True, span=self.sp(meta))
+        return ir.Floor(ir.Num(Q(0), span=self.sp(meta)), True, span=self.sp(meta))
 
     def zero_if(self, meta: Any, c: list[Any]) -> ir.ZeroIf:
         return ir.ZeroIf(c[0], span=self.sp(meta))
@@ -445,9 +445,9 @@ class _Lower(Transformer[Token, Any]):
         return ir.Quota(str(c[0]), size[0], size[1], size[2], by, groups, span=self.sp(meta))
 
     def quota_count(self, meta: Any, c: list[Token]) -> tuple[int, None, None]:
-        return int(c[0]), None, None
+        return whole_number(str(c[0])), None, None
 
-    def quota_share(self, meta: Any, c: list[Any]) -> tuple[None, Decimal, ir.RoundMode]:
+    def quota_share(self, meta: Any, c: list[Any]) -> tuple[None, Q, ir.RoundMode]:
         return None, _percent(c[0]), c[1]
 
     def quota_by(self, meta: Any, c: list[Any]) -> _ByKeys:
@@ -506,7 +506,7 @@ class _Lower(Transformer[Token, Any]):
         return ir.Lookup(name, c[1], span=self.sp(meta))
 
     def number(self, meta: Any, c: list[Token]) -> ir.Num:
-        return ir.Num(Decimal(str(c[0])), span=self.sp(meta))
+        return ir.Num(literal(str(c[0])), span=self.sp(meta))
 
     def percent(self, meta: Any, c: list[Token]) -> ir.Num:
         return ir.Num(_percent(c[0]), span=self.sp(meta))
@@ -585,11 +585,11 @@ class _Lower(Transformer[Token, Any]):
             low, str(opener) == "[", high, str(closer) == "]", str(name), span=self.sp(meta)
         )
 
-    def upper_bound(self, meta: Any, c: list[Any]) -> Decimal | None:
-        return c[0] if isinstance(c[0], Decimal) else None
+    def upper_bound(self, meta: Any, c: list[Any]) -> Q | None:
+        return c[0] if isinstance(c[0], Q) else None
 
-    def bound(self, meta: Any, c: list[Any]) -> Decimal | None:
-        return c[0] if isinstance(c[0], Decimal) else None
+    def bound(self, meta: Any, c: list[Any]) -> Q | None:
+        return c[0] if isinstance(c[0], Q) else None
 
     def neg_inf(self, meta: Any, c: list[Any]) -> None:
         return None
@@ -625,13 +625,13 @@ class _Lower(Transformer[Token, Any]):
         return _PerHighest(str(c[0]))
 
     def drop(self, meta: Any, c: list[Any]) -> ir.Drop:
-        return ir.Drop(int(c[0]), c[1], c[2], span=self.sp(meta))
+        return ir.Drop(whole_number(str(c[0])), c[1], c[2], span=self.sp(meta))
 
     def drop_dir(self, meta: Any, c: list[Token]) -> str:
         return "lowest" if str(c[0]) in ("lowest", "最低") else "highest"
 
 
-_Bounds = tuple[Decimal | None, bool, Decimal | None, bool]
+_Bounds = tuple[Q | None, bool, Q | None, bool]
 
 
 class _Title:
@@ -677,7 +677,7 @@ class _Groups:
 
 
 class _Max:
-    def __init__(self, value: Decimal):
+    def __init__(self, value: Q):
         self.value = value
 
 

@@ -177,7 +177,7 @@ class BlockModel:
 @attrs.define
 class Model:
     module: ir.Module
-    rounding: ir.Rounding
+    rounding: ir.Rounding | None  # None: the scheme declares none, totals stay exact
     enums: dict[str, ir.EnumDecl]
     records: dict[str, ir.RecordDecl]
     inputs: dict[str, ir.InputDecl]

@@ -8,7 +8,6 @@ bounds a. Only comparisons between numeric inputs and numbers, joined by `and`, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
@@ -16,6 +15,7 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.model import BlockModel, DataCheck, Model
+from kaoping.exact import Q
 
 if TYPE_CHECKING:
     from kaoping.compiler.check import Checker
@@ -69,7 +69,7 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
         pairs.extend(_comparisons(cond))  # `same X`: X is no comparison, so it adds nothing
     bounds: dict[str, T.Ty] = {}
 
-    def term(x: ir.Expr) -> tuple[str | None, Decimal | None]:
+    def term(x: ir.Expr) -> tuple[str | None, Q | None]:
         if isinstance(x, ir.Num):
             return None, x.value
         if isinstance(x, ir.Ref) and len(x.path) == 1:
@@ -82,7 +82,7 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
                 return key, None
         return None, None
 
-    facts: list[tuple[str | Decimal, str | Decimal, bool]] = []  # small ≤ big (strict: <)
+    facts: list[tuple[str | Q, str | Q, bool]] = []  # small ≤ big (strict: <)
     for left, op, right in pairs:
         lk, lv = term(left)
         rk, rv = term(right)
@@ -98,8 +98,8 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
             facts.extend([(a, b, False), (b, a, False)])
     for _ in range(3):  # chains of two or three comparisons settle in as many rounds
         for small, big, _strict in facts:
-            lo = small if isinstance(small, Decimal) else bounds[small].low
-            hi = big if isinstance(big, Decimal) else bounds[big].high
+            lo = small if isinstance(small, Q) else bounds[small].low
+            hi = big if isinstance(big, Q) else bounds[big].high
             if isinstance(small, str) and hi is not None:
                 bounds[small] = T.intersect(bounds[small], T.number(None, hi))
             if isinstance(big, str) and lo is not None:
@@ -111,9 +111,9 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
             block.ordered.add((big, small, strict))
 
 
-def _declared(t: ir.NumberType | ir.CountType) -> tuple[Decimal | None, Decimal | None]:
+def _declared(t: ir.NumberType | ir.CountType) -> tuple[Q | None, Q | None]:
     if isinstance(t, ir.CountType):
-        return Decimal(0), None
+        return Q(0), None
     return t.low, t.high
 
 
@@ -125,12 +125,12 @@ def _comparisons(cond: ir.Expr) -> Iterator[tuple[ir.Expr, str, ir.Expr]]:
         yield cond.left, cond.op, cond.right
 
 
-def difference_low(block: BlockModel, larger: str | None, smaller: str | None) -> Decimal | None:
+def difference_low(block: BlockModel, larger: str | None, smaller: str | None) -> Q | None:
     """The least `larger − smaller` can be, when a requirement orders the two."""
     if larger is None or smaller is None:
         return None
     if (larger, smaller, True) in block.ordered or (larger, smaller, False) in block.ordered:
-        return Decimal(0)  # `>` too: a closed range says > 0 as ≥ 0
+        return Q(0)  # `>` too: a closed range says > 0 as ≥ 0
     return None
 
 

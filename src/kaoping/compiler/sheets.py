@@ -4,17 +4,17 @@ and the rule that only the units of a sheet may read its values."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.infer import ExprChecker
 from kaoping.compiler.model import BlockModel, SheetDef, ValueDef
+from kaoping.exact import Q
 from kaoping.span import Span
 
 
-def max_of(vd: ValueDef) -> Decimal | None:
+def max_of(vd: ValueDef) -> Q | None:
     return getattr(vd.node, "max", None)
 
 
@@ -84,7 +84,7 @@ class SheetChecks(ExprChecker):
     def combined_ty(
         self,
         tys: list[T.Ty],
-        maxima: list[Decimal],
+        maxima: list[Q],
         mode: str,
         sec: ir.Section,
         name: str,
@@ -92,12 +92,12 @@ class SheetChecks(ExprChecker):
     ) -> T.Ty:
         """The range of a section's combined children, with its maximum checked against theirs."""
         if mode == "sum":
-            acc = T.const(Decimal(0))
+            acc = T.const(Q(0))
             for t in tys:
                 acc = T.add(acc, t)
-            child_max = sum(maxima, Decimal(0)) if maxima else None
+            child_max = sum(maxima, Q(0)) if maxima else None
         else:
-            acc = tys[0] if tys else T.const(Decimal(0))
+            acc = tys[0] if tys else T.const(Q(0))
             for t in tys[1:]:
                 acc = T.union(acc, t)
             if mode == "highest" and tys:

@@ -3,10 +3,12 @@ the declared input types; that is what tells a cap it can never bind, or a band 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Literal
 
 import attrs
+
+from kaoping.exact import Q, show
 
 Kind = Literal["number", "bool", "enum", "text", "list", "error"]
 
@@ -14,8 +16,8 @@ Kind = Literal["number", "bool", "enum", "text", "list", "error"]
 @attrs.frozen
 class Ty:
     kind: Kind
-    low: Decimal | None = None  # numbers only; None = unbounded
-    high: Decimal | None = None
+    low: Q | None = None  # numbers only; None = unbounded
+    high: Q | None = None
     enum: str | None = None  # enums: which
     record: str | None = None  # lists: of which record
     optional: bool = False
@@ -54,12 +56,12 @@ class Ty:
         return f"[{lo}, {hi}]"
 
 
-def _fmt(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return text
+def _fmt(d: Q) -> str:
+    """A bound in a diagnostic: exact when its decimals end, else ≈ rounded."""
+    return show(d)
 
 
-def number(low: Decimal | None = None, high: Decimal | None = None, integer: bool = False) -> Ty:
+def number(low: Q | None = None, high: Q | None = None, integer: bool = False) -> Ty:
     return Ty("number", low, high, integer=integer)
 
 
@@ -71,8 +73,8 @@ ANY_NUMBER = number()
 ERROR = Ty("error")
 
 
-def const(value: Decimal) -> Ty:
-    return number(value, value, integer=value == value.to_integral_value())
+def const(value: Q) -> Ty:
+    return number(value, value, integer=value.denominator == 1)
 
 
 def add(a: Ty, b: Ty) -> Ty:
@@ -113,7 +115,7 @@ def div(a: Ty, b: Ty) -> Ty:
         quotients = [a.low / b.low, a.low / b.high, a.high / b.low, a.high / b.high]
         return number(min(quotients), max(quotients))
     if a.low is not None and a.low >= 0 and b.low is not None and b.low >= 0:
-        return number(Decimal(0), None)
+        return number(Q(0), None)
     return ANY_NUMBER
 
 
@@ -127,7 +129,7 @@ def union(a: Ty, b: Ty) -> Ty:
     return number(low, high, a.integer and b.integer)
 
 
-def clamp(a: Ty, floor: Decimal | None, cap: Decimal | None) -> Ty:
+def clamp(a: Ty, floor: Q | None, cap: Q | None) -> Ty:
     low, high = a.low, a.high
     if floor is not None:
         low = floor if low is None else max(low, floor)
@@ -146,10 +148,10 @@ def intersect(a: Ty, b: Ty) -> Ty:
 
 
 def with_zero(a: Ty) -> Ty:
-    return union(a, const(Decimal(0)))
+    return union(a, const(Q(0)))
 
 
-def _op(x: Decimal | None, y: Decimal | None, f: object) -> Decimal | None:
+def _op(x: Q | None, y: Q | None, f: Callable[[Q, Q], Q]) -> Q | None:
     if x is None or y is None:
         return None
-    return f(x, y)  # type: ignore[operator,no-any-return]
+    return f(x, y)

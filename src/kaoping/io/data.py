@@ -1,7 +1,8 @@
 """Reading unit data (JSON, CSV, YAML cases) and validating it against a scheme's inputs.
 
-Nothing is coerced: a number is a JSON number or a decimal string, a yes/no is true/false, a
-count is a whole number ≥ 0. Every problem names the unit and the input; all are reported.
+Nothing is coerced: a number is a JSON number or a decimal string, read exactly and within the
+bounds of `kaoping.exact` (never a float, NaN or Infinity); a yes/no is true/false; a count is
+a whole number ≥ 0. Every problem names the unit and the input; all are reported.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import io
 import json
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,11 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler.model import BlockModel, Model
 from kaoping.errors import DataError, DataProblem
+from kaoping.exact import NumberError, show
 from kaoping.io.given import Given, read_given
+from kaoping.io.numbers import NumberText, is_text, plain_number, read_number, show_value
 
-_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 # words only: a 1 / 0 in a yes/no column is a number, rejected as in JSON
 _TRUE = {"true", "yes", "是"}
 _FALSE = {"false", "no", "否"}
@@ -59,7 +61,15 @@ def _duplicates(obj: Any) -> tuple[str, ...]:
 
 def read_json_text(text: str, where: str) -> Any:
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=_object)
+        # numbers stay text until a reader knows what they are for: no float, no int() on
+        # unbounded digits, and NaN / Infinity are kept only to be rejected by name
+        return json.loads(
+            text,
+            parse_float=NumberText,
+            parse_int=NumberText,
+            parse_constant=NumberText,
+            object_pairs_hook=_object,
+        )
     except RecursionError:
         raise DataError(
             [DataProblem(where, None, None, "nested too deeply to be unit data")]
@@ -183,8 +193,6 @@ def _csv_cell(cell: str, decl: ir.InputDecl) -> Any:
         if low in _FALSE:
             return False
         return cell  # left as text: validation reports it
-    if isinstance(t, ir.CountType) and cell.isdigit():
-        return int(cell)
     return cell
 
 
@@ -209,7 +217,7 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
             continue
         unknown = set(entry) - {"unit", "group", "facts", "given"}
         name = entry.get("unit")
-        if not isinstance(name, str) or not name.strip():
+        if not is_text(name) or not name.strip():
             problems.append(DataProblem(here, None, "unit", "every unit needs a non-empty name"))
             continue
         if unknown:
@@ -223,7 +231,7 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
             continue
         seen.add(name)
         group = entry.get("group")
-        if group not in model.block_of_group:
+        if not is_text(group) or group not in model.block_of_group:
             problems.append(
                 DataProblem(
                     where,
@@ -360,65 +368,70 @@ def convert(
     name: str,
     problems: list[DataProblem],
 ) -> Any:
-    # the common case first, with nothing to report: a decimal (or whole number) in range
-    kind = type(value)
-    if kind is Decimal or kind is int:
-        if type(t) is ir.NumberType and (kind is int or not t.integer):
-            if (t.low is None or value >= t.low) and (t.high is None or value <= t.high):
-                return value if kind is Decimal else Decimal(value)
-        elif type(t) is ir.CountType and kind is int and value >= 0:
-            return Decimal(value)
+    # the common case first, with nothing to report: a plain number in range
+    if type(t) is ir.NumberType:
+        number = plain_number(value, whole=t.integer)
+        if (
+            number is not None
+            and (t.low is None or number >= t.low)
+            and (t.high is None or number <= t.high)
+        ):
+            return number
+    elif type(t) is ir.CountType:
+        number = plain_number(value, whole=True)
+        if number is not None and number >= 0:
+            return number
 
     def bad(msg: str) -> None:
         problems.append(DataProblem(where, unit, name, msg))
 
     if isinstance(t, ir.NumberType | ir.CountType):
-        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-            bad(f"expected a number, got {_show(value)}")
+        try:
+            number = read_number(value)
+        except NumberError as err:
+            bad(str(err))
             return None
-        if isinstance(value, str):
-            if not _DECIMAL.match(value.strip()):
-                bad(f"expected a number, got {_show(value)}")
-                return None
-            value = Decimal(value.strip())
-        number = Decimal(value)
         if isinstance(t, ir.CountType) or t.integer:
             what = "a count" if isinstance(t, ir.CountType) else "this input"
-            exponent = number.as_tuple().exponent
-            if isinstance(exponent, int) and exponent < 0 and number == number.to_integral_value():
-                bad(f"{what} is a whole number written without a decimal point, got {_show(value)}")
+            if number.denominator != 1:
+                bad(f"{what} must be a whole number, got {show_value(value)}")
                 return None
-            if number != number.to_integral_value():
-                bad(f"{what} must be a whole number, got {_show(value)}")
+            if isinstance(value, str) and not _WHOLE.fullmatch(value.strip()):
+                bad(
+                    f"{what} is a whole number written without a decimal point or exponent, "
+                    f"got {show_value(value)}"
+                )
                 return None
-            if number < 0:
-                bad(f"a count cannot be negative, got {_show(value)}")
+            if isinstance(t, ir.CountType) and number < 0:
+                bad(f"a count cannot be negative, got {show_value(value)}")
                 return None
         if isinstance(t, ir.NumberType) and (
             (t.low is not None and number < t.low) or (t.high is not None and number > t.high)
         ):
-            bad(f"{number} is outside the allowed range {t.low} to {t.high or 'inf'}")
+            low = "-inf" if t.low is None else show(t.low)
+            high = "inf" if t.high is None else show(t.high)
+            bad(f"{show(number)} is outside the allowed range {low} to {high}")
             return None
         return number
     if isinstance(t, ir.YesNoType):
         if not isinstance(value, bool):
-            bad(f"expected true or false, got {_show(value)}")
+            bad(f"expected true or false, got {show_value(value)}")
             return None
         return value
     if isinstance(t, ir.TextType):
-        if not isinstance(value, str):
-            bad(f"expected text, got {_show(value)}")
+        if not is_text(value):
+            bad(f"expected text, got {show_value(value)}")
             return None
         return value
     if isinstance(t, ir.EnumType):
         values = model.enums[t.name].values
-        if not isinstance(value, str) or value not in values:
-            bad(f"expected one of {', '.join(values)}, got {_show(value)}")
+        if not is_text(value) or value not in values:
+            bad(f"expected one of {', '.join(values)}, got {show_value(value)}")
             return None
         return value
     assert isinstance(t, ir.ListType)
     if not isinstance(value, list):
-        bad(f"expected a list of {t.record} records, got {_show(value)}")
+        bad(f"expected a list of {t.record} records, got {show_value(value)}")
         return []
     rec = model.records[t.record]
     records = []
@@ -458,17 +471,3 @@ def convert(
             )
         records.append(converted)
     return records
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return "a float" if isinstance(value, float) else type(value).__name__

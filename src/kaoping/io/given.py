@@ -10,7 +10,6 @@ Each given value names who supplied it (`by`), so the results can say where it c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -18,6 +17,8 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.errors import DataProblem
+from kaoping.exact import Q, show
+from kaoping.io.numbers import is_text
 
 _KEYS = {"value", "by", "note"}
 TOTAL_ZH = "总分"  # the total as the Chinese keyword set names it
@@ -51,8 +52,8 @@ def givable_lines(model: Model, block: BlockModel) -> list[str]:
     return lines
 
 
-def _plain(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+def _plain(value: Q | None) -> str:
+    return "" if value is None else show(value)
 
 
 def resolve(
@@ -119,13 +120,13 @@ def read_given(
         if unknown:
             problems.append(DataProblem(where, unit, label, f"unknown key(s) {', '.join(unknown)}"))
         by = entry.get("by")
-        if not isinstance(by, str) or not by.strip():
+        if not is_text(by) or not by.strip():
             problems.append(
                 DataProblem(where, unit, f"{label}.by", "say who supplied the value (non-empty)")
             )
             continue
         note = entry.get("note")
-        if note is not None and not isinstance(note, str):
+        if note is not None and not is_text(note):
             problems.append(DataProblem(where, unit, f"{label}.note", "a note is text"))
             continue
         if "value" not in entry or entry["value"] is None:
@@ -163,7 +164,7 @@ def _value(
     return convert(value, ir.NumberType(low, high), model, where, unit, field, problems)
 
 
-def _bounds(vd: ValueDef) -> tuple[Decimal | None, Decimal | None]:
+def _bounds(vd: ValueDef) -> tuple[Q | None, Q | None]:
     """An item or section with a maximum is given between 0 and it (or the lowest value its
     rules can reach, when they can go below 0); other numbers are bounded by nothing."""
     node = vd.node
@@ -172,7 +173,7 @@ def _bounds(vd: ValueDef) -> tuple[Decimal | None, Decimal | None]:
         top = None  # 上不封顶: the maximum is the item's weight in the table, not a bound
     if top is None:
         return None, None
-    low = Decimal(0)
+    low = Q(0)
     if vd.ty is not None and vd.ty.low is not None and vd.ty.low < 0:
         low = vd.ty.low
     return low, top

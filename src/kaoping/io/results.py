@@ -1,39 +1,52 @@
-"""Results as JSON (decimals as strings) and as a table grouped by group, ordered by rank."""
+"""Results as JSON and as a table grouped by group, ordered by rank. JSON keeps every number
+exactly ("87.5", or "550/3" when its decimals never end), so next year's `--history` reads the
+same values back; the table shows them as people read them ("≈183.3333")."""
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from kaoping.compiler.emit import rank_path
 from kaoping.compiler.model import BlockModel, Model
+from kaoping.exact import Q, exact_text, show
 from kaoping.runtime.unit import AboveMax
 from kaoping.scoring import Results, UnitResult
 
 
 def fmt(value: Any, places: int | None = None) -> Any:
-    """A decimal as text, exactly: totals with the scheme's places ("87.50"), other values
-    without trailing zeros ("0.75", not "0.750")."""
-    if isinstance(value, Decimal):
-        if places is not None and value == value.quantize(Decimal(1).scaleb(-places)):
-            return str(value.quantize(Decimal(1).scaleb(-places)))
-        return format(value.normalize(), "f")
+    """A number as JSON text, exactly: totals with the scheme's places ("87.50"), other values
+    without trailing zeros ("0.75", not "0.750"), "550/3" when the decimals never end. Other
+    values as they are."""
+    if isinstance(value, Q):
+        return exact_text(value, places or 0)
+    return value
+
+
+def fmt_shown(value: Any, places: int | None = None) -> Any:
+    """A number as people read it: exact when its decimals end ("87.50"), else "≈183.3333"."""
+    if isinstance(value, Q):
+        return show(value, places or 0)
     return value
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
+    if isinstance(value, Q):
         return fmt(value)
     if isinstance(value, list):
         return [{k: _plain(v) for k, v in rec.items()} for rec in value]
     return value
 
 
+def total_places(model: Model) -> int | None:
+    """The places every total has: the scheme's `rounding`, or None (exact) without one."""
+    return model.rounding.places if model.rounding is not None else None
+
+
 def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
     u = r.unit
     block = model.blocks[u.block]
-    places = model.rounding.places
+    places = total_places(model)
     scores: dict[str, Any] = {}
     outputs: dict[str, Any] = {}
     for path in block.order:
@@ -41,7 +54,7 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
         if path not in u.values:
             continue  # a consequence for other groups of the block
         value = u.values[path]
-        if vd.kind in ("section", "item") or (vd.kind == "let" and isinstance(value, Decimal)):
+        if vd.kind in ("section", "item") or (vd.kind == "let" and isinstance(value, Q)):
             scores[path] = fmt(value)
         elif vd.kind == "output":
             outputs[path] = fmt(value)
@@ -104,7 +117,7 @@ def to_json(results: Results) -> str:
 def to_table(results: Results) -> str:
     """One block per group, ordered by rank; grade and flag columns only when the scheme has them."""
     model = results.scheme.model
-    places = model.rounding.places
+    places = total_places(model)
     ordered = results.ordered()
     show_grade = any(r.unit.grades for r in ordered)
     show_flags = any(r.unit.flags for r in ordered)
@@ -122,7 +135,7 @@ def to_table(results: Results) -> str:
     for group in dict.fromkeys(r.group for r in ordered):
         rows = [header]
         for r in (x for x in ordered if x.group == group):
-            row = [str(r.rank) if r.rank is not None else "-", r.name, str(fmt(r.total, places))]
+            row = [str(r.rank) if r.rank is not None else "-", r.name, show(r.total, places or 0)]
             if show_grade:
                 row.append(" / ".join(r.unit.grades.values()))
             if show_flags:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
-from kaoping.runtime.numbers import ZERO, mean
+from kaoping.runtime.numbers import ZERO, Q, mean
 
 Record = Mapping[str, Any]
 Fn = Callable[[Record], Any]
@@ -71,7 +70,7 @@ def agg(
     per: str | None = None,
     drop: tuple[int, str, Fn] | None = None,
     note: tuple[Any, int] | None = None,
-) -> Decimal | None:
+) -> Q | None:
     """`note` (traced scoring only): the unit and rule line under which to record what each
     record contributed, for `explain`."""
     why: dict[int, str] | None = {} if note is not None else None
@@ -87,7 +86,7 @@ def agg(
                 assert why is not None
                 notes.append((i, why.get(id(r), "left out"), None))
     if kind == "count":
-        return Decimal(len(chosen))
+        return Q(len(chosen))
     assert value is not None
     values = [value(r) for r in chosen]
     if kind == "sum":
@@ -96,5 +95,5 @@ def agg(
         return mean(values)
     if not values:
         return None
-    chosen_value: Decimal = max(values) if kind == "highest" else min(values)
+    chosen_value: Q = max(values) if kind == "highest" else min(values)
     return chosen_value

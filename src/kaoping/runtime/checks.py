@@ -5,10 +5,10 @@ with the rule line rather than a number)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from kaoping.errors import DataProblem, ScoringError
+from kaoping.exact import Q, show
 
 
 def unmet(unit: str, where: str, text: str, inputs: Mapping[str, Any]) -> DataProblem:
@@ -44,8 +44,8 @@ def differing(
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+    if isinstance(value, Q):
+        return show(value)
     if value is True or value is False:
         return "true" if value else "false"
     return "null" if value is None else str(value)
@@ -53,4 +53,4 @@ def _show(value: Any) -> str:
 
 def no_row(path: str, where: str, key: Any) -> None:
     """No row of a keyed item covers the key: stop rather than give the item a number."""
-    raise ScoringError(f"{where}: no row of {path!r} covers the key {key}")
+    raise ScoringError(f"{where}: no row of {path!r} covers the key {_show(key)}")

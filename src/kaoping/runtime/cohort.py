@@ -4,20 +4,20 @@ ratings entered by raters. Every one is independent of the order units were list
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from kaoping.errors import DataError, DataProblem
-from kaoping.runtime.numbers import ZERO, mean, round_count
+from kaoping.exact import Mode
+from kaoping.runtime.numbers import ZERO, Q, mean, round_count
 
-Key = tuple[Decimal, ...]
+Key = tuple[Q, ...]
 
 
-def best(values: Sequence[Decimal]) -> Decimal:
+def best(values: Sequence[Q]) -> Q:
     return max(values) if values else ZERO
 
 
-def group_mean(values: Sequence[Decimal | None]) -> Decimal | None:
+def group_mean(values: Sequence[Q | None]) -> Q | None:
     return mean([v for v in values if v is not None])
 
 
@@ -32,7 +32,7 @@ def rank(keys: Sequence[Key], ascending: bool = False) -> list[int]:
     return [first_at[k] for k in signed]
 
 
-def band_counts(n: int, shares: Sequence[Decimal], mode: str) -> list[int]:
+def band_counts(n: int, shares: Sequence[Q], mode: Mode) -> list[int]:
     """How many units each band holds: rounded cumulative shares, so the counts add up to n."""
     bounds, cum = [], ZERO
     for s in shares:
@@ -47,7 +47,7 @@ def band_counts(n: int, shares: Sequence[Decimal], mode: str) -> list[int]:
 
 
 def distribute(
-    values: Sequence[Decimal], labels: Sequence[str], shares: Sequence[Decimal], mode: str
+    values: Sequence[Q], labels: Sequence[str], shares: Sequence[Q], mode: Mode
 ) -> list[str]:
     """Forced distribution: band i takes the units ranked within its rounded cumulative share;
     a unit tied with the last unit of a band joins that band."""
@@ -75,8 +75,8 @@ def require_distribution(
     group: str,
     ratings: Sequence[str],
     labels: Sequence[str],
-    shares: Sequence[Decimal],
-    mode: str,
+    shares: Sequence[Q],
+    mode: Mode,
     where: str,
 ) -> None:
     """Raters' ratings must match the shares exactly (after the declared rounding)."""
@@ -105,8 +105,8 @@ def require_records(
     key: str | None,
     by: str | None,
     labels: Sequence[str],
-    shares: Sequence[Decimal],
-    mode: str,
+    shares: Sequence[Q],
+    mode: Mode,
     where: str,
 ) -> None:
     """Ratings carried by records (reform items) pooled over a group's units: each record key

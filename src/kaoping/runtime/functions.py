@@ -11,8 +11,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from kaoping.exact import NumberError, Q, parse
 from kaoping.plugins.isolation import describe_failure, is_users_interrupt, safe_repr
-from kaoping.runtime.numbers import CONTEXT
 
 if TYPE_CHECKING:
     from kaoping.compiler.load import RuleFunction
@@ -22,23 +22,29 @@ class RuleFunctionFailed(Exception):
     """A rule function raised, or returned something that is not an exact number."""
 
 
-def rule_number(value: object) -> Decimal:
-    """The one conversion from what a rule function returned to a kaoping number.
+def rule_number(value: object) -> Q:
+    """The one conversion from what a rule function returned to a kaoping number (an exact
+    rational, gmpy2's mpq).
 
     Exact numbers are accepted: int, Fraction (any `numbers.Rational`, gmpy2's mpq among them),
-    finite Decimal. A float is refused (binary floating point is inexact), and so are None (the
-    checker takes a function's result to be always present), bool and anything else."""
-    if isinstance(value, Decimal):  # the common case, first
-        if value.is_finite():
-            return value
-        raise RuleFunctionFailed(f"returned {value}, not a finite number")
+    finite Decimal, each converted exactly. A float is refused (binary floating point is
+    inexact), and so are None (the checker takes a function's result to be always present),
+    bool and anything else."""
+    if type(value) is Q:  # the common case, first: arithmetic on the arguments
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise RuleFunctionFailed(f"returned {value}, not a finite number")
+        try:  # read from its text, so that 1E+999999999 is refused rather than expanded
+            return parse(str(value), "result", exponent=True)
+        except NumberError as err:
+            raise RuleFunctionFailed(f"returned {value}, which {err}") from None
     if isinstance(value, bool) or value is None:
         pass
     elif isinstance(value, numbers.Integral):
-        return Decimal(int(value))
+        return Q(int(value))
     elif isinstance(value, numbers.Rational):
-        numerator, denominator = int(value.numerator), int(value.denominator)
-        return CONTEXT.divide(Decimal(numerator), Decimal(denominator))
+        return Q(int(value.numerator), int(value.denominator))
     elif isinstance(value, float):
         raise RuleFunctionFailed(
             f"returned {value!r}, a float: binary floating point is inexact, "
@@ -50,12 +56,12 @@ def rule_number(value: object) -> Decimal:
     )
 
 
-def guard_function(fn: RuleFunction) -> Callable[..., Decimal]:
+def guard_function(fn: RuleFunction) -> Callable[..., Q]:
     """`fn.func`, called so that any failure names the function and its plugin."""
     func = fn.func
     who = f"rule function {fn.name!r}" + (f" of {fn.plugin}" if fn.plugin else "")
 
-    def call(*args: object) -> Decimal:
+    def call(*args: object) -> Q:
         # `score` watches for the user's Ctrl-C; outside it, a KeyboardInterrupt counts as theirs
         try:
             result = func(*args)

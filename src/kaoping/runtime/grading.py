@@ -4,14 +4,14 @@ Each unit keeps a step per rule (applied or skipped, and why) for `explain`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 
+from kaoping.exact import Mode
 from kaoping.runtime.cohort import rank
-from kaoping.runtime.numbers import round_count
+from kaoping.runtime.numbers import Q, round_count
 from kaoping.runtime.unit import GradeStep, Unit
 
 Cond = Mapping[int, Callable[[Unit], bool]]
-Value = Mapping[int, Callable[[Unit], tuple[Decimal, ...]]]
+Value = Mapping[int, Callable[[Unit], tuple[Q, ...]]]
 
 
 class Grader:
@@ -55,8 +55,8 @@ class Grader:
         line: int,
         rule: str,
         count: int | None,
-        share: Decimal | None,
-        mode: str | None,
+        share: Q | None,
+        mode: Mode | None,
         by: Value,
         groups: Sequence[str],
     ) -> None:

@@ -1,7 +1,5 @@
 """The one namespace generated code uses (`from kaoping.runtime import prelude as _rt`)."""
 
-from decimal import Decimal as D
-
 from kaoping.runtime.aggregate import agg
 from kaoping.runtime.applicable import impute_mean, rescale
 from kaoping.runtime.checks import differing, no_row, unmet
@@ -17,6 +15,7 @@ from kaoping.runtime.cohort_values import lowest, mean_of, peer_means
 from kaoping.runtime.grading import Grader
 from kaoping.runtime.numbers import (
     ZERO,
+    Q,
     default,
     div,
     enum_score,
@@ -35,8 +34,8 @@ from kaoping.runtime.unit import Unit, last_number, no_sheet
 
 __all__ = [
     "ZERO",
-    "D",
     "Grader",
+    "Q",
     "Unit",
     "agg",
     "best",

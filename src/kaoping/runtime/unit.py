@@ -4,14 +4,14 @@ value, the rule lines that produced it, the caps and floors that bound, and the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from kaoping.errors import DataError, DataProblem
+from kaoping.exact import Mode
 from kaoping.runtime.applicable import Part, rescaled
-from kaoping.runtime.numbers import ZERO, round_to
+from kaoping.runtime.numbers import ZERO, Q, round_to
 
 
 @attrs.define
@@ -21,8 +21,8 @@ class Step:
 
     kind: str
     line: int
-    amount: Decimal | None = None
-    before: Decimal | None = None
+    amount: Q | None = None
+    before: Q | None = None
     # what `explain` names besides the amount (the sheet a section combined)
     note: Any = None
 
@@ -60,8 +60,8 @@ class AboveMax:
 
     path: str
     line: int
-    value: Decimal
-    max: Decimal
+    value: Q
+    max: Q
 
 
 @attrs.define(eq=False)
@@ -140,7 +140,7 @@ class Unit:
         if cond and name not in self.flags:
             self.flags.append(name)
 
-    def over(self, path: str, line: int, value: Decimal, maximum: Decimal) -> None:
+    def over(self, path: str, line: int, value: Q, maximum: Q) -> None:
         """`path` came out above its maximum with no cap to stop it."""
         self.above_max.append(AboveMax(path, line, value, maximum))
 
@@ -157,18 +157,12 @@ class Unit:
         return reads
 
 
-def last_number(u: Unit, key: str) -> Decimal | None:
-    """A number among last year's facts (JSON gives it as text); a data error if it is none."""
+def last_number(u: Unit, key: str) -> Q | None:
+    """A number among last year's facts. History is read with the scheme's input types, so a
+    number fact is already a number; anything else is a data error naming the unit."""
     value = u.last(key)
-    if value is None or isinstance(value, Decimal):
+    if value is None or isinstance(value, Q):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, str):
-        try:
-            return Decimal(value)
-        except ArithmeticError:
-            pass
     raise DataError([DataProblem("history", u.name, key, f"expected a number, got {value!r}")])
 
 
@@ -193,19 +187,19 @@ class ItemCalc:
         self.steps = steps
         self.value = ZERO
 
-    def start(self, amount: Decimal, line: int, kind: str = "start") -> None:
+    def start(self, amount: Q, line: int, kind: str = "start") -> None:
         """`kind` is "start" for an item's start clause, "sum"/"highest"/"mean" for a section."""
         self.value += amount
         if self.steps is not None:
             self.steps.append(Step(kind, line, amount))
 
-    def row(self, amount: Decimal, line: int, key: Decimal) -> None:
+    def row(self, amount: Q, line: int, key: Q) -> None:
         """A keyed item's value, from the row at `line` that covers `key`."""
         self.value += amount
         if self.steps is not None:
             self.steps.append(Step("row", line, amount, key))
 
-    def add(self, amount: Decimal, line: int, sign: int = 1, cond: bool = True) -> None:
+    def add(self, amount: Q, line: int, sign: int = 1, cond: bool = True) -> None:
         if not cond:
             if self.steps is not None:
                 self.steps.append(Step("skip", line, amount))
@@ -221,7 +215,7 @@ class ItemCalc:
         if self.steps is not None:
             self.steps.append(Step("sheet", line, note=label))
 
-    def rescale(self, parts: Sequence[Part], top: Decimal, line: int, where: str) -> None:
+    def rescale(self, parts: Sequence[Part], top: Q, line: int, where: str) -> None:
         """A section's applicable children, summed and rescaled to its maximum `top`."""
         value, total, maxima = rescaled(self.unit.name, self.path, parts, top, where)
         self.value += value
@@ -231,13 +225,13 @@ class ItemCalc:
             note = {"max": top, "applicable": maxima, "not_applicable": missing}
             self.steps.append(Step("rescale", line, value, total, note=note))
 
-    def floor(self, limit: Decimal, line: int) -> None:
+    def floor(self, limit: Q, line: int) -> None:
         if self.value < limit:
             if self.steps is not None:
                 self.steps.append(Step("floor", line, limit, self.value))
             self.value = limit
 
-    def cap(self, limit: Decimal, line: int) -> None:
+    def cap(self, limit: Q, line: int) -> None:
         if self.value > limit:
             if self.steps is not None:
                 self.steps.append(Step("cap", line, limit, self.value))
@@ -251,13 +245,13 @@ class ItemCalc:
                 self.steps.append(Step("zero", line, ZERO, self.value))
             self.value = ZERO
 
-    def round(self, places: int, mode: str, line: int) -> None:
+    def round(self, places: int, mode: Mode, line: int) -> None:
         rounded = round_to(self.value, places, mode)
         if rounded != self.value and self.steps is not None:
             self.steps.append(Step("round", line, rounded, self.value))
         self.value = rounded
 
-    def done(self) -> Decimal:
+    def done(self) -> Q:
         self.unit.values[self.path] = self.value
         if self.steps is not None:
             self.unit.traces[self.path] = Trace(
