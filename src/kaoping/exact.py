@@ -162,6 +162,16 @@ def round_to(value: mpq, places: int, mode: Mode) -> mpq:
     return mpq(-whole if num < 0 else whole, scale)
 
 
+def floor(value: mpq) -> int:
+    """The largest whole number ≤ value."""
+    return int(value.numerator // value.denominator)
+
+
+def ceil(value: mpq) -> int:
+    """The smallest whole number ≥ value."""
+    return -int(-value.numerator // value.denominator)
+
+
 def round_count(value: mpq, mode: Mode) -> int:
     """A share of a head count, rounded to a whole number of units as the scheme says."""
     return int(round_to(value, 0, mode))

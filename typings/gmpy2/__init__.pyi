@@ -1,10 +1,7 @@
 # Type stubs for the part of gmpy2 kaoping uses (gmpy2 ships none): exact integers (mpz) and
 # rationals (mpq). Kept small on purpose: mypy --strict checks kaoping's number code with it.
 from fractions import Fraction
-from typing import SupportsIndex, overload
-
-_Int = int | mpz
-_Rat = int | mpz | mpq | Fraction
+from typing import SupportsIndex, TypeAlias, overload
 
 def version() -> str: ...
 def remove(x: _Int, f: _Int, /) -> tuple[mpz, int]: ...
@@ -79,3 +76,6 @@ class mpq:
     def __pow__(self, other: SupportsIndex) -> mpq: ...
     def __floor__(self) -> mpz: ...
     def __ceil__(self) -> mpz: ...
+
+_Int: TypeAlias = int | mpz
+_Rat: TypeAlias = int | mpz | mpq | Fraction

@@ -6,7 +6,6 @@ key (a rank, a count) is compared by the whole numbers each row covers, so `1 to
 from __future__ import annotations
 
 import itertools
-import math
 from typing import TYPE_CHECKING
 
 import attrs
@@ -14,7 +13,7 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.requirements import ref_key
-from kaoping.exact import Q
+from kaoping.exact import Q, ceil, floor
 
 if TYPE_CHECKING:
     from kaoping.compiler.infer import Ctx, ExprChecker
@@ -36,11 +35,11 @@ def whole_numbers(row: ir.KeyRow) -> tuple[int | None, int | None]:
     low: int | None = None
     high: int | None = None
     if row.low is not None:
-        low = int(math.ceil(row.low))
+        low = ceil(row.low)
         if low == row.low and not row.low_closed:
             low += 1
     if row.high is not None:
-        high = int(math.floor(row.high))
+        high = floor(row.high)
         if high == row.high and not row.high_closed:
             high -= 1
     return low, high
