@@ -8,7 +8,8 @@ VENV="${KAOPING_VENV:-.venv}"
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
 "$VENV/bin/python" -m pip install -q -e '.[test]'
 export PATH="$PWD/$VENV/bin:$PATH"
-echo "== ruff";   ruff check . && ruff format --check .
+echo "== ruff";   ruff check .
+ruff format --check .
 echo "== mypy";   mypy
 echo "== kaoping check"; kaoping check
 echo "== kaoping test";  kaoping test

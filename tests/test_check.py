@@ -143,7 +143,7 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         ("leave a gap between 59.99 and 60",),
     ),
     # rounding to more places than any scheme needs (and more than exact display shows)
-    "E409": (
+    "E412": (
         'rounding 40 places half-up\ngroup G "g"\ninput x: number 0 to 10 "x"\n'
         "scoring G:\n    item a max 10 = x\n",
         1,

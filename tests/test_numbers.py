@@ -411,9 +411,9 @@ def test_rounding_forty_places_is_a_located_check_error(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1
-    assert f"{path}:2:1: error E409 rounding to 40 places is out of range" in result.output
+    assert f"{path}:2:1: error E412 rounding to 40 places is out of range" in result.output
     assert "round to 0 to 10 places" in result.output
-    assert f"{path}:8:9: error E409 rounding to 11 places is out of range" in result.output
+    assert f"{path}:8:9: error E412 rounding to 11 places is out of range" in result.output
 
 
 def test_weights_that_miss_one_by_a_tiny_amount_are_reported() -> None:

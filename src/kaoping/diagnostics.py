@@ -122,7 +122,7 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "remove it, or check the input names",
         "删除它,或核对输入名称",
     ),
-    "E409": (
+    "E412": (
         "rounding to {places} places is out of range",
         "舍入到 {places} 位超出范围",
         "round to 0 to {most} places",

@@ -588,7 +588,7 @@ class Checker(SheetChecks, ApplicableChecks):
         """`rounding N places` / `round N places`: N from 0 to MAX_ROUNDING_PLACES."""
         if places > MAX_ROUNDING_PLACES:
             shown = str(places) if places < WHOLE_LIMIT else f"{WHOLE_LIMIT:,} or more"
-            self.err("E409", span, places=shown, most=MAX_ROUNDING_PLACES)
+            self.err("E412", span, places=shown, most=MAX_ROUNDING_PLACES)
 
     def bound(self, acc: T.Ty, caps: list[ir.Cap], floors: list[ir.Floor], ctx: Ctx) -> T.Ty:
         for fl in floors:
