@@ -1,19 +1,24 @@
 """The `kaoping` command: thin — parse arguments, call the API, print.
 
-Exit codes: 0 success; 1 rules errors (`check`) or failed golden cases (`test`); 2 bad data,
-an unknown scheme, a scheme whose plugin failed, or a failed rule while scoring. Problems with
-installed plugins that do not concern the command's scheme are printed once as warnings."""
+Exit codes, the same for every command (EXIT_CODES, printed by `kaoping --help`): 0 success
+(warnings allowed); 1 rules errors or failed golden cases; 2 data errors (bad data or history, a
+rule failing while scoring, no such unit, a scheme whose plugin failed, an output that cannot be
+written); 3 usage errors (an unknown command or option, a missing argument, an argument naming
+no file and no installed scheme). Problems with installed plugins that do not concern the
+command's scheme are printed once as warnings."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kaoping import load_scheme
-from kaoping.compiler.load import CompiledScheme, frontend, read_sources
+from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, KaopingError
 from kaoping.io.data import load_file, read_data_text, read_json_text
@@ -26,6 +31,64 @@ LANG = click.option(
     default=None,
     help="Language of diagnostics (default: from the locale).",
 )
+
+
+USAGE_EXIT = 3
+
+EXIT_CODES = """\b
+Exit codes (every command):
+  0  success; warnings allowed
+  1  rules errors (check, and any command whose scheme has them); failed golden cases (test)
+  2  data errors: bad data or history, a rule failing while scoring, no such unit, a scheme
+     whose plugin failed, an output file that cannot be written or already exists
+  3  usage errors: an unknown command or option, a missing argument, a bad option value, an
+     argument naming neither a file nor an installed scheme
+When several apply, the highest is returned."""
+
+
+class _UsageExit(click.UsageError):
+    """A click usage error, shown as click shows it, exiting with USAGE_EXIT: click's own 2
+    would read as a data error."""
+
+    exit_code = USAGE_EXIT
+
+    def __init__(self, original: click.UsageError):
+        super().__init__(original.message, original.ctx)
+        self.original = original
+
+    def format_message(self) -> str:
+        return self.original.format_message()
+
+    def show(self, file: Any = None) -> None:
+        self.original.show(file)
+
+
+@contextmanager
+def _usage_exit() -> Iterator[None]:
+    try:
+        yield
+    except _UsageExit:
+        raise
+    except click.UsageError as err:
+        raise _UsageExit(err) from err
+
+
+class _Group(click.Group):
+    """The command group: every usage error of every command exits with USAGE_EXIT."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _usage_exit():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _usage_exit():
+            return super().invoke(ctx)
 
 
 def _fail(err: KaopingError, lang: str | None = None) -> None:
@@ -66,7 +129,7 @@ def _scheme(ref: str, lang: str | None = None) -> CompiledScheme:
         raise AssertionError from err  # pragma: no cover - _fail exits
 
 
-@click.group()
+@click.group(cls=_Group, epilog=EXIT_CODES)
 @click.version_option(package_name="kaoping")
 def main() -> None:
     """kaoping (考评): compile assessment-scheme rules and score units with them."""
@@ -81,44 +144,54 @@ def list_cmd() -> None:
         click.echo(f"{sid:<20} {info.year}  {info.jurisdiction}  {info.title}")
 
 
+FOLDERS = click.option(
+    "--folders",
+    is_flag=True,
+    help="Take each file PATH as the scheme folder it is in (a golden case under cases/: the "
+    "folder above), each folder once: what a pre-commit hook passes is the changed files.",
+)
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @LANG
-def check(paths: tuple[str, ...], lang: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    help="text (default; diagnostics on stderr, the summary last on stdout), json, sarif "
+    "(SARIF 2.1.0) or github (workflow annotations); all but text print to stdout alone.",
+)
+@FOLDERS
+@click.option(
+    "--docs-url",
+    metavar="URL",
+    help="Where docs/diagnostics.md is published: each SARIF rule's helpUri is URL#code "
+    "(default: the docs of the source tree kaoping runs from, when there is one).",
+)
+def check(
+    paths: tuple[str, ...], lang: str | None, fmt: str, folders: bool, docs_url: str | None
+) -> None:
     """Check rules files (PATHS: files, folders or installed scheme ids; none: every installed
-    scheme). Exit 0 when clean (warnings allowed), 1 on errors, 2 when a scheme's plugin fails."""
+    scheme). Exit 0 when clean (warnings allowed), 1 on errors, 2 when a scheme's plugin fails,
+    3 when a PATH is neither a file, a folder nor an installed scheme."""
+    from kaoping.check_formats import render_run
+    from kaoping.check_formats.sarif import default_docs_url
+    from kaoping.checking import check_all, scheme_folders
+
     lang = lang or default_lang()
     reg = _registry()
     for p in paths:
         if not (p in reg.schemes or p in reg.conflicts or Path(p).exists()):
             raise click.BadParameter(f"{p!r} is neither a file, a folder nor an installed scheme")
-    errors = warnings = 0
-    plugin_failed = False
-    for name in paths or sorted(reg.schemes):
-        try:
-            # a conflict is an installed id too: reg.rules says who claims it
-            installed = name in reg.schemes or name in reg.conflicts
-            sources = read_sources(reg.rules(name) if installed else [Path(name)])
-        except KaopingError as err:
-            click.echo(f"error: {err}", err=True)
-            click.echo(f"{name}: " + ("未通过" if lang == "zh" else "FAILED"))
-            errors += 1
-            plugin_failed = plugin_failed or err.exit_code == 2
-            continue
-        _, diags = frontend(sources, reg.functions())
-        for d in diags:
-            click.echo(render(d, sources.get(d.span.path), lang), err=True)
-        e = sum(1 for d in diags if d.severity == "error")
-        w = sum(1 for d in diags if d.severity == "warning")
-        errors += e
-        warnings += w
-        if lang == "zh":
-            status = "通过" if not e else "未通过"
-            click.echo(f"{name}: {status}({e} 个错误,{w} 个警告,{len(sources)} 个文件)")
-        else:
-            status = "ok" if not e else "FAILED"
-            click.echo(f"{name}: {status} ({e} error(s), {w} warning(s), {len(sources)} file(s))")
-    sys.exit(2 if plugin_failed else 1 if errors else 0)
+    names = list(paths) or sorted(reg.schemes)
+    if folders:
+        names = scheme_folders(names, installed=[*reg.schemes, *reg.conflicts])
+    run = check_all(names, reg)
+    for line in render_run(run, fmt, lang, docs_url or default_docs_url()):
+        click.echo(line.text, err=line.err)
+    sys.exit(run.exit_code)
 
 
 @main.command("compile")
@@ -285,14 +358,18 @@ def inputs(scheme: str) -> None:
 @main.command("test")
 @click.argument("refs", nargs=-1)
 @click.option("--junitxml", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
-def test_cmd(refs: tuple[str, ...], junitxml: str | None) -> None:
+@FOLDERS
+def test_cmd(refs: tuple[str, ...], junitxml: str | None, folders: bool) -> None:
     """Run golden cases. REFS: installed scheme ids (none: every installed scheme), or rules
     folders or files, whose cases are the `cases/*.yaml` beside the rules. Exit 1 when a case
-    fails, 2 when a scheme is unknown or its plugin fails."""
+    fails, 2 when a scheme's plugin fails, 3 when a REF is neither a path nor a scheme."""
     from kaoping.cases import CaseResult, run_files
+    from kaoping.checking import scheme_folders
 
     reg = _registry()  # its warnings: else a broken plugin's cases would be skipped in silence
     chosen = list(refs) or sorted(reg.schemes)
+    if folders:
+        chosen = scheme_folders(chosen, installed=[*reg.schemes, *reg.conflicts])
     passed = failed = 0
     code = 0
     report: list[tuple[str, CaseResult | None, str]] = []

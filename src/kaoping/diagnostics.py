@@ -157,6 +157,51 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# code: (English, Chinese) one-line summary; what a code is about, whatever its arguments. The
+# headings of docs/diagnostics.md and the SARIF rules' short descriptions are these.
+TITLES: dict[str, tuple[str, str]] = {
+    "E101": ("Syntax error", "语法错误"),
+    "E102": ("Tab or full-width space in the indentation", "缩进中有制表符或全角空格"),
+    "K101": ("The file mixes the English and Chinese keyword sets", "文件混用了中英文两套关键字"),
+    "E201": ("Unknown name", "未定义的名称"),
+    "E202": ("A name is defined twice", "名称重复定义"),
+    "E203": ("Type error", "类型错误"),
+    "E204": ("Not a value of the enum", "不是枚举的取值"),
+    "E205": ("Wrong number of arguments", "函数参数个数不对"),
+    "E206": (
+        "A value may be absent and the rules do not say what then",
+        "值可能缺失而规则未写明如何处理",
+    ),
+    "E207": (
+        "An item may not apply and its place does not say what then",
+        "指标可能不涉及而未写明如何计分",
+    ),
+    "E301": ("A table has no row for a value of its enum", "对照表缺少枚举的某个取值"),
+    "E401": ("The children's maxima add up to more than the maximum", "下级满分合计超过满分"),
+    "W402": ("A value can exceed its maximum and has no cap", "可能超过满分且未设封顶"),
+    "W403": ("A cap or floor can never bind", "封顶或保底永远不起作用"),
+    "E405": ("Weights do not add up to 100%", "权重合计不等于 100%"),
+    "E406": (
+        "Intervals leave a gap, overlap or miss part of the range",
+        "区间有缺口、重叠或未覆盖取值范围",
+    ),
+    "W407": ("An input is declared but never used", "输入已声明但未使用"),
+    "W408": ("The children's maxima add up to less than the maximum", "下级满分合计少于满分"),
+    "W409": ("An item's rules can never reach its maximum", "指标的规则达不到其满分"),
+    "W410": ("A requirement checks nothing", "校验不检查任何数据"),
+    "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
+    "E501": ("A per-unit value reads a group value", "逐单位的值引用了组内计算的值"),
+    "E502": ("A value depends on itself", "循环依赖"),
+    "E601": ("A grading does not end with an `otherwise` line", "评定未以 `其余` 行结束"),
+    "E602": ("A grading has no enum of its grades", "评定没有列出等次的枚举"),
+    "E603": (
+        "A group is undeclared, scored twice or not scored",
+        "分组未声明、重复评分或没有评分块",
+    ),
+    "E604": ("The scheme declares no group", "方案没有声明分组"),
+}
+
+
 @attrs.frozen(eq=False)
 class Diagnostic:
     code: str

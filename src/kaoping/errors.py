@@ -65,12 +65,13 @@ class ScoringError(KaopingError):
 class PluginError(KaopingError):
     """An installed scheme cannot be used: its plugin failed in a hook, returned something the
     hookspec does not allow (a missing rules file, a sample that is not a file), or another
-    plugin claims the same id. Like an unknown scheme, exit 2; other schemes are unaffected."""
+    plugin claims the same id. Exit 2, as for bad data; other schemes are unaffected."""
 
     exit_code = 2
 
 
 class UnknownScheme(KaopingError):
-    """SCHEME is neither an installed scheme id nor a rules path."""
+    """SCHEME is neither an installed scheme id nor a rules path: the command line names
+    nothing, a usage error (exit 3) like a missing file argument."""
 
-    exit_code = 2
+    exit_code = 3

@@ -28,9 +28,10 @@ SCHEME_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
 class InvalidSchemeId(KaopingError):
-    """A scheme id for `new-scheme` is not lowercase letters, digits and single hyphens."""
+    """A scheme id for `new-scheme` is not lowercase letters, digits and single hyphens: a usage
+    error (exit 3)."""
 
-    exit_code = 2
+    exit_code = 3
 
 
 class ScaffoldExists(KaopingError):
