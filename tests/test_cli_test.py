@@ -98,7 +98,7 @@ def test_rules_errors_in_a_folder_fail_with_the_diagnostic(folder: Path) -> None
 
 def test_a_path_that_is_not_there_is_an_unknown_scheme(tmp_path: Path) -> None:
     result = run(str(tmp_path / "nothing"))
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "no installed scheme" in result.stdout
 
 

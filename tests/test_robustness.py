@@ -140,7 +140,7 @@ def test_a_short_csv_row_is_an_error_not_nulls(tmp_path: Path) -> None:
 
 def test_sample_and_data_together_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["score", "example-zh", str(_data(tmp_path)), "--sample"])
-    assert result.exit_code == 2 and "not both" in result.output
+    assert result.exit_code == 3 and "not both" in result.output
 
 
 def test_an_unwritable_output_path_is_reported(tmp_path: Path) -> None:
