@@ -190,6 +190,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "W409": ("An item's rules can never reach its maximum", "指标的规则达不到其满分"),
     "W410": ("A requirement checks nothing", "校验不检查任何数据"),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
+    "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
     "E501": ("A per-unit value reads a group value", "逐单位的值引用了组内计算的值"),
     "E502": ("A value depends on itself", "循环依赖"),
     "E601": ("A grading does not end with an `otherwise` line", "评定未以 `其余` 行结束"),
