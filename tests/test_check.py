@@ -195,6 +195,14 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         5,
         ("'差距' is a per-unit value but reads '峰值'", "defined at t.rules:7:9"),
     ),
+    # `across G1, G2:` naming a group that another scoring block scores
+    "E503": (
+        'group G "g"\ngroup H "h"\ninput x: number 0 to 10 "x"\nscoring H:\n    item a max 10 = x\n'
+        "scoring G:\n    item a max 10 = x\n    across G, H:\n        let 名次 = rank by a\n",
+        8,
+        5,
+        ("`across` names group 'H', which another `scoring` block scores (t.rules:4)",),
+    ),
     # a cycle
     "E502": (
         'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    let p = q + x\n    let q = p\n'

@@ -129,10 +129,18 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "舍入位数应为 0 至 {most} 位",
     ),
     "E501": (
-        "{name!r} is a per-unit value but reads {other!r}, a group value defined at {where}",
-        "{name!r} 是逐单位计算的值,却引用了组内计算的 {other!r}(定义于 {where})",
-        "move {name!r} into the `across group:` block",
-        "把 {name!r} 移入 `组内:` 块",
+        "{name!r} is {this} but reads {other!r}, {that} defined at {where}",
+        "{name!r} 是{this_zh},却引用了{that_zh} {other!r}(定义于 {where})",
+        "move {name!r} into the `{block}` block",
+        "把 {name!r} 移入 `{block_zh}` 块",
+    ),
+    "E503": (
+        "`across` names group {name!r}, which another `scoring` block scores ({where}): units "
+        "of different score sheets cannot be pooled",
+        "`跨组` 所列的分组 {name!r} 由另一个评分块评分({where_zh}):不同评分表的单位不能合在一起计算",
+        "score the groups in one `scoring` block (`scoring A, B, C:`), or name only this "
+        "block's groups",
+        "请把这些分组写在同一个评分块中(`评分 甲, 乙, 丙:`),或只列本评分块的分组",
     ),
     "E502": (
         "{name!r} depends on itself: {cycle}",

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from kaoping.compiler import ir
+from kaoping.compiler.emit import rank_path
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.exact import Q
 from kaoping.io.results import above_max_json, fmt, fmt_shown, total_places
@@ -85,6 +86,8 @@ _WORDS = {
         "cond_false": "its condition does not hold",
         "counted": "counted",
         "hidden": "{n} grading line(s) for other groups hidden (--verbose shows them)",
+        "scope": "across {groups} ({n} units)",
+        "scope_rank": "across {groups}: rank {rank} of {n}",
     },
     "zh": {
         "total": "总分",
@@ -113,6 +116,8 @@ _WORDS = {
         "cond_false": "条件不成立",
         "counted": "计入",
         "hidden": "另有 {n} 行评定规则不适用于本组,已隐去(--verbose 显示)",
+        "scope": "跨组 {groups}(共 {n} 个单位)",
+        "scope_rank": "跨组 {groups}:第 {rank} 名(共 {n} 个)",
     },
 }
 
@@ -130,6 +135,9 @@ def explain_data(results: Results, r: UnitResult, number: Fmt = fmt) -> dict[str
     u = r.unit
     block = model.blocks[u.block]
     group_size = sum(1 for x in results.units if x.group == u.group)
+    reported = rank_path(block)
+    if reported is not None and block.values[reported].scope:  # a rank across several groups
+        group_size = _scope_size(results, block.values[reported])
     rules = _Rules(model, scheme.sources, number)
     values = []
     for path in _tree_order(block):
@@ -225,6 +233,9 @@ _STATEMENTS = (
 )
 
 
+_COHORT = (ir.Best, ir.GroupLowest, ir.GroupMean, ir.Rank, ir.Distribute)
+
+
 def _nodes(node: Any) -> Iterator[Any]:
     """Every IR node under `node`, iteratively (schemes can be large)."""
     stack = [node]
@@ -262,6 +273,24 @@ def _tree_order(block: BlockModel) -> list[str]:
             visit(path)
     out.append("total")
     return out
+
+
+def _scope_size(results: Results, vd: ValueDef) -> int:
+    """How many units the value's `across G1, G2:` pools."""
+    return sum(1 for x in results.units if x.group in vd.scope)
+
+
+def _scope_data(results: Results, vd: ValueDef) -> dict[str, Any] | None:
+    """The groups an `across G1, G2:` value pools and how many units they hold; for a rank, that
+    it is one (the value is then the place among them)."""
+    node = vd.node
+    if not vd.scope or not any(isinstance(n, _COHORT) for n in _nodes(node)):
+        return None  # not across groups, or reads only the unit's own values
+    return {
+        "groups": list(vd.scope),
+        "units": _scope_size(results, vd),
+        "rank": isinstance(node, ir.Let) and isinstance(node.expr, ir.Rank),
+    }
 
 
 def _depth(path: str) -> int:
@@ -344,6 +373,7 @@ def _value_data(
         "steps": steps,
         "inputs": inputs,
         "group": group_values,
+        "scope": _scope_data(results, vd),
         "weights": weights,
         "last_year": {k: _show(x, rules) for k, x in (trace.last_year.items() if trace else [])},
         "given": None if given is None else {"by": given.by, "note": given.note},
@@ -442,6 +472,16 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
             or (v["kind"] == "item" and not v["steps"])
         ) and v["text"]:
             lines.append(f"{pad}{v['text']}")
+        if v["scope"] is not None:
+            scope = v["scope"]
+            groups = ("、" if lang == "zh" else ", ").join(scope["groups"])
+            if scope["rank"] and value is not None:
+                line = words["scope_rank"].format(
+                    groups=groups, rank=shown(value), n=scope["units"]
+                )
+            else:
+                line = words["scope"].format(groups=groups, n=scope["units"])
+            lines.append(pad + line)
         for st in v["steps"]:
             word = step_words[st["kind"]]
             if st["kind"] == "row":

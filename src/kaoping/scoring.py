@@ -184,6 +184,14 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
         raise DataError(problems)
     for u in units:
         _guard(scheme, u.name, ns[f"unit_{u.block}{version}"], u)
+    blocks: dict[int, list[Unit]] = {}
+    for u in units:
+        blocks.setdefault(u.block, []).append(u)
+    for index, members in sorted(blocks.items()):
+        cross_fn = ns.get(f"cross_{index}{version}")  # `across G1, G2:` values, if any
+        if cross_fn is not None:
+            where = ", ".join(dict.fromkeys(u.group for u in members))
+            _guard(scheme, f"the groups {where}", cross_fn, members)
     groups: dict[str, list[Unit]] = {}
     for u in units:
         groups.setdefault(u.group, []).append(u)

@@ -35,7 +35,7 @@ class ApplicableChecks(ExprChecker):
             )
         na = lines[0]
         self.need_bool(self.infer(na.cond, ctx), na.cond)
-        if na.group_mean and ctx.stage != "group":
+        if na.group_mean and ctx.stage not in ("group", "cross"):
             self.type_error(
                 na.span,
                 "`then group mean` reads the other units of the group: the item belongs in an "

@@ -32,15 +32,16 @@ from kaoping.compiler.requirements import (
     learn,
     needed_by,
 )
+from kaoping.compiler.scopes import ScopeChecks, scope_only, stage_words
 from kaoping.compiler.sheets import SheetChecks, max_of
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import MAX_ROUNDING_PLACES, WHOLE_LIMIT, Q
 from kaoping.span import Span
 
-_STAGE_ORDER = {"unit": 0, "group": 1, "final": 2}
+_STAGE_ORDER = {"unit": 0, "cross": 1, "group": 2, "final": 3}
 
 
-class Checker(SheetChecks, ApplicableChecks):
+class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
     def __init__(self, module: ir.Module, functions: dict[str, FunctionSig] | None = None):
         self.m = module
         self.functions = functions or {}
@@ -220,9 +221,17 @@ class Checker(SheetChecks, ApplicableChecks):
 
         top: list[str] = []
 
-        def statements(body: Sequence[Any], stage: Stage) -> None:
+        def statements(body: Sequence[Any], stage: Stage, scope: tuple[str, ...] = ()) -> None:
             nonlocal has_total
+            only = scope_only(scoring, scope)  # `across G1, G2:` naming some of the groups
+
+            def staged(vd: ValueDef) -> ValueDef:
+                vd.stage, vd.scope, vd.only = stage, scope, only
+                return vd
+
             for st in body:
+                if stage == "cross" and self.scope_misplaced(st, scoring, scope):
+                    continue  # reported: it cannot stand in `across G1, G2:`
                 if isinstance(st, ir.Section | ir.Item):
                     before = set(block.values)
                     path = walk(st, "", None, None)
@@ -230,7 +239,7 @@ class Checker(SheetChecks, ApplicableChecks):
                         top.append(path)
                     else:
                         for p in set(block.values) - before:
-                            block.values[p].stage = stage
+                            staged(block.values[p])
                         for p in sorted(set(block.values) - before):
                             sheet = block.values[p].sheet
                             if sheet is not None and p in sheet.children:
@@ -243,11 +252,11 @@ class Checker(SheetChecks, ApplicableChecks):
                                     "个性指标逐单位计分:`适用` 块不能写在 `组内:` 中",
                                 )
                 elif isinstance(st, ir.Let):
-                    add(ValueDef(st.name, "let", st, stage), st.span)
+                    add(staged(ValueDef(st.name, "let", st, stage)), st.span)
                 elif isinstance(st, ir.Output):
-                    add(ValueDef(st.name, "output", st, stage), st.span)
+                    add(staged(ValueDef(st.name, "output", st, stage)), st.span)
                 elif isinstance(st, ir.Flag):
-                    add(ValueDef(st.name, "flag", st, stage), st.span)
+                    add(staged(ValueDef(st.name, "flag", st, stage)), st.span)
                 elif isinstance(st, ir.Total):
                     if has_total:
                         self.err(
@@ -259,7 +268,7 @@ class Checker(SheetChecks, ApplicableChecks):
                             else st.span,
                         )
                     has_total = True
-                    block.values["total"] = ValueDef("total", "total", st, stage)
+                    block.values["total"] = staged(ValueDef("total", "total", st, stage))
                 elif isinstance(st, ir.Require | ir.RequireRecords):
                     block.requires.append(st)
                 elif isinstance(st, ir.Requirement):
@@ -272,7 +281,11 @@ class Checker(SheetChecks, ApplicableChecks):
                             "`across group:` blocks cannot be nested",
                             detail_zh="`组内:` 块不能嵌套",
                         )
-                    statements(st.body, "group")
+                    if st.groups:
+                        self.check_scope(scoring, st)
+                        statements(st.body, "cross", st.groups)
+                    else:
+                        statements(st.body, "group")
 
         statements(scoring.body, "unit")
         if not has_total:
@@ -391,6 +404,7 @@ class Checker(SheetChecks, ApplicableChecks):
             ctx = Ctx(block, "group", "require")
             t = self.infer(req.operand, ctx)
             self.check_sheet_reads(block, ctx.deps, "require", None, req.span)
+            self.check_scope_reads(block, ctx.deps, block.groups, "require", req.span)
             block.outside_deps |= ctx.deps
             block.outside_inputs |= ctx.inputs
             self.check_shares(req.shares, req.span, t if t.kind == "enum" else None)
@@ -490,7 +504,7 @@ class Checker(SheetChecks, ApplicableChecks):
             if _STAGE_ORDER[dvd.stage] > _STAGE_ORDER[vd.stage]:
                 where = dvd.node.span if dvd.node is not None else block.scoring.span
                 span = node.span if node is not None else block.scoring.span
-                self.err("E501", span, name=vd.path, other=dep, where=where)
+                self.err("E501", span, name=vd.path, other=dep, where=where, **stage_words(vd, dvd))
             if dvd.only and not set(vd.only or block.groups) <= set(dvd.only):
                 span = node.span if node is not None else block.scoring.span
                 self.type_error(
@@ -743,6 +757,14 @@ class Checker(SheetChecks, ApplicableChecks):
                         self.need_number(kt, key, ctx)
                 self.used_inputs |= ctx.inputs
                 self.check_sheet_reads(block, ctx.deps, f"grading {grading.name}", None, rule.span)
+                groups = rule.groups if isinstance(rule, ir.Quota) and rule.groups else ()
+                self.check_scope_reads(
+                    block,
+                    ctx.deps,
+                    tuple(g for g in block.groups if not groups or g in groups),
+                    f"grading {grading.name}",
+                    rule.span,
+                )
                 block.outside_deps |= ctx.deps
                 block.outside_inputs |= ctx.inputs
 

@@ -118,6 +118,7 @@ class Emitter(SectionEmitter):
             self.fast = fast
             for block in self.model.blocks:
                 self.unit_function(block)
+                self.cross_function(block)
                 self.group_function(block)
                 self.final_function(block)
         self.fast = False
@@ -193,6 +194,29 @@ class Emitter(SectionEmitter):
             scope = _Scope("f", "v", "u")
             for vd in self.stage_values(block, "unit"):
                 self.value(block, vd, scope)
+        w()
+
+    def cross_function(self, block: BlockModel) -> None:
+        """`across G1, G2:` values, each over the units of the groups it names, once every unit
+        of the block has its per-unit values (none for a block without such values)."""
+        values = self.stage_values(block, "cross")
+        if not values:
+            return
+        w = self.w
+        w(f"def cross_{block.index}{self.suffix}(everyone):")
+        with w.indent():
+            w(f'"""Values of `scoring {", ".join(block.groups)}` across several of its groups."""')
+            pools: dict[tuple[str, ...], str] = {}
+            for scope in dict.fromkeys(vd.scope for vd in values):
+                pools[scope] = f"_p{len(pools)}"
+                w(f"{pools[scope]} = [w for w in everyone if w.group in {scope!r}]")
+            current: tuple[str, ...] | None = None
+            for vd in values:
+                if vd.scope != current:
+                    current = vd.scope
+                    w(f"units = {pools[current]}  # across {_one_line(', '.join(current))}")
+                self.group_value(block, vd)
+            w("return None")
         w()
 
     def group_function(self, block: BlockModel) -> None:
@@ -689,15 +713,16 @@ def _in_doc(text: str) -> str:
 
 def rank_path(block: BlockModel) -> str | None:
     """The value reported as the unit's rank: the block's first `let … = rank by total…`, or
-    failing that its first `let … = rank by …`."""
+    failing that its first `let … = rank by …`; a rank within the group before a rank across
+    several groups (`across G1, G2:`), which every unit of the block has only if it names all
+    of the block's groups."""
     ranks = [
-        (path, vd.node.expr)
+        (path, vd.node.expr, bool(vd.scope))
         for path, vd in block.values.items()
-        if isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank)
+        if isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank) and not vd.only
     ]
-    by_total = [p for p, r in ranks if isinstance(r.keys[0], ir.TotalRef)]
-    chosen = by_total or [p for p, _ in ranks]
-    return chosen[0] if chosen else None
+    chosen = sorted(ranks, key=lambda r: (not isinstance(r[1].keys[0], ir.TotalRef), r[2]))
+    return chosen[0][0] if chosen else None
 
 
 def _cohort_nodes(node: object) -> list[CohortNode]:

@@ -65,7 +65,7 @@ class Ctx:
     it reads (collected as it is typed)."""
 
     block: BlockModel
-    stage: str  # unit | group | final | grade
+    stage: str  # unit | cross | group | final | grade
     owner: str
     fields: dict[str, T.Ty] | None = None
     deps: set[str] = attrs.Factory(set)
@@ -723,7 +723,7 @@ class ExprChecker:
     def cohort(
         self, e: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute, ctx: Ctx
     ) -> T.Ty:
-        if ctx.stage != "group":
+        if ctx.stage not in ("group", "cross"):
             word = {
                 ir.Best: "best",
                 ir.GroupLowest: "group lowest",

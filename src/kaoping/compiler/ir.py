@@ -830,12 +830,16 @@ class Requirement:
 
 @attrs.frozen
 class Across:
-    """`across group:` — values that read other units of the group."""
+    """`across group:` — values that read other units of the group; `across G1, G2:` — values
+    that read the units of all the named groups together (a rank 在全区, over several groups)."""
 
     body: tuple[
         Section | Item | Let | Total | Output | Flag | Require | RequireRecords | Requirement, ...
     ]
     span: Span = _span()
+    # the named groups of `across G1, G2:`; empty for `across group:` (the unit's own group)
+    groups: tuple[str, ...] = ()
+    article: str | None = None
 
 
 Statement = (

@@ -403,6 +403,10 @@ class _Lower(Transformer[Token, Any]):
     def across_block(self, meta: Any, c: list[Any]) -> ir.Across:
         return ir.Across(tuple(c), span=self.sp(meta))
 
+    def across_groups(self, meta: Any, c: list[Any]) -> ir.Across:
+        body = tuple(x for x in c[1:] if not isinstance(x, _Article))
+        return ir.Across(body, span=self.sp(meta), groups=c[0], article=self._article(c[1:]))
+
     def share_list(self, meta: Any, c: list[Any]) -> tuple[ir.Share, ...]:
         return tuple(c)
 

@@ -12,7 +12,8 @@ from kaoping.compiler import ir
 from kaoping.compiler.types import Ty
 from kaoping.span import Span
 
-Stage = Literal["unit", "group", "final"]
+# per unit; across several named groups (`across G1, G2:`); across the unit's group; after grading
+Stage = Literal["unit", "cross", "group", "final"]
 ValueKind = Literal["section", "item", "let", "total", "output", "flag"]
 
 
@@ -64,6 +65,8 @@ class ValueDef:
     may_exceed: bool = False
     # the sheet the value is on (个性指标): it exists only for the sheet's units
     sheet: SheetDef | None = None
+    # `across G1, G2:`: the groups whose units the value's cohort operations read together
+    scope: tuple[str, ...] = ()
 
     def for_unit(self, unit: str) -> bool:
         """Whether the unit has this value (a value on another unit's sheet it has not)."""
