@@ -593,8 +593,9 @@ class Emitter(SectionEmitter):
                 return f"{s.u}.last('total')"
             res = self.model.refs[(id(e.operand), block.index)]
             t = self.model.types.get((id(e.operand), block.index))
-            if res.kind == "input" and t is not None and t.kind == "number":
-                # last year's facts come back from JSON as text: read them as numbers
+            if res.kind in ("input", "value") and t is not None and t.kind == "number":
+                # last year's facts come back from JSON as text (a value too, when an older
+                # results file carries it among the facts): read them as numbers
                 return f"_rt.last_number({s.u}, {res.target!r})"
             return f"{s.u}.last({res.target!r})"
         if isinstance(e, ir.Band):
