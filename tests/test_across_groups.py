@@ -6,12 +6,13 @@ Every expected value is worked out by hand in the comment beside it."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+import kaoping
 from conftest import diagnostics
 from helpers_scoring import D, compile_rules, unit
 from kaoping.cli import main
@@ -235,8 +236,9 @@ def test_explain_from_the_command_line(tmp_path: Any) -> None:
     rules = tmp_path / "quanqu.rules"
     rules.write_text(RULES.lstrip("\n"), "utf-8")
     data = tmp_path / "data.json"
+    rates = {"甲镇": "12.5", "乙镇": "9", "丙乡": "12.5", "丁乡": "-3", "戊街道": "10"}
     plain = [
-        {**u, "facts": {k: str(v) if isinstance(v, Decimal) else v for k, v in u["facts"].items()}}
+        {**u, "facts": {**u["facts"], "增长率": rates[u["unit"]]}} if u["unit"] in rates else u
         for u in UNITS
     ]
     data.write_text(json.dumps({"units": plain}, ensure_ascii=False), "utf-8")
@@ -379,3 +381,90 @@ def test_nothing_for_every_group_may_read_a_value_only_some_groups_have() -> Non
         "        let 排位 = rank by 增长率\n    across group:\n        let 差 = 排位 - 1\n"
     )
     assert (d.code, d.span.line) == ("E203", 14)
+
+
+# ------------------------------------------------------------------ heshan-2013, 003 三(七)1.
+def heshan_sample() -> dict[str, Any]:
+    path = Path(kaoping.__file__).parent / "schemes" / "heshan_2013" / "sample.json"
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def test_heshan_explains_a_towns_place_among_the_16_of_the_district() -> None:
+    # the sample's 城镇居民可支配收入增长率 from high to low: 12.8 龙光桥镇, 12.5 会龙山, 12.2 赫山,
+    # 11.9 八字哨镇, 11.6 岳家桥镇, 11.4 沧水铺镇, 11.1 衡龙桥镇, 10.7 笔架山乡, 10.4 欧江岔镇,
+    # 10.1 牌口乡, 9.9 桃花仑, 9.6 新市渡镇, 9.3 泥江口镇, 9.0 泉交河镇 (14th), 8.6 金银山, 8.4 兰溪镇
+    out = CliRunner().invoke(main, ["explain", "heshan-2013", "--sample", "--unit", "泉交河镇"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    at = lines.index(next(x for x in lines if x.startswith("城镇居民可支配收入增长率排位 = 14")))
+    assert "across 工业发展型乡镇, 农业发展型乡镇, 街道: rank 14 of 16" in lines[at + 2]
+
+
+def test_heshan_two_years_the_rank_gained_comes_from_last_years_results(tmp_path: Path) -> None:
+    # year 1 is the sample; year 2 is the same data with 泉交河镇's 城镇居民可支配收入增长率 raised
+    # from 9.0 to 10.5: below 10.7 (笔架山乡) and above 10.4 (欧江岔镇), so 9th instead of 14th.
+    # 14 → 9: 5 places × 0.5 = 2.5; every other indicator keeps its place (0), and 泉交河镇 is
+    # first in none, so its total rises by exactly 2.5. 龙光桥镇 stays first (12.8): +1.5.
+    runner = CliRunner()
+    year1 = tmp_path / "2012.json"
+    out = runner.invoke(
+        main, ["score", "heshan-2013", "--sample", "--format", "json", "-o", str(year1)]
+    )
+    assert out.exit_code == 0, out.output
+    data = heshan_sample()
+    for u in data["units"]:
+        if u["unit"] == "泉交河镇":
+            assert u["facts"]["城镇居民可支配收入增长率"] == "9.0"
+            u["facts"]["城镇居民可支配收入增长率"] = "10.5"
+    year2_data = tmp_path / "2013-data.json"
+    year2_data.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    out = runner.invoke(
+        main,
+        ["score", "heshan-2013", str(year2_data), "--history", str(year1), "--format", "json"],
+    )
+    assert out.exit_code == 0, out.output
+    before = {u["unit"]: u for u in json.loads(year1.read_text("utf-8"))["units"]}
+    after = {u["unit"]: u for u in json.loads(out.output)["units"]}
+    town = after["泉交河镇"]["scores"]
+    assert before["泉交河镇"]["scores"]["城镇居民可支配收入增长率排位"] == "14"
+    assert town["上年城镇居民可支配收入增长率排位"] == "14"
+    assert town["城镇居民可支配收入增长率排位"] == "9"
+    item = "加减分.加分.主要指标排位加分.城镇居民可支配收入增长率排位加分"
+    assert town[item] == "2.5"
+    assert town["加减分.加分.主要指标排位加分"] == "2.5"
+    assert D(after["泉交河镇"]["total"]) == D(before["泉交河镇"]["total"]) + D("2.5")
+    assert after["龙光桥镇"]["scores"][item] == "1.5"
+
+
+def test_heshan_reads_last_years_rank_from_a_results_file_that_entered_it_as_a_fact(
+    tmp_path: Path,
+) -> None:
+    # results written when the 全区排位 was entered by hand carry it among the facts; the rank
+    # is now computed, and last year's figure is read with the rank's type. In the sample
+    # 泉交河镇 is 14th in 城镇居民可支配收入增长率: from 8th it moved back, 0; 龙光桥镇 is 1st:
+    # from 3rd, 2 places × 0.5 = 1
+    history = tmp_path / "old.json"
+    old = [
+        {
+            "unit": "泉交河镇",
+            "group": "工业发展型乡镇",
+            "facts": {"城镇居民可支配收入增长率排位": 8},
+        },
+        {
+            "unit": "龙光桥镇",
+            "group": "工业发展型乡镇",
+            "facts": {"城镇居民可支配收入增长率排位": "3"},
+        },
+    ]
+    history.write_text(json.dumps({"units": old}, ensure_ascii=False), "utf-8")
+    out = CliRunner().invoke(
+        main,
+        ["score", "heshan-2013", "--sample", "--history", str(history), "--format", "json"],
+    )
+    assert out.exit_code == 0, out.output
+    after = {u["unit"]: u["scores"] for u in json.loads(out.output)["units"]}
+    item = "加减分.加分.主要指标排位加分.城镇居民可支配收入增长率排位加分"
+    assert after["泉交河镇"]["上年城镇居民可支配收入增长率排位"] == "8"
+    assert after["泉交河镇"][item] == "0"
+    assert after["龙光桥镇"][item] == "1"

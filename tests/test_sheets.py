@@ -116,8 +116,10 @@ def test_the_results_list_only_the_units_own_items(scheme: Any) -> None:
         "个性指标",
         "共性指标.信息工作",
         "共性指标",
+        "名次",  # a rank is a let too: reported, so next year's `last year` can read it
     }
     assert scores["个性指标.县市场监管局.价格监管"] == "25"
+    assert scores["名次"] == "3"
 
 
 def test_explain_shows_only_the_units_own_sheet(scheme: Any) -> None:

@@ -145,9 +145,9 @@ def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
 
 def _eq(actual: Any, expected: Any) -> bool:
     """An expected number (a decimal, or an exact fraction "550/3") equals the value exactly."""
-    if isinstance(actual, Q):
-        try:
-            return actual == read_number(expected, "result")
+    if isinstance(actual, Q) or (isinstance(actual, int) and not isinstance(actual, bool)):
+        try:  # a rank is a whole number (an int)
+            return bool(actual == read_number(expected, "result"))
         except NumberError:
             return False
     if isinstance(actual, bool) or isinstance(expected, bool):

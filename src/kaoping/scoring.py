@@ -1,5 +1,6 @@
-"""Running a compiled scheme over a set of units: per-unit values, then each group's values,
-then grading, then consequences. Results never depend on the order units were listed in."""
+"""Running a compiled scheme over a set of units: per-unit values, then the values across
+several groups, then each group's values, then grading, then consequences. Results never
+depend on the order units were listed in."""
 
 from __future__ import annotations
 
@@ -108,7 +109,9 @@ def history_index(
             problems.append(DataProblem(where, name, "facts", "must be an object"))
             facts = {}
         for key, value in facts.items():  # last year's inputs, read by `last year INPUT`
-            fact = read_value(value, types.inputs.get(key), where, name, key, problems)
+            # a figure entered last year that the rules now compute (a rank) has its value's type
+            as_type = types.inputs.get(key) or types.values.get(key)
+            fact = read_value(value, as_type, where, name, key, problems)
             flat.setdefault(key, fact)
         if name in out:
             problems.append(DataProblem(where, name, None, "this unit appears twice"))

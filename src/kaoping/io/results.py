@@ -18,6 +18,8 @@ def fmt(value: Any, places: int | None = None) -> Any:
     """A number as JSON text, exactly: totals with the scheme's places ("87.50"), other values
     without trailing zeros ("0.75", not "0.750"), "550/3" when the decimals never end. Other
     values as they are."""
+    if isinstance(value, int) and not isinstance(value, bool):  # a rank: a whole number
+        value = Q(value)
     if isinstance(value, Q):
         return exact_text(value, places or 0)
     return value
@@ -54,7 +56,8 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
         if path not in u.values:
             continue  # a consequence for other groups of the block
         value = u.values[path]
-        if vd.kind in ("section", "item") or (vd.kind == "let" and isinstance(value, Q)):
+        number = isinstance(value, Q | int) and not isinstance(value, bool)  # a rank is an int
+        if vd.kind in ("section", "item") or (vd.kind == "let" and number):
             scores[path] = fmt(value)
         elif vd.kind == "output":
             outputs[path] = fmt(value)
