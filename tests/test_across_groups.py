@@ -278,6 +278,35 @@ def test_the_english_keywords_say_the_same() -> None:
         assert values(scored(text, units), "排位") == {"甲": 2, "乙": 1, "丙": 2}
 
 
+DISTRIBUTED = """
+分组 工业 "工业"
+分组 农业 "农业"
+枚举 档次: 优, 良
+输入 增长率: 数值 -100 至 inf "增长率"
+评分 工业, 农业:
+    跨组 工业, 农业:
+        设 档 = 分档 增长率 为 优 50%, 良 50% 四舍五入
+        总分 = 0
+"""
+
+
+def test_a_forced_distribution_over_the_pool_of_several_groups() -> None:
+    # four units, 50% 优 (half-up: 2 of 4): the two highest of the pool are both 工业 (9 and 8);
+    # within each group alone, 丙 (3) would have been 优 and 乙 (8) 良
+    units = [
+        unit("甲", "工业", 增长率=9),
+        unit("乙", "工业", 增长率=8),
+        unit("丙", "农业", 增长率=3),
+        unit("丁", "农业", 增长率=1),
+    ]
+    assert values(scored(DISTRIBUTED, units), "档") == {
+        "甲": "优",
+        "乙": "优",
+        "丙": "良",
+        "丁": "良",
+    }
+
+
 # ------------------------------------------------------------------ what the checker rejects
 def only(text: str) -> Any:
     """The one error of a rules text (an input it leaves unused is a warning, not counted)."""
