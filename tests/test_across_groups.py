@@ -307,6 +307,46 @@ def test_a_forced_distribution_over_the_pool_of_several_groups() -> None:
     }
 
 
+BOTH_RANKS = """
+分组 工业 "工业"
+分组 农业 "农业"
+输入 得分: 数值 0 至 100 "得分"
+评分 工业, 农业:
+    指标 基础 满分 100 = 得分
+    跨组 工业, 农业:
+        设 全区名次 = 排名 按 总分
+    组内:
+        设 名次 = 排名 按 总分
+"""
+
+
+def test_the_reported_rank_is_the_rank_within_the_group() -> None:
+    # totals 90 (工业 甲), 80 (工业 乙), 85 (农业 丙): in the district 1, 3, 2; within the groups
+    # 1, 2, 1. The results report the rank within the group; the district's is a value.
+    units = [unit("甲", "工业", 得分=90), unit("乙", "工业", 得分=80), unit("丙", "农业", 得分=85)]
+    res = scored(BOTH_RANKS, units)
+    assert {r.name: r.rank for r in res.units} == {"甲": 1, "乙": 2, "丙": 1}
+    assert values(res, "全区名次") == {"甲": 1, "乙": 3, "丙": 2}
+    doc = json.loads(to_json(res))
+    assert {u["unit"]: u["rank_value"] for u in doc["units"]} == {
+        "甲": "名次",
+        "乙": "名次",
+        "丙": "名次",
+    }
+    assert {u["unit"]: u["scores"]["全区名次"] for u in doc["units"]} == {
+        "甲": "1",
+        "乙": "3",
+        "丙": "2",
+    }
+    # without a rank within the group, the district's is reported, and explain counts the pool
+    only_district = BOTH_RANKS.replace("    组内:\n        设 名次 = 排名 按 总分\n", "")
+    res = scored(only_district, units)
+    assert {r.name: r.rank for r in res.units} == {"甲": 1, "乙": 3, "丙": 2}
+    r = res.by_name("乙")
+    assert r is not None
+    assert explain_text(res, r).splitlines()[0] == "乙 (工业)  total 80  rank 3 of 3"
+
+
 # ------------------------------------------------------------------ what the checker rejects
 def only(text: str) -> Any:
     """The one error of a rules text (an input it leaves unused is a warning, not counted)."""
