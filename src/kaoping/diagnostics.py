@@ -201,6 +201,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
     "E501": ("A per-unit value reads a group value", "逐单位的值引用了组内计算的值"),
     "E502": ("A value depends on itself", "循环依赖"),
+    "E503": (
+        "`across` names a group another scoring block scores",
+        "跨组所列的分组由另一评分块评分",
+    ),
     "E601": ("A grading does not end with an `otherwise` line", "评定未以 `其余` 行结束"),
     "E602": ("A grading has no enum of its grades", "评定没有列出等次的枚举"),
     "E603": (
