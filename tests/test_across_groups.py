@@ -532,8 +532,12 @@ def test_heshan_reads_last_years_rank_from_a_results_file_that_entered_it_as_a_f
         ["score", "heshan-2013", "--sample", "--history", str(history), "--format", "json"],
     )
     assert out.exit_code == 0, out.output
-    after = {u["unit"]: u["scores"] for u in json.loads(out.output)["units"]}
+    after = {u["unit"]: u["scores"] for u in json.loads(out.stdout)["units"]}
     item = "加减分.加分.主要指标排位加分.城镇居民可支配收入增长率排位加分"
     assert after["泉交河镇"]["上年城镇居民可支配收入增长率排位"] == "8"
     assert after["泉交河镇"][item] == "0"
     assert after["龙光桥镇"][item] == "1"
+    # the old file holds one of the five ranks: each other one read is absent, and said so
+    assert "unit '泉交河镇': last year's results hold this unit but no value for '财政总收入" in (
+        out.stderr
+    )

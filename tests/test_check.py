@@ -150,6 +150,16 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         1,
         ("rounding to 40 places is out of range",),
     ),
+    # 000 附件2 分类推进 2.: 20%/60%/20% of the items and no rounding; bands cannot be derived
+    "E413": (
+        'group G "g"\nenum 档: 优, 良, 合格\ninput x: number 0 to 100 "x"\n'
+        "scoring G:\n    item a max 100 = x\n    across group:\n"
+        "        let d = distribute x into 优 20%, 良 60%, 合格 20%\n"
+        "        flag 优档 if d = 优\n",
+        7,
+        17,
+        ("cannot derive bands from shares alone", "leaves the split to the raters"),
+    ),
     # unused input
     "W407": (
         'group G "g"\ninput x: number 0 to 10 "x"\ninput 未用: yesno "u"\n'

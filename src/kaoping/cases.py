@@ -13,7 +13,7 @@ import yaml
 from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError, KaopingError
 from kaoping.exact import NumberError, Q, describe
-from kaoping.io.data import validate
+from kaoping.io.data import read_roster, validate
 from kaoping.io.numbers import NumberText, read_number
 from kaoping.scoring import Results, score
 
@@ -24,6 +24,7 @@ _CASE_KEYS = {
     "arithmetic",
     "constants",
     "units",
+    "roster",
     "history",
     "expect",
     "expect_error",
@@ -122,8 +123,11 @@ def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
     where = f"{case.file}: {case.name}"
     try:
         raw = {"units": _merged_units(case), "constants": case.data.get("constants")}
+        if "roster" in case.data:  # a case on part of a roster (one unit re-scored after appeal)
+            raw["roster"] = case.data["roster"]
         data = validate(raw, scheme.model, where)
-        results = score(scheme, data, {"units": case.data.get("history") or []})
+        history = {"units": case.data.get("history") or []}
+        results = score(scheme, data, history, roster=read_roster(raw, scheme.model, where))
     except DataError as err:
         if "expect_error" in case.data:
             want = str(case.data["expect_error"])

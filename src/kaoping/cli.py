@@ -10,7 +10,7 @@ command's scheme are printed once as warnings."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,10 @@ from kaoping import load_scheme
 from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, KaopingError
-from kaoping.io.data import load_file, read_data_text, read_json_text
+from kaoping.io.data import UnitData, load_dataset, read_data_text, read_json_text
 from kaoping.io.given import givable_lines
 from kaoping.plugins.manager import Registry, default_registry
+from kaoping.runtime.unit import RunWarning
 
 LANG = click.option(
     "--lang",
@@ -215,7 +216,10 @@ def compile_cmd(scheme: str, emit_python: bool, emit_ir: bool, lang: str | None)
         )
 
 
-def _load_data(compiled: CompiledScheme, data: str | None, sample: bool) -> Any:
+def _load_data(
+    compiled: CompiledScheme, data: str | None, sample: bool
+) -> tuple[list[UnitData], dict[str, int]]:
+    """The units to score and the roster the data declares."""
     if sample and data is not None:
         raise click.UsageError("give a DATA file or --sample, not both")
     if sample:
@@ -226,7 +230,14 @@ def _load_data(compiled: CompiledScheme, data: str | None, sample: bool) -> Any:
         raise click.UsageError("give a DATA file, or --sample")
     else:
         path = Path(data)
-    return load_file(path, compiled.model)
+    return load_dataset(path, compiled.model)
+
+
+def _warn(warnings: Sequence[RunWarning]) -> None:
+    """Each warning of a scoring run on stderr (the JSON results carry them too)."""
+    for w in warnings:
+        who = f"unit {w.unit!r}: " if w.unit is not None else ""
+        click.echo(f"warning: [{w.code}] {who}{w.message}", err=True)
 
 
 def _history(path: str | None) -> Any:
@@ -251,8 +262,20 @@ def _history(path: str | None) -> Any:
     type=click.Path(dir_okay=False),
     help="Write to this file (written whole, or not at all).",
 )
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The data must hold every unit of each group's declared roster: partial data is an "
+    "error, not a warning.",
+)
 def score_cmd(
-    scheme: str, data: str | None, sample: bool, fmt: str, history: str | None, output: str | None
+    scheme: str,
+    data: str | None,
+    sample: bool,
+    fmt: str,
+    history: str | None,
+    output: str | None,
+    complete: bool,
 ) -> None:
     """Score every unit of DATA (JSON or CSV) with SCHEME."""
     from kaoping.io.results import to_json, to_table
@@ -260,9 +283,11 @@ def score_cmd(
 
     compiled = _scheme(scheme)
     try:
-        results = score(compiled, _load_data(compiled, data, sample), _history(history))
+        units, roster = _load_data(compiled, data, sample)
+        results = score(compiled, units, _history(history), roster=roster, complete=complete)
     except KaopingError as err:
         _fail(err)
+    _warn(results.warnings)
     text = to_json(results) if fmt == "json" else to_table(results)
     if output:
         try:
@@ -306,9 +331,11 @@ def explain(
 
     compiled = _scheme(scheme)
     try:
-        results = score(compiled, _load_data(compiled, data, sample), _history(history), trace=True)
+        units, roster = _load_data(compiled, data, sample)
+        results = score(compiled, units, _history(history), trace=True, roster=roster)
     except KaopingError as err:
         _fail(err)
+    _warn(results.warnings)
     r = results.by_name(unit_name)
     if r is None:
         click.echo(f"error: no unit {unit_name!r} in the data", err=True)
@@ -325,6 +352,12 @@ def inputs(scheme: str) -> None:
     """List the inputs of SCHEME: name, type, groups, description, article."""
     compiled = _scheme(scheme)
     model = compiled.model
+    places: dict[str, str] = {}  # a grade the data may give as a place in the raters' ordering
+    for group in model.block_of_group:
+        unit_places, record_places = model.orderings(group)
+        places.update(unit_places)
+        for source, fields in record_places.items():
+            places.update({f"{source}.{g}": p for g, p in fields.items()})
     for decl in model.inputs.values():
         typ = str(decl.type) + (" optional" if decl.optional else "")
         needed = [
@@ -344,9 +377,16 @@ def inputs(scheme: str) -> None:
         if sheets:  # read only by units' own items: asked of those units alone
             whom = "; ".join(f"{', '.join(sorted(sh.units))} (sheet {sh.path})" for sh in sheets)
             click.echo(f"    only for units: {whom}")
+        if decl.name in places:
+            click.echo(f"    or its place in the raters' ordering: {places[decl.name]}")
         if hasattr(decl.type, "record") and decl.type.record in model.records:
             for f in model.records[decl.type.record].fields:
-                click.echo(f"    - {f.name}: {f.type}" + (" optional" if f.optional else ""))
+                place = places.get(f"{decl.name}.{f.name}")
+                click.echo(
+                    f"    - {f.name}: {f.type}"
+                    + (" optional" if f.optional else "")
+                    + (f" (or its place: {place})" if place else "")
+                )
     click.echo("")
     click.echo('values the data may give instead of computing (a unit\'s "given"):')
     for block in model.blocks:

@@ -128,6 +128,15 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "round to 0 to {most} places",
         "舍入位数应为 0 至 {most} 位",
     ),
+    "E413": (
+        "`distribute` cannot derive bands from shares alone: where share × n is not whole, the "
+        "document leaves the split to the raters",
+        "`分档` 不能只凭比例分档:比例 × 单位数不是整数时,文件把如何划分留给了测评人",
+        "write `rounded MODE` if the document says how to round, or give the raters' ordering "
+        "as data with `require GRADE ordered by PLACE distributed …`",
+        "文件写明取整方法的,写 `四舍五入` 等;否则把测评人的排序作为数据,"
+        "写 `校验 等次 按排序 名次 分布 …`",
+    ),
     "E501": (
         "{name!r} is {this} but reads {other!r}, {that} defined at {where}",
         "{name!r} 是{this_zh},却引用了{that_zh} {other!r}(定义于 {where})",
@@ -199,6 +208,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "W410": ("A requirement checks nothing", "校验不检查任何数据"),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
+    "E413": (
+        "A forced distribution has shares but no rounding",
+        "强制分档只有比例而没有取整方法",
+    ),
     "E501": ("A per-unit value reads a group value", "逐单位的值引用了组内计算的值"),
     "E502": ("A value depends on itself", "循环依赖"),
     "E503": (

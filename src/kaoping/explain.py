@@ -165,6 +165,8 @@ def explain_data(results: Results, r: UnitResult, number: Fmt = fmt) -> dict[str
         "group_size": group_size,
         "grades": dict(u.grades),
         "flags": list(u.flags),
+        # inputs kaoping derived (a grade from a place in the raters' ordering), and how
+        "derived": dict(u.derived),
         "values": values,
         # values above their declared maximum, where the rules set no cap
         "warnings": [above_max_json(a, block) for a in u.above_max],
@@ -527,7 +529,10 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
         for k, val in v["group"].items():
             lines.append(f"{pad}{words['group_value']}: {k} = {val}")
         if v["inputs"]:
-            shown_inputs = ", ".join(f"{k} = {shown(val)}" for k, val in v["inputs"].items())
+            shown_inputs = ", ".join(
+                f"{k} = {shown(val)}" + (f" ({data['derived'][k]})" if k in data["derived"] else "")
+                for k, val in v["inputs"].items()
+            )
             lines.append(f"{pad}{words['inputs']}: {shown_inputs}")
             for k, val in v["inputs"].items():  # the records behind an aggregate, one a line
                 if isinstance(val, list):

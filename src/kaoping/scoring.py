@@ -21,7 +21,7 @@ from kaoping.io.history import NUMBER, RANK, TEXT, history_types, read_value
 from kaoping.io.numbers import is_text
 from kaoping.plugins.isolation import watch_interrupts
 from kaoping.runtime.functions import RuleFunctionFailed
-from kaoping.runtime.unit import Unit
+from kaoping.runtime.unit import Run, RunWarning, Unit
 
 
 @attrs.frozen
@@ -49,6 +49,8 @@ class Results:
     scheme: CompiledScheme
     units: tuple[UnitResult, ...]
     traced: bool = False
+    # what the office should look at before relying on the results (JSON `warnings`)
+    warnings: tuple[RunWarning, ...] = ()
 
     def by_name(self, name: str) -> UnitResult | None:
         for r in self.units:
@@ -133,16 +135,28 @@ def _complete_history(
 
 
 def score(
-    scheme: CompiledScheme, data: Sequence[UnitData], history: Any = None, trace: bool = False
+    scheme: CompiledScheme,
+    data: Sequence[UnitData],
+    history: Any = None,
+    trace: bool = False,
+    *,
+    roster: Mapping[str, int] | None = None,
+    complete: bool = False,
 ) -> Results:
-    """Score every unit; with `trace`, keep what `explain` shows (rule steps, group values)."""
+    """Score every unit; with `trace`, keep what `explain` shows (rule steps, group values).
+
+    `roster` gives how many units a group has in all, when the data holds only some of them
+    (one unit re-scored after an appeal): what reads the whole group is then warned about, and
+    `complete` makes such partial data an error instead."""
     ns = scheme.namespace
     hist = history_index(history, model=scheme.model)
     for d in data:
         if d.name in hist:
             block = ns["BLOCK_OF_GROUP"][d.group]
             _complete_history(hist[d.name], ns["RANK_VALUE"].get(block), ns["GRADINGS"])
-    units = [_unit(scheme, d, hist.get(d.name), trace) for d in data]
+    run = Run(dict(roster or {}))
+    _check_roster(run, data, complete, ns["BLOCK_OF_GROUP"])
+    units = [_unit(scheme, d, hist.get(d.name), trace, run) for d in data]
     # canonical order: every group-level operation sees the same sequence whatever the input order
     units.sort(key=lambda u: (u.group, u.name))
     rank_value: Mapping[int, str | None] = ns["RANK_VALUE"]
@@ -162,12 +176,63 @@ def score(
         path = rank_value.get(u.block)
         rank = u.values.get(path) if path else None
         results.append(UnitResult(u, int(rank) if rank is not None else None))
-    return Results(scheme, tuple(results), trace)
+    return Results(scheme, tuple(results), trace, run.warnings)
 
 
-def _unit(scheme: CompiledScheme, d: UnitData, history: Any, trace: bool) -> Unit:
+def _check_roster(
+    run: Run, data: Sequence[UnitData], complete: bool, groups: Mapping[str, int]
+) -> None:
+    """A declared roster names a group and holds at least the units given. Fewer units than
+    the roster is partial data: a warning, or with `complete` an error."""
+    present: dict[str, int] = {}
+    for d in data:
+        present[d.group] = present.get(d.group, 0) + 1
+    problems: list[DataProblem] = []
+    for group, whole in run.roster.items():
+        here = present.get(group, 0)
+        if group not in groups:
+            problems.append(
+                DataProblem("roster", None, group, "no group of the scheme has this name")
+            )
+        elif isinstance(whole, bool) or not isinstance(whole, int) or whole < 1:
+            problems.append(
+                DataProblem(
+                    "roster", None, group, f"expected a whole number of units, got {whole!r}"
+                )
+            )
+        elif whole < here:
+            problems.append(
+                DataProblem(
+                    "roster",
+                    None,
+                    group,
+                    f"group {group!r} has {whole} units in all, but the data holds {here}",
+                )
+            )
+        elif whole > here and complete:
+            problems.append(
+                DataProblem(
+                    "roster",
+                    None,
+                    group,
+                    f"the data holds {here} of the {whole} units of group {group!r}, and the "
+                    "scoring is asked to be complete",
+                )
+            )
+        elif whole > here and here:
+            run.warn(
+                "partial-roster",
+                None,
+                f"the data holds {here} of the {whole} units of group {group!r}: ranks, best, "
+                "group means, forced distributions and quotas cover these units only",
+            )
+    if problems:
+        raise DataError(problems)
+
+
+def _unit(scheme: CompiledScheme, d: UnitData, history: Any, trace: bool, run: Run) -> Unit:
     block = scheme.namespace["BLOCK_OF_GROUP"][d.group]
-    u = Unit(d.name, d.group, block, d.facts, history, trace)
+    u = Unit(d.name, d.group, block, d.facts, history, trace, run=run)
     if d.given:
         values = scheme.model.blocks[block].values
         skipped = scheme.model.blocks[block].skipped(frozenset(p for p in d.given if p in values))
@@ -179,6 +244,13 @@ def _unit(scheme: CompiledScheme, d: UnitData, history: Any, trace: bool) -> Uni
 def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
     ns = scheme.namespace
     version = "" if trace else "_fast"  # the traced functions record what `explain` shows
+    groups: dict[str, list[Unit]] = {}
+    for u in units:
+        groups.setdefault(u.group, []).append(u)
+    for members in groups.values():  # grades from raters' orderings, before anything reads them
+        order_fn = ns.get(f"order_{members[0].block}")
+        if order_fn is not None:
+            _guard(scheme, f"group {members[0].group}", order_fn, members)
     problems: list[DataProblem] = []
     for u in units:  # the data requirements, of every unit, before anything is scored
         problems.extend(_checked(scheme, u, ns[f"check_{u.block}"]))
@@ -195,9 +267,6 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
         if cross_fn is not None:
             where = ", ".join(dict.fromkeys(u.group for u in members))
             _guard(scheme, f"the groups {where}", cross_fn, members)
-    groups: dict[str, list[Unit]] = {}
-    for u in units:
-        groups.setdefault(u.group, []).append(u)
     for members in groups.values():
         group_fn = ns[f"group_{members[0].block}{version}"]
         _guard(scheme, f"group {members[0].group}", group_fn, members)

@@ -414,6 +414,8 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
                     "`require … distributed` needs an enum value",
                     detail_zh="`校验 … 分布` 须作用于枚举值",
                 )
+            if req.order is not None:
+                self.check_ordering(block, req)
 
     def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
         vd = block.values[path]
@@ -518,10 +520,56 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
                 )
         return ty
 
+    def check_ordering(self, block: BlockModel, req: ir.Require) -> None:
+        """`require G ordered by P`: G and P are inputs of every group of the block (the data
+        gives one of them per unit), P a count (a place, 1 for the first)."""
+        assert req.order is not None
+        rating = req.operand.name if isinstance(req.operand, ir.Ref) else None
+        if rating is None or rating not in self.model.inputs:
+            self.type_error(
+                req.operand.span,
+                f"`ordered by` gives an input's grade from a place: {req.operand} is no input",
+                "name the input that holds the raters' grade",
+                "请写明存放测评等次的输入",
+                f"`按排序` 由名次得出某个输入的等次:{req.operand} 不是输入",
+            )
+        order = self.model.inputs.get(req.order)
+        if order is None:
+            self.undeclared(req.span, req.order, "input", "输入")
+            return
+        self.used_inputs.add(req.order)
+        # the place is read by the block's groups, whatever values a unit is given
+        self.reads.setdefault(req.order, set()).update(block.groups)
+        block.outside_inputs.add(req.order)
+        if not isinstance(order.type, ir.CountType):
+            self.type_error(
+                req.span,
+                f"the place {req.order!r} is {order.type}; a place in an ordering is a `count`",
+                detail_zh=f"名次 {req.order!r} 的类型是 {order.type};排序名次须是 `次数`",
+            )
+        for name in (rating, req.order):
+            decl = self.model.inputs.get(name or "")
+            missing = [
+                g for g in block.groups if decl is not None and decl.groups and g not in decl.groups
+            ]
+            if missing:
+                self.type_error(
+                    req.span,
+                    f"input {name!r} is not given for group(s) {', '.join(missing)}",
+                    detail_zh=f"输入 {name!r} 未对分组 {'、'.join(missing)} 提供",
+                )
+
     def check_require_records(self, block: BlockModel, req: ir.RequireRecords) -> None:
-        fields = self.list_input(req.source, req.span, (req.field, req.key, req.by))
+        fields = self.list_input(req.source, req.span, (req.field, req.key, req.by, req.order))
         if fields is None:
             return
+        place = fields.get(req.order) if req.order is not None else None
+        if place is not None and not isinstance(place.type, ir.CountType):
+            self.type_error(
+                req.span,
+                f"field {req.order!r} is {place.type}; a place in an ordering is a `count`",
+                detail_zh=f"字段 {req.order!r} 的类型是 {place.type};排序名次须是 `次数`",
+            )
         rating = fields.get(req.field)
         enum_ty = None
         if rating is not None:

@@ -122,6 +122,8 @@ class Emitter(SectionEmitter):
                 self.group_function(block)
                 self.final_function(block)
         self.fast = False
+        for block in self.model.blocks:
+            self.order_function(block)
         self.grading_function()
         from kaoping.compiler.emit_checks import emit_checks, emit_same_checks  # built on this
 
@@ -235,13 +237,42 @@ class Emitter(SectionEmitter):
                     continue
                 inner = _Scope("w.facts", "w.values", "w")
                 w(
-                    f"_rt.require_distribution(units[0].group if units else '', "
+                    f"_rt.require_distribution(units, "
                     f"[{self.ex(req.operand, block, inner)} for w in units], "
                     f"{self.shares(req.shares)}, {req.mode!r}, {str(req.span)!r})",
                     req.span,
                 )
             for vd in self.stage_values(block, "group"):
                 self.group_value(block, vd)
+            w("return None")
+        w()
+
+    def order_function(self, block: BlockModel) -> None:
+        """`order_N(units)`: grades from the raters' orderings (`require … ordered by`), run
+        for each group before any of its values, so that every rule reads them as inputs."""
+        ordered = [req for req in block.requires if req.order is not None]
+        if not ordered:
+            return
+        w = self.w
+        w(f"def order_{block.index}(units):")
+        with w.indent():
+            w('"""Grades the data gives as places in the raters\' ordering."""')
+            for req in ordered:
+                self.comment(req.span)
+                if isinstance(req, ir.RequireRecords):
+                    w(
+                        f"_rt.order_records(units, {req.source!r}, {req.field!r}, {req.order!r}, "
+                        f"{req.key!r}, {req.by!r}, {self.shares(req.shares)}, {req.mode!r}, "
+                        f"{str(req.span)!r})",
+                        req.span,
+                    )
+                else:
+                    assert isinstance(req.operand, ir.Ref)
+                    w(
+                        f"_rt.order_units(units, {req.operand.name!r}, {req.order!r}, "
+                        f"{self.shares(req.shares)}, {req.mode!r}, {str(req.span)!r})",
+                        req.span,
+                    )
             w("return None")
         w()
 

@@ -766,6 +766,8 @@ class ExprChecker:
                     )
             return T.number(Q(1), None, integer=True)
         self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+        if e.mode is None:
+            self.err("E413", e.span)
         return self.check_shares(e.shares, e.span, None)
 
     def last_year(self, e: ir.LastYear, ctx: Ctx) -> T.Ty:

@@ -324,16 +324,18 @@ class Share:
 
 @attrs.frozen
 class Distribute:
-    """`distribute X into A 20%, B 60%, C 20% rounded MODE` (forced distribution)."""
+    """`distribute X into A 20%, B 60%, C 20% rounded MODE` (forced distribution). Without a
+    rounding the band sizes are not determined, which the checker reports."""
 
     operand: Expr
     shares: tuple[Share, ...]
-    mode: RoundMode
+    mode: RoundMode | None
     span: Span = _span()
 
     def __str__(self) -> str:
         inner = ", ".join(f"{s.value} {show(s.share * 100)}%" for s in self.shares)
-        return f"distribute {self.operand} into {inner} rounded {self.mode}"
+        rounded = f" rounded {self.mode}" if self.mode is not None else ""
+        return f"distribute {self.operand} into {inner}{rounded}"
 
 
 @attrs.frozen
@@ -788,26 +790,32 @@ class Flag:
 
 @attrs.frozen
 class Require:
-    """`require X distributed A 20%, …`: validate raters' ratings against shares."""
+    """`require X [ordered by P] distributed A 20%, … [rounded MODE]`: validate raters' ratings
+    against the shares; with `ordered by`, the data may give each unit's place P in the raters'
+    ordering instead of its rating X, and the shares turn places into ratings. Without a
+    rounding, any split of floors and ceilings of share × n is allowed."""
 
     operand: Expr
     shares: tuple[Share, ...]
-    mode: RoundMode
+    mode: RoundMode | None
+    order: str | None
     article: str | None
     span: Span = _span()
 
 
 @attrs.frozen
 class RequireRecords:
-    """`require LIST of FIELD [per KEY] [by PART] distributed …`: ratings of records (e.g. reform
-    items) pooled over the group's units, each KEY counted once, checked PART by PART."""
+    """`require LIST of FIELD [ordered by P] [per KEY] [by PART] distributed …`: ratings of
+    records (e.g. reform items) pooled over the group's units, each KEY counted once, checked
+    PART by PART; with `ordered by`, a record may give its place P instead of its rating."""
 
     source: str
     field: str
     key: str | None
     by: str | None
     shares: tuple[Share, ...]
-    mode: RoundMode
+    mode: RoundMode | None
+    order: str | None
     article: str | None
     span: Span = _span()
 

@@ -4,7 +4,7 @@ gone by now, so English and Chinese files lower to equal nodes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
@@ -377,15 +377,28 @@ class _Lower(Transformer[Token, Any]):
         return ir.Flag(str(c[0]), c[1], self._article(c[2:]), span=self.sp(meta))
 
     def require_stmt(self, meta: Any, c: list[Any]) -> ir.Require:
-        return ir.Require(c[0], c[1], c[2], self._article(c[3:]), span=self.sp(meta))
+        order = next((x.name for x in c[1:] if isinstance(x, _OrderedBy)), None)
+        shares = next(x for x in c[1:] if isinstance(x, tuple))
+        return ir.Require(
+            c[0], shares, _mode_after(c, shares), order, self._article(c), span=self.sp(meta)
+        )
 
     def require_records(self, meta: Any, c: list[Any]) -> ir.RequireRecords:
-        key = next((x.name for x in c[2:] if isinstance(x, _Key)), None)
-        by = next((x.name for x in c[2:] if isinstance(x, _PartBy)), None)
+        # exact types: `_PartBy` and `_OrderedBy` are `_Key`s too
+        key = next((x.name for x in c[2:] if type(x) is _Key), None)
+        by = next((x.name for x in c[2:] if type(x) is _PartBy), None)
+        order = next((x.name for x in c[2:] if type(x) is _OrderedBy), None)
         shares = next(x for x in c if isinstance(x, tuple))
-        mode = c[c.index(shares) + 1]
         return ir.RequireRecords(
-            str(c[0]), str(c[1]), key, by, shares, mode, self._article(c), span=self.sp(meta)
+            str(c[0]),
+            str(c[1]),
+            key,
+            by,
+            shares,
+            _mode_after(c, shares),
+            order,
+            self._article(c),
+            span=self.sp(meta),
         )
 
     def require_cond(self, meta: Any, c: list[Any]) -> ir.Requirement:
@@ -393,6 +406,9 @@ class _Lower(Transformer[Token, Any]):
 
     def require_same(self, meta: Any, c: list[Any]) -> ir.Requirement:
         return ir.Requirement(c[0], self._article(c[1:]), True, span=self.sp(meta))
+
+    def ordered_by(self, meta: Any, c: list[Token]) -> _OrderedBy:
+        return _OrderedBy(str(c[0]))
 
     def record_key(self, meta: Any, c: list[Token]) -> _Key:
         return _Key(str(c[0]))
@@ -575,7 +591,7 @@ class _Lower(Transformer[Token, Any]):
         return _Ascending()
 
     def distribute(self, meta: Any, c: list[Any]) -> ir.Distribute:
-        return ir.Distribute(c[0], c[1], c[2], span=self.sp(meta))
+        return ir.Distribute(c[0], c[1], _mode_after(c, c[1]), span=self.sp(meta))
 
     def last_year(self, meta: Any, c: list[Any]) -> ir.LastYear:
         return ir.LastYear(c[0], span=self.sp(meta))
@@ -671,6 +687,10 @@ class _PartBy(_Key):
     pass
 
 
+class _OrderedBy(_Key):
+    pass
+
+
 class _EnumName(_Key):
     pass
 
@@ -737,6 +757,14 @@ _ClauseTypes = (
     ir.NotApplicable,
     ir.Rescale,
 )
+
+
+def _mode_after(children: list[Any], shares: object) -> ir.RoundMode | None:
+    """The rounding written after a share list, or None where the rules declare none."""
+    at = next(i for i, x in enumerate(children) if x is shares) + 1
+    if at < len(children) and children[at] in get_args(ir.RoundMode):
+        return cast(ir.RoundMode, children[at])
+    return None
 
 
 def lower_file(tree: Tree[Token], path: str) -> list[Any]:

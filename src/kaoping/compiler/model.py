@@ -199,6 +199,9 @@ class Model:
     _inputs_for: dict[str, dict[str, ir.InputDecl]] = attrs.field(
         factory=dict, repr=False, init=False
     )
+    _orderings: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = attrs.field(
+        factory=dict, repr=False, init=False
+    )
 
     def res(self, node: object, block: int) -> Res:
         return self.refs[(id(node), block)]
@@ -220,6 +223,28 @@ class Model:
                     if vd.sheet not in found:
                         found.append(vd.sheet)
         return found
+
+    def orderings(self, group: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """The grades a group's data may give as places in the raters' ordering (`require G
+        ordered by P`): input G → input P, and list input → record field G → field P.
+        (Computed once per group: data validation asks for every unit.)"""
+        found = self._orderings.get(group)
+        if found is None:
+            found = self._orderings[group] = self._find_orderings(group)
+        return found
+
+    def _find_orderings(self, group: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        places: dict[str, str] = {}
+        record_places: dict[str, dict[str, str]] = {}
+        block = self.block_of_group.get(group)
+        for req in self.blocks[block].requires if block is not None else []:
+            if req.order is None:
+                continue
+            if isinstance(req, ir.RequireRecords):
+                record_places.setdefault(req.source, {})[req.field] = req.order
+            elif isinstance(req.operand, ir.Ref):
+                places[req.operand.name] = req.order
+        return places, record_places
 
     def inputs_for(self, group: str) -> dict[str, ir.InputDecl]:
         """The inputs a group's data must give: those declared `for` it, and those without `for`

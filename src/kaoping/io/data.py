@@ -86,13 +86,60 @@ def read_json_text(text: str, where: str) -> Any:
 
 def load_file(path: Path, model: Model) -> list[UnitData]:
     """Read a JSON or CSV data file and validate it."""
+    return load_dataset(path, model)[0]
+
+
+def load_dataset(path: Path, model: Model) -> tuple[list[UnitData], dict[str, int]]:
+    """A data file's units, validated, and the roster it declares (empty: the data holds
+    every unit of its groups). A CSV file declares no roster."""
     where = str(path)
     text = read_data_text(path)
     if path.suffix.lower() == ".csv":
         raw = csv_units(text, model, where)
     else:
         raw = read_json_text(text, where)
-    return validate(raw, model, where)
+    units = validate(raw, model, where)
+    return units, read_roster(raw, model, where)
+
+
+def read_roster(raw: Any, model: Model, where: str) -> dict[str, int]:
+    """`"roster": {"县直单位": 31}`: how many units each named group has in all, for data that
+    holds only some of them (one unit re-scored after an appeal)."""
+    problems: list[DataProblem] = []
+    roster = _roster(raw, model, where, problems)
+    if problems:
+        raise DataError(problems)
+    return roster
+
+
+def _roster(raw: Any, model: Model, where: str, problems: list[DataProblem]) -> dict[str, int]:
+    given = raw.get("roster") if isinstance(raw, Mapping) else None
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        problems.append(
+            DataProblem(where, None, "roster", 'expected {"GROUP": number of units, ...}')
+        )
+        return {}
+    out: dict[str, int] = {}
+    for group, size in given.items():
+        number = plain_number(size, whole=True)  # digits only, well within bounds
+        if group not in model.block_of_group:
+            problems.append(
+                DataProblem(where, None, f"roster.{group}", "no group of the scheme has this name")
+            )
+        elif number is None or number < 1:
+            problems.append(
+                DataProblem(
+                    where,
+                    None,
+                    f"roster.{group}",
+                    f"expected a whole number of units, at least 1, got {show_value(size)}",
+                )
+            )
+        else:
+            out[str(group)] = int(number)
+    return out
 
 
 def read_data_text(path: Path) -> str:
@@ -202,7 +249,8 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
         raise DataError(
             [DataProblem(where, None, None, 'expected an object {"units": [...]} at the top')]
         )
-    extra = set(raw) - {"units", "constants"}
+    extra = set(raw) - {"units", "constants", "roster"}
+    _roster(raw, model, where, problems)
     if extra:
         problems.append(
             DataProblem(where, None, None, f"unknown top-level key(s): {', '.join(sorted(extra))}")
@@ -326,12 +374,28 @@ def _facts(
     rules skipped (None: every input of the group)."""
     out: dict[str, Any] = {}
     wanted = model.inputs_for(group)
+    # a grade and its place in the raters' ordering (`require G ordered by P`): one is enough
+    places, record_places = model.orderings(group)
+    partner = {**places, **{p: g for g, p in places.items()}} if places else places
     for key in _duplicates(facts):
         problems.append(DataProblem(where, unit, key, "given twice; the data is ambiguous"))
     for key in facts:
         if key not in wanted:
             problems.append(DataProblem(where, unit, key, not_for_group(model, key, group)))
     for name, decl in wanted.items():
+        if name in partner and facts.get(name) is None:
+            if name in places and facts.get(partner[name]) is None:
+                problems.append(
+                    DataProblem(
+                        where,
+                        unit,
+                        name,
+                        f"give the grade {name} or the place {partner[name]} in the raters' "
+                        "ordering",
+                    )
+                )
+            out[name] = None
+            continue
         if name not in facts:
             if needed is not None and name not in needed:
                 continue  # only rules this unit's given values replace read it
@@ -355,7 +419,16 @@ def _facts(
                 )
             out[name] = None
             continue
-        out[name] = convert(value, decl.type, model, where, unit, name, problems)
+        out[name] = convert(
+            value,
+            decl.type,
+            model,
+            where,
+            unit,
+            name,
+            problems,
+            record_places.get(name) if record_places else None,
+        )
     return out
 
 
@@ -367,7 +440,10 @@ def convert(
     unit: str | None,
     name: str,
     problems: list[DataProblem],
+    places: Mapping[str, str] | None = None,
 ) -> Any:
+    """`places` pairs a record field holding a grade with the field holding its place in the
+    raters' ordering: a record may give either."""
     # the common case first, with nothing to report: a plain number in range
     if type(t) is ir.NumberType:
         number = plain_number(value, whole=t.integer)
@@ -434,6 +510,8 @@ def convert(
         bad(f"expected a list of {t.record} records, got {show_value(value)}")
         return []
     rec = model.records[t.record]
+    places = places or {}
+    pairs = {**places, **{p: g for g, p in places.items()}} if places else places
     records = []
     for i, item in enumerate(value, 1):
         label = f"{name}[{i}]"
@@ -454,6 +532,19 @@ def convert(
                 )
         converted: dict[str, Any] = {}
         for fname, fdecl in fields.items():
+            if pairs and fname in pairs and item.get(fname) is None:
+                if fname in places and item.get(pairs[fname]) is None:
+                    problems.append(
+                        DataProblem(
+                            where,
+                            unit,
+                            f"{label}.{fname}",
+                            f"give the grade {fname} or the place {pairs[fname]} in the "
+                            "raters' ordering",
+                        )
+                    )
+                converted[fname] = None
+                continue
             if fname not in item:
                 problems.append(DataProblem(where, unit, f"{label}.{fname}", "missing"))
                 continue

@@ -32,6 +32,15 @@ def fmt_shown(value: Any, places: int | None = None) -> Any:
     return value
 
 
+def _value(value: Any) -> Any:
+    """A value as JSON: numbers as exact text (a rank too), yes/no, enum values, null."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    return fmt(value)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Q):
         return fmt(value)
@@ -56,11 +65,12 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
         if path not in u.values:
             continue  # a consequence for other groups of the block
         value = u.values[path]
-        number = isinstance(value, Q | int) and not isinstance(value, bool)  # a rank is an int
-        if vd.kind in ("section", "item") or (vd.kind == "let" and number):
-            scores[path] = fmt(value)
+        if vd.kind in ("section", "item", "let"):
+            # every let, whatever it holds (a rank, a yes/no, a band), so that next year's
+            # `last year` finds it; an absent value is null
+            scores[path] = _value(value)
         elif vd.kind == "output":
-            outputs[path] = fmt(value)
+            outputs[path] = _value(value)
     out: dict[str, Any] = {
         "unit": u.name,
         "group": u.group,
@@ -114,6 +124,9 @@ def to_json(results: Results) -> str:
         facts = results.units[0].unit.facts
         doc["constants"] = {name: _plain(facts[name]) for name in given}
     doc["units"] = [unit_json(r, model) for r in results.ordered()]
+    doc["warnings"] = [
+        {"code": w.code, "unit": w.unit, "message": w.message} for w in results.warnings
+    ]
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 

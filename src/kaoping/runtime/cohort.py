@@ -4,11 +4,15 @@ ratings entered by raters. Every one is independent of the order units were list
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import Mode
-from kaoping.runtime.numbers import ZERO, Q, mean, round_count
+from kaoping.runtime.numbers import ZERO, Q, mean
+from kaoping.runtime.shares import Splits, band_counts, counted
+
+if TYPE_CHECKING:  # (unit.py imports this module through applicable.py)
+    from kaoping.runtime.unit import Run, Unit
 
 Key = tuple[Q, ...]
 
@@ -30,20 +34,6 @@ def rank(keys: Sequence[Key], ascending: bool = False) -> list[int]:
     for pos, key in enumerate(ordered, 1):
         first_at.setdefault(key, pos)
     return [first_at[k] for k in signed]
-
-
-def band_counts(n: int, shares: Sequence[Q], mode: Mode) -> list[int]:
-    """How many units each band holds: rounded cumulative shares, so the counts add up to n."""
-    bounds, cum = [], ZERO
-    for s in shares:
-        cum += s
-        bounds.append(min(n, round_count(cum * n, mode)))
-    bounds[-1] = n
-    counts, prev = [], 0
-    for b in bounds:
-        counts.append(max(0, b - prev))
-        prev = max(prev, b)
-    return counts
 
 
 def distribute(
@@ -72,45 +62,39 @@ def distribute(
 
 
 def require_distribution(
-    group: str,
+    units: Sequence[Unit],
     ratings: Sequence[str],
     labels: Sequence[str],
     shares: Sequence[Q],
-    mode: Mode,
+    mode: Mode | None,
     where: str,
 ) -> None:
-    """Raters' ratings must match the shares exactly (after the declared rounding)."""
-    expected = band_counts(len(ratings), shares, mode)
-    actual = [sum(1 for r in ratings if r == label) for label in labels]
-    if expected != actual:
-        want = ", ".join(f"{lab} {c}" for lab, c in zip(labels, expected, strict=True))
-        got = ", ".join(f"{lab} {c}" for lab, c in zip(labels, actual, strict=True))
-        raise DataError(
-            [
-                DataProblem(
-                    where,
-                    None,
-                    None,
-                    f"group {group!r} of {len(ratings)} units must be rated "
-                    f"{want}, but is rated {got}",
-                )
-            ]
-        )
+    """Raters' ratings of a group's units must fit the shares: exactly the declared rounding's
+    split, or (none declared) any split of floors and ceilings. On part of a roster, counts
+    that can still grow into an allowed split are a warning; others are a data error."""
+    if not units:
+        return
+    group, run = units[0].group, units[0].run
+    whole = run.size(group, len(units)) if run is not None else len(units)
+    counts = [sum(1 for r in ratings if r == label) for label in labels]
+    _check_split(f"group {group!r}", "units", counts, whole, labels, shares, mode, where, run)
 
 
 def require_records(
-    units: Sequence[Any],
+    units: Sequence[Unit],
     source: str,
     field: str,
     key: str | None,
     by: str | None,
     labels: Sequence[str],
     shares: Sequence[Q],
-    mode: Mode,
+    mode: Mode | None,
     where: str,
 ) -> None:
     """Ratings carried by records (reform items) pooled over a group's units: each record key
     counted once (its copies must agree), the shares checked within each part."""
+    if not units:
+        return
     problems: list[DataProblem] = []
     pooled: dict[object, tuple[str, object, str]] = {}
     for u in units:
@@ -131,9 +115,60 @@ def require_records(
             pooled.setdefault(ident, (rec[field], part, u.name))
     if problems:
         raise DataError(problems)
+    group, run = units[0].group, units[0].run
+    if run is not None and run.size(group, len(units)) > len(units):
+        # the units not in the data hold records of these parts too: no part is whole
+        run.warn(
+            "partial-roster",
+            None,
+            f"{source} in group {group!r}: the data holds {len(units)} of "
+            f"{run.size(group, len(units))} units, so the records of each "
+            f"{by or 'group'} are not all here and their shares were not checked",
+        )
+        return
     parts: dict[object, list[str]] = {}
     for rating, part, _ in pooled.values():
         parts.setdefault(part, []).append(rating)
+    noun = f"records (one per {key})" if key is not None else "records"
     for part in sorted(parts, key=str):
-        label = f"{units[0].group} {part}" if part != "" else units[0].group
-        require_distribution(label, parts[part], labels, shares, mode, where)
+        what = f"{source} in group {group!r}" + (f", {by} {part!r}" if by is not None else "")
+        ratings = parts[part]
+        counts = [sum(1 for r in ratings if r == label) for label in labels]
+        _check_split(what, noun, counts, len(ratings), labels, shares, mode, where, None)
+
+
+def _check_split(
+    what: str,
+    noun: str,
+    counts: Sequence[int],
+    whole: int,
+    labels: Sequence[str],
+    shares: Sequence[Q],
+    mode: Mode | None,
+    where: str,
+    run: Run | None,
+) -> None:
+    present = sum(counts)
+    splits = Splits.of(whole, shares, mode)
+    got = counted(labels, counts)
+    if present == whole:
+        if splits.holds(counts):
+            return
+        message = (
+            f"{what}: {whole} {noun} must be rated {splits.describe(labels)}, but are rated {got}"
+        )
+    elif splits.can_grow_into(counts):
+        assert run is not None
+        run.warn(
+            "partial-roster",
+            None,
+            f"{what}: the data holds {present} of {whole} {noun}; their ratings ({got}) may "
+            f"still fit {splits.describe(labels)}, but the whole split cannot be checked",
+        )
+        return
+    else:
+        message = (
+            f"{what}: {whole} {noun} in all must be rated {splits.describe(labels)}, and the "
+            f"{present} in the data are already rated {got}"
+        )
+    raise DataError([DataProblem(where, None, None, message)])

@@ -30,6 +30,7 @@ from kaoping.runtime.numbers import (
     shortfall,
     weighted,
 )
+from kaoping.runtime.ordering import order_records, order_units
 from kaoping.runtime.unit import Unit, last_number, no_sheet
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "mul",
     "no_row",
     "no_sheet",
+    "order_records",
+    "order_units",
     "peer_means",
     "rank",
     "require_distribution",

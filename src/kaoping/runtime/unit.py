@@ -64,6 +64,36 @@ class AboveMax:
     max: Q
 
 
+@attrs.frozen
+class RunWarning:
+    """Something the results hold that the office should look at before relying on them: a
+    requirement checked on part of a roster, a value last year's results do not hold."""
+
+    code: str
+    unit: str | None
+    message: str
+
+
+@attrs.define
+class Run:
+    """What one scoring run knows besides its units: each group's whole roster (when the data
+    declares one), and the warnings raised while scoring (each once, in the order raised)."""
+
+    roster: Mapping[str, int] = attrs.Factory(dict)
+    raised: dict[RunWarning, None] = attrs.Factory(dict)
+
+    def size(self, group: str, present: int) -> int:
+        """How many units the group has in all: its declared roster, else those in the data."""
+        return self.roster.get(group, present)
+
+    def warn(self, code: str, unit: str | None, message: str) -> None:
+        self.raised.setdefault(RunWarning(code, unit, message), None)
+
+    @property
+    def warnings(self) -> tuple[RunWarning, ...]:
+        return tuple(self.raised)
+
+
 @attrs.define(eq=False)
 class Unit:
     """One unit being scored. With `tracing` off (plain scoring) no trace is kept: scoring is
@@ -79,6 +109,7 @@ class Unit:
     # every value the unit does not compute because of them (path → given value, or None)
     given: Mapping[str, Any] = attrs.Factory(dict)
     skip: Mapping[str, Any] = attrs.Factory(dict)
+    run: Run | None = None
     values: dict[str, Any] = attrs.Factory(dict)
     flags: list[str] = attrs.Factory(list)
     grades: dict[str, str] = attrs.Factory(dict)
@@ -95,6 +126,8 @@ class Unit:
     above_max: list[AboveMax] = attrs.Factory(list)
     # the items that do not apply to the unit (不涉及), in the order they were met
     inapplicable: list[str] = attrs.Factory(list)
+    # facts kaoping derived rather than read (a grade from the raters' ordering): how, for explain
+    derived: dict[str, str] = attrs.Factory(dict)
 
     def item(self, path: str, line: int) -> ItemCalc:
         return ItemCalc(self, path, line, [] if self.tracing else None)
@@ -145,7 +178,16 @@ class Unit:
         self.above_max.append(AboveMax(path, line, value, maximum))
 
     def last(self, key: str) -> Any:
-        """Last year's value under `key` (total, a value path, a grade, a fact), or None."""
+        """Last year's value under `key` (total, a value path, a grade, a fact), or None.
+        A unit that has last year's results but no value under `key` is warned about: the rule
+        then takes its default, and the office should know it did not come from the data."""
+        if self.history is not None and key not in self.history and self.run is not None:
+            self.run.warn(
+                "history-missing",
+                self.name,
+                f"last year's results hold this unit but no value for {key!r}: "
+                f"`last year {key}` is absent and its default applies",
+            )
         value = None if self.history is None else self.history.get(key)
         if self.tracing:
             self.last_reads[key] = value
