@@ -287,6 +287,8 @@ def test_explain_and_the_results_show_a_grade_derived_from_a_place() -> None:
     res = run(LEADERS, placed(3, 1, 5, 2, 4))
     text = explain_text(res, res.by_name("局1"))  # type: ignore[arg-type]
     assert "县领导测评等次 = 良 (from 县领导测评排序 = 3 of 5)" in text
+    zh = explain_text(res, res.by_name("局1"), lang="zh")  # type: ignore[arg-type]
+    assert "县领导测评等次 = 良 (由 县领导测评排序 第 3 名(共 5)得出)" in zh
     facts = {u["unit"]: u["facts"] for u in json.loads(to_json(res))["units"]}
     assert facts["局1"] == {"县领导测评排序": "3", "县领导测评等次": "良"}
 

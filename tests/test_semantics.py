@@ -84,6 +84,8 @@ def test_explain_labels_sections_that_take_the_highest_or_the_mean() -> None:
     text = explain_text(res, r)
     assert "highest part 7" in text and "mean of the parts 5.5" in text
     assert "sum of the parts" not in text
+    zh = explain_text(res, r, lang="zh")
+    assert "取最高 7" in zh and "取平均 5.5" in zh and "各项之和" not in zh
     assert r.total == D("12.5")  # 7 + 5.5
 
 

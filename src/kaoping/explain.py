@@ -74,6 +74,7 @@ _WORDS = {
         "was": "was",
         "row_for": "for key",
         "requirements": "requirements checked on the data (all hold):",
+        "from_place": "from {order} = {place} of {of}",
         "above_max": "! above its maximum (the rules set no cap)",
         "group_value": "group value",
         "weights": "weights used",
@@ -104,6 +105,7 @@ _WORDS = {
         "was": "原为",
         "row_for": "键值",
         "requirements": "已核对的数据校验(均满足):",
+        "from_place": "由 {order} 第 {place} 名(共 {of})得出",
         "above_max": "! 超过满分(规则未设封顶)",
         "group_value": "组内值",
         "weights": "实际权重",
@@ -166,7 +168,7 @@ def explain_data(results: Results, r: UnitResult, number: Fmt = fmt) -> dict[str
         "grades": dict(u.grades),
         "flags": list(u.flags),
         # inputs kaoping derived (a grade from a place in the raters' ordering), and how
-        "derived": dict(u.derived),
+        "derived": {k: {**d, "place": fmt(d["place"])} for k, d in u.derived.items()},
         "values": values,
         # values above their declared maximum, where the rules set no cap
         "warnings": [above_max_json(a, block) for a in u.above_max],
@@ -530,7 +532,12 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
             lines.append(f"{pad}{words['group_value']}: {k} = {val}")
         if v["inputs"]:
             shown_inputs = ", ".join(
-                f"{k} = {shown(val)}" + (f" ({data['derived'][k]})" if k in data["derived"] else "")
+                f"{k} = {shown(val)}"
+                + (
+                    f" ({words['from_place'].format(**data['derived'][k])})"
+                    if k in data["derived"]
+                    else ""
+                )
                 for k, val in v["inputs"].items()
             )
             lines.append(f"{pad}{words['inputs']}: {shown_inputs}")

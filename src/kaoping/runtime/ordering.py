@@ -58,7 +58,7 @@ def order_units(
         assert m.result is not None
         if m.grade is None:
             u.facts = {**u.facts, rating: m.result}
-            u.derived[rating] = f"from {order} = {m.position} of {whole}"
+            u.derived[rating] = {"order": order, "place": m.position, "of": whole}
 
 
 def order_records(

@@ -126,8 +126,9 @@ class Unit:
     above_max: list[AboveMax] = attrs.Factory(list)
     # the items that do not apply to the unit (不涉及), in the order they were met
     inapplicable: list[str] = attrs.Factory(list)
-    # facts kaoping derived rather than read (a grade from the raters' ordering): how, for explain
-    derived: dict[str, str] = attrs.Factory(dict)
+    # facts kaoping derived rather than read (a grade from the raters' ordering): the place it
+    # came from (`order`, `place`, `of`), for explain
+    derived: dict[str, dict[str, Any]] = attrs.Factory(dict)
 
     def item(self, path: str, line: int) -> ItemCalc:
         return ItemCalc(self, path, line, [] if self.tracing else None)
