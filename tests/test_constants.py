@@ -169,3 +169,74 @@ cases:
     (case,) = read_cases(path)
     result = run_case(compile_rules(RULES, "constants"), case)
     assert result.passed, result.message
+
+
+# --------------------------------------------------------------------------- which are required
+
+TWO_GROUPS = """
+分组 乡镇口
+分组 部门口
+常量 乡镇口分值: 数值 0 至 1000 "乡镇口中项的基础分"
+常量 部门口分值: 数值 0 至 1000 "部门口中项的基础分"
+常量 折算权重: 数值 0 至 100 "两组共用的权重"
+输入 扣分: 数值 0 至 inf "扣分"
+评分 乡镇口:
+    指标 中项 = 最大(乡镇口分值 - 扣分, 0)
+评分 部门口:
+    指标 中项 = 最大(部门口分值 - 扣分, 0)
+枚举 等级枚举: 优, 合格
+评定 等级 按 等级枚举:
+    优 若 总分 × 折算权重 ≥ 50000
+    合格 其余
+"""
+
+
+def two_groups(constants: dict[str, Any], *units: dict[str, Any]) -> Any:
+    s = compile_rules(TWO_GROUPS, "two")
+    return score(s, validate({"constants": constants, "units": list(units)}, s.model, "d.json"))
+
+
+def test_a_run_of_one_group_needs_only_the_constants_its_rules_read() -> None:
+    # 乡镇口 alone: 部门口分值 is read only by 部门口's rules, so it may be left out;
+    # 折算权重 is read by the grading, which grades every unit: required
+    # 镇: 中项 = max(600 − 100, 0) = 500; 500 × 100 = 50000 ≥ 50000: 优
+    res = two_groups({"乡镇口分值": 600, "折算权重": 100}, unit("镇", "乡镇口", 扣分=100))
+    r = res.by_name("镇")
+    assert value(r, "中项") == 500 and r is not None and r.unit.grades == {"等级": "优"}
+    assert json.loads(to_json(res))["constants"] == {"乡镇口分值": "600", "折算权重": "100"}
+
+
+@pytest.mark.parametrize(
+    ("constants", "units", "fields"),
+    [
+        # a 部门口 unit is in the data: its group's constant is required
+        ({"乡镇口分值": 600, "折算权重": 1}, [("局", "部门口")], ["constants.部门口分值"]),
+        # the grading reads 折算权重 for every group
+        ({"乡镇口分值": 600}, [("镇", "乡镇口")], ["constants.折算权重"]),
+        # a constant given although no unit reads it is still validated
+        (
+            {"乡镇口分值": 600, "折算权重": 1, "部门口分值": 5000},
+            [("镇", "乡镇口")],
+            ["constants.部门口分值"],
+        ),
+    ],
+)
+def test_constants_a_present_group_reads_are_required_others_validated(
+    constants: dict[str, Any], units: list[tuple[str, str]], fields: list[str]
+) -> None:
+    with pytest.raises(DataError) as err:
+        two_groups(constants, *(unit(name, group, 扣分=0) for name, group in units))
+    assert [p.field for p in err.value.problems] == fields
+
+
+def test_a_constant_among_a_units_facts_says_where_it_belongs() -> None:
+    with pytest.raises(DataError) as err:
+        scored({"目标责任考核权重": 30}, unit("甲", "县区", 得分=90, 目标责任考核权重=20))
+    (problem,) = err.value.problems
+    assert problem.message == (
+        'this is a constant: give it once in the data\'s top-level "constants"'
+    )
+    with pytest.raises(DataError) as err:
+        scored({"目标责任考核权重": 30}, unit("甲", "县区", 得分=90, 折算系数=1))
+    (problem,) = err.value.problems
+    assert problem.field == "折算系数" and "the rules fix" in problem.message

@@ -275,3 +275,133 @@ def test_english_and_chinese_say_require_same_alike() -> None:
         assert diags == [] and model is not None
         modules.append(model.module)
     assert modules[0] == modules[1]
+
+
+# --------------------------------------------------------------------------- what a data error shows
+
+ITEMS = """
+分组 县直单位
+分组 乡镇
+记录 改革事项:
+    事项: 文本
+    等次分: 数值 0 至 10
+常量 甲分值: 数值 0 至 100 "甲中项的基础分"
+常量 乙分值: 数值 0 至 100 "乙中项的基础分"
+常量 丙分值: 数值 0 至 100 "乡镇的基础分"
+输入 负责事项: 列表 改革事项 "单位负责的改革事项" 适用 县直单位
+输入 加分: 数值 0 至 10 "加分"
+评分 县直单位:
+    校验 (计数 负责事项) ≥ 1 条款 "第四条"
+    校验 加分 ≤ 甲分值 ÷ 10
+    校验 (甲分值 + 乙分值) = 100 条款 "附件"
+    指标 甲 = 甲分值
+    指标 乙 = 乙分值
+    指标 专业测评 = (平均 负责事项 的 等次分) 缺省 0
+    指标 奖励 = 加分
+评分 乡镇:
+    指标 丙 = 丙分值
+"""
+
+
+def broken(rules: str, constants: dict[str, object], *units: dict[str, object]) -> list[str]:
+    s = compile_rules(rules, "items")
+    with pytest.raises(DataError) as err:
+        score(s, validate({"constants": constants, "units": list(units)}, s.model, "d.json"))
+    return [str(p) for p in err.value.problems]
+
+
+def test_a_requirement_on_a_list_shows_the_aggregate_and_its_value() -> None:
+    # 甲 has no items: count 负责事项 = 0 breaks the requirement; the message names the rule
+    # line, the unit, the list input and the aggregate's value
+    problems = broken(
+        ITEMS,
+        {"甲分值": 60, "乙分值": 40},
+        unit("甲", "县直单位", 负责事项=[], 加分=1),
+        unit("乙", "县直单位", 负责事项=[{"事项": "x", "等次分": 9}], 加分=1),
+    )
+    assert problems == [
+        "items.rules:12:5: unit '甲', input '负责事项': the requirement (计数 负责事项) ≥ 1 "
+        "does not hold: 计数 负责事项 = 0"
+    ]
+
+
+def test_a_requirement_on_an_input_and_a_constant_shows_both_values() -> None:
+    # 加分 ≤ 甲分值 ÷ 10: 5 ≤ 30 ÷ 10 = 3 does not hold for 甲
+    problems = broken(
+        ITEMS,
+        {"甲分值": 30, "乙分值": 70},
+        unit("甲", "县直单位", 负责事项=[{"事项": "x", "等次分": 9}], 加分=5),
+    )
+    assert problems == [
+        "items.rules:13:5: unit '甲', input '加分': the requirement 加分 ≤ 甲分值 ÷ 10 "
+        "does not hold: 加分 = 5, 甲分值 = 30"
+    ]
+
+
+def test_a_requirement_on_constants_alone_is_checked_once_per_run() -> None:
+    # 60 + 30 ≠ 100: one problem for the run, naming the constants, not one per unit
+    one_item = {"事项": "x", "等次分": 9}
+    problems = broken(
+        ITEMS,
+        {"甲分值": 60, "乙分值": 30},
+        unit("甲", "县直单位", 负责事项=[one_item], 加分=1),
+        unit("乙", "县直单位", 负责事项=[one_item], 加分=1),
+        unit("丙", "县直单位", 负责事项=[one_item], 加分=1),
+    )
+    assert problems == [
+        "items.rules:14:5, input 'constants.甲分值, constants.乙分值': the requirement "
+        "(甲分值 + 乙分值) = 100 does not hold: 甲分值 = 60, 乙分值 = 30"
+    ]
+
+
+def test_a_block_requirement_on_constants_is_not_checked_without_units_of_the_block() -> None:
+    # a run of 乡镇 alone: the 县直单位 block's requirements (and its constants) do not apply
+    s = compile_rules(ITEMS, "items")
+    data = {"constants": {"丙分值": 50}, "units": [unit("镇", "乡镇")]}
+    res = score(s, validate(data, s.model, "d.json"))
+    assert value(res.by_name("镇"), "丙") == 50
+
+
+SCHEME_WIDE = """
+分组 县区
+常量 上限: 数值 0 至 100 "上限"
+常量 下限: 数值 0 至 100 "下限"
+输入 得分: 数值 0 至 100 "得分"
+校验 下限 ≤ 上限 条款 "总则"
+评分 县区:
+    指标 基础 = 最小(得分, 上限)
+"""
+
+
+def test_a_scheme_requirement_on_constants_is_checked_once_and_checks_something() -> None:
+    _model, diags = frontend({"r.rules": SCHEME_WIDE})
+    assert [d.code for d in diags] == []  # no W410: it checks the constants entered
+    problems = broken(
+        SCHEME_WIDE,
+        {"上限": 40, "下限": 50},
+        unit("甲", "县区", 得分=90),
+        unit("乙", "县区", 得分=80),
+    )
+    assert problems == [
+        "items.rules:5:1, input 'constants.下限, constants.上限': the requirement 下限 ≤ 上限 "
+        "does not hold: 下限 = 50, 上限 = 40"
+    ]
+    # 下限 is read by no rule, but the requirement ties it to 上限, which 县区 reads: required
+    s = compile_rules(SCHEME_WIDE, "items")
+    with pytest.raises(DataError) as err:
+        validate({"constants": {"上限": 40}, "units": [unit("甲", "县区", 得分=1)]}, s.model, "d")
+    assert [p.field for p in err.value.problems] == ["constants.下限"]
+
+
+def test_explain_lists_a_requirement_on_constants_with_their_values() -> None:
+    s = compile_rules(ITEMS, "items")
+    data = {
+        "constants": {"甲分值": 60, "乙分值": 40},
+        "units": [unit("甲", "县直单位", 负责事项=[{"事项": "x", "等次分": 9}], 加分=1)],
+    }
+    res = score(s, validate(data, s.model, "d.json"), trace=True)
+    r = res.by_name("甲")
+    assert r is not None
+    listed = {req["rule"]: req["inputs"] for req in explain_data(res, r)["requirements"]}
+    assert listed["items.rules:13"] == {"加分": "1", "甲分值": "60"}
+    assert listed["items.rules:14"] == {"甲分值": "60", "乙分值": "40"}

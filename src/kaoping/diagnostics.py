@@ -117,8 +117,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "删除它或在规则中使用",
     ),
     "W410": (
-        "this requirement checks nothing: no rule reads its inputs ({inputs})",
-        "此校验不检查任何数据:没有规则读取其输入({inputs})",
+        "this requirement checks nothing: no rule reads its inputs or constants ({inputs})",
+        "此校验不检查任何数据:没有规则读取其输入或常量({inputs})",
         "remove it, or check the input names",
         "删除它,或核对输入名称",
     ),

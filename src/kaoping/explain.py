@@ -5,7 +5,7 @@ the cited article, the group values it used, and each grading line applied or sk
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -154,7 +154,10 @@ def explain_data(results: Results, r: UnitResult, number: Fmt = fmt) -> dict[str
             "rule": check.requirement.span.short,
             "text": ("same " if check.requirement.same else "")
             + text_of(scheme.sources.get(check.requirement.span.path), check.requirement.cond.span),
-            "inputs": {name: _show(u.facts.get(name), rules) for name in check.inputs},
+            "inputs": {
+                name: _show(_fixed(model, name, u.facts), rules)
+                for name in (*check.inputs, *check.constants)
+            },
         }
         for check in block.data_checks
         if not check.groups or u.group in check.groups
@@ -341,19 +344,10 @@ def _value_data(
     given = trace.given if trace is not None else None
     skipped = trace is not None and (trace.skipped or given is not None)
     # a skipped rule read nothing: its inputs are not shown as if they had counted
-    constants = scheme.model.constants  # a fixed constant is in the rules, not the facts
     inputs = (
         {}
         if skipped
-        else {
-            name: _show(
-                constants[name].value
-                if name in constants and constants[name].value is not None
-                else u.facts.get(name),
-                rules,
-            )
-            for name in sorted(vd.inputs)
-        }
+        else {name: _show(_fixed(scheme.model, name, u.facts), rules) for name in sorted(vd.inputs)}
     )
     group_values = {k: _show(v, rules) for k, v in (trace.group_values.items() if trace else [])}
     value = _show(u.values.get(vd.path), rules)
@@ -405,6 +399,13 @@ def _condition_values(
         elif res.kind == "value":
             out[res.target] = _show(u.values.get(res.target), rules)
     return out
+
+
+def _fixed(model: Model, name: str, facts: Mapping[str, Any]) -> Any:
+    """What a rule read under `name`: a constant the rules fix, or the unit's fact (a constant
+    entered in the data is among them)."""
+    const = model.constants.get(name)
+    return const.value if const is not None and const.value is not None else facts.get(name)
 
 
 def _show(value: Any, rules: _Rules) -> Any:

@@ -27,10 +27,12 @@ from kaoping.compiler.model import (
 from kaoping.compiler.requirements import (
     check_condition,
     check_scheme_requirements,
+    constant_names,
     given_for,
     input_names,
     learn,
     needed_by,
+    reads_no_unit,
 )
 from kaoping.compiler.scopes import ScopeChecks, scope_only, stage_words
 from kaoping.compiler.sheets import SheetChecks, max_of
@@ -49,7 +51,7 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
         # no rounding unless the scheme declares it: totals stay exact
         self.model = Model(module, module.rounding, {}, {}, {}, {}, [], {})
         self.used_inputs: set[str] = set()
-        self.reads: dict[str, set[str]] = {}
+        self.reads: dict[str, set[str]] = {}  # input or constant → the groups reading it
         self._visiting: list[str] = []
 
     # ------------------------------------------------------------------ reporting
@@ -273,7 +275,9 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
                     block.requires.append(st)
                 elif isinstance(st, ir.Requirement):
                     names = input_names(st.cond, self.model)
-                    block.data_checks.append(DataCheck(st, (), names))
+                    constants = constant_names(st.cond, self.model)
+                    per_run = not st.same and reads_no_unit(st.cond, self.model)
+                    block.data_checks.append(DataCheck(st, (), names, constants, per_run))
                 elif isinstance(st, ir.Across):
                     if stage != "unit":
                         self.type_error(

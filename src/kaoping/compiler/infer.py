@@ -104,7 +104,7 @@ class ExprChecker:
     functions: dict[str, FunctionSig]
     diags: list[Diagnostic]
     used_inputs: set[str]
-    reads: dict[str, set[str]]  # input → the groups whose rules read it
+    reads: dict[str, set[str]]  # input or constant → the groups whose rules read it
 
     def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
         raise NotImplementedError
@@ -322,6 +322,8 @@ class ExprChecker:
             if const is not None:
                 self.model.refs[key] = Res("constant", name)
                 ctx.inputs.add(name)  # explain shows it with the inputs
+                if not ctx.no_reads:  # required when a unit of these groups is in the data
+                    self.reads.setdefault(name, set()).update(ctx.groups)
                 if const.value is not None:
                     return T.const(const.value)
                 assert const.type is not None

@@ -92,11 +92,14 @@ class ValueDef:
 @attrs.frozen
 class DataCheck:
     """A data requirement as it applies to one block: to which of its groups (all: empty), and
-    the inputs it reads, in the order written (the data error names them with their values)."""
+    the inputs and constants it reads, in the order written (the data error names them with their
+    values). One that reads no unit's data (constants alone) is checked once per run."""
 
     requirement: ir.Requirement
     groups: tuple[str, ...]
     inputs: tuple[str, ...]
+    constants: tuple[str, ...] = ()
+    per_run: bool = False
 
 
 @attrs.define
@@ -194,6 +197,12 @@ class Model:
     # the groups whose units give each input: its `for` groups, or the groups whose rules read it
     needed_by: dict[str, frozenset[str]] = attrs.Factory(dict)
     constants: dict[str, ir.ConstantDecl] = attrs.Factory(dict)
+    # the groups whose units' rules read each constant entered in the data: it is required when
+    # a unit of one of them is in the data (else it may be given, and is validated, or left out)
+    constant_readers: dict[str, frozenset[str]] = attrs.Factory(dict)
+    # scheme-level requirements on constants alone (`require 甲分值 + 乙分值 = 100` at the top of
+    # a file), checked once per run when the constants they read are given
+    run_requirements: list[DataCheck] = attrs.Factory(list)
     # `units NAME: …`: named sets of units that share a sheet
     unit_sets: dict[str, ir.UnitsDecl] = attrs.Factory(dict)
     _inputs_for: dict[str, dict[str, ir.InputDecl]] = attrs.field(

@@ -23,33 +23,51 @@ if TYPE_CHECKING:
 
 
 def input_names(expr: object, model: Model) -> tuple[str, ...]:
-    """The inputs an expression names, in the order written (each once)."""
+    """The inputs an expression names (a list input through an aggregate over it), in the order
+    written (each once)."""
     found: dict[str, None] = {}
-    for node in _walk(expr):
+    for node in walk(expr):
         if isinstance(node, ir.Ref) and len(node.path) == 1 and node.path[0] in model.inputs:
             found.setdefault(node.path[0], None)
+        elif isinstance(node, ir.Aggregate) and node.source in model.inputs:
+            found.setdefault(node.source, None)
     return tuple(found)
+
+
+def constant_names(expr: object, model: Model) -> tuple[str, ...]:
+    """The constants an expression names, in the order written (each once)."""
+    found: dict[str, None] = {}
+    for node in walk(expr):
+        if isinstance(node, ir.Ref) and len(node.path) == 1 and node.path[0] in model.constants:
+            found.setdefault(node.path[0], None)
+    return tuple(found)
+
+
+def reads_no_unit(expr: object, model: Model) -> bool:
+    """Whether a condition reads nothing of a unit's own (no input, not `unit group`): it reads
+    constants alone, so it holds or fails for the whole run at once."""
+    return not input_names(expr, model) and not any(isinstance(n, ir.GroupRef) for n in walk(expr))
 
 
 def reads_values(expr: object) -> bool:
     """Whether an expression reads something other than inputs: the total, or a cohort value."""
     return any(
         isinstance(n, ir.TotalRef | ir.Best | ir.GroupMean | ir.Rank | ir.Distribute | ir.LastYear)
-        for n in _walk(expr)
+        for n in walk(expr)
     )
 
 
-def _walk(x: object) -> Iterator[object]:
+def walk(x: object) -> Iterator[object]:
     if isinstance(x, tuple):
         for y in x:
-            yield from _walk(y)
+            yield from walk(y)
         return
     if not attrs.has(type(x)):
         return
     yield x
     for field in attrs.fields(type(x)):  # type: ignore[arg-type]
         if field.name != "span":
-            yield from _walk(getattr(x, field.name))
+            yield from walk(getattr(x, field.name))
 
 
 def given_for(model: Model, names: Iterable[str], groups: Iterable[str]) -> tuple[str, ...]:
@@ -146,12 +164,19 @@ def needed_by(model: Model, reads: dict[str, set[str]]) -> dict[str, frozenset[s
 def check_scheme_requirements(checker: Checker) -> None:
     """Each scheme-level requirement applies to the groups whose rules read one of its inputs
     (and that are given every input it reads that has a `for` line); its inputs are then needed
-    by those groups too. Typed once per block it applies to."""
+    by those groups too. Typed once per block it applies to. One on constants alone is checked
+    once per run (typed in every block, whose units all carry the constants)."""
     from kaoping.compiler.infer import Ctx
 
     model = checker.model
     for req in model.module.requirements:
         names = input_names(req.cond, model)
+        constants = constant_names(req.cond, model)
+        if not req.same and reads_no_unit(req.cond, model):
+            for block in model.blocks:
+                check_condition(checker, req, Ctx(block, "unit", "require", no_reads=True))
+            model.run_requirements.append(DataCheck(req, (), (), constants, per_run=True))
+            continue
         readers: set[str] = set()
         for name in names:
             readers |= checker.reads.get(name, set())
@@ -165,14 +190,42 @@ def check_scheme_requirements(checker: Checker) -> None:
             check_condition(checker, req, ctx)
             typed = True
             block.data_checks.append(
-                DataCheck(req, () if groups == block.groups else groups, names)
+                DataCheck(req, () if groups == block.groups else groups, names, constants)
             )
             block.outside_inputs.update(names)  # checked whatever values a unit is given
-        for name in names:
-            if not model.inputs[name].groups:
+        for name in (*names, *constants):
+            if name not in model.inputs or not model.inputs[name].groups:
                 checker.reads.setdefault(name, set()).update(applies)
         if not typed:
             checker.err("W410", req.span, inputs=", ".join(names) or "none")
+    _settle_constant_readers(checker)
+
+
+def _settle_constant_readers(checker: Checker) -> None:
+    """The groups that need each constant entered in the data: those whose rules read it. A
+    scheme-level requirement on constants alone ties them together: when one of them is needed,
+    all are (so the requirement is checked), until nothing changes. One whose constants no rule
+    reads checks nothing (`W410`)."""
+    model = checker.model
+    reads = checker.reads
+    changed = True
+    while changed:
+        changed = False
+        for check in model.run_requirements:
+            needing = set().union(*(reads.get(c, set()) for c in check.constants))
+            for name in check.constants:
+                if not needing <= reads.get(name, set()):
+                    reads.setdefault(name, set()).update(needing)
+                    changed = True
+    for check in model.run_requirements:
+        entered = [c for c in check.constants if model.constants[c].type is not None]
+        if not any(reads.get(c) for c in entered):
+            checker.err("W410", check.requirement.span, inputs=", ".join(entered))
+    model.constant_readers = {
+        name: frozenset(reads.get(name, ()))
+        for name, decl in model.constants.items()
+        if decl.type is not None
+    }
 
 
 def check_condition(checker: Checker, req: ir.Requirement, ctx: Ctx) -> None:

@@ -222,6 +222,11 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
 def not_for_group(model: Model, name: str, group: str) -> str:
     """Why a unit of `group` may not give the fact `name`."""
     decl = model.inputs.get(name)
+    constant = model.constants.get(name)
+    if constant is not None and constant.type is not None:
+        return 'this is a constant: give it once in the data\'s top-level "constants"'
+    if constant is not None:
+        return "this is a constant the rules fix: the data does not give it"
     if decl is None:
         return "this input is not an input of this scheme"
     if decl.groups:
@@ -255,7 +260,8 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
         problems.append(
             DataProblem(where, None, None, f"unknown top-level key(s): {', '.join(sorted(extra))}")
         )
-    constants = _constants(raw.get("constants"), model, where, problems)
+    present = {e.get("group") for e in raw["units"] if isinstance(e, Mapping)}
+    constants = _constants(raw.get("constants"), model, where, problems, present)
     out: list[UnitData] = []
     seen: set[str] = set()
     for i, entry in enumerate(raw["units"], 1):
@@ -314,9 +320,12 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
     return out
 
 
-def _constants(raw: Any, model: Model, where: str, problems: list[DataProblem]) -> dict[str, Any]:
+def _constants(
+    raw: Any, model: Model, where: str, problems: list[DataProblem], present: set[Any]
+) -> dict[str, Any]:
     """The constants the office enters once per run (`constant NAME: TYPE`), from the data
-    file's top-level `constants` object: each declared one given, none other."""
+    file's top-level `constants` object. One is required when a group whose rules read it has a
+    unit in the data (`present` groups); any other may be given, and is then validated."""
     wanted = {n: c for n, c in model.constants.items() if c.type is not None}
     if raw is None:
         raw = {}
@@ -333,6 +342,8 @@ def _constants(raw: Any, model: Model, where: str, problems: list[DataProblem]) 
     for name, decl in wanted.items():
         assert decl.type is not None
         if raw.get(name) is None:
+            if not model.constant_readers.get(name, frozenset()) & present and name not in raw:
+                continue  # no unit in the data reads it
             problems.append(
                 DataProblem(
                     where,

@@ -122,7 +122,7 @@ def to_json(results: Results) -> str:
     given = [c.name for c in model.constants.values() if c.type is not None]
     if given and results.units:  # the constants entered for this run, once
         facts = results.units[0].unit.facts
-        doc["constants"] = {name: _plain(facts[name]) for name in given}
+        doc["constants"] = {name: _plain(facts[name]) for name in given if name in facts}
     doc["units"] = [unit_json(r, model) for r in results.ordered()]
     doc["warnings"] = [
         {"code": w.code, "unit": w.unit, "message": w.message} for w in results.warnings

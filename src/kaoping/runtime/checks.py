@@ -11,12 +11,19 @@ from kaoping.errors import DataProblem, ScoringError
 from kaoping.exact import Q, show
 
 
-def unmet(unit: str, where: str, text: str, inputs: Mapping[str, Any]) -> DataProblem:
-    """A requirement the unit's data breaks, with the inputs it read and their values."""
-    values = ", ".join(f"{name} = {_show(value)}" for name, value in inputs.items())
-    return DataProblem(
-        where, unit, ", ".join(inputs), f"the requirement {text} does not hold: {values}"
-    )
+def unmet(
+    unit: str | None,
+    where: str,
+    text: str,
+    fields: Sequence[str] | None,
+    values: Mapping[str, Any],
+) -> DataProblem:
+    """A requirement the data breaks: the unit's (or, for one on constants alone, the run's),
+    with the inputs (or constants) it read and each value it read: an input or a constant by
+    name, an aggregate over a list by its text."""
+    shown = ", ".join(f"{name} = {_show(value)}" for name, value in values.items())
+    field = ", ".join(fields) if fields else None
+    return DataProblem(where, unit, field, f"the requirement {text} does not hold: {shown}")
 
 
 def differing(
