@@ -240,3 +240,58 @@ def test_a_constant_among_a_units_facts_says_where_it_belongs() -> None:
         scored({"目标责任考核权重": 30}, unit("甲", "县区", 得分=90, 折算系数=1))
     (problem,) = err.value.problems
     assert problem.field == "折算系数" and "the rules fix" in problem.message
+
+
+# --------------------------------------------------------------------------- long declarations
+
+
+def test_a_constant_declaration_goes_on_in_indented_lines() -> None:
+    english = """
+group G
+constant weight: number 0 to 100
+    "the weight the office sets for the year"
+    " (a percentage)"
+    article "001 八(一)"
+constant factor = 0.8
+    article "000 第五条"
+input score: number 0 to 100 "score"
+scoring G:
+    item base max 100 = score
+    output converted = base × factor × weight ÷ 100
+"""
+    chinese = """
+分组 G
+常量 weight: 数值 0 至 100
+    "the weight the office sets for the year"
+    " (a percentage)"
+    条款 "001 八(一)"
+常量 factor = 0.8
+    条款 "000 第五条"
+输入 score: 数值 0 至 100 "score"
+评分 G:
+    指标 base 满分 100 = score
+    输出 converted = base × factor × weight ÷ 100
+"""
+    modules = []
+    for text in (english, chinese):
+        model, diags = frontend({"r.rules": text})
+        assert diags == [] and model is not None
+        modules.append(model.module)
+    assert modules[0] == modules[1]
+    weight, factor = modules[0].constants
+    assert weight.description == "the weight the office sets for the year (a percentage)"
+    assert (weight.article, factor.article, factor.value) == ("001 八(一)", "000 第五条", D("0.8"))
+
+
+@pytest.mark.parametrize(
+    ("declaration", "line"),
+    [
+        ('常量 权重: 数值 0 至 100\n    条款 "x"\n', 2),  # no description
+        ('常量 权重: 数值 0 至 100 "权重"\n    条款 "x"\n    条款 "y"\n', 4),  # article twice
+        ('常量 权重: 数值 0 至 100 可缺 "权重"\n', 2),  # a constant is always given
+        ('常量 权重: 数值 0 至 100 "权重" 适用 县区\n', 2),  # one value for every unit
+    ],
+)
+def test_a_malformed_constant_declaration_is_a_syntax_error(declaration: str, line: int) -> None:
+    _model, diags = frontend({"r.rules": "分组 县区\n" + declaration})
+    assert [(d.code, d.span.line) for d in diags][:1] == [("E101", line)]

@@ -118,35 +118,41 @@ class _Lower(Transformer[Token, Any]):
         description (several strings are joined as written), `for` and `article` once each."""
         typ, optional = c[1]
         parts = c[2:]
-        texts = [x for x in parts if isinstance(x, _Text)]
+        description = self._described(meta, "input", "输入", str(c[0]), parts)
+        groups = next((x.names for x in parts if isinstance(x, _Groups)), ())
+        return ir.InputDecl(
+            str(c[0]),
+            typ,
+            optional,
+            description,
+            groups,
+            self._article(parts),
+            span=self.sp(meta),
+        )
+
+    def _described(self, meta: Any, what: str, what_zh: str, name: str, parts: list[Any]) -> str:
+        """The description of a declaration's parts (its strings joined as written), after
+        checking `for` and `article` are given once each and a description at all."""
         for kind, word in ((_Groups, ("`for`", "`适用`")), (_Article, ("`article`", "`条款`"))):
             found = [x for x in parts if isinstance(x, kind)]
             if len(found) > 1:
                 raise LoweringError(
                     self._problem(
                         found[1].span,
-                        f"{word[0]} is given twice for input {c[0]}",
-                        f"输入 {c[0]} 的 {word[1]} 写了两次",
+                        f"{word[0]} is given twice for {what} {name}",
+                        f"{what_zh} {name} 的 {word[1]} 写了两次",
                     )
                 )
+        texts = [x.text for x in parts if isinstance(x, _Text)]
         if not texts:
             raise LoweringError(
                 self._problem(
                     self.sp(meta),
-                    f"input {c[0]} needs a description string",
-                    f"输入 {c[0]} 需要一段说明文字",
+                    f"{what} {name} needs a description string",
+                    f"{what_zh} {name} 需要一段说明文字",
                 )
             )
-        groups = next((x.names for x in parts if isinstance(x, _Groups)), ())
-        return ir.InputDecl(
-            str(c[0]),
-            typ,
-            optional,
-            "".join(x.text for x in texts),
-            groups,
-            self._article(parts),
-            span=self.sp(meta),
-        )
+        return "".join(texts)
 
     def _problem(self, span: Span, detail: str, detail_zh: str) -> Diagnostic:
         return Diagnostic("E101", span, {"detail": detail, "detail_zh": detail_zh})
@@ -160,9 +166,20 @@ class _Lower(Transformer[Token, Any]):
         )
 
     def constant_given(self, meta: Any, c: list[Any]) -> ir.ConstantDecl:
-        typ, _optional = c[1]
+        """`constant NAME: TYPE "…"`, its parts on the line or indented under it, like an
+        input's. It is entered once for the run: never absent (no `optional`)."""
+        typ, optional = c[1]
+        if optional:
+            raise LoweringError(
+                self._problem(
+                    self.sp(meta),
+                    f"constant {c[0]} is entered once for every run: it cannot be `optional`",
+                    f"常量 {c[0]} 每次评分录入一次,不能是 `可缺`",
+                )
+            )
+        description = self._described(meta, "constant", "常量", str(c[0]), c[2:])
         return ir.ConstantDecl(
-            str(c[0]), None, typ, _str(c[2]), self._article(c[3:]), span=self.sp(meta)
+            str(c[0]), None, typ, description, self._article(c[2:]), span=self.sp(meta)
         )
 
     def input_groups(self, meta: Any, c: list[Any]) -> _Groups:
