@@ -295,3 +295,19 @@ scoring G:
 def test_a_malformed_constant_declaration_is_a_syntax_error(declaration: str, line: int) -> None:
     _model, diags = frontend({"r.rules": "分组 县区\n" + declaration})
     assert [(d.code, d.span.line) for d in diags][:1] == [("E101", line)]
+
+
+def test_kaoping_inputs_lists_the_constants(tmp_path: Path) -> None:
+    rules = tmp_path / "two.rules"
+    fixed = '常量 折算系数 = 0.8 条款 "000 第五条"\n'
+    rules.write_text(TWO_GROUPS.lstrip("\n") + fixed, "utf-8")
+    out = CliRunner().invoke(main, ["inputs", str(rules)])
+    assert out.exit_code == 0, out.output
+    listed = out.output[out.output.index("constants") :]
+    assert "乡镇口分值: number 0 to 1000  [乡镇口 (the groups whose rules read it)]" in listed
+    assert "部门口分值: number 0 to 1000  [部门口 (the groups whose rules read it)]" in listed
+    assert "折算权重: number 0 to 100  [乡镇口, 部门口 (the groups whose rules read it)]" in listed
+    assert '    entered once per run, in the data\'s top-level "constants"' in listed
+    assert "    乡镇口中项的基础分" in listed
+    assert "折算系数 = 0.8  [no group: no rule reads it]" in listed
+    assert "    fixed in the rules" in listed and "    article: 000 第五条" in listed

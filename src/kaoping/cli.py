@@ -21,6 +21,7 @@ from kaoping import load_scheme
 from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, KaopingError
+from kaoping.io.constants import constant_lines
 from kaoping.io.data import UnitData, load_dataset, read_data_text, read_json_text
 from kaoping.io.given import givable_lines
 from kaoping.plugins.manager import Registry, default_registry
@@ -387,6 +388,14 @@ def inputs(scheme: str) -> None:
                     + (" optional" if f.optional else "")
                     + (f" (or its place: {place})" if place else "")
                 )
+    if model.constants:
+        click.echo("")
+        click.echo(
+            "constants (one value for every unit: fixed in the rules, or entered once per "
+            'run in the data\'s top-level "constants"):'
+        )
+        for line in constant_lines(model):
+            click.echo(line)
     click.echo("")
     click.echo('values the data may give instead of computing (a unit\'s "given"):')
     for block in model.blocks:

@@ -197,7 +197,7 @@ class Model:
     # the groups whose units give each input: its `for` groups, or the groups whose rules read it
     needed_by: dict[str, frozenset[str]] = attrs.Factory(dict)
     constants: dict[str, ir.ConstantDecl] = attrs.Factory(dict)
-    # the groups whose units' rules read each constant entered in the data: it is required when
+    # the groups whose units' rules read each constant: one entered in the data is required when
     # a unit of one of them is in the data (else it may be given, and is validated, or left out)
     constant_readers: dict[str, frozenset[str]] = attrs.Factory(dict)
     # scheme-level requirements on constants alone (`require 甲分值 + 乙分值 = 100` at the top of

@@ -221,11 +221,7 @@ def _settle_constant_readers(checker: Checker) -> None:
         entered = [c for c in check.constants if model.constants[c].type is not None]
         if not any(reads.get(c) for c in entered):
             checker.err("W410", check.requirement.span, inputs=", ".join(entered))
-    model.constant_readers = {
-        name: frozenset(reads.get(name, ()))
-        for name, decl in model.constants.items()
-        if decl.type is not None
-    }
+    model.constant_readers = {name: frozenset(reads.get(name, ())) for name in model.constants}
 
 
 def check_condition(checker: Checker, req: ir.Requirement, ctx: Ctx) -> None:
