@@ -311,3 +311,52 @@ def test_kaoping_inputs_lists_the_constants(tmp_path: Path) -> None:
     assert "    乡镇口中项的基础分" in listed
     assert "折算系数 = 0.8  [no group: no rule reads it]" in listed
     assert "    fixed in the rules" in listed and "    article: 000 第五条" in listed
+
+
+def test_a_case_file_gives_constants_once_for_all_its_cases(tmp_path: Path) -> None:
+    from kaoping.cases import read_cases, run_case
+
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        """
+constants: {目标责任考核权重: 30}
+cases:
+  - name: 文件的权重
+    article: "001 八(一)"
+    arithmetic: "分值 = 90 × 30 ÷ 100 = 27"
+    units: [{unit: 甲, group: 县区, facts: {得分: 90}}]
+    expect:
+      甲: {outputs: {目标责任考核分值: "27"}}
+  - name: 本例的权重
+    article: "001 八(一)"
+    arithmetic: "分值 = 90 × 10 ÷ 100 = 9"
+    constants: {目标责任考核权重: 10}
+    units: [{unit: 甲, group: 县区, facts: {得分: 90}}]
+    expect:
+      甲: {outputs: {目标责任考核分值: "9"}}
+  - name: 本例未录入权重
+    article: "001 八(一)"
+    arithmetic: "data error, no arithmetic"
+    constants: {目标责任考核权重: null}
+    units: [{unit: 甲, group: 县区, facts: {得分: 90}}]
+    expect_error: "constants.目标责任考核权重"
+""",
+        "utf-8",
+    )
+    scheme = compile_rules(RULES, "constants")
+    results = [run_case(scheme, case) for case in read_cases(path)]
+    assert [(r.case.name, r.passed, r.message) for r in results] == [
+        ("文件的权重", True, ""),
+        ("本例的权重", True, ""),
+        ("本例未录入权重", True, ""),
+    ]
+
+
+@pytest.mark.parametrize("text", ["constants: [30]\ncases: []\n", "constants: 30\ncases: []\n"])
+def test_a_case_files_constants_must_be_a_mapping(tmp_path: Path, text: str) -> None:
+    from kaoping.cases import CaseFileError, read_cases
+
+    path = tmp_path / "c.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(CaseFileError, match="constants"):
+        read_cases(path)

@@ -17,7 +17,7 @@ from kaoping.io.data import read_roster, validate
 from kaoping.io.numbers import NumberText, read_number
 from kaoping.scoring import Results, score
 
-_FILE_KEYS = {"defaults", "cases"}
+_FILE_KEYS = {"defaults", "constants", "cases"}
 _CASE_KEYS = {
     "name",
     "article",
@@ -68,6 +68,7 @@ class Case:
     article: str
     data: Mapping[str, Any]
     defaults: Mapping[str, Any]
+    constants: Mapping[str, Any] = attrs.Factory(dict)  # the file's, under the case's own
 
 
 @attrs.frozen
@@ -85,6 +86,10 @@ def read_cases(path: Path) -> list[Case]:
     if unknown:
         raise CaseFileError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
     defaults = doc.get("defaults") or {}
+    constants = doc.get("constants") or {}
+    for key, value in (("defaults", defaults), ("constants", constants)):
+        if not isinstance(value, Mapping):
+            raise CaseFileError(f"{path}: `{key}:` must be a mapping")
     out = []
     for i, case in enumerate(doc["cases"], 1):
         name = case.get("name") if isinstance(case, Mapping) else None
@@ -105,7 +110,7 @@ def read_cases(path: Path) -> list[Case]:
                 raise CaseFileError(
                     f"{label}: expect {unit}: unknown key(s) {', '.join(sorted(bad))}"
                 )
-        out.append(Case(path, str(name), str(case["article"]), case, defaults))
+        out.append(Case(path, str(name), str(case["article"]), case, defaults, constants))
     return out
 
 
@@ -119,10 +124,18 @@ def _merged_units(case: Case) -> list[dict[str, Any]]:
     return units
 
 
+def _merged_constants(case: Case) -> Any:
+    """The file's `constants:`, each overridden by the case's own (`null`: not entered)."""
+    own = case.data.get("constants")
+    if not isinstance(own, Mapping):  # none, or malformed: validation names it
+        return own if own is not None else dict(case.constants)
+    return {**case.constants, **own}
+
+
 def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
     where = f"{case.file}: {case.name}"
     try:
-        raw = {"units": _merged_units(case), "constants": case.data.get("constants")}
+        raw = {"units": _merged_units(case), "constants": _merged_constants(case)}
         if "roster" in case.data:  # a case on part of a roster (one unit re-scored after appeal)
             raw["roster"] = case.data["roster"]
         data = validate(raw, scheme.model, where)

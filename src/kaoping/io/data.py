@@ -342,8 +342,8 @@ def _constants(
     for name, decl in wanted.items():
         assert decl.type is not None
         if raw.get(name) is None:
-            if not model.constant_readers.get(name, frozenset()) & present and name not in raw:
-                continue  # no unit in the data reads it
+            if not model.constant_readers.get(name, frozenset()) & present:
+                continue  # no unit in the data reads it: it may be left out (or null)
             problems.append(
                 DataProblem(
                     where,
