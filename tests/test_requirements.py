@@ -296,7 +296,7 @@ ITEMS = """
     校验 (甲分值 + 乙分值) = 100 条款 "附件"
     指标 甲 = 甲分值
     指标 乙 = 乙分值
-    指标 专业测评 = (平均 负责事项 的 等次分) 缺省 0
+    指标 专业测评 = 平均 负责事项 的 等次分
     指标 奖励 = 加分
 评分 乡镇:
     指标 丙 = 丙分值
@@ -405,3 +405,61 @@ def test_explain_lists_a_requirement_on_constants_with_their_values() -> None:
     listed = {req["rule"]: req["inputs"] for req in explain_data(res, r)["requirements"]}
     assert listed["items.rules:13"] == {"加分": "1", "甲分值": "60"}
     assert listed["items.rules:14"] == {"甲分值": "60", "乙分值": "40"}
+
+
+# --------------------------------------------------------------------------- what the checker learns
+
+MEAN = """
+分组 县直单位
+记录 改革事项:
+    等次分: 数值 0 至 10
+    达标: 是否
+输入 负责事项: 列表 改革事项 "单位负责的改革事项"
+评分 县直单位:
+    REQUIRE
+    指标 专业测评 满分 10 = MEAN
+"""
+
+
+@pytest.mark.parametrize(
+    ("requirement", "mean", "codes"),
+    [
+        # every unit has an item: the mean exists, no `default` is needed
+        ("校验 (计数 负责事项) ≥ 1", "平均 负责事项 的 等次分", []),
+        ("校验 (计数 负责事项) > 0", "平均 负责事项 的 等次分", []),
+        ("校验 1 ≤ (计数 负责事项)", "最高 负责事项 的 等次分", []),
+        # three items, two dropped: one is left
+        ("校验 (计数 负责事项) ≥ 3", "平均 负责事项 的 等次分 剔除 2 项 最低 按 等次分", []),
+        # what the requirement does not prove
+        ("", "平均 负责事项 的 等次分", ["E206"]),
+        ("校验 (计数 负责事项) ≥ 0", "平均 负责事项 的 等次分", ["E206"]),
+        ("校验 (计数 负责事项) ≥ 2", "平均 负责事项 的 等次分 剔除 2 项 最低 按 等次分", ["E206"]),
+        ("校验 (计数 负责事项) ≥ 1", "平均 负责事项 的 等次分 其中 达标", ["E206"]),
+        ("校验 (计数 负责事项 其中 达标) ≥ 1", "平均 负责事项 的 等次分", ["E206"]),
+        ("校验 (计数 负责事项) ≥ 1 或 (计数 负责事项) = 0", "平均 负责事项 的 等次分", ["E206"]),
+    ],
+)
+def test_a_requirement_on_a_lists_count_proves_its_mean_present(
+    requirement: str, mean: str, codes: list[str]
+) -> None:
+    rules = MEAN.replace("REQUIRE", requirement or "设 占位 = 0").replace("MEAN", mean)
+    assert [c for c, _ in diagnostics(rules)] == codes
+
+
+def test_a_mean_the_requirement_proves_present_needs_no_default() -> None:
+    # with the requirement, `default 0` could never apply: the checker says so
+    rules = MEAN.replace("REQUIRE", "校验 (计数 负责事项) ≥ 1").replace(
+        "MEAN", "(平均 负责事项 的 等次分) 缺省 0"
+    )
+    assert [c for c, _ in diagnostics(rules)] == ["E203"]
+    # and the mean is scored: (9 + 8) ÷ 2 = 8.5
+    s = compile_rules(
+        MEAN.replace("REQUIRE", "校验 (计数 负责事项) ≥ 1").replace(
+            "MEAN", "平均 负责事项 的 等次分"
+        ),
+        "mean",
+    )
+    items = [{"等次分": 9, "达标": True}, {"等次分": 8, "达标": False}]
+    assert value(run(s, [unit("甲", "县直单位", 负责事项=items)]).by_name("甲"), "专业测评") == D(
+        "8.5"
+    )

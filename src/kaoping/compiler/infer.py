@@ -326,8 +326,8 @@ class ExprChecker:
                     self.reads.setdefault(name, set()).update(ctx.groups)
                 if const.value is not None:
                     return T.const(const.value)
-                assert const.type is not None
-                return self.input_ty(const.type, False)
+                assert const.type is not None  # a requirement may narrow it, as an input's
+                return narrowed(self.input_ty(const.type, False), f"input:{name}", ctx)
             if name in ctx.gradings:
                 self.model.refs[key] = Res("grade", name)
                 return T.Ty("enum", enum=self.model.gradings[name].enum)
@@ -664,17 +664,24 @@ class ExprChecker:
                     "`drop … by` needs a number or an enum",
                     detail_zh="`剔除 … 按` 须按数值或枚举排序",
                 )
+        # the requirements may bound how many records every unit's list has
+        records = ctx.block.known.get(f"count:{e.source}", T.number(Q(0), None, integer=True))
+        if e.where is not None or e.per_field is not None:
+            records = T.number(Q(0), None, integer=True)
         if e.kind == "count":
-            return T.number(Q(0), None, integer=True)
+            return records if e.drop is None else T.number(Q(0), None, integer=True)
         assert e.value is not None
         vt = self.need_number(self.infer(e.value, inner), e.value, ctx)
+        # the highest, lowest or mean of no record is absent: of one at least, it is present
+        fewest = records.low if records.low is not None else Q(0)
+        some = fewest - (e.drop.count if e.drop is not None else 0) >= 1
         if e.kind == "sum":
             if vt.low is not None and vt.low >= 0:
                 return T.number(Q(0), None, vt.integer)
             if vt.high is not None and vt.high <= 0:
                 return T.number(None, Q(0), vt.integer)
             return T.ANY_NUMBER
-        return T.number(vt.low, vt.high).maybe(True)
+        return T.number(vt.low, vt.high).maybe(not some)
 
     def weighted(self, e: ir.Weighted, ctx: Ctx) -> T.Ty:
         total = Q(0)

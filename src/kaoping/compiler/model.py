@@ -10,6 +10,7 @@ import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler.types import Ty
+from kaoping.exact import Q
 from kaoping.span import Span
 
 # per unit; across several named groups (`across G1, G2:`); across the unit's group; after grading
@@ -117,9 +118,12 @@ class BlockModel:
     _skips: dict[frozenset[str], frozenset[str]] = attrs.field(factory=dict, repr=False, init=False)
     data_checks: list[DataCheck] = attrs.Factory(list)
     # what the data requirements that hold for every unit of the block prove: input ranges
-    # ("input:NAME" → range) and orderings (larger, smaller, strict)
+    # ("input:NAME" → range, for a constant too; "count:LIST" → the number of its records) and
+    # orderings (larger, smaller, strict)
     known: dict[str, Ty] = attrs.Factory(dict)
     ordered: set[tuple[str, str, bool]] = attrs.Factory(set)
+    # sums the requirements bound: (`input:NAME` keys, N) for `a + b + … ≤ N` (or `= N`)
+    sums: list[tuple[frozenset[str], Q]] = attrs.Factory(list)
 
     @property
     def groups(self) -> tuple[str, ...]:

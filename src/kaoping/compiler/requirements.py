@@ -15,7 +15,7 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.model import BlockModel, DataCheck, Model
-from kaoping.exact import Q
+from kaoping.exact import Q, ceil, floor
 
 if TYPE_CHECKING:
     from kaoping.compiler.check import Checker
@@ -81,27 +81,25 @@ def given_for(model: Model, names: Iterable[str], groups: Iterable[str]) -> tupl
 
 
 def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
-    """Add to the block what the conditions prove: ranges of inputs and orderings of pairs."""
+    """Add to the block what the conditions prove: ranges of inputs and constants (a number one
+    or one the data enters), of the count of a list (`(count L) ≥ 1`: L is never empty, so its
+    mean exists), orderings of pairs, and bounds on sums (`a + b = 1000`)."""
     pairs: list[tuple[ir.Expr, str, ir.Expr]] = []
     for cond in conds:
         pairs.extend(_comparisons(cond))  # `same X`: X is no comparison, so it adds nothing
     bounds: dict[str, T.Ty] = {}
 
     def term(x: ir.Expr) -> tuple[str | None, Q | None]:
-        if isinstance(x, ir.Num):
-            return None, x.value
-        if isinstance(x, ir.Ref) and len(x.path) == 1:
-            decl = model.inputs.get(x.path[0])
-            if decl is not None and isinstance(decl.type, ir.NumberType | ir.CountType):
-                key = f"input:{decl.name}"
-                if key not in bounds:
-                    low, high = _declared(decl.type)
-                    bounds[key] = T.number(low, high)
-                return key, None
-        return None, None
+        key = learnable(x, model)
+        if key is None:
+            return None, x.value if isinstance(x, ir.Num) else fixed_value(x, model)
+        if key not in bounds:
+            bounds[key] = declared(key, model)
+        return key, None
 
     facts: list[tuple[str | Q, str | Q, bool]] = []  # small ≤ big (strict: <)
     for left, op, right in pairs:
+        _learn_sum(block, model, left, op, right)
         lk, lv = term(left)
         rk, rv = term(right)
         a = lk if lk is not None else lv
@@ -115,12 +113,16 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
         elif op == "=":
             facts.extend([(a, b, False), (b, a, False)])
     for _ in range(3):  # chains of two or three comparisons settle in as many rounds
-        for small, big, _strict in facts:
+        for small, big, strict in facts:
             lo = small if isinstance(small, Q) else bounds[small].low
             hi = big if isinstance(big, Q) else bounds[big].high
             if isinstance(small, str) and hi is not None:
+                if strict and bounds[small].integer:  # a whole number below 3.5 or 4 is ≤ 3
+                    hi = Q(ceil(hi) - 1)
                 bounds[small] = T.intersect(bounds[small], T.number(None, hi))
             if isinstance(big, str) and lo is not None:
+                if strict and bounds[big].integer:  # a count above 0 is at least 1
+                    lo = Q(floor(lo) + 1)
                 bounds[big] = T.intersect(bounds[big], T.number(lo, None))
     for key, ty in bounds.items():
         block.known[key] = T.intersect(block.known[key], ty) if key in block.known else ty
@@ -129,10 +131,77 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
             block.ordered.add((big, small, strict))
 
 
-def _declared(t: ir.NumberType | ir.CountType) -> tuple[Q | None, Q | None]:
-    if isinstance(t, ir.CountType):
-        return Q(0), None
-    return t.low, t.high
+def learnable(x: ir.Expr, model: Model) -> str | None:
+    """The key under which a requirement's term is known: `input:NAME` for a numeric input or a
+    constant the data enters (they share one namespace), `count:LIST` for the count of every
+    record of a list; None for anything else."""
+    if isinstance(x, ir.Ref) and len(x.path) == 1:
+        name = x.path[0]
+        decl = model.inputs.get(name)
+        typ = decl.type if decl is not None else None
+        const = model.constants.get(name)
+        if const is not None and const.value is None:
+            typ = const.type
+        if isinstance(typ, ir.NumberType | ir.CountType):
+            return f"input:{name}"
+    if (
+        isinstance(x, ir.Aggregate)
+        and x.kind == "count"
+        and x.where is None
+        and x.drop is None
+        and x.per_field is None
+        and x.source in model.inputs
+    ):
+        return f"count:{x.source}"
+    return None
+
+
+def fixed_value(x: ir.Expr, model: Model) -> Q | None:
+    """The value of a constant the rules fix, else None."""
+    if isinstance(x, ir.Ref) and len(x.path) == 1:
+        const = model.constants.get(x.path[0])
+        if const is not None:
+            return const.value
+    return None
+
+
+def declared(key: str, model: Model) -> T.Ty:
+    """The range a learnable key has before any requirement: its declared type."""
+    kind, name = key.split(":", 1)
+    if kind == "count":
+        return T.number(Q(0), None, integer=True)
+    decl = model.inputs.get(name)
+    typ = decl.type if decl is not None else model.constants[name].type
+    if isinstance(typ, ir.CountType):
+        return T.number(Q(0), None, integer=True)
+    assert isinstance(typ, ir.NumberType)
+    return T.number(typ.low, typ.high, integer=typ.integer)
+
+
+def _learn_sum(block: BlockModel, model: Model, left: ir.Expr, op: str, right: ir.Expr) -> None:
+    """`a + b + … = N` (or ≤, <; or N ≥ …): the sum of those inputs or constants is at most N,
+    which bounds a section summing items that each stay within one of them."""
+    if op in (">", ">="):
+        left, right = right, left
+    elif op not in ("=", "<", "<="):
+        return
+    for total, limit in ((left, right), (right, left)) if op == "=" else ((left, right),):
+        if not isinstance(limit, ir.Num) or not (isinstance(total, ir.BinOp) and total.op == "+"):
+            continue
+        terms = list(_summands(total))
+        keys = [learnable(t, model) for t in terms]
+        if all(k is not None and k.startswith("input:") for k in keys) and len(set(keys)) == len(
+            keys
+        ):
+            block.sums.append((frozenset(k for k in keys if k is not None), limit.value))
+
+
+def _summands(x: ir.Expr) -> Iterator[ir.Expr]:
+    if isinstance(x, ir.BinOp) and x.op == "+":
+        yield from _summands(x.left)
+        yield from _summands(x.right)
+    else:
+        yield x
 
 
 def _comparisons(cond: ir.Expr) -> Iterator[tuple[ir.Expr, str, ir.Expr]]:
