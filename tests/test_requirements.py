@@ -463,3 +463,100 @@ def test_a_mean_the_requirement_proves_present_needs_no_default() -> None:
     assert value(run(s, [unit("甲", "县直单位", 负责事项=items)]).by_name("甲"), "专业测评") == D(
         "8.5"
     )
+
+
+BLOCK_OF_ITEMS = """
+分组 乡镇口
+常量 甲分值: 数值 0 至 1000 "甲中项的基础分"
+常量 乙分值: 数值 0 至 1000 "乙中项的基础分"
+输入 甲扣分: 数值 0 至 inf 可缺 "甲中项扣分(不涉及的为空)"
+输入 乙扣分: 数值 0 至 inf "乙中项扣分"
+评分 乡镇口:
+    REQUIRE
+    组内:
+        部分 大块 满分 1000:
+            指标 甲:
+                起评 甲分值
+                扣 甲扣分
+                扣完为止
+                不涉及 若 非 有值(甲扣分) 则 组内平均
+            指标 乙:
+                起评 乙分值
+                扣 1 每 乙扣分 若 乙扣分 > 1
+                扣完为止
+            CAP
+"""
+
+
+@pytest.mark.parametrize(
+    ("requirement", "cap", "codes"),
+    [
+        # 甲 ≤ 甲分值 and 乙 ≤ 乙分值 (they only lose points; the group's mean of 甲 too, since
+        # 甲分值 is one number for every unit), and 甲分值 + 乙分值 = 1000: 大块 ≤ 1000
+        ("校验 (甲分值 + 乙分值) = 1000", "封顶 1000", [("W403", 20)]),
+        ("校验 甲分值 + 乙分值 ≤ 1000", "封顶 1000", [("W403", 20)]),
+        ("校验 1000 ≥ 甲分值 + 乙分值", "", []),
+        ("校验 (乙分值 + 甲分值) = 1000 且 甲分值 ≥ 100", "", []),
+        # a cap below the sum still binds; without the requirement the sum reaches 2000
+        ("校验 (甲分值 + 乙分值) = 1000", "封顶 900", []),
+        ("设 占位 = 0", "封顶 1000", []),
+        ("设 占位 = 0", "", [("W402", 10)]),
+        ("校验 (甲分值 + 乙分值) = 1500", "", [("W402", 10)]),
+    ],
+)
+def test_a_requirement_on_a_sum_bounds_the_section_of_its_parts(
+    requirement: str, cap: str, codes: list[tuple[str, int]]
+) -> None:
+    rules = BLOCK_OF_ITEMS.replace("REQUIRE", requirement).replace("CAP", cap)
+    assert diagnostics(rules) == codes
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        # an item that can gain points may pass its constant
+        (("扣 1 每 乙扣分 若 乙扣分 > 1", "加 1 每 乙扣分"), "adds"),
+        # a floor above zero may lift it over a small constant
+        (("乙扣分 > 1\n                扣完为止", "乙扣分 > 1\n                保底 5"), "floor"),
+        # rounding may lift it over the constant
+        (("乙扣分 > 1\n", "乙扣分 > 1\n                舍入 0 位 进一\n"), "rounding"),
+    ],
+)
+def test_the_sum_proves_nothing_for_items_that_may_pass_their_constant(
+    change: tuple[str, str], why: str
+) -> None:
+    rules = BLOCK_OF_ITEMS.replace("REQUIRE", "校验 (甲分值 + 乙分值) = 1000").replace("CAP", "")
+    assert change[0] in rules
+    assert ("W402", 10) in diagnostics(rules.replace(*change)), why
+
+
+def test_the_group_mean_of_an_item_from_an_input_is_not_bounded_by_the_units_own_input() -> None:
+    # 甲 starts from each unit's own 甲分值 input: the mean of the other units' 甲 may exceed this
+    # unit's 甲分值, so a + b ≤ 1000 on inputs proves nothing for a section with that mean
+    rules = (
+        BLOCK_OF_ITEMS.replace("常量 甲分值: 数值 0 至 1000", "输入 甲分值: 数值 0 至 1000")
+        .replace("REQUIRE", "校验 (甲分值 + 乙分值) = 1000")
+        .replace("CAP", "")
+    )
+    assert ("W402", 10) in diagnostics(rules)
+    # without the mean, each unit's items stay within its own inputs: proven
+    direct = rules.replace("                不涉及 若 非 有值(甲扣分) 则 组内平均\n", "").replace(
+        "扣 甲扣分\n", "扣 甲扣分 缺省 0\n"
+    )
+    assert diagnostics(direct) == []
+
+
+def test_a_section_bounded_by_a_sum_still_reports_a_given_item_that_passes_it() -> None:
+    # the proof holds for the items the rules compute; an item the data gives is not bounded by
+    # its constant, so the 大块 is checked against its maximum when scored:
+    # 甲 given 900, 乙 = 乙分值 400 − 0 = 400: 大块 = 1300, above its 1000 (no cap)
+    rules = BLOCK_OF_ITEMS.replace("REQUIRE", "校验 (甲分值 + 乙分值) = 1000").replace("CAP", "")
+    s = compile_rules(rules, "sums")
+    given = {"甲": {"value": 900, "by": "考核办"}}
+    data = {
+        "constants": {"甲分值": 600, "乙分值": 400},
+        "units": [{"unit": "镇", "group": "乡镇口", "facts": {"乙扣分": 0}, "given": given}],
+    }
+    r = score(s, validate(data, s.model, "d.json")).by_name("镇")
+    assert r is not None and value(r, "大块") == 1300
+    assert [(a.path, a.value) for a in r.unit.above_max] == [("大块", 1300)]

@@ -36,6 +36,7 @@ from kaoping.compiler.requirements import (
 )
 from kaoping.compiler.scopes import ScopeChecks, scope_only, stage_words
 from kaoping.compiler.sheets import SheetChecks, max_of
+from kaoping.compiler.sum_bounds import section_ceiling
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import MAX_ROUNDING_PLACES, WHOLE_LIMIT, Q
 from kaoping.span import Span
@@ -494,7 +495,7 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
         else:  # pragma: no cover - every kind is handled above
             raise AssertionError(vd.kind)
         if isinstance(node, ir.Item | ir.Section):
-            vd.may_exceed = may_exceed(node, ty)
+            vd.may_exceed = vd.may_exceed or may_exceed(node, ty)
         vd.deps |= ctx.deps
         vd.inputs |= ctx.inputs
         self.check_sheet_reads(
@@ -745,6 +746,12 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
             part = self.combined_ty(tys, maxima, mode, sec, label, span)
             if rescale:
                 part = self.rescaled_ty(sec, tys, maxima)
+            elif mode == "sum":  # a requirement on the sum of what its items stay within
+                ceiling = section_ceiling(self, block, counted, tys)
+                if ceiling is not None and (part.high is None or ceiling < part.high):
+                    # proved for computed items: one the data gives is still checked when scored
+                    vd.may_exceed = vd.may_exceed or may_exceed(sec, part)
+                    part = T.intersect(part, T.number(None, ceiling))
             for c in counted:
                 if child_tys[c].optional and not rescale and block.values[c].kind == "item":
                     where = f"its section {sec.name!r}"
