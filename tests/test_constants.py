@@ -360,3 +360,11 @@ def test_a_case_files_constants_must_be_a_mapping(tmp_path: Path, text: str) -> 
     path.write_text(text, "utf-8")
     with pytest.raises(CaseFileError, match="constants"):
         read_cases(path)
+
+
+def test_a_malformed_group_is_named_not_a_crash_when_constants_are_worked_out() -> None:
+    with pytest.raises(DataError) as err:
+        two_groups(
+            {"乡镇口分值": 600, "折算权重": 1}, {"unit": "镇", "group": ["乡镇口"], "facts": {}}
+        )
+    assert [(p.unit, p.field) for p in err.value.problems] == [("镇", "group")]

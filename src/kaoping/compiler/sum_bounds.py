@@ -31,6 +31,8 @@ def section_ceiling(
 ) -> Q | None:
     """The most the sum of `children` can be, by a requirement bounding the sum of the inputs
     or constants they stay within; None when no requirement says so."""
+    if not block.sums:
+        return None
     keys: list[str] = []
     extra = Q(0)
     for path, ty in zip(children, tys, strict=True):

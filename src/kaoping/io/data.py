@@ -260,7 +260,10 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
         problems.append(
             DataProblem(where, None, None, f"unknown top-level key(s): {', '.join(sorted(extra))}")
         )
-    present = {e.get("group") for e in raw["units"] if isinstance(e, Mapping)}
+    # the groups with a unit in the data: the constants their rules read are required
+    present = {
+        e["group"] for e in raw["units"] if isinstance(e, Mapping) and is_text(e.get("group"))
+    }
     constants = _constants(raw.get("constants"), model, where, problems, present)
     out: list[UnitData] = []
     seen: set[str] = set()
@@ -321,7 +324,7 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
 
 
 def _constants(
-    raw: Any, model: Model, where: str, problems: list[DataProblem], present: set[Any]
+    raw: Any, model: Model, where: str, problems: list[DataProblem], present: set[str]
 ) -> dict[str, Any]:
     """The constants the office enters once per run (`constant NAME: TYPE`), from the data
     file's top-level `constants` object. One is required when a group whose rules read it has a
