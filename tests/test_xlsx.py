@@ -330,3 +330,17 @@ def test_write_template_api(tmp_path: Path) -> None:
     write_template(compiled.model, tmp_path / "t.xlsx", [("市发改委", "市直部门")][:0])
     wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
     assert wb["常量"].cell(2, 1).value == "目标责任考核权重"
+
+
+def test_damaged_sheet_is_a_data_error(tmp_path: Path) -> None:
+    import zipfile
+
+    book, model = _example(tmp_path)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(damaged, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet2"):
+                data = data[: len(data) // 2]  # cut off mid-XML
+            out.writestr(item, data)
+    assert "cannot read as an Excel workbook" in _error(damaged, model)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -175,14 +174,25 @@ def read_workbook(path: Path, model: Model, warn: Warn) -> list[UnitData]:
     try:
         reader.formulas = _formula_cells(path)
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as err:
+        try:
+            raw = _read(reader, wb)
+        finally:
+            wb.close()
+    except DataError:
+        raise
+    except Exception as err:
+        # a damaged or hostile file can fail anywhere inside the zip and XML parsers, with
+        # any of their exceptions: each is the same data error, never a traceback
         raise DataError(
-            [DataProblem(str(path), None, None, f"cannot read as an Excel workbook (.xlsx): {err}")]
+            [
+                DataProblem(
+                    str(path),
+                    None,
+                    None,
+                    f"cannot read as an Excel workbook (.xlsx): {type(err).__name__}: {err}",
+                )
+            ]
         ) from None
-    try:
-        raw = _read(reader, wb)
-    finally:
-        wb.close()
     return validate(raw, model, str(path))
 
 
