@@ -344,3 +344,47 @@ def test_damaged_sheet_is_a_data_error(tmp_path: Path) -> None:
                 data = data[: len(data) // 2]  # cut off mid-XML
             out.writestr(item, data)
     assert "cannot read as an Excel workbook" in _error(damaged, model)
+
+
+def _rewrite(book: Path, part: str, old: bytes, new: bytes) -> None:
+    """Edit one part of the workbook's zip: what Excel saves that openpyxl cannot write."""
+    import zipfile
+
+    copy = book.with_suffix(".tmp.xlsx")
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(copy, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == part:
+                assert old in data
+                data = data.replace(old, new)
+            out.writestr(item, data)
+    copy.replace(book)
+
+
+def test_formula_read_as_its_saved_value(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["县直单位"].cell(2, _column(wb["县直单位"], HEADER), "=4+4.25"))
+    sheet = openpyxl.load_workbook(book).sheetnames.index("县直单位") + 1
+    # as Excel saves it: the formula and the value it calculated
+    _rewrite(
+        book, f"xl/worksheets/sheet{sheet}.xml", b"<f>4+4.25</f><v />", b"<f>4+4.25</f><v>8.25</v>"
+    )
+    warnings: list[str] = []
+    from kaoping.io.xlsx_read import read_workbook
+
+    units = read_workbook(book, model, warnings.append)
+    assert units[0].facts["满意度"] == Q(33, 4) and warnings == []
+
+
+def test_given_values_sheet(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(
+        book,
+        lambda wb: wb["给定值"].append(["县教体局", "改革组织领导", 7.5, "县改革办", "申诉复核"]),
+    )
+    unit = next(u for u in load_file(book, model) if u.name == "县教体局")
+    given = unit.given["改革组织领导"]
+    assert (given.value, given.by, given.note) == (Q(15, 2), "县改革办", "申诉复核")
+    _edit(book, lambda wb: wb["给定值"].append(["县教体局", "改革组织领导", 7, "县改革办"]))
+    message = _error(book, model)
+    assert "sheet '给定值' row 3" in message and "given twice" in message

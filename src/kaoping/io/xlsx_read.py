@@ -14,10 +14,13 @@ kept by Excel as 0.8 and read as 4/5. Text cells go through the strict number re
 from __future__ import annotations
 
 import datetime
+import io
 import math
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
@@ -147,22 +150,29 @@ def _accepted(headers: dict[str, str], decls: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _formula_cells(path: Path) -> dict[str, set[str]]:
-    """Each sheet's cells that hold a formula (a second, formulas-not-values reading)."""
-    from openpyxl import load_workbook
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        found: dict[str, set[str]] = {}
-        for ws in wb.worksheets:
-            cells = found.setdefault(ws.title, set())
-            for row in ws.iter_rows():
-                for cell in row:
-                    if getattr(cell, "data_type", None) == "f":
-                        cells.add(cell.coordinate)
-        return found
-    finally:
-        wb.close()
+
+def unsaved_formulas(ws: Any) -> set[str]:
+    """The cells of a read-only sheet that hold a formula with no saved value. Read from the
+    sheet's XML (a `<c>` with an `<f>` and no or an empty `<v>`): openpyxl gives a formula or its saved
+    value, not both, and a second whole reading would double the time on large workbooks."""
+    source = getattr(ws, "_get_source", None)
+    if source is None:  # not a read-only sheet: nothing to learn
+        return set()
+    with source() as stream:
+        data = stream.read()
+    if _FORMULA.search(data) is None:
+        return set()
+    found: set[str] = set()
+    for _, elem in ElementTree.iterparse(io.BytesIO(data), events=("end",)):
+        if elem.tag.endswith("}c") or elem.tag == "c":
+            # an empty `<v/>` is no saved value either (what openpyxl itself writes)
+            tags = {child.tag.rsplit("}", 1)[-1]: child.text for child in elem}
+            if "f" in tags and not tags.get("v"):
+                found.add(str(elem.get("r")))
+            elem.clear()
+    return found
 
 
 def read_workbook(path: Path, model: Model, warn: Warn) -> list[UnitData]:
@@ -172,7 +182,6 @@ def read_workbook(path: Path, model: Model, warn: Warn) -> list[UnitData]:
 
     reader = _Reader(path, model, warn)
     try:
-        reader.formulas = _formula_cells(path)
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
             raw = _read(reader, wb)
@@ -212,6 +221,8 @@ def _read(reader: _Reader, wb: Any) -> dict[str, Any]:
         kind, name = plan.get(title, ("", ""))
         if kind == lay.INSTRUCTIONS_SHEET:
             continue  # never read
+        if kind:
+            reader.formulas[title] = unsaved_formulas(ws)
         rows = list(reader.rows(ws)) if kind else []
         if kind == "group":
             _units_sheet(reader, title, name, rows, units, where_unit)
