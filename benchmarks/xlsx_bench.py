@@ -46,7 +46,10 @@ def main() -> None:
                 "unit": name,
                 "group": "县直单位",
                 "facts": {
-                    **{k: (str(v) if isinstance(v, float) else v) for k, v in zip(keys, facts)},
+                    **{
+                        k: (str(v) if isinstance(v, float) else v)
+                        for k, v in zip(keys, facts, strict=True)
+                    },
                     "负责事项": records,
                     "成果": [{"工作": "阶梯水价", "得分": 15}],
                 },
