@@ -388,3 +388,24 @@ def test_given_values_sheet(tmp_path: Path) -> None:
     _edit(book, lambda wb: wb["给定值"].append(["县教体局", "改革组织领导", 7, "县改革办"]))
     message = _error(book, model)
     assert "sheet '给定值' row 3" in message and "given twice" in message
+
+
+def test_units_from_last_years_workbook_and_a_csv(tmp_path: Path) -> None:
+    last = tmp_path / "去年.xlsx"
+    assert run("template", "heshan-2013", "-o", str(last), "--sample").exit_code == 0
+    book = tmp_path / "今年.xlsx"
+    assert run("template", "heshan-2013", "-o", str(book), "--units", str(last)).exit_code == 0
+    before, after = openpyxl.load_workbook(last), openpyxl.load_workbook(book)
+    groups = load_scheme("heshan-2013", default_registry()).model.block_of_group
+    for group in groups:
+        assert [c.value for c in before[group]["A"]] == [c.value for c in after[group]["A"]]
+    assert len(after["街道"]["A"]) > 2  # the sample's units are there
+    listing = tmp_path / "units.csv"
+    listing.write_text("unit,group\n泉交河镇,工业发展型乡镇\n", "utf-8")
+    assert run("template", "heshan-2013", "-o", str(book), "--units", str(listing)).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["工业发展型乡镇"]
+    assert [c.value for c in sheet["A"]] == ["单位", "泉交河镇"]
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("泉交河镇,不存在\n", "utf-8")
+    result = run("template", "heshan-2013", "-o", str(book), "--units", str(wrong))
+    assert result.exit_code == 2 and "unknown group '不存在'" in result.stderr

@@ -377,8 +377,8 @@ def explain(
     "--units",
     "units_file",
     type=click.Path(exists=True, dir_okay=False),
-    help="Units to pre-fill: a text file with one unit a line (`unit,group` when the scheme "
-    "has several groups), or a JSON data file.",
+    help="Units to pre-fill: a text or CSV file with one unit a line (`unit,group` when the "
+    "scheme has several groups), a JSON data file, or last year's data workbook.",
 )
 @click.option("--sample", is_flag=True, help="Pre-fill the units of the scheme's sample data.")
 def template(scheme: str, output: str, units_file: str | None, sample: bool) -> None:

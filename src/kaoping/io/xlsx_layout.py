@@ -74,14 +74,15 @@ def sheet_plan(model: Model) -> dict[str, tuple[str, str]]:
     """Sheet title → (kind, name): kind "group" (a units sheet), "list" (a list input) or one of
     the reserved sheets. Raises ValueError when two names would share a title."""
     plan: dict[str, tuple[str, str]] = {}
+    taken: dict[str, tuple[str, str]] = {}  # Excel tells sheet names apart ignoring case
 
     def add(title: str, kind: str, name: str) -> None:
-        if title in plan:
-            other = plan[title]
+        other = taken.get(title.casefold())
+        if other is not None:
             raise ValueError(
                 f"{kind} {name!r} and {other[0]} {other[1]!r} would share the sheet {title!r}"
             )
-        plan[title] = (kind, name)
+        taken[title.casefold()] = plan[title] = (kind, name)
 
     for title in RESERVED:
         add(title, title, title)
