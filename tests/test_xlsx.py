@@ -409,3 +409,10 @@ def test_units_from_last_years_workbook_and_a_csv(tmp_path: Path) -> None:
     wrong.write_text("泉交河镇,不存在\n", "utf-8")
     result = run("template", "heshan-2013", "-o", str(book), "--units", str(wrong))
     assert result.exit_code == 2 and "unknown group '不存在'" in result.stderr
+
+
+def test_old_excel_format_is_named(tmp_path: Path) -> None:
+    old = tmp_path / "数据.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    result = run("score", "example-zh", str(old))
+    assert result.exit_code == 2 and "save it as an Excel workbook (.xlsx)" in result.stderr

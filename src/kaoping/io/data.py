@@ -98,10 +98,13 @@ def load_dataset(
     every unit of its groups). A CSV file or a workbook declares no roster. `warn` receives
     warnings (a workbook's formula with no saved value)."""
     where = str(path)
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         from kaoping.io.xlsx_read import read_workbook
 
         return read_workbook(path, model, warn or (lambda message: None)), {}
+    if path.suffix.lower() in (".xls", ".et", ".ods"):
+        message = "a workbook kaoping cannot read: save it as an Excel workbook (.xlsx)"
+        raise DataError([DataProblem(where, None, None, message)])
     text = read_data_text(path)
     if path.suffix.lower() == ".csv":
         raw = csv_units(text, model, where)
