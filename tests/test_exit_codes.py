@@ -120,6 +120,20 @@ CASES: dict[str, tuple[list[str], int]] = {
     "inputs": (["inputs", "ok.rules"], 0),
     "inputs rules errors": (["inputs", "errs.rules"], 1),
     "inputs unknown scheme": (["inputs", "no-such-scheme"], 3),
+    # template
+    "template": (["template", "example-zh", "-o", "t.xlsx", "--sample"], 0),
+    "template rules errors": (["template", "errs.rules", "-o", "t.xlsx"], 1),
+    "template unwritable": (["template", "ok.rules", "-o", "no/such/dir/t.xlsx"], 2),
+    "template units bad": (["template", "ok.rules", "-o", "t.xlsx", "--units", "nojson.json"], 2),
+    "template no output": (["template", "ok.rules"], 3),
+    "template not xlsx": (["template", "ok.rules", "-o", "t.json"], 3),
+    "template units and sample": (
+        ["template", "example-zh", "-o", "t.xlsx", "--sample", "--units", "data.json"],
+        3,
+    ),
+    "template unknown scheme": (["template", "no-such-scheme", "-o", "t.xlsx"], 3),
+    "score xlsx output": (["score", "ok.rules", "data.json", "-o", "r.xlsx"], 0),
+    "score xlsx unwritable": (["score", "ok.rules", "data.json", "-o", "no/such/r.xlsx"], 2),
     # test
     "test passing": (["test", "passing"], 0),
     "test failing case": (["test", "failing"], 1),
@@ -144,6 +158,7 @@ PLUGIN_CASES: dict[str, list[str]] = {
     "score": ["score", "broken", "--sample"],
     "explain": ["explain", "broken", "--sample", "--unit", "甲"],
     "inputs": ["inputs", "broken"],
+    "template": ["template", "broken", "-o", "t.xlsx"],
     "test": ["test", "broken"],
 }
 

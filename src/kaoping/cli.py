@@ -231,7 +231,9 @@ def _load_data(
         raise click.UsageError("give a DATA file, or --sample")
     else:
         path = Path(data)
-    return load_dataset(path, compiled.model)
+    return load_dataset(
+        path, compiled.model, lambda message: click.echo(f"warning: {message}", err=True)
+    )
 
 
 def _warn(warnings: Sequence[RunWarning]) -> None:
@@ -278,14 +280,30 @@ def score_cmd(
     output: str | None,
     complete: bool,
 ) -> None:
-    """Score every unit of DATA (JSON or CSV) with SCHEME."""
+    """Score every unit of DATA (JSON, CSV or .xlsx) with SCHEME. With `-o NAME.xlsx` the
+    results are a workbook: rankings, a breakdown, an explanation sheet per unit."""
     from kaoping.io.results import to_json, to_table
     from kaoping.scoring import score
 
     compiled = _scheme(scheme)
+    workbook = output is not None and output.lower().endswith(".xlsx")
     try:
         units, roster = _load_data(compiled, data, sample)
-        results = score(compiled, units, _history(history), roster=roster, complete=complete)
+        results = score(
+            compiled,
+            units,
+            _history(history),
+            roster=roster,
+            complete=complete,
+            trace=workbook,
+        )
+        if workbook:
+            from kaoping.io.xlsx_write import write_results
+
+            assert output is not None
+            _warn(results.warnings)
+            write_results(results, Path(output), default_lang())
+            return
     except KaopingError as err:
         _fail(err)
     _warn(results.warnings)
@@ -345,6 +363,52 @@ def explain(
         click.echo(explain_json(results, r))
     else:
         click.echo(explain_text(results, r, lang or default_lang(), verbose))
+
+
+@main.command()
+@click.argument("scheme")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The workbook to write (.xlsx; written whole, or not at all).",
+)
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Units to pre-fill: a text or CSV file with one unit a line (`unit,group` when the "
+    "scheme has several groups), a JSON data file, or last year's data workbook.",
+)
+@click.option("--sample", is_flag=True, help="Pre-fill the units of the scheme's sample data.")
+def template(scheme: str, output: str, units_file: str | None, sample: bool) -> None:
+    """Write the Excel workbook an office fills in for SCHEME: a sheet of units per group, a
+    sheet per list input, the constants, values given instead of computed, and instructions."""
+    from kaoping.io.unit_list import read_unit_list
+    from kaoping.io.xlsx_template import write_template
+
+    if not output.lower().endswith(".xlsx"):
+        raise click.BadParameter(
+            "the template is an Excel workbook: name it *.xlsx", param_hint="-o"
+        )
+    if sample and units_file:
+        raise click.UsageError("give --units or --sample, not both")
+    compiled = _scheme(scheme)
+    source: Path | None = Path(units_file) if units_file else None
+    if sample:
+        source = _registry().sample(compiled.scheme_id)
+        if source is None:
+            raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
+    try:
+        units = read_unit_list(source, compiled.model) if source is not None else []
+        write_template(compiled.model, Path(output), units)
+    except KaopingError as err:
+        _fail(err)
+    except ValueError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    click.echo(f"wrote {output}")
 
 
 @main.command()

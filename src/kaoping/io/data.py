@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +84,27 @@ def read_json_text(text: str, where: str) -> Any:
         ) from None
 
 
-def load_file(path: Path, model: Model) -> list[UnitData]:
-    """Read a JSON or CSV data file and validate it."""
-    return load_dataset(path, model)[0]
+def load_file(
+    path: Path, model: Model, warn: Callable[[str], None] | None = None
+) -> list[UnitData]:
+    """Read a JSON, CSV or Excel (.xlsx) data file and validate it."""
+    return load_dataset(path, model, warn)[0]
 
 
-def load_dataset(path: Path, model: Model) -> tuple[list[UnitData], dict[str, int]]:
+def load_dataset(
+    path: Path, model: Model, warn: Callable[[str], None] | None = None
+) -> tuple[list[UnitData], dict[str, int]]:
     """A data file's units, validated, and the roster it declares (empty: the data holds
-    every unit of its groups). A CSV file declares no roster."""
+    every unit of its groups). A CSV file or a workbook declares no roster. `warn` receives
+    warnings (a workbook's formula with no saved value)."""
     where = str(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from kaoping.io.xlsx_read import read_workbook
+
+        return read_workbook(path, model, warn or (lambda message: None)), {}
+    if path.suffix.lower() in (".xls", ".et", ".ods"):
+        message = "a workbook kaoping cannot read: save it as an Excel workbook (.xlsx)"
+        raise DataError([DataProblem(where, None, None, message)])
     text = read_data_text(path)
     if path.suffix.lower() == ".csv":
         raw = csv_units(text, model, where)
