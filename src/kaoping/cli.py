@@ -207,9 +207,9 @@ def compile_cmd(scheme: str, emit_python: bool, emit_ir: bool, lang: str | None)
     if emit_python:
         click.echo(compiled.python, nl=False)
     if emit_ir:
-        import pprint
+        from kaoping.compiler.walk import node_repr
 
-        click.echo(pprint.pformat(compiled.module, width=100))
+        click.echo(node_repr(compiled.module))
     if not emit_python and not emit_ir:
         click.echo(
             f"{compiled.scheme_id}: compiled ({len(compiled.python.splitlines())} lines "

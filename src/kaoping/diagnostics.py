@@ -23,6 +23,24 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "indent with spaces",
         "请用空格缩进",
     ),
+    "E103": (
+        "a control character ({char}) is not allowed in a rules file",
+        "规则文件中不能有控制字符({char})",
+        "delete it (a file full of NULs was saved as UTF-16: save it as UTF-8)",
+        "请删除它(满是 NUL 的文件是存成了 UTF-16:请另存为 UTF-8)",
+    ),
+    "E104": (
+        "nested too deeply: at most {limit} levels of nesting",
+        "嵌套过深:最多 {limit} 层",
+        "split the expression with `let`, or flatten the sections",
+        "请用 `设` 拆分表达式,或减少部分的嵌套层数",
+    ),
+    "E105": (
+        "kaoping cannot compile the Python it generates for this rule ({detail})",
+        "kaoping 无法编译为此规则生成的 Python 代码({detail})",
+        "a limit of kaoping, not a mistake in the rules: split the rule with `let`",
+        "这是 kaoping 的限制而非规则的错误:请用 `设` 拆分此规则",
+    ),
     "K101": (
         "this file mixes keyword sets: {kw!r} is {this}, the file started in {first}",
         "本文件混用了两套关键字:{kw!r} 属于{this_zh},而文件先使用了{first_zh}",
@@ -279,7 +297,7 @@ def render(diag: Diagnostic, source: str | None, lang: str = "en") -> str:
     if source is not None and diag.span.line > 0:
         lines = source.split("\n")  # as the parser counts lines, not `splitlines`
         if diag.span.line <= len(lines):
-            text = lines[diag.span.line - 1].rstrip("\r")
+            text = _visible(lines[diag.span.line - 1].rstrip("\r"))
             out.append(f"    {text}")
             width = 1
             if diag.span.end_line == diag.span.line and diag.span.end_col > diag.span.col:
@@ -293,6 +311,21 @@ def render(diag: Diagnostic, source: str | None, lang: str = "en") -> str:
     if hint:
         out.append(("  提示:" if lang == "zh" else "  hint: ") + hint)
     return "\n".join(out)
+
+
+def _visible(text: str) -> str:
+    """The line with each control character shown as a symbol (NUL as ␀), one character for
+    one so the caret still lines up: a rules line must not reach a terminal as control codes."""
+    return "".join(
+        c
+        if c == "\t" or not (c < " " or "\x7f" <= c <= "\x9f")
+        else chr(0x2400 + ord(c))
+        if c < " "
+        else "\u2421"
+        if c == "\x7f"
+        else "\ufffd"
+        for c in text
+    )
 
 
 def _display_width(text: str) -> int:

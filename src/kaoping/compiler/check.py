@@ -8,10 +8,11 @@ all of them are collected, none stops the pass. Expression typing lives in `infe
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kaoping.compiler import ir
+from kaoping.compiler import ir, walk
 from kaoping.compiler import types as T
 from kaoping.compiler.applicable import ApplicableChecks
 from kaoping.compiler.infer import GROUPS, Ctx, FunctionSig
@@ -44,6 +45,14 @@ from kaoping.span import Span
 _STAGE_ORDER = {"unit": 0, "cross": 1, "group": 2, "final": 3}
 
 
+class _TypeFirst(Exception):
+    """Typing a value met a value not typed yet (`path`): type that one first."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
+
+
 class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
     def __init__(self, module: ir.Module, functions: dict[str, FunctionSig] | None = None):
         self.m = module
@@ -53,7 +62,8 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
         self.model = Model(module, module.rounding, {}, {}, {}, {}, [], {})
         self.used_inputs: set[str] = set()
         self.reads: dict[str, set[str]] = {}  # input or constant → the groups reading it
-        self._visiting: list[str] = []
+        self._visiting: list[str] = []  # values being typed, outermost first
+        self._entered: set[str] = set(self._visiting)
 
     # ------------------------------------------------------------------ reporting
     # ------------------------------------------------------------------ entry
@@ -192,6 +202,8 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
         block = BlockModel(index, scoring)
         has_total = False
 
+        added: list[str] = []  # every path, in the order defined
+
         def add(vd: ValueDef, span: Span) -> None:
             if vd.path in block.values:
                 first = block.values[vd.path]
@@ -206,6 +218,7 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
             if clash is not None:
                 self.err("E202", span, name=vd.path, first=clash.span)
             block.values[vd.path] = vd
+            added.append(vd.path)
 
         def walk(
             node: ir.Section | ir.Item, prefix: str, parent: str | None, sheet: SheetDef | None
@@ -236,14 +249,14 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
                 if stage == "cross" and self.scope_misplaced(st, scoring, scope):
                     continue  # reported: it cannot stand in `across G1, G2:`
                 if isinstance(st, ir.Section | ir.Item):
-                    before = set(block.values)
+                    start = len(added)
                     path = walk(st, "", None, None)
                     if stage == "unit":
                         top.append(path)
                     else:
-                        for p in set(block.values) - before:
+                        for p in added[start:]:
                             staged(block.values[p])
-                        for p in sorted(set(block.values) - before):
+                        for p in sorted(added[start:]):
                             sheet = block.values[p].sheet
                             if sheet is not None and p in sheet.children:
                                 self.type_error(
@@ -427,19 +440,77 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
         if vd.ty is not None:
             return vd.ty
         key = f"{block.index}:{path}"
-        if key in self._visiting:
+        if key in self._entered:
             cycle = [*self._visiting[self._visiting.index(key) :], key]
             span = vd.node.span if vd.node is not None else block.scoring.span
             self.err("E502", span, name=path, cycle=" → ".join(c.split(":", 1)[1] for c in cycle))
             return T.ANY_NUMBER
-        self._visiting.append(key)
-        try:
-            ty = self.compute_value(block, vd, order)
-        finally:
+        if self._visiting:  # read while typing another value: that one is typed again after
+            raise _TypeFirst(path)
+        self._type_from(block, path)
+        assert vd.ty is not None
+        return vd.ty
+
+    def _type_from(self, block: BlockModel, root: str) -> None:
+        """Type `root` after every value it reads, and those after theirs: the recursion of
+        typing one value in the middle of another, run on a stack of its own so that a chain
+        of thousands of `let`s, each reading the one before, needs no deeper Python stack.
+
+        A value that reads one not yet typed is abandoned (its diagnostics dropped), the values
+        it reads are typed, and it is typed again from the start; values that are being typed
+        stay in `_visiting` meanwhile, which is how a cycle is found (E502), as before."""
+        todo = [root]
+        while todo:
+            path = todo[-1]
+            vd = block.values[path]
+            if vd.ty is not None:  # typed meanwhile, by way of another value
+                todo.pop()
+                continue
+            key = f"{block.index}:{path}"
+            if key not in self._entered:
+                self._entered.add(key)
+                self._visiting.append(key)
+            mark = len(self.diags)
+            try:
+                ty = self.compute_value(block, vd, self._order)
+            except _TypeFirst as need:
+                del self.diags[mark:]
+                todo.extend(reversed(self._reads_first(block, vd, need.path)))
+                continue
+            assert self._visiting[-1] == key
             self._visiting.pop()
-        vd.ty = ty
-        self._order.append(path)
-        return ty
+            self._entered.discard(key)
+            vd.ty = ty
+            self._order.append(path)
+            todo.pop()
+
+    def _reads_first(self, block: BlockModel, vd: ValueDef, needed: str) -> list[str]:
+        """The values `vd` reads that are not typed yet, `needed` (the one it stopped at) first,
+        then the others in the order they are written: typing them all before `vd` is tried
+        again means one retry, not one per value read."""
+        found, seen = [needed], {needed}
+        nodes: list[object] = [node for _, node in vd.variants]
+        if isinstance(vd.node, ir.Section):  # its children are in `vd.children`
+            nodes.extend(vd.node.clauses)
+        elif not nodes and vd.node is not None:
+            nodes.append(vd.node)
+        reads = list(vd.children)
+        for node in nodes:
+            for x in walk.postorder(node):
+                if isinstance(x, ir.TotalRef):
+                    reads.append("total")
+                elif isinstance(x, ir.Ref | ir.WeightPart):
+                    ref = x if isinstance(x, ir.Ref) else ir.Ref((x.name,))
+                    path = self.find_value(block, ref)
+                    if path is not None:
+                        reads.append(path)
+        for path in reads:
+            dep = block.values[path]
+            key = f"{block.index}:{path}"
+            if dep.ty is None and key not in self._entered and path not in seen:
+                found.append(path)
+                seen.add(path)
+        return found
 
     def ctx_for(self, block: BlockModel, vd: ValueDef) -> Ctx:
         gradings = frozenset(self.model.gradings) if vd.stage == "final" else frozenset()
@@ -847,12 +918,18 @@ def check(
 def _without_echoes(diags: list[Diagnostic]) -> list[Diagnostic]:
     """Range warnings about a statement that also has an error are echoes of that error (an
     unknown name has no range): drop them, so one mistake gives one message."""
-    errors = [d.span for d in diags if d.severity == "error"]
+    error_lines: dict[str, list[int]] = {}
+    for d in diags:
+        if d.severity == "error":
+            error_lines.setdefault(d.span.path, []).append(d.span.line)
+    for lines in error_lines.values():
+        lines.sort()
 
     def echo(d: Diagnostic) -> bool:
-        return d.code in ("W402", "W403") and any(
-            e.path == d.span.path and d.span.line <= e.line <= max(d.span.end_line, d.span.line)
-            for e in errors
-        )
+        if d.code not in ("W402", "W403"):
+            return False
+        lines = error_lines.get(d.span.path, [])
+        i = bisect.bisect_left(lines, d.span.line)  # the first error at or after the statement
+        return i < len(lines) and lines[i] <= max(d.span.end_line, d.span.line)
 
     return [d for d in diags if not echo(d)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kaoping.compiler import ir
+from kaoping.compiler.walk import same
 from kaoping.exact import Q
 
 if TYPE_CHECKING:
@@ -33,13 +34,13 @@ def share_of_lowest(e: ir.BinOp) -> Q | None:
     """k for `group lowest X ÷ X` (k = 1) and `k × group lowest X ÷ X`: relative scores when
     less is better (the lowest unit gets k, the others less)."""
     left, x = e.left, e.right
-    if isinstance(left, ir.GroupLowest) and left.operand == x:
+    if isinstance(left, ir.GroupLowest) and same(left.operand, x):
         return Q(1)
     if isinstance(left, ir.BinOp) and left.op == "*":
         for low, k in ((left.left, left.right), (left.right, left.left)):
             if (
                 isinstance(low, ir.GroupLowest)
-                and low.operand == x
+                and same(low.operand, x)
                 and isinstance(k, ir.Num)
                 and k.value >= 0
             ):

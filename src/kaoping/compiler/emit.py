@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import attrs
 
-from kaoping.compiler import ir
+from kaoping.compiler import flat, ir, walk
 from kaoping.compiler.applicable import not_applicable_of
 from kaoping.compiler.emit_cohort import CohortNode, emit_cohort_value
 from kaoping.compiler.emit_keyed import emit_keyed
@@ -65,6 +65,7 @@ class Emitter(SectionEmitter):
         self.model = model
         self.scheme_id = scheme_id
         self.sources = sources
+        self.source_lines: dict[str, list[str]] = {}
         self.w = Writer()
         self.consts: dict[str, str] = {}
         self.tables: dict[str, str] = {}
@@ -98,12 +99,20 @@ class Emitter(SectionEmitter):
         return f"{labels!r}, ({', '.join(self.const(s.share) for s in shares)},)"
 
     def rule_text(self, span: Span) -> str:
-        src = self.sources.get(span.path)
-        if src is None or span.line <= 0:
+        lines = self.lines_of(span.path)
+        if span.line <= 0 or span.line > len(lines):
             return ""
-        # lines as the parser counts them: a \x0b or \u2028 inside a string breaks no line
-        lines = src.split("\n")
-        return _one_line(lines[span.line - 1]).strip() if span.line <= len(lines) else ""
+        return _one_line(lines[span.line - 1]).strip()
+
+    def lines_of(self, path: str) -> list[str]:
+        """A rules file's lines as the parser counts them (a \u2028 inside a string breaks no
+        line), split once per file."""
+        lines = self.source_lines.get(path)
+        if lines is None:
+            src = self.sources.get(path)
+            lines = [] if src is None else src.split("\n")
+            self.source_lines[path] = lines
+        return lines
 
     def comment(self, span: Span) -> None:
         text = self.rule_text(span)
@@ -356,7 +365,7 @@ class Emitter(SectionEmitter):
             extra = ", group={" + ", ".join(f"{label!r}: {var}" for label, var in group_notes) + "}"
         if vd.kind == "total":
             if node is None:
-                parts = " + ".join(f"v[{c!r}]" for c in vd.children) or "_rt.ZERO"
+                parts = flat.plus([f"v[{c!r}]" for c in vd.children])
                 code = self.rounded_total(parts)
                 self.setv("total", block.scoring.span.line, code, "", block.scoring.span)
             else:
@@ -587,6 +596,8 @@ class Emitter(SectionEmitter):
         if isinstance(e, ir.MaxRef):
             assert self.own_max is not None  # the checker allows `max` only where it has one
             return self.const(self.own_max)
+        if isinstance(e, ir.BinOp | ir.Logic) and ir.continues_run(e, e.left):
+            return self.chain(e, block, s)
         if isinstance(e, ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not):
             return self.operator(e, block, s)
         if isinstance(e, ir.IfExpr):
@@ -667,6 +678,23 @@ class Emitter(SectionEmitter):
             return f"({args[0]} {e.op} {args[1]})"
         return f"(not {args[0]})"
 
+    def chain(self, e: ir.BinOp | ir.Logic, block: BlockModel, s: _Scope) -> str:
+        """A run of one precedence level (`a + b - c`), flat: see `flat.run`."""
+        links = ir.chain_links(e)
+        first = self.ex(links[0].left, block, s)
+        rights = [(x.op, self.ex(x.right, block, s)) for x in links]
+        return flat.run(first, rights, all(self.plain(x, block) for x in links))
+
+    def plain(self, e: ir.BinOp | ir.Logic, block: BlockModel) -> bool:
+        """`operator` would write `e` as a bare Python operator (nothing absent, no zero
+        divisor)."""
+        for x in (e.left, e.right):
+            t = self.model.types.get((id(x), block.index))
+            if t is not None and t.optional:
+                return False
+        t = self.model.types.get((id(e), block.index))
+        return not (e.op == "/" and t is not None and t.optional)
+
     def aggregate(self, e: ir.Aggregate, block: BlockModel, s: _Scope) -> str:
         rec = self.fresh("r")
         inner = attrs.evolve(s, record=rec)
@@ -689,18 +717,18 @@ class Emitter(SectionEmitter):
 
     def band(self, e: ir.Band, block: BlockModel, s: _Scope) -> str:
         x = self.fresh("_x")
-        conds = []
+        tests, rows = [], []
         for row in e.rows:
-            tests = []
+            test = []
             if row.low is not None:
-                tests.append(f"{x} {'>=' if row.low_closed else '>'} {self.const(row.low)}")
+                test.append(f"{x} {'>=' if row.low_closed else '>'} {self.const(row.low)}")
             if row.high is not None:
-                tests.append(f"{x} {'<=' if row.high_closed else '<'} {self.const(row.high)}")
-            conds.append((" and ".join(tests) or "True", row.value))
-        body = repr(conds[-1][1])
-        for test, value in reversed(conds[:-1]):
-            body = f"({value!r} if {test} else {body})"
-        return f"(lambda {x}: {body})({self.ex(e.operand, block, s)})"
+                test.append(f"{x} {'<=' if row.high_closed else '<'} {self.const(row.high)}")
+            tests.append((" and ".join(test) or "True", row.value))
+            low = "None" if row.low is None else self.const(row.low)
+            high = "None" if row.high is None else self.const(row.high)
+            rows.append(f"({low}, {row.low_closed!r}, {high}, {row.high_closed!r}, {row.value!r})")
+        return flat.band(x, self.ex(e.operand, block, s), tests, rows)
 
 
 _LIFTED = {
@@ -759,23 +787,11 @@ def rank_path(block: BlockModel) -> str | None:
 
 def _cohort_nodes(node: object) -> list[CohortNode]:
     """Cohort operations inside a statement, innermost first."""
-    found: list[CohortNode] = []
-
-    def visit(x: object) -> None:
-        if isinstance(x, tuple):
-            for y in x:
-                visit(y)
-            return
-        if not attrs.has(type(x)):
-            return
-        for field in attrs.fields(type(x)):  # type: ignore[arg-type]
-            if field.name != "span":
-                visit(getattr(x, field.name))
-        if isinstance(x, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute):
-            found.append(x)
-
-    visit(node)
-    return found
+    return [
+        x
+        for x in walk.postorder(node)
+        if isinstance(x, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute)
+    ]
 
 
 def emit(model: Model, scheme_id: str, sources: dict[str, str]) -> Writer:

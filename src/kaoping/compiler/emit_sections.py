@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kaoping.compiler import ir
+from kaoping.compiler import flat, ir
 from kaoping.compiler.model import BlockModel, SheetDef, ValueDef
 from kaoping.exact import Q
 
@@ -86,11 +86,11 @@ class SectionEmitter:
         if not kids:
             combined = "_rt.ZERO"
         elif mode == "sum":
-            combined = " + ".join(f"v[{c!r}]" for c in kids)
+            combined = flat.plus([f"v[{c!r}]" for c in kids])
         elif mode == "highest":
             combined = f"max({vals})"
         else:
-            combined = f"({' + '.join(f'v[{c!r}]' for c in kids)}) / {self.const(Q(len(kids)))}"
+            combined = f"({flat.plus([f'v[{c!r}]' for c in kids])}) / {self.const(Q(len(kids)))}"
         rescale = next((cl for cl in node.clauses if isinstance(cl, ir.Rescale)), None)
         parts = top = ""
         if rescale is not None:  # 不涉及项目折算: Σ applicable × max ÷ Σ their maxima

@@ -16,6 +16,7 @@ from kaoping.compiler.cohort_ranges import mean_parts, share_of_lowest
 from kaoping.compiler.keyed import keyed_ty
 from kaoping.compiler.model import BlockModel, Model, Res, SheetDef
 from kaoping.compiler.requirements import difference_low, narrowed, ref_key
+from kaoping.compiler.walk import same
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import Q, show
 from kaoping.span import Span
@@ -254,7 +255,7 @@ class ExprChecker:
     def unknown(self, ref: ir.Ref, ctx: Ctx) -> None:
         block = ctx.block
         name = ref.name
-        candidates = [p for p in block.values if p.rsplit(".", 1)[-1] == ref.path[-1]]
+        candidates = block.ending_with(ref.path[-1])
         if len(candidates) > 1:
             self.err(
                 "E201",
@@ -339,7 +340,7 @@ class ExprChecker:
         name = ref.name
         if name in block.values and name != "total":
             return name
-        matches = [p for p in block.values if p.endswith("." + name) or p == name]
+        matches = block.ending_with(name)
         if len(matches) > 1:  # sheets may name items alike: the reader sees its own and shared
             seen = [p for p in matches if block.values[p].sheet in (None, sheet)]
             matches = seen if len(seen) == 1 else matches
@@ -378,34 +379,8 @@ class ExprChecker:
             return vd.ty if vd.ty is not None else self.infer_value(ctx.block, "total", [])
         # An absent operand makes the result absent (as SQL's NULL does); the rules say what
         # then with `default` where the value is used.
-        if isinstance(e, ir.BinOp):
-            ta, tb = self.infer(e.left, ctx), self.infer(e.right, ctx)
-            absent = ta.optional or tb.optional
-            a = self.need_number(ta.required(), e.left, ctx)
-            b = self.need_number(tb.required(), e.right, ctx)
-            if e.op == "+":
-                return T.add(a, b).maybe(absent)
-            if e.op == "-":
-                low = difference_low(ctx.block, *self.ref_keys(e, ctx))
-                diff = T.sub(a, b)
-                if low is not None:
-                    diff = T.intersect(diff, T.number(low, None))
-                return diff.maybe(absent)
-            if e.op == "*":
-                return T.mul(a, b).maybe(absent)
-            share = _share_of_best(e)
-            if share is not None and a.low is not None and a.low >= 0:
-                # a share of the group's best, times a constant: 0 to k (absent when best is 0)
-                return T.number(Q(0), share).maybe(True)
-            smaller, larger = self.ref_keys(e, ctx)
-            if (
-                difference_low(ctx.block, larger, smaller) is not None
-                and a.low is not None
-                and a.low >= 0
-            ):
-                # a part of a whole the requirements bound it by: 0 to 1 (absent when it is 0)
-                return T.number(Q(0), Q(1)).maybe(absent or T.can_be_zero(b))
-            return T.div(a, b).maybe(absent or T.can_be_zero(b))
+        if isinstance(e, ir.BinOp | ir.Logic):
+            return self.chain(e, ctx)
         if isinstance(e, ir.Neg):
             t = self.infer(e.operand, ctx)
             return T.neg(self.need_number(t.required(), e.operand, ctx)).maybe(t.optional)
@@ -427,11 +402,6 @@ class ExprChecker:
                             "E204", e.span, value=v, enum=enum.name, values=", ".join(enum.values)
                         )
             return T.BOOL.maybe(t.optional)
-        if isinstance(e, ir.Logic):
-            ta, tb = self.infer(e.left, ctx), self.infer(e.right, ctx)
-            self.need_bool(ta.required(), e.left)
-            self.need_bool(tb.required(), e.right)
-            return T.BOOL.maybe(ta.optional or tb.optional)
         if isinstance(e, ir.Not):
             t = self.infer(e.operand, ctx)
             self.need_bool(t.required(), e.operand)
@@ -504,6 +474,54 @@ class ExprChecker:
     def ref_keys(self, e: ir.BinOp, ctx: Ctx) -> tuple[str | None, str | None]:
         index = ctx.block.index
         return ref_key(self.model, e.left, index), ref_key(self.model, e.right, index)
+
+    def chain(self, e: ir.BinOp | ir.Logic, ctx: Ctx) -> T.Ty:
+        """A run of one precedence level (`a + b - c + …`), typed link by link from the left in
+        a loop: a flat sum of thousands of terms does not recurse once per term."""
+        links = ir.chain_links(e)
+        ty = self.infer(links[0].left, ctx)
+        for link in links:
+            right = self.infer(link.right, ctx)
+            if isinstance(link, ir.BinOp):
+                ty = self.binop(link, ty, right, ctx)
+            else:
+                ty = self.logic(link, ty, right)
+            if link is not e:  # `infer` records the outermost
+                self.record(link, ctx, ty)
+        return ty
+
+    def binop(self, e: ir.BinOp, ta: T.Ty, tb: T.Ty, ctx: Ctx) -> T.Ty:
+        absent = ta.optional or tb.optional
+        a = self.need_number(ta.required(), e.left, ctx)
+        b = self.need_number(tb.required(), e.right, ctx)
+        if e.op == "+":
+            return T.add(a, b).maybe(absent)
+        if e.op == "-":
+            low = difference_low(ctx.block, *self.ref_keys(e, ctx))
+            diff = T.sub(a, b)
+            if low is not None:
+                diff = T.intersect(diff, T.number(low, None))
+            return diff.maybe(absent)
+        if e.op == "*":
+            return T.mul(a, b).maybe(absent)
+        share = _share_of_best(e)
+        if share is not None and a.low is not None and a.low >= 0:
+            # a share of the group's best, times a constant: 0 to k (absent when best is 0)
+            return T.number(Q(0), share).maybe(True)
+        smaller, larger = self.ref_keys(e, ctx)
+        if (
+            difference_low(ctx.block, larger, smaller) is not None
+            and a.low is not None
+            and a.low >= 0
+        ):
+            # a part of a whole the requirements bound it by: 0 to 1 (absent when it is 0)
+            return T.number(Q(0), Q(1)).maybe(absent or T.can_be_zero(b))
+        return T.div(a, b).maybe(absent or T.can_be_zero(b))
+
+    def logic(self, e: ir.Logic, ta: T.Ty, tb: T.Ty) -> T.Ty:
+        self.need_bool(ta.required(), e.left)
+        self.need_bool(tb.required(), e.right)
+        return T.BOOL.maybe(ta.optional or tb.optional)
 
     def compare(self, e: ir.Compare, ctx: Ctx) -> T.Ty:
         left = self._infer(e.left, ctx)
@@ -873,11 +891,11 @@ def _share_of_best(e: ir.BinOp) -> Q | None:
     if not isinstance(e.right, ir.Best):
         return share_of_lowest(e)
     best_of = e.right.operand
-    if e.left == best_of:
+    if same(e.left, best_of):
         return Q(1)
     left = e.left
     if isinstance(left, ir.BinOp) and left.op == "*":
         for x, k in ((left.left, left.right), (left.right, left.left)):
-            if x == best_of and isinstance(k, ir.Num) and k.value >= 0:
+            if same(x, best_of) and isinstance(k, ir.Num) and k.value >= 0:
                 return k.value
     return None

@@ -11,6 +11,9 @@ from typing import Literal
 
 import attrs
 
+from kaoping.compiler.walk import chain_links as chain_links
+from kaoping.compiler.walk import continues_run as continues_run
+from kaoping.compiler.walk import run_text
 from kaoping.exact import Mode, Q, show
 from kaoping.span import NO_SPAN, Span
 
@@ -100,7 +103,7 @@ class BinOp:
     span: Span = _span()
 
     def __str__(self) -> str:
-        return f"({self.left} {self.op} {self.right})"
+        return run_text(self)
 
 
 @attrs.frozen
@@ -145,7 +148,7 @@ class Logic:
     span: Span = _span()
 
     def __str__(self) -> str:
-        return f"({self.left} {self.op} {self.right})"
+        return run_text(self)
 
 
 @attrs.frozen

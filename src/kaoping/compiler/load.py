@@ -9,14 +9,16 @@ import hashlib
 import linecache
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler.check import check
-from kaoping.compiler.emit import emit
+from kaoping.compiler.emit import Writer, emit
 from kaoping.compiler.infer import FunctionSig
+from kaoping.compiler.limits import nesting_errors
 from kaoping.compiler.lower import LoweringError, build_module, lower_file
 from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
@@ -89,7 +91,53 @@ def read_text(path: Path) -> str:
 def frontend(
     sources: Mapping[str, str], functions: Mapping[str, RuleFunction] | None = None
 ) -> tuple[Model | None, list[Diagnostic]]:
-    """Parse, lower and check; every diagnostic of every file, sorted by position."""
+    """Parse, lower and check, then emit and compile the Python module as `compile` would: a
+    scheme this passes always compiles. Every diagnostic of every file, sorted by position."""
+    built = _build("check", sources, functions, "<kaoping check>")
+    return built.model, built.diags
+
+
+@attrs.frozen
+class _Built:
+    model: Model | None
+    diags: list[Diagnostic]
+    writer: Writer | None = None
+    code: CodeType | None = None
+
+
+def _build(
+    scheme_id: str,
+    sources: Mapping[str, str],
+    functions: Mapping[str, RuleFunction] | None,
+    filename: str,
+) -> _Built:
+    model, diags = _check(sources, functions)
+    if model is None or any(d.severity == "error" for d in diags):
+        return _Built(model, diags)
+    writer = emit(model, scheme_id, dict(sources))
+    try:
+        code = compile(writer.text(), filename, "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+        diags.append(_uncompilable(err, writer, sources))
+        return _Built(model, sort_diagnostics(diags))
+    return _Built(model, diags, writer, code)
+
+
+def _uncompilable(err: Exception, writer: Writer, sources: Mapping[str, str]) -> Diagnostic:
+    """E105 at the rule whose Python Python's compiler refused (a limit of kaoping's emitter
+    that the checks before it did not foresee: never a mistake in the rules)."""
+    line = err.lineno if isinstance(err, SyntaxError) else None
+    span = writer.spans.get(line or 0)
+    if span is None:
+        first = sorted(sources)[0]
+        span = Span(first, 1, 1, 1, 2)
+    detail = err.msg if isinstance(err, SyntaxError) else type(err).__name__
+    return Diagnostic("E105", span, {"detail": detail})
+
+
+def _check(
+    sources: Mapping[str, str], functions: Mapping[str, RuleFunction] | None
+) -> tuple[Model | None, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     decls: list[list[Any]] = []
     for path, text in sources.items():
@@ -97,20 +145,14 @@ def frontend(
         diags.extend(parsed.diagnostics)
         if parsed.tree is not None:
             try:
-                decls.append(lower_file(parsed.tree, path))
+                lowered = lower_file(parsed.tree, path)
             except LoweringError as err:
                 diags.append(err.diagnostic)
-            except RecursionError:
-                diags.append(
-                    Diagnostic(
-                        "E101",
-                        Span(path, 1, 1, 1, 2),
-                        {
-                            "detail": "an expression is nested too deeply: split it with `let`",
-                            "detail_zh": "表达式嵌套过深:请用 `设` 拆分",
-                        },
-                    )
-                )
+                continue
+            too_deep = nesting_errors(lowered)
+            diags.extend(too_deep)
+            if not too_deep:
+                decls.append(lowered)
         elif not parsed.diagnostics:  # pragma: no cover - parse reports every failure
             raise AssertionError(f"{path}: no tree and no diagnostic")
     if any(d.severity == "error" for d in diags):
@@ -141,27 +183,26 @@ def compile_sources(
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    model, diags = frontend(sources, functions)
-    errors = [d for d in diags if d.severity == "error"]
-    if errors or model is None:
-        raise CompileError(errors or diags)
-    writer = emit(model, scheme_id, dict(sources))
-    python = writer.text()
     filename = f"<kaoping {scheme_id} {key[:12]}>"
-    code = compile(python, filename, "exec")
+    built = _build(scheme_id, sources, functions, filename)
+    errors = [d for d in built.diags if d.severity == "error"]
+    if errors or built.model is None or built.writer is None or built.code is None:
+        raise CompileError(errors or built.diags)
+    writer = built.writer
+    python = writer.text()
     linecache.cache[filename] = (len(python), None, python.splitlines(True), filename)
     namespace: dict[str, Any] = {"__name__": f"kaoping_scheme_{key[:12]}"}
-    exec(code, namespace)
+    exec(built.code, namespace)
     # each call checks the function's result and names the function if it fails
     namespace["_fn"].update({name: guard_function(f) for name, f in (functions or {}).items()})
     compiled = CompiledScheme(
         scheme_id,
-        model,
+        built.model,
         dict(sources),
         python,
         writer.spans,
         namespace,
-        [d for d in diags if d.severity == "warning"],
+        [d for d in built.diags if d.severity == "warning"],
         filename,
     )
     _CACHE[key] = compiled

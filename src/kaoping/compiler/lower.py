@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast, get_args
 
-from lark import Token, Transformer, Tree, v_args
-from lark.exceptions import VisitError
+from lark import Token, Tree
 
 from kaoping.compiler import ir
 from kaoping.compiler.infer import canonical_function
@@ -49,10 +48,10 @@ def _percent(tok: Token) -> Q:
     return literal(str(tok)[:-1]) / 100
 
 
-@v_args(meta=True)
-class _Lower(Transformer[Token, Any]):
+class _Lower:
+    """One method per grammar rule, `(meta, children)` → IR; `lower_file` calls them."""
+
     def __init__(self, path: str):
-        super().__init__()
         self.path = path
 
     def sp(self, meta: Any) -> Span:
@@ -785,11 +784,33 @@ def _mode_after(children: list[Any], shares: object) -> ir.RoundMode | None:
 
 
 def lower_file(tree: Tree[Token], path: str) -> list[Any]:
-    """The top-level declarations of one file, as IR nodes (plus the scheme title marker)."""
-    try:
-        return cast(list[Any], _Lower(path).transform(tree))
-    except VisitError as err:  # unwrap: the original error is what matters
-        raise err.orig_exc from None
+    """The top-level declarations of one file, as IR nodes (plus the scheme title marker).
+
+    Each tree node is lowered after its children, on a stack of its own rather than by
+    recursion, so no depth of nesting in a rules file can exhaust Python's stack here."""
+    lower = _Lower(path)
+    methods: dict[str, Any] = {}
+    postfix: list[Tree[Token] | Token] = []
+    todo: list[Tree[Token] | Token] = [tree]
+    while todo:
+        node = todo.pop()
+        postfix.append(node)
+        if type(node) is Tree:
+            todo += node.children
+    done: list[Any] = []
+    for node in reversed(postfix):
+        if type(node) is not Tree:
+            done.append(node)
+            continue
+        size = len(node.children)
+        args = done[len(done) - size :]
+        del done[len(done) - size :]
+        method = methods.get(node.data)
+        if method is None:
+            method = methods[node.data] = getattr(lower, node.data)
+        done.append(method(node.meta, args))
+    [result] = done
+    return cast(list[Any], result)
 
 
 def build_module(decls_per_file: Iterable[list[Any]]) -> ir.Module:

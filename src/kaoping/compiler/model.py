@@ -124,6 +124,8 @@ class BlockModel:
     ordered: set[tuple[str, str, bool]] = attrs.Factory(set)
     # sums the requirements bound: (`input:NAME` keys, N) for `a + b + … ≤ N` (or `= N`)
     sums: list[tuple[frozenset[str], Q]] = attrs.Factory(list)
+    _by_suffix: dict[str, list[str]] = attrs.field(factory=dict, init=False, repr=False)
+    _indexed: int = attrs.field(default=-1, init=False, repr=False)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -182,6 +184,19 @@ class BlockModel:
             and self.values[section].for_unit(unit)
             and self.sheet_of(section, unit) is None
         ]
+
+    def ending_with(self, name: str) -> list[str]:
+        """The paths of the values that are `name` or end with `.name` (`信息报送` finds
+        `改革组织领导.信息报送`), in definition order. Indexed, so resolving every name of a
+        scheme of thousands of values does not scan them all each time."""
+        if self._indexed != len(self.values):  # values are only ever added
+            self._by_suffix = {}
+            for path in self.values:
+                parts = path.split(".")
+                for i in range(len(parts)):
+                    self._by_suffix.setdefault(".".join(parts[i:]), []).append(path)
+            self._indexed = len(self.values)
+        return self._by_suffix.get(name, [])
 
 
 @attrs.define

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-import attrs
-
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.model import BlockModel, DataCheck, Model
+from kaoping.compiler.walk import preorder
 from kaoping.exact import Q, ceil, floor
 
 if TYPE_CHECKING:
@@ -58,16 +57,9 @@ def reads_values(expr: object) -> bool:
 
 
 def walk(x: object) -> Iterator[object]:
-    if isinstance(x, tuple):
-        for y in x:
-            yield from walk(y)
-        return
-    if not attrs.has(type(x)):
-        return
-    yield x
-    for field in attrs.fields(type(x)):  # type: ignore[arg-type]
-        if field.name != "span":
-            yield from walk(getattr(x, field.name))
+    """Every node of an expression (or of a tuple of them), each before the nodes inside it,
+    in the order written, on a stack of its own (a condition can run long)."""
+    return preorder(x)
 
 
 def given_for(model: Model, names: Iterable[str], groups: Iterable[str]) -> tuple[str, ...]:
@@ -205,11 +197,15 @@ def _summands(x: ir.Expr) -> Iterator[ir.Expr]:
 
 
 def _comparisons(cond: ir.Expr) -> Iterator[tuple[ir.Expr, str, ir.Expr]]:
-    if isinstance(cond, ir.Logic) and cond.op == "and":
-        yield from _comparisons(cond.left)
-        yield from _comparisons(cond.right)
-    elif isinstance(cond, ir.Compare) and cond.op != "!=":
-        yield cond.left, cond.op, cond.right
+    """The comparisons `cond` joins with `and`, in the order written (a loop, not recursion:
+    a requirement may join hundreds)."""
+    todo = [cond]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, ir.Logic) and x.op == "and":
+            todo += [x.right, x.left]
+        elif isinstance(x, ir.Compare) and x.op != "!=":
+            yield x.left, x.op, x.right
 
 
 def difference_low(block: BlockModel, larger: str | None, smaller: str | None) -> Q | None:

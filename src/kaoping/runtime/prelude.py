@@ -31,6 +31,7 @@ from kaoping.runtime.numbers import (
     weighted,
 )
 from kaoping.runtime.ordering import order_records, order_units
+from kaoping.runtime.runs import band, chain
 from kaoping.runtime.unit import Unit, last_number, no_sheet
 
 __all__ = [
@@ -39,7 +40,9 @@ __all__ = [
     "Q",
     "Unit",
     "agg",
+    "band",
     "best",
+    "chain",
     "default",
     "differing",
     "distribute",
