@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import compile_text, diagnostics
 from helpers_scoring import D
 from kaoping.cli import main
-from kaoping.diagnostics import CATALOGUE, render
+from kaoping.diagnostics import CATALOGUE, render, visible
 from kaoping.errors import CompileError
 from kaoping.io.data import validate
 from kaoping.scoring import score
@@ -27,6 +27,24 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         4,
         1,
         ("tabs",),
+    ),
+    # a NUL byte in a comment (it would end up in a comment of the generated Python)
+    "E103": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x  # a\x00b\n',
+        4,
+        27,  # `# a` starts at column 24
+        ("control character (U+0000 NUL)",),
+    ),
+    # 101 nested calls: the 99th is the 101st level (scoring 1, item 2, the calls 3, 4, …)
+    "E104": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = '
+        + "least(" * 101
+        + "x"
+        + ")" * 101
+        + "\n",
+        4,
+        len("    item a max 10 = ") + 1 + len("least(") * 98,
+        ("nested too deeply: at most 100 levels",),
     ),
     "K101": (
         'group G "g"\ninput x: number 0 to 10 "x"\n评分 G:\n    item a max 10 = x\n',
@@ -245,7 +263,9 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
 
 
 def test_every_catalogue_code_has_a_case():
-    assert set(CASES) == set(CATALOGUE)
+    # E105 reports a limit of the emitter that no rules text reaches once the checks before it
+    # pass; tests/test_limits.py lifts the emitter's guard to provoke it
+    assert set(CASES) == set(CATALOGUE) - {"E105"}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -262,7 +282,7 @@ def test_each_code(code):
     severity = "warning" if code.startswith("W") else "error"
     assert shown[0] == f"t.rules:{line}:{col}: {severity} {code} {message}"
     source_line = text.split("\n")[line - 1]
-    assert shown[1] == "    " + source_line
+    assert shown[1] == "    " + visible(source_line)  # a control character as a symbol
     assert shown[2].strip().startswith("^")
     assert set(shown[2].strip()) == {"^"}
 

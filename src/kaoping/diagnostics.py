@@ -297,7 +297,7 @@ def render(diag: Diagnostic, source: str | None, lang: str = "en") -> str:
     if source is not None and diag.span.line > 0:
         lines = source.split("\n")  # as the parser counts lines, not `splitlines`
         if diag.span.line <= len(lines):
-            text = _visible(lines[diag.span.line - 1].rstrip("\r"))
+            text = visible(lines[diag.span.line - 1].rstrip("\r"))
             out.append(f"    {text}")
             width = 1
             if diag.span.end_line == diag.span.line and diag.span.end_col > diag.span.col:
@@ -313,7 +313,7 @@ def render(diag: Diagnostic, source: str | None, lang: str = "en") -> str:
     return "\n".join(out)
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """The line with each control character shown as a symbol (NUL as ␀), one character for
     one so the caret still lines up: a rules line must not reach a terminal as control codes."""
     return "".join(

@@ -20,10 +20,11 @@ MAX_DEPTH = 100
 
 
 def nesting_errors(decls: Iterable[Any]) -> list[Diagnostic]:
-    """E104 at the outermost node of each line where the nesting first exceeds MAX_DEPTH."""
+    """E104 at the first node (in reading order) of each line that lies deeper than
+    MAX_DEPTH levels."""
     found: list[Diagnostic] = []
     lines: set[tuple[str, int]] = set()
-    stack: list[tuple[Any, int]] = [(d, 1) for d in decls if is_node(d)]
+    stack: list[tuple[Any, int]] = [(d, 1) for d in reversed(list(decls)) if is_node(d)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -33,7 +34,7 @@ def nesting_errors(decls: Iterable[Any]) -> list[Diagnostic]:
                 found.append(Diagnostic("E104", span, {"limit": MAX_DEPTH}))
             continue
         run = isinstance(node, ir.BinOp | ir.Logic) and ir.continues_run(node, node.left)
-        for child in children(node):
+        for child in reversed(children(node)):  # reversed: the leftmost is reported first
             # the left operand of `(a + b) - c` continues the run: the same level
             same_level = run and child is node.left
             stack.append((child, depth if same_level else depth + 1))

@@ -127,10 +127,10 @@ def _uncompilable(err: Exception, writer: Writer, sources: Mapping[str, str]) ->
     """E105 at the rule whose Python Python's compiler refused (a limit of kaoping's emitter
     that the checks before it did not foresee: never a mistake in the rules)."""
     line = err.lineno if isinstance(err, SyntaxError) else None
-    span = writer.spans.get(line or 0)
-    if span is None:
-        first = sorted(sources)[0]
-        span = Span(first, 1, 1, 1, 2)
+    if line not in writer.spans and writer.spans:
+        # no line named (Python's compiler ran out of stack): the longest line is the culprit
+        line = max(writer.spans, key=lambda n: len(writer.lines[n - 1]))
+    span = writer.spans.get(line or 0) or Span(sorted(sources)[0], 1, 1, 1, 2)
     detail = err.msg if isinstance(err, SyntaxError) else type(err).__name__
     return Diagnostic("E105", span, {"detail": detail})
 

@@ -247,7 +247,7 @@ def parse(source: str, path: str) -> Parsed:
 # or a form feed is never part of a rule, and would otherwise travel into comments of the
 # generated Python, into messages and onto the terminal. A lone carriage return moves a
 # terminal's cursor back over the line, so only the one closing a line (\r\n) is accepted.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]|\r(?!\n)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!$)")  # per line
 
 
 def _control_characters(source: str, path: str) -> Iterator[Diagnostic]:
