@@ -20,6 +20,8 @@ total the generator works out by itself; a difference exits 1.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -116,13 +118,17 @@ def in_process(path: Path) -> float:
     return took
 
 
-def command(path: Path) -> float:
+def command(path: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of `kaoping check FILE` in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([str(BIN), "check", str(path)], capture_output=True, text=True)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"kaoping check {path} exited {done.returncode}:\n{done.stderr[-2000:]}")
-    return took
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return took, cpu
 
 
 def main() -> None:
@@ -139,16 +145,25 @@ def main() -> None:
             path.write_text(scheme(n), "utf-8")
             agree(n, path)
             lines = path.read_text("utf-8").count("\n")
-            cli = statistics.median(command(path) for _ in range(args.repeat))
+            runs = [command(path) for _ in range(args.repeat)]
+            wall = statistics.median(w for w, _ in runs)
+            cpu = statistics.median(c for _, c in runs)
             inner = statistics.median(in_process(path) for _ in range(args.repeat))
-            rows.append((n, lines, cli, inner))
-    print(f"{'items':>6} {'lines':>7} {'kaoping check':>14} {'checker':>9} {'per item':>9}")
-    for n, lines, cli, inner in rows:
-        print(f"{n:>6,} {lines:>7,} {cli:>13.2f}s {inner:>8.2f}s {inner / n * 1000:>7.2f}ms")
-    if len(rows) > 1:
-        (n0, _, _, t0), (n1, _, _, t1) = rows[0], rows[-1]
+            rows.append((n, lines, wall, cpu, inner))
+    load = os.getloadavg()[0]
+    print(f"{os.cpu_count()} cores, load average {load:.1f} (wall times grow with the load)")
+    print(
+        f"{'items':>6} {'lines':>7} {'check wall':>11} {'check CPU':>10} {'in-process':>11} {'per item':>9}"
+    )
+    for n, lines, wall, cpu, inner in rows:
         print(
-            f"{n1:,} items vs {n0:,}: {n1 / n0:.0f}× the items, {t1 / t0:.1f}× the checker's time"
+            f"{n:>6,} {lines:>7,} {wall:>10.2f}s {cpu:>9.2f}s {inner:>10.2f}s "
+            f"{inner / n * 1000:>7.2f}ms"
+        )
+    if len(rows) > 1:
+        (n0, *_, t0), (n1, *_, t1) = rows[0], rows[-1]
+        print(
+            f"{n1:,} items vs {n0:,}: {n1 / n0:.0f}× the items, {t1 / t0:.1f}× the in-process time"
         )
 
 
