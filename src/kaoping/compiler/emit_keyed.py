@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kaoping.compiler import ir
+from kaoping.compiler import flat, ir
 from kaoping.compiler.keyed import whole_numbers
 from kaoping.exact import Q
 
@@ -33,12 +33,19 @@ def emit_keyed(
                 branches.append((f"_x == {em.const(Q(low + i))}", value, row))
         else:
             branches.append((_test(em, row), row.values[0], row))
+    # Python's compiler nests an `elif` inside the `if` before it and gives up after a few
+    # thousand: a long table is a run of separate `if`s (the checker proved no two rows overlap,
+    # so at most one holds) and a flag for the row that held
+    separate = len(branches) >= flat.FLAT_RUN
+    if separate:
+        w("_hit = False")
+    otherwise = "if not _hit:" if separate else "else:"
     first = True
     for test, value, row in branches:
         if test is None:
-            w("else:", row.span)
+            w(otherwise, row.span)
         else:
-            w(f"{'if' if first else 'elif'} {test}:", row.span)
+            w(f"{'if' if first or separate else 'elif'} {test}:", row.span)
         first = False
         with w.indent():
             code = em.ex(value, block, s)
@@ -46,9 +53,11 @@ def emit_keyed(
                 w(f"x = {code}", row.span)
             else:
                 w(f"_it.row({code}, {row.span.line}, _x)", row.span)
+            if separate and test is not None:
+                w("_hit = True")
     if not any(r.otherwise for r in keyed.rows):
         # the checker proved the rows cover every key the value can take
-        w("else:", keyed.span)
+        w(otherwise, keyed.span)
         with w.indent():
             w(f"_rt.no_row({vd.path!r}, {str(keyed.span)!r}, _x)", keyed.span)
     if em.fast:

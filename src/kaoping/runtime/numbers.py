@@ -31,9 +31,10 @@ __all__ = [
 ]
 
 
-def div(a: Q, b: Q) -> Q | None:
-    """`a ÷ b`; absent when b is 0 (the rules must say what then, with `default`)."""
-    if b == 0:
+def div(a: Q | None, b: Q | None) -> Q | None:
+    """`a ÷ b`; absent when either is absent or b is 0 (the rules must say what then, with
+    `default`)."""
+    if a is None or b is None or b == 0:
         return None
     return a / b
 
