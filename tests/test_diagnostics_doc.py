@@ -56,6 +56,11 @@ def test_every_code_the_checker_emits_is_catalogued_titled_and_documented() -> N
     )
 
 
+# E105 reports a limit of the emitter that no rules text reaches once the checks before it pass
+# (tests/test_limits.py lifts the emitter's guard to provoke it): its entry has no example
+NO_EXAMPLE = {"E105"}
+
+
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_entry_title_example_and_fix(code: str) -> None:
     body = entries().get(code)
@@ -64,6 +69,9 @@ def test_entry_title_example_and_fix(code: str) -> None:
     assert first.startswith(f"**{TITLES[code][0]}.**"), first
     assert "**Fix.**" in body
     blocks = rules_blocks(body)
+    if code in NO_EXAMPLE:
+        assert blocks == []
+        return
     examples = [b for b in blocks if b.split("\n")[0].strip() == f"# example: {code}"]
     fixed = [b for b in blocks if b.split("\n")[0].strip() == "# fixed"]
     assert len(examples) == 1 and len(fixed) == 1 and len(blocks) == 2, blocks

@@ -197,6 +197,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
 TITLES: dict[str, tuple[str, str]] = {
     "E101": ("Syntax error", "语法错误"),
     "E102": ("Tab or full-width space in the indentation", "缩进中有制表符或全角空格"),
+    "E103": ("A control character in the file", "文件中有控制字符"),
+    "E104": ("Nested more than 100 levels deep", "嵌套超过 100 层"),
+    "E105": ("Python refused the code generated for a rule", "为规则生成的代码无法编译"),
     "K101": ("The file mixes the English and Chinese keyword sets", "文件混用了中英文两套关键字"),
     "E201": ("Unknown name", "未定义的名称"),
     "E202": ("A name is defined twice", "名称重复定义"),
