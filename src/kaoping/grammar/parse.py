@@ -116,7 +116,7 @@ _NO_SPACE = frozenset(("_NL", "_INDENT", "_DEDENT"))
 
 class _Positions:
     """Lark's position propagation with `_takes_space` as its filter, the same metas at a
-    fraction of the cost (it was two thirds of the time of parsing a large scheme)."""
+    fraction of the cost (it was about half the time of parsing a large scheme)."""
 
     __slots__ = ("build",)
 
