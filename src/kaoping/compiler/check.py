@@ -841,11 +841,8 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
         assigning = [r for r in grading.rules if not isinstance(r, ir.Bar | ir.Override)]
         if not assigning or not isinstance(assigning[-1], ir.Otherwise):
             self.err("E601", grading.span, name=grading.name)
-        seen_gradings = frozenset(
-            g
-            for g in self.model.gradings
-            if list(self.model.gradings).index(g) <= list(self.model.gradings).index(grading.name)
-        )
+        names = list(self.model.gradings)  # this grading and the ones before it
+        seen_gradings = frozenset(names[: names.index(grading.name) + 1])
         for rule in grading.rules:
             named = rule.grades if isinstance(rule, ir.Bar) else (rule.grade,)
             for grade in named:
