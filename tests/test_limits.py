@@ -181,6 +181,29 @@ def test_a_long_run_of_or_and_and(tmp_path: Path) -> None:
     assert cli_total(tmp_path, text) == Q("5")
 
 
+def test_a_requirement_on_a_sum_of_2000_terms() -> None:
+    # 2,000 × a ≤ 20,000 holds for every a in 0 to 10; the unit scores a = 1.5
+    text = rules("    require " + " + ".join(["a"] * 2000) + " ≤ 20000\n    item s = a\n")
+    assert api_total(text) == Q("1.5")
+
+
+def test_not_applicable_if_any_of_1000_tests() -> None:
+    # 社会管理 rescaled: (s + t) × 20 ÷ (10 + 10) while s applies, t × 20 ÷ 10 when it does not
+    tests = " or ".join(["not present(b)"] * 1000)
+    text = (
+        HEAD.replace('input b: number 0 to 10 "b"', 'input b: number 0 to 10 optional "b"')
+        + "    section 社会管理 max 20:\n"
+        + "        rescale\n"
+        + "        item s max 10:\n"
+        + "            start b\n"
+        + f"            not applicable if {tests}\n"
+        + "        item t max 10 = a\n"
+        + "    flag 读 if p\n"
+    )
+    assert api_total(text, b="0.25") == Q("1.75")  # (0.25 + 1.5) × 20 ÷ 20
+    assert api_total(text, b=None) == Q(3)  # 1.5 × 20 ÷ 10
+
+
 def test_a_band_of_100_rows_finds_the_row_at_each_edge() -> None:
     tenths = [f"{k // 10}.{k % 10}" for k in range(101)]  # 0.0, 0.1, … 10.0
     rows = ", ".join(

@@ -112,17 +112,21 @@ class ApplicableChecks(ExprChecker):
 def tested_absent(cond: ir.Expr) -> list[ir.Ref]:
     """The values a `not applicable if` condition tests absent: `not present(X)`, alone or
     among conditions joined by `or`."""
-    if isinstance(cond, ir.Logic) and cond.op == "or":
-        return tested_absent(cond.left) + tested_absent(cond.right)
-    if (
-        isinstance(cond, ir.Not)
-        and isinstance(cond.operand, ir.Call)
-        and cond.operand.func == "present"
-        and len(cond.operand.args) == 1
-        and isinstance(cond.operand.args[0], ir.Ref)
-    ):
-        return [cond.operand.args[0]]
-    return []
+    found: list[ir.Ref] = []
+    todo = [cond]  # a stack, not recursion: conditions may be joined by hundreds of `or`s
+    while todo:
+        x = todo.pop()
+        if isinstance(x, ir.Logic) and x.op == "or":
+            todo += [x.right, x.left]
+        elif (
+            isinstance(x, ir.Not)
+            and isinstance(x.operand, ir.Call)
+            and x.operand.func == "present"
+            and len(x.operand.args) == 1
+            and isinstance(x.operand.args[0], ir.Ref)
+        ):
+            found.append(x.operand.args[0])
+    return found
 
 
 def not_applicable_of(node: object) -> ir.NotApplicable | None:

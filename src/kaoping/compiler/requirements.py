@@ -189,11 +189,14 @@ def _learn_sum(block: BlockModel, model: Model, left: ir.Expr, op: str, right: i
 
 
 def _summands(x: ir.Expr) -> Iterator[ir.Expr]:
-    if isinstance(x, ir.BinOp) and x.op == "+":
-        yield from _summands(x.left)
-        yield from _summands(x.right)
-    else:
-        yield x
+    """The terms of a sum, in the order written (a loop: a sum may have thousands)."""
+    todo = [x]
+    while todo:
+        term = todo.pop()
+        if isinstance(term, ir.BinOp) and term.op == "+":
+            todo += [term.right, term.left]
+        else:
+            yield term
 
 
 def _comparisons(cond: ir.Expr) -> Iterator[tuple[ir.Expr, str, ir.Expr]]:
