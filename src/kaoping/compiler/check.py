@@ -12,7 +12,7 @@ import bisect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kaoping.compiler import ir, walk
+from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.applicable import ApplicableChecks
 from kaoping.compiler.infer import GROUPS, Ctx, FunctionSig
@@ -38,6 +38,7 @@ from kaoping.compiler.requirements import (
 from kaoping.compiler.scopes import ScopeChecks, scope_only, stage_words
 from kaoping.compiler.sheets import SheetChecks, max_of
 from kaoping.compiler.sum_bounds import section_ceiling
+from kaoping.compiler.value_order import ValueOrder
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import MAX_ROUNDING_PLACES, WHOLE_LIMIT, Q
 from kaoping.span import Span
@@ -45,15 +46,7 @@ from kaoping.span import Span
 _STAGE_ORDER = {"unit": 0, "cross": 1, "group": 2, "final": 3}
 
 
-class _TypeFirst(Exception):
-    """Typing a value met a value not typed yet (`path`): type that one first."""
-
-    def __init__(self, path: str):
-        super().__init__(path)
-        self.path = path
-
-
-class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
+class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
     def __init__(self, module: ir.Module, functions: dict[str, FunctionSig] | None = None):
         self.m = module
         self.functions = functions or {}
@@ -434,83 +427,6 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks):
                 )
             if req.order is not None:
                 self.check_ordering(block, req)
-
-    def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
-        vd = block.values[path]
-        if vd.ty is not None:
-            return vd.ty
-        key = f"{block.index}:{path}"
-        if key in self._entered:
-            cycle = [*self._visiting[self._visiting.index(key) :], key]
-            span = vd.node.span if vd.node is not None else block.scoring.span
-            self.err("E502", span, name=path, cycle=" → ".join(c.split(":", 1)[1] for c in cycle))
-            return T.ANY_NUMBER
-        if self._visiting:  # read while typing another value: that one is typed again after
-            raise _TypeFirst(path)
-        self._type_from(block, path)
-        assert vd.ty is not None
-        return vd.ty
-
-    def _type_from(self, block: BlockModel, root: str) -> None:
-        """Type `root` after every value it reads, and those after theirs: the recursion of
-        typing one value in the middle of another, run on a stack of its own so that a chain
-        of thousands of `let`s, each reading the one before, needs no deeper Python stack.
-
-        A value that reads one not yet typed is abandoned (its diagnostics dropped), the values
-        it reads are typed, and it is typed again from the start; values that are being typed
-        stay in `_visiting` meanwhile, which is how a cycle is found (E502), as before."""
-        todo = [root]
-        while todo:
-            path = todo[-1]
-            vd = block.values[path]
-            if vd.ty is not None:  # typed meanwhile, by way of another value
-                todo.pop()
-                continue
-            key = f"{block.index}:{path}"
-            if key not in self._entered:
-                self._entered.add(key)
-                self._visiting.append(key)
-            mark = len(self.diags)
-            try:
-                ty = self.compute_value(block, vd, self._order)
-            except _TypeFirst as need:
-                del self.diags[mark:]
-                todo.extend(reversed(self._reads_first(block, vd, need.path)))
-                continue
-            assert self._visiting[-1] == key
-            self._visiting.pop()
-            self._entered.discard(key)
-            vd.ty = ty
-            self._order.append(path)
-            todo.pop()
-
-    def _reads_first(self, block: BlockModel, vd: ValueDef, needed: str) -> list[str]:
-        """The values `vd` reads that are not typed yet, `needed` (the one it stopped at) first,
-        then the others in the order they are written: typing them all before `vd` is tried
-        again means one retry, not one per value read."""
-        found, seen = [needed], {needed}
-        nodes: list[object] = [node for _, node in vd.variants]
-        if isinstance(vd.node, ir.Section):  # its children are in `vd.children`
-            nodes.extend(vd.node.clauses)
-        elif not nodes and vd.node is not None:
-            nodes.append(vd.node)
-        reads = list(vd.children)
-        for node in nodes:
-            for x in walk.postorder(node):
-                if isinstance(x, ir.TotalRef):
-                    reads.append("total")
-                elif isinstance(x, ir.Ref | ir.WeightPart):
-                    ref = x if isinstance(x, ir.Ref) else ir.Ref((x.name,))
-                    path = self.find_value(block, ref)
-                    if path is not None:
-                        reads.append(path)
-        for path in reads:
-            dep = block.values[path]
-            key = f"{block.index}:{path}"
-            if dep.ty is None and key not in self._entered and path not in seen:
-                found.append(path)
-                seen.add(path)
-        return found
 
     def ctx_for(self, block: BlockModel, vd: ValueDef) -> Ctx:
         gradings = frozenset(self.model.gradings) if vd.stage == "final" else frozenset()
