@@ -15,6 +15,7 @@ from lark.indenter import DedentError, Indenter
 from lark.parse_tree_builder import PropagatePositions
 
 from kaoping.diagnostics import Diagnostic
+from kaoping.grammar.expected import explain
 from kaoping.span import Span
 
 _OPEN = ["LPAR", "LSQB", "LBRACE"]
@@ -415,17 +416,13 @@ def _one(err: UnexpectedInput | GluedKeyword, source: str, path: str) -> Diagnos
 
 def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnostic:
     line, col = max(1, err.line), max(1, err.column)
+    hint_en, hint_zh = "", ""
     if isinstance(err, UnexpectedToken) and err.token.type == "$END":
         detail = "the file ends in the middle of a rule"
         detail_zh = "文件在一条规则的中间结束"
     elif isinstance(err, UnexpectedToken):
-        tok = err.token
-        shown = "end of line" if tok.type == "_NL" else repr(str(tok.value))
-        shown_zh = "行尾" if tok.type == "_NL" else repr(str(tok.value))
-        expected = _describe_expected(err.expected)
-        detail = f"unexpected {shown}" + (f"; expected {expected}" if expected else "")
-        detail_zh = f"此处不应出现{shown_zh}" + (f";应为 {expected}" if expected else "")
-        if tok.type in ("_INDENT", "_DEDENT"):
+        detail, detail_zh, hint_en, hint_zh = explain(err, source)
+        if err.token.type in ("_INDENT", "_DEDENT"):
             detail, detail_zh = "unexpected indentation", "此处缩进不对"
     elif isinstance(err, UnexpectedCharacters):
         text = source.split("\n")[line - 1]
@@ -433,7 +430,6 @@ def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnost
         detail_zh = f"不应出现的字符 {text[col - 1 : col]!r}"
     else:
         detail = detail_zh = str(err).splitlines()[0]
-    hint_en, hint_zh = "", ""
     label: tuple[str, str] | None = None
     if isinstance(err, UnexpectedToken) and err.token.type == "_NL" and "_COLON" in err.expected:
         # examples match by parser state, which differs with the block's depth and contents;
@@ -449,7 +445,7 @@ def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnost
             label = None
     if label:
         hint_en, hint_zh = label
-    elif isinstance(err, UnexpectedCharacters | UnexpectedToken):
+    elif isinstance(err, UnexpectedCharacters):
         hint_en = "check the spelling of keywords and that names are separated by spaces"
         hint_zh = "请检查关键字拼写,以及名称之间是否有空格"
     return Diagnostic(
@@ -472,23 +468,6 @@ def _glued_diagnostic(err: GluedKeyword, path: str) -> Diagnostic:
             "hint_zh": hint_zh,
         },
     )
-
-
-def _describe_expected(expected: set[str] | frozenset[str]) -> str:
-    names = sorted(e for e in expected if not e.startswith("_"))
-    if not names or len(names) > 6:
-        return ""
-    return ", ".join(_terminal_text(n) for n in names)
-
-
-@functools.cache
-def _terminal_text(name: str) -> str:
-    for term in _parser().terminals:
-        if term.name == name:
-            pattern = term.pattern
-            if pattern.type == "str":
-                return repr(pattern.value)
-    return name.lower()
 
 
 def _mixed_keywords(keywords: list[Token], path: str) -> Iterator[Diagnostic]:
