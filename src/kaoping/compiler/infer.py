@@ -16,6 +16,7 @@ from kaoping.compiler.cohort_ranges import mean_parts, share_of_lowest
 from kaoping.compiler.keyed import keyed_ty
 from kaoping.compiler.model import BlockModel, Model, Res, SheetDef
 from kaoping.compiler.requirements import difference_low, narrowed, ref_key
+from kaoping.compiler.suggest import did_you_mean, nearest
 from kaoping.compiler.walk import same
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import Q, show
@@ -279,13 +280,27 @@ class ExprChecker:
                 "E501", ref.span, name=ctx.owner, other=name, where=self.model.gradings[name].span
             )
             return
-        self.err(
-            "E201",
-            ref.span,
-            name=name,
-            hint_en="declare it as an input, a value or an enum value",
-            hint_zh="请声明为输入、指标/设定值或枚举取值",
-        )
+        hint_en = "declare it as an input, a value or an enum value"
+        hint_zh = "请声明为输入、指标/设定值或枚举取值"
+        suggestion = did_you_mean(name, self.names_in_scope(ctx))
+        if suggestion is not None:
+            hint_en, hint_zh = suggestion
+        self.err("E201", ref.span, name=name, hint_en=hint_en, hint_zh=hint_zh)
+
+    def names_in_scope(self, ctx: Ctx) -> set[str]:
+        """What a name in this block may refer to: its values (by name and path), the inputs
+        given to its groups, enum values, tables, constants, record fields."""
+        names: set[str] = set()
+        for path in ctx.block.values:
+            names |= {path, path.rsplit(".", 1)[-1]}
+        for group in ctx.groups:
+            names |= set(self.model.inputs_for(group))
+        names |= {i.name for i in self.model.inputs.values() if not i.groups}
+        for enum in self.model.enums.values():
+            names |= set(enum.values)
+        names |= set(self.model.tables) | set(self.model.constants)
+        names |= set(ctx.fields or ())
+        return names
 
     def resolve(self, ref: ir.Ref, ctx: Ctx) -> T.Ty | _Unresolved:
         key = (id(ref), ctx.block.index)
@@ -642,8 +657,10 @@ class ExprChecker:
                 "E201",
                 e.span,
                 name=e.func,
-                hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied",
-                hint_zh="内置函数:最小、最大、不足、超出、有值、满足数",
+                hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied"
+                + _suggested(e.func, [*_BUILTINS, *self.functions], "; did you mean "),
+                hint_zh="内置函数:最小、最大、不足、超出、有值、满足数"
+                + _suggested(e.func, [*_BUILTINS, *self.functions], ";是否应为 "),
             )
             return T.ANY_NUMBER
         if len(args) != sig.arity:
@@ -899,3 +916,12 @@ def _share_of_best(e: ir.BinOp) -> Q | None:
             if same(x, best_of) and isinstance(k, ir.Num) and k.value >= 0:
                 return k.value
     return None
+
+
+_BUILTINS = ("least", "greatest", "shortfall", "excess", "present", "satisfied")
+_BUILTINS += ("最小", "最大", "不足", "超出", "有值", "满足数")
+
+
+def _suggested(name: str, candidates: list[str], lead: str) -> str:
+    close = nearest(name, candidates, n=2)
+    return lead + ", ".join(repr(c) for c in close) + "?" if close else ""

@@ -1,0 +1,46 @@
+""""Did you mean …?" for an unknown name: the nearest declared names in scope, else the nearest
+keywords of either set (a keyword misspelt reads as a name)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from kaoping.grammar.expected import KEYWORD_PAIRS, in_both, is_chinese
+
+
+def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """Declared names close to `name`: by spelling (difflib), or one containing the other
+    (`报送` for `信息报送`), nearest first."""
+    pool = sorted({c for c in candidates if c and c != name})
+    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
+    if len(close) < n and len(name) >= 2:
+        close += [c for c in pool if c not in close and (name in c or c in name)][: n - len(close)]
+    return close
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None:
+    """(English, Chinese) `did you mean 'reports'?`, or None when nothing is near."""
+    close = nearest(name, candidates)
+    if close:
+        shown = [repr(c) for c in close]
+        return (
+            "did you mean " + " or ".join(shown) + "?",
+            "是否应为 " + " 或 ".join(shown) + "?",
+        )
+    keywords = [w for pair in KEYWORD_PAIRS for w in pair if " " not in w]
+    kw = difflib.get_close_matches(name, keywords, n=2, cutoff=0.6)
+    if kw:
+        en = " or ".join(_both(k) for k in kw)
+        zh = " 或 ".join(_both(k, zh_first=True) for k in kw)
+        return (f"it is no keyword either; did you mean {en}?", f"它也不是关键字;是否应为 {zh}?")
+    return None
+
+
+def _both(keyword: str, zh_first: bool = False) -> str:
+    en, zh = in_both(keyword)
+    if en == zh:
+        return f"`{en}`"
+    if zh_first or is_chinese(keyword):
+        return f"`{zh}` (`{en}`)"
+    return f"`{en}` (`{zh}`)"
