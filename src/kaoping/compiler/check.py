@@ -57,6 +57,10 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
         self.reads: dict[str, set[str]] = {}  # input or constant → the groups reading it
         self._visiting: list[str] = []  # values being typed, outermost first
         self._entered: set[str] = set(self._visiting)
+        # values named like an input, table or constant (E202 given): a reference to the name
+        # reads the value, so the cycle and the unused input that follow are not reported
+        self._shadowing: set[str] = set()
+        self._shadowed: set[str] = set()
 
     # ------------------------------------------------------------------ reporting
     # ------------------------------------------------------------------ entry
@@ -81,7 +85,7 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
         check_scheme_requirements(self)
         self.model.needed_by = needed_by(self.model, self.reads)
         for name, decl in self.model.inputs.items():
-            if name not in self.used_inputs:
+            if name not in self.used_inputs and name not in self._shadowed:
                 self.err("W407", decl.span, name=name)
         return self.model
 
@@ -207,9 +211,18 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
                     first=first.node.span if first.node is not None else span,
                 )
                 return
-            clash = self.model.inputs.get(vd.path) or self.model.constants.get(vd.path)
+            # inputs, tables, constants and values share one namespace, at any depth: a
+            # section's item named like an input would otherwise read itself
+            short = vd.path.rsplit(".", 1)[-1]
+            clash = (
+                self.model.inputs.get(short)
+                or self.model.constants.get(short)
+                or self.model.tables.get(short)
+            )
             if clash is not None:
-                self.err("E202", span, name=vd.path, first=clash.span)
+                self.err("E202", span, name=short, first=clash.span)
+                self._shadowing.add(f"{index}:{vd.path}")
+                self._shadowed.add(short)
             block.values[vd.path] = vd
             added.append(vd.path)
 

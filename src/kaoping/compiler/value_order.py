@@ -28,6 +28,9 @@ class ValueOrder(ExprChecker):
     _visiting: list[str]  # values being typed, outermost first
     _entered: set[str]  # the same, as a set
     _order: list[str]  # the block's values in the order they were typed
+    # values named like an input, table or constant (E202 given): a cycle through one follows
+    # from that clash and is not reported again
+    _shadowing: set[str]
 
     def compute_value(self, block: BlockModel, vd: ValueDef, order: list[str]) -> T.Ty:
         raise NotImplementedError
@@ -40,7 +43,10 @@ class ValueOrder(ExprChecker):
         if key in self._entered:
             cycle = [*self._visiting[self._visiting.index(key) :], key]
             span = vd.node.span if vd.node is not None else block.scoring.span
-            self.err("E502", span, name=path, cycle=" → ".join(c.split(":", 1)[1] for c in cycle))
+            if not self._shadowing & set(cycle):
+                self.err(
+                    "E502", span, name=path, cycle=" → ".join(c.split(":", 1)[1] for c in cycle)
+                )
             return T.ANY_NUMBER
         if self._visiting:  # read while typing another value: that one is typed again after
             raise _TypeFirst(path)
