@@ -65,8 +65,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "E206": (
         "{name!r} may be absent here; say what happens then",
         "{name!r} 在此可能缺失,需写明缺失时如何处理",
-        "write `{name} default 0`, test `present({name})`, or use `weighted … redistribute equally`",
-        "可写 `{name} 缺省 0`、用 `有值({name})` 判断,或用 `加权 … 缺项均分`",
+        "{hint_en}",
+        "{hint_zh}",
     ),
     "E207": (
         "{name!r} may not apply to a unit (`not applicable if`), and {where} does not say what then",

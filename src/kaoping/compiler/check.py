@@ -490,7 +490,7 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
             if isinstance(node, ir.Total):
                 ty = self.need_number(ty, node.expr, ctx)
             elif ty.optional and isinstance(node, ir.Output):
-                self.err("E206", node.expr.span, name=str(node.expr))
+                self.absent(node.expr.span, str(node.expr), ty)
                 ty = ty.required()
         else:  # pragma: no cover - every kind is handled above
             raise AssertionError(vd.kind)

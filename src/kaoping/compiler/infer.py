@@ -143,6 +143,23 @@ class ExprChecker:
     def err(self, code: str, span: Span, **args: object) -> None:
         self.diags.append(Diagnostic(code, span, args))
 
+    def absent(self, span: Span, name: str, ty: T.Ty) -> None:
+        """E206, its hint's fallback of the value's own type: a yes/no value defaults to
+        `false`, a number to 0; an enum or text value has no fallback the checker accepts."""
+        fallback: tuple[str, str] | None = None
+        if ty.kind == "bool":
+            fallback = ("false", "否")
+        elif ty.kind == "number":
+            fallback = ("0", "0")
+        hint_en = f"test `present({name})`, or use `weighted … redistribute equally`"
+        hint_zh = f"用 `有值({name})` 判断,或用 `加权 … 缺项均分`"
+        if fallback is not None:
+            hint_en = f"write `{name} default {fallback[0]}`, " + hint_en
+            hint_zh = f"可写 `{name} 缺省 {fallback[1]}`、" + hint_zh
+        else:
+            hint_en, hint_zh = hint_en[0].upper() + hint_en[1:], "可" + hint_zh
+        self.err("E206", span, name=name, hint_en=hint_en, hint_zh=hint_zh)
+
     def type_error(
         self, span: Span, detail: str, hint: str = "", hint_zh: str = "", detail_zh: str = ""
     ) -> None:
@@ -219,7 +236,7 @@ class ExprChecker:
             return T.ANY_NUMBER
         if t.optional:
             if expr is not None:
-                self.err("E206", expr.span, name=str(expr))
+                self.absent(expr.span, str(expr), t)
             t = t.required()
         if t.kind != "number":
             if expr is not None:
@@ -237,7 +254,7 @@ class ExprChecker:
         if t.kind == "error":
             return
         if t.optional:
-            self.err("E206", expr.span, name=str(expr))
+            self.absent(expr.span, str(expr), t)
         if t.kind != "bool":
             self.type_error(
                 expr.span,
@@ -447,7 +464,7 @@ class ExprChecker:
                 )
             if a.kind == "number" and b.kind == "number":
                 return T.union(a.required(), b).maybe(b.optional)
-            if a.kind != b.kind:
+            if a.kind != b.kind and "error" not in (a.kind, b.kind):
                 self.type_error(
                     e.span,
                     f"{e.operand} is {a} but the default is {b}",
@@ -590,7 +607,7 @@ class ExprChecker:
         else:
             self.record(e.key, ctx, key)
             if key.optional:
-                self.err("E206", e.key.span, name=str(e.key))
+                self.absent(e.key.span, str(e.key), key)
             if key.kind != "enum" or key.enum != table.enum:
                 self.type_error(
                     e.key.span,
@@ -734,7 +751,7 @@ class ExprChecker:
                 continue
             self.record(part, ctx, t)
             if t.optional and not e.redistribute:
-                self.err("E206", part.span, name=part.name)
+                self.absent(part.span, part.name, t)
             if t.kind != "number":
                 self.type_error(
                     part.span,
@@ -801,7 +818,7 @@ class ExprChecker:
             for k in e.keys:
                 kt = self.infer(k, ctx)
                 if kt.optional:
-                    self.err("E206", k.span, name=str(k))
+                    self.absent(k.span, str(k), kt)
                 if kt.kind not in ("number", "enum"):
                     self.type_error(
                         k.span,

@@ -299,7 +299,7 @@ def check_condition(checker: Checker, req: ir.Requirement, ctx: Ctx) -> None:
     if not req.same:
         checker.need_bool(t, req.cond)
     elif t.optional:
-        checker.err("E206", req.cond.span, name=str(req.cond))
+        checker.absent(req.cond.span, str(req.cond), t)
     elif t.kind not in ("number", "bool", "enum", "error"):
         checker.type_error(
             req.cond.span,

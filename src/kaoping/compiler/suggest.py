@@ -28,6 +28,9 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None
             "did you mean " + " or ".join(shown) + "?",
             "是否应为 " + " 或 ".join(shown) + "?",
         )
+    if name.lower() in _YES_NO:
+        word = _YES_NO[name.lower()]
+        return (f"yes/no values are written {_both(word)}", f"是否值写作 {_both(word, zh_first=True)}")
     keywords = [w for pair in KEYWORD_PAIRS for w in pair if " " not in w]
     kw = difflib.get_close_matches(name, keywords, n=2, cutoff=0.6)
     if kw:
@@ -35,6 +38,9 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None
         zh = " 或 ".join(_both(k, zh_first=True) for k in kw)
         return (f"it is no keyword either; did you mean {en}?", f"它也不是关键字;是否应为 {zh}?")
     return None
+
+
+_YES_NO = {"yes": "true", "no": "false"}
 
 
 def _both(keyword: str, zh_first: bool = False) -> str:

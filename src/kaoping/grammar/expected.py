@@ -106,10 +106,11 @@ KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
 
 _ZH_OF: dict[str, str] = {}
 _EN_OF: dict[str, str] = {}
-for _en, _zh in KEYWORD_PAIRS:
+for _en, _zh in KEYWORD_PAIRS:  # a keyword of its own first, then a phrase's first word
     _ZH_OF.setdefault(_en, _zh)
-    _ZH_OF.setdefault(_en.split()[0], _zh.split()[0])
     _EN_OF.setdefault(_zh, _en)
+for _en, _zh in KEYWORD_PAIRS:
+    _ZH_OF.setdefault(_en.split()[0], _zh.split()[0])
     _EN_OF.setdefault(_zh.split()[0], _en.split()[0])
 
 
