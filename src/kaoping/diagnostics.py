@@ -58,8 +58,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "E204": (
         "{value!r} is not a value of enum {enum!r} (values: {values})",
         "{value!r} 不是枚举 {enum!r} 的取值(取值:{values})",
-        "check the spelling against the enum declaration",
-        "请对照枚举声明检查拼写",
+        "check the spelling against the enum declaration{suggest_en}",
+        "请对照枚举声明检查拼写{suggest_zh}",
     ),
     "E205": ("{detail}", "{detail}", "", ""),
     "E206": (

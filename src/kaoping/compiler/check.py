@@ -37,6 +37,7 @@ from kaoping.compiler.requirements import (
 )
 from kaoping.compiler.scopes import ScopeChecks, scope_only, stage_words
 from kaoping.compiler.sheets import SheetChecks, max_of
+from kaoping.compiler.suggest import suggestion_args
 from kaoping.compiler.sum_bounds import section_ceiling
 from kaoping.compiler.value_order import ValueOrder
 from kaoping.diagnostics import Diagnostic
@@ -154,6 +155,7 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
                         value=row.key,
                         enum=enum.name,
                         values=", ".join(enum.values),
+                        **suggestion_args(row.key, enum.values),
                     )
             missing = [v for v in enum.values if v not in keys]
             if missing:
@@ -782,6 +784,7 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
                         value=grade,
                         enum=enum.name,
                         values=", ".join(enum.values),
+                        **suggestion_args(grade, enum.values),
                     )
             if isinstance(rule, ir.Quota):
                 for g in rule.groups:

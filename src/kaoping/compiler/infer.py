@@ -16,7 +16,7 @@ from kaoping.compiler.cohort_ranges import mean_parts, share_of_lowest
 from kaoping.compiler.keyed import keyed_ty
 from kaoping.compiler.model import BlockModel, Model, Res, SheetDef
 from kaoping.compiler.requirements import difference_low, narrowed, ref_key
-from kaoping.compiler.suggest import did_you_mean, nearest
+from kaoping.compiler.suggest import did_you_mean, nearest, suggestion_args
 from kaoping.compiler.walk import same
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import Q, show
@@ -390,7 +390,14 @@ class ExprChecker:
         self.record(expr, ctx, T.Ty("enum", enum=enum.name))
         if value not in enum.values:
             shown = "groups" if enum.name == GROUPS else enum.name
-            self.err("E204", expr.span, value=value, enum=shown, values=", ".join(enum.values))
+            self.err(
+                "E204",
+                expr.span,
+                value=value,
+                enum=shown,
+                values=", ".join(enum.values),
+                **suggestion_args(value, enum.values),
+            )
         return True
 
     def _infer(self, e: ir.Expr, ctx: Ctx) -> T.Ty | _Unresolved:
@@ -431,7 +438,12 @@ class ExprChecker:
                 for v in e.values:
                     if enum is not None and v not in enum.values:
                         self.err(
-                            "E204", e.span, value=v, enum=enum.name, values=", ".join(enum.values)
+                            "E204",
+                            e.span,
+                            value=v,
+                            enum=enum.name,
+                            values=", ".join(enum.values),
+                            **suggestion_args(v, enum.values),
                         )
             return T.BOOL.maybe(t.optional)
         if isinstance(e, ir.Not):
@@ -941,4 +953,4 @@ _BUILTINS += ("最小", "最大", "不足", "超出", "有值", "满足数")
 
 def _suggested(name: str, candidates: list[str], lead: str) -> str:
     close = nearest(name, candidates, n=2)
-    return lead + ", ".join(repr(c) for c in close) + "?" if close else ""
+    return lead + " or ".join(repr(c) for c in close) + "?" if close else ""

@@ -1,4 +1,4 @@
-""""Did you mean …?" for an unknown name: the nearest declared names in scope, else the nearest
+""" "Did you mean …?" for an unknown name: the nearest declared names in scope, else the nearest
 keywords of either set (a keyword misspelt reads as a name)."""
 
 from __future__ import annotations
@@ -19,6 +19,18 @@ def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     return close
 
 
+def suggestion_args(name: str, candidates: Iterable[str]) -> dict[str, str]:
+    """`suggest_en`/`suggest_zh` arguments for a catalogue hint ending `{suggest_en}`."""
+    close = nearest(name, candidates, n=2)
+    if not close:
+        return {}
+    shown = [repr(c) for c in close]
+    return {
+        "suggest_en": "; did you mean " + " or ".join(shown) + "?",
+        "suggest_zh": ";是否应为 " + " 或 ".join(shown) + "?",
+    }
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None:
     """(English, Chinese) `did you mean 'reports'?`, or None when nothing is near."""
     close = nearest(name, candidates)
@@ -30,7 +42,10 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None
         )
     if name.lower() in _YES_NO:
         word = _YES_NO[name.lower()]
-        return (f"yes/no values are written {_both(word)}", f"是否值写作 {_both(word, zh_first=True)}")
+        return (
+            f"yes/no values are written {_both(word)}",
+            f"是否值写作 {_both(word, zh_first=True)}",
+        )
     keywords = [w for pair in KEYWORD_PAIRS for w in pair if " " not in w]
     kw = difflib.get_close_matches(name, keywords, n=2, cutoff=0.6)
     if kw:

@@ -119,12 +119,16 @@ def is_chinese(word: str) -> bool:
 
 
 def keyword_set(source: str) -> str:
-    """`zh` when the file's first declaration starts with a Chinese keyword, else `en`."""
+    """`zh` when the file's first keyword at the start of a line is Chinese, else `en` (a word
+    that is no keyword, perhaps the misspelt one being reported, does not decide)."""
+    first = ""
     for line in source.split("\n"):
-        word = re.match(r"[^\W\d][\w-]*", line)
+        word = re.match(r"\s*([^\W\d][\w-]*)", line)
         if word:
-            return "zh" if is_chinese(word.group()) else "en"
-    return "en"
+            if word.group(1) in _ZH_OF or word.group(1) in _EN_OF:
+                return "zh" if is_chinese(word.group(1)) else "en"
+            first = first or word.group(1)
+    return "zh" if is_chinese(first) else "en"
 
 
 def spell(word: str, kw_set: str) -> str:
@@ -174,9 +178,7 @@ def belongs(keyword: str, kw_set: str) -> Words | None:
         )
     if en in _GRADE_LINES:
         block = f"`{spell('grading', kw_set)}`"
-        return Words(
-            f"{shown} belongs inside a {block} block", f"{shown} 应写在 {block} 块之内"
-        )
+        return Words(f"{shown} belongs inside a {block} block", f"{shown} 应写在 {block} 块之内")
     if en in _DECLARATIONS:
         return Words(
             f"{shown} starts a declaration: write it at the start of a line, outside any block",
@@ -241,9 +243,11 @@ def expected_words(expected: Iterable[str], kw_set: str) -> Words | None:
     for name in sorted(expected, key=lambda n: (order.get(n, len(order)), n)):
         text = words.get(name)
         if text is not None and _is_keyword_text(text):
+            # the parser's expected set may hold one spelling only: show the file's
             english.add(spell(text, "en"))
-            if is_chinese(text) == (kw_set == "zh") and text not in keywords:
-                keywords.append(text)
+            shown = spell(text, kw_set)
+            if is_chinese(shown) == (kw_set == "zh") and shown not in keywords:
+                keywords.append(shown)
         elif name in _VALUE_WORDS:
             others_en.append(_VALUE_WORDS[name][0])
             others_zh.append(_VALUE_WORDS[name][1])
@@ -344,9 +348,9 @@ def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
     if tok.type in words and _is_keyword_text(text):  # a keyword out of place
         return belongs(text, kw_set)
     header = [str(t.value) for t in innermost_block(err)]
-    if tok.type in _NUMBER_TOKENS and "NAME" in err.expected and header:
-        if spell(header[0], "en") == "table":
-            return _table_row_hint(header, kw_set)
+    number_for_name = tok.type in _NUMBER_TOKENS and "NAME" in err.expected
+    if number_for_name and header and spell(header[0], "en") == "table":
+        return _table_row_hint(header, kw_set)
     if tok.type == "NAME":
         close = nearest_keywords(text, kw_set, expected_keywords)
         if close:

@@ -311,7 +311,7 @@ def _all_syntax_errors(
             _parser().parse(chunk)
         except (UnexpectedInput, GluedKeyword) as err:
             found = True
-            yield _one(err, chunk, path)
+            yield _one(err, chunk, path, keywords_from=source)
         except DedentError:
             found = True
             yield _dedent_diagnostic(chunk, path)
@@ -408,20 +408,26 @@ def _code_of(line: str) -> str:
     return "".join(out)
 
 
-def _one(err: UnexpectedInput | GluedKeyword, source: str, path: str) -> Diagnostic:
+def _one(
+    err: UnexpectedInput | GluedKeyword, source: str, path: str, keywords_from: str = ""
+) -> Diagnostic:
+    """`keywords_from`: the whole file, when `source` is one declaration of it (its keyword
+    set is the file's)."""
     if isinstance(err, GluedKeyword):
         return _glued_diagnostic(err, path)
-    return _syntax_diagnostic(err, source, path)
+    return _syntax_diagnostic(err, source, path, keywords_from or source)
 
 
-def _syntax_diagnostic(err: UnexpectedInput, source: str, path: str) -> Diagnostic:
+def _syntax_diagnostic(
+    err: UnexpectedInput, source: str, path: str, keywords_from: str
+) -> Diagnostic:
     line, col = max(1, err.line), max(1, err.column)
     hint_en, hint_zh = "", ""
     if isinstance(err, UnexpectedToken) and err.token.type == "$END":
         detail = "the file ends in the middle of a rule"
         detail_zh = "文件在一条规则的中间结束"
     elif isinstance(err, UnexpectedToken):
-        detail, detail_zh, hint_en, hint_zh = explain(err, source)
+        detail, detail_zh, hint_en, hint_zh = explain(err, keywords_from)
         if err.token.type in ("_INDENT", "_DEDENT"):
             detail, detail_zh = "unexpected indentation", "此处缩进不对"
     elif isinstance(err, UnexpectedCharacters):

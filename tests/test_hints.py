@@ -1,0 +1,241 @@
+"""Diagnostics that lead to the fix, as a new user meets them through `kaoping check`: a syntax
+error says what was expected there (in the file's keyword set) and where a misplaced keyword
+belongs; an unknown name or a misspelt keyword suggests the nearest; a value named like an input
+is "defined twice"; a hint never suggests what the checker then rejects; Chinese messages for a
+Chinese-keyword file use Chinese keywords only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kaoping.cli import main
+from kaoping.grammar.expected import KEYWORD_PAIRS
+
+ENGLISH_KEYWORDS = {w for en, _ in KEYWORD_PAIRS for w in en.split()}
+
+
+def check(tmp_path: Path, text: str, lang: str) -> tuple[int, str]:
+    path = tmp_path / "t.rules"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--lang", lang, str(path)])
+    return result.exit_code, result.output
+
+
+def codes(output: str) -> list[str]:
+    return re.findall(r"^\S+:\d+:\d+: \S+ ([EWK]\d{3}) ", output, flags=re.M)
+
+
+def english_keywords_quoted(output: str) -> set[str]:
+    """English keywords inside `backticks` or 'quotes' of the diagnostics (not the source
+    lines, which are indented four spaces)."""
+    said = "\n".join(line for line in output.split("\n") if not line.startswith("    "))
+    found: set[str] = set()
+    for seg in re.findall(r"`([^`]*)`|'([^']*)'", said):
+        found |= set(re.findall(r"[a-z][a-z-]*", "".join(seg))) & ENGLISH_KEYWORDS
+    return found
+
+
+# ---------------------------------------------------------------- syntax errors
+CAP_EN = 'group G "g"\ninput reports: count "r"\ncap 4\nscoring G:\n    item a max 10 = reports\n'
+CAP_ZH = '分组 G "g"\n输入 报送: 次数 "r"\n封顶 4\n评分 G:\n    指标 a 满分 10 = 报送\n'
+
+
+def test_misplaced_cap_says_what_was_expected_and_where_cap_belongs(tmp_path: Path) -> None:
+    status, out = check(tmp_path, CAP_EN, "en")
+    assert status == 1 and codes(out) == ["E101"]
+    assert "unexpected 'cap'; expected a declaration: `scheme`" in out
+    assert "`scoring`" in out and "`input`" in out
+    assert "`cap` is a clause of an item: it belongs inside an item or a section" in out
+    assert "check the spelling" not in out
+
+    status, out = check(tmp_path, CAP_EN, "zh")
+    assert "此处不应出现'cap';应为一条声明:`scheme`" in out
+    assert "`cap` 是指标的计分子句:应写在指标或部分之内" in out
+
+
+def test_chinese_file_is_told_the_chinese_keywords(tmp_path: Path) -> None:
+    for lang in ("en", "zh"):
+        status, out = check(tmp_path, CAP_ZH, lang)
+        assert status == 1 and codes(out) == ["E101"]
+        assert "`评分`" in out and "`输入`" in out and "`封顶`" in out
+    assert "expected a declaration: `方案`" in check(tmp_path, CAP_ZH, "en")[1]
+    _, out = check(tmp_path, CAP_ZH, "zh")
+    assert "应为一条声明:`方案`" in out
+    assert english_keywords_quoted(out) == set()
+
+
+def test_a_clause_in_a_scoring_block_lists_what_may_stand_there(tmp_path: Path) -> None:
+    text = '分组 G "g"\n输入 报送: 次数 "r"\n评分 G:\n    指标 a 满分 10 = 报送\n    扣 1\n'
+    _, out = check(tmp_path, text, "zh")
+    assert "应为评分块中的语句:" in out and "`指标`" in out and "`部分`" in out
+    assert "`扣` 是指标的计分子句" in out
+    assert english_keywords_quoted(out) == set()
+
+
+def test_a_number_as_a_table_key_explains_table_rows(tmp_path: Path) -> None:
+    text = (
+        'group G "g"\nenum 等级: A, B\ninput g: 等级 "g"\ntable t by 等级:\n    1: 3\n    B: 4\n'
+        "scoring G:\n    item a max 10 = t[g]\n"
+    )
+    status, out = check(tmp_path, text, "en")
+    assert status == 1 and codes(out) == ["E101"]
+    assert "unexpected '1'; expected a name or the end of the line" in out
+    assert "a table's rows are keyed by the values of its enum `等级`" in out
+    assert "`item NAME by INPUT:`" in out
+    assert "separated by spaces" not in out
+
+    zh = text.replace("group", "分组").replace("enum", "枚举").replace("input", "输入")
+    zh = zh.replace("table t by", "对照表 t 按").replace("scoring", "评分").replace("item", "指标")
+    zh = zh.replace("max", "满分")
+    status, out = check(tmp_path, zh, "zh")
+    assert status == 1 and codes(out) == ["E101"]
+    assert "对照表的每一行以枚举 `等级` 的取值开头" in out and "`指标 名称 按 输入:`" in out
+    assert english_keywords_quoted(out) == set()
+
+
+def test_a_misspelt_keyword_suggests_the_keyword_in_the_files_set(tmp_path: Path) -> None:
+    en = 'group G "g"\ninput r: count "r"\nscore G:\n    item a max 10 = r\n'
+    _, out = check(tmp_path, en, "en")
+    assert "there is no keyword `score`; did you mean `scoring`?" in out
+    # across keyword sets: an English word in a Chinese-keyword file is told the Chinese keyword
+    zh = '分组 G "g"\n输入 r: 次数 "r"\nscore G:\n    指标 a 满分 10 = r\n'
+    _, out = check(tmp_path, zh, "zh")
+    assert "没有 `score` 这个关键字;是否应为 `评分`?" in out
+    assert english_keywords_quoted(out.replace("`score`", "")) == set()
+
+
+def test_a_word_that_is_no_construct_says_so(tmp_path: Path) -> None:
+    text = (
+        '分组 G "g"\n输入 发案率: 数值 0 至 10 "x"\n评分 G:\n'
+        "    指标 治安 满分 6 = 6 × 组内最小 发案率 ÷ 发案率 缺省 6\n"
+    )
+    _, out = check(tmp_path, text, "zh")
+    assert "没有 `组内最小` 这个关键字;是否应为 " in out
+    assert "`组内最低`" in out
+    _, out = check(tmp_path, text, "en")
+    assert "there is no keyword `组内最小`; did you mean " in out and "`组内最低`" in out
+
+
+# ---------------------------------------------------------------- unknown names
+def test_a_misspelt_input_suggests_the_declared_one(tmp_path: Path) -> None:
+    text = (
+        'group G "g"\ninput reports: count "r"\nscoring G:\n'
+        "    item a max 10:\n        add 1 per reprots\n        cap 10\n"
+    )
+    status, out = check(tmp_path, text, "en")
+    assert status == 1 and "E201" in codes(out)
+    assert "unknown name 'reprots'" in out and "hint: did you mean 'reports'?" in out
+    _, out = check(tmp_path, text, "zh")
+    assert "提示:是否应为 'reports'?" in out
+
+
+def test_a_misspelt_value_or_enum_value_in_a_chinese_file(tmp_path: Path) -> None:
+    text = (
+        '分组 G "g"\n枚举 等次: 优秀, 合格\n输入 信息报送次数: 次数 "r"\n输入 等: 等次 "e"\n'
+        "评分 G:\n    指标 a 满分 10 = 最小(信息报送次, 10)\n"
+        "    指标 b 满分 1 = 若 等 = 优秀的 则 1 否则 0\n"
+    )
+    _, out = check(tmp_path, text, "zh")
+    assert "未定义的名称 '信息报送次'" in out and "是否应为 '信息报送次数'" in out
+    assert (
+        "'优秀的' 不是枚举 '等次' 的取值" in out
+        and "请对照枚举声明检查拼写;是否应为 '优秀'?" in out
+    )
+    assert english_keywords_quoted(out) == set()
+
+
+def test_an_unknown_name_near_a_keyword_names_the_keyword_in_both_sets(tmp_path: Path) -> None:
+    text = 'group G "g"\ninput x: count "r"\nscoring G:\n    item a max 10 = x\n    let y = deduc\n'
+    _, out = check(tmp_path, text, "en")
+    assert "unknown name 'deduc'" in out
+    assert "it is no keyword either; did you mean `deduct` (`扣`)?" in out
+
+
+def test_an_unknown_function_suggests_the_nearest_built_in(tmp_path: Path) -> None:
+    text = 'group G "g"\ninput x: count "r"\nscoring G:\n    item a max 10 = leest(x, 10)\n'
+    _, out = check(tmp_path, text, "en")
+    assert "unknown name 'leest'" in out and "did you mean 'least'" in out
+
+
+# ---------------------------------------------------------------- defined twice
+@pytest.mark.parametrize(
+    "scoring",
+    [
+        "    item reports max 10 = reports\n",
+        "    section s max 10:\n        item reports max 10 = reports\n",
+        "    section s max 10:\n        section t max 10:\n            item reports max 10 = reports\n",
+    ],
+    ids=["top", "in a section", "two sections deep"],
+)
+def test_an_item_named_like_an_input_is_defined_twice(tmp_path: Path, scoring: str) -> None:
+    text = 'group G "g"\ninput reports: number 0 to 10 "r"\nscoring G:\n' + scoring
+    status, out = check(tmp_path, text, "en")
+    assert status == 1 and codes(out) == ["E202"]  # not E502 "depends on itself", nor W407
+    assert "'reports' is defined twice (first at " in out and "t.rules:2:1)" in out
+    _, out = check(tmp_path, text, "zh")
+    assert codes(out) == ["E202"] and "'reports' 重复定义" in out
+
+
+# ---------------------------------------------------------------- hints the checker accepts
+@pytest.mark.parametrize(
+    ("lang", "text", "written", "fix"),
+    [
+        (
+            "en",
+            'group G "g"\ninput ok: yesno optional "ok"\nscoring G:\n'
+            "    item a max 1:\n        add 1 if ok\n",
+            "if ok",
+            "ok default false",
+        ),
+        (
+            "zh",
+            '分组 G "g"\n输入 合格: 是否 可缺 "ok"\n评分 G:\n    指标 a 满分 1:\n        加 1 若 合格\n',
+            "若 合格",
+            "合格 缺省 否",
+        ),
+        (
+            "en",
+            'group G "g"\ninput n: number 0 to 10 optional "n"\nscoring G:\n'
+            "    item a max 10 = n\n",
+            "= n",
+            "n default 0",
+        ),
+    ],
+    ids=["yes/no", "是否", "number"],
+)
+def test_the_absent_value_hint_is_accepted_when_followed(
+    tmp_path: Path, lang: str, text: str, written: str, fix: str
+) -> None:
+    status, out = check(tmp_path, text, lang)
+    assert status == 1 and codes(out) == ["E206"]
+    assert f"`{fix}`" in out
+    keyword = written.split()[0]
+    status, out = check(tmp_path, text.replace(written, f"{keyword} {fix}"), lang)
+    assert status == 0 and codes(out) == [], out
+    if lang == "zh":
+        assert english_keywords_quoted(check(tmp_path, text, lang)[1]) == set()
+
+
+def test_an_absent_enum_value_is_not_told_a_default_the_checker_rejects(tmp_path: Path) -> None:
+    text = (
+        'group G "g"\nenum 等级: A, B\ninput g: 等级 optional "g"\ntable t by 等级:\n'
+        "    A: 3\n    B: 4\nscoring G:\n    item a max 4 = t[g]\n"
+    )
+    _, out = check(tmp_path, text, "en")
+    assert codes(out) == ["E206"]
+    assert "default" not in out.split("hint:")[-1]
+    assert "`present(g)`" in out
+
+
+def test_yes_and_no_as_names_point_to_true_and_false(tmp_path: Path) -> None:
+    text = (
+        'group G "g"\ninput ok: yesno optional "ok"\nscoring G:\n'
+        "    item a max 1:\n        add 1 if ok default no\n"
+    )
+    _, out = check(tmp_path, text, "en")
+    assert codes(out) == ["E201"]  # the unknown `no`, and no type error cascading from it
+    assert "yes/no values are written `false` (`否`)" in out
