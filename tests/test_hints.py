@@ -6,6 +6,7 @@ Chinese-keyword file use Chinese keywords only."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -13,7 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from kaoping.cli import main
-from kaoping.grammar.expected import KEYWORD_PAIRS
+from kaoping.compiler.load import frontend
+from kaoping.diagnostics import render
+from kaoping.grammar.expected import KEYWORD_PAIRS, keyword_set
 
 ENGLISH_KEYWORDS = {w for en, _ in KEYWORD_PAIRS for w in en.split()}
 
@@ -239,3 +242,35 @@ def test_yes_and_no_as_names_point_to_true_and_false(tmp_path: Path) -> None:
     _, out = check(tmp_path, text, "en")
     assert codes(out) == ["E201"]  # the unknown `no`, and no type error cascading from it
     assert "yes/no values are written `false` (`否`)" in out
+
+
+# ---------------------------------------------------------------- Chinese words for Chinese files
+def test_chinese_messages_for_broken_chinese_schemes_quote_no_english_keyword() -> None:
+    """Every diagnostic of a shipped Chinese-keyword rules file with one word dropped, doubled or
+    moved, rendered in Chinese: what it quotes is in Chinese keywords (a fixed seed)."""
+    rng = random.Random(10)
+    root = Path(__file__).resolve().parent.parent / "src" / "kaoping" / "schemes"
+    files = sorted(p for p in root.rglob("*.rules") if keyword_set(p.read_text("utf-8")) == "zh")
+    assert len(files) >= 5
+    rendered = 0
+    for _ in range(120):
+        path = rng.choice(files)
+        lines = path.read_text("utf-8").split("\n")
+        i = rng.randrange(len(lines))
+        words = lines[i].split(" ")
+        j, k = rng.randrange(len(words)), rng.randrange(len(words))
+        change = rng.choice(["drop", "double", "move"])
+        if change == "drop":
+            del words[j]
+        elif change == "double":
+            words.insert(j, words[j])
+        else:
+            words[j], words[k] = words[k], words[j]
+        lines[i] = " ".join(words)
+        source = "\n".join(lines)
+        _, diags = frontend({path.name: source})
+        for diag in diags:
+            out = render(diag, source, "zh")
+            assert english_keywords_quoted(out) == set(), out
+            rendered += 1
+    assert rendered > 50  # the changes broke files, so the check saw real diagnostics
