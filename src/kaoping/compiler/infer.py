@@ -947,7 +947,7 @@ def _share_of_best(e: ir.BinOp) -> Q | None:
     return None
 
 
-_BUILTINS = ("least", "greatest", "shortfall", "excess", "present", "satisfied")
+_BUILTINS: tuple[str, ...] = ("least", "greatest", "shortfall", "excess", "present", "satisfied")
 _BUILTINS += ("最小", "最大", "不足", "超出", "有值", "满足数")
 
 

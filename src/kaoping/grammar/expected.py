@@ -261,14 +261,14 @@ def expected_words(expected: Iterable[str], kw_set: str) -> Words | None:
             break
     if label is None and len(keywords) + len(others_en) > _MOST_SHOWN:
         return None  # a long list of operators and keywords helps nobody
-    shown = [f"`{w}`" for w in keywords[:_MOST_SHOWN]]
+    quoted = [f"`{w}`" for w in keywords[:_MOST_SHOWN]]
     more = len(keywords) > _MOST_SHOWN
-    listing_en = ", ".join(shown) + (", …" if more else "")
-    listing_zh = "、".join(shown) + ("等" if more else "")
+    listing_en = ", ".join(quoted) + (", …" if more else "")
+    listing_zh = "、".join(quoted) + ("等" if more else "")
     if label is not None:
         return Words(f"{label[0]}: {listing_en}", f"{label[1]}:{listing_zh}")
-    parts_en = [*others_en, *shown]
-    parts_zh = [*others_zh, *shown]
+    parts_en = [*others_en, *quoted]
+    parts_zh = [*others_zh, *quoted]
     if not parts_en:
         return None
     return Words(_or_list(parts_en, "or"), _or_list(parts_zh, "或"))
