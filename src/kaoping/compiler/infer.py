@@ -16,7 +16,7 @@ from kaoping.compiler.cohort_ranges import mean_parts, share_of_lowest
 from kaoping.compiler.keyed import keyed_ty
 from kaoping.compiler.model import BlockModel, Model, Res, SheetDef
 from kaoping.compiler.requirements import difference_low, narrowed, ref_key
-from kaoping.compiler.suggest import did_you_mean, nearest, suggestion_args
+from kaoping.compiler.suggest import did_you_mean, function_suggestion, suggestion_args
 from kaoping.compiler.walk import same
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import Q, show
@@ -687,9 +687,9 @@ class ExprChecker:
                 e.span,
                 name=e.func,
                 hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied"
-                + _suggested(e.func, [*_BUILTINS, *self.functions], "; did you mean "),
+                + function_suggestion(e.func, self.functions)[0],
                 hint_zh="内置函数:最小、最大、不足、超出、有值、满足数"
-                + _suggested(e.func, [*_BUILTINS, *self.functions], ";是否应为 "),
+                + function_suggestion(e.func, self.functions)[1],
             )
             return T.ANY_NUMBER
         if len(args) != sig.arity:
@@ -945,12 +945,3 @@ def _share_of_best(e: ir.BinOp) -> Q | None:
             if same(x, best_of) and isinstance(k, ir.Num) and k.value >= 0:
                 return k.value
     return None
-
-
-_BUILTINS: tuple[str, ...] = ("least", "greatest", "shortfall", "excess", "present", "satisfied")
-_BUILTINS += ("最小", "最大", "不足", "超出", "有值", "满足数")
-
-
-def _suggested(name: str, candidates: list[str], lead: str) -> str:
-    close = nearest(name, candidates, n=2)
-    return lead + " or ".join(repr(c) for c in close) + "?" if close else ""

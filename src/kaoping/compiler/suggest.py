@@ -31,6 +31,19 @@ def suggestion_args(name: str, candidates: Iterable[str]) -> dict[str, str]:
     }
 
 
+_BUILTINS = ("least", "greatest", "shortfall", "excess", "present", "satisfied")
+_BUILTINS_ZH = ("最小", "最大", "不足", "超出", "有值", "满足数")
+
+
+def function_suggestion(name: str, plugin_functions: Iterable[str]) -> tuple[str, str]:
+    """`; did you mean 'least'?` (English, Chinese) for an unknown function, or empty."""
+    close = nearest(name, [*_BUILTINS, *_BUILTINS_ZH, *plugin_functions], n=2)
+    if not close:
+        return "", ""
+    shown = [repr(c) for c in close]
+    return "; did you mean " + " or ".join(shown) + "?", ";是否应为 " + " 或 ".join(shown) + "?"
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None:
     """(English, Chinese) `did you mean 'reports'?`, or None when nothing is near."""
     close = nearest(name, candidates)
