@@ -79,6 +79,31 @@ def test_a_clause_in_a_scoring_block_lists_what_may_stand_there(tmp_path: Path) 
     assert english_keywords_quoted(out) == set()
 
 
+def test_an_item_among_an_items_clauses_says_how_to_place_it(tmp_path: Path) -> None:
+    text = (
+        'group G "g"\ninput x: count "r"\nscoring G:\n    item a max 10:\n        add 1 per x\n'
+        "        cap 10\n        item b max 3 = x\n"
+    )
+    _, out = check(tmp_path, text, "en")
+    assert "unexpected 'item'; expected an item clause: " in out and "`deduct`" in out
+    assert "indent it as much as the item" in out and "make the outer one a `section`" in out
+    zh = (
+        '分组 G "g"\n输入 x: 次数 "r"\n评分 G:\n    指标 a 满分 10:\n        加 1 每 x\n'
+        "        封顶 10\n        指标 b 满分 3 = x\n"
+    )
+    _, out = check(tmp_path, zh, "zh")
+    assert "应为指标的计分子句:" in out and "`扣`" in out and "请把外层改为 `部分`" in out
+    assert english_keywords_quoted(out) == set()
+
+
+def test_a_clause_without_its_value_asks_for_a_value(tmp_path: Path) -> None:
+    text = 'group G "g"\ninput x: count "r"\nscoring G:\n    item a max 10:\n        add\n'
+    _, out = check(tmp_path, text, "en")
+    assert "unexpected end of line; expected a value: a number, a name or an expression" in out
+    _, out = check(tmp_path, text, "zh")
+    assert "此处不应出现行尾;应为一个值:数字、名称或表达式" in out
+
+
 def test_a_number_as_a_table_key_explains_table_rows(tmp_path: Path) -> None:
     text = (
         'group G "g"\nenum 等级: A, B\ninput g: 等级 "g"\ntable t by 等级:\n    1: 3\n    B: 4\n'

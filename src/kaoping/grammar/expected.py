@@ -17,6 +17,7 @@ from lark import Token, UnexpectedToken
 KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
     ("scheme", "方案"),
     ("rounding", "舍入"),
+    ("round", "舍入"),
     ("places", "位"),
     ("half-up", "四舍五入"),
     ("half-even", "银行家舍入"),
@@ -160,10 +161,19 @@ class Words:
     zh: str
 
 
-def belongs(keyword: str, kw_set: str) -> Words | None:
-    """Where a keyword belongs, for one written where it cannot stand."""
+def belongs(keyword: str, kw_set: str, among_clauses: bool = False) -> Words | None:
+    """Where a keyword belongs, for one written where it cannot stand (`among_clauses`: where
+    an item's clauses were expected)."""
     en = spell(keyword, "en")
     shown = f"`{keyword}`"
+    if en in ("item", "section") and among_clauses:
+        section = f"`{spell('section', kw_set)}`"
+        return Words(
+            f"an item holds clauses, not {shown}: to put it beside the item, indent it as much "
+            f"as the item; to group items, make the outer one a {section}",
+            f"指标之下只能写计分子句,不能写 {shown}:若与该指标并列,请与其缩进对齐;"
+            f"若要归组,请把外层改为 {section}",
+        )
     if en in _CLAUSES:
         return Words(
             f"{shown} is a clause of an item: it belongs inside an item or a section, "
@@ -245,7 +255,7 @@ def expected_words(expected: Iterable[str], kw_set: str) -> Words | None:
         if text is not None and _is_keyword_text(text):
             # the parser's expected set may hold one spelling only: show the file's
             english.add(spell(text, "en"))
-            shown = spell(text, kw_set)
+            shown = spell(spell(text, "zh"), kw_set)  # `until` → `until zero`
             if is_chinese(shown) == (kw_set == "zh") and shown not in keywords:
                 keywords.append(shown)
         elif name in _VALUE_WORDS:
@@ -259,6 +269,8 @@ def expected_words(expected: Iterable[str], kw_set: str) -> Words | None:
         if anchors <= english:
             label = (en, zh)
             break
+    if label is None and {"NAME", "NUMBER"} <= set(expected):
+        return Words("a value: a number, a name or an expression", "一个值:数字、名称或表达式")
     if label is None and len(keywords) + len(others_en) > _MOST_SHOWN:
         return None  # a long list of operators and keywords helps nobody
     quoted = [f"`{w}`" for w in keywords[:_MOST_SHOWN]]
@@ -346,7 +358,8 @@ def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
     words = _terminal_words()
     expected_keywords = [words[n] for n in err.expected if n in words]
     if tok.type in words and _is_keyword_text(text):  # a keyword out of place
-        return belongs(text, kw_set)
+        clauses = {"start", "add"} <= {spell(w, "en") for w in expected_keywords}
+        return belongs(text, kw_set, among_clauses=clauses)
     header = [str(t.value) for t in innermost_block(err)]
     number_for_name = tok.type in _NUMBER_TOKENS and "NAME" in err.expected
     if number_for_name and header and spell(header[0], "en") == "table":
