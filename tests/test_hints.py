@@ -6,6 +6,7 @@ Chinese-keyword file use Chinese keywords only."""
 
 from __future__ import annotations
 
+import ast
 import random
 import re
 from pathlib import Path
@@ -299,3 +300,38 @@ def test_chinese_messages_for_broken_chinese_schemes_quote_no_english_keyword() 
             assert english_keywords_quoted(out) == set(), out
             rendered += 1
     assert rendered > 50  # the changes broke files, so the check saw real diagnostics
+
+
+def _chinese_texts(path: Path) -> list[tuple[int, str]]:
+    """The Chinese string literals (and f-strings, their fields blanked) of a module, not its
+    docstrings: the texts of messages and hints in Chinese."""
+    tree = ast.parse(path.read_text("utf-8"))
+    docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if id(node) in docstrings:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            parts = (v.value if isinstance(v, ast.Constant) else "" for v in node.values)
+            text = "".join(str(p) for p in parts)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = re.sub(r"\{[^}]*\}", "", node.value)  # a catalogue template's fields
+        else:
+            continue
+        prose = re.sub(r"`[^`]*`", "", text)
+        chinese = len(re.findall(r"[\u4e00-\u9fff]", prose))
+        if chinese > len(re.findall(r"[A-Za-z]", prose)):
+            found.append((getattr(node, "lineno", 0), text))
+    return found
+
+
+def test_no_chinese_message_or_hint_quotes_an_english_keyword() -> None:
+    root = Path(__file__).resolve().parent.parent / "src" / "kaoping"
+    paths = [*sorted((root / "compiler").glob("*.py")), *sorted((root / "grammar").glob("*.py"))]
+    paths.append(root / "diagnostics.py")
+    texts = [(p, line, t) for p in paths for line, t in _chinese_texts(p)]
+    assert len(texts) > 100  # the catalogue and the compiler's Chinese details and hints
+    for path, line, text in texts:
+        for quoted in re.findall(r"`([^`]*)`", text):
+            english = set(re.findall(r"[a-z][a-z-]*", quoted)) & ENGLISH_KEYWORDS
+            assert not english, f"{path.name}:{line}: `{quoted}` in {text!r}"
