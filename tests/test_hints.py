@@ -335,3 +335,16 @@ def test_no_chinese_message_or_hint_quotes_an_english_keyword() -> None:
         for quoted in re.findall(r"`([^`]*)`", text):
             english = set(re.findall(r"[a-z][a-z-]*", quoted)) & ENGLISH_KEYWORDS
             assert not english, f"{path.name}:{line}: `{quoted}` in {text!r}"
+
+
+def test_a_misspelt_group_suggests_the_declared_group(tmp_path: Path) -> None:
+    in_input = '分组 县直单位 "x"\n输入 x: 次数 "r" 适用 县直单住\n评分 县直单位:\n    指标 a 满分 10 = x\n'
+    _, out = check(tmp_path, in_input, "zh")
+    assert "未定义的名称 '县直单住'" in out and "是否应为 '县直单位'?或请先用 `分组` 声明" in out
+    _, out = check(tmp_path, in_input, "en")
+    assert "did you mean '县直单位'? Or declare it with `group`" in out
+    in_scoring = (
+        'group 县直单位 "x"\ninput x: count "r"\nscoring 县直单住:\n    item a max 10 = x\n'
+    )
+    _, out = check(tmp_path, in_scoring, "en")
+    assert "group '县直单住' is not declared" in out and "hint: did you mean '县直单位'?" in out

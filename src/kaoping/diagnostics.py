@@ -188,7 +188,7 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "在最后加一行 `等次 其余`",
     ),
     "E602": ("{detail}", "{detail}", "", ""),
-    "E603": ("group {name!r} {detail}", "分组 {name!r} {detail_zh}", "", ""),
+    "E603": ("group {name!r} {detail}", "分组 {name!r} {detail_zh}", "{hint_en}", "{hint_zh}"),
 }
 
 

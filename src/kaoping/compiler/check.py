@@ -37,7 +37,7 @@ from kaoping.compiler.requirements import (
 )
 from kaoping.compiler.scopes import ScopeChecks, scope_only, stage_words
 from kaoping.compiler.sheets import SheetChecks, max_of
-from kaoping.compiler.suggest import suggestion_args
+from kaoping.compiler.suggest import hint_args, suggestion_args
 from kaoping.compiler.sum_bounds import section_ceiling
 from kaoping.compiler.value_order import ValueOrder
 from kaoping.diagnostics import Diagnostic
@@ -318,7 +318,14 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
             block.values["total"] = ValueDef("total", "total", None, "unit", children=top)
         for g in scoring.groups:
             if g not in self.groups:
-                self.err("E603", scoring.span, name=g, detail="is not declared", detail_zh="未声明")
+                self.err(
+                    "E603",
+                    scoring.span,
+                    name=g,
+                    detail="is not declared",
+                    detail_zh="未声明",
+                    **hint_args(g, self.groups),
+                )
         return block
 
     def check_groups(self) -> None:
@@ -364,7 +371,14 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
     def collect_consequences(self, block: BlockModel, c: ir.Consequences) -> None:
         for g in c.groups:
             if g not in self.groups and block.index == 0:
-                self.err("E603", c.span, name=g, detail="is not declared", detail_zh="未声明")
+                self.err(
+                    "E603",
+                    c.span,
+                    name=g,
+                    detail="is not declared",
+                    detail_zh="未声明",
+                    **hint_args(g, self.groups),
+                )
         only = tuple(g for g in block.groups if g in c.groups)
         if c.groups and not only:
             return  # none of this block's groups
@@ -790,7 +804,12 @@ class Checker(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
                 for g in rule.groups:
                     if g not in self.groups:
                         self.err(
-                            "E603", rule.span, name=g, detail="is not declared", detail_zh="未声明"
+                            "E603",
+                            rule.span,
+                            name=g,
+                            detail="is not declared",
+                            detail_zh="未声明",
+                            **hint_args(g, self.groups),
                         )
                 if rule.share is not None and not (0 < rule.share <= 1):
                     self.type_error(

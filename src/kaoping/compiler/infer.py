@@ -112,14 +112,20 @@ class ExprChecker:
         raise NotImplementedError
 
     def undeclared(self, span: Span, name: str, keyword_en: str, keyword_zh: str) -> None:
-        """E201 for a name that a declaration (`group`, `enum`, `record`, `table`) should make."""
-        self.err(
-            "E201",
-            span,
-            name=name,
-            hint_en=f"declare it with `{keyword_en}`",
-            hint_zh=f"请先用 `{keyword_zh}` 声明",
-        )
+        """E201 for a name that a declaration (`group`, `enum`, `record`, `table`) should make;
+        the hint names the nearest declared one of that kind, if any is near."""
+        m = self.model.module
+        declared: dict[str, list[str]] = {
+            "group": [d.name for d in m.groups],
+            "enum": [d.name for d in m.enums],
+            "record": [d.name for d in m.records],
+            "table": [d.name for d in m.tables],
+        }
+        suggestion = did_you_mean(name, declared.get(keyword_en, []))
+        hint_en, hint_zh = f"declare it with `{keyword_en}`", f"请先用 `{keyword_zh}` 声明"
+        if suggestion is not None and not suggestion[0].startswith("it is no keyword"):
+            hint_en, hint_zh = f"{suggestion[0]} Or {hint_en}", f"{suggestion[1]}或{hint_zh}"
+        self.err("E201", span, name=name, hint_en=hint_en, hint_zh=hint_zh)
 
     def input_ty(self, t: ir.TypeRef, optional: bool) -> T.Ty:
         if isinstance(t, ir.NumberType):

@@ -44,6 +44,18 @@ def function_suggestion(name: str, plugin_functions: Iterable[str]) -> tuple[str
     return "; did you mean " + " or ".join(shown) + "?", ";是否应为 " + " 或 ".join(shown) + "?"
 
 
+def hint_args(name: str, candidates: Iterable[str]) -> dict[str, str]:
+    """`hint_en`/`hint_zh` arguments naming the nearest declared names, or none."""
+    close = nearest(name, candidates, n=2)
+    if not close:
+        return {}
+    shown = [repr(c) for c in close]
+    return {
+        "hint_en": "did you mean " + " or ".join(shown) + "?",
+        "hint_zh": "是否应为 " + " 或 ".join(shown) + "?",
+    }
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None:
     """(English, Chinese) `did you mean 'reports'?`, or None when nothing is near."""
     close = nearest(name, candidates)
