@@ -177,11 +177,16 @@ def test_a_misspelt_value_or_enum_value_in_a_chinese_file(tmp_path: Path) -> Non
     assert english_keywords_quoted(out) == set()
 
 
-def test_an_unknown_name_near_a_keyword_names_the_keyword_in_both_sets(tmp_path: Path) -> None:
+def test_an_unknown_name_near_a_keyword_names_the_keyword_in_the_files_set(
+    tmp_path: Path,
+) -> None:
     text = 'group G "g"\ninput x: count "r"\nscoring G:\n    item a max 10 = x\n    let y = deduc\n'
     _, out = check(tmp_path, text, "en")
     assert "unknown name 'deduc'" in out
-    assert "it is no keyword either; did you mean `deduct` (`扣`)?" in out
+    assert "it is no keyword either; did you mean `deduct`?" in out
+    zh = '分组 G "g"\n输入 x: 次数 "r"\n评分 G:\n    指标 a 满分 10 = x\n    设 y = deduc\n'
+    _, out = check(tmp_path, zh, "zh")
+    assert "它也不是关键字;是否应为 `扣`?" in out
 
 
 def test_an_unknown_function_suggests_the_nearest_built_in(tmp_path: Path) -> None:
@@ -267,10 +272,34 @@ def test_yes_and_no_as_names_point_to_true_and_false(tmp_path: Path) -> None:
     )
     _, out = check(tmp_path, text, "en")
     assert codes(out) == ["E201"]  # the unknown `no`, and no type error cascading from it
-    assert "yes/no values are written `false` (`否`)" in out
+    assert "yes/no values are written `false`" in out
+    zh = (
+        text.replace("group", "分组")
+        .replace("input", "输入")
+        .replace("yesno optional", "是否 可缺")
+    )
+    zh = zh.replace("scoring", "评分").replace("item a max", "指标 a 满分")
+    zh = zh.replace("add 1 if ok default", "加 1 若 ok 缺省")
+    _, out = check(tmp_path, zh, "zh")
+    assert codes(out) == ["E201"] and "是否值写作 `否`" in out
 
 
 # ---------------------------------------------------------------- Chinese words for Chinese files
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_quoted_keywords_are_the_files_whatever_the_language(tmp_path: Path, lang: str) -> None:
+    """A hint's keywords can be followed as written: an English-keyword file is told `cap` in
+    Chinese, a Chinese-keyword file `封顶` in English (else following it would mix the sets)."""
+    en = 'group G "g"\ninput x: count "r"\nscoring G:\n    item a max 10 = x\n'
+    _, out = check(tmp_path, en, lang)
+    assert "W402" in out and "`cap 10`" in out and "`uncapped`" in out and "`封顶" not in out
+    zh = '分组 G "g"\n输入 x: 次数 "r"\n评分 G:\n    指标 a 满分 10 = x\n'
+    _, out = check(tmp_path, zh, lang)
+    assert "W402" in out and "`封顶 10`" in out and "`上不封顶`" in out and "`cap" not in out
+    followed = zh.replace("满分 10 = x", "满分 10:\n        起评 x\n        封顶 10")
+    status, out = check(tmp_path, followed, lang)
+    assert status == 0 and codes(out) == [], out
+
+
 def test_chinese_messages_for_broken_chinese_schemes_quote_no_english_keyword() -> None:
     """Every diagnostic of a shipped Chinese-keyword rules file with one word dropped, doubled or
     moved, rendered in Chinese: what it quotes is in Chinese keywords (a fixed seed)."""
@@ -342,7 +371,7 @@ def test_a_misspelt_group_suggests_the_declared_group(tmp_path: Path) -> None:
     _, out = check(tmp_path, in_input, "zh")
     assert "未定义的名称 '县直单住'" in out and "是否应为 '县直单位'?或请先用 `分组` 声明" in out
     _, out = check(tmp_path, in_input, "en")
-    assert "did you mean '县直单位'? Or declare it with `group`" in out
+    assert "did you mean '县直单位'? Or declare it with `分组`" in out  # the file's keyword
     in_scoring = (
         'group 县直单位 "x"\ninput x: count "r"\nscoring 县直单住:\n    item a max 10 = x\n'
     )

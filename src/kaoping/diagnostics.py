@@ -10,6 +10,7 @@ from typing import Literal
 
 import attrs
 
+from kaoping.grammar.expected import respell
 from kaoping.span import Span
 
 Severity = Literal["error", "warning"]
@@ -254,6 +255,9 @@ class Diagnostic:
     code: str
     span: Span
     args: Mapping[str, object] = attrs.field(factory=dict)
+    # the keyword set of the file the diagnostic is in (`en`/`zh`), when known: the keywords
+    # its message and hint quote are spelt in it, whatever the language of the words around
+    keywords: str | None = None
 
     @property
     def severity(self) -> Severity:
@@ -261,11 +265,16 @@ class Diagnostic:
 
     def message(self, lang: str = "en") -> str:
         en, zh, _, _ = CATALOGUE[self.code]
-        return _fill(zh if lang == "zh" else en, self.args)
+        return self._respelt(_fill(zh if lang == "zh" else en, self.args))
 
     def hint(self, lang: str = "en") -> str:
         _, _, hen, hzh = CATALOGUE[self.code]
-        return _fill(hzh if lang == "zh" else hen, self.args)
+        return self._respelt(_fill(hzh if lang == "zh" else hen, self.args))
+
+    def _respelt(self, text: str) -> str:
+        if self.keywords is None:
+            return text
+        return respell(text, self.keywords)
 
     def headline(self, lang: str = "en") -> str:
         return f"{self.span}: {self.code} {self.message(lang)}"

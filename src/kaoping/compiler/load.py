@@ -24,6 +24,7 @@ from kaoping.compiler.lower import LoweringError, build_module, lower_file
 from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
 from kaoping.errors import CompileError, SourceError
+from kaoping.grammar.expected import keyword_set
 from kaoping.grammar.parse import parse
 from kaoping.runtime.functions import guard_function
 from kaoping.span import Span
@@ -165,16 +166,22 @@ def _check(
         elif not parsed.diagnostics:  # pragma: no cover - parse reports every failure
             raise AssertionError(f"{path}: no tree and no diagnostic")
     if any(d.severity == "error" for d in diags):
-        return None, sort_diagnostics(diags)
+        return None, sort_diagnostics(_in_files_keywords(diags, sources))
     module = build_module(decls)
     if not module.groups and sources:
         first = sorted(sources)[0]
         diags.append(Diagnostic("E604", Span(first, 1, 1, 1, 2)))
-        return None, sort_diagnostics(diags)
+        return None, sort_diagnostics(_in_files_keywords(diags, sources))
     sigs = {name: FunctionSig(name, f.arity) for name, f in (functions or {}).items()}
     model, more = check(module, sigs)
     diags.extend(more)
-    return model, sort_diagnostics(diags)
+    return model, sort_diagnostics(_in_files_keywords(diags, sources))
+
+
+def _in_files_keywords(diags: list[Diagnostic], sources: Mapping[str, str]) -> list[Diagnostic]:
+    """Each diagnostic told its file's keyword set, so the keywords it quotes are the file's."""
+    sets = {path: keyword_set(text) for path, text in sources.items()}
+    return [attrs.evolve(d, keywords=sets.get(d.span.path)) for d in diags]
 
 
 def compile_sources(

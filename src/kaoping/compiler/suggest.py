@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from kaoping.grammar.expected import KEYWORD_PAIRS, in_both, is_chinese
+from kaoping.grammar.expected import KEYWORD_PAIRS, in_both
 
 
 def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
@@ -68,14 +68,14 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None
     if name.lower() in _YES_NO:
         word = _YES_NO[name.lower()]
         return (
-            f"yes/no values are written {_both(word)}",
-            f"是否值写作 {_both(word, zh_first=True)}",
+            f"yes/no values are written {_quoted(word)}",
+            f"是否值写作 {_quoted(word)}",
         )
     keywords = [w for pair in KEYWORD_PAIRS for w in pair if " " not in w]
     kw = difflib.get_close_matches(name, keywords, n=2, cutoff=0.6)
     if kw:
-        en = " or ".join(_both(k) for k in kw)
-        zh = " 或 ".join(_both(k, zh_first=True) for k in kw)
+        en = " or ".join(_quoted(k) for k in kw)
+        zh = " 或 ".join(_quoted(k) for k in kw)
         return (f"it is no keyword either; did you mean {en}?", f"它也不是关键字;是否应为 {zh}?")
     return None
 
@@ -83,10 +83,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None
 _YES_NO = {"yes": "true", "no": "false"}
 
 
-def _both(keyword: str, zh_first: bool = False) -> str:
-    en, zh = in_both(keyword)
-    if en == zh:
-        return f"`{en}`"
-    if zh_first or is_chinese(keyword):
-        return f"`{zh}` (`{en}`)"
-    return f"`{en}` (`{zh}`)"
+def _quoted(keyword: str) -> str:
+    """A keyword quoted in its English spelling: the diagnostic respells the keywords it
+    quotes in its file's keyword set (`扣` in a Chinese-keyword file)."""
+    return f"`{in_both(keyword)[0]}`"

@@ -161,6 +161,43 @@ class Words:
     zh: str
 
 
+# the built-in functions' two spellings (names, not keywords: either works in any file)
+_FUNCTION_PAIRS = (
+    ("least", "最小"),
+    ("greatest", "最大"),
+    ("shortfall", "不足"),
+    ("excess", "超出"),
+    ("present", "有值"),
+    ("satisfied", "满足数"),
+)
+
+
+@functools.cache
+def _other_set_words(kw_set: str) -> re.Pattern[str]:
+    """The keywords (and phrases) of the set other than `kw_set`, longest first, as whole
+    words."""
+    pairs = (*KEYWORD_PAIRS, *_FUNCTION_PAIRS)
+    words = {en if kw_set == "zh" else zh for en, zh in pairs}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def respell(text: str, kw_set: str) -> str:
+    """The keywords quoted in `backticks` in a message or hint, spelt in the file's keyword set
+    (`封顶 10` for an English-keyword file reads `cap 10`), so that a hint in either language
+    can be followed without mixing the sets."""
+    if "`" not in text:
+        return text
+    other: dict[str, str] = {}
+    for en, zh in (*KEYWORD_PAIRS, *_FUNCTION_PAIRS):  # the first pair of a word wins
+        other.setdefault(en if kw_set == "zh" else zh, zh if kw_set == "zh" else en)
+
+    def quoted(segment: re.Match[str]) -> str:
+        return _other_set_words(kw_set).sub(lambda w: other[w.group()], segment.group())
+
+    return re.sub(r"`[^`\n]*`", quoted, text)
+
+
 def belongs(keyword: str, kw_set: str, among_clauses: bool = False) -> Words | None:
     """Where a keyword belongs, for one written where it cannot stand (`among_clauses`: where
     an item's clauses were expected)."""
@@ -386,7 +423,7 @@ def _table_row_hint(header: list[str], kw_set: str) -> Words:
     enum = header[3] if len(header) > 3 else "…"
     item, by = spell("item", kw_set), spell("by", kw_set)
     return Words(
-        f"a table's rows are keyed by the values of its enum `{enum}` (`VALUE: number`), "
+        f"a table's rows are keyed by the values of its enum `{enum}` (`VALUE: 3`), "
         f"not by numbers; for rows keyed by a number write a keyed item "
         f"(`{item} NAME {by} INPUT:` and rows `1: 3`)",
         f"对照表的每一行以枚举 `{enum}` 的取值开头(`取值: 数字`),不能以数字开头;"
