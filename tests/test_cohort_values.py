@@ -121,8 +121,8 @@ def test_the_other_units_mean_of_a_lone_unit_is_absent() -> None:
 @pytest.mark.parametrize(
     ("expr", "words"),
     [
-        ("设 x = 组内最低 在岗人数", "belongs in an `across group:` block"),
-        ("设 x = 其他单位平均 得分", "belongs in an `across group:` block"),
+        ("设 x = 组内最低 在岗人数", "belongs in an `组内:` block"),
+        ("设 x = 其他单位平均 得分", "belongs in an `组内:` block"),
     ],
 )
 def test_group_values_belong_in_the_across_block(expr: str, words: str) -> None:

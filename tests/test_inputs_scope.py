@@ -193,9 +193,9 @@ scoring Counties:
         (
             '输入 x: 数值 "说明" 适用 G\n    适用 G\n',
             3,
-            "`for` is given twice for input x",
+            "`适用` is given twice for input x",  # the file's keyword,
         ),
-        ('输入 x: 数值 "说明" 条款 "a"\n    条款 "b"\n', 3, "`article` is given twice for input x"),
+        ('输入 x: 数值 "说明" 条款 "a"\n    条款 "b"\n', 3, "`条款` is given twice for input x"),
         ("输入 x: 数值\n    适用 G\n", 2, "input x needs a description string"),
     ],
 )

@@ -101,7 +101,7 @@ scoring Unit:
             "    指标 无满分:\n        加 1\n        封顶 满分\n",
             "the maximum of '无满分', which declares none",
         ),
-        ("    指标 无满分:\n        起评 满分\n", "`start max` needs the item to declare `max`"),
+        ("    指标 无满分:\n        起评 满分\n", "`起评 满分` needs the item to declare `满分`"),
     ],
 )
 def test_max_outside_an_item_with_a_maximum_is_a_type_error(line: str, words: str) -> None:

@@ -167,11 +167,11 @@ def test_an_overlap_is_an_error_even_with_an_otherwise_row() -> None:
 
 
 def test_keys_no_row_covers_are_an_error_unless_there_is_an_otherwise_row() -> None:
-    # a count can be 0 and any number above 3
+    # a count can be 0 and any number above 3; the hint quotes the file's keyword (`其余`)
     rules = HEAD + "    指标 甲 满分 10 按 名次:\n        1 至 3: 10, 5, 3\n"
     assert codes(rules) == [
-        ("E406", 7, "rows do not cover keys below 1; add an `otherwise` row"),
-        ("E406", 7, "rows do not cover keys above 3; add an `otherwise` row"),
+        ("E406", 7, "rows do not cover keys below 1; add an `其余` row"),
+        ("E406", 7, "rows do not cover keys above 3; add an `其余` row"),
     ]
     assert codes(rules + "        其余: 0\n") == []
 
