@@ -285,6 +285,19 @@ def test_yes_and_no_as_names_point_to_true_and_false(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- Chinese words for Chinese files
+def test_a_name_that_is_a_keyword_of_the_other_set_is_quoted_as_written(tmp_path: Path) -> None:
+    """`次数` names an input in an English-keyword file: its hint is `次数 default 0`, not
+    `count default 0` (which would read the keyword)."""
+    text = (
+        'group G "g"\ninput 次数: number 0 to 9 optional "r"\nscoring G:\n    item a max 9 = 次数\n'
+    )
+    for lang in ("en", "zh"):
+        _, out = check(tmp_path, text, lang)
+        assert codes(out) == ["E206"] and "`次数 default 0`" in out and "`present(次数)`" in out
+    status, out = check(tmp_path, text.replace("= 次数", "= 次数 default 0"), "en")
+    assert status == 0 and codes(out) == [], out
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_quoted_keywords_are_the_files_whatever_the_language(tmp_path: Path, lang: str) -> None:
     """A hint's keywords can be followed as written: an English-keyword file is told `cap` in

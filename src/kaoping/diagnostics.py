@@ -258,6 +258,7 @@ class Diagnostic:
     # the keyword set of the file the diagnostic is in (`en`/`zh`), when known: the keywords
     # its message and hint quote are spelt in it, whatever the language of the words around
     keywords: str | None = None
+    names: frozenset[str] = frozenset()  # the file's names that are keywords of the other set
 
     @property
     def severity(self) -> Severity:
@@ -274,7 +275,7 @@ class Diagnostic:
     def _respelt(self, text: str) -> str:
         if self.keywords is None:
             return text
-        return respell(text, self.keywords)
+        return respell(text, self.keywords, self.names)
 
     def headline(self, lang: str = "en") -> str:
         return f"{self.span}: {self.code} {self.message(lang)}"

@@ -24,7 +24,7 @@ from kaoping.compiler.lower import LoweringError, build_module, lower_file
 from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
 from kaoping.errors import CompileError, SourceError
-from kaoping.grammar.expected import keyword_set
+from kaoping.grammar.expected import keyword_set, names_like_keywords
 from kaoping.grammar.parse import parse
 from kaoping.runtime.functions import guard_function
 from kaoping.span import Span
@@ -181,7 +181,11 @@ def _check(
 def _in_files_keywords(diags: list[Diagnostic], sources: Mapping[str, str]) -> list[Diagnostic]:
     """Each diagnostic told its file's keyword set, so the keywords it quotes are the file's."""
     sets = {path: keyword_set(text) for path, text in sources.items()}
-    return [attrs.evolve(d, keywords=sets.get(d.span.path)) for d in diags]
+    names = {path: names_like_keywords(text, sets[path]) for path, text in sources.items()}
+    return [
+        attrs.evolve(d, keywords=sets.get(d.span.path), names=names.get(d.span.path, frozenset()))
+        for d in diags
+    ]
 
 
 def compile_sources(

@@ -182,10 +182,16 @@ def _other_set_words(kw_set: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
-def respell(text: str, kw_set: str) -> str:
+def names_like_keywords(source: str, kw_set: str) -> frozenset[str]:
+    """Words of a file that are keywords of the other set only, so are names there (`次数` may
+    name an input in an English-keyword file): `respell` leaves them alone."""
+    return frozenset(_other_set_words(kw_set).findall(source))
+
+
+def respell(text: str, kw_set: str, keep: frozenset[str] = frozenset()) -> str:
     """The keywords quoted in `backticks` in a message or hint, spelt in the file's keyword set
     (`封顶 10` for an English-keyword file reads `cap 10`), so that a hint in either language
-    can be followed without mixing the sets."""
+    can be followed without mixing the sets; the words in `keep` are the file's names."""
     if "`" not in text:
         return text
     other: dict[str, str] = {}
@@ -193,7 +199,10 @@ def respell(text: str, kw_set: str) -> str:
         other.setdefault(en if kw_set == "zh" else zh, zh if kw_set == "zh" else en)
 
     def quoted(segment: re.Match[str]) -> str:
-        return _other_set_words(kw_set).sub(lambda w: other[w.group()], segment.group())
+        def word(w: re.Match[str]) -> str:
+            return w.group() if w.group() in keep else other[w.group()]
+
+        return _other_set_words(kw_set).sub(word, segment.group())
 
     return re.sub(r"`[^`\n]*`", quoted, text)
 
