@@ -214,3 +214,33 @@ def test_what_a_rule_read_from_last_year_is_shown(tmp_path: Path) -> None:
     # 进步 = least(excess(82, 80), 3) = least(2, 3) = 2, reading last year's 得分 80
     assert "进步 = 2 (max 3)" in out.output
     assert "last year: 得分 = 80" in out.output
+
+
+MEAN = """\
+scheme "mean"
+group 部门 "部门"
+input a: number 0 to 100 "a"
+input b: number 0 to 100 "b"
+input s: number 0 to 100 "安全生产"
+scoring 部门:
+    section 共性 max 100:
+        take mean excluding 安全生产
+        item 甲 max 100 = a
+        item 乙 max 100 = b
+        item 安全生产 max 100 = s
+"""
+
+
+def test_a_mean_names_the_children_it_leaves_out(tmp_path: Path) -> None:
+    rules = tmp_path / "mean.rules"
+    rules.write_text(MEAN, "utf-8")
+    data = tmp_path / "data.json"
+    facts = {"a": 80, "b": 91, "s": 10}
+    data.write_text(json.dumps({"units": [{"unit": "县政府办", "group": "部门", "facts": facts}]}))
+    out = CliRunner().invoke(
+        main, ["explain", str(rules), str(data), "--unit", "县政府办", "--lang", "en"]
+    )
+    assert out.exit_code == 0, out.output
+    # (80 + 91) / 2 = 85.5; 安全生产 (10) is not in the mean (002 三(一)2.)
+    assert "共性 = 85.5 (max 100)" in out.output
+    assert "left out of the mean: 安全生产" in out.output

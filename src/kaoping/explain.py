@@ -78,6 +78,7 @@ _WORDS = {
         "above_max": "! above its maximum (the rules set no cap)",
         "group_value": "group value",
         "weights": "weights used",
+        "excluded": "left out of the mean",
         "last_year": "last year",
         "inputs": "inputs",
         "records": "records",
@@ -109,6 +110,7 @@ _WORDS = {
         "above_max": "! 超过满分(规则未设封顶)",
         "group_value": "组内值",
         "weights": "实际权重",
+        "excluded": "不计入平均",
         "last_year": "上年",
         "inputs": "输入",
         "records": "条",
@@ -373,6 +375,8 @@ def _value_data(
         "group": group_values,
         "scope": _scope_data(results, vd),
         "weights": weights,
+        # a section's children its mean or highest leaves out (`take mean excluding …`)
+        "excluded": _excluded(node),
         "last_year": {k: _show(x, rules) for k, x in (trace.last_year.items() if trace else [])},
         "given": None if given is None else {"by": given.by, "note": given.note},
         "computed": not skipped,
@@ -381,6 +385,13 @@ def _value_data(
         "rounding": rounding,
         "above_max": above is not None,
     }
+
+
+def _excluded(node: Any) -> list[str]:
+    for clause in getattr(node, "clauses", ()):
+        if isinstance(clause, ir.TakeMean):
+            return list(clause.excluding)
+    return []
 
 
 def _condition_values(
@@ -518,6 +529,8 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
                 if status == "counted":
                     status = words["counted"] + (f" {rec['value']}" if rec["value"] else "")
                 lines.append(f"{pad}    [{rec['record']}] {status}")
+        if v["excluded"]:
+            lines.append(f"{pad}{words['excluded']}: {', '.join(v['excluded'])}")
         if v["last_year"]:
             read = ", ".join(f"{k} = {shown(x)}" for k, x in v["last_year"].items())
             lines.append(f"{pad}{words['last_year']}: {read}")
