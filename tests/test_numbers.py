@@ -260,7 +260,9 @@ def test_facts_round_trip_through_results_json_into_history(files: dict[str, Pat
 
 def _history(path: Path, entry: dict[str, Any]) -> Path:
     target = path / "h.json"
-    target.write_text(json.dumps({"units": [dict({"unit": "U"}, **entry)]}, ensure_ascii=False))
+    # a results file names its scheme (the rules file n.rules is scheme "n")
+    doc = {"scheme": "n", "units": [dict({"unit": "U"}, **entry)]}
+    target.write_text(json.dumps(doc, ensure_ascii=False))
     return target
 
 
@@ -269,7 +271,7 @@ def test_history_accepts_an_exact_fraction(files: dict[str, Path]) -> None:
     hist = _history(files["dir"], {"total": "550/3", "facts": {"a": "10/4"}})
     result = _score(str(files["rules"]), str(data), "--format", "json", "--history", str(hist))
     assert result.exit_code == 0, result.output
-    (u,) = json.loads(result.output)["units"]
+    (u,) = json.loads(result.stdout)["units"]
     assert u["outputs"]["上年总分"] == "550/3" and u["outputs"]["上年a"] == "2.5"
 
 
@@ -305,7 +307,7 @@ def test_json_nan_and_infinity_literals_in_history_are_data_errors(files: dict[s
     data = _data(files["dir"], {"a": "1", "k": 0})
     hist = files["dir"] / "h.json"
     for literal in ("NaN", "Infinity", "-Infinity"):
-        hist.write_text('{"units": [{"unit": "U", "total": ' + literal + "}]}")
+        hist.write_text('{"scheme": "n", "units": [{"unit": "U", "total": ' + literal + "}]}")
         result = _score(str(files["rules"]), str(data), "--history", str(hist))
         assert result.exit_code == 2 and "unit 'U', input 'total'" in result.output, result.output
 

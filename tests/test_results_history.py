@@ -88,10 +88,17 @@ def test_a_last_year_value_missing_for_a_unit_with_history_is_a_warning() -> Non
     # 甲 is 1st by 增长率 (10 > 1); with no 排位 last year the default (this year's 排位) applies: 0
     assert res.by_name("甲").unit.values["排位进位加分"] == D(0)  # type: ignore[union-attr]
     found = sorted((w.code, w.unit, w.message) for w in res.warnings)
-    assert [(c, u) for c, u, _ in found] == [("history-missing", "甲"), ("history-missing", "甲")]
+    assert [(c, u) for c, u, _ in found] == [
+        ("history-missing", "甲"),
+        ("history-missing", "甲"),
+        ("unit-not-in-history", "新"),  # the history names no 新: said, not silent
+    ]
     assert any("'增长率排位'" in m for _, _, m in found) and any("'档'" in m for _, _, m in found)
     doc = json.loads(to_json(res))
-    assert {(w["code"], w["unit"]) for w in doc["warnings"]} == {("history-missing", "甲")}
+    assert {(w["code"], w["unit"]) for w in doc["warnings"]} == {
+        ("history-missing", "甲"),
+        ("unit-not-in-history", "新"),
+    }
 
 
 def test_a_value_that_was_absent_last_year_is_no_warning() -> None:
@@ -129,11 +136,15 @@ def test_cli_warns_on_stderr_when_history_lacks_a_value(tmp_path: Path) -> None:
     rules.write_text(RULES, "utf-8")
     data, hist = tmp_path / "d.json", tmp_path / "h.json"
     data.write_text(json.dumps({"units": units(甲=10)}, ensure_ascii=False), "utf-8")
-    last = {"units": [{"unit": "甲", "scores": {"档": "好"}}]}  # no 增长率排位
+    # hand-written: names its scheme (r.rules) but no rules hash; no 增长率排位
+    last = {"scheme": "r", "units": [{"unit": "甲", "scores": {"档": "好"}}]}
     hist.write_text(json.dumps(last, ensure_ascii=False), "utf-8")
     result = _cli("score", str(rules), str(data), "--history", str(hist), "--format", "json")
     assert result.exit_code == 0, result.output
     assert "warning: [history-missing] unit '甲':" in result.stderr
     assert "'增长率排位'" in result.stderr
     doc = json.loads(result.stdout)
-    assert [(w["code"], w["unit"]) for w in doc["warnings"]] == [("history-missing", "甲")]
+    assert [(w["code"], w["unit"]) for w in doc["warnings"]] == [
+        ("history-rules-changed", None),  # the file does not say which rules produced it
+        ("history-missing", "甲"),
+    ]

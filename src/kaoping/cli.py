@@ -9,23 +9,30 @@ command's scheme are printed once as warnings."""
 
 from __future__ import annotations
 
+import itertools
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from kaoping import load_scheme
 from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
-from kaoping.errors import CompileError, KaopingError
+from kaoping.errors import CompileError, DataError, KaopingError
 from kaoping.io.constants import constant_lines
-from kaoping.io.data import UnitData, load_dataset, read_data_text, read_json_text
+from kaoping.io.data import load_dataset
 from kaoping.io.given import givable_lines
+from kaoping.io.history_file import read_history
+from kaoping.io.output import check_target, write_output
+from kaoping.io.text import clean_name, for_terminal
 from kaoping.plugins.manager import Registry, default_registry
 from kaoping.runtime.unit import RunWarning
+from kaoping.scoring import Results
 
 LANG = click.option(
     "--lang",
@@ -96,8 +103,11 @@ class _Group(click.Group):
 def _fail(err: KaopingError, lang: str | None = None) -> None:
     if isinstance(err, CompileError):
         _print_diagnostics(err, lang or default_lang())
+    elif isinstance(err, DataError):  # one problem a line, whatever the data contains
+        for problem in err.problems:
+            click.echo(f"error: {for_terminal(str(problem))}", err=True)
     else:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {for_terminal(str(err))}", err=True)
     sys.exit(err.exit_code)
 
 
@@ -109,7 +119,12 @@ def _print_diagnostics(err: CompileError, lang: str) -> None:
                 sources[d.span.path] = Path(d.span.path).read_text("utf-8")
             except OSError:
                 sources[d.span.path] = ""
-        click.echo(render(d, sources[d.span.path], lang), err=True)
+        click.echo(_shown(render(d, sources[d.span.path], lang)), err=True)
+
+
+def _shown(text: str) -> str:
+    """Lines of text for the terminal, each with what a terminal would obey escaped."""
+    return "\n".join(for_terminal(line) for line in text.split("\n"))
 
 
 def _registry() -> Registry:
@@ -192,7 +207,8 @@ def check(
         names = scheme_folders(names, installed=[*reg.schemes, *reg.conflicts])
     run = check_all(names, reg)
     for line in render_run(run, fmt, lang, docs_url or default_docs_url()):
-        click.echo(line.text, err=line.err)
+        # rules text in a diagnostic is shown, never obeyed (JSON and SARIF escape it themselves)
+        click.echo(_shown(line.text) if fmt in ("text", "github") else line.text, err=line.err)
     sys.exit(run.exit_code)
 
 
@@ -217,36 +233,56 @@ def compile_cmd(scheme: str, emit_python: bool, emit_ir: bool, lang: str | None)
         )
 
 
-def _load_data(
-    compiled: CompiledScheme, data: str | None, sample: bool
-) -> tuple[list[UnitData], dict[str, int]]:
-    """The units to score and the roster the data declares."""
+def _data_path(compiled: CompiledScheme, data: str | None, sample: bool) -> Path:
     if sample and data is not None:
         raise click.UsageError("give a DATA file or --sample, not both")
     if sample:
         path = _registry().sample(compiled.scheme_id)
         if path is None:
             raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
-    elif data is None:
+        return path
+    if data is None:
         raise click.UsageError("give a DATA file, or --sample")
-    else:
-        path = Path(data)
-    return load_dataset(
-        path, compiled.model, lambda message: click.echo(f"warning: {message}", err=True)
-    )
+    return Path(data)
+
+
+_SHOWN_PER_CODE = 20  # warnings of one code printed on stderr; the JSON results hold them all
 
 
 def _warn(warnings: Sequence[RunWarning]) -> None:
-    """Each warning of a scoring run on stderr (the JSON results carry them too)."""
+    """Each warning of a scoring run on stderr (the JSON results carry them too); past a
+    screenful of one code, a count instead."""
+    per_code: dict[str, int] = {}
     for w in warnings:
-        who = f"unit {w.unit!r}: " if w.unit is not None else ""
-        click.echo(f"warning: [{w.code}] {who}{w.message}", err=True)
+        per_code[w.code] = per_code.get(w.code, 0) + 1
+        if per_code[w.code] <= _SHOWN_PER_CODE:
+            who = f"unit {w.unit!r}: " if w.unit is not None else ""
+            click.echo(for_terminal(f"warning: [{w.code}] {who}{w.message}"), err=True)
+    for code, n in per_code.items():
+        if n > _SHOWN_PER_CODE:
+            more = n - _SHOWN_PER_CODE
+            click.echo(f"warning: [{code}] … and {more} more (all in --format json)", err=True)
 
 
-def _history(path: str | None) -> Any:
-    if path is None:
-        return None
-    return read_json_text(read_data_text(Path(path)), path)
+def _scored(
+    compiled: CompiledScheme, data: Path, history: str | None, trace: bool, complete: bool = False
+) -> Results:
+    """Score, the warnings of the run printed to stderr (and kept for `--format json`)."""
+    from kaoping.scoring import score
+
+    warnings: list[RunWarning] = []
+    last_year = None
+    if history is not None:
+        last_year, warnings = read_history(history, compiled)
+    units, roster = load_dataset(
+        data,
+        compiled.model,
+        lambda message: click.echo(f"warning: {for_terminal(message)}", err=True),
+    )
+    results = score(compiled, units, last_year, trace=trace, roster=roster, complete=complete)
+    results = attrs.evolve(results, warnings=(*warnings, *results.warnings))
+    _warn(results.warnings)
+    return results
 
 
 @main.command("score")
@@ -282,42 +318,47 @@ def score_cmd(
 ) -> None:
     """Score every unit of DATA (JSON, CSV or .xlsx) with SCHEME. With `-o NAME.xlsx` the
     results are a workbook: rankings, a breakdown, an explanation sheet per unit."""
-    from kaoping.io.results import to_json, to_table
-    from kaoping.scoring import score
+    from kaoping.io.results import iter_json, iter_table
 
     compiled = _scheme(scheme)
     workbook = output is not None and output.lower().endswith(".xlsx")
+    inputs: list[str | Path] = [*compiled.sources, *([history] if history else [])]
     try:
-        units, roster = _load_data(compiled, data, sample)
-        results = score(
-            compiled,
-            units,
-            _history(history),
-            roster=roster,
-            complete=complete,
-            trace=workbook,
-        )
+        path = _data_path(compiled, data, sample)
+        inputs.append(path)
+        if output:  # before the work: a long run should not end in a refusal
+            check_target(output, inputs)
+        results = _scored(compiled, path, history, trace=workbook, complete=complete)
         if workbook:
             from kaoping.io.xlsx_write import write_results
 
             assert output is not None
-            _warn(results.warnings)
             write_results(results, Path(output), default_lang())
             return
     except KaopingError as err:
         _fail(err)
-    _warn(results.warnings)
-    text = to_json(results) if fmt == "json" else to_table(results)
+    chunks = iter_json(results) if fmt == "json" else iter_table(results)
+    _emit(itertools.chain(chunks, ["\n"]), output, inputs)
+
+
+def _emit(chunks: Iterable[str], output: str | None, inputs: Iterable[str | Path]) -> None:
+    """To the output file (whole or not at all), or to stdout."""
     if output:
         try:
-            tmp = Path(output + ".tmp")
-            tmp.write_text(text + "\n", "utf-8")
-            tmp.replace(output)
-        except OSError as err:
-            click.echo(f"error: cannot write {output}: {err.strerror}", err=True)
-            sys.exit(2)
+            write_output(output, chunks, inputs)
+        except KaopingError as err:
+            _fail(err)
     else:
-        click.echo(text)
+        try:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `kaoping score … | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+        except UnicodeEncodeError as err:  # a terminal that cannot show a character
+            click.echo(f"\nerror: cannot print {err.object[err.start : err.end]!r}", err=True)
+            sys.exit(2)
 
 
 @main.command()
@@ -346,16 +387,13 @@ def explain(
 ) -> None:
     """Show where every point of one unit came from."""
     from kaoping.explain import explain_json, explain_text
-    from kaoping.scoring import score
 
     compiled = _scheme(scheme)
     try:
-        units, roster = _load_data(compiled, data, sample)
-        results = score(compiled, units, _history(history), trace=True, roster=roster)
+        results = _scored(compiled, _data_path(compiled, data, sample), history, trace=True)
     except KaopingError as err:
         _fail(err)
-    _warn(results.warnings)
-    r = results.by_name(unit_name)
+    r = results.by_name(clean_name(unit_name)[0])  # `--unit "U1 "` is U1, as in the data
     if r is None:
         click.echo(f"error: no unit {unit_name!r} in the data", err=True)
         sys.exit(2)
@@ -401,6 +439,7 @@ def template(scheme: str, output: str, units_file: str | None, sample: bool) -> 
         if source is None:
             raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
     try:
+        check_target(output, [*compiled.sources, *([source] if source else [])])
         units = read_unit_list(source, compiled.model) if source is not None else []
         write_template(compiled.model, Path(output), units)
     except KaopingError as err:
@@ -434,24 +473,25 @@ def inputs(scheme: str) -> None:
             groups = ", ".join(needed) + " (the groups whose rules read it)"
         else:
             groups = "no group: no rule reads it"
-        click.echo(f"{decl.name}: {typ}  [{groups}]")
-        click.echo(f"    {decl.description}")
+        lines = [f"{decl.name}: {typ}  [{groups}]", f"    {decl.description}"]
         if decl.article:
-            click.echo(f"    article: {decl.article}")
+            lines.append(f"    article: {decl.article}")
         sheets = model.sheets_reading(decl.name)
         if sheets:  # read only by units' own items: asked of those units alone
             whom = "; ".join(f"{', '.join(sorted(sh.units))} (sheet {sh.path})" for sh in sheets)
-            click.echo(f"    only for units: {whom}")
+            lines.append(f"    only for units: {whom}")
         if decl.name in places:
-            click.echo(f"    or its place in the raters' ordering: {places[decl.name]}")
+            lines.append(f"    or its place in the raters' ordering: {places[decl.name]}")
         if hasattr(decl.type, "record") and decl.type.record in model.records:
             for f in model.records[decl.type.record].fields:
                 place = places.get(f"{decl.name}.{f.name}")
-                click.echo(
+                lines.append(
                     f"    - {f.name}: {f.type}"
                     + (" optional" if f.optional else "")
                     + (f" (or its place: {place})" if place else "")
                 )
+        for line in lines:  # descriptions are rules text: shown, never obeyed by the terminal
+            click.echo(for_terminal(line))
     if model.constants:
         click.echo("")
         click.echo(
@@ -459,13 +499,13 @@ def inputs(scheme: str) -> None:
             'run in the data\'s top-level "constants"):'
         )
         for line in constant_lines(model):
-            click.echo(line)
+            click.echo(for_terminal(line))
     click.echo("")
     click.echo('values the data may give instead of computing (a unit\'s "given"):')
     for block in model.blocks:
-        click.echo(f"  {', '.join(block.groups)}:")
+        click.echo(for_terminal(f"  {', '.join(block.groups)}:"))
         for line in givable_lines(model, block):
-            click.echo(f"    {line}")
+            click.echo(for_terminal(f"    {line}"))
 
 
 @main.command("test")
@@ -486,29 +526,31 @@ def test_cmd(refs: tuple[str, ...], junitxml: str | None, folders: bool) -> None
     passed = failed = 0
     code = 0
     report: list[tuple[str, CaseResult | None, str]] = []
+    read: list[str | Path] = []  # what a report must not be written over
     for ref in chosen:
         try:
             compiled = load_scheme(ref, reg)
             installed = ref in reg.schemes or not Path(ref).exists()  # as load_scheme decides
-            results = run_files(compiled, reg.cases(ref) if installed else _cases_beside(ref))
+            case_files = reg.cases(ref) if installed else _cases_beside(ref)
+            read.extend([*compiled.sources, *case_files])
+            results = run_files(compiled, case_files)
         except KaopingError as err:
             failed += 1
             code = max(code, err.exit_code)
-            click.echo(f"FAIL {ref}: {err}")
+            click.echo(_shown(f"FAIL {ref}: {err}"))
             report.append((ref, None, str(err)))
             continue
         for res in results:
             mark = "ok  " if res.passed else "FAIL"
-            click.echo(
-                f"{mark} {ref}: {res.case.name}  [{res.case.article}]"
-                + ("" if res.passed else f"\n     {res.message}")
-            )
+            click.echo(for_terminal(f"{mark} {ref}: {res.case.name}  [{res.case.article}]"))
+            for line in [] if res.passed else res.message.split("\n"):
+                click.echo("     " + for_terminal(line))
             report.append((ref, res, res.message))
             passed += res.passed
             failed += not res.passed
     click.echo(f"{passed} passed, {failed} failed")
     if junitxml:
-        _write_junit(Path(junitxml), report, passed, failed)
+        _emit([_junit(report, passed, failed)], junitxml, read)
     sys.exit(max(code, 1) if failed else 0)
 
 
@@ -525,7 +567,15 @@ def _cases_beside(ref: str) -> list[Path]:
     return files
 
 
-def _write_junit(path: Path, report: list[tuple[str, Any, str]], passed: int, failed: int) -> None:
+def _scheme_files(reg: Registry, sid: str) -> list[Path]:
+    """A scheme's rules and cases files: the inputs a report must not be written over."""
+    try:
+        return [*reg.rules(sid), *reg.cases(sid)]
+    except KaopingError:
+        return []
+
+
+def _junit(report: list[tuple[str, Any, str]], passed: int, failed: int) -> str:
     from xml.etree import ElementTree as ET
 
     suite = ET.Element(
@@ -536,13 +586,7 @@ def _write_junit(path: Path, report: list[tuple[str, Any, str]], passed: int, fa
         case = ET.SubElement(suite, "testcase", classname=sid, name=name)
         if res is None or not res.passed:
             ET.SubElement(case, "failure", message=message[:200]).text = message
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    try:
-        ET.ElementTree(suite).write(tmp, encoding="utf-8", xml_declaration=True)
-        tmp.replace(path)
-    except OSError as err:
-        click.echo(f"error: cannot write {path}: {err.strerror}", err=True)
-        sys.exit(2)
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(suite, encoding="unicode")
 
 
 @main.command("new-scheme")

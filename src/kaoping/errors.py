@@ -62,6 +62,12 @@ class ScoringError(KaopingError):
     exit_code = 2
 
 
+class OutputError(KaopingError):
+    """An output file (`-o`, `--junitxml`) that cannot or must not be written."""
+
+    exit_code = 2
+
+
 class PluginError(KaopingError):
     """An installed scheme cannot be used: its plugin failed in a hook, returned something the
     hookspec does not allow (a missing rules file, a sample that is not a file), or another

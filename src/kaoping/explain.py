@@ -15,6 +15,7 @@ from kaoping.compiler.emit import rank_path
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.exact import Q
 from kaoping.io.results import above_max_json, fmt, fmt_shown, total_places
+from kaoping.io.text import for_terminal
 from kaoping.scoring import Results, UnitResult
 from kaoping.span import text_of
 
@@ -576,7 +577,8 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
             lines.append(f"  {mark:<8} {g['rule']}  {g['text']}  — {g['reason']}")
         if hidden:
             lines.append("  " + words["hidden"].format(n=hidden))
-    return "\n".join(lines)
+    # names, facts and rules text are shown as they are, with nothing a terminal would obey
+    return "\n".join(for_terminal(line) for line in lines)
 
 
 _MODES_ZH = {"half-up": "四舍五入", "half-even": "银行家舍入", "down": "去尾", "up": "进一"}

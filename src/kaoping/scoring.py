@@ -16,9 +16,11 @@ from kaoping.compiler.load import CompiledScheme
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem, KaopingError, ScoringError
 from kaoping.exact import Q
-from kaoping.io.data import UnitData
+from kaoping.io.data import UnitData, duplicate_keys
 from kaoping.io.history import NUMBER, RANK, TEXT, history_types, read_value
+from kaoping.io.history_file import unmatched_units
 from kaoping.io.numbers import is_text
+from kaoping.io.text import clean_name
 from kaoping.plugins.isolation import watch_interrupts
 from kaoping.runtime.functions import RuleFunctionFailed
 from kaoping.runtime.unit import Run, RunWarning, Unit
@@ -78,14 +80,18 @@ def history_index(
     units = history.get("units") if isinstance(history, Mapping) else history
     if not isinstance(units, list):
         raise DataError([DataProblem(where, None, None, 'expected {"units": [...]}')])
-    problems: list[DataProblem] = []
+    problems = duplicate_keys(history, where)
     types = history_types(model)
     for i, entry in enumerate(units, 1):
-        name = entry.get("unit") if isinstance(entry, Mapping) else None
-        if not is_text(name) or not name:
+        written = entry.get("unit") if isinstance(entry, Mapping) else None
+        if not is_text(written) or not written:
             problems.append(
                 DataProblem(f"{where}: units[{i}]", None, "unit", "every entry needs a unit name")
             )
+            continue
+        name, refused = clean_name(written)  # as the data's names are: "U2 " is U2
+        if refused:
+            problems.append(DataProblem(f"{where}: units[{i}]", None, "unit", refused))
             continue
         flat: dict[str, Any] = {}
         for key in ("scores", "outputs", "grades"):
@@ -176,7 +182,9 @@ def score(
         path = rank_value.get(u.block)
         rank = u.values.get(path) if path else None
         results.append(UnitResult(u, int(rank) if rank is not None else None))
-    return Results(scheme, tuple(results), trace, run.warnings)
+    # a history that matches no unit would give the no-history result in silence
+    unmatched = [] if history is None else unmatched_units([d.name for d in data], hist)
+    return Results(scheme, tuple(results), trace, (*run.warnings, *unmatched))
 
 
 def _check_roster(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from importlib import resources
 from typing import Any
 
 import attrs
@@ -15,6 +14,7 @@ from lark.indenter import DedentError, Indenter
 from lark.parse_tree_builder import PropagatePositions
 
 from kaoping.diagnostics import Diagnostic
+from kaoping.grammar import tables
 from kaoping.grammar.expected import explain
 from kaoping.span import Span
 
@@ -100,18 +100,11 @@ def is_chinese(word: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in word)
 
 
-class _TakesSpace:
-    """Which tokens a statement's span covers: not the newline (and indentation) closing it.
-    A class with a fixed repr, because Lark's parser cache is keyed by the options' text."""
-
-    def __call__(self, node: object) -> bool:
-        return not (isinstance(node, Token) and node.type in ("_NL", "_INDENT", "_DEDENT"))
-
-    def __repr__(self) -> str:
-        return "kaoping.grammar.parse._TakesSpace()"
+def _takes_space(node: object) -> bool:
+    """Which tokens a statement's span covers: not the newline (and indentation) closing it."""
+    return not (isinstance(node, Token) and node.type in ("_NL", "_INDENT", "_DEDENT"))
 
 
-_takes_space = _TakesSpace()
 _NO_SPACE = frozenset(("_NL", "_INDENT", "_DEDENT"))
 
 
@@ -184,18 +177,20 @@ class _Lark(Lark):
                 self._callbacks[rule] = build if passes_through else _Positions(build)
 
 
+def runtime_options() -> dict[str, Any]:
+    """The parser's options that are code, not tables: given again whenever it is loaded."""
+    return {
+        "postlex": _RulesIndenter(),
+        # a statement's span ends at its last character, not after the newline that closes it
+        "propagate_positions": _takes_space,
+    }
+
+
 @functools.cache
 def _parser() -> Lark:
-    text = resources.files("kaoping.grammar").joinpath("kaoping.lark").read_text("utf-8")
-    return _Lark(
-        text,
-        parser="lalr",
-        postlex=_RulesIndenter(),
-        # a statement's span ends at its last character, not after the newline that closes it
-        propagate_positions=_takes_space,
-        maybe_placeholders=False,
-        cache=True,  # the LALR tables, keyed by the grammar text, in the temp dir
-    )
+    # from the tables shipped in the package (see tables.py): never from a cache file on disk
+    parser, _ = tables.load(_Lark, **runtime_options())
+    return parser
 
 
 @attrs.frozen

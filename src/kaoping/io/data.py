@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ from kaoping.compiler.model import BlockModel, Model
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import NumberError, show
 from kaoping.io.given import Given, read_given
+from kaoping.io.jsonstream import UnitsStream
 from kaoping.io.numbers import NumberText, is_text, plain_number, read_number, show_value
+from kaoping.io.text import clean_name, is_unicode
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 # words only: a 1 / 0 in a yes/no column is a number, rejected as in JSON
@@ -44,44 +46,66 @@ class _Object(dict[str, Any]):
     duplicates: tuple[str, ...] = ()
 
 
-def _object(pairs: list[tuple[str, Any]]) -> _Object:
-    out = _Object()
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) == len(pairs):  # the common case: a plain dict, no per-object overhead
+        return out
+    marked = _Object(pairs)
     dups: list[str] = []
-    for key, value in pairs:
-        if key in out and key not in dups:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen and key not in dups:
             dups.append(key)
-        out[key] = value
-    out.duplicates = tuple(dups)
-    return out
+        seen.add(key)
+    marked.duplicates = tuple(dups)
+    return marked
 
 
 def _duplicates(obj: Any) -> tuple[str, ...]:
     return getattr(obj, "duplicates", ())
 
 
+def duplicate_keys(doc: Any, where: str) -> list[DataProblem]:
+    """Every key given twice in any object of a parsed JSON document, named by its path
+    (`units[2].facts.满意度`): JSON parsers keep the last one silently."""
+    problems: list[DataProblem] = []
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:  # a loop, not recursion: the document may be deep
+        node, path = stack.pop()
+        if isinstance(node, Mapping):
+            for key in _duplicates(node):
+                problems.append(DataProblem(where, None, path + key, "given twice; ambiguous"))
+            stack.extend((v, f"{path}{k}.") for k, v in node.items() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            base = path.removesuffix(".")
+            stack.extend((v, f"{base}[{i}].") for i, v in enumerate(node, 1))
+    return sorted(problems, key=lambda p: p.field or "")
+
+
+def _decoder() -> json.JSONDecoder:
+    # numbers stay text until a reader knows what they are for: no float, no int() on
+    # unbounded digits, and NaN / Infinity are kept only to be rejected by name
+    return json.JSONDecoder(
+        parse_float=NumberText,
+        parse_int=NumberText,
+        parse_constant=NumberText,
+        object_pairs_hook=_object,
+    )
+
+
 def read_json_text(text: str, where: str) -> Any:
     try:
-        # numbers stay text until a reader knows what they are for: no float, no int() on
-        # unbounded digits, and NaN / Infinity are kept only to be rejected by name
-        return json.loads(
-            text,
-            parse_float=NumberText,
-            parse_int=NumberText,
-            parse_constant=NumberText,
-            object_pairs_hook=_object,
-        )
-    except RecursionError:
-        raise DataError(
-            [DataProblem(where, None, None, "nested too deeply to be unit data")]
-        ) from None
-    except json.JSONDecodeError as err:
-        raise DataError(
-            [
-                DataProblem(
-                    f"{where}:{err.lineno}:{err.colno}", None, None, f"not valid JSON: {err.msg}"
-                )
-            ]
-        ) from None
+        return _decoder().decode(text)
+    except (RecursionError, json.JSONDecodeError) as err:
+        raise _json_error(err, where) from None
+
+
+def _json_error(err: RecursionError | json.JSONDecodeError, where: str) -> DataError:
+    if isinstance(err, RecursionError):
+        return DataError([DataProblem(where, None, None, "nested too deeply to be unit data")])
+    return DataError(
+        [DataProblem(f"{where}:{err.lineno}:{err.colno}", None, None, f"not valid JSON: {err.msg}")]
+    )
 
 
 def load_file(
@@ -107,11 +131,36 @@ def load_dataset(
         raise DataError([DataProblem(where, None, None, message)])
     text = read_data_text(path)
     if path.suffix.lower() == ".csv":
-        raw = csv_units(text, model, where)
-    else:
-        raw = read_json_text(text, where)
+        return validate(csv_units(text, model, where), model, where), {}
+    if text.lstrip(" \t\r\n").startswith("{"):
+        return _load_json_streamed(text, model, where)
+    raw = read_json_text(text, where)
     units = validate(raw, model, where)
     return units, read_roster(raw, model, where)
+
+
+def _load_json_streamed(
+    text: str, model: Model, where: str
+) -> tuple[list[UnitData], dict[str, int]]:
+    """A JSON data file checked unit by unit as it is parsed (see jsonstream): the same
+    problems as `validate` gives for the whole parsed file, without holding every parsed unit."""
+    stream = UnitsStream(text, _decoder())
+    problems: list[DataProblem] = []
+    present: set[str] = set()  # the groups with a unit in the data, as `validate` finds them
+    try:
+        out = _units(stream, model, where, problems, present)
+    except (RecursionError, json.JSONDecodeError) as err:
+        raise _json_error(err, where) from None
+    if not stream.units_is_list and stream.keys.count("units") < 2:
+        raise DataError([_not_units(where)])
+    first: list[DataProblem] = []  # the top-level object's problems, reported first
+    roster = _roster(stream.others, model, where, first)
+    first.extend(_top_level(stream.keys, where))
+    constants = _constants(stream.others.get("constants"), model, where, first, present)
+    problems[:0] = first
+    if problems:
+        raise DataError(problems)
+    return _with_constants(out, constants), roster
 
 
 def read_roster(raw: Any, model: Model, where: str) -> dict[str, int]:
@@ -185,7 +234,7 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     if problems:
         raise DataError(problems)
     units = []
-    for lineno, row in enumerate(reader, 2):
+    for lineno, row in _csv_rows(reader, where):
         group = row.get("group") or ""
         if row.get(None):
             problems.append(
@@ -246,6 +295,29 @@ def not_for_group(model: Model, name: str, group: str) -> str:
     return f"this input is not given for group {group!r}: no rule of that group reads it"
 
 
+def _csv_rows(reader: csv.DictReader[str], where: str) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """The rows with the line each starts on; a row the csv module cannot read (a cell over its
+    field limit of 128 KiB, a quote left open) is a data error naming that line."""
+    rows = iter(reader)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            reason = str(err)
+            if "field larger than field limit" in reason:
+                reason = (
+                    f"a cell is longer than {csv.field_size_limit():,} characters, far more than "
+                    "any unit's data; is a quote left open?"
+                )
+            raise DataError(
+                [DataProblem(f"{where}:{start}", None, None, f"cannot read this row: {reason}")]
+            ) from None
+        yield start, row
+
+
 def _csv_cell(cell: str, decl: ir.InputDecl) -> Any:
     if cell == "":
         return None
@@ -260,34 +332,85 @@ def _csv_cell(cell: str, decl: ir.InputDecl) -> Any:
     return cell
 
 
+def _not_units(where: str) -> DataProblem:
+    return DataProblem(where, None, None, 'expected an object {"units": [...]} at the top')
+
+
 def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
+    """Check parsed data (`{"units": [...]}`) against the scheme; every problem, or the units."""
+    twice = _duplicates(raw)
+    if not isinstance(raw, Mapping) or (
+        not isinstance(raw.get("units"), list) and "units" not in twice
+    ):
+        raise DataError([_not_units(where)])
     problems: list[DataProblem] = []
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("units"), list):
-        raise DataError(
-            [DataProblem(where, None, None, 'expected an object {"units": [...]} at the top')]
-        )
-    extra = set(raw) - {"units", "constants", "roster"}
     _roster(raw, model, where, problems)
+    problems.extend(_top_level([*raw, *twice], where))
+    units = raw["units"] if isinstance(raw["units"], list) else []
+    # the groups with a unit in the data: the constants their rules read are required
+    present = {e["group"] for e in units if isinstance(e, Mapping) and is_text(e.get("group"))}
+    constants = _constants(raw.get("constants"), model, where, problems, present)
+    out = _units(units, model, where, problems)
+    if problems:
+        raise DataError(problems)
+    return _with_constants(out, constants)
+
+
+def _top_level(keys: list[str], where: str) -> list[DataProblem]:
+    """Problems of the top-level object, from its keys in order (duplicates included)."""
+    problems = []
+    extra = set(keys) - {"units", "constants", "roster"}
     if extra:
         problems.append(
             DataProblem(where, None, None, f"unknown top-level key(s): {', '.join(sorted(extra))}")
         )
-    # the groups with a unit in the data: the constants their rules read are required
-    present = {
-        e["group"] for e in raw["units"] if isinstance(e, Mapping) and is_text(e.get("group"))
-    }
-    constants = _constants(raw.get("constants"), model, where, problems, present)
-    out: list[UnitData] = []
     seen: set[str] = set()
-    for i, entry in enumerate(raw["units"], 1):
+    twice: dict[str, None] = {}
+    for key in keys:
+        if key in seen:
+            twice[key] = None
+        seen.add(key)
+    for key in twice:
+        problems.append(DataProblem(where, None, None, f"{key!r} is given twice at the top"))
+    return problems
+
+
+def _with_constants(units: list[UnitData], constants: dict[str, Any]) -> list[UnitData]:
+    """The rules read a constant entered in the data as a fact of every unit."""
+    if constants:
+        for u in units:
+            facts = u.facts
+            assert isinstance(facts, dict)  # as `_facts` built it
+            facts.update(constants)
+    return units
+
+
+def _units(
+    entries: Iterable[Any],
+    model: Model,
+    where: str,
+    problems: list[DataProblem],
+    present: set[str] | None = None,
+) -> list[UnitData]:
+    """Check each unit as it comes (entries may be parsed one at a time); problems are added,
+    and the group every entry names to `present`."""
+    out: list[UnitData] = []
+    seen: dict[str, tuple[int, str]] = {}  # name as matched → where it first appeared, as written
+    for i, entry in enumerate(entries, 1):
         here = f"{where}: units[{i}]"
         if not isinstance(entry, Mapping):
             problems.append(DataProblem(here, None, None, "a unit must be an object"))
             continue
+        if present is not None and is_text(entry.get("group")):
+            present.add(entry["group"])
         unknown = set(entry) - {"unit", "group", "facts", "given"}
-        name = entry.get("unit")
-        if not is_text(name) or not name.strip():
+        written = entry.get("unit")
+        if not is_text(written) or not written.strip():
             problems.append(DataProblem(here, None, "unit", "every unit needs a non-empty name"))
+            continue
+        name, refused = clean_name(written)
+        if refused:
+            problems.append(DataProblem(here, None, "unit", refused))
             continue
         if unknown:
             problems.append(
@@ -296,9 +419,13 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
         for key in _duplicates(entry):
             problems.append(DataProblem(where, name, key, "given twice"))
         if name in seen:
-            problems.append(DataProblem(where, name, None, "this unit appears twice"))
+            first, first_written = seen[name]
+            same = "" if first_written == written else f" (written {first_written!r} there)"
+            problems.append(
+                DataProblem(here, name, None, f"this unit appears twice: also units[{first}]{same}")
+            )
             continue
-        seen.add(name)
+        seen[name] = (i, written)
         group = entry.get("group")
         if not is_text(group) or group not in model.block_of_group:
             problems.append(
@@ -320,6 +447,8 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
         needed: set[str] | None = None
         block = model.blocks[model.block_of_group[str(group)]]
         if entry.get("given") is not None:
+            for twice in duplicate_keys(entry["given"], where):
+                problems.append(DataProblem(where, name, f"given.{twice.field}", twice.message))
             given = read_given(entry["given"], str(group), model, where, name, problems, convert)
         if given or block.sheets:
             skipped = block.skipped(frozenset(given))
@@ -328,10 +457,7 @@ def validate(raw: Any, model: Model, where: str) -> list[UnitData]:
             for section in block.missing_sheets(name, skipped):
                 problems.append(_no_sheet(block, section, where, name))
         checked = _facts(facts, str(group), model, where, name, problems, needed)
-        checked.update(constants)  # the rules read a constant entered in the data as a fact
         out.append(UnitData(name, str(group), checked, given))
-    if problems:
-        raise DataError(problems)
     return out
 
 
@@ -523,6 +649,9 @@ def convert(
     if isinstance(t, ir.TextType):
         if not is_text(value):
             bad(f"expected text, got {show_value(value)}")
+            return None
+        if not is_unicode(value):
+            bad(f"{show_value(value)} contains a lone surrogate, which is not Unicode text")
             return None
         return value
     if isinstance(t, ir.EnumType):

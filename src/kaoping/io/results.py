@@ -5,11 +5,15 @@ same values back; the table shows them as people read them ("≈183.3333")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import Any
 
 from kaoping.compiler.emit import rank_path
 from kaoping.compiler.model import BlockModel, Model
 from kaoping.exact import Q, exact_text, show
+from kaoping.io.history_file import scheme_hash
+from kaoping.io.text import for_terminal
 from kaoping.runtime.unit import AboveMax
 from kaoping.scoring import Results, UnitResult
 
@@ -117,24 +121,81 @@ def above_max_text(a: AboveMax) -> str:
 
 
 def to_json(results: Results) -> str:
+    return "".join(iter_json(results))
+
+
+def iter_json(results: Results) -> Iterator[str]:
+    """The results JSON (indented by 2, as `json.dumps` would) one unit at a time: a large run
+    is written out without its whole text, or every unit's JSON object, in memory at once."""
     model = results.scheme.model
-    doc: dict[str, Any] = {"scheme": results.scheme.scheme_id}
+    head: dict[str, Any] = {
+        "scheme": results.scheme.scheme_id,
+        # what `--history` checks next year: which rules produced these results
+        "scheme_hash": scheme_hash(results.scheme),
+    }
     given = [c.name for c in model.constants.values() if c.type is not None]
     if given and results.units:  # the constants entered for this run, once
         facts = results.units[0].unit.facts
-        doc["constants"] = {name: _plain(facts[name]) for name in given if name in facts}
-    doc["units"] = [unit_json(r, model) for r in results.ordered()]
-    doc["warnings"] = [
-        {"code": w.code, "unit": w.unit, "message": w.message} for w in results.warnings
-    ]
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+        head["constants"] = {name: _plain(facts[name]) for name in given if name in facts}
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    yield text.removesuffix("\n}") + ',\n  "units": ['
+    separator = "\n"
+    for r in results.ordered():
+        parts = [separator, "    "]
+        indented_json(unit_json(r, model), "    ", parts)
+        yield "".join(parts)
+        separator = ",\n"
+    yield "]" if separator == "\n" else "\n  ]"
+    warnings = [{"code": w.code, "unit": w.unit, "message": w.message} for w in results.warnings]
+    parts = [',\n  "warnings": ']
+    indented_json(warnings, "  ", parts)
+    yield "".join(parts) + "\n}"
+
+
+def indented_json(value: Any, indent: str, out: list[str]) -> None:
+    """Append `json.dumps(value, ensure_ascii=False, indent=2)`, each line after the first
+    indented by `indent`, to `out`. The same text, in half the time: with `indent`, the standard
+    library encodes in pure Python through nested generators. Values here are text, whole
+    numbers, booleans, null, lists and objects with text keys."""
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif isinstance(value, dict | list):
+        if not value:
+            out.append("{}" if isinstance(value, dict) else "[]")
+            return
+        inner = indent + "  "
+        lead = "\n" + inner
+        if isinstance(value, dict):
+            out.append("{")
+            for key, item in value.items():
+                out.append(lead + encode_basestring(key) + ": ")
+                indented_json(item, inner, out)
+                lead = ",\n" + inner
+            out.append("\n" + indent + "}")
+        else:
+            out.append("[")
+            for item in value:
+                out.append(lead)
+                indented_json(item, inner, out)
+                lead = ",\n" + inner
+            out.append("\n" + indent + "]")
+    else:  # null, true, false, numbers; anything else fails as json.dumps would
+        out.append(json.dumps(value))
 
 
 def to_table(results: Results) -> str:
-    """One block per group, ordered by rank; grade and flag columns only when the scheme has them."""
+    return "".join(iter_table(results))
+
+
+def iter_table(results: Results) -> Iterator[str]:
+    """One block per group, ordered by rank; grade and flag columns only when the scheme has
+    them. Yielded a line at a time (each but the last ending in a newline)."""
     model = results.scheme.model
     places = total_places(model)
     ordered = results.ordered()
+    if not ordered:
+        yield "(no units in the data)"
+        return
     show_grade = any(r.unit.grades for r in ordered)
     show_flags = any(r.unit.flags for r in ordered)
     show_given = any(r.unit.given for r in ordered)
@@ -145,12 +206,13 @@ def to_table(results: Results) -> str:
         + ["given"] * show_given
     )
     left = set(range(len(header))) - {0, 2}
-    blocks: list[str] = []
-    if not ordered:
-        return "(no units in the data)"
-    for group in dict.fromkeys(r.group for r in ordered):
+    by_group: dict[str, list[UnitResult]] = {}
+    for r in ordered:
+        by_group.setdefault(r.group, []).append(r)
+    block_start = ""
+    for group, members in by_group.items():
         rows = [header]
-        for r in (x for x in ordered if x.group == group):
+        for r in members:
             row = [str(r.rank) if r.rank is not None else "-", r.name, show(r.total, places or 0)]
             if show_grade:
                 row.append(" / ".join(r.unit.grades.values()))
@@ -158,20 +220,19 @@ def to_table(results: Results) -> str:
                 row.append(", ".join(r.unit.flags))
             if show_given:
                 row.append(", ".join(r.unit.given))
-            rows.append(row)
+            rows.append([for_terminal(cell) for cell in row])
         widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
-        lines = [f"== {group}"]
+        yield f"{block_start}== {for_terminal(group)}"
         for row in rows:
             cells = [
                 _ljust(c, widths[i]) if i in left else _rjust(c, widths[i])
                 for i, c in enumerate(row)
             ]
-            lines.append("  ".join(cells).rstrip())
-        for r in (x for x in ordered if x.group == group):
+            yield "\n" + "  ".join(cells).rstrip()
+        for r in members:
             for a in r.unit.above_max:
-                lines.append(f"  ! {r.name}: {above_max_text(a)}")
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+                yield "\n" + for_terminal(f"  ! {r.name}: {above_max_text(a)}")
+        block_start = "\n\n"
 
 
 def _width(text: str) -> int:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from kaoping.errors import DataError, DataProblem
+from kaoping.io.output import write_output
 
 _MAX_WIDTH = 60
 
@@ -32,30 +31,11 @@ def fit_columns(ws: Any, rows: list[list[Any]], minimum: int = 6) -> None:
 
 
 def save_atomic(wb: Any, path: Path) -> None:
-    """Write the workbook to a temporary file beside `path`, then rename it over `path`: a
-    reader never sees half a workbook, and a failure leaves whatever was there before."""
-    folder = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise DataError(
-            [DataProblem(str(path), None, None, f"cannot write: {err.strerror}")]
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            wb.save(out)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # as a file written the ordinary way, not mkstemp's 0600
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise DataError(
-            [DataProblem(str(path), None, None, f"cannot write: {err.strerror}")]
-        ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the workbook as every output file is written (kaoping.io.output): whole or not at
+    all, its permissions kept, a special file or symlink handled as for any output."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_output(path, [buffer.getvalue()])
 
 
 def text_only(cell: Any) -> Any:

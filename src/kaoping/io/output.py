@@ -1,0 +1,144 @@
+"""Writing an output file (`score -o`, `test --junitxml`): whole or not at all, never over an
+input of the run, never through a name another user could have planted.
+
+An ordinary file is written to a fresh temporary file in the same folder (created exclusively,
+so no planted file or symlink is followed), flushed to disk and then renamed over the target:
+readers see the old file or the new one, and two runs writing the same target leave one of them
+complete. The target keeps its permission bits. A symlink is followed: the file it points to is
+replaced, the link itself stays. A FIFO, a terminal or `/dev/stdout` cannot be replaced and is
+written directly."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from kaoping.errors import OutputError
+
+# os.umask can only be read by setting it; the lock keeps two threads from seeing each other's 0
+_UMASK_LOCK = threading.Lock()
+
+
+def check_target(target: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse a target that is a folder or one of the run's inputs (also through a symlink or a
+    hard link): checked before the work, so a long run does not end in a refusal."""
+    path = os.fspath(target)
+    for given in inputs:
+        with contextlib.suppress(OSError):  # an input that vanished cannot be overwritten
+            if os.path.samefile(path, given):
+                raise OutputError(
+                    f"refusing to write {path}: it is {os.fspath(given)}, an input of this run; "
+                    "choose another output file"
+                )
+    if os.path.isdir(path):
+        raise OutputError(f"cannot write {path}: it is a folder")
+
+
+def write_output(
+    target: str | Path, chunks: Iterable[str | bytes], inputs: Iterable[str | Path] = ()
+) -> None:
+    """Write `chunks` (text as UTF-8, or bytes as they are) to `target`; an OutputError (exit 2)
+    when it cannot be, with no temporary file left behind whatever goes wrong, Ctrl-C included."""
+    path = os.fspath(target)
+    check_target(path, inputs)
+    try:
+        st: os.stat_result | None = os.stat(path)  # through a symlink: the file it points to
+    except FileNotFoundError:
+        st = None
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror}") from None
+    if _names_a_descriptor(path) or (st is not None and not stat.S_ISREG(st.st_mode)):
+        _write_directly(path, chunks)
+    else:
+        _replace(path, os.path.realpath(path), chunks, st)
+
+
+def _names_a_descriptor(path: str) -> bool:
+    """`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`: an open file of this process, whatever it
+    is (a pipe, a terminal, the file the shell redirected to); never to be replaced."""
+    p = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on a chain of symlinks
+        if p.startswith(("/proc/", "/dev/fd/")):
+            return True
+        if not os.path.islink(p):
+            return False
+        p = os.path.normpath(os.path.join(os.path.dirname(p), os.readlink(p)))
+    return False
+
+
+def _write_directly(path: str, chunks: Iterable[str | bytes]) -> None:
+    try:
+        with open(path, "wb") as out:
+            for chunk in chunks:
+                out.write(_bytes(chunk))
+    except UnicodeEncodeError as err:
+        raise OutputError(f"cannot write {path}: {_not_unicode(err)}") from None
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror}") from None
+
+
+def _replace(
+    path: str, real: str, chunks: Iterable[str | bytes], st: os.stat_result | None
+) -> None:
+    folder, name = os.path.split(real)
+    folder = folder or "."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise OutputError(
+            f"cannot write {path}: cannot create a file in {folder}: {err.strerror}"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(_bytes(chunk))
+            out.flush()
+            if st is not None:
+                os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode) & 0o777)
+                if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                    with contextlib.suppress(OSError):  # only root may give a file away
+                        os.fchown(out.fileno(), st.st_uid, st.st_gid)
+            else:
+                os.fchmod(out.fileno(), 0o666 & ~_umask())
+            os.fsync(out.fileno())
+        os.replace(tmp, real)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(err, UnicodeEncodeError):
+            raise OutputError(f"cannot write {path}: {_not_unicode(err)}") from None
+        if isinstance(err, OSError):
+            raise OutputError(f"cannot write {path}: {err.strerror}") from None
+        raise
+    _sync_folder(folder)
+
+
+def _bytes(chunk: str | bytes) -> bytes:
+    return chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+
+
+def _umask() -> int:
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: str) -> None:
+    """The rename itself reaches the disk (where the file system lets a folder be synced)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _not_unicode(err: UnicodeEncodeError) -> str:
+    bad = err.object[err.start : err.end]
+    return f"the output contains {bad!r}, which is not valid Unicode text"

@@ -1,0 +1,61 @@
+"""What text from a data file may be, and how it is shown on a terminal.
+
+A unit's name is how it is matched across a file, last year's results and `--unit`: two names
+that look the same must be the same name, and a name must not be able to hide or forge anything
+on screen. So names are normalised (NFC, surrounding whitespace removed) and names carrying a
+control, format (zero-width), surrogate or line-separator character are refused. Any other text
+kaoping prints to a terminal (facts, record fields, names from rules) has such characters
+shown as escapes instead, so that no value can move the cursor, colour the screen or start a
+new table row."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# control (ESC, newline…), format (zero-width space, BOM, bidi overrides), lone surrogates,
+# line and paragraph separators
+_REFUSED = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def clean_name(raw: str) -> tuple[str, str | None]:
+    """The name as matched (NFC, stripped), and why it is refused (None when it is fine)."""
+    name = raw.strip()
+    if not name.isprintable():  # the common case never looks at single characters
+        for c in name:
+            if unicodedata.category(c) in _REFUSED:
+                return name, (
+                    f"the unit name {raw!r} contains {describe(c)}, which cannot be seen or is "
+                    "a control character; remove it from the name"
+                )
+    if not name:
+        return name, f"the unit name {raw!r} is empty"
+    if not unicodedata.is_normalized("NFC", name):
+        name = unicodedata.normalize("NFC", name)
+    return name, None
+
+
+def describe(c: str) -> str:
+    """`U+200B ZERO WIDTH SPACE`: a character named so that it can be found and removed."""
+    name = unicodedata.name(c, "")
+    if not name:
+        name = {"Cc": "a control character", "Cs": "a lone surrogate"}.get(
+            unicodedata.category(c), "an unnamed character"
+        )
+    return f"U+{ord(c):04X} ({name})"
+
+
+def is_unicode(text: str) -> bool:
+    """False for text with a lone surrogate (JSON's "\\ud800"): it cannot be written as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def for_terminal(text: str) -> str:
+    """`text` with every control, format, surrogate and line-separator character escaped
+    (`\\x1b`, `\\n`, `\\u200b`): printed, it is one line that shows what it contains."""
+    if text.isprintable():
+        return text
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in _REFUSED else c for c in text)
