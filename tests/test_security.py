@@ -400,3 +400,27 @@ def test_text_that_cannot_be_encoded_is_a_message_and_leaves_nothing(tmp_path: P
     with pytest.raises(OutputError, match="not valid Unicode"):
         write_output(target, ["unit ", "\ud800", "\n"])
     assert not target.exists() and leftovers(tmp_path) == []
+
+
+def test_a_workbook_output_over_an_input_is_refused(tmp_path: Path) -> None:
+    rules = tmp_path / "t.rules"
+    rules.write_text(RULES, "utf-8")
+    link = tmp_path / "t.xlsx"  # named as a workbook, but it is the rules file
+    link.symlink_to(rules)
+    result = CliRunner().invoke(main, ["template", str(rules), "-o", str(link)])
+    assert result.exit_code == 2 and "refusing to write" in result.output
+    assert rules.read_text("utf-8") == RULES
+
+
+def test_a_workbook_is_written_whole_with_its_permissions_kept(
+    scheme_and_data: tuple[Path, Path], tmp_path: Path
+) -> None:
+    rules, data = scheme_and_data
+    out = tmp_path / "results.xlsx"
+    out.write_bytes(b"old")
+    out.chmod(0o640)
+    result = CliRunner().invoke(main, ["score", str(rules), str(data), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:2] == b"PK"  # a zip: the workbook, whole
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert leftovers(tmp_path) == []
