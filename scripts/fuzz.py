@@ -36,7 +36,7 @@ def main() -> int:
     os.environ["KAOPING_FUZZ_EXAMPLES"] = str(args.chunk)
     os.environ["KAOPING_FUZZ_SAVE"] = args.save
     os.environ["KAOPING_FUZZ_SHRINK_SECONDS"] = str(args.shrink_seconds)
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path[0] = str(ROOT / "tests")  # not scripts/: this file is named fuzz too
     import test_fuzz  # the generators and the runner, configured by the variables above
     from fuzz.runner import FuzzFailure
 

@@ -70,15 +70,15 @@ def describe(case: Case, limit: int = 1500) -> str:
         original = case.originals.get(name)
         text = data.decode("utf-8", "surrogateescape")
         if original is not None and original.encode("utf-8") == data:
-            lines.append(f"  {path} ({len(data)} bytes): as shipped")
+            lines.append(f"  {path} ({len(data)} bytes): unchanged")
         elif original is not None:
             diff = list(
                 difflib.unified_diff(
-                    original.split("\n"), text.split("\n"), "shipped", name, n=1, lineterm=""
+                    original.split("\n"), text.split("\n"), "before", name, n=1, lineterm=""
                 )
             )
             body = "\n".join("      " + preview(line, 400) for line in diff[2:])
-            lines.append(f"  {path} ({len(data)} bytes), changed from the shipped file:")
+            lines.append(f"  {path} ({len(data)} bytes), edited (diff):")
             lines.append(preview(body, limit * 2))
         else:
             lines.append(f"  {path} ({len(data)} bytes): {preview(text, limit)}")
@@ -86,7 +86,7 @@ def describe(case: Case, limit: int = 1500) -> str:
     return "\n".join(lines)
 
 
-_RUN = re.compile(r"(\S{1,4}?)\1{15,}")
+_RUN = re.compile(r"(\S.{0,15}?)\1{7,}")
 
 
 def preview(text: str, limit: int = 1500) -> str:

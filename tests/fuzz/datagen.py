@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 from fuzz import jsontext
 from fuzz.case import OK_OR_DATA, REJECTED, Case, Command
-from fuzz.hostile import NUMBER_STRINGS, ODD_NAMES, json_value, odd_name
+from fuzz.hostile import (
+    HUGE_DIGITS,
+    NUMBER_STRINGS,
+    ODD_NAMES,
+    OVER_INT_LIMIT,
+    json_value,
+    odd_name,
+)
 from fuzz.jsontext import Obj, Raw
 from fuzz.shipped import Shipped, schemes
 
@@ -165,6 +172,7 @@ def _first_name(doc: Any) -> str:
 def data_cases(draw: Draw) -> Case:
     scheme: Shipped = draw(st.sampled_from(schemes()))
     doc: Any = Obj([("units", _units(draw, scheme))])
+    original = jsontext.dump(doc, indent=1)
     notes = []
     invalid = False
     for op, a, b, value, name in draw(st.lists(data_edits(), min_size=1, max_size=4)):
@@ -172,7 +180,7 @@ def data_cases(draw: Draw) -> Case:
         invalid = invalid if effect is False else bool(effect)
         notes.append(op)
     exits = REJECTED if invalid else OK_OR_DATA
-    text = jsontext.dump(doc, indent=draw(st.sampled_from([None, 1])))
+    text = jsontext.dump(doc, indent=1)
     unit = _first_name(doc)
     data = ("data.json",)
     commands = [
@@ -193,12 +201,15 @@ def data_cases(draw: Draw) -> Case:
         inputs=data,
         numeric_facts=scheme.numeric,
         strings=tuple(sorted(strings_of(doc))),
+        originals={"data.json": original},  # shown as a diff: the edits, not the sample
     )
 
 
 # ------------------------------------------------------------------------------------- CSV
 
 CSV_OPS = [
+    "cell",
+    "cell",
     "cell",
     "short row",
     "extra cell",
@@ -207,7 +218,28 @@ CSV_OPS = [
     "rename column",
     "blank row",
 ]
-CELLS = [*NUMBER_STRINGS, *ODD_NAMES, "true", "是", "否", "yes", "1", "0", "9" * (200 * 1024), '"']
+# what a spreadsheet puts in a cell, the ones that broke readers first
+CELLS = [
+    "²",
+    "①",
+    "１２",
+    "9" * (200 * 1024),
+    HUGE_DIGITS,
+    OVER_INT_LIMIT,
+    "1e1000000",
+    "NaN",
+    "sNaN",
+    "-0",
+    "-1",
+    "1.5",
+    "",
+    "true",
+    "是",
+    "yes",
+    '"',
+    *NUMBER_STRINGS,
+    *ODD_NAMES,
+]
 BYTES_OPS = ["none", "bom", "crlf", "gbk", "nul", "open quote", "cut"]
 
 
@@ -236,7 +268,7 @@ def csv_cases(draw: Draw) -> Case:
     rows = _csv_rows(_units(draw, scheme), scheme, yes, no)
     notes = []
     invalid = False  # as for JSON data: True once an edit makes the file certainly invalid
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.integers(0, 4))):
         op = draw(st.sampled_from(CSV_OPS))
         r, c = draw(st.integers(0, 1000)), draw(st.integers(0, 1000))
         row = rows[1 + r % (len(rows) - 1)] if len(rows) > 1 else rows[0]

@@ -6,6 +6,7 @@ file altogether (another scheme's results, a data file)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from fuzz import jsontext
 from fuzz.case import OK_OR_DATA, REJECTED, Case, Command
 from fuzz.datagen import NEAR, strings_of
 from fuzz.hostile import json_value, odd_name
-from fuzz.jsontext import Obj
+from fuzz.jsontext import Obj, Raw
 from fuzz.shipped import Shipped, schemes
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -44,7 +45,7 @@ FIELDS = [
     "grades",
     "flags",
 ]
-MAPS = ["scores", "outputs", "facts", "grades"]
+MAPS = ["outputs", "facts", "grades", "scores"]  # what `last year X` reads first
 
 
 def edit(
@@ -76,8 +77,10 @@ def edit(
     if not isinstance(entry, Obj):
         return doc, False
     if op == "set field":
-        entry.set(FIELDS[b % len(FIELDS)], value)
-        return doc, None
+        field = FIELDS[b % len(FIELDS)]
+        entry.set(field, value)
+        # a total or rank that is no number at all is a malformed entry: a data error
+        return doc, True if field in ("total", "rank") and not_a_number(value) else None
     if op == "set inner":
         inner = entry.get(MAPS[b % len(MAPS)])
         if isinstance(inner, Obj) and inner:
@@ -109,16 +112,57 @@ def edit(
     return doc, False
 
 
+def not_a_number(value: Any) -> bool:
+    """Certainly not a finite number (a JSON number of any size, or a decimal string, is not
+    certain: whether 1e1000000 or "1e5" must be refused is for kaoping to say)."""
+    if isinstance(value, bool | list):  # a list or an object (Obj is a list of pairs)
+        return True
+    if isinstance(value, Raw):
+        return value in ("NaN", "Infinity", "-Infinity", "true", "false") or value[:1] in '[{"'
+    if isinstance(value, str):
+        try:
+            return not Decimal(value.strip()).is_finite()
+        except InvalidOperation:
+            return True
+    return False
+
+
+# what last year's numbers were replaced with, the ones that broke readers first
+HISTORY_VALUES = [
+    Raw("true"),
+    "sNaN",
+    "NaN",
+    Raw("NaN"),
+    Raw("Infinity"),
+    "1e999999",
+    Raw("1e1000000"),
+    "²",
+    "",
+    Raw("[]"),
+]
+
+
+def history_value() -> st.SearchStrategy[Any]:
+    return st.one_of(st.sampled_from(HISTORY_VALUES), json_value())
+
+
 @st.composite
 def history_cases(draw: Draw) -> Case:
-    scheme: Shipped = draw(st.sampled_from(schemes()))
+    # half the time the scheme that reads last year's results (`last year X`)
+    readers = [s for s in schemes() if s.id == "heshan-2013"] or list(schemes())
+    scheme: Shipped = draw(st.one_of(st.sampled_from(readers), st.sampled_from(schemes())))
     doc: Any = jsontext.copy(scheme.results)
+    entries = doc.get("units")
+    if draw(st.integers(0, 3)) < 3:  # mostly a few entries (the shrinker heads for few)
+        start = draw(st.integers(0, len(entries) - 1))
+        doc.set("units", entries[start : start + draw(st.integers(1, 3))])
+    original = jsontext.dump(doc, indent=1)
     notes = []
     invalid = False
     for _ in range(draw(st.integers(1, 3))):
         op = draw(st.sampled_from(HISTORY_OPS))
         a, b = draw(st.integers(0, 1000)), draw(st.integers(0, 1000))
-        doc, effect = edit(doc, scheme, op, a, b, draw(json_value()), draw(odd_name()))
+        doc, effect = edit(doc, scheme, op, a, b, draw(history_value()), draw(odd_name()))
         invalid = invalid if effect is False else bool(effect)
         notes.append(op)
     exits = REJECTED if invalid else OK_OR_DATA
@@ -146,4 +190,5 @@ def history_cases(draw: Draw) -> Case:
         inputs=("history.json",),
         numeric_facts=scheme.numeric,
         strings=tuple(sorted(strings_of(doc) | strings_of(scheme.sample))),
+        originals={"history.json": original},
     )

@@ -51,7 +51,8 @@ def judge(case: Case, cmd: Command, answer: Answer) -> list[Failure]:
         sig = f"exit code {code} from {role}"
         out.append(Failure("exit code", sig, _tail(answer.stderr or answer.stdout), cmd))
     if re.search(r"<class '|\[<class|<module '|object at 0x", answer.stderr):
-        sig = f"python repr in a message: {role}: {_template(answer.stderr)}"
+        shown = sorted(set(re.findall(r"<class '([^']+)'>", answer.stderr))) or ["an object"]
+        sig = f"python repr in a message: {', '.join(shown)}: {role}"
         out.append(Failure("python repr", sig, _tail(answer.stderr), cmd))
     if code in (1, 2) and not located(case, cmd, answer):
         # rules diagnostics all share one cause (the file is not named); data errors differ
@@ -195,6 +196,7 @@ def _template(text: str) -> str:
     by different inputs gives the same template."""
     first = next((line for line in text.split("\n") if line.strip()), "")
     first = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", first)
+    first = re.sub(r"while scoring (group )?[^:]*:", r"while scoring \1…:", first)
     first = re.sub(r"\S*[/\\]\S*|\S+\.(json|csv|rules|txt|xml)\b", "PATH", first)
     first = re.sub(r"\d+", "N", first)
     return first[:90]

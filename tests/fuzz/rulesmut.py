@@ -219,6 +219,9 @@ def mutated_schemes(draw: Draw) -> Case:
         inputs=(*rules, "data.json"),
         rules=rules,
         numeric_facts=scheme.numeric,
-        originals={f"rules/{n}": t for n, t in scheme.rules.items()},
+        originals={
+            **{f"rules/{n}": t for n, t in scheme.rules.items()},
+            "data.json": scheme.sample_text,
+        },
         check_agrees=True,
     )

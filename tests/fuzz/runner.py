@@ -224,6 +224,11 @@ def _agreement(case: Case, answers: list[Answer]) -> list[Failure]:
 
 def _real(case: Case, cmd: Command, answer: Answer, root: str) -> list[Failure]:
     """Every so often, the same command through the real executable: same exit code."""
+    try:
+        for arg in cmd.argv:
+            arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return []  # a lone surrogate cannot be passed to a real process's command line
     real = run_real(list(cmd.argv), root, config.TIMEOUT)
     if real.hung or real.exit_code == answer.exit_code:
         return []

@@ -7,6 +7,8 @@ range and now and then hostile (1e1000000, 5,000 digits, NaN)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -275,6 +277,14 @@ def _fact(draw: Draw, inp: Input) -> Any:
     return value if draw(st.booleans()) else Raw(value)
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 @st.composite
 def scheme_cases(draw: Draw) -> Case:
     rules, inputs, groups, _ = draw(schemes())
@@ -287,6 +297,13 @@ def scheme_cases(draw: Draw) -> Case:
         )
     data = jsontext.dump(Obj([("units", units)]), indent=1)
     run = ("rules/scheme.rules", "data.json")
+    # the same units as CSV (every generated input is a scalar, so CSV can carry them all)
+    rows = [["unit", "group", *(i.name for i in inputs)]]
+    for u in units:
+        facts = u.get("facts")
+        rows.append([u.get("unit"), u.get("group"), *(_cell(facts.get(i.name)) for i in inputs)])
+    table = io.StringIO()
+    csv.writer(table, lineterminator="\n").writerows(rows)
     commands = [
         Command(("check", "rules/scheme.rules"), OK_OR_RULES, "check"),
         Command(("score", *run, "--format", "json"), ANY_DOCUMENTED, "score", json_out=True),
@@ -298,13 +315,23 @@ def scheme_cases(draw: Draw) -> Case:
             json_out=True,
         ),
         Command(("compile", "rules/scheme.rules", "--emit-python"), OK_OR_RULES, "compile"),
+        Command(
+            ("score", "rules/scheme.rules", "data.csv", "--format", "json"),
+            ANY_DOCUMENTED,
+            "score",
+            json_out=True,
+        ),
     ]
     return Case(
         "generated scheme",
-        {"rules/scheme.rules": rules.encode(), "data.json": data.encode()},
+        {
+            "rules/scheme.rules": rules.encode(),
+            "data.json": data.encode(),
+            "data.csv": table.getvalue().encode("utf-8", "surrogatepass"),
+        },
         commands,
         note=f"{len(inputs)} input(s), {count} unit(s)",
-        inputs=("rules/scheme.rules", "data.json"),
+        inputs=("rules/scheme.rules", "data.json", "data.csv"),
         rules=("rules/scheme.rules",),
         numeric_facts=frozenset(i.name for i in inputs if i.kind != "yesno"),
         strings=tuple(groups) + tuple(f"单位{n}" for n in range(count)),
