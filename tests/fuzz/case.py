@@ -48,6 +48,8 @@ class Case:
     strings: tuple[str, ...] = ()  # names from the data, ignored when scanning text output
     originals: dict[str, str] = field(default_factory=dict)  # path → text before mutation
     check_agrees: bool = False  # `check` and compiling must agree on rules errors
+    # unit → fact → the number as written in the data: the results JSON must echo it exactly
+    facts_in: dict[str, dict[str, str]] = field(default_factory=dict)
     units: int | None = None
 
     def __repr__(self) -> str:

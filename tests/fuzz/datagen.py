@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -154,6 +155,27 @@ def strings_of(value: Any) -> set[str]:
     return {value} if isinstance(value, str) and not isinstance(value, Raw) else set()
 
 
+_NUMBER_TEXT = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
+def numbers_given(doc: Any, numeric: frozenset[str]) -> dict[str, dict[str, str]]:
+    """unit → numeric fact → its number as written, for the units whose facts are plain
+    numbers (JSON numbers or decimal strings): what the results JSON must echo exactly."""
+    out: dict[str, dict[str, str]] = {}
+    units = doc.get("units") if isinstance(doc, Obj) else None
+    for unit in units if isinstance(units, list) else []:
+        name = unit.get("unit") if isinstance(unit, Obj) else None
+        facts = unit.get("facts") if isinstance(unit, Obj) else None
+        if not isinstance(name, str) or not isinstance(facts, Obj):
+            continue
+        given = {}
+        for key, value in facts:
+            if key in numeric and isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+                given[key] = value.strip()
+        out[name] = given
+    return out
+
+
 def _unit_count(doc: Any) -> int | None:
     units = doc.get("units") if isinstance(doc, Obj) else None
     return len(units) if isinstance(units, list) else None
@@ -202,6 +224,7 @@ def data_cases(draw: Draw) -> Case:
         numeric_facts=scheme.numeric,
         strings=tuple(sorted(strings_of(doc))),
         originals={"data.json": original},  # shown as a diff: the edits, not the sample
+        facts_in=numbers_given(doc, scheme.numeric),
     )
 
 

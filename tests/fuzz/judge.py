@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -104,10 +105,17 @@ def _check_output(case: Case, cmd: Command, stdout: str) -> list[Failure]:
             return [Failure("output", f"stdout is not JSON: {role}", f"{err}", cmd)]
         if bare:
             return [Failure("non-finite", f"non-finite JSON number: {role}", bare[0], cmd)]
-        where = _nonfinite_json(doc, case.numeric_facts)
-        if where:
-            return [Failure("non-finite", f"non-finite number: {role}: {where[0]}", where[1], cmd)]
-        return []
+        out = []
+        for field, value in _numbers(doc, case.numeric_facts):
+            if _nonfinite(value):
+                sig = f"non-finite number: {role}: {field}"
+                return [Failure("non-finite", sig, f"{field}: {value}", cmd)]
+            if _negative_zero(value):
+                sig = f"negative zero: {role}: {field}"
+                return [Failure("negative zero", sig, f"{field}: {value}", cmd)]
+        if cmd.role == "score" and case.facts_in:
+            out.extend(_echo(case, cmd, doc))
+        return out
     out = []
     text = stdout
     for s in sorted(case.strings, key=len, reverse=True):
@@ -117,6 +125,10 @@ def _check_output(case: Case, cmd: Command, stdout: str) -> list[Failure]:
     if m:
         line = text[text.rfind("\n", 0, m.start()) + 1 : text.find("\n", m.end())]
         out.append(Failure("non-finite", f"non-finite number: {role}: text", line, cmd))
+    m = re.search(r"(?<![\w.])-0(\.0+)?(?![\w.])", text)
+    if m:
+        line = text[text.rfind("\n", 0, m.start()) + 1 : text.find("\n", m.end())]
+        out.append(Failure("negative zero", f"negative zero: {role}: text", line, cmd))
     controls = sorted({c for c in stdout if unicodedata.category(c) == "Cc" and c not in "\n\t"})
     if controls:
         shown = ", ".join(f"U+{ord(c):04X}" for c in controls)
@@ -139,45 +151,56 @@ def _check_output(case: Case, cmd: Command, stdout: str) -> list[Failure]:
     return out
 
 
-def _nonfinite_json(
-    doc: Any, numeric_facts: frozenset[str], key: str = ""
-) -> tuple[str, str] | None:
-    """(field, value) of the first non-finite number among the output's numeric fields."""
+def _numbers(doc: Any, numeric_facts: frozenset[str], key: str = "") -> Iterator[tuple[str, Any]]:
+    """(field, value) of every number in a results or explain document: totals, scores,
+    outputs, explain values and steps, and the facts declared as numbers."""
     if isinstance(doc, dict):
         for k, v in doc.items():
             if k in _NUMERIC_MAPS and isinstance(v, dict):
-                for name, value in v.items():
-                    if _nonfinite(value):
-                        return f"{k}", f"{name}: {value}"
+                yield from ((f"{k}.{name}", value) for name, value in v.items())
             elif k in _FACT_MAPS and isinstance(v, dict):
-                found = _facts(v, numeric_facts, k)
-                if found:
-                    return found
-            elif k in _NUMERIC_KEYS and _nonfinite(v):
-                return k, str(v)
+                yield from _facts(v, numeric_facts, k)
+            elif k in _NUMERIC_KEYS:
+                yield k, v
             else:
-                found = _nonfinite_json(v, numeric_facts, k)
-                if found:
-                    return found
+                yield from _numbers(v, numeric_facts, k)
     elif isinstance(doc, list):
         for v in doc:
-            found = _nonfinite_json(v, numeric_facts, key)
-            if found:
-                return found
-    return None
+            yield from _numbers(v, numeric_facts, key)
 
 
-def _facts(facts: dict[str, Any], numeric: frozenset[str], where: str) -> tuple[str, str] | None:
+def _facts(facts: dict[str, Any], numeric: frozenset[str], where: str) -> Iterator[tuple[str, Any]]:
     for name, value in facts.items():
-        if name in numeric and _nonfinite(value):
-            return where, f"{name}: {value}"
-        if isinstance(value, list):
+        if name in numeric and not isinstance(value, list):
+            yield f"{where}.{name}", value
+        elif isinstance(value, list):
             for rec in value:
                 if isinstance(rec, dict):
-                    found = _facts(rec, numeric, where)
-                    if found:
-                        return found
-    return None
+                    yield from _facts(rec, numeric, where)
+
+
+def _negative_zero(value: Any) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"-0(\.0*)?(E[+-]?\d+)?", value.strip()))
+
+
+def _echo(case: Case, cmd: Command, doc: Any) -> list[Failure]:
+    """The results JSON echoes every fact exactly as given: next year reads it back."""
+    role = f"{cmd.role} ({case.kind})"
+    for unit in doc.get("units", []) if isinstance(doc, dict) else []:
+        given = case.facts_in.get(unit.get("unit"), {})
+        facts = unit.get("facts") or {}
+        for name, text in given.items():
+            echoed = facts.get(name)
+            try:
+                same = isinstance(echoed, str | int) and Decimal(str(echoed)) == Decimal(text)
+            except (InvalidOperation, ValueError):
+                same = False
+            if not same:
+                detail = f"unit {unit.get('unit')!r}, fact {name!r}: given {text}, echoed {echoed}"
+                return [
+                    Failure("changed fact", f"a fact is not echoed as given: {role}", detail, cmd)
+                ]
+    return []
 
 
 def _nonfinite(value: Any) -> bool:

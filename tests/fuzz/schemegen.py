@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from fuzz import jsontext
 from fuzz.case import ANY_DOCUMENTED, OK_OR_RULES, Case, Command
+from fuzz.datagen import numbers_given
 from fuzz.hostile import HUGE_DIGITS, JSON_NUMBERS, NUMBER_STRINGS
 from fuzz.jsontext import Obj, Raw
 
@@ -88,6 +89,7 @@ BIG_LITERALS = [
 ]
 MAXIMA = ["10", "5", "100", "1", "0", "0.5", "1" + "0" * 30, "9" * 40]
 PLACES = ["2", "0", "1", "4", "10", "28", "29", "40", "100"]
+LONG_DECIMAL = "123456789012345678901234567890.123456789"  # more digits than 28
 
 
 @dataclass
@@ -273,7 +275,9 @@ def _fact(draw: Draw, inp: Input) -> Any:
         return draw(st.booleans())
     if inp.kind == "count":
         return Raw(draw(st.sampled_from(["0", "1", "3", "10"])))
-    value = draw(st.sampled_from(["0", "5", "8.5", "10", "99.5", "100", "-1", "0.001"]))
+    value = draw(
+        st.sampled_from(["0", "5", "8.5", "10", "99.5", "100", "-1", "0.001", LONG_DECIMAL])
+    )
     return value if draw(st.booleans()) else Raw(value)
 
 
@@ -296,6 +300,7 @@ def scheme_cases(draw: Draw) -> Case:
             Obj([("unit", f"单位{n}"), ("group", draw(st.sampled_from(groups))), ("facts", facts)])
         )
     data = jsontext.dump(Obj([("units", units)]), indent=1)
+    numeric = frozenset(i.name for i in inputs if i.kind != "yesno")
     run = ("rules/scheme.rules", "data.json")
     # the same units as CSV (every generated input is a scalar, so CSV can carry them all)
     rows = [["unit", "group", *(i.name for i in inputs)]]
@@ -333,8 +338,9 @@ def scheme_cases(draw: Draw) -> Case:
         note=f"{len(inputs)} input(s), {count} unit(s)",
         inputs=("rules/scheme.rules", "data.json", "data.csv"),
         rules=("rules/scheme.rules",),
-        numeric_facts=frozenset(i.name for i in inputs if i.kind != "yesno"),
+        numeric_facts=numeric,
         strings=tuple(groups) + tuple(f"单位{n}" for n in range(count)),
         check_agrees=True,
         units=count,
+        facts_in=numbers_given(Obj([("units", units)]), numeric),
     )
