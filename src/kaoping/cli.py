@@ -298,7 +298,8 @@ def _scored(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    # a folder or an unwritable path is the output writer's data error (exit 2), not usage
+    type=click.Path(),
     help="Write to this file (written whole, or not at all).",
 )
 @click.option(
@@ -409,7 +410,7 @@ def explain(
     "--output",
     "-o",
     required=True,
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="The workbook to write (.xlsx; written whole, or not at all).",
 )
 @click.option(
@@ -510,7 +511,7 @@ def inputs(scheme: str) -> None:
 
 @main.command("test")
 @click.argument("refs", nargs=-1)
-@click.option("--junitxml", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
+@click.option("--junitxml", type=click.Path(), help="Write a JUnit XML report.")
 @FOLDERS
 def test_cmd(refs: tuple[str, ...], junitxml: str | None, folders: bool) -> None:
     """Run golden cases. REFS: installed scheme ids (none: every installed scheme), or rules

@@ -15,6 +15,7 @@ from typing import Any
 
 from fuzz.case import Case, Command
 from fuzz.worker_pool import Answer
+from kaoping.io.text import for_terminal
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,11 @@ def located(case: Case, cmd: Command, answer: Answer) -> bool:
     err = answer.stderr
     if not err.strip():
         return False
-    paths = [p for p in _paths(case, cmd) if p]
+    # a path is printed as the terminal should show it: control characters escaped
+    paths = [q for p in _paths(case, cmd) if p for q in {p, for_terminal(p)}]
+    rules = [q for p in case.rules for q in {p, for_terminal(p)}]
     if answer.exit_code == 1:
-        return any(re.search(re.escape(p) + r":\d+:\d+", err) for p in case.rules) or any(
+        return any(re.search(re.escape(p) + r":\d+:\d+", err) for p in rules) or any(
             re.search(r"(?i)error:? .*" + re.escape(p), err) for p in paths
         )
     return any(p in err for p in paths) or bool(re.search(r"\.rules:\d+:\d+", err))
