@@ -244,3 +244,32 @@ def test_a_mean_names_the_children_it_leaves_out(tmp_path: Path) -> None:
     # (80 + 91) / 2 = 85.5; 安全生产 (10) is not in the mean (002 三(一)2.)
     assert "共性 = 85.5 (max 100)" in out.output
     assert "left out of the mean: 安全生产" in out.output
+
+
+RELATIVE = """\
+scheme "relative"
+group 乡镇 "乡镇"
+input 基础分: number 0 to 100 "基础分"
+scoring 乡镇:
+    across group:
+        item 相对 max 120 = 基础分 ÷ best 基础分 × 120 default 0
+"""
+
+
+def test_group_values_are_labelled_in_the_chinese_keyword_set(tmp_path: Path) -> None:
+    rules = tmp_path / "relative.rules"
+    rules.write_text(RELATIVE, "utf-8")
+    data = tmp_path / "data.json"
+    units = [
+        {"unit": "甲", "group": "乡镇", "facts": {"基础分": 80}},
+        {"unit": "乙", "group": "乡镇", "facts": {"基础分": 60}},
+    ]
+    data.write_text(json.dumps({"units": units}), "utf-8")
+    out = CliRunner().invoke(
+        main, ["explain", str(rules), str(data), "--unit", "乙", "--lang", "zh"]
+    )
+    assert out.exit_code == 0, out.output
+    # 004 四(一): 60 ÷ 80 × 120 = 90
+    assert "相对 = 90 (满分 120)" in out.output
+    assert "组内值: 组内最高 基础分 = 80" in out.output
+    assert "组内值: 组内最高 基础分:单位 = ['甲']" in out.output

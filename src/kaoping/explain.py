@@ -544,7 +544,8 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
             )
             lines.append(f"{pad}{words['weights']}: {used}")
         for k, val in v["group"].items():
-            lines.append(f"{pad}{words['group_value']}: {k} = {val}")
+            label = _group_label_zh(k) if lang == "zh" else k
+            lines.append(f"{pad}{words['group_value']}: {label} = {val}")
         if v["inputs"]:
             shown_inputs = ", ".join(
                 f"{k} = {shown(val)}"
@@ -579,6 +580,26 @@ def explain_text(results: Results, r: UnitResult, lang: str = "en", verbose: boo
             lines.append("  " + words["hidden"].format(n=hidden))
     # names, facts and rules text are shown as they are, with nothing a terminal would obey
     return "\n".join(for_terminal(line) for line in lines)
+
+
+# a group value is labelled by its expression as the English keyword set prints it; these are
+# the words such a label can hold, in the Chinese keyword set
+_GROUP_WORDS_ZH = (
+    ("group lowest ", "组内最低 "),
+    ("group mean ", "组内平均 "),
+    ("peer mean ", "其他单位平均 "),
+    ("best ", "组内最高 "),
+    (" weighted by ", " 按 "),
+    (" where ", " 其中 "),
+    (": unit", ":单位"),
+)
+
+
+def _group_label_zh(label: str) -> str:
+    weighted = " weighted by " in label
+    for english, chinese in _GROUP_WORDS_ZH:
+        label = label.replace(english, chinese)
+    return f"{label} 加权" if weighted else label
 
 
 _MODES_ZH = {"half-up": "四舍五入", "half-even": "银行家舍入", "down": "去尾", "up": "进一"}
