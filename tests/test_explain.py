@@ -94,6 +94,21 @@ def _json(tmp_path: Path) -> dict[str, Any]:
     return result
 
 
+def _explain_units(
+    tmp_path: Path, rules_text: str, units: list[dict[str, Any]], unit: str, lang: str
+) -> str:
+    """Explain `unit` of `units` scored with `rules_text`, through the command line."""
+    rules = tmp_path / "scheme.rules"
+    rules.write_text(rules_text, "utf-8")
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"units": units}, ensure_ascii=False), "utf-8")
+    out = CliRunner().invoke(
+        main, ["explain", str(rules), str(data), "--unit", unit, "--lang", lang]
+    )
+    assert out.exit_code == 0, out.output
+    return out.output
+
+
 def test_a_clause_its_condition_kept_out_is_shown_with_the_values_it_read(tmp_path: Path) -> None:
     text = _explain(tmp_path, "--lang", "en")
     # 部署 (line 17): 调研 → +1; "调研 and not 影响考评" is false because 影响考评 is yes
@@ -164,21 +179,13 @@ scoring 部门:
 
 
 def test_the_weights_used_after_an_absent_parts_weight_is_shared_out(tmp_path: Path) -> None:
-    rules = tmp_path / "weights.rules"
-    rules.write_text(WEIGHTED, "utf-8")
-    data = tmp_path / "data.json"
     facts = {"省": None, "市": 80, "自身": 90}
-    data.write_text(
-        json.dumps({"units": [{"unit": "县法制办", "group": "部门", "facts": facts}]}), "utf-8"
-    )
-    out = CliRunner().invoke(
-        main, ["explain", str(rules), str(data), "--unit", "县法制办", "--lang", "en"]
-    )
-    assert out.exit_code == 0, out.output
+    units = [{"unit": "县法制办", "group": "部门", "facts": facts}]
+    output = _explain_units(tmp_path, WEIGHTED, units, "县法制办", "en")
     # 省 absent: its 60% is shared equally → 市 30% + 30% = 0.6, 自身 10% + 30% = 0.4;
     # 80 × 0.6 + 90 × 0.4 = 48 + 36 = 84
-    assert "年度 = 84 (max 100)" in out.output
-    assert "weights used: 省 absent, 市 80 × 0.6, 自身 90 × 0.4" in out.output
+    assert "年度 = 84 (max 100)" in output
+    assert "weights used: 省 absent, 市 80 × 0.6, 自身 90 × 0.4" in output
 
 
 PROGRESS = """\
@@ -232,18 +239,11 @@ scoring 部门:
 
 
 def test_a_mean_names_the_children_it_leaves_out(tmp_path: Path) -> None:
-    rules = tmp_path / "mean.rules"
-    rules.write_text(MEAN, "utf-8")
-    data = tmp_path / "data.json"
-    facts = {"a": 80, "b": 91, "s": 10}
-    data.write_text(json.dumps({"units": [{"unit": "县政府办", "group": "部门", "facts": facts}]}))
-    out = CliRunner().invoke(
-        main, ["explain", str(rules), str(data), "--unit", "县政府办", "--lang", "en"]
-    )
-    assert out.exit_code == 0, out.output
+    units = [{"unit": "县政府办", "group": "部门", "facts": {"a": 80, "b": 91, "s": 10}}]
+    output = _explain_units(tmp_path, MEAN, units, "县政府办", "en")
     # (80 + 91) / 2 = 85.5; 安全生产 (10) is not in the mean (002 三(一)2.)
-    assert "共性 = 85.5 (max 100)" in out.output
-    assert "left out of the mean: 安全生产" in out.output
+    assert "共性 = 85.5 (max 100)" in output
+    assert "left out of the mean: 安全生产" in output
 
 
 RELATIVE = """\
@@ -257,19 +257,12 @@ scoring 乡镇:
 
 
 def test_group_values_are_labelled_in_the_chinese_keyword_set(tmp_path: Path) -> None:
-    rules = tmp_path / "relative.rules"
-    rules.write_text(RELATIVE, "utf-8")
-    data = tmp_path / "data.json"
     units = [
         {"unit": "甲", "group": "乡镇", "facts": {"基础分": 80}},
         {"unit": "乙", "group": "乡镇", "facts": {"基础分": 60}},
     ]
-    data.write_text(json.dumps({"units": units}), "utf-8")
-    out = CliRunner().invoke(
-        main, ["explain", str(rules), str(data), "--unit", "乙", "--lang", "zh"]
-    )
-    assert out.exit_code == 0, out.output
+    output = _explain_units(tmp_path, RELATIVE, units, "乙", "zh")
     # 004 四(一): 60 ÷ 80 × 120 = 90
-    assert "相对 = 90 (满分 120)" in out.output
-    assert "组内值: 组内最高 基础分 = 80" in out.output
-    assert "组内值: 组内最高 基础分:单位 = ['甲']" in out.output
+    assert "相对 = 90 (满分 120)" in output
+    assert "组内值: 组内最高 基础分 = 80" in output
+    assert "组内值: 组内最高 基础分:单位 = ['甲']" in output
