@@ -102,8 +102,9 @@ def edit(doc: Any, op: str, a: int, b: int, value: Any, name: str) -> tuple[Any,
         base = other.get("unit") if isinstance(other, Obj) else None
         suffix = NEAR[a % len(NEAR)]
         unit.set("unit", f"{base}{suffix}" if isinstance(base, str) else name)
-        # another unit's name, or one with an invisible or control character: rejected
-        clash = other is not unit or suffix not in ("", " ", "\u00a0")
+        # another unit's name, or one with an invisible or control character inside it:
+        # rejected; surrounding whitespace (a space, a no-break space, a line break) is stripped
+        clash = other is not unit or suffix not in ("", " ", "\u00a0", "\n")
         return doc, True if clash and isinstance(base, str) else None
     if op == "group":
         unit.set("group", value if a % 2 else name)
