@@ -242,3 +242,17 @@ scoring Unit:
         got.append({r.name: value(r, "points") for r in res.units})
     # rank 0 → 0; rank 3 → the 3rd value 54; rank 10 lies in [6, 11) → 40; rank 11 → 30
     assert got[0] == got[1] == {"U0": 0, "U3": 54, "U10": 40, "U11": 30}
+
+
+def test_a_keyed_item_whose_only_row_covers_no_whole_number_is_reported_not_a_crash() -> None:
+    # found by the long fuzzing run: a whole-number key (a rank) with one row 0.25 to 0.75
+    rules = """\
+scheme "t"
+group G "g"
+input 名次: integer 1 to 10 "名次"
+scoring G:
+    item 排名分 max 5 by 名次:
+        0.25 to 0.75: 5
+"""
+    _model, diags = frontend({"r.rules": rules})
+    assert [(d.code, d.span.line) for d in diags if d.severity == "error"] == [("E406", 6)]
