@@ -171,3 +171,25 @@ def test_history_values_must_be_numbers_and_units_unique() -> None:
         score(scheme, data, history)
     found = {(p.unit, p.field) for p in err.value.problems}
     assert found == {("县发改委", "total"), ("县发改委", "outputs.奖金"), ("县发改委", None)}
+
+
+def test_a_grade_compared_with_a_value_of_its_undeclared_enum_is_located_not_a_crash() -> None:
+    # found by the long fuzzing run: anfu-2017 with its grade enum deleted
+    from kaoping.compiler.load import frontend
+
+    rules = """\
+scheme "t"
+group G "g"
+input x: number 0 to 10 "x"
+scoring G:
+    item a max 10 = x
+grading 等次:
+    先进 if total > 5
+    其他 otherwise
+consequences:
+    flag 表彰 if 等次 = 先进
+"""
+    _model, diags = frontend({"r.rules": rules})
+    errors = [(d.code, d.span.line) for d in diags if d.severity == "error"]
+    assert ("E602", 6) in errors  # the grading names no declared enum
+    assert ("E201", 10) in errors  # so 先进 in the consequence is an unknown name

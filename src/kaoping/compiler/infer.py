@@ -581,13 +581,14 @@ class ExprChecker:
             and isinstance(right, T.Ty)
             and self.literal(e.left, right, ctx)
         ):
-            left = self.model.types[(id(e.left), ctx.block.index)]
+            # typed by `literal`, unless the type it names is itself undeclared (reported there)
+            left = self.model.types.get((id(e.left), ctx.block.index), left)
         if (
             isinstance(right, _Unresolved)
             and isinstance(left, T.Ty)
             and self.literal(e.right, left, ctx)
         ):
-            right = self.model.types[(id(e.right), ctx.block.index)]
+            right = self.model.types.get((id(e.right), ctx.block.index), right)
         if isinstance(left, _Unresolved) or isinstance(right, _Unresolved):
             for side, t in ((e.left, left), (e.right, right)):
                 if isinstance(t, _Unresolved):
