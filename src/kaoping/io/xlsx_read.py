@@ -138,6 +138,31 @@ class _Reader:
         convert(value, t, self.model, where, unit, label, self.problems)
 
 
+def _cells(
+    reader: _Reader,
+    title: str,
+    row: int,
+    unit: str,
+    values: list[Any],
+    columns: dict[int, str],
+    type_of: Callable[[str], ir.TypeRef],
+    label_of: Callable[[str], str],
+) -> dict[str, Any]:
+    """One row's cells after column A, by the name each column's header gives (None for an
+    empty cell); a value under no header, or of the wrong type, is reported."""
+    out: dict[str, Any] = {name: None for name in columns.values()}
+    for i, value in enumerate(values[1:], 1):
+        if i not in columns:
+            if value is not None:
+                reader.problem(title, row, unit, None, f"a value in column {i + 1} with no header")
+            continue
+        name = columns[i]
+        out[name] = typed(value, type_of(name))
+        if out[name] is not None:
+            reader.check(out[name], type_of(name), title, row, unit, label_of(name))
+    return out
+
+
 def _accepted(headers: dict[str, str], decls: dict[str, Any]) -> dict[str, str]:
     """Header text → name: the template's header, the name itself, the bare description."""
     out: dict[str, str] = {}
@@ -307,21 +332,9 @@ def _units_sheet(
             reader.problem(title, row, unit, None, f"this unit is already on {where_unit[unit]}")
             continue
         where_unit[unit] = f"sheet {title!r} row {row}"
-        facts: dict[str, Any] = {}
-        for i, value in enumerate(values[1:], 1):
-            if i not in columns:
-                if value is not None:
-                    reader.problem(
-                        title, row, unit, None, f"a value in column {i + 1} with no header"
-                    )
-                continue
-            name = columns[i]
-            value = typed(value, decls[name].type)
-            facts[name] = value
-            if value is not None:
-                reader.check(value, decls[name].type, title, row, unit, headers[name])
-        for name in columns.values():
-            facts.setdefault(name, None)
+        facts = _cells(
+            reader, title, row, unit, values, columns, lambda n: decls[n].type, headers.__getitem__
+        )
         units[unit] = {"unit": unit, "group": group, "facts": facts}
 
 
@@ -349,19 +362,16 @@ def _list_sheet(
             reader.problem(title, row, None, None, "a row with values and no unit in column A")
             continue
         unit = str.__str__(unit) if isinstance(unit, str) else str(unit)
-        rec: dict[str, Any] = {f: None for f in columns.values()}
-        for i, value in enumerate(values[1:], 1):
-            if i not in columns:
-                if value is not None:
-                    reader.problem(
-                        title, row, unit, None, f"a value in column {i + 1} with no header"
-                    )
-                continue
-            fname = columns[i]
-            value = typed(value, fields[fname].type)
-            rec[fname] = value
-            if value is not None:
-                reader.check(value, fields[fname].type, title, row, unit, f"{name}.{fname}")
+        rec = _cells(
+            reader,
+            title,
+            row,
+            unit,
+            values,
+            columns,
+            lambda f: fields[f].type,
+            lambda f: f"{name}.{f}",
+        )
         out.setdefault(unit, []).append(rec)
     return out
 
