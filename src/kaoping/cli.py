@@ -613,5 +613,10 @@ def new_scheme(scheme_id: str, directory: str) -> None:
     )
 
 
+from kaoping.commands import register as _register_commands  # noqa: E402  (they use the helpers above)
+
+_register_commands(main)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,15 @@
+"""Commands that live in modules of their own, one module a command, registered on `kaoping`.
+
+`cli.py` holds the group and the first commands; a command that brings a subsystem of its own
+(formatting, the language server, reports, the archive …) is a module here. Each module imports
+its heavy dependencies inside the command, so that `kaoping --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add every command of this package to `group`."""
+    del group  # no command lives here yet
