@@ -1,0 +1,136 @@
+"""The IR's grading and consequence nodes, and `Module`, the whole scheme. `ir` re-exports them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+from kaoping.compiler.ir_decls import (
+    ConstantDecl,
+    EnumDecl,
+    GroupDecl,
+    InputDecl,
+    RecordDecl,
+    Rounding,
+    TableDecl,
+    UnitsDecl,
+)
+from kaoping.compiler.ir_expr import Expr, RoundMode, _span
+from kaoping.compiler.ir_rules import Flag, Let, Output, Requirement, Scoring
+from kaoping.exact import Q, show
+from kaoping.span import Span
+
+
+@attrs.frozen
+class Bar:
+    """`bar G1, G2 if C`: from here on, units where C holds cannot receive these grades."""
+
+    grades: tuple[str, ...]
+    cond: Expr
+    article: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"bar {', '.join(self.grades)} if {self.cond}"
+
+
+@attrs.frozen
+class Quota:
+    """`G top N` or `G top P% rounded MODE`, optionally `by X, Y` (a tie-breaking chain; the
+    default is the total) and `in GROUPS`."""
+
+    grade: str
+    count: int | None
+    share: Q | None
+    mode: RoundMode | None
+    by: tuple[Expr, ...]
+    groups: tuple[str, ...]
+    article: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        size = (
+            f"{self.count}"
+            if self.count is not None
+            else f"{show((self.share or Q(0)) * 100)}% rounded {self.mode}"
+        )
+        return f"{self.grade} top {size}" + (f" in {', '.join(self.groups)}" if self.groups else "")
+
+
+@attrs.frozen
+class GradeIf:
+    grade: str
+    cond: Expr
+    article: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.grade} if {self.cond}"
+
+
+@attrs.frozen
+class Otherwise:
+    grade: str
+    article: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.grade} otherwise"
+
+
+@attrs.frozen
+class Override:
+    """`promote G if C` / `demote G if C`."""
+
+    kind: Literal["promote", "demote"]
+    grade: str
+    cond: Expr
+    article: str | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.grade} if {self.cond}"
+
+
+GradeRule = Bar | Quota | GradeIf | Otherwise | Override
+
+
+@attrs.frozen
+class Grading:
+    """`grading NAME [by ENUM]:` — without `by`, the enum has the grading's own name."""
+
+    name: str
+    enum: str
+    article: str | None
+    rules: tuple[GradeRule, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Consequences:
+    """`consequences [for GROUPS]:` — computed after grading, for the named groups or all."""
+
+    groups: tuple[str, ...]
+    body: tuple[Let | Output | Flag, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Module:
+    """One scheme: every declaration of all its rules files, in file order."""
+
+    title: str | None
+    rounding: Rounding | None
+    groups: tuple[GroupDecl, ...]
+    enums: tuple[EnumDecl, ...]
+    records: tuple[RecordDecl, ...]
+    inputs: tuple[InputDecl, ...]
+    tables: tuple[TableDecl, ...]
+    scorings: tuple[Scoring, ...]
+    gradings: tuple[Grading, ...]
+    consequences: tuple[Consequences, ...]
+    # scheme-level data requirements (`require COND` outside any block)
+    requirements: tuple[Requirement, ...] = ()
+    constants: tuple[ConstantDecl, ...] = ()
+    units: tuple[UnitsDecl, ...] = ()
