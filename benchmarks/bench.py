@@ -8,7 +8,7 @@ What is measured, per population size N (medians of --repeat runs, one process):
     the first compile in the process (grammar included) and a cached compile (a cache hit).
   - prep: gen.records() dicts -> validated UnitData: floats to their shortest repr text
     (87.3 -> "87.3", the text a JSON data file carries; decimal_ref's prep reads the same text
-    into Decimal), `common` split into common_01..common_25, then kaoping.io.data.validate(),
+    into Decimal), `common` split into common_01..common_25, then kaoping.io.validate.validate(),
     which reads each text into an exact rational.
   - eval: kaoping.scoring.score() (totals and ranks for all N units), then the totals and
     ranks read back into input order.
@@ -74,7 +74,7 @@ except ImportError as err:
     sys.exit(f"bench.py: cannot import {BENCH / 'gen.py'}: {err} (is numpy installed?)")
 
 from kaoping.compiler import load  # noqa: E402
-from kaoping.io.data import UnitData, validate  # noqa: E402
+from kaoping.io.validate import UnitData, validate  # noqa: E402
 from kaoping.scoring import score  # noqa: E402
 
 COMMON_KEYS = [f"common_{i:02d}" for i in range(1, gen.N_COMMON + 1)]

@@ -99,7 +99,7 @@ def expected_total(n: int, x: list[Fraction], shape: str) -> Fraction:
 
 def agree(n: int, path: Path, shape: str) -> None:
     from kaoping.compiler.load import compile_sources
-    from kaoping.io.data import validate
+    from kaoping.io.validate import validate
     from kaoping.scoring import score
 
     x = [Fraction(k % 11) for k in range(INPUTS)]

@@ -8,7 +8,7 @@ from typing import Any
 
 from kaoping import load_scheme
 from kaoping.exact import Q
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.plugins.hookspecs import SchemeInfo, hookimpl
 from kaoping.plugins.manager import Registry
 from kaoping.scoring import score

@@ -10,7 +10,7 @@ from typing import Any
 
 from kaoping.compiler.load import CompiledScheme, compile_sources
 from kaoping.exact import Q, parse
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.scoring import Results, UnitResult, score
 
 

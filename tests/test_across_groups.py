@@ -18,8 +18,8 @@ from helpers_scoring import D, compile_rules, unit
 from kaoping.cli import main
 from kaoping.errors import DataError
 from kaoping.explain import explain_data, explain_text
-from kaoping.io.data import validate
 from kaoping.io.results import to_json
+from kaoping.io.validate import validate
 from kaoping.scoring import Results, score
 
 # Three groups share one sheet; 区直 has its own. The bonus is 3 for the first place of the

@@ -11,7 +11,7 @@ from helpers_scoring import D
 from kaoping.cli import main
 from kaoping.diagnostics import CATALOGUE, render, visible
 from kaoping.errors import CompileError
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 # code → (rules text, line, col, words the English message must contain)

@@ -13,8 +13,8 @@ from helpers_scoring import D
 from kaoping.compiler.load import compile_sources, frontend
 from kaoping.errors import DataError
 from kaoping.explain import explain_data
-from kaoping.io.data import validate
 from kaoping.io.results import to_json
+from kaoping.io.validate import validate
 from kaoping.scoring import Results, score
 
 

@@ -16,8 +16,8 @@ from kaoping.cli import main
 from kaoping.compiler.load import frontend
 from kaoping.errors import DataError
 from kaoping.explain import explain_data
-from kaoping.io.data import validate
 from kaoping.io.results import to_json
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 RULES = """

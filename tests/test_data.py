@@ -14,8 +14,9 @@ from helpers_scoring import D, compile_rules, run, unit
 from kaoping.cli import main
 from kaoping.errors import DataError
 from kaoping.exact import exact_text
-from kaoping.io.data import load_file, validate
+from kaoping.io.data import load_file
 from kaoping.io.numbers import NumberText
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 RULES = """\

@@ -27,8 +27,8 @@ from kaoping.compiler.load import CompiledScheme, compile_sources
 from kaoping.errors import DataError
 from kaoping.exact import Q
 from kaoping.explain import explain_text
-from kaoping.io.data import validate
 from kaoping.io.results import to_json
+from kaoping.io.validate import validate
 from kaoping.runtime.shares import Splits
 from kaoping.scoring import Results, score
 

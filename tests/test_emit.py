@@ -17,7 +17,7 @@ from conftest import compile_text
 from kaoping.cli import main
 from kaoping.compiler.load import RuleFunction, compile_sources
 from kaoping.errors import CompileError, ScoringError
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 

@@ -21,7 +21,7 @@ from helpers_scoring import D
 from kaoping import load_scheme
 from kaoping.cli import main
 from kaoping.errors import DataError
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 SAMPLE = Path(__file__).parent.parent / "src/kaoping/schemes/example_zh/sample.json"

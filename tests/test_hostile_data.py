@@ -18,8 +18,10 @@ from helpers_scoring import compile_rules
 from kaoping.cli import main
 from kaoping.compiler.load import CompiledScheme, compile_sources
 from kaoping.errors import DataError
-from kaoping.io.data import UnitData, load_file, read_json_text, validate
+from kaoping.io.data import load_file
+from kaoping.io.json_text import read_json_text
 from kaoping.io.results import indented_json, to_table
+from kaoping.io.validate import UnitData, validate
 from kaoping.scoring import score
 
 # ------------------------------------------------------------------ data that crashed

@@ -19,7 +19,7 @@ from kaoping.compiler import flat
 from kaoping.compiler.limits import MAX_DEPTH
 from kaoping.compiler.load import compile_sources, frontend
 from kaoping.exact import Q
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 HEAD = """scheme "limits"

@@ -26,7 +26,7 @@ from kaoping import load_scheme
 from kaoping.cli import main
 from kaoping.compiler.load import RuleFunction
 from kaoping.errors import PluginError, ScoringError
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.plugins import manager
 from kaoping.plugins.hookspecs import SchemeInfo, hookimpl
 from kaoping.plugins.isolation import is_users_interrupt, watch_interrupts

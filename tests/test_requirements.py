@@ -16,7 +16,7 @@ from kaoping.cli import main
 from kaoping.compiler.load import frontend
 from kaoping.errors import DataError
 from kaoping.explain import explain_data, explain_text
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 RESERVOIRS = """

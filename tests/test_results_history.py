@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from helpers_scoring import D
 from kaoping.cli import main
 from kaoping.compiler.load import compile_sources
-from kaoping.io.data import validate
 from kaoping.io.results import to_json
+from kaoping.io.validate import validate
 from kaoping.scoring import Results, score
 
 RULES = """

@@ -14,7 +14,8 @@ from kaoping.compiler.load import compile_sources, frontend
 from kaoping.compiler.lower import build_module, lower_file
 from kaoping.errors import DataError
 from kaoping.grammar.parse import parse
-from kaoping.io.data import load_file, validate
+from kaoping.io.data import load_file
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 BASE = """分组 县直单位

@@ -10,7 +10,7 @@ from helpers_scoring import D
 from kaoping.compiler.load import compile_sources
 from kaoping.exact import Q
 from kaoping.explain import explain_data, explain_text
-from kaoping.io.data import validate
+from kaoping.io.validate import validate
 from kaoping.scoring import Results, score
 
 

@@ -16,8 +16,9 @@ from helpers_scoring import D, compile_rules, run, unit, value
 from kaoping.cli import main
 from kaoping.errors import DataError
 from kaoping.explain import explain_data, explain_text
-from kaoping.io.data import csv_units, validate
+from kaoping.io.data_csv import csv_units
 from kaoping.io.results import unit_json
+from kaoping.io.validate import validate
 from kaoping.scoring import score
 
 RULES = """

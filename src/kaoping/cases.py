@@ -13,8 +13,8 @@ import yaml
 from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError, KaopingError
 from kaoping.exact import NumberError, Q, describe
-from kaoping.io.data import read_roster, validate
 from kaoping.io.numbers import NumberText, read_number
+from kaoping.io.validate import read_roster, validate
 from kaoping.scoring import Results, score
 
 _FILE_KEYS = {"defaults", "constants", "cases"}

@@ -16,11 +16,12 @@ from kaoping.compiler.load import CompiledScheme
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem, KaopingError, ScoringError
 from kaoping.exact import Q
-from kaoping.io.data import UnitData, duplicate_keys
 from kaoping.io.history import NUMBER, RANK, TEXT, history_types, read_value
 from kaoping.io.history_file import unmatched_units
+from kaoping.io.json_text import duplicate_keys
 from kaoping.io.numbers import is_text
 from kaoping.io.text import clean_name
+from kaoping.io.validate import UnitData
 from kaoping.plugins.isolation import watch_interrupts
 from kaoping.runtime.functions import RuleFunctionFailed
 from kaoping.runtime.unit import Run, RunWarning, Unit

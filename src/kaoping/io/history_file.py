@@ -16,7 +16,8 @@ from typing import Any
 
 from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError, DataProblem
-from kaoping.io.data import read_data_text, read_json_text
+from kaoping.io.data import read_data_text
+from kaoping.io.json_text import read_json_text
 from kaoping.io.numbers import is_text
 from kaoping.runtime.unit import RunWarning
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
-from kaoping.io.data import read_data_text, read_json_text
+from kaoping.io.data import read_data_text
+from kaoping.io.json_text import read_json_text
 from kaoping.io.numbers import is_text
 
 _HEADERS = {"unit,group", "单位,组", "单位,分组", "unit", "单位"}

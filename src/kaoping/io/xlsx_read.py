@@ -26,8 +26,9 @@ from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
 from kaoping.io import xlsx_layout as lay
-from kaoping.io.data import UnitData, convert, not_for_group, validate
+from kaoping.io.data_csv import not_for_group
 from kaoping.io.numbers import NumberText
+from kaoping.io.validate import UnitData, convert, validate
 
 _TRUE = {"true", "yes", "是"}
 _FALSE = {"false", "no", "否"}

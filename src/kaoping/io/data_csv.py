@@ -1,0 +1,136 @@
+"""Reading unit data from CSV: one row per unit, one column per scalar input.
+
+Cells stay text for `validate` to read, except the yes/no words; a column the unit's group does
+not use must be left empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from kaoping.compiler import ir
+from kaoping.compiler.model import Model
+from kaoping.errors import DataError, DataProblem
+
+# words only: a 1 / 0 in a yes/no column is a number, rejected as in JSON
+_TRUE = {"true", "yes", "是"}
+
+
+_FALSE = {"false", "no", "否"}
+
+
+def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
+    """One row per unit; columns unit, group, then one per scalar input (empty = null)."""
+    reader = csv.DictReader(io.StringIO(text))
+    fields = reader.fieldnames or []
+    problems: list[DataProblem] = []
+    for need in ("unit", "group"):
+        if need not in fields:
+            problems.append(DataProblem(where, None, need, "the CSV needs a column named " + need))
+    for col in sorted({c for c in fields if fields.count(c) > 1}):
+        problems.append(DataProblem(where, None, col, "this column appears more than once"))
+    for col in fields:
+        if col not in ("unit", "group") and col not in model.inputs:
+            problems.append(DataProblem(where, None, col, "no input of this scheme has this name"))
+    if problems:
+        raise DataError(problems)
+    units = []
+    for lineno, row in _csv_rows(reader, where):
+        group = row.get("group") or ""
+        if row.get(None):
+            problems.append(
+                DataProblem(
+                    f"{where}:{lineno}",
+                    row.get("unit"),
+                    None,
+                    f"{len(row[None])} cell(s) more than the header has columns",
+                )
+            )
+        missing = [col for col, cell in row.items() if col is not None and cell is None]
+        if missing:  # a short row, not empty cells: an empty cell is written `,,`
+            problems.append(
+                DataProblem(
+                    f"{where}:{lineno}",
+                    row.get("unit"),
+                    None,
+                    f"the row stops before column(s) {', '.join(missing)}",
+                )
+            )
+        facts: dict[str, Any] = {}
+        for col in fields:
+            if col in ("unit", "group"):
+                continue
+            decl = model.inputs[col]
+            cell = (row.get(col) or "").strip()
+            applies = col in model.inputs_for(group)
+            if not applies:
+                if cell:
+                    problems.append(
+                        DataProblem(
+                            f"{where}:{lineno}",
+                            row.get("unit"),
+                            col,
+                            not_for_group(model, col, group) + "; leave the cell empty",
+                        )
+                    )
+                continue
+            facts[col] = _csv_cell(cell, decl)
+        units.append({"unit": row.get("unit"), "group": group, "facts": facts})
+    if problems:
+        raise DataError(problems)
+    return {"units": units}
+
+
+def not_for_group(model: Model, name: str, group: str) -> str:
+    """Why a unit of `group` may not give the fact `name`."""
+    decl = model.inputs.get(name)
+    constant = model.constants.get(name)
+    if constant is not None and constant.type is not None:
+        return 'this is a constant: give it once in the data\'s top-level "constants"'
+    if constant is not None:
+        return "this is a constant the rules fix: the data does not give it"
+    if decl is None:
+        return "this input is not an input of this scheme"
+    if decl.groups:
+        return f"this input is not given for group {group!r} (it is for {', '.join(decl.groups)})"
+    return f"this input is not given for group {group!r}: no rule of that group reads it"
+
+
+def _csv_rows(reader: csv.DictReader[str], where: str) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """The rows with the line each starts on; a row the csv module cannot read (a cell over its
+    field limit of 128 KiB, a quote left open) is a data error naming that line."""
+    rows = iter(reader)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            reason = str(err)
+            if "field larger than field limit" in reason:
+                reason = (
+                    f"a cell is longer than {csv.field_size_limit():,} characters, far more than "
+                    "any unit's data; is a quote left open?"
+                )
+            raise DataError(
+                [DataProblem(f"{where}:{start}", None, None, f"cannot read this row: {reason}")]
+            ) from None
+        yield start, row
+
+
+def _csv_cell(cell: str, decl: ir.InputDecl) -> Any:
+    if cell == "":
+        return None
+    t = decl.type
+    if isinstance(t, ir.YesNoType):
+        low = cell.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        return cell  # left as text: validation reports it
+    return cell
