@@ -17,7 +17,8 @@ from conftest import diagnostics
 from helpers_scoring import D, compile_rules, unit
 from kaoping.cli import main
 from kaoping.errors import DataError
-from kaoping.explain import explain_data, explain_text
+from kaoping.explain import explain_text
+from kaoping.explain_tree import explain_data
 from kaoping.io.results import to_json
 from kaoping.io.validate import validate
 from kaoping.scoring import Results, score

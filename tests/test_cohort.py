@@ -12,7 +12,7 @@ import pytest
 from helpers_scoring import D
 from kaoping.compiler.load import compile_sources, frontend
 from kaoping.errors import DataError
-from kaoping.explain import explain_data
+from kaoping.explain_tree import explain_data
 from kaoping.io.results import to_json
 from kaoping.io.validate import validate
 from kaoping.scoring import Results, score

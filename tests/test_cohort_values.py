@@ -12,7 +12,7 @@ import pytest
 
 from helpers_scoring import D, compile_rules, run, unit, value
 from kaoping.compiler.load import frontend
-from kaoping.explain import explain_data
+from kaoping.explain_tree import explain_data
 from kaoping.io.validate import validate
 from kaoping.runtime.numbers import div
 from kaoping.scoring import score

@@ -15,7 +15,7 @@ from helpers_scoring import D, compile_rules, unit, value
 from kaoping.cli import main
 from kaoping.compiler.load import frontend
 from kaoping.errors import DataError
-from kaoping.explain import explain_data
+from kaoping.explain_tree import explain_data
 from kaoping.io.results import to_json
 from kaoping.io.validate import validate
 from kaoping.scoring import score

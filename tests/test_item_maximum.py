@@ -10,7 +10,8 @@ import pytest
 
 from helpers_scoring import D, compile_rules, run, unit, value
 from kaoping.compiler.load import frontend
-from kaoping.explain import explain_data, explain_text
+from kaoping.explain import explain_text
+from kaoping.explain_tree import explain_data
 from kaoping.io.results import to_json, to_table
 from kaoping.io.validate import validate
 from kaoping.scoring import score

@@ -13,7 +13,7 @@ import pytest
 
 from helpers_scoring import D, compile_rules, run, unit, value
 from kaoping.compiler.load import frontend
-from kaoping.explain import explain_data
+from kaoping.explain_tree import explain_data
 from kaoping.io.validate import validate
 from kaoping.scoring import score
 

@@ -13,7 +13,8 @@ import pytest
 from conftest import diagnostics
 from helpers_scoring import compile_rules, run, unit, value
 from kaoping.errors import DataError
-from kaoping.explain import explain_data, explain_text
+from kaoping.explain import explain_text
+from kaoping.explain_tree import explain_data
 from kaoping.io.results import unit_json
 from kaoping.io.validate import validate
 from kaoping.scoring import score

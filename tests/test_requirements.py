@@ -15,7 +15,8 @@ from helpers_scoring import D, compile_rules, run, unit, value
 from kaoping.cli import main
 from kaoping.compiler.load import frontend
 from kaoping.errors import DataError
-from kaoping.explain import explain_data, explain_text
+from kaoping.explain import explain_text
+from kaoping.explain_tree import explain_data
 from kaoping.io.validate import validate
 from kaoping.scoring import score
 

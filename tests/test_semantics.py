@@ -9,7 +9,8 @@ from typing import Any
 from helpers_scoring import D
 from kaoping.compiler.load import compile_sources
 from kaoping.exact import Q
-from kaoping.explain import explain_data, explain_text
+from kaoping.explain import explain_text
+from kaoping.explain_tree import explain_data
 from kaoping.io.validate import validate
 from kaoping.scoring import Results, score
 

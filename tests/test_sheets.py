@@ -15,7 +15,8 @@ from conftest import diagnostics
 from helpers_scoring import D, compile_rules, run, unit, value
 from kaoping.cli import main
 from kaoping.errors import DataError
-from kaoping.explain import explain_data, explain_text
+from kaoping.explain import explain_text
+from kaoping.explain_tree import explain_data
 from kaoping.io.data_csv import csv_units
 from kaoping.io.results import unit_json
 from kaoping.io.validate import validate
