@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from lark import Tree
 
-from kaoping.compiler.infer import _CANON, BUILTINS
+from kaoping.compiler.infer_context import _CANON, BUILTINS
 from kaoping.compiler.load import frontend
 from kaoping.compiler.lower import build_module, lower_file
 from kaoping.diagnostics import CATALOGUE

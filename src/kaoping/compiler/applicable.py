@@ -9,7 +9,8 @@ import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
-from kaoping.compiler.infer import Ctx, ExprChecker
+from kaoping.compiler.infer import ExprChecker
+from kaoping.compiler.infer_context import Ctx
 from kaoping.compiler.model import BlockModel
 from kaoping.exact import Q
 from kaoping.span import Span

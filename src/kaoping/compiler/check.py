@@ -15,7 +15,7 @@ from typing import Any
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.applicable import ApplicableChecks
-from kaoping.compiler.infer import GROUPS, Ctx, FunctionSig
+from kaoping.compiler.infer_context import GROUPS, Ctx, FunctionSig
 from kaoping.compiler.model import (
     BlockModel,
     DataCheck,

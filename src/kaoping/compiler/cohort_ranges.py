@@ -10,10 +10,11 @@ from kaoping.compiler.walk import same
 from kaoping.exact import Q
 
 if TYPE_CHECKING:
-    from kaoping.compiler.infer import Ctx, ExprChecker
+    from kaoping.compiler.infer_context import Ctx
+    from kaoping.compiler.infer_core import InferenceCore
 
 
-def mean_parts(checker: ExprChecker, e: ir.GroupMean, ctx: Ctx) -> None:
+def mean_parts(checker: InferenceCore, e: ir.GroupMean, ctx: Ctx) -> None:
     """A mean's weight (a number ≥ 0, never absent) and its condition (yes/no, never absent),
     both read for each unit of the group."""
     if e.weight is not None:

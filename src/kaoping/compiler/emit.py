@@ -18,7 +18,7 @@ from kaoping.compiler.applicable import not_applicable_of
 from kaoping.compiler.emit_cohort import CohortNode, emit_cohort_value
 from kaoping.compiler.emit_keyed import emit_keyed
 from kaoping.compiler.emit_sections import SectionEmitter
-from kaoping.compiler.infer import canonical_function
+from kaoping.compiler.infer_context import canonical_function
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.exact import Q, exact_text
 from kaoping.span import Span

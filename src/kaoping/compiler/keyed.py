@@ -16,7 +16,8 @@ from kaoping.compiler.requirements import ref_key
 from kaoping.exact import Q, ceil, floor
 
 if TYPE_CHECKING:
-    from kaoping.compiler.infer import Ctx, ExprChecker
+    from kaoping.compiler.infer import ExprChecker
+    from kaoping.compiler.infer_context import Ctx
 
 
 @attrs.frozen

@@ -18,7 +18,7 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler.check import check
 from kaoping.compiler.emit import Writer, emit
-from kaoping.compiler.infer import FunctionSig
+from kaoping.compiler.infer_context import FunctionSig
 from kaoping.compiler.limits import nesting_errors
 from kaoping.compiler.lower import LoweringError, build_module, lower_file
 from kaoping.compiler.model import Model

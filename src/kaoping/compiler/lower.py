@@ -9,7 +9,7 @@ from typing import Any, cast, get_args
 from lark import Token, Tree
 
 from kaoping.compiler import ir
-from kaoping.compiler.infer import canonical_function
+from kaoping.compiler.infer_context import canonical_function
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import Q, literal, whole_number
 from kaoping.span import Span, span_of

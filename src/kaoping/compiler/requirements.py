@@ -18,7 +18,7 @@ from kaoping.exact import Q, ceil, floor
 
 if TYPE_CHECKING:
     from kaoping.compiler.check import Checker
-    from kaoping.compiler.infer import Ctx
+    from kaoping.compiler.infer_context import Ctx
 
 
 def input_names(expr: object, model: Model) -> tuple[str, ...]:
@@ -234,7 +234,7 @@ def check_scheme_requirements(checker: Checker) -> None:
     (and that are given every input it reads that has a `for` line); its inputs are then needed
     by those groups too. Typed once per block it applies to. One on constants alone is checked
     once per run (typed in every block, whose units all carry the constants)."""
-    from kaoping.compiler.infer import Ctx
+    from kaoping.compiler.infer_context import Ctx
 
     model = checker.model
     for req in model.module.requirements:

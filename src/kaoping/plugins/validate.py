@@ -9,7 +9,7 @@ import inspect
 import re
 from pathlib import Path
 
-from kaoping.compiler.infer import BUILTINS
+from kaoping.compiler.infer_context import BUILTINS
 from kaoping.compiler.load import RuleFunction
 from kaoping.plugins.hookspecs import SchemeInfo
 from kaoping.plugins.isolation import safe_repr
