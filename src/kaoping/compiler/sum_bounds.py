@@ -21,13 +21,13 @@ from kaoping.compiler.requirements import declared
 from kaoping.exact import Q
 
 if TYPE_CHECKING:
-    from kaoping.compiler.check import Checker
+    from kaoping.compiler.check_values import ValueTyping
 
 Ceiling = tuple[str | None, Q]  # (key or None, number): the value is at most key + number
 
 
 def section_ceiling(
-    checker: Checker, block: BlockModel, children: list[str], tys: list[T.Ty]
+    checker: ValueTyping, block: BlockModel, children: list[str], tys: list[T.Ty]
 ) -> Q | None:
     """The most the sum of `children` can be, by a requirement bounding the sum of the inputs
     or constants they stay within; None when no requirement says so."""
@@ -61,13 +61,13 @@ def section_ceiling(
     return best
 
 
-def _low(checker: Checker, block: BlockModel, key: str) -> Q | None:
+def _low(checker: ValueTyping, block: BlockModel, key: str) -> Q | None:
     ty = declared(key, checker.model)
     known = block.known.get(key)
     return (T.intersect(ty, known) if known is not None else ty).low
 
 
-def _item_ceiling(checker: Checker, block: BlockModel, item: ir.Item) -> Ceiling | None:
+def _item_ceiling(checker: ValueTyping, block: BlockModel, item: ir.Item) -> Ceiling | None:
     if item.formula is not None:
         return _start(checker, block, item.formula, None)
     starts = [c for c in item.clauses if isinstance(c, ir.Start)]
@@ -104,7 +104,7 @@ def _item_ceiling(checker: Checker, block: BlockModel, item: ir.Item) -> Ceiling
 
 
 def _start(
-    checker: Checker, block: BlockModel, value: ir.Expr | None, maximum: Q | None
+    checker: ValueTyping, block: BlockModel, value: ir.Expr | None, maximum: Q | None
 ) -> Ceiling | None:
     """The ceiling of where an item starts: `start max`, a number, an input or a constant."""
     if value is None:
@@ -126,11 +126,11 @@ def _start(
     return None
 
 
-def _is_input(key: str, checker: Checker) -> bool:
+def _is_input(key: str, checker: ValueTyping) -> bool:
     return key.split(":", 1)[1] in checker.model.inputs
 
 
-def _never_negative(checker: Checker, block: BlockModel, clause: ir.Add) -> bool:
+def _never_negative(checker: ValueTyping, block: BlockModel, clause: ir.Add) -> bool:
     """Whether a deduction takes away at least 0 (amount × per, both typed by the checker)."""
     amount = checker.model.types.get((id(clause.amount), block.index))
     if amount is None or amount.kind != "number":

@@ -1,0 +1,152 @@
+"""Checks of gradings and consequences: the grades a grading gives, its bars, quotas and
+overrides, and the values consequences compute after grading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kaoping.compiler import ir
+from kaoping.compiler.infer_context import Ctx
+from kaoping.compiler.model import (
+    BlockModel,
+    ValueDef,
+)
+from kaoping.compiler.scopes import ScopeChecks
+from kaoping.compiler.sheets import SheetChecks
+from kaoping.compiler.suggest import hint_args, suggestion_args
+
+
+class GradingChecks(SheetChecks, ScopeChecks):
+    """The checks of gradings and consequences; `check.Checker` builds on them."""
+
+    m: ir.Module
+    groups: dict[str, Any]
+
+    def declare_grading(self, grading: ir.Grading) -> None:
+        if grading.name in self.model.gradings:
+            self.err(
+                "E202",
+                grading.span,
+                name=grading.name,
+                first=self.model.gradings[grading.name].span,
+            )
+            return
+        if grading.enum not in self.model.enums:
+            self.err(
+                "E602",
+                grading.span,
+                detail=f"grading {grading.name!r} needs an enum {grading.enum!r} listing its grades, best first",
+            )
+        self.model.gradings[grading.name] = grading
+
+    def collect_consequences(self, block: BlockModel, c: ir.Consequences) -> None:
+        for g in c.groups:
+            if g not in self.groups and block.index == 0:
+                self.err(
+                    "E603",
+                    c.span,
+                    name=g,
+                    detail="is not declared",
+                    detail_zh="未声明",
+                    **hint_args(g, self.groups),
+                )
+        only = tuple(g for g in block.groups if g in c.groups)
+        if c.groups and not only:
+            return  # none of this block's groups
+        if only == block.groups:
+            only = ()
+        for st in c.body:
+            kind = {ir.Let: "let", ir.Output: "output", ir.Flag: "flag"}[type(st)]
+            existing = block.values.get(st.name)
+            if (
+                existing is not None
+                and existing.stage == "final"
+                and existing.kind == kind
+                and existing.only
+                and only
+                and not set(existing.only) & set(only)
+            ):
+                # the same consequence defined for other groups of this block
+                if not existing.variants:
+                    assert isinstance(existing.node, ir.Let | ir.Output | ir.Flag)
+                    existing.variants.append((existing.only, existing.node))
+                existing.variants.append((only, st))
+                existing.only = tuple(g for g in block.groups if g in existing.only or g in only)
+                continue
+            if st.name in block.values:
+                self.err(
+                    "E202",
+                    st.span,
+                    name=st.name,
+                    first=block.values[st.name].node.span  # type: ignore[union-attr]
+                    if block.values[st.name].node
+                    else st.span,
+                )
+                continue
+            block.values[st.name] = ValueDef(st.name, kind, st, "final", only=only)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ grading
+    def check_grading(self, grading: ir.Grading) -> None:
+        enum = self.model.enums.get(grading.enum)
+        assigning = [r for r in grading.rules if not isinstance(r, ir.Bar | ir.Override)]
+        if not assigning or not isinstance(assigning[-1], ir.Otherwise):
+            self.err("E601", grading.span, name=grading.name)
+        names = list(self.model.gradings)  # this grading and the ones before it
+        seen_gradings = frozenset(names[: names.index(grading.name) + 1])
+        for rule in grading.rules:
+            named = rule.grades if isinstance(rule, ir.Bar) else (rule.grade,)
+            for grade in named:
+                if enum is not None and grade not in enum.values:
+                    self.err(
+                        "E204",
+                        rule.span,
+                        value=grade,
+                        enum=enum.name,
+                        values=", ".join(enum.values),
+                        **suggestion_args(grade, enum.values),
+                    )
+            if isinstance(rule, ir.Quota):
+                for g in rule.groups:
+                    if g not in self.groups:
+                        self.err(
+                            "E603",
+                            rule.span,
+                            name=g,
+                            detail="is not declared",
+                            detail_zh="未声明",
+                            **hint_args(g, self.groups),
+                        )
+                if rule.share is not None and not (0 < rule.share <= 1):
+                    self.type_error(
+                        rule.span,
+                        "a quota share must lie between 0% and 100%",
+                        detail_zh="名额比例须在 0% 与 100% 之间",
+                    )
+            for block in self.model.blocks:
+                if (
+                    isinstance(rule, ir.Quota)
+                    and rule.groups
+                    and not set(rule.groups) & set(block.groups)
+                ):
+                    continue
+                ctx = Ctx(block, "grade", f"grading {grading.name}", gradings=seen_gradings)
+                if isinstance(rule, ir.Bar | ir.GradeIf | ir.Override):
+                    self.need_bool(self.infer(rule.cond, ctx), rule.cond)
+                elif isinstance(rule, ir.Quota):
+                    for key in rule.by:
+                        kt = self.infer(key, ctx)
+                        if kt.kind == "enum" and not kt.optional:
+                            continue  # enums rank best value first
+                        self.need_number(kt, key, ctx)
+                self.used_inputs |= ctx.inputs
+                self.check_sheet_reads(block, ctx.deps, f"grading {grading.name}", None, rule.span)
+                groups = rule.groups if isinstance(rule, ir.Quota) and rule.groups else ()
+                self.check_scope_reads(
+                    block,
+                    ctx.deps,
+                    tuple(g for g in block.groups if not groups or g in groups),
+                    f"grading {grading.name}",
+                    rule.span,
+                )
+                block.outside_deps |= ctx.deps
+                block.outside_inputs |= ctx.inputs
