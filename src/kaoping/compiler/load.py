@@ -20,7 +20,8 @@ from kaoping.compiler.check import check
 from kaoping.compiler.emit import Writer, emit
 from kaoping.compiler.infer_context import FunctionSig
 from kaoping.compiler.limits import nesting_errors
-from kaoping.compiler.lower import LoweringError, build_module, lower_file
+from kaoping.compiler.lower import build_module, lower_file
+from kaoping.compiler.lower_parts import LoweringError
 from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
 from kaoping.errors import CompileError, SourceError
