@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kaoping.compiler import ir
-from kaoping.compiler.emit import _Scope
+from kaoping.compiler.emit_writer import _Scope
 from kaoping.compiler.model import BlockModel, DataCheck
 from kaoping.compiler.requirements import walk
 from kaoping.span import text_of

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from kaoping.compiler import ir
 
 if TYPE_CHECKING:
-    from kaoping.compiler.emit import Emitter
+    from kaoping.compiler.emit_stages import StageEmitter
     from kaoping.compiler.model import BlockModel
 
 CohortNode = ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute
 
 
 def emit_cohort_value(
-    em: Emitter,
+    em: StageEmitter,
     block: BlockModel,
     cnode: CohortNode,
     cohort: dict[int, str],
@@ -24,7 +24,7 @@ def emit_cohort_value(
 ) -> None:
     """Write the code computing `cnode` over `units`; record in `cohort` the expression that
     reads it for unit `_i`, and in `notes` what explain shows."""
-    from kaoping.compiler.emit import _Scope
+    from kaoping.compiler.emit_writer import _Scope
 
     w = em.w
     name = em.fresh("_c")

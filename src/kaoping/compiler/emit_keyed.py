@@ -11,12 +11,13 @@ from kaoping.compiler.keyed import whole_numbers
 from kaoping.exact import Q
 
 if TYPE_CHECKING:
-    from kaoping.compiler.emit import Emitter, _Scope
+    from kaoping.compiler.emit_stages import StageEmitter
+    from kaoping.compiler.emit_writer import _Scope
     from kaoping.compiler.model import BlockModel, ValueDef
 
 
 def emit_keyed(
-    em: Emitter, block: BlockModel, vd: ValueDef, node: ir.Item, keyed: ir.Keyed, s: _Scope
+    em: StageEmitter, block: BlockModel, vd: ValueDef, node: ir.Item, keyed: ir.Keyed, s: _Scope
 ) -> None:
     w = em.w
     if not em.fast:
@@ -66,7 +67,7 @@ def emit_keyed(
         w("_it.done()")
 
 
-def _test(em: Emitter, row: ir.KeyRow) -> str:
+def _test(em: StageEmitter, row: ir.KeyRow) -> str:
     if row.low is not None and row.low == row.high:
         return f"_x == {em.const(row.low)}"
     tests = []

@@ -11,7 +11,7 @@ from kaoping.compiler.model import BlockModel, SheetDef, ValueDef
 from kaoping.exact import Q
 
 if TYPE_CHECKING:
-    from kaoping.compiler.emit import Writer, _Scope
+    from kaoping.compiler.emit_writer import Writer, _Scope
 
 ZERO = Q(0)
 
@@ -45,7 +45,7 @@ class SectionEmitter:
                 w(f"    x = {limit}", cl.span)
 
     def section(self, block: BlockModel, vd: ValueDef, node: ir.Section, s: _Scope) -> None:
-        from kaoping.compiler.emit import _one_line  # the emitter's own comment text
+        from kaoping.compiler.emit_writer import _one_line  # the emitter's own comment text
 
         sheets = block.sheets.get(vd.path)
         if not sheets:

@@ -17,7 +17,8 @@ import attrs
 
 from kaoping.compiler import ir
 from kaoping.compiler.check import check
-from kaoping.compiler.emit import Writer, emit
+from kaoping.compiler.emit import emit
+from kaoping.compiler.emit_writer import Writer
 from kaoping.compiler.infer_context import FunctionSig
 from kaoping.compiler.limits import nesting_errors
 from kaoping.compiler.lower import build_module, lower_file

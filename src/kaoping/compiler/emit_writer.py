@@ -1,0 +1,58 @@
+"""Writing generated Python: the text with the `.rules` span of each line (`Writer`), how an
+expression reaches the unit's facts and values where it is emitted (`_Scope`), and comment and
+docstring text that cannot break out of its line or docstring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import attrs
+
+from kaoping.span import Span
+
+
+@attrs.define
+class Writer:
+    """Python text plus the map from each Python line to the rules span it came from."""
+
+    lines: list[str] = attrs.Factory(list)
+    spans: dict[int, Span] = attrs.Factory(dict)
+    depth: int = 0
+
+    def __call__(self, text: str = "", span: Span | None = None) -> None:
+        self.lines.append(("    " * self.depth + text) if text else "")
+        if span is not None and span.line > 0:
+            self.spans[len(self.lines)] = span
+
+    @contextmanager
+    def indent(self) -> Iterator[None]:
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+@attrs.define
+class _Scope:
+    """How an expression reaches the unit's facts and values from where it is emitted."""
+
+    f: str
+    v: str
+    u: str
+    record: str | None = None
+    cohort: dict[int, str] = attrs.Factory(dict)
+
+
+def _one_line(text: str) -> str:
+    """Text for a comment: no character that Python or `splitlines` takes for a line break."""
+    return " ".join(text.splitlines())
+
+
+def _in_doc(text: str) -> str:
+    """Text (a scheme id, a file name) inside a generated docstring, unable to close it."""
+    return _one_line(text).replace("\\", "\\\\").replace('"', '\\"')
