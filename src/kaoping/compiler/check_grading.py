@@ -7,10 +7,7 @@ from typing import Any
 
 from kaoping.compiler import ir
 from kaoping.compiler.infer_context import Ctx
-from kaoping.compiler.model import (
-    BlockModel,
-    ValueDef,
-)
+from kaoping.compiler.model import BlockModel, ValueDef
 from kaoping.compiler.scopes import ScopeChecks
 from kaoping.compiler.sheets import SheetChecks
 from kaoping.compiler.suggest import hint_args, suggestion_args

@@ -10,10 +10,7 @@ from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.applicable import ApplicableChecks
 from kaoping.compiler.infer_context import Ctx
-from kaoping.compiler.model import (
-    BlockModel,
-    ValueDef,
-)
+from kaoping.compiler.model import BlockModel, ValueDef
 from kaoping.compiler.scopes import ScopeChecks, stage_words
 from kaoping.compiler.sheets import SheetChecks, max_of
 from kaoping.compiler.sum_bounds import section_ceiling
