@@ -1,5 +1,5 @@
 """Checks of what a scheme declares: names given once, input and record field types, tables,
-constants, and that every declared group is scored."""
+constants, and that every declared group is scored by exactly one `scoring` block."""
 
 from __future__ import annotations
 
