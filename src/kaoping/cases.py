@@ -76,6 +76,8 @@ class CaseResult:
     case: Case
     passed: bool
     message: str = ""
+    # the case's results, when it was scored (traced: what `test --coverage` reads)
+    results: Results | None = None
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -132,7 +134,9 @@ def _merged_constants(case: Case) -> Any:
     return {**case.constants, **own}
 
 
-def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
+def run_case(scheme: CompiledScheme, case: Case, trace: bool = False) -> CaseResult:
+    """Score the case's units and compare; `trace` scores with the traced twin (the same
+    values, and the trace `test --coverage` reads)."""
     where = f"{case.file}: {case.name}"
     try:
         raw = {"units": _merged_units(case), "constants": _merged_constants(case)}
@@ -140,7 +144,8 @@ def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
             raw["roster"] = case.data["roster"]
         data = validate(raw, scheme.model, where)
         history = {"units": case.data.get("history") or []}
-        results = score(scheme, data, history, roster=read_roster(raw, scheme.model, where))
+        roster = read_roster(raw, scheme.model, where)
+        results = score(scheme, data, history, trace, roster=roster)
     except DataError as err:
         if "expect_error" in case.data:
             want = str(case.data["expect_error"])
@@ -155,9 +160,10 @@ def run_case(scheme: CompiledScheme, case: Case) -> CaseResult:
             case,
             False,
             f"expected an error containing {case.data['expect_error']!r}, but scoring succeeded",
+            results,
         )
     problems = compare(results, case.data["expect"] or {})
-    return CaseResult(case, not problems, "; ".join(problems))
+    return CaseResult(case, not problems, "; ".join(problems), results)
 
 
 def _eq(actual: Any, expected: Any) -> bool:
@@ -241,9 +247,11 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def run_files(scheme: CompiledScheme, files: Sequence[Path]) -> list[CaseResult]:
+def run_files(
+    scheme: CompiledScheme, files: Sequence[Path], trace: bool = False
+) -> list[CaseResult]:
     out = []
     for f in files:
         for case in read_cases(f):
-            out.append(run_case(scheme, case))
+            out.append(run_case(scheme, case, trace))
     return out

@@ -513,12 +513,37 @@ def inputs(scheme: str) -> None:
 @click.argument("refs", nargs=-1)
 @click.option("--junitxml", type=click.Path(), help="Write a JUnit XML report.")
 @FOLDERS
-def test_cmd(refs: tuple[str, ...], junitxml: str | None, folders: bool) -> None:
+@click.option(
+    "--coverage", is_flag=True, help="Report the rule lines and branches no case exercised."
+)
+@click.option(
+    "--coverage-file",
+    type=click.Path(),
+    help="Write the coverage as LCOV (.info) or Cobertura XML (.xml); implies --coverage.",
+)
+@click.option(
+    "--coverage-format",
+    type=click.Choice(["lcov", "cobertura"]),
+    help="The --coverage-file format, when its suffix does not say.",
+)
+def test_cmd(
+    refs: tuple[str, ...],
+    junitxml: str | None,
+    folders: bool,
+    coverage: bool,
+    coverage_file: str | None,
+    coverage_format: str | None,
+) -> None:
     """Run golden cases. REFS: installed scheme ids (none: every installed scheme), or rules
     folders or files, whose cases are the `cases/*.yaml` beside the rules. Exit 1 when a case
     fails, 2 when a scheme's plugin fails, 3 when a REF is neither a path nor a scheme."""
     from kaoping.cases import CaseResult, run_files
     from kaoping.checking import scheme_folders
+    from kaoping.coverage_report import coverage_options, report_coverage
+
+    fmt = coverage_options(coverage_file, coverage_format)
+    coverage = coverage or coverage_file is not None
+    measured = []
 
     reg = _registry()  # its warnings: else a broken plugin's cases would be skipped in silence
     chosen = list(refs) or sorted(reg.schemes)
@@ -534,7 +559,7 @@ def test_cmd(refs: tuple[str, ...], junitxml: str | None, folders: bool) -> None
             installed = ref in reg.schemes or not Path(ref).exists()  # as load_scheme decides
             case_files = reg.cases(ref) if installed else _cases_beside(ref)
             read.extend([*compiled.sources, *case_files])
-            results = run_files(compiled, case_files)
+            results = run_files(compiled, case_files, trace=coverage)
         except KaopingError as err:
             failed += 1
             code = max(code, err.exit_code)
@@ -549,9 +574,15 @@ def test_cmd(refs: tuple[str, ...], junitxml: str | None, folders: bool) -> None
             report.append((ref, res, res.message))
             passed += res.passed
             failed += not res.passed
+        if coverage:
+            measured.append((compiled, results))
     click.echo(f"{passed} passed, {failed} failed")
     if junitxml:
         _emit([_junit(report, passed, failed)], junitxml, read)
+    if coverage:
+        written = report_coverage(measured, fmt)
+        if coverage_file is not None:
+            _emit([written], coverage_file, read)
     sys.exit(max(code, 1) if failed else 0)
 
 

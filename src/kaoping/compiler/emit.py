@@ -33,6 +33,9 @@ class Emitter(StageEmitter):
         # two versions of each stage: traced (what `explain` reads) and fast (plain arithmetic
         # on the unit's values, for scoring); both carry the same .rules positions
         self.fast = False
+        # the traced stage functions also note the choices made inside expressions (an `if`,
+        # a band of a table, a distribution's band) on the unit, for `test --coverage`
+        self.traced = False
         self.own_max: Q | None = None
 
     # ------------------------------------------------------------------ module
@@ -41,12 +44,13 @@ class Emitter(StageEmitter):
         self.w = body
         for fast in (False, True):
             self.fast = fast
+            self.traced = not fast
             for block in self.model.blocks:
                 self.unit_function(block)
                 self.cross_function(block)
                 self.group_function(block)
                 self.final_function(block)
-        self.fast = False
+        self.fast = self.traced = False
         for block in self.model.blocks:
             self.order_function(block)
         self.grading_function()

@@ -62,3 +62,6 @@ def emit_cohort_value(
             cnode.span,
         )
         cohort[id(cnode)] = f"{name}[_i]"
+        if em.traced:  # the band each unit got, for `test --coverage`
+            span = cnode.span
+            cohort[id(cnode)] = f"_rt.chosen(u, {span.line}, {span.col}, {name}[_i])"

@@ -28,6 +28,7 @@ class ExprEmitter(SectionEmitter):
     unit_sets: dict[frozenset[str], str]
     counter: int
     fast: bool
+    traced: bool
     own_max: Q | None
 
     # ------------------------------------------------------------------ helpers
@@ -120,10 +121,10 @@ class ExprEmitter(SectionEmitter):
         if isinstance(e, ir.BinOp | ir.Neg | ir.Compare | ir.Member | ir.Logic | ir.Not):
             return self.operator(e, block, s)
         if isinstance(e, ir.IfExpr):
-            return (
-                f"({self.ex(e.then, block, s)} if {self.ex(e.cond, block, s)} "
-                f"else {self.ex(e.otherwise, block, s)})"
-            )
+            cond = self.ex(e.cond, block, s)
+            if self.traced:
+                cond = f"_rt.held({s.u}, {e.span.line}, {e.span.col}, {cond})"
+            return f"({self.ex(e.then, block, s)} if {cond} else {self.ex(e.otherwise, block, s)})"
         if isinstance(e, ir.Default):
             return f"_rt.default({self.ex(e.operand, block, s)}, {self.ex(e.fallback, block, s)})"
         if isinstance(e, ir.Lookup):
@@ -247,6 +248,11 @@ class ExprEmitter(SectionEmitter):
             low = "None" if row.low is None else self.const(row.low)
             high = "None" if row.high is None else self.const(row.high)
             rows.append(f"({low}, {row.low_closed!r}, {high}, {row.high_closed!r}, {row.value!r})")
+        if self.traced:
+            return (
+                f"_rt.band_noted({s.u}, {e.span.line}, {e.span.col}, "
+                f"{self.ex(e.operand, block, s)}, ({', '.join(rows)},))"
+            )
         return flat.band(x, self.ex(e.operand, block, s), tests, rows)
 
 

@@ -3,6 +3,7 @@
 from kaoping.runtime.aggregate import agg
 from kaoping.runtime.applicable import impute_mean, rescale
 from kaoping.runtime.checks import differing, no_row, unmet
+from kaoping.runtime.choices import band_noted, chosen, held
 from kaoping.runtime.cohort import (
     best,
     distribute,
@@ -41,8 +42,10 @@ __all__ = [
     "Unit",
     "agg",
     "band",
+    "band_noted",
     "best",
     "chain",
+    "chosen",
     "default",
     "differing",
     "distribute",
@@ -51,6 +54,7 @@ __all__ = [
     "excess",
     "greatest",
     "group_mean",
+    "held",
     "impute_mean",
     "last_number",
     "least",

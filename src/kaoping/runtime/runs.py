@@ -45,9 +45,14 @@ def band(x: Any, rows: Sequence[tuple[Bound, bool, Bound, bool, str]]) -> str:
     """The label of the first row `(low, low closed, high, high closed, label)` whose interval
     holds `x`; the last row when none before it does (the checker proved the rows cover every
     value `x` can take)."""
-    for low, low_closed, high, high_closed, label in rows[:-1]:
+    return rows[band_index(x, rows)][4]
+
+
+def band_index(x: Any, rows: Sequence[tuple[Bound, bool, Bound, bool, str]]) -> int:
+    """The index of the row `band` takes the label of."""
+    for i, (low, low_closed, high, high_closed, _label) in enumerate(rows[:-1]):
         above = low is None or (x >= low if low_closed else x > low)
         below = high is None or (x <= high if high_closed else x < high)
         if above and below:
-            return label
-    return rows[-1][4]
+            return i
+    return len(rows) - 1

@@ -40,6 +40,13 @@ class Trace:
     given: Any = None
     # not computed: only values the data gives read it
     skipped: bool = False
+    # clauses that ran and changed nothing (a cap that did not bind, a floor not reached, a
+    # clause adding 0, a rounding with nothing to round): kept apart from `steps`, which are
+    # what `explain` prints, so `test --coverage` knows each clause ran
+    passed: list[Step] = attrs.Factory(list)
+    # the outcome of each choice inside the rule's expressions, as (line, column, outcome):
+    # an `if`'s condition (True/False), the row of a band (its index), a distribution's band
+    branches: list[tuple[int, int, Any]] = attrs.Factory(list)
 
 
 @attrs.define
@@ -120,6 +127,9 @@ class Unit:
     record_notes: dict[int, list[tuple[int, str, Any]]] = attrs.Factory(dict)
     # traced scoring: last year's values read since the last value was recorded
     last_reads: dict[str, Any] = attrs.Factory(dict)
+    # traced scoring: choices made inside expressions since the last value was recorded
+    # (line, column, outcome), moved into that value's trace
+    choices: list[tuple[int, int, Any]] = attrs.Factory(list)
     # traced scoring: per rule line of a `weighted {…}`, each part's value and the weight it
     # was given after an absent part's weight was shared out (None: the part is absent)
     weight_notes: dict[int, list[tuple[str, Any, Any]]] = attrs.Factory(dict)
@@ -137,7 +147,12 @@ class Unit:
         self.values[path] = value
         if self.tracing:
             self.traces[path] = Trace(
-                path, line, value, group_values=group or {}, last_year=self._read_last_year()
+                path,
+                line,
+                value,
+                group_values=group or {},
+                last_year=self._read_last_year(),
+                branches=self._read_choices(),
             )
         return value
 
@@ -159,7 +174,9 @@ class Unit:
         self.values[path] = None
         self.inapplicable.append(path)
         if self.tracing:
-            self.traces[path] = Trace(path, line, None, [Step("not applicable", line)])
+            self.traces[path] = Trace(
+                path, line, None, [Step("not applicable", line)], branches=self._read_choices()
+            )
 
     def impute(self, path: str, line: int, value: Any, over: list[str]) -> None:
         """The mean of the units the item applies to stands in for it."""
@@ -199,6 +216,11 @@ class Unit:
         reads, self.last_reads = self.last_reads, {}
         return reads
 
+    def _read_choices(self) -> list[tuple[int, int, Any]]:
+        """The choices the rule just evaluated made (traced scoring only)."""
+        made, self.choices = self.choices, []
+        return made
+
 
 def last_number(u: Unit, key: str) -> Q | None:
     """A number among last year's facts. History is read with the scheme's input types, so a
@@ -221,13 +243,15 @@ class ItemCalc:
     """Applies an item's clauses in the language's fixed order, recording each one when the
     unit is traced."""
 
-    __slots__ = ("line", "path", "steps", "unit", "value")
+    __slots__ = ("line", "passed", "path", "steps", "unit", "value")
 
     def __init__(self, unit: Unit, path: str, line: int, steps: list[Step] | None):
         self.unit = unit
         self.path = path
         self.line = line
         self.steps = steps
+        # traced: the clauses that ran without changing the value (Trace.passed)
+        self.passed: list[Step] = []
         self.value = ZERO
 
     def start(self, amount: Q, line: int, kind: str = "start") -> None:
@@ -248,6 +272,8 @@ class ItemCalc:
                 self.steps.append(Step("skip", line, amount))
             return
         if not amount:
+            if self.steps is not None:
+                self.passed.append(Step("add" if sign > 0 else "deduct", line, amount))
             return
         self.value = self.value + amount if sign > 0 else self.value - amount
         if self.steps is not None:
@@ -273,12 +299,16 @@ class ItemCalc:
             if self.steps is not None:
                 self.steps.append(Step("floor", line, limit, self.value))
             self.value = limit
+        elif self.steps is not None:
+            self.passed.append(Step("floor", line, limit, self.value))
 
     def cap(self, limit: Q, line: int) -> None:
         if self.value > limit:
             if self.steps is not None:
                 self.steps.append(Step("cap", line, limit, self.value))
             self.value = limit
+        elif self.steps is not None:
+            self.passed.append(Step("cap", line, limit, self.value))
 
     def zero(self, cond: bool, line: int) -> None:
         if not cond and self.steps is not None:
@@ -290,8 +320,10 @@ class ItemCalc:
 
     def round(self, places: int, mode: Mode, line: int) -> None:
         rounded = round_to(self.value, places, mode)
-        if rounded != self.value and self.steps is not None:
-            self.steps.append(Step("round", line, rounded, self.value))
+        if self.steps is not None:
+            (self.steps if rounded != self.value else self.passed).append(
+                Step("round", line, rounded, self.value)
+            )
         self.value = rounded
 
     def done(self) -> Q:
@@ -303,5 +335,7 @@ class ItemCalc:
                 self.value,
                 self.steps,
                 last_year=self.unit._read_last_year(),
+                passed=self.passed,
+                branches=self.unit._read_choices(),
             )
         return self.value
