@@ -128,11 +128,12 @@ class _Index:
         self.cov.lines.setdefault((where.path, where.line), 0)
         self.by_node.setdefault(id(node), {})[label] = o
 
-    def hit(self, node: Any, label: str) -> None:
+    def hit(self, node: Any, label: str) -> Outcome | None:
+        """The outcome happened once."""
         o = self.by_node.get(id(node), {}).get(label)
         if o is not None:
             self.cov.outcomes[o] += 1
-            self.line(o.file, o.line)
+        return o
 
     def line(self, file: str, line: int) -> None:
         key = (file, line)
@@ -169,12 +170,12 @@ def _index(scheme: CompiledScheme) -> _Index:
             idx.outcome(node, span, HELD)
             idx.outcome(node, span, NOT_HELD)
         elif isinstance(node, ir.Keyed):
-            for row in node.rows:
-                idx.outcome(row, span, CHOSEN, row.span)
+            for key_row in node.rows:
+                idx.outcome(key_row, span, CHOSEN, key_row.span)
         elif isinstance(node, ir.Band):
             idx.choices[(span.path, span.line, span.col)] = node
-            for row in node.rows:
-                idx.outcome(row, span, CHOSEN, row.span)
+            for band_row in node.rows:
+                idx.outcome(band_row, span, CHOSEN, band_row.span)
         elif isinstance(node, ir.Distribute):
             idx.choices[(span.path, span.line, span.col)] = node
             for share in node.shares:
@@ -203,20 +204,25 @@ def _unit(idx: _Index, scheme: CompiledScheme, u: Unit) -> None:
         file = node.span.path if node is not None else block.scoring.span.path
         if trace.skipped or trace.given is not None:
             continue  # the rule did not run: the data gave the value
-        idx.line(file, trace.line)
+        ran = {trace.line}  # the lines the rule ran, each counted once for the unit
         applicable = True
-        for step, ran in _steps(trace):
-            idx.line(file, step.line)
+        for step, changed in _steps(trace):
+            ran.add(step.line)
             applicable = applicable and step.kind != "not applicable"
             for clause in idx.clauses.get((file, step.line), []):
-                label = _label(clause, step, ran)
+                label = _label(clause, step, changed)
                 if label is not None:
                     idx.hit(clause, label)
         na = not_applicable_of(node) if isinstance(node, ir.Item) else None
-        if na is not None and applicable:
+        if na is not None and applicable:  # its condition was read, and did not hold
             idx.hit(na, NOT_HELD)
+            ran.add(na.span.line)
         for line, col, value in trace.branches:
-            _choice(idx, idx.choices.get((file, line, col)), value)
+            o = _choice(idx, idx.choices.get((file, line, col)), value)
+            if o is not None:  # a band's row, a distribution's band: on a line of its own
+                ran.add(o.line)
+        for line in ran:
+            idx.line(file, line)
     for gs in u.grade_steps:
         if not gs.line or not gs.concerns:
             continue
@@ -262,14 +268,14 @@ def _label(clause: Any, step: Step, changed: bool) -> str | None:
     return None
 
 
-def _choice(idx: _Index, node: Any, value: Any) -> None:
+def _choice(idx: _Index, node: Any, value: Any) -> Outcome | None:
     """A choice the trace noted inside an expression: an `if`, a band's row, a distribution's
     band (the label the unit got)."""
     if isinstance(node, ir.IfExpr):
-        idx.hit(node, HELD if value else NOT_HELD)
-    elif isinstance(node, ir.Band) and isinstance(value, int) and 0 <= value < len(node.rows):
-        idx.hit(node.rows[value], CHOSEN)
-    elif isinstance(node, ir.Distribute):
-        for share in node.shares:
-            if share.value == value:
-                idx.hit(share, GIVEN)
+        return idx.hit(node, HELD if value else NOT_HELD)
+    if isinstance(node, ir.Band) and isinstance(value, int) and 0 <= value < len(node.rows):
+        return idx.hit(node.rows[value], CHOSEN)
+    if isinstance(node, ir.Distribute):
+        share = next((x for x in node.shares if x.value == value), None)
+        return None if share is None else idx.hit(share, GIVEN)
+    return None

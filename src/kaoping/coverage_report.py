@@ -53,7 +53,7 @@ def summary(cov: Coverage) -> list[str]:
     """The lines `test --coverage` prints for one scheme."""
     lines_total, branches_total = len(cov.lines), len(cov.outcomes)
     out = [
-        f"coverage {cov.scheme} ({cov.cases} case(s)): "
+        f"coverage {cov.scheme} ({cov.cases} scored case(s)): "
         f"lines {cov.lines_covered}/{lines_total} "
         f"({percent(cov.lines_covered, lines_total)}), "
         f"branches {cov.branches_covered}/{branches_total} "
