@@ -1,4 +1,5 @@
-"""A scheme that lives in a package folder: `*.rules`, `cases/*.yaml`, `sample.json`.
+"""A scheme that lives in a package folder: `*.rules`, `cases/*.yaml`, `sample.json`, and the
+source document `document.txt`.
 
 A jurisdiction plugin needs only `plugin = SchemeFolder(__name__, SchemeInfo(...))` in its
 package and an entry point `ID = "package:plugin"`."""
@@ -45,3 +46,10 @@ class SchemeFolder:
             if path.exists():
                 return path
         return None
+
+    @hookimpl
+    def kaoping_scheme_document(self, scheme_id: str) -> Path | None:
+        if scheme_id != self.info.id:
+            return None
+        path = self.folder / "document.txt"
+        return path if path.exists() else None

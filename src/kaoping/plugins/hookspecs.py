@@ -72,6 +72,16 @@ def kaoping_scheme_sample(scheme_id: str) -> Path | None:
     raise NotImplementedError
 
 
+@hookspec(firstresult=True)
+def kaoping_scheme_document(scheme_id: str) -> Path | None:
+    """Return the source document of `scheme_id` (the text its rules encode), or None.
+
+    A `pathlib.Path` of an existing readable UTF-8 text file; the articles the rules cite
+    (`article "…"`) are located in it by their headings. Called by `kaoping doc`. Since 0.2.
+    """
+    raise NotImplementedError
+
+
 @hookspec
 def kaoping_rule_functions() -> list[RuleFunction]:
     """Return named functions callable from rules (numbers in, a number out).

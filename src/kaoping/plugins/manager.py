@@ -200,6 +200,10 @@ class Registry:
         """The sample data file of an installed scheme, or None."""
         return self._scheme_hook(scheme_id, "kaoping_scheme_sample", validate.sample_path)
 
+    def document(self, scheme_id: str) -> Path | None:
+        """The source document (UTF-8 text) of an installed scheme, or None."""
+        return self._scheme_hook(scheme_id, "kaoping_scheme_document", validate.document_path)
+
     def functions(self) -> dict[str, RuleFunction]:
         """Every rule function of every plugin not set aside, each knowing its plugin."""
         return dict(self._functions)

@@ -124,6 +124,21 @@ def sample_path(value: object) -> Path | None:
     return path
 
 
+def document_path(value: object) -> Path | None:
+    """`kaoping_scheme_document(id)`: a readable UTF-8 text file, or None."""
+    if value is None:
+        return None
+    path = _path(value, None)
+    _readable_file(path)
+    try:
+        path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadHookResult(f"{path} is not UTF-8 text") from None
+    except OSError as err:
+        raise BadHookResult(f"cannot read {path}: {err.strerror or err}") from None
+    return path
+
+
 def _path(value: object, index: int | None) -> Path:
     if not isinstance(value, Path):
         where = f"item {index} is " if index is not None else "returned "
