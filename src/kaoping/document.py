@@ -125,6 +125,8 @@ class Located:
     article: str
     parts: tuple[tuple[int, int], ...]
     notes: tuple[str, ...] = ()
+    # parts cited as a run (`(二)至(九)`): every part inside is cited
+    runs: tuple[tuple[int, int], ...] = ()
 
     @property
     def found(self) -> bool:
@@ -195,6 +197,7 @@ def locate(doc: Document, article: str) -> Located:
     scopes: list[tuple[int, int, int]] = [whole]
     parts: list[tuple[int, int]] = []
     notes: list[str] = []
+    runs: list[tuple[int, int]] = []
     through = False
     for token in _tokens(article):
         if token.kind == "to":
@@ -236,13 +239,14 @@ def locate(doc: Document, article: str) -> Located:
         span = (heading.first, heading.last)
         if through and parts:
             parts[-1] = (parts[-1][0], max(parts[-1][1], heading.last))
+            runs.append(parts[-1])
         elif depth == len(scopes) and len(scopes) > 1:
             parts[-1] = span  # the same citation, narrowed
         else:
             parts.append(span)  # another citation
         through = False
         scopes = [*scopes[:depth], (*span, heading.level)]
-    return Located(article, tuple(parts), tuple(notes))
+    return Located(article, tuple(parts), tuple(notes), tuple(runs))
 
 
 _WORD = -1
@@ -264,6 +268,13 @@ def _level(label: str) -> int:
 
 
 def uncited(doc: Document, located: Sequence[Located]) -> list[Heading]:
-    """The numbered parts no citation starts in: no article string located there or inside."""
+    """The numbered parts no citation starts in (no article string located there or inside)
+    and no run of parts (`(二)至(九)`) holds."""
     starts = [first for loc in located for first, _ in loc.parts]
-    return [h for h in doc.headings if not any(h.first <= s <= h.last for s in starts)]
+    runs = [run for loc in located for run in loc.runs]
+    return [
+        h
+        for h in doc.headings
+        if not any(h.first <= s <= h.last for s in starts)
+        and not any(a <= h.first and h.last <= b for a, b in runs)
+    ]

@@ -12,4 +12,6 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every command of this package to `group`."""
-    del group  # no command lives here yet
+    from kaoping.commands.doc import doc_cmd
+
+    group.add_command(doc_cmd)
