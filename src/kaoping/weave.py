@@ -7,8 +7,8 @@ both are untrusted."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import pairwise
 from html import escape
+from itertools import pairwise
 
 import attrs
 
@@ -115,7 +115,7 @@ def _render(w: Weave) -> Iterator[str]:
     yield f"<title>{_e(w.scheme)}: {_e(w.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
     yield f"<h1>{_e(w.title)}</h1>\n"
     yield (
-        f"<p>Scheme <b>{_e(w.scheme)}</b>, source document <b>{_e(w.document_name)}</b>: "
+        f"<p>Scheme <strong>{_e(w.scheme)}</strong>, source document <strong>{_e(w.document_name)}</strong>: "
         f"{len(w.citations)} rule(s) cite {len(w.located)} article(s); "
         f"{len(w.uncited)} numbered part(s) of the document are cited by no rule; "
         f"{len(w.missing)} rule(s) cite an article the document does not contain.</p>\n"
