@@ -141,6 +141,17 @@ CASES: dict[str, tuple[list[str], int]] = {
     "test unwritable junit": (["test", "passing", "--junitxml", "no/such/dir/j.xml"], 2),
     "test unknown ref": (["test", "no-such-scheme"], 3),
     "test unknown option": (["test", "--bogus"], 3),
+    "test coverage": (["test", "passing", "--coverage-file", "cov.info"], 0),
+    "test coverage unwritable": (["test", "passing", "--coverage-file", "no/such/c.xml"], 2),
+    "test coverage format unknown": (["test", "passing", "--coverage-file", "cov.txt"], 3),
+    "test coverage failing case": (["test", "failing", "--coverage"], 1),
+    # doc
+    "doc": (["doc", "anfu-2017", "-o", "doc.html"], 0),
+    "doc no document": (["doc", "ok.rules"], 3),
+    "doc rules errors": (["doc", "errs.rules"], 1),
+    "doc over an input": (["doc", "passing", "--document", "data.json", "-o", "data.json"], 2),
+    "doc document missing": (["doc", "passing", "--document", "none.txt"], 2),
+    "doc unknown scheme": (["doc", "no-such-scheme"], 3),
     # new-scheme
     "new-scheme": (["new-scheme", "jian-2018", "--dir", "new"], 0),
     "new-scheme bad id": (["new-scheme", "Jian_2018", "--dir", "new"], 3),
@@ -160,6 +171,7 @@ PLUGIN_CASES: dict[str, list[str]] = {
     "inputs": ["inputs", "broken"],
     "template": ["template", "broken", "-o", "t.xlsx"],
     "test": ["test", "broken"],
+    "doc": ["doc", "broken"],
 }
 
 
