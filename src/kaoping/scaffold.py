@@ -121,7 +121,7 @@ where = ["src"]
 # The rules, golden cases and sample data are package data: without this line an installed
 # (non-editable) package would have no rules to compile.
 [tool.setuptools.package-data]
-${package} = ["*.rules", "cases/*.yaml", "sample.json"]
+${package} = ["*.rules", "cases/*.yaml", "sample.json", "document.txt", "document-aliases.yaml"]
 """
 
 _INIT = '''\
@@ -309,6 +309,7 @@ by item, keeping `kaoping test ${scheme_id}` passing.
 | `src/${package}/scheme.rules` | the rules, in Chinese keywords: the same sections, maxima and articles as the document. Add more `*.rules` files beside it if the document has several parts; all of them are compiled together |
 | `src/${package}/cases/basic.yaml` | golden cases: units, their facts, the expected scores, total, rank and grade, each with its article and arithmetic. Any `cases/*.yaml` file is run |
 | `src/${package}/sample.json` | sample unit data, for `kaoping score ${scheme_id} --sample` and `kaoping explain` |
+| `src/${package}/document.txt` (yours to add) | the source document as UTF-8 text, for `kaoping doc ${scheme_id} -o scheme.html`: the document beside the rules citing each article |
 
 The language is described in kaoping's `docs/language.md`, the case and data formats in
 `docs/cases-format.md`, and the whole workflow in `docs/adding-a-jurisdiction.md`.
@@ -320,6 +321,7 @@ pip install -e .                         # once; the entry point is registered a
 kaoping list                             # ${scheme_id} is listed
 kaoping check ${scheme_id}               # errors and warnings, with the rules line and a caret
 kaoping test ${scheme_id}                # the golden cases; ends with "N passed, 0 failed"
+kaoping test ${scheme_id} --coverage     # and the rule lines and branches no case exercised
 kaoping inputs ${scheme_id}              # the facts each unit must supply
 kaoping score ${scheme_id} --sample      # score the sample data (add --format json)
 kaoping explain ${scheme_id} --sample --unit 县发改委   # where every point came from

@@ -166,6 +166,7 @@ class Unit:
         if self.tracing:
             given = self.given.get(path)
             self.traces[path] = Trace(path, line, value, given=given, skipped=given is None)
+            self._read_choices()  # what a group value computed for every unit: not this rule's
         return value
 
     def not_applicable(self, path: str, line: int) -> None:
