@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 import attrs
@@ -75,6 +76,11 @@ class Document:
     # words of the rules' article strings that the document writes otherwise (a table's title
     # the rules call `县区总表`), each with the document's own text to look for
     aliases: dict[str, str] = attrs.Factory(dict)
+    # each line without its spaces, as words are looked for
+    squeezed: tuple[str, ...] = ()
+    # each label's headings' first lines, in order (labels are looked up, not scanned for)
+    firsts: dict[str, list[int]] = attrs.Factory(dict)
+    by_first: dict[int, Heading] = attrs.Factory(dict)
 
     @property
     def size(self) -> int:
@@ -114,7 +120,12 @@ def read_document(text: str, aliases: dict[str, str] | None = None) -> Document:
                 last = later - 1
                 break
         headings.append(Heading(label, level, first, last))
-    return Document(lines, tuple(headings), dict(aliases or {}))
+    squeezed = tuple(_squeezed(line) for line in lines)
+    firsts: dict[str, list[int]] = {}
+    for h in headings:
+        firsts.setdefault(h.label, []).append(h.first)
+    by_first = {h.first: h for h in headings}
+    return Document(lines, tuple(headings), dict(aliases or {}), squeezed, firsts, by_first)
 
 
 @attrs.frozen
@@ -162,9 +173,10 @@ def _tokens(article: str) -> list[_Token]:
 def _find_label(doc: Document, label: str, first: int, last: int) -> Heading | None:
     """The first heading `label` strictly inside lines first..last (or at `first`, for the
     whole document)."""
-    for h in doc.headings:
-        if h.label == label and first <= h.first <= last and (h.first > first or first == 1):
-            return h
+    lines = doc.firsts.get(label, [])
+    i = bisect_left(lines, first) if first == 1 else bisect_right(lines, first)
+    if i < len(lines) and lines[i] <= last:
+        return doc.by_first[lines[i]]
     return None
 
 
@@ -172,16 +184,20 @@ def _find_word(doc: Document, word: str, first: int, last: int) -> int | None:
     """The first line in first..last holding `word`, spaces ignored; a word a table broke
     across two lines counts at the line it starts on."""
     want = _squeezed(doc.aliases.get(word, word))
-    texts = [_squeezed(doc.lines[n - 1]) for n in range(first, last + 1)]
-    for i, here in enumerate(texts):
+    texts = doc.squeezed
+    for n in range(first, last + 1):
+        here = texts[n - 1]
         if not here:
             continue
         if want in here:
-            return first + i
-        following = next((t for t in texts[i + 1 :] if t), "")
+            return n
+        m = n  # the next line that is not blank (0-based: line m + 1)
+        while m < last and not texts[m]:
+            m += 1
+        following = texts[m] if m < last else ""
         start = (here + following).find(want)
         if 0 <= start < len(here):
-            return first + i
+            return n
     return None
 
 
@@ -270,11 +286,19 @@ def _level(label: str) -> int:
 def uncited(doc: Document, located: Sequence[Located]) -> list[Heading]:
     """The numbered parts no citation starts in (no article string located there or inside)
     and no run of parts (`(二)至(九)`) holds."""
-    starts = [first for loc in located for first, _ in loc.parts]
-    runs = [run for loc in located for run in loc.runs]
-    return [
-        h
-        for h in doc.headings
-        if not any(h.first <= s <= h.last for s in starts)
-        and not any(a <= h.first and h.last <= b for a, b in runs)
-    ]
+    starts = sorted(first for loc in located for first, _ in loc.parts)
+    runs = sorted(run for loc in located for run in loc.runs)
+    run_starts = [a for a, _ in runs]
+    reach: list[int] = []  # the furthest end of the runs starting at or before each one
+    for _, b in runs:
+        reach.append(max(b, reach[-1]) if reach else b)
+    out = []
+    for h in doc.headings:
+        i = bisect_left(starts, h.first)
+        if i < len(starts) and starts[i] <= h.last:
+            continue  # a citation starts inside it
+        j = bisect_right(run_starts, h.first)
+        if j and reach[j - 1] >= h.last:
+            continue  # inside a run
+        out.append(h)
+    return out

@@ -134,7 +134,7 @@ def _render(w: Weave) -> Iterator[str]:
     yield '<h2 id="uncited">Numbered parts no rule cites</h2>\n<ul>\n'
     for h in w.uncited:
         text = w.doc.lines[h.first - 1].strip()
-        yield f'<li><a href="#L{_chunk_of(w.doc, h.first)}">line {h.first}</a> {_e(text)}</li>\n'
+        yield f'<li><a href="#L{h.first}">line {h.first}</a> {_e(text)}</li>\n'
     yield "</ul>\n"
     yield '<h2 id="missing">Rules citing an article the document does not contain</h2>\n<ul>\n'
     for c in w.missing:
@@ -163,11 +163,6 @@ def _citations(w: Weave, here: Sequence[Citation]) -> Iterator[str]:
                 f'<span class="rule">{_e(c.text)}</span></li>'
             )
         yield "</ul></div>"
-
-
-def _chunk_of(doc: Document, line: int) -> int:
-    """The first line of the part that holds `line` (the anchor of its row)."""
-    return max((h.first for h in doc.headings if h.first <= line), default=1)
 
 
 def _short(path: str) -> str:
