@@ -206,3 +206,67 @@ def test_rules_text_is_escaped_in_the_cobertura_file(scheme: Path, tmp_path: Pat
     result = run(str(scheme), "--coverage-file", str(out))
     assert result.exit_code == 0, result.output
     assert etree.DTD(str(VENDOR)).validate(etree.parse(str(out)))
+
+
+def test_a_scheme_of_several_files_has_a_record_per_file(tmp_path: Path) -> None:
+    from kaoping.plugins.manager import default_registry
+
+    plain = run("anfu-2017")
+    out = tmp_path / "anfu.info"
+    result = run("anfu-2017", "--coverage-file", str(out))
+    assert result.exit_code == plain.exit_code == 0, result.output
+    # measuring runs the traced twin of the scoring code: the same cases pass
+    assert plain.stdout.splitlines()[-1] in result.stdout.splitlines()
+    records = _lcov_records(out.read_text("utf-8"))
+    rules = {p.name for p in default_registry().rules("anfu-2017")}
+    assert {Path(r["SF"][0]).name for r in records} == rules
+    summary = next(x for x in result.stdout.splitlines() if x.startswith("coverage anfu-2017"))
+    figures = re.search(r"lines (\d+)/(\d+) .*branches (\d+)/(\d+)", summary)
+    assert figures is not None
+    lh, lf, brh, brf = (int(x) for x in figures.groups())
+    assert sum(int(r["LH"][0]) for r in records) == lh
+    assert sum(int(r["LF"][0]) for r in records) == lf
+    assert sum(int(r["BRH"][0]) for r in records) == brh
+    assert sum(int(r["BRF"][0]) for r in records) == brf
+
+
+NOT_APPLICABLE = """\
+scheme "not applicable"
+group 单位
+input 事故: count "accidents"
+input 不涉及: yesno "not concerned"
+scoring 单位:
+    section 管理 max 3:
+        rescale
+        item 安全 max 3:
+            start max
+            deduct 1 per 事故
+            until zero
+            not applicable if 不涉及
+"""
+
+
+def test_a_not_applicable_condition_is_a_branch(tmp_path: Path) -> None:
+    folder = tmp_path / "na"
+    (folder / "cases").mkdir(parents=True)
+    (folder / "scheme.rules").write_text(NOT_APPLICABLE, "utf-8")
+    (folder / "cases" / "basic.yaml").write_text(
+        """\
+cases:
+  - name: concerned, one accident
+    article: "the scheme above"
+    arithmetic: "安全 3 − 1 × 1 = 2; 管理 rescaled 2 × 3/3 = 2"
+    units:
+      - {unit: 甲, group: 单位, facts: {事故: 1, 不涉及: false}}
+    expect:
+      甲: {total: 2}
+""",
+        "utf-8",
+    )
+    result = run(str(folder), "--coverage")
+    assert result.exit_code == 0, result.output
+    # lines 6-12 (7): all run. Branches: the floor 2 (not reached only), not applicable 2
+    # (did not hold only): 2 of 4
+    assert "lines 7/7 (100.0%), branches 2/4 (50.0%)" in result.stdout
+    found = set(re.findall(r"scheme\.rules:(\d+)  (.*?)  — never: (.+)", result.stdout))
+    assert found == {("11", "until zero", "reached"), ("12", "not applicable if 不涉及", "held")}
