@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaoping import load_scheme
 from kaoping.cli import main
@@ -259,3 +261,45 @@ def test_a_bad_document_hook_result_is_named(
     result = run("withdoc")
     assert result.exit_code == 2, result.output
     assert "kaoping_scheme_document('withdoc')" in result.stderr and expected in result.stderr
+
+
+_PIECES = [
+    "附件2",
+    "第一条",
+    "一、",
+    "(一)",
+    "（二）",
+    "1.",
+    "2、",
+    "1)",
+    "(1)",
+    "至",
+    "-",
+    ";",
+    " ",
+    "\n",
+    "末段",
+    "考评",
+    "、",
+    "(",
+    ")",
+    "001 ",
+    "３．",
+    "十",
+]
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+    st.lists(st.sampled_from(_PIECES), max_size=12).map("".join),
+)
+def test_any_article_in_any_document_is_located_inside_it_or_not_at_all(
+    text: str, article: str
+) -> None:
+    doc = read_document(text)
+    loc = locate(doc, article)
+    for first, last in loc.parts:
+        assert 1 <= first <= last <= doc.size
+    for h in doc.headings:
+        assert 1 <= h.first <= h.last <= doc.size
