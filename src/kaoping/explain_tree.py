@@ -7,7 +7,7 @@ the cited article, the group values it used, and each grading line applied or sk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -23,9 +23,21 @@ from kaoping.span import text_of
 Fmt = Callable[..., Any]
 
 
-def explain_data(results: Results, r: UnitResult, number: Fmt = fmt) -> dict[str, Any]:
+def explain_many(
+    results: Results, units: Iterable[UnitResult], number: Fmt = fmt
+) -> Iterator[dict[str, Any]]:
+    """`explain_data` of each of `units`, the rules text indexed once for all of them."""
+    rules = _Rules(results.scheme.model, results.scheme.sources, number)
+    for r in units:
+        yield explain_data(results, r, number, rules)
+
+
+def explain_data(
+    results: Results, r: UnitResult, number: Fmt = fmt, rules: _Rules | None = None
+) -> dict[str, Any]:
     """The explanation as data; `number` writes its numbers: exactly (`fmt`, for JSON: "550/3")
-    or as people read them (`fmt_shown`, for text: "≈183.3333")."""
+    or as people read them (`fmt_shown`, for text: "≈183.3333"). `rules`: the rules text
+    indexed already (by `explain_many`), with the same `number`."""
     if not results.traced:
         raise ValueError("explain needs results scored with trace=True")
     scheme = results.scheme
@@ -36,7 +48,7 @@ def explain_data(results: Results, r: UnitResult, number: Fmt = fmt) -> dict[str
     reported = rank_path(block)
     if reported is not None and block.values[reported].scope:  # a rank across several groups
         group_size = _scope_size(results, block.values[reported])
-    rules = _Rules(model, scheme.sources, number)
+    rules = rules or _Rules(model, scheme.sources, number)
     values = []
     for path in _tree_order(block):
         vd = block.values[path].for_group(u.group)

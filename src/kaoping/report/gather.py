@@ -17,7 +17,7 @@ import attrs
 from kaoping.compiler import ir
 from kaoping.compiler.model import BlockModel, Model
 from kaoping.exact import Q
-from kaoping.explain import explain_data
+from kaoping.explain_tree import explain_many
 from kaoping.io.history_file import scheme_hash
 from kaoping.io.results import fmt, fmt_shown, total_places
 from kaoping.scoring import Results, UnitResult
@@ -102,10 +102,12 @@ def gather(
     model = scheme.model
     places = total_places(model)
     ordered = results.ordered()
+    explained = iter(explain_many(results, ordered, number))  # in the order of `ordered`
     groups = []
     for group in dict.fromkeys(r.group for r in ordered):
         members = [r for r in ordered if r.group == group]
-        groups.append(_group(results, group, members, places))
+        explanations = tuple(next(explained) for _ in members)
+        groups.append(_group(results, group, members, places, explanations))
     warnings: list[tuple[str, str | None, str]] = [("data", None, m) for m in load_warnings]
     warnings += [(w.code, w.unit, w.message) for w in results.warnings]
     for r in ordered:
@@ -131,7 +133,11 @@ def _above_max(a: Any, block: BlockModel) -> str:
 
 
 def _group(
-    results: Results, group: str, members: list[UnitResult], places: int | None
+    results: Results,
+    group: str,
+    members: list[UnitResult],
+    places: int | None,
+    explanations: tuple[dict[str, Any], ...],
 ) -> GroupReport:
     model = results.scheme.model
     block = model.blocks[members[0].unit.block]
@@ -164,7 +170,7 @@ def _group(
         parts_add_up=add_up,
         total_rule=total_rule,
         distributions=tuple(grade_distributions(model, members)),
-        explanations=tuple(explain_data(results, r, number) for r in members),
+        explanations=explanations,
     )
 
 

@@ -1,0 +1,108 @@
+"""What the report tests compare: the numbers each chart of a report page carries, read from
+the page (by the standard library's HTML parser, or from a browser's DOM in the same shape),
+and what `kaoping score --format json` says they should be."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from fractions import Fraction
+from html.parser import HTMLParser
+from typing import Any
+
+from click.testing import CliRunner
+
+from kaoping.cli import main
+
+
+def results_json(*args: str) -> dict[str, Any]:
+    """`kaoping score ARGS --format json`, parsed."""
+    res = CliRunner().invoke(main, ["score", *args, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def exact(text: str) -> Fraction:
+    """A number as the JSON results write it ("87.50", "550/3"), exactly."""
+    return Fraction(text)
+
+
+class ChartReader(HTMLParser):
+    """Each group's charts: `contribution[group][unit]` = {"parts": {part: value}, "total":
+    value}; `distribution[group][grading]` = {grade: count}; values as the page writes them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.contribution: dict[str, dict[str, dict[str, Any]]] = {}
+        self.distribution: dict[str, dict[str, dict[str, str]]] = {}
+        self.tags: Counter[str] = Counter()
+        self.attributes: set[str] = set()
+        self.group: str | None = None
+        self.grading: str | None = None
+        self.unit: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.tags[tag] += 1
+        self.attributes.update(a)
+        if tag == "section" and "data-group" in a:
+            self.group = a["data-group"]
+            self.contribution[self.group] = {}
+            self.distribution[self.group] = {}
+        elif tag == "svg" and "distribution" in a.get("class", ""):
+            assert self.group is not None
+            self.grading = a["data-grading"]
+            self.distribution[self.group][self.grading] = {}
+        elif tag == "g" and a.get("class") == "bar":
+            assert self.group is not None
+            self.unit = a["data-unit"]
+            self.contribution[self.group][self.unit] = {"parts": {}, "total": None}
+        elif tag == "rect" and a.get("class") == "seg":
+            assert self.group is not None and self.unit is not None
+            self.contribution[self.group][self.unit]["parts"][a["data-part"]] = a["data-value"]
+        elif tag == "text" and a.get("class") == "bar-total" and "data-value" in a:
+            assert self.group is not None and self.unit is not None
+            self.contribution[self.group][self.unit]["total"] = a["data-value"]
+        elif tag == "rect" and a.get("class") == "count":
+            assert self.group is not None and self.grading is not None
+            self.distribution[self.group][self.grading][a["data-grade"]] = a["data-value"]
+
+
+def read_charts(page: str) -> ChartReader:
+    reader = ChartReader()
+    reader.feed(page)
+    reader.close()
+    return reader
+
+
+def check_charts(
+    contribution: dict[str, dict[str, dict[str, Any]]],
+    distribution: dict[str, dict[str, dict[str, str]]],
+    results: dict[str, Any],
+    no_grade: str,
+) -> None:
+    """Every number the charts carry is the one the results give: each part of a unit's bar is
+    the unit's value of that part, the bar's total is its total and its parts add up to it (for
+    a scheme without rounding whose total is their sum), each grade's count is the number of
+    the group's units the results give that grade."""
+    units = results["units"]
+    groups = list(dict.fromkeys(u["group"] for u in units))
+    assert list(contribution) == groups
+    assert list(distribution) == groups
+    for group in groups:
+        members = [u for u in units if u["group"] == group]
+        bars = contribution[group]
+        assert list(bars) == [u["unit"] for u in members]  # in ranking order
+        for u in members:
+            bar = bars[u["unit"]]
+            assert bar["total"] == u["total"]
+            assert bar["parts"], u["unit"]
+            for part, value in bar["parts"].items():
+                assert value == u["scores"][part], (u["unit"], part)
+            assert sum(exact(v) for v in bar["parts"].values()) == exact(u["total"])
+        gradings = list(dict.fromkeys(g for u in members for g in u["grades"]))
+        assert list(distribution[group]) == gradings
+        for grading, counts in distribution[group].items():
+            got = Counter(u["grades"].get(grading, no_grade) for u in members)
+            assert {g: int(n) for g, n in counts.items() if int(n)} == dict(got), grading
+            assert sum(int(n) for n in counts.values()) == len(members)
