@@ -8,11 +8,65 @@ import json
 from collections import Counter
 from fractions import Fraction
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from kaoping.cli import main
+
+HOSTILE_RULES = """\
+scheme "<script>alert('title')</script>"
+group G "g"
+enum 等次: 好, 差
+record 事:
+    名称: text
+    分: number 0 to 5
+input 得分: number 0 to 10 "</title><script>alert(7)</script>" article "</style><script>alert(2)</script>"
+input 事项: list of 事 "x" article "a"
+scoring G:
+    item 基础 max 10 article "<svg onload=alert(3)>" = 得分
+    item 加分 max 5 article "'><img src=x onerror=alert(4)>":
+        add sum 事项 of 分
+        cap 5
+    across group:
+        let 名次 = rank by total
+
+grading 等次:
+    好 if total ≥ 10
+    差 otherwise
+"""
+
+HOSTILE_UNITS = ["<script>alert(1)</script>", "\"'><svg/onload=alert(6)>"]
+HOSTILE_DATA = {
+    "units": [
+        {
+            "unit": HOSTILE_UNITS[0],
+            "group": "G",
+            "facts": {"得分": "7.5", "事项": [{"名称": "<img src=x onerror=alert(5)>", "分": 2}]},
+        },
+        {"unit": HOSTILE_UNITS[1], "group": "G", "facts": {"得分": 3, "事项": []}},
+    ]
+}
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def report(tmp_path: Path, *args: str, name: str = "report.html") -> str:
+    out = tmp_path / name
+    res = run("report", *args, "-o", str(out))
+    assert res.exit_code == 0, res.output
+    return out.read_text("utf-8")
+
+
+def hostile(tmp_path: Path) -> tuple[Path, Path]:
+    rules = tmp_path / "t.rules"
+    rules.write_text(HOSTILE_RULES, "utf-8")
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps(HOSTILE_DATA, ensure_ascii=False), "utf-8")
+    return rules, data
 
 
 def results_json(*args: str) -> dict[str, Any]:

@@ -13,45 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
-from helpers_report import check_charts, read_charts, results_json
-from kaoping.cli import main
+from helpers_report import (
+    HOSTILE_DATA,
+    HOSTILE_UNITS,
+    check_charts,
+    hostile,
+    read_charts,
+    report,
+    results_json,
+    run,
+)
 from kaoping.plugins.manager import default_registry
-
-HOSTILE_RULES = """\
-scheme "<script>alert('title')</script>"
-group G "g"
-enum 等次: 好, 差
-record 事:
-    名称: text
-    分: number 0 to 5
-input 得分: number 0 to 10 "</title><script>alert(7)</script>" article "</style><script>alert(2)</script>"
-input 事项: list of 事 "x" article "a"
-scoring G:
-    item 基础 max 10 article "<svg onload=alert(3)>" = 得分
-    item 加分 max 5 article "'><img src=x onerror=alert(4)>":
-        add sum 事项 of 分
-        cap 5
-    across group:
-        let 名次 = rank by total
-
-grading 等次:
-    好 if total ≥ 10
-    差 otherwise
-"""
-
-HOSTILE_UNITS = ["<script>alert(1)</script>", "\"'><svg/onload=alert(6)>"]
-HOSTILE_DATA = {
-    "units": [
-        {
-            "unit": HOSTILE_UNITS[0],
-            "group": "G",
-            "facts": {"得分": "7.5", "事项": [{"名称": "<img src=x onerror=alert(5)>", "分": 2}]},
-        },
-        {"unit": HOSTILE_UNITS[1], "group": "G", "facts": {"得分": 3, "事项": []}},
-    ]
-}
 
 # every element the page is made of; a tag from rules or data would be another
 PAGE_TAGS = {
@@ -60,17 +33,6 @@ PAGE_TAGS = {
     "tbody", "tr", "th", "td", "span", "figure", "figcaption", "svg", "g", "rect", "line",
     "text", "article", "code", "b", "footer", "div",
 }  # fmt: skip
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
-def report(tmp_path: Path, *args: str, name: str = "report.html") -> str:
-    out = tmp_path / name
-    res = run("report", *args, "-o", str(out))
-    assert res.exit_code == 0, res.output
-    return out.read_text("utf-8")
 
 
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH: 2023-11-14 22:13 UTC
@@ -91,14 +53,6 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, st
         return made[scheme, lang]
 
     return get
-
-
-def hostile(tmp_path: Path) -> tuple[Path, Path]:
-    rules = tmp_path / "t.rules"
-    rules.write_text(HOSTILE_RULES, "utf-8")
-    data = tmp_path / "d.json"
-    data.write_text(json.dumps(HOSTILE_DATA, ensure_ascii=False), "utf-8")
-    return rules, data
 
 
 @pytest.mark.parametrize("scheme", ["heshan-2013", "shuangxiang-2012"])
