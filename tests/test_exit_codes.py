@@ -134,6 +134,21 @@ CASES: dict[str, tuple[list[str], int]] = {
     "template unknown scheme": (["template", "no-such-scheme", "-o", "t.xlsx"], 3),
     "score xlsx output": (["score", "ok.rules", "data.json", "-o", "r.xlsx"], 0),
     "score xlsx unwritable": (["score", "ok.rules", "data.json", "-o", "no/such/r.xlsx"], 2),
+    # report
+    "report": (["report", "ok.rules", "data.json", "-o", "r.html"], 0),
+    "report sample": (["report", "example-zh", "--sample", "-o", "r.html"], 0),
+    "report rules errors": (["report", "errs.rules", "data.json", "-o", "r.html"], 1),
+    "report bad data": (["report", "ok.rules", "baddata.json", "-o", "r.html"], 2),
+    "report bad history": (
+        ["report", "ok.rules", "data.json", "--history", "nojson.json", "-o", "r.html"],
+        2,
+    ),
+    "report unwritable": (["report", "ok.rules", "data.json", "-o", "no/such/r.html"], 2),
+    "report over its data": (["report", "ok.rules", "data.json", "-o", "data.json"], 3),
+    "report no output": (["report", "ok.rules", "data.json"], 3),
+    "report no data": (["report", "ok.rules", "-o", "r.html"], 3),
+    "report unknown scheme": (["report", "no-such-scheme", "data.json", "-o", "r.html"], 3),
+    "report bad lang": (["report", "ok.rules", "data.json", "-o", "r.html", "--lang", "fr"], 3),
     # test
     "test passing": (["test", "passing"], 0),
     "test failing case": (["test", "failing"], 1),
@@ -170,6 +185,7 @@ PLUGIN_CASES: dict[str, list[str]] = {
     "explain": ["explain", "broken", "--sample", "--unit", "甲"],
     "inputs": ["inputs", "broken"],
     "template": ["template", "broken", "-o", "t.xlsx"],
+    "report": ["report", "broken", "--sample", "-o", "r.html"],
     "test": ["test", "broken"],
     "doc": ["doc", "broken"],
 }
