@@ -64,6 +64,19 @@ def test_charts_carry_the_results_numbers(sample_report: Any, scheme: str) -> No
     )
 
 
+def test_a_total_that_is_no_sum_of_parts_is_drawn_as_its_parts_and_a_mark(
+    sample_report: Any,
+) -> None:
+    """盘山's total is weighted (`total = 指标考核得分 × 0.7 + 综合评价 × 0.3 + 加减分`): each
+    part is drawn as it is, the caption quotes the rule, and the total is marked."""
+    page = sample_report("panshan-2018", "en")
+    charts = read_charts(page)
+    results = results_json("panshan-2018", "--sample")
+    check_charts(charts.contribution, charts.distribution, results, "(no grade)", adds_up=False)
+    assert "The total is computed by the rule total = " in page
+    assert page.count('<line class="total-mark"') == len(results["units"])
+
+
 def test_ranking_shows_exact_totals_and_the_fraction_behind_an_approximation(
     sample_report: Any,
 ) -> None:

@@ -78,18 +78,25 @@ class Bar:
     total: Number
 
 
-def stacked_bars(group: str, parts: Sequence[str], bars: Sequence[Bar], negative_note: str) -> str:
-    """A horizontal stacked bar per unit: positive parts stacked right of zero, negative parts
-    left of it, the total written at the bar's end."""
+def part_bars(
+    group: str, parts: Sequence[str], bars: Sequence[Bar], stacked: bool, negative_note: str
+) -> str:
+    """A unit's parts as bars, the total written at the end. `stacked` (the total is the sum of
+    the parts): one bar, positive parts stacked right of zero, negative parts left of it.
+    Otherwise a thin bar per part from zero and a mark at the total."""
     labels = [cut(b.label, Q(MAX_LABEL)) for b in bars]
     left = min(max([text_width(t) for t in labels] + [Q(40)]), Q(MAX_LABEL)) + 10
     right = Q(76)
     lo, hi = Q(0), Q(0)
     for b in bars:
-        pos = sum((s.value for s in b.segments if s is not None and s.value > 0), Q(0))
-        neg = sum((s.value for s in b.segments if s is not None and s.value < 0), Q(0))
-        lo = min(lo, neg, b.total.value)
-        hi = max(hi, pos, b.total.value)
+        values = [s.value for s in b.segments if s is not None]
+        if stacked:
+            values = [
+                sum((v for v in values if v > 0), Q(0)),
+                sum((v for v in values if v < 0), Q(0)),
+            ]
+        lo = min([lo, b.total.value, *values])
+        hi = max([hi, b.total.value, *values])
     step = nice_step(hi - lo if hi > lo else Q(1), 10)
     lo = floor(lo / step) * step
     hi = max(ceil(hi / step) * step, lo + step)
@@ -98,8 +105,11 @@ def stacked_bars(group: str, parts: Sequence[str], bars: Sequence[Bar], negative
     def x(v: Q) -> Q:
         return left + (v - lo) * plot / (hi - lo)
 
+    thin = max(3, min(8, 30 // max(len(parts), 1)))  # one part's bar, when not stacked
+    row = ROW if stacked else max(ROW, thin * len(parts) + 8)
     top = 6
-    height = top + ROW * len(bars) + 24
+    bottom = top + row * len(bars)
+    height = bottom + 24
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart contribution" '
         f'data-group="{esc(group)}" viewBox="0 0 {WIDTH} {height}" '
@@ -110,38 +120,48 @@ def stacked_bars(group: str, parts: Sequence[str], bars: Sequence[Bar], negative
         tx = px(x(tick))
         zero = " zero" if tick == 0 else ""
         out.append(
-            f'<line class="grid{zero}" x1="{tx}" x2="{tx}" y1="{top - 2}" '
-            f'y2="{top + ROW * len(bars)}"/>'
-            f'<text class="tick" x="{tx}" y="{top + ROW * len(bars) + 14}" '
+            f'<line class="grid{zero}" x1="{tx}" x2="{tx}" y1="{top - 2}" y2="{bottom}"/>'
+            f'<text class="tick" x="{tx}" y="{bottom + 14}" '
             f'text-anchor="middle">{esc(decimal_text(tick, 6))}</text>'
         )
         tick += step
     for i, (b, label) in enumerate(zip(bars, labels, strict=True)):
-        y = top + ROW * i + (ROW - BAR) // 2
+        y = top + row * i + (row - (BAR if stacked else thin * len(parts))) // 2
+        middle = top + row * i + row // 2
         out.append(
             f'<g class="bar" data-unit="{esc(b.unit)}">'
-            f'<text class="label" x="{px(left - 8)}" y="{y + BAR - 3}" text-anchor="end">'
+            f'<text class="label" x="{px(left - 8)}" y="{middle + 4}" text-anchor="end">'
             f"{esc(label)}<title>{esc(b.label)}</title></text>"
         )
-        pos, neg = Q(0), Q(0)
+        pos, neg, end = Q(0), Q(0), Q(0)
         for j, (part, seg) in enumerate(zip(parts, b.segments, strict=True)):
             if seg is None:
                 continue
-            if seg.value >= 0:
-                start, pos = pos, pos + seg.value
+            if not stacked:
+                start, top_y, thick = min(seg.value, Q(0)), y + thin * j, thin
+                end = max(end, seg.value)
+            elif seg.value >= 0:
+                start, pos, top_y, thick = pos, pos + seg.value, y, BAR
+                end = pos
             else:
                 neg += seg.value
-                start = neg
+                start, top_y, thick = neg, y, BAR
             out.append(
-                f'<rect class="seg" x="{px(x(start))}" y="{y}" '
-                f'width="{px(abs(seg.value) * plot / (hi - lo))}" height="{BAR}" '
+                f'<rect class="seg" x="{px(x(start))}" y="{top_y}" '
+                f'width="{px(abs(seg.value) * plot / (hi - lo))}" height="{thick}" '
                 f'fill="{PALETTE[j % len(PALETTE)]}" data-part="{esc(part)}" '
                 f'data-value="{esc(seg.exact)}"><title>{esc(b.unit)} · {esc(part)}: '
                 f"{esc(seg.shown)}</title></rect>"
             )
-        end = max(pos, Q(0), b.total.value)
+        if not stacked:
+            mark = px(x(b.total.value))
+            out.append(
+                f'<line class="total-mark" x1="{mark}" x2="{mark}" y1="{y - 2}" '
+                f'y2="{y + thin * len(parts) + 2}"/>'
+            )
+        end = max(end, b.total.value)
         out.append(
-            f'<text class="bar-total" x="{px(x(end) + 4)}" y="{y + BAR - 3}" '
+            f'<text class="bar-total" x="{px(x(end) + 4)}" y="{middle + 4}" '
             f'data-value="{esc(b.total.exact)}">{esc(b.total.shown)}'
             f"<title>{esc(b.total.exact)}</title></text></g>"
         )
@@ -163,28 +183,31 @@ def legend(parts: Sequence[str]) -> str:
     return f'<ul class="legend">{"".join(items)}</ul>'
 
 
-def count_bars(grading: str, counts: Sequence[tuple[str, int]], unit_word: str) -> str:
+def count_bars(
+    grading: str, counts: Sequence[tuple[str, int]], unit_word: str, width: int = WIDTH // 2
+) -> str:
     """A horizontal bar per grade: how many units got it (`data-value`, a whole number)."""
-    left = min(max([text_width(g) for g, _ in counts] + [Q(40)]), Q(MAX_LABEL)) + 10
+    most_label = Q(width * 45, 100)
+    left = min(max([text_width(g) for g, _ in counts] + [Q(40)]), most_label) + 10
     most = max([n for _, n in counts] + [1])
-    plot = Q(WIDTH) - left - 60
+    plot = Q(width) - left - 44
     height = ROW * len(counts) + 6
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart distribution" '
-        f'data-grading="{esc(grading)}" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img">'
+        f'data-grading="{esc(grading)}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img">'
     ]
     for i, (grade, n) in enumerate(counts):
         y = 3 + ROW * i + (ROW - BAR) // 2
-        width = Q(n) * plot / most
+        bar = Q(n) * plot / most
         shown = unit_word.format(n=n)
         out.append(
             f'<g class="grade-row"><text class="label" x="{px(left - 8)}" y="{y + BAR - 3}" '
-            f'text-anchor="end">{esc(cut(grade, Q(MAX_LABEL)))}<title>{esc(grade)}</title></text>'
-            f'<rect class="count" x="{px(left)}" y="{y}" width="{px(width)}" height="{BAR}" '
+            f'text-anchor="end">{esc(cut(grade, most_label))}<title>{esc(grade)}</title></text>'
+            f'<rect class="count" x="{px(left)}" y="{y}" width="{px(bar)}" height="{BAR}" '
             f'fill="{PALETTE[0]}" data-grade="{esc(grade)}" data-value="{n}">'
             f"<title>{esc(grade)}: {esc(shown)}</title></rect>"
-            f'<text class="bar-total" x="{px(left + width + 4)}" y="{y + BAR - 3}">'
+            f'<text class="bar-total" x="{px(left + bar + 4)}" y="{y + BAR - 3}">'
             f"{esc(shown)}</text></g>"
         )
     out.append("</svg>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kaoping.report.charts import Bar, count_bars, legend, stacked_bars
+from kaoping.report.charts import Bar, count_bars, legend, part_bars
 from kaoping.report.explained import explain_words, unit_breakdown
 from kaoping.report.gather import GroupReport, Report
 from kaoping.report.markup import esc, number_html, value_html
@@ -55,6 +55,7 @@ svg.chart text { fill: #1d2329; font-family: FONTS; }
 svg.chart text.tick { fill: #666; font-size: 10.5px; }
 svg.chart line.grid { stroke: #e2e5e8; stroke-width: 1; }
 svg.chart line.grid.zero { stroke: #555; }
+svg.chart line.total-mark { stroke: #1d2329; stroke-width: 2; }
 svg.chart text.bar-total { font-size: 11px; font-variant-numeric: tabular-nums; }
 figure { margin: 6px 0 12px; break-inside: avoid; }
 figcaption { color: #444; font-size: 12px; margin-bottom: 4px; }
@@ -62,7 +63,8 @@ ul.legend { list-style: none; padding: 0; margin: 2px 0 6px; display: flex; flex
   gap: 2px 14px; font-size: 12px; }
 ul.legend svg { vertical-align: -1px; }
 p.note { color: #555; font-size: 12px; margin: 2px 0; }
-.grid-charts { display: grid; grid-template-columns: 1fr; gap: 0 16px; }
+.grid-charts { display: grid; grid-template-columns: 1fr 1fr; gap: 0 20px; }
+.grid-charts figure { margin: 4px 0 8px; }
 article.unit { border-top: 1px solid #c9ced3; padding-top: 6px; margin-top: 14px; }
 article.unit .headline { margin: 0 0 4px; }
 article.unit .headline .total { font-weight: 700; font-size: 15px; }
@@ -117,7 +119,7 @@ def _page(report: Report, lang: str) -> Iterator[str]:
         f'<dt>{esc(w["hash"])}</dt><dd class="hash">{esc(report.scheme_hash)}</dd>'
         f"<dt>{esc(w['data'])}</dt><dd>{esc(report.data_name)}</dd>"
         f"<dt>{esc(w['made'])}</dt><dd>{esc(report.made)}</dd>"
-        f"<dt>{esc(w['total'])}</dt><dd>{esc(rounding)}</dd>"
+        f"<dt>{esc(w['numbers'])}</dt><dd>{esc(rounding)}</dd>"
         "</dl></header>"
     )
     yield f'<nav class="contents" id="contents"><h3>{esc(w["contents"])}</h3><ol>'
@@ -126,6 +128,8 @@ def _page(report: Report, lang: str) -> Iterator[str]:
         yield f'<li><a href="#group-{i}">{esc(g.name)}</a> ({esc(units)})</li>'
     yield f'<li><a href="#warnings">{esc(w["warnings"])}</a> ({len(report.warnings)})</li>'
     yield "</ol></nav>"
+    if not report.groups:
+        yield f"<p>{esc(w['no_units'])}</p>"
     for i, g in enumerate(report.groups, 1):
         yield from _group(g, i, lang)
     yield from _warnings(report, w)
@@ -210,7 +214,8 @@ def _contribution(g: GroupReport, w: dict[str, str]) -> Iterator[str]:
     ]
     yield (
         f"<h3>{esc(w['contribution'])}</h3><figure><figcaption>{esc(caption)}</figcaption>"
-        f"{legend(g.parts)}{stacked_bars(g.name, g.parts, bars, w['negative'])}</figure>"
+        f"{legend(g.parts)}{part_bars(g.name, g.parts, bars, g.parts_add_up, w['negative'])}"
+        "</figure>"
     )
 
 

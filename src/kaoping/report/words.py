@@ -9,6 +9,8 @@ WORDS: dict[str, dict[str, str]] = {
         "hash": "规则内容哈希",
         "data": "数据",
         "made": "生成时间",
+        "numbers": "数字",
+        "no_units": "数据中没有单位。",
         "rounding": "总分保留 {places} 位小数",
         "exact": "总分精确计算;小数不尽的值显示为 ≈(四位小数),悬停可见精确分数",
         "contents": "目录",
@@ -27,7 +29,7 @@ WORDS: dict[str, dict[str, str]] = {
         "contribution": "各部分得分",
         "parts_sum": "每条横条为该单位总分按 {parts} 分段;条末数字为总分。",
         "parts_sum_rounded": "每条横条为该单位总分(舍入前)按 {parts} 分段;条末数字为舍入后的总分。",
-        "parts_not_sum": "总分按规则 {rule} 计算,不是下列各部分之和;横条显示各部分得分,条末数字为总分。",
+        "parts_not_sum": "总分按规则 {rule} 计算,不是下列各部分之和:每个单位的细条为各部分得分,黑色竖线与条末数字为总分。",
         "negative": "负值(扣分)画在零线左侧。",
         "breakdown": "各单位得分明细",
         "item": "项目",
@@ -47,6 +49,8 @@ WORDS: dict[str, dict[str, str]] = {
         "hash": "Rules content hash",
         "data": "Data",
         "made": "Made",
+        "numbers": "Numbers",
+        "no_units": "The data holds no units.",
         "rounding": "totals rounded to {places} places",
         "exact": "totals exact; a value whose decimals never end is shown with ≈ (4 places), "
         "its exact fraction on hover",
@@ -69,7 +73,8 @@ WORDS: dict[str, dict[str, str]] = {
         "parts_sum_rounded": "Each bar is the unit's total before rounding, split into {parts}; "
         "the figure at its end is the rounded total.",
         "parts_not_sum": "The total is computed by the rule {rule}, not as the sum of these "
-        "parts; the bars show each part's score, the figure at the end is the total.",
+        "parts: each unit's thin bars are its parts' scores, the black mark and the figure at "
+        "the end its total.",
         "negative": "Negative values (deductions) are drawn left of the zero line.",
         "breakdown": "Each unit's breakdown",
         "item": "Item",
