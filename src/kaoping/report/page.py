@@ -140,7 +140,7 @@ def _group(g: GroupReport, index: int, lang: str) -> Iterator[str]:
     w = WORDS[lang]
     yield (
         f'<section class="group" id="group-{index}" data-group="{esc(g.name)}">'
-        f"<h2>{esc(w['group'])}:{esc(g.name)}</h2>"
+        f"<h2>{esc(w['group_of'].format(group=g.name))}</h2>"
         f'<p class="sub">{esc(w["units_n"].format(n=len(g.rows)))} · '
         f'<a class="back" href="#contents">{esc(w["back"])}</a></p>'
     )

@@ -14,7 +14,7 @@ WORDS: dict[str, dict[str, str]] = {
         "rounding": "总分保留 {places} 位小数",
         "exact": "总分精确计算;小数不尽的值显示为 ≈(四位小数),悬停可见精确分数",
         "contents": "目录",
-        "group": "组别",
+        "group_of": "组别:{group}",
         "units_n": "{n} 个单位",
         "ranking": "排名",
         "rank": "名次",
@@ -55,7 +55,7 @@ WORDS: dict[str, dict[str, str]] = {
         "exact": "totals exact; a value whose decimals never end is shown with ≈ (4 places), "
         "its exact fraction on hover",
         "contents": "Contents",
-        "group": "Group",
+        "group_of": "Group: {group}",
         "units_n": "{n} units",
         "ranking": "Ranking",
         "rank": "Rank",
