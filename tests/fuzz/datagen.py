@@ -215,6 +215,9 @@ def data_cases(draw: Draw) -> Case:
             "explain",
             json_out=True,
         ),
+        Command(
+            ("report", scheme.id, *data, "-o", "report.html"), exits, "report", output="report.html"
+        ),
     ]
     return Case(
         "data",
