@@ -77,6 +77,21 @@ def test_a_total_that_is_no_sum_of_parts_is_drawn_as_its_parts_and_a_mark(
     assert page.count('<line class="total-mark"') == len(results["units"])
 
 
+def test_a_filled_workbook_reports_as_its_json_sample(tmp_path: Path) -> None:
+    """DATA is read as `score` reads it: the example's template, filled from its sample, gives
+    the charts of the JSON sample's results."""
+    from test_xlsx import _example
+
+    book, _ = _example(tmp_path)
+    charts = read_charts(report(tmp_path, "example-zh", str(book)))
+    check_charts(
+        charts.contribution,
+        charts.distribution,
+        results_json("example-zh", "--sample"),
+        "(no grade)",
+    )
+
+
 def test_ranking_shows_exact_totals_and_the_fraction_behind_an_approximation(
     sample_report: Any,
 ) -> None:
