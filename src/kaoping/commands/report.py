@@ -57,7 +57,7 @@ def report(
     """Write the results of scoring DATA (JSON, CSV or .xlsx) with SCHEME as one HTML page that
     needs no network: rankings, grade distributions and contributions as charts, each unit's
     breakdown with articles, the run's warnings; printable on A4, a page per group."""
-    from kaoping.cli import _data_path, _emit, _fail, _scheme, _warn
+    from kaoping.cli import _data_path, _emit, _fail, _registry, _scheme, _warn
     from kaoping.diagnostics import default_lang
     from kaoping.errors import KaopingError
     from kaoping.io.data import load_dataset
@@ -90,6 +90,8 @@ def report(
     _warn(warnings)
     results = attrs.evolve(results, warnings=warnings)
     name = f"{path.name} ({compiled.scheme_id} sample)" if sample else path.name
-    page = render_page(gather(results, name, _made(), load_warnings), lang or default_lang())
-    _emit([page], output, inputs)
+    info = _registry().schemes.get(scheme)  # an installed scheme's jurisdiction and year
+    made = gather(results, name, _made(), load_warnings, info)
+    page = render_page(made, lang or default_lang())
+    _emit(page, output, inputs)  # written as it is made, whole or not at all
     click.echo(f"wrote {for_terminal(output)}")

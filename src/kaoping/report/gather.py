@@ -9,6 +9,7 @@ what a chart draws can be checked against `kaoping score --format json`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from kaoping.exact import Q
 from kaoping.explain_tree import explain_many
 from kaoping.io.history_file import scheme_hash
 from kaoping.io.results import fmt, fmt_shown, total_places
+from kaoping.plugins.hookspecs import SchemeInfo
 from kaoping.scoring import Results, UnitResult
 
 
@@ -76,13 +78,15 @@ class GroupReport:
     parts_add_up: bool
     total_rule: str  # the total's rule as written, or "" when it is the sum of the sections
     distributions: tuple[Distribution, ...]
-    explanations: tuple[dict[str, Any], ...]  # explain's data, numbers as Number
+    # explain's data of each unit (numbers as Number), made as the page is written: read once
+    explanations: Iterator[dict[str, Any]]
 
 
 @attrs.frozen
 class Report:
     title: str
     scheme_id: str
+    issuer: str | None  # an installed scheme's jurisdiction and year, as its plugin gives them
     scheme_hash: str
     data_name: str
     made: str  # when the report was made, ISO 8601
@@ -96,17 +100,20 @@ def gather(
     data_name: str,
     made: str,
     load_warnings: Sequence[str] = (),
+    info: SchemeInfo | None = None,
 ) -> Report:
-    """The report of `results` (scored with trace=True, for the explanations)."""
+    """The report of `results` (scored with trace=True, for the explanations). Each unit's
+    explanation is made when the page comes to it, so that a large run is written a unit at a
+    time: a Report is rendered once, its groups in order."""
     scheme = results.scheme
     model = scheme.model
     places = total_places(model)
     ordered = results.ordered()
-    explained = iter(explain_many(results, ordered, number))  # in the order of `ordered`
+    explained = explain_many(results, ordered, number)  # in the order of `ordered`, lazily
     groups = []
     for group in dict.fromkeys(r.group for r in ordered):
         members = [r for r in ordered if r.group == group]
-        explanations = tuple(next(explained) for _ in members)
+        explanations = itertools.islice(explained, len(members))
         groups.append(_group(results, group, members, places, explanations))
     warnings: list[tuple[str, str | None, str]] = [("data", None, m) for m in load_warnings]
     warnings += [(w.code, w.unit, w.message) for w in results.warnings]
@@ -117,6 +124,7 @@ def gather(
     return Report(
         title=scheme.module.title or scheme.scheme_id,
         scheme_id=scheme.scheme_id,
+        issuer=f"{info.jurisdiction} {info.year}" if info is not None else None,
         scheme_hash=scheme_hash(scheme),
         data_name=data_name,
         made=made,
@@ -137,7 +145,7 @@ def _group(
     group: str,
     members: list[UnitResult],
     places: int | None,
-    explanations: tuple[dict[str, Any], ...],
+    explanations: Iterator[dict[str, Any]],
 ) -> GroupReport:
     model = results.scheme.model
     block = model.blocks[members[0].unit.block]

@@ -95,12 +95,8 @@ a.back { font-size: 11px; color: #1d4f86; }
 """.replace("FONTS", FONT_STACK)
 
 
-def render_page(report: Report, lang: str) -> str:
-    """The whole page."""
-    return "".join(_page(report, lang))
-
-
-def _page(report: Report, lang: str) -> Iterator[str]:
+def render_page(report: Report, lang: str) -> Iterator[str]:
+    """The page, a piece at a time (a unit's breakdown is made when its turn comes)."""
     w = WORDS[lang]
     yield (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
@@ -109,14 +105,16 @@ def _page(report: Report, lang: str) -> Iterator[str]:
         f"<title>{esc(report.title)} · {esc(w['doc_title'])}</title>"
         f"<style>{STYLE}</style></head><body>"
     )
+    kicker = w["doc_title"] + (f" · {report.issuer}" if report.issuer else "")
     rounding = (
         w["rounding"].format(places=report.rounding) if report.rounding is not None else w["exact"]
     )
     yield (
-        f'<header class="doc"><p class="kicker">{esc(w["doc_title"])}</p>'
+        f'<header class="doc"><p class="kicker">{esc(kicker)}</p>'
         f'<h1>{esc(report.title)}</h1><dl class="meta">'
         f"<dt>{esc(w['scheme'])}</dt><dd>{esc(report.scheme_id)}</dd>"
-        f'<dt>{esc(w["hash"])}</dt><dd class="hash">{esc(report.scheme_hash)}</dd>'
+        f"<dt>{esc(w['hash'])}</dt>"
+        f'<dd class="hash">{esc(report.scheme_hash)}</dd>'
         f"<dt>{esc(w['data'])}</dt><dd>{esc(report.data_name)}</dd>"
         f"<dt>{esc(w['made'])}</dt><dd>{esc(report.made)}</dd>"
         f"<dt>{esc(w['numbers'])}</dt><dd>{esc(rounding)}</dd>"
