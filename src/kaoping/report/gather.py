@@ -20,7 +20,7 @@ from kaoping.compiler.model import BlockModel, Model
 from kaoping.exact import Q
 from kaoping.explain_tree import explain_many
 from kaoping.io.history_file import scheme_hash
-from kaoping.io.results import fmt, fmt_shown, total_places
+from kaoping.io.results import above_max_text, fmt, fmt_shown, total_places
 from kaoping.plugins.hookspecs import SchemeInfo
 from kaoping.scoring import Results, UnitResult
 
@@ -118,9 +118,8 @@ def gather(
     warnings: list[tuple[str, str | None, str]] = [("data", None, m) for m in load_warnings]
     warnings += [(w.code, w.unit, w.message) for w in results.warnings]
     for r in ordered:
-        block = model.blocks[r.unit.block]
         for a in r.unit.above_max:
-            warnings.append(("above max", r.name, _above_max(a, block)))
+            warnings.append(("above max", r.name, above_max_text(a)))
     return Report(
         title=scheme.module.title or scheme.scheme_id,
         scheme_id=scheme.scheme_id,
@@ -132,12 +131,6 @@ def gather(
         groups=tuple(groups),
         warnings=tuple(warnings),
     )
-
-
-def _above_max(a: Any, block: BlockModel) -> str:
-    from kaoping.io.results import above_max_json
-
-    return str(above_max_json(a, block)["message"])
 
 
 def _group(
