@@ -17,8 +17,8 @@ def explain_words(lang: str) -> dict[str, str]:
     return _WORDS[lang]
 
 
-def unit_breakdown(data: dict[str, Any], lang: str) -> str:
-    """One unit's `explain` data as an <article>."""
+def unit_breakdown(data: dict[str, Any], lang: str, anchor: str) -> str:
+    """One unit's `explain` data as an <article>, its id `anchor` (the ranking links to it)."""
     w = WORDS[lang]
     ew = _WORDS[lang]
     sep = "、" if lang == "zh" else ", "
@@ -29,7 +29,7 @@ def unit_breakdown(data: dict[str, Any], lang: str) -> str:
     if data["flags"]:
         head.append(f"{esc(ew['flags'])}: {esc(sep.join(data['flags']))}")
     out = [
-        f'<article class="unit" data-unit="{esc(data["unit"])}">'
+        f'<article class="unit" id="{esc(anchor)}" data-unit="{esc(data["unit"])}">'
         f'<h4>{esc(data["unit"])}</h4><p class="headline">{" · ".join(head)}</p>'
         f'<table class="tree"><thead><tr><th>{esc(w["item"])}</th>'
         f'<th class="num">{esc(w["score"])}</th><th class="num">{esc(w["max"])}</th>'

@@ -46,6 +46,7 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.ranking td.unit { font-weight: 600; white-space: nowrap; }
+table.ranking td.unit a { color: inherit; text-decoration: none; }
 table.ranking td.grade { min-width: 7em; }
 table.ranking tbody tr:nth-child(even) { background: #faf8f5; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
@@ -142,7 +143,7 @@ def _group(g: GroupReport, index: int, lang: str) -> Iterator[str]:
         f'<p class="sub">{esc(w["units_n"].format(n=len(g.rows)))} · '
         f'<a class="back" href="#contents">{esc(w["back"])}</a></p>'
     )
-    yield from _ranking(g, w, lang)
+    yield from _ranking(g, index, w, lang)
     if g.distributions:
         yield f'<h3>{esc(w["distribution"])}</h3><div class="grid-charts">'
         for d in g.distributions:
@@ -155,12 +156,12 @@ def _group(g: GroupReport, index: int, lang: str) -> Iterator[str]:
     if g.parts:
         yield from _contribution(g, w)
     yield f"<h3>{esc(w['breakdown'])}</h3>"
-    for data in g.explanations:
-        yield unit_breakdown(data, lang)
+    for row, data in enumerate(g.explanations, 1):
+        yield unit_breakdown(data, lang, f"u-{index}-{row}")
     yield "</section>"
 
 
-def _ranking(g: GroupReport, w: dict[str, str], lang: str) -> Iterator[str]:
+def _ranking(g: GroupReport, index: int, w: dict[str, str], lang: str) -> Iterator[str]:
     show_grades = any(r.grades for r in g.rows)
     show_flags = any(r.flags for r in g.rows)
     show_outputs = any(r.outputs for r in g.rows)
@@ -175,10 +176,10 @@ def _ranking(g: GroupReport, w: dict[str, str], lang: str) -> Iterator[str]:
     )
     several = len({name for r in g.rows for name, _ in r.grades}) > 1
     sep = "、" if lang == "zh" else ", "
-    for r in g.rows:
+    for row, r in enumerate(g.rows, 1):
         cells = [
             f'<td class="num">{"" if r.rank is None else r.rank}</td>',
-            f'<td class="unit">{esc(r.unit)}</td>',
+            f'<td class="unit"><a href="#u-{index}-{row}">{esc(r.unit)}</a></td>',
             f'<td class="num" data-value="{esc(r.total.exact)}">{number_html(r.total)}</td>',
         ]
         if show_grades:
