@@ -199,6 +199,27 @@ def test_warnings_of_the_run_are_listed(tmp_path: Path) -> None:
         assert f"[{w['code']}]" in section
 
 
+def test_a_value_above_its_maximum_is_a_warning_of_the_run(tmp_path: Path) -> None:
+    """`item 基础 max 5` adding 得分 with no cap: 甲's 7 is above 5 (the rules set no cap),
+    as the score table warns; 乙's 2 is not."""
+    rules = tmp_path / "t.rules"
+    rules.write_text(
+        'scheme "超出满分"\ngroup G "g"\ninput 得分: number 0 to 10 "得分"\n'
+        "scoring G:\n    item 基础 max 5:\n        add 得分\n",
+        "utf-8",
+    )
+    data = tmp_path / "d.json"
+    units = [{"unit": u, "group": "G", "facts": {"得分": x}} for u, x in (("甲", 7), ("乙", 2))]
+    data.write_text(json.dumps({"units": units}, ensure_ascii=False), "utf-8")
+    page = report(tmp_path, str(rules), str(data), "--lang", "zh")
+    section = page[page.index('<section class="warnings"') :]
+    items = re.findall(r"<li>(.*?)</li>", section)
+    assert items == [
+        "<code>[above max]</code> 甲:基础 = 7 is above its maximum 5 (the rules set no cap)"
+    ]
+    assert '<a href="#warnings">运行警告</a> (1)' in page
+
+
 def test_history_is_read_as_score_reads_it(tmp_path: Path) -> None:
     last = tmp_path / "last.json"
     res = run("score", "heshan-2013", "--sample", "--format", "json", "-o", str(last))

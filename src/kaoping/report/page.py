@@ -225,6 +225,6 @@ def _warnings(report: Report, w: dict[str, str]) -> Iterator[str]:
         return
     yield '<ul class="warnings">'
     for code, unit, message in report.warnings:
-        who = f"{esc(unit)}:" if unit is not None else ""
+        who = esc(w["unit_said"].format(unit=unit)) if unit is not None else ""
         yield f"<li><code>[{esc(code)}]</code> {who}{esc(message)}</li>"
     yield "</ul></section>"
