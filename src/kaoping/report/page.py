@@ -50,6 +50,9 @@ table.ranking td.unit a { color: inherit; text-decoration: none; }
 table.ranking td.grade { min-width: 7em; }
 table.ranking tbody tr:nth-child(even) { background: #faf8f5; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
+ul.kv li { display: flex; justify-content: space-between; gap: 10px; }
+ul.kv .v { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.outputs { min-width: 15em; }
 span.num[title] { border-bottom: 1px dotted #888; cursor: help; }
 svg.chart { display: block; max-width: 100%; height: auto; font-size: 12px; }
 svg.chart text { fill: #1d2329; font-family: FONTS; }
@@ -192,10 +195,11 @@ def _ranking(g: GroupReport, index: int, w: dict[str, str], lang: str) -> Iterat
             cells.append(f"<td>{esc(sep.join(r.flags))}</td>")
         if show_outputs:
             outputs = "".join(
-                f"<li>{esc(name)} {value_html(value, explain_words(lang))}</li>"
+                f'<li><span>{esc(name)}</span> <span class="v">'
+                f"{value_html(value, explain_words(lang))}</span></li>"
                 for name, value in r.outputs
             )
-            cells.append(f'<td><ul class="plain">{outputs}</ul></td>')
+            cells.append(f'<td class="outputs"><ul class="plain kv">{outputs}</ul></td>')
         yield f'<tr data-unit="{esc(r.unit)}">{"".join(cells)}</tr>'
     yield "</tbody></table>"
 
