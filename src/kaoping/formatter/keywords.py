@@ -103,6 +103,8 @@ def _phrases(words: list[Word], to: str) -> list[Word]:
 
 def _functions(words: list[Word], to: str) -> list[Word]:
     """A built-in function called by its name in the other set takes its name in this one."""
+    if not words:
+        return words
     names = {en if to == "zh" else zh: zh if to == "zh" else en for en, zh in _FUNCTION_PAIRS}
     return [
         attrs.evolve(w, text=names[w.text])
@@ -168,7 +170,30 @@ def _reordered(words: list[Word], tree: Tree[Token], to: str) -> list[Word]:
             else:
                 rebuilt.append(Word(part, "KEYWORD", first.start, first.line, name))
         words = [*words[:lo], *rebuilt, *words[hi:]]
+        if target[-1] == "_" and hi < len(words) and words[hi].type == "LSQB":
+            # `组内平均 x 按 y 加权 [k]` looks up the mean; `… weighted by y [k]` would look up
+            # y: the mean goes in brackets
+            words = _bracketed(words, tree, end, hi)
     return words
+
+
+def _bracketed(words: list[Word], tree: Tree[Token], end: int, hi: int) -> list[Word]:
+    """Brackets around the mean (of `group mean`/`peer mean`) whose weight ends at `end`."""
+    starts = [s for s, e, node in spans(tree) if e == end and node.data in _MEANS]
+    if not starts:
+        return words
+    lo = next(i for i, w in enumerate(words) if w.start >= min(starts))
+    first, last = words[lo], words[hi - 1]
+    return [
+        *words[:lo],
+        Word("(", "LPAR", first.start, first.line),
+        *words[lo:hi],
+        Word(")", "RPAR", last.start, last.line),
+        *words[hi:],
+    ]
+
+
+_MEANS = frozenset(("group_mean", "peer_mean"))
 
 
 # a particle of one keyword set, after the whole number of a node: (node, keyword it follows in
