@@ -178,7 +178,10 @@ def _blank_lines(items: list[Item]) -> list[Item]:
     for i, item in enumerate(items):
         if isinstance(item, Stmt) and item.level == 0 and item.opens_block:
             first = i
-            while first > 0 and isinstance(items[first - 1], CommentLine):
+            while first > 0:
+                before = items[first - 1]
+                if not (isinstance(before, CommentLine) and before.level == 0):
+                    break
                 first -= 1
             wanted.add(first)
             end = next(
