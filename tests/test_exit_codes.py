@@ -153,6 +153,12 @@ CASES: dict[str, tuple[list[str], int]] = {
     "test passing": (["test", "passing"], 0),
     "test failing case": (["test", "failing"], 1),
     "test rules errors": (["test", "errs.rules"], 1),
+    # fmt
+    "fmt": (["fmt", "ok.rules"], 0),
+    "fmt check finds a change": (["fmt", "--check", "ok.rules"], 1),
+    "fmt a file that does not parse": (["fmt", "nojson.json"], 1),
+    "fmt no paths": (["fmt"], 3),
+    "fmt no such path": (["fmt", "nothing.rules"], 3),
     "test unwritable junit": (["test", "passing", "--junitxml", "no/such/dir/j.xml"], 2),
     "test unknown ref": (["test", "no-such-scheme"], 3),
     "test unknown option": (["test", "--bogus"], 3),

@@ -57,7 +57,7 @@ def test_spans_are_kept_but_not_compared():
     assert sec_en == sec_zh
     assert sec_en.span.path == "example_en/scheme.rules"
     assert sec_zh.span.path == "example_zh/scheme.rules"
-    assert (sec_en.span.line, sec_en.span.col) == (43, 5)
+    assert (sec_en.span.line, sec_en.span.col) == (45, 5)  # a long input line is broken
     assert (sec_zh.span.line, sec_zh.span.col) == (43, 5)
     # moving a declaration changes every span after it, not the IR
     shifted = lower("\n\n# two lines down\n" + rules(EN), "x.rules")
