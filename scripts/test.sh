@@ -12,5 +12,6 @@ echo "== ruff";   ruff check .
 ruff format --check .
 echo "== mypy";   mypy
 echo "== kaoping check"; kaoping check
+echo "== kaoping fmt"; kaoping fmt --check src/kaoping/schemes benchmarks
 echo "== kaoping test";  kaoping test
 echo "== pytest"; pytest

@@ -48,7 +48,10 @@ def test_chinese_commas_and_colons_are_written_as_the_docs_write_them() -> None:
 
 def test_table_rows_align_counting_wide_characters_as_two_columns() -> None:
     text = "table T by E:\n    党中央国务院: 5\n    b: 2\n    省委: -1\n"
-    assert fmt(text) == "table T by E:\n    党中央国务院: 5\n    b:            2\n    省委:         -1\n"
+    assert (
+        fmt(text)
+        == "table T by E:\n    党中央国务院: 5\n    b:            2\n    省委:         -1\n"
+    )
 
 
 def test_a_run_of_enum_lines_aligns_and_a_blank_line_ends_the_run() -> None:
@@ -58,7 +61,7 @@ def test_a_run_of_enum_lines_aligns_and_a_blank_line_ends_the_run() -> None:
 
 def test_record_fields_and_keyed_rows_align() -> None:
     text = (
-        "record R:\n    a: text\n    长名字: yesno\n\ngroup G\ninput x: number \"x\"\n\n"
+        'record R:\n    a: text\n    长名字: yesno\n\ngroup G\ninput x: number "x"\n\n'
         "scoring G:\n    item A by x:\n        0: 1\n        1 to 10: 2\n        otherwise: 0\n"
     )
     lines = fmt(text).splitlines()
@@ -67,16 +70,16 @@ def test_record_fields_and_keyed_rows_align() -> None:
 
 
 def test_one_blank_line_around_top_level_blocks_and_at_most_one_anywhere() -> None:
-    text = "\n\nscheme \"s\"\ngroup G\n\n\n\ninput x: number \"x\"\n# about the scoring\nscoring G:\n\n    let y = 1\n\n\n    let z = 2\ngrading E:\n    A otherwise\n\n\n"
+    text = '\n\nscheme "s"\ngroup G\n\n\n\ninput x: number "x"\n# about the scoring\nscoring G:\n\n    let y = 1\n\n\n    let z = 2\ngrading E:\n    A otherwise\n\n\n'
     assert fmt(text) == (
-        'scheme "s"\ngroup G\n\ninput x: number \"x\"\n\n# about the scoring\nscoring G:\n'
+        'scheme "s"\ngroup G\n\ninput x: number "x"\n\n# about the scoring\nscoring G:\n'
         "    let y = 1\n\n    let z = 2\n\ngrading E:\n    A otherwise\n"
     )
 
 
 def test_a_long_input_line_is_broken_into_its_parts_and_a_short_one_joined() -> None:
     desc = '"' + "说明" * 30 + '"'
-    long_line = f"input x: number 0 to 10 {desc} for G article \"第一条\"\n"
+    long_line = f'input x: number 0 to 10 {desc} for G article "第一条"\n'
     assert fmt(long_line) == (
         f'input x: number 0 to 10\n    {desc}\n    for G\n    article "第一条"\n'
     )
@@ -102,7 +105,7 @@ def test_line_breaks_inside_brackets_are_kept_and_indented_by_depth() -> None:
 def test_trailing_whitespace_goes_and_the_file_ends_with_one_newline() -> None:
     assert fmt('scheme "s"   \n\n\n') == 'scheme "s"\n'
     assert fmt('scheme "s"') == 'scheme "s"\n'
-    assert fmt("\ufeffscheme \"s\"\r\n") == 'scheme "s"\n'
+    assert fmt('\ufeffscheme "s"\r\n') == 'scheme "s"\n'
 
 
 def test_comments_stay_where_they_are_full_line_and_end_of_line() -> None:
@@ -124,7 +127,7 @@ def test_comments_inside_a_continued_input_keep_it_broken() -> None:
 
 
 def test_the_keyword_set_of_each_word_is_kept() -> None:
-    mixed = 'scheme "s"\n分组 G\ninput x: 数值 \"x\"\n'
+    mixed = 'scheme "s"\n分组 G\ninput x: 数值 "x"\n'
     assert fmt(mixed) == mixed
 
 
@@ -135,7 +138,7 @@ def test_to_translates_keywords_but_not_names_strings_or_comments() -> None:
 
 def test_to_follows_context_and_word_order() -> None:
     text = (
-        "group G\nenum E: A, B\ninput x: list of R \"x\"\nrecord R:\n    v: number\n    k: text\n\n"
+        'group G\nenum E: A, B\ninput x: list of R "x"\nrecord R:\n    v: number\n    k: text\n\n'
         "scoring G:\n    let a = count x\n    let b = group mean v weighted by v\n"
         "    let c = sum x of v highest per k drop 1 lowest by v\n    let d = 1 in {A}\n\n"
         "grading E:\n    A top 2 in G\n    B otherwise\n"
@@ -146,7 +149,7 @@ def test_to_follows_context_and_word_order() -> None:
     assert "设 c = 合计 x 的 v 每 k 取最高 剔除 1 项 最低 按 v" in out
     assert "设 d = 1 属于 {A}" in out
     assert "A 前 2 名 于 G" in out
-    assert "x: 列表 R \"x\"" in out
+    assert 'x: 列表 R "x"' in out
     assert fmt(out, to="en") == fmt(text)
 
 

@@ -34,8 +34,8 @@ def hooks() -> list[dict[str, object]]:
     return loaded
 
 
-def test_hooks_are_check_and_test_each_an_existing_command() -> None:
-    assert [h["id"] for h in hooks()] == ["kaoping-check", "kaoping-test"]
+def test_hooks_are_check_test_and_fmt_each_an_existing_command() -> None:
+    assert [h["id"] for h in hooks()] == ["kaoping-check", "kaoping-test", "kaoping-fmt"]
     for hook in hooks():
         entry = str(hook["entry"]).split()
         assert entry[0] == "kaoping"
@@ -46,7 +46,8 @@ def test_hooks_are_check_and_test_each_an_existing_command() -> None:
             check=False,
         )
         assert shown.returncode == 0, shown.stderr
-        assert "--folders" in shown.stdout
+        for arg in hook.get("args", []):  # type: ignore[attr-defined]
+            assert str(arg) in shown.stdout
 
 
 class Repo:
@@ -156,3 +157,22 @@ def test_test_hook_runs_the_cases_of_changed_schemes(repo: Repo) -> None:
     # a file no hook is for is not passed to it
     skipped = repo.hook("kaoping-test", "README.md")
     assert skipped.returncode == 0 and "no files to check" in skipped.stdout.lower()
+
+
+def test_fmt_hook_fixes_a_badly_formatted_file_and_passes_a_formatted_one(repo: Repo) -> None:
+    tidy = "scoring 单位:\n    item 报送 max 10:\n        add 2 per 次数\n        cap 10\n"
+    assert (repo.path / "schemes/good/scoring.rules").read_text("utf-8") == tidy
+    passing = repo.hook("kaoping-fmt", "schemes/good/scoring.rules")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert "Passed" in passing.stdout
+
+    repo.write(
+        "schemes/good/scoring.rules",
+        "scoring 单位:\n  item 报送 max 10:\n    add 2 per 次数\n    cap 10   \n",
+    )
+    repo.commit()
+    fixed = repo.hook("kaoping-fmt", "schemes/good/scoring.rules")
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
+    assert "reformatted schemes/good/scoring.rules" in fixed.stdout
+    assert "files were modified by this hook" in fixed.stdout
+    assert (repo.path / "schemes/good/scoring.rules").read_text("utf-8") == tidy

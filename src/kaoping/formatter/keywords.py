@@ -145,7 +145,11 @@ def _lookup(owner: str, phrase: str, to: str) -> str | None:
 
 def _reordered(words: list[Word], tree: Tree[Token], to: str) -> list[Word]:
     nodes = sorted(
-        ((start, end, str(node.data)) for start, end, node in spans(tree) if node.data in _REORDERED),
+        (
+            (start, end, str(node.data))
+            for start, end, node in spans(tree)
+            if node.data in _REORDERED
+        ),
         key=lambda s: s[1] - s[0],  # the innermost first: its words move inside the outer one's
     )
     for start, end, name in nodes:
