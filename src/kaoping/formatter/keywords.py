@@ -236,8 +236,8 @@ def _particles(words: list[Word], tree: Tree[Token], to: str | None) -> list[Wor
     for word in out:
         if word.text == "rounded" and word.is_keyword and to == "zh":
             continue
-        if word.start in rounded_starts and to == "en" and word.text != "rounded":
-            if not (result and result[-1].text == "rounded"):
-                result.append(attrs.evolve(word, text="rounded", type="KEYWORD", owner="rounded"))
+        starts_mode = word.start in rounded_starts and word.text != "rounded"
+        if to == "en" and starts_mode and not (result and result[-1].text == "rounded"):
+            result.append(attrs.evolve(word, text="rounded", type="KEYWORD", owner="rounded"))
         result.append(word)
     return result

@@ -6,6 +6,7 @@ the writer grouped them (at most one) with one around every top-level block, lon
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Iterator
 
@@ -150,7 +151,7 @@ def _set_levels(items: list[Item]) -> None:
         if stmt.column > stack[-1]:
             stack.append(stmt.column)
         stmt.level = len(stack) - 1
-    for a, b in zip(stmts, stmts[1:], strict=False):
+    for a, b in itertools.pairwise(stmts):
         first, second = items[a], items[b]
         assert isinstance(first, Stmt) and isinstance(second, Stmt)
         first.opens_block = second.level > first.level
@@ -159,7 +160,7 @@ def _set_levels(items: list[Item]) -> None:
     for index, item in enumerate(items):
         if isinstance(item, Stmt):
             prev = item
-            widths = widths[: item.level] + [item.column]
+            widths = [*widths[: item.level], item.column]
         elif isinstance(item, CommentLine):
             following = next((s for s in items[index:] if isinstance(s, Stmt)), None)
             low = following.level if following is not None else 0
@@ -284,7 +285,7 @@ def _statement(stmt: Stmt, align: int | None) -> Iterator[str]:
         return
     segments = [0, *sorted(stmt.breaks), len(stmt.words)]
     depth = 0
-    for a, b in zip(segments, segments[1:], strict=False):
+    for a, b in itertools.pairwise(segments):
         chunk = stmt.words[a:b]
         lead = 0
         while lead < len(chunk) and chunk[lead].type in _CLOSE:
@@ -314,7 +315,7 @@ def _continued(stmt: Stmt, indent: str) -> Iterator[str]:
         yield one_line + _eol(stmt, last)
         return
     bounds = [0, *stmt.parts, len(stmt.words)]
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         this_indent = indent + INDENT if a else indent
         for index in range(a, b):
             for note in stmt.inner.get(index, []):

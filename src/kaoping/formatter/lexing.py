@@ -15,7 +15,7 @@ from lark import Lark, Token, Tree
 
 from kaoping.errors import CompileError
 from kaoping.grammar import tables
-from kaoping.grammar.parse import _Lark, _RulesIndenter, _normalize, parse, runtime_options
+from kaoping.grammar.parse import _Lark, _normalize, _RulesIndenter, parse, runtime_options
 
 # the token types that carry a value of the rules (everything else that is a word is a keyword)
 VALUE_TYPES = frozenset(
@@ -185,7 +185,10 @@ def _holds(node: Tree[Token], pos: int) -> bool:
 
 def spans(tree: Tree[Token]) -> Iterator[tuple[int, int, Tree[Token]]]:
     """Every node with its span, outermost first."""
-    for node in tree.iter_subtrees_topdown():
+    todo = [tree]
+    while todo:  # a stack, not recursion: no nesting depth of a rules file exhausts Python's
+        node = todo.pop()
         start, end = _span(node)
         if start >= 0:
             yield start, end, node
+        todo.extend(c for c in reversed(node.children) if isinstance(c, Tree))
