@@ -283,7 +283,10 @@ def _statement(stmt: Stmt, align: int | None) -> Iterator[str]:
     if stmt.kind in _CONTINUED:
         yield from _continued(stmt, indent)
         return
-    segments = [0, *sorted(stmt.breaks), len(stmt.words)]
+    breaks = stmt.breaks
+    if not breaks and align is None and display_width(indent + joined(stmt.words)) > WIDTH:
+        breaks = _list_breaks(stmt.words)
+    segments = [0, *sorted(breaks), len(stmt.words)]
     depth = 0
     for a, b in itertools.pairwise(segments):
         chunk = stmt.words[a:b]
@@ -303,6 +306,25 @@ def _statement(stmt: Stmt, align: int | None) -> Iterator[str]:
         yield this_indent + text + _eol(stmt, b - 1)
         for w in chunk:
             depth += (w.type in _OPEN) - (w.type in _CLOSE)
+
+
+def _list_breaks(words: list[Word]) -> set[int]:
+    """Where a long line is broken: inside its first bracket that holds a list (`{a: 60%, b:
+    40%}`, `least(a, b)`, `属于 {A, B}`), after the opening bracket and each comma of the list
+    and before the closing one; none when it has no such bracket."""
+    opened: list[int] = []
+    commas: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        if w.type in _OPEN:
+            opened.append(i)
+            commas[i] = []
+        elif w.type in _CLOSE and opened:
+            start = opened.pop()
+            if not opened and commas[start]:
+                return {start + 1, *(c + 1 for c in commas[start]), i}
+        elif w.type == "_COMMA" and opened:
+            commas[opened[-1]].append(i)
+    return set()
 
 
 def _continued(stmt: Stmt, indent: str) -> Iterator[str]:
