@@ -284,6 +284,9 @@ def _statement(stmt: Stmt, align: int | None) -> Iterator[str]:
         yield from _continued(stmt, indent)
         return
     breaks = stmt.breaks
+    last = len(stmt.words) - 1
+    if not stmt.inner and all(i == last for i in stmt.eol) and breaks == _list_breaks(stmt.words):
+        breaks = set()  # broken as the formatter breaks it: joined again when it fits
     if not breaks and align is None and display_width(indent + joined(stmt.words)) > WIDTH:
         breaks = _list_breaks(stmt.words)
     segments = [0, *sorted(breaks), len(stmt.words)]
