@@ -121,3 +121,35 @@ def test_every_keyword_of_the_table_is_translated_in_some_shipped_or_doc_context
 
     for en, zh in KEYWORD_PAIRS:
         assert en in _TO_ZH and zh in _TO_EN
+
+
+def _doc_halves() -> list[tuple[str, str, str]]:
+    """(id, English text, Chinese text) of every two-language rules snippet of docs/language.md,
+    wrapped into a file as tests/test_docs.py wraps it."""
+    from test_docs import SNIPPETS, wrap
+
+    out = []
+    for snippet in SNIPPETS:
+        if len(snippet.halves) == 2:
+            (_, en), (_, zh) = snippet.halves
+            out.append((snippet.id, wrap(snippet.kind, en, "en"), wrap(snippet.kind, zh, "zh")))
+    return out
+
+
+DOC_HALVES = _doc_halves()
+
+
+def test_the_docs_have_snippets_in_both_sets() -> None:
+    assert len(DOC_HALVES) >= 40
+
+
+@pytest.mark.parametrize(("en", "zh"), [h[1:] for h in DOC_HALVES], ids=[h[0] for h in DOC_HALVES])
+def test_each_docs_snippet_translated_is_its_other_half(en: str, zh: str) -> None:
+    """The docs write every snippet in both sets: `--to` of one half compiles to the other."""
+    for text in (en, zh):
+        once = format_text(text)
+        assert format_text(once) == once
+        assert ir_of(once) == ir_of(text)
+    assert ir_of(format_text(en, to="zh")) == ir_of(zh)
+    assert ir_of(format_text(zh, to="en")) == ir_of(en)
+    assert format_text(format_text(zh, to="en"), to="zh") == format_text(zh)
