@@ -263,3 +263,31 @@ def test_a_file_that_cannot_be_written_is_exit_2_and_unchanged(tmp_path: Path) -
         folder.chmod(0o700)
     assert code == 2 and "error:" in err
     assert rules.read_text("utf-8") == UGLY
+
+
+def test_a_long_line_breaks_inside_its_first_list_and_joins_again_when_it_fits() -> None:
+    parts = [f"权重项目{i}: 10%" for i in range(8)]
+    text = (
+        "group G\n\nscoring G:\n    let w = weighted {"
+        + ", ".join(parts)
+        + "} redistribute equally\n"
+    )
+    broken = fmt(text)
+    assert broken.splitlines()[3:] == [
+        "    let w = weighted {",
+        *(f"        {p}," for p in parts[:-1]),
+        f"        {parts[-1]}",
+        "    } redistribute equally",
+    ]
+    assert fmt(broken) == broken
+    short = (
+        "group G\n\nscoring G:\n    let w = weighted {\n        a: 60%,\n        b: 40%\n    }\n"
+    )
+    assert fmt(short) == "group G\n\nscoring G:\n    let w = weighted {a: 60%, b: 40%}\n"
+
+
+def test_a_comment_inside_brackets_keeps_the_lines_it_is_between() -> None:
+    text = "group G\n\nscoring G:\n    let w = least(a,  # the first\n      # then\n      b)\n"
+    assert fmt(text) == (
+        "group G\n\nscoring G:\n    let w = least(a,  # the first\n        # then\n        b)\n"
+    )
