@@ -102,6 +102,11 @@ def test_line_breaks_inside_brackets_are_kept_and_indented_by_depth() -> None:
     ]
 
 
+def test_an_empty_file_stays_empty_and_comments_alone_stay() -> None:
+    assert fmt("") == fmt("\n\n") == ""
+    assert fmt("  # a note  \n\n\n# another\n") == "# a note\n\n# another\n"
+
+
 def test_trailing_whitespace_goes_and_the_file_ends_with_one_newline() -> None:
     assert fmt('scheme "s"   \n\n\n') == 'scheme "s"\n'
     assert fmt('scheme "s"') == 'scheme "s"\n'
@@ -243,6 +248,13 @@ def test_a_symlink_named_is_formatted_through_one_in_a_folder_is_not_followed(
     link = folder / "link.rules"
     assert run(str(link))[0] == 0
     assert link.is_symlink() and outside.read_text("utf-8") == TIDY
+
+
+def test_a_fifo_named_is_refused_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.rules"
+    os.mkfifo(fifo)
+    code, _, err = run(str(fifo))
+    assert code == 1 and f"{fifo}: error: not a regular file" in err
 
 
 def test_no_paths_or_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:

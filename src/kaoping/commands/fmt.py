@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -111,7 +112,11 @@ def rules_files(paths: tuple[str, ...]) -> list[Path]:
 
 
 def read_rules(path: Path) -> str:
+    """The file's text; a file that is no regular file (a FIFO, a device: reading it could
+    block or never end), cannot be read or is not UTF-8 is an UnreadableFile."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise UnreadableFile(f"{path}: error: not a regular file")
         data = path.read_bytes()
     except OSError as err:
         raise UnreadableFile(f"{path}: error: cannot read: {err.strerror}") from None
