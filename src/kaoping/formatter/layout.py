@@ -155,6 +155,13 @@ def _set_levels(items: list[Item]) -> None:
         first, second = items[a], items[b]
         assert isinstance(first, Stmt) and isinstance(second, Stmt)
         first.opens_block = second.level > first.level
+    following: list[Stmt | None] = [None] * len(items)  # the next statement after each item
+    upcoming: Stmt | None = None
+    for index in range(len(items) - 1, -1, -1):
+        following[index] = upcoming
+        item = items[index]
+        if isinstance(item, Stmt):
+            upcoming = item
     prev: Stmt | None = None
     widths = [0]
     for index, item in enumerate(items):
@@ -162,8 +169,8 @@ def _set_levels(items: list[Item]) -> None:
             prev = item
             widths = [*widths[: item.level], item.column]
         elif isinstance(item, CommentLine):
-            following = next((s for s in items[index:] if isinstance(s, Stmt)), None)
-            low = following.level if following is not None else 0
+            after = following[index]
+            low = after.level if after is not None else 0
             high = 0 if prev is None else prev.level + prev.opens_block
             high = max(high, low)
             natural = sum(1 for w in widths if w <= item.column) - 1
