@@ -262,18 +262,27 @@ def test_no_paths_or_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert run(str(tmp_path / "missing.rules"))[0] == 3
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only folder")
-def test_a_file_that_cannot_be_written_is_exit_2_and_unchanged(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    rules = folder / "a.rules"
+def test_a_file_that_cannot_be_written_is_exit_2_and_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The atomic writer refusing (a full disk, a read-only folder): reported, exit 2, the other
+    files still tried."""
+    import kaoping.io.output as output
+    from kaoping.errors import OutputError
+
+    tried: list[str] = []
+
+    def refuse(target: object, chunks: object, inputs: object = ()) -> None:
+        tried.append(str(target))
+        raise OutputError(f"cannot write {target}: No space left on device")
+
+    monkeypatch.setattr(output, "write_output", refuse)
+    rules, other = tmp_path / "a.rules", tmp_path / "b.rules"
     rules.write_text(UGLY, "utf-8")
-    folder.chmod(0o500)
-    try:
-        code, _, err = run(str(rules))
-    finally:
-        folder.chmod(0o700)
-    assert code == 2 and "error:" in err
+    other.write_text(UGLY, "utf-8")
+    code, out, err = run(str(rules), str(other))
+    assert code == 2 and f"error: cannot write {rules}: No space left on device" in err
+    assert tried == [str(rules), str(other)] and out == ""
     assert rules.read_text("utf-8") == UGLY
 
 

@@ -11,6 +11,7 @@ same function under either name)."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 import attrs
@@ -144,24 +145,30 @@ def _lookup(owner: str, phrase: str, to: str) -> str | None:
 
 
 def _reordered(words: list[Word], tree: Tree[Token], to: str) -> list[Word]:
-    nodes = sorted(
-        (
-            (start, end, str(node.data))
-            for start, end, node in spans(tree)
-            if node.data in _REORDERED
-        ),
-        key=lambda s: s[1] - s[0],  # the innermost first: its words move inside the outer one's
-    )
+    """The phrases of `_REORDERED` in the target set's order. Each has as many keywords in
+    either set, so every node keeps the same range of word indexes (found by bisecting the
+    words' offsets, which are in order): the innermost is done first, and an outer one then
+    moves it with its other words."""
+    nodes: list[tuple[int, int, str]] = []
+    mean_start: dict[int, int] = {}  # the end of a group or peer mean → its start
+    for start, end, node in spans(tree):
+        if node.data in _REORDERED:
+            nodes.append((start, end, str(node.data)))
+        elif node.data in _MEANS:
+            mean_start[end] = start
+    nodes.sort(key=lambda s: s[1] - s[0])  # the innermost first
+    offsets = [w.start for w in words]
+    words = list(words)
+    brackets: list[tuple[int, int]] = []  # (index of a mean's first word, index after it)
     for start, end, name in nodes:
-        inside = [i for i, w in enumerate(words) if start <= w.start < end]
-        if not inside:
+        lo, hi = bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end)
+        if lo >= hi:
             continue
-        lo, hi = inside[0], inside[-1] + 1
         node_words = words[lo:hi]
         en, zh = _REORDERED[name]
         written = en if node_words[0].text == en[0] else zh
         target = en if to == "en" else zh
-        if written is target:
+        if written == target:
             continue
         before = written.index("_")
         after = len(written) - before - 1
@@ -171,30 +178,25 @@ def _reordered(words: list[Word], tree: Tree[Token], to: str) -> list[Word]:
         for part in target:
             if part == "_":
                 rebuilt.extend(middle)
-            else:
-                rebuilt.append(Word(part, "KEYWORD", first.start, first.line, name))
-        words = [*words[:lo], *rebuilt, *words[hi:]]
+            else:  # offsets stay in order: a keyword moved last takes the offset before it
+                at = rebuilt[-1].start if rebuilt else first.start
+                rebuilt.append(Word(part, "KEYWORD", at, first.line, name))
+        words[lo:hi] = rebuilt
         if target[-1] == "_" and hi < len(words) and words[hi].type == "LSQB":
             # `组内平均 x 按 y 加权 [k]` looks up the mean; `… weighted by y [k]` would look up
             # y: the mean goes in brackets
-            words = _bracketed(words, tree, end, hi)
+            mean = mean_start.get(end)
+            if mean is not None:
+                brackets.append((bisect.bisect_left(offsets, mean), hi))
+    # brackets inserted from the last position back, so earlier positions stay true
+    inserts = [(hi, 0) for _lo, hi in brackets] + [(lo, 1) for lo, _hi in brackets]
+    for index, opening in sorted(inserts, reverse=True):
+        anchor = words[index] if opening else words[index - 1]
+        words.insert(
+            index,
+            Word("(" if opening else ")", "LPAR" if opening else "RPAR", anchor.start, anchor.line),
+        )
     return words
-
-
-def _bracketed(words: list[Word], tree: Tree[Token], end: int, hi: int) -> list[Word]:
-    """Brackets around the mean (of `group mean`/`peer mean`) whose weight ends at `end`."""
-    starts = [s for s, e, node in spans(tree) if e == end and node.data in _MEANS]
-    if not starts:
-        return words
-    lo = next(i for i, w in enumerate(words) if w.start >= min(starts))
-    first, last = words[lo], words[hi - 1]
-    return [
-        *words[:lo],
-        Word("(", "LPAR", first.start, first.line),
-        *words[lo:hi],
-        Word(")", "RPAR", last.start, last.line),
-        *words[hi:],
-    ]
 
 
 _MEANS = frozenset(("group_mean", "peer_mean"))
