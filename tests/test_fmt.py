@@ -312,3 +312,11 @@ def test_a_comment_inside_brackets_keeps_the_lines_it_is_between() -> None:
     assert fmt(text) == (
         "group G\n\nscoring G:\n    let w = least(a,  # the first\n        # then\n        b)\n"
     )
+
+
+def test_a_new_scheme_is_already_in_the_canonical_layout(tmp_path: Path) -> None:
+    made = CliRunner().invoke(main, ["new-scheme", "jian-2018", "--dir", str(tmp_path / "new")])
+    assert made.exit_code == 0, made.output
+    found = list((tmp_path / "new").rglob("*.rules"))
+    assert found
+    assert run("--check", *map(str, found))[:2] == (0, "")
