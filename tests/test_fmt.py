@@ -320,3 +320,10 @@ def test_a_new_scheme_is_already_in_the_canonical_layout(tmp_path: Path) -> None
     found = list((tmp_path / "new").rglob("*.rules"))
     assert found
     assert run("--check", *map(str, found))[:2] == (0, "")
+
+
+def test_two_clauses_of_one_kind_on_two_lines_stay_two_lines_when_translated() -> None:
+    text = "group G\n\nscoring G:\n    item A:\n        until zero\n        until zero  # again\n"
+    there = fmt(text, to="zh")
+    assert there.splitlines()[-2:] == ["        扣完为止", "        扣完为止  # again"]
+    assert fmt(there, to="en") == fmt(text) == fmt(fmt(text, to="en"), to="en")

@@ -95,6 +95,7 @@ def _phrases(words: list[Word], to: str) -> list[Word]:
             run_end + 1 < len(words)
             and words[run_end + 1].is_keyword
             and words[run_end + 1].owner == word.owner
+            and words[run_end + 1].owner_at == word.owner_at
         ):
             run_end += 1
         out.extend(_translate_run(words[i : run_end + 1], to))
@@ -125,7 +126,9 @@ def _translate_run(run: list[Word], to: str) -> Iterable[Word]:
             if found is not None:
                 first = run[j]
                 for text in found.split():
-                    yield Word(text, "KEYWORD", first.start, first.line, first.owner)
+                    yield Word(
+                        text, "KEYWORD", first.start, first.line, first.owner, first.owner_at
+                    )
                 j += length
                 break
         else:

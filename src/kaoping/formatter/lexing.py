@@ -32,6 +32,7 @@ class Word:
     start: int  # offset in the (normalised) text; a word the formatter adds has its anchor's
     line: int  # 1-based line it was written on
     owner: str = ""  # the tree node a keyword belongs to (its rule or alias name)
+    owner_at: int = -1  # where that node starts: two nodes of one kind side by side differ
 
     @property
     def is_keyword(self) -> bool:
@@ -101,13 +102,9 @@ def lex(text: str, source: str) -> Lexed:
     tokens = [t for t in recorder.tokens if t.type != "_NL"]
     owners = _Owners(tree)
     words = tuple(
-        Word(
-            str(t.value),
-            t.type,
-            t.start_pos or 0,
-            t.line or 0,
-            owners.of(t.start_pos or 0) if _is_keyword(t) else "",
-        )
+        Word(str(t.value), t.type, t.start_pos or 0, t.line or 0, *owners.of(t.start_pos or 0))
+        if _is_keyword(t)
+        else Word(str(t.value), t.type, t.start_pos or 0, t.line or 0)
         for t in tokens
     )
     comments: list[Comment] = []
@@ -160,7 +157,7 @@ class _Owners:
             known = self.levels[id(node)] = ([_span(c)[0] for c in trees], trees)
         return known
 
-    def of(self, pos: int) -> str:
+    def of(self, pos: int) -> tuple[str, int]:
         parent, node = self.root, self.root
         while True:
             starts, trees = self._children(node)
@@ -169,10 +166,10 @@ class _Owners:
                 break
             parent, node = node, trees[i]
         if node is self.root:
-            return ""
+            return "", -1
         name = str(node.data)
         # `rounding`/`舍入` at the top of a file, `round`/`舍入` in an item: one rule for both
-        return f"{name}@{parent.data}" if name == "rounding_spec" else name
+        return (f"{name}@{parent.data}" if name == "rounding_spec" else name), _span(node)[0]
 
 
 def _span(node: Tree[Token]) -> tuple[int, int]:
