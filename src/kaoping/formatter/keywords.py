@@ -185,6 +185,10 @@ def _reordered(words: list[Word], tree: Tree[Token], to: str) -> list[Word]:
                 at = rebuilt[-1].start if rebuilt else first.start
                 rebuilt.append(Word(part, "KEYWORD", at, first.line, name))
         words[lo:hi] = rebuilt
+        if name == "mean_weight" and to == "en" and not _closed(middle):
+            # `按 合计 X 的 e 加权`: 加权 ends the weight; after `weighted by` an aggregate (or an
+            # `if`) would go on into what follows (`where …`, `+ 1`): the weight goes in brackets
+            brackets.append((lo + 2, hi))
         if target[-1] == "_" and hi < len(words) and words[hi].type == "LSQB":
             # `组内平均 x 按 y 加权 [k]` looks up the mean; `… weighted by y [k]` would look up
             # y: the mean goes in brackets
@@ -203,6 +207,30 @@ def _reordered(words: list[Word], tree: Tree[Token], to: str) -> list[Word]:
 
 
 _MEANS = frozenset(("group_mean", "peer_mean"))
+
+
+def _closed(words: list[Word]) -> bool:
+    """Words that nothing after them can continue: one word, or a name (`a.b`) with calls and
+    lookups after it, or one bracketed expression."""
+    if len(words) == 1:
+        return True
+    i = 0
+    if words[0].type == "NAME":
+        i = 1
+        while i + 1 < len(words) and words[i].type == "DOT":
+            i += 2
+    while i < len(words) and words[i].type in ("LPAR", "LSQB"):
+        depth = 0
+        while i < len(words):
+            depth += (words[i].type in _OPEN) - (words[i].type in _CLOSE)
+            i += 1
+            if depth == 0:
+                break
+    return i == len(words) and i > 0
+
+
+_OPEN = frozenset(("LPAR", "LSQB", "LBRACE"))
+_CLOSE = frozenset(("RPAR", "RSQB", "RBRACE"))
 
 
 # a particle of one keyword set, after the whole number of a node: (node, keyword it follows in

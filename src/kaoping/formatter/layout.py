@@ -388,4 +388,10 @@ def _space(prev: Word, cur: Word) -> bool:
         return False
     if prev.type in _OPEN or prev.type in ("DOT", "MINUS"):
         return False
-    return not (cur.type in ("LPAR", "LSQB") and (prev.type == "NAME" or prev.type in _CLOSE))
+    if cur.type == "LSQB":  # a lookup follows a value; an interval (`[0, 60)`) does not
+        return not (prev.type in _VALUE_ENDS or prev.type in _CLOSE or prev.text in _VALUE_WORDS)
+    return not (cur.type == "LPAR" and (prev.type == "NAME" or prev.type in _CLOSE))
+
+
+_VALUE_ENDS = frozenset(("NAME", "NUMBER", "PERCENT", "INF"))
+_VALUE_WORDS = frozenset(("total", "总分", "max", "满分", "true", "是", "false", "否"))
