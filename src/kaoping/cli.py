@@ -21,6 +21,7 @@ import attrs
 import click
 
 from kaoping import load_scheme
+from kaoping.archive.history_ref import HISTORY_HELP, HistoryRef, history_input
 from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, DataError, KaopingError
@@ -265,9 +266,15 @@ def _warn(warnings: Sequence[RunWarning]) -> None:
 
 
 def _scored(
-    compiled: CompiledScheme, data: Path, history: str | None, trace: bool, complete: bool = False
+    compiled: CompiledScheme,
+    data: Path,
+    history: str | None,
+    trace: bool,
+    complete: bool = False,
+    loaded: list[Any] | None = None,
 ) -> Results:
-    """Score, the warnings of the run printed to stderr (and kept for `--format json`)."""
+    """Score, the warnings of the run printed to stderr (and kept for `--format json`); the
+    units and roster read are appended to `loaded` when it is given (for the archive)."""
     from kaoping.scoring import score
 
     warnings: list[RunWarning] = []
@@ -279,6 +286,8 @@ def _scored(
         compiled.model,
         lambda message: click.echo(f"warning: {for_terminal(message)}", err=True),
     )
+    if loaded is not None:
+        loaded.extend([units, roster])
     results = score(compiled, units, last_year, trace=trace, roster=roster, complete=complete)
     results = attrs.evolve(results, warnings=(*warnings, *results.warnings))
     _warn(results.warnings)
@@ -290,11 +299,7 @@ def _scored(
 @click.argument("data", required=False)
 @click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option(
-    "--history",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Last year's results (the JSON this command writes).",
-)
+@click.option("--history", type=HistoryRef(), help=HISTORY_HELP)
 @click.option(
     "--output",
     "-o",
@@ -308,6 +313,14 @@ def _scored(
     help="The data must hold every unit of each group's declared roster: partial data is an "
     "error, not a warning.",
 )
+@click.option(
+    "--archive",
+    type=click.Path(),
+    help="Record the run in this results archive (SQLite; created if missing): the scheme, "
+    "the data as read, the results, the time, who ran it.",
+)
+@click.option("--year", type=click.IntRange(1000, 9999), help="The year the run assesses.")
+@click.option("--by", "run_by", help="Who ran it, as the archive records (default: the OS user).")
 def score_cmd(
     scheme: str,
     data: str | None,
@@ -316,30 +329,71 @@ def score_cmd(
     history: str | None,
     output: str | None,
     complete: bool,
+    archive: str | None,
+    year: int | None,
+    run_by: str | None,
 ) -> None:
     """Score every unit of DATA (JSON, CSV or .xlsx) with SCHEME. With `-o NAME.xlsx` the
     results are a workbook: rankings, a breakdown, an explanation sheet per unit."""
     from kaoping.io.results import iter_json, iter_table
 
+    if archive is None and (year is not None or run_by is not None):
+        raise click.UsageError("--year and --by go with --archive")
+    if archive is not None and year is None:  # the data formats carry no year
+        raise click.UsageError("--archive needs --year YYYY: the year this run assesses")
     compiled = _scheme(scheme)
     workbook = output is not None and output.lower().endswith(".xlsx")
-    inputs: list[str | Path] = [*compiled.sources, *([history] if history else [])]
+    inputs: list[str | Path] = [*compiled.sources, *([history_input(history)] if history else [])]
+    loaded: list[Any] = []
     try:
         path = _data_path(compiled, data, sample)
         inputs.append(path)
+        if archive is not None:  # never into an input; checked before the work
+            from kaoping.archive.store import check_writable
+
+            # (last year's results may come from the same archive: it is read, then added to)
+            check_target(archive, [*compiled.sources, path])
+            check_writable(archive)
+            inputs.append(archive)
         if output:  # before the work: a long run should not end in a refusal
             check_target(output, inputs)
-        results = _scored(compiled, path, history, trace=workbook, complete=complete)
+        results = _scored(compiled, path, history, trace=workbook, complete=complete, loaded=loaded)
         if workbook:
             from kaoping.io.xlsx_write import write_results
 
             assert output is not None
             write_results(results, Path(output), default_lang())
-            return
     except KaopingError as err:
         _fail(err)
-    chunks = iter_json(results) if fmt == "json" else iter_table(results)
-    _emit(itertools.chain(chunks, ["\n"]), output, inputs)
+    if not workbook:
+        chunks = iter_json(results) if fmt == "json" else iter_table(results)
+        _emit(itertools.chain(chunks, ["\n"]), output, inputs)
+    if archive is not None:
+        _archive(archive, scheme, results, loaded, year, run_by)
+
+
+def _archive(
+    archive: str,
+    ref: str,
+    results: Results,
+    loaded: list[Any],
+    year: int | None,
+    run_by: str | None,
+) -> None:
+    """Record the scored run in the archive (one transaction), and say so on stderr."""
+    from kaoping.archive.recording import archive_run, current_user, scheme_version
+
+    assert year is not None
+    reg = _registry()
+    version = scheme_version(reg, ref) if ref in reg.schemes else None
+    units, roster = loaded
+    try:
+        run_id = archive_run(
+            archive, results, units, roster, year, run_by or current_user(), version
+        )
+    except KaopingError as err:
+        _fail(err)
+    click.echo(for_terminal(f"archived as run {run_id} of {year} in {archive}"), err=True)
 
 
 def _emit(chunks: Iterable[str], output: str | None, inputs: Iterable[str | Path]) -> None:
@@ -368,7 +422,7 @@ def _emit(chunks: Iterable[str], output: str | None, inputs: Iterable[str | Path
 @click.option("--unit", "unit_name", required=True, help="The unit to explain.")
 @click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--history", type=click.Path(exists=True, dir_okay=False))
+@click.option("--history", type=HistoryRef(), help=HISTORY_HELP)
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),

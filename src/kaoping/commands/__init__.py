@@ -12,10 +12,14 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every command of this package to `group`."""
+    from kaoping.commands.diff import diff_cmd
     from kaoping.commands.doc import doc_cmd
     from kaoping.commands.fmt import fmt_cmd
+    from kaoping.commands.history import history_cmd
     from kaoping.commands.report import report
 
+    group.add_command(diff_cmd)
     group.add_command(doc_cmd)
     group.add_command(fmt_cmd)
+    group.add_command(history_cmd)
     group.add_command(report)

@@ -32,8 +32,15 @@ def scheme_hash(scheme: CompiledScheme) -> str:
 
 
 def read_history(path: str, scheme: CompiledScheme) -> tuple[Any, list[RunWarning]]:
-    """The parsed results file, if it is one of this scheme; a data error (exit 2) if not."""
-    doc = read_json_text(read_data_text(Path(path)), path)
+    """The parsed results file (or `archive:PATH#YEAR`: the latest run of that year in the
+    archive), if it is one of this scheme; a data error (exit 2) if not."""
+    if path.startswith("archive:"):
+        from kaoping.archive.history_ref import archived_results
+
+        text, path = archived_results(path, scheme.scheme_id)
+    else:
+        text = read_data_text(Path(path))
+    doc = read_json_text(text, path)
 
     def refuse(why: str) -> DataError:
         return DataError([DataProblem(path, None, None, why)])
