@@ -72,10 +72,8 @@ def diff_cmd(
         try:
             scored.append(_scored(compiled, path, history, trace=False))
         except KaopingError as err:
-            click.echo(
-                f"error: the data does not fit the {which} scheme {compiled.scheme_id!r} ({ref}):",
-                err=True,
-            )
+            why = f"the data does not fit the {which} scheme {compiled.scheme_id!r} ({ref}):"
+            click.echo(for_terminal(f"error: {why}"), err=True)
             _fail(err)
     result = Diff(
         old,
