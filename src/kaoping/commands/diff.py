@@ -18,7 +18,11 @@ from kaoping.archive.history_ref import HISTORY_HELP, HistoryRef
 @click.argument("data", required=False)
 @click.option("--sample", is_flag=True, help="Use OLD_SCHEME's bundled sample data.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--history", type=HistoryRef(), help=HISTORY_HELP + " Read by both schemes.")
+@click.option(
+    "--history",
+    type=HistoryRef(),
+    help=HISTORY_HELP + " OLD_SCHEME's results, read by both versions.",
+)
 @click.option(
     "--output",
     "-o",
@@ -39,12 +43,15 @@ def diff_cmd(
     paths) and show each unit's total, rank and grade before and after, largest move in rank
     first, and every rule that differs, by article, with its old and new text. Data that does
     not fit one of the schemes is a data error (exit 2) naming the scheme."""
-    from kaoping.cli import _data_path, _emit, _fail, _registry, _scheme, _scored
+    from kaoping.cli import _data_path, _emit, _fail, _registry, _scheme, _warn
     from kaoping.errors import KaopingError
+    from kaoping.io.data import load_dataset
+    from kaoping.io.history_file import read_history
     from kaoping.io.text import for_terminal
     from kaoping.schemediff.render import Diff, iter_table, to_json
     from kaoping.schemediff.rules import rule_changes
     from kaoping.schemediff.units import unit_changes
+    from kaoping.scoring import score
 
     old = _scheme(old_scheme)
     new = _scheme(new_scheme)
@@ -67,14 +74,25 @@ def diff_cmd(
             check_target(output, inputs)
     except KaopingError as err:
         _fail(err)
+    try:  # last year's results are OLD_SCHEME's; the new version reads the same values
+        last_year, warnings = read_history(history, old) if history else (None, [])
+    except KaopingError as err:
+        _fail(err)
+    warnings_once = {  # a workbook's warnings (a formula with no saved value), once
+        "old": lambda message: click.echo(f"warning: {for_terminal(message)}", err=True),
+        "new": lambda message: None,
+    }
     scored = []
     for which, compiled, ref in (("old", old, old_scheme), ("new", new, new_scheme)):
         try:
-            scored.append(_scored(compiled, path, history, trace=False))
+            units, roster = load_dataset(path, compiled.model, warnings_once[which])
+            results = score(compiled, units, last_year, roster=roster)
         except KaopingError as err:
             why = f"the data does not fit the {which} scheme {compiled.scheme_id!r} ({ref}):"
             click.echo(for_terminal(f"error: {why}"), err=True)
             _fail(err)
+        _warn([*warnings, *results.warnings] if which == "old" else results.warnings)
+        scored.append(results)
     result = Diff(
         old,
         new,
