@@ -420,3 +420,171 @@ def test_old_excel_format_is_named(tmp_path: Path) -> None:
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     result = run("score", "example-zh", str(old))
     assert result.exit_code == 2 and "save it as an Excel workbook (.xlsx)" in result.stderr
+
+
+# ------------------------------------------------------------------ one test per error kind
+# (each problem a workbook can have names its sheet, row, column header or unit; exit 2)
+
+
+def test_an_error_cell_is_named_by_its_coordinate(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    col = 0
+
+    def change(wb: Any) -> None:
+        nonlocal col
+        col = _column(wb["县直单位"], HEADER)
+        wb["县直单位"].cell(2, col).value = "#DIV/0!"
+
+    _edit(book, change)
+    message = _error(book, model)
+    letter = openpyxl.utils.get_column_letter(col)
+    assert f"sheet '县直单位' row 2, input '{letter}2': the cell shows #DIV/0!" in message
+
+
+def test_cell_a1_must_name_the_unit_column(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["县直单位"].cell(1, 1, "名称"))
+    assert "sheet '县直单位' row 1: cell A1 must be '单位'" in _error(book, model)
+
+
+def test_a_header_no_input_has(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["县直单位"].cell(1, wb["县直单位"].max_column + 1, "备注"))
+    message = _error(book, model)
+    assert "sheet '县直单位' row 1, input '备注': no column of this sheet has this header" in (
+        message
+    )
+
+
+def test_a_column_given_twice(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["县直单位"].cell(1, wb["县直单位"].max_column + 1, HEADER))
+    assert f"input '{HEADER}': this column appears more than once" in _error(book, model)
+
+
+def test_a_value_in_a_column_with_no_header(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["县直单位"].cell(3, wb["县直单位"].max_column + 2, 5))
+    message = _error(book, model)
+    assert "sheet '县直单位' row 3: unit '县住建局': a value in column" in message
+    assert "with no header" in message
+
+
+def test_a_row_with_values_and_no_unit(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+
+    def change(wb: Any) -> None:
+        wb["县直单位"].cell(8, _column(wb["县直单位"], HEADER), 5)
+        wb["成果"].append([None, "阶梯水价", 3])
+
+    _edit(book, change)
+    message = _error(book, model)
+    assert "sheet '县直单位' row 8: a row with values and no unit in column A" in message
+    assert "sheet '成果' row" in message
+
+
+def test_a_list_sheet_missing(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb.remove(wb["成果"]))
+    assert "sheet '成果', input '成果': this sheet is missing" in _error(book, model)
+
+
+def test_records_of_a_unit_no_units_sheet_has(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["成果"].append(["县水利局", "河长制", 5]))
+    assert "sheet '成果': unit '县水利局': no units sheet has this unit" in _error(book, model)
+
+
+def test_a_given_value_of_a_unit_no_units_sheet_has(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["给定值"].append(["县水利局", "改革组织领导", 7, "县改革办"]))
+    assert "sheet '给定值': unit '县水利局': no units sheet has this unit" in _error(book, model)
+
+
+def test_a_given_row_naming_no_value(tmp_path: Path) -> None:
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["给定值"].append(["县教体局", None, 7, "县改革办"]))
+    message = _error(book, model)
+    assert "sheet '给定值' row 2: unit '县教体局': each row names a unit and a value" in message
+
+
+SCOPED = """
+方案 "两组与常量"
+分组 县区
+分组 部门
+记录 项目:
+    名称: 文本
+    得分: 数值 0 至 10
+常量 基础分: 数值 0 至 50 "本年度的基础分"
+输入 项目表: 列表 项目 "承担的项目" 适用 县区
+输入 满意度: 数值 0 至 10 "满意度测评得分"
+评分 县区:
+    指标 项目 满分 30:
+        加 合计 项目表 的 得分
+        封顶 30
+    指标 满意 满分 10 = 满意度
+    指标 基础 满分 50 = 基础分
+评分 部门:
+    指标 满意 满分 10 = 满意度
+"""
+
+
+def _scoped(tmp_path: Path) -> tuple[Path, Model]:
+    """A two-group scheme with a list input for one group and a constant entered per run:
+    its template with 甲县 (县区) and 发改委 (部门), the constant filled in."""
+    rules = tmp_path / "scoped.rules"
+    rules.write_text(SCOPED, "utf-8")
+    units = tmp_path / "units.csv"
+    units.write_text("甲县,县区\n发改委,部门\n", "utf-8")
+    book = tmp_path / "数据.xlsx"
+    made = run("template", str(rules), "-o", str(book), "--units", str(units))
+    assert made.exit_code == 0, made.output
+    model = load_scheme(str(rules), default_registry()).model
+
+    def fill_in(wb: Any) -> None:
+        wb["县区"].cell(2, _column(wb["县区"], "满意度测评得分"), 8)
+        wb["部门"].cell(2, _column(wb["部门"], "满意度测评得分"), 9)
+        ws = wb[lay.CONSTANTS_SHEET]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "基础分")
+        ws.cell(row, 2, 40)
+
+    _edit(book, fill_in)
+    assert [u.name for u in load_file(book, model)] == ["甲县", "发改委"]
+    return book, model
+
+
+def test_records_for_a_unit_whose_group_does_not_take_the_list(tmp_path: Path) -> None:
+    book, model = _scoped(tmp_path)
+    _edit(book, lambda wb: wb["项目表"].append(["发改委", "项目一", 5]))
+    message = _error(book, model)
+    assert "sheet '项目表': unit '发改委', input '项目表': this input is not given for group" in (
+        message
+    )
+
+
+def test_a_constant_with_no_name_and_a_constant_given_twice(tmp_path: Path) -> None:
+    book, model = _scoped(tmp_path)
+
+    def change(wb: Any) -> None:
+        ws = wb[lay.CONSTANTS_SHEET]
+        ws.append([None, 30])
+        ws.append(["基础分", 30])
+
+    _edit(book, change)
+    message = _error(book, model)
+    assert "a value with no constant's name in column A" in message
+    assert "input '基础分': this constant is given twice" in message
+
+
+def test_a_constant_outside_its_range(tmp_path: Path) -> None:
+    book, model = _scoped(tmp_path)
+
+    def change(wb: Any) -> None:
+        ws = wb[lay.CONSTANTS_SHEET]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "基础分")
+        ws.cell(row, 2, 60)
+
+    _edit(book, change)
+    message = _error(book, model)
+    assert f"sheet '{lay.CONSTANTS_SHEET}' row" in message and "'基础分'" in message
+    assert "outside the allowed range 0 to 50" in message
