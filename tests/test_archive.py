@@ -352,3 +352,31 @@ def test_diff_reads_last_years_results_from_the_archive(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["units"] == [] and doc["rules"] == []
+
+
+def test_explain_reads_last_years_results_from_the_archive(tmp_path: Path) -> None:
+    archive = tmp_path / "a.db"
+    last = tmp_path / "2025.json"
+    made = run(
+        "score", "heshan-2013", "--sample", "--format", "json", "-o", str(last),
+        "--archive", str(archive), "--year", "2025",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    unit = json.loads(last.read_text("utf-8"))["units"][0]["unit"]
+    outputs = [
+        run(
+            "explain",
+            "heshan-2013",
+            "--sample",
+            "--unit",
+            unit,
+            "--format",
+            "json",
+            "--history",
+            history,
+        )
+        for history in (str(last), f"archive:{archive}#2025")
+    ]
+    assert outputs[0].exit_code == 0, outputs[0].output
+    assert outputs[1].exit_code == 0, outputs[1].output
+    assert outputs[0].stdout == outputs[1].stdout

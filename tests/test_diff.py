@@ -225,3 +225,13 @@ def test_sample_is_the_old_schemes(tmp_path: Path) -> None:
     result = run("diff", str(copy), "example-zh", "--sample")
     assert result.exit_code == 3
     assert "not an installed scheme" in result.output
+
+
+def test_the_same_rules_in_the_other_keyword_set_differ_in_nothing() -> None:
+    """example-en is example-zh line for line in English keywords: the same IR, the same
+    results."""
+    result = run("diff", "example-zh", "example-en", "--sample", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["rules"] == [] and doc["units"] == []
+    assert doc["unchanged"] == sorted(doc["unchanged"]) and len(doc["unchanged"]) == 4

@@ -173,6 +173,40 @@ CASES: dict[str, tuple[list[str], int]] = {
     "doc over an input": (["doc", "passing", "--document", "data.json", "-o", "data.json"], 2),
     "doc document missing": (["doc", "passing", "--document", "none.txt"], 2),
     "doc unknown scheme": (["doc", "no-such-scheme"], 3),
+    # the results archive
+    "score archive": (
+        ["score", "ok.rules", "data.json", "--archive", "new.db", "--year", "2025"],
+        0,
+    ),
+    "score archive no year": (["score", "ok.rules", "data.json", "--archive", "new.db"], 3),
+    "score archive not sqlite": (
+        ["score", "ok.rules", "data.json", "--archive", "nojson.json", "--year", "2025"],
+        2,
+    ),
+    "score history archive": (
+        ["score", "ok.rules", "data.json", "--history", "archive:a.db#2025"],
+        0,
+    ),
+    "score history archive bad year": (
+        ["score", "ok.rules", "data.json", "--history", "archive:a.db#25"],
+        3,
+    ),
+    "score history archive no run": (
+        ["score", "ok.rules", "data.json", "--history", "archive:a.db#2024"],
+        2,
+    ),
+    "history": (["history", "--archive", "a.db"], 0),
+    "history unit": (["history", "甲", "--archive", "a.db"], 0),
+    "history no such unit": (["history", "乙", "--archive", "a.db"], 2),
+    "history not an archive": (["history", "--archive", "nojson.json"], 2),
+    "history no archive option": (["history"], 3),
+    # diff
+    "diff": (["diff", "ok.rules", "warns.rules", "data.json"], 0),
+    "diff rules errors": (["diff", "ok.rules", "errs.rules", "data.json"], 1),
+    "diff bad data": (["diff", "ok.rules", "warns.rules", "baddata.json"], 2),
+    "diff output unwritable": (["diff", "ok.rules", "ok.rules", "data.json", "-o", "no/d.json"], 2),
+    "diff unknown scheme": (["diff", "ok.rules", "no-such-scheme", "data.json"], 3),
+    "diff no data": (["diff", "ok.rules", "warns.rules"], 3),
     # new-scheme
     "new-scheme": (["new-scheme", "jian-2018", "--dir", "new"], 0),
     "new-scheme bad id": (["new-scheme", "Jian_2018", "--dir", "new"], 3),
@@ -194,6 +228,7 @@ PLUGIN_CASES: dict[str, list[str]] = {
     "report": ["report", "broken", "--sample", "-o", "r.html"],
     "test": ["test", "broken"],
     "doc": ["doc", "broken"],
+    "diff": ["diff", "ok.rules", "broken", "data.json"],
 }
 
 
@@ -208,6 +243,9 @@ def invoke(args: list[str]) -> tuple[int, str]:
 @pytest.mark.parametrize("name", CASES)
 def test_exit_code(w: Path, name: str) -> None:
     args, expected = CASES[name]
+    if "a.db" in " ".join(args):  # an archive to read: one run of ok.rules, recorded for 2025
+        made = ["score", "ok.rules", "data.json", "--archive", "a.db", "--year", "2025"]
+        assert invoke(made)[0] == 0
     code, output = invoke(args)
     assert code == expected, output
 
