@@ -380,3 +380,43 @@ def test_explain_reads_last_years_results_from_the_archive(tmp_path: Path) -> No
     assert outputs[0].exit_code == 0, outputs[0].output
     assert outputs[1].exit_code == 0, outputs[1].output
     assert outputs[0].stdout == outputs[1].stdout
+
+
+def test_a_fifo_is_never_opened_as_an_archive(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    for args in (
+        ["score", "example-zh", "--sample", "--archive", str(fifo), "--year", "2025"],
+        ["history", "--archive", str(fifo)],
+        ["score", "example-zh", "--sample", "--history", f"archive:{fifo}#2025"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "it is not a regular file" in result.stderr
+
+
+def test_an_archive_whose_tables_were_tampered_with(tmp_path: Path) -> None:
+    """Marked as kaoping's at the current version, but its runs table dropped, and a unit row
+    holding a blob: data errors or values shown, never a traceback."""
+    archive = tmp_path / "a.db"
+    made = run("score", "example-zh", "--sample", "--archive", str(archive), "--year", "2025")
+    assert made.exit_code == 0, made.output
+    with contextlib.closing(sqlite3.connect(archive)) as db:
+        db.execute("UPDATE unit_results SET total = x'00ff' WHERE unit = '县发改委'")
+        db.commit()
+    shown = run("history", "县发改委", "--archive", str(archive), "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    with contextlib.closing(sqlite3.connect(archive)) as db:
+        db.execute("DROP TABLE unit_results")
+        db.execute("DROP TABLE runs")
+        db.commit()
+    for args in (
+        ["history", "--archive", str(archive)],
+        ["score", "example-zh", "--sample", "--history", f"archive:{archive}#2025"],
+        ["score", "example-zh", "--sample", "--archive", str(archive), "--year", "2026"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "no such table" in result.stderr

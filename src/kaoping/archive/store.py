@@ -77,11 +77,22 @@ def _version(db: sqlite3.Connection, where: str) -> int:
     return version
 
 
+def _not_a_file(path: str) -> str | None:
+    """Why `path` (followed through symlinks) cannot be an archive: a folder, a FIFO or a
+    device (opening which could block or write to a terminal); None for a file or nothing."""
+    if os.path.isdir(path):
+        return "it is a folder"
+    if os.path.exists(path) and not os.path.isfile(path):
+        return "it is not a regular file"
+    return None
+
+
 def check_writable(path: str) -> None:
     """Before the work: refuse an archive that could not be recorded into (checked again, under
     the write lock, when the run is recorded). A missing file is fine where its folder exists."""
-    if os.path.isdir(path):
-        raise _refuse(path, "cannot use the archive: it is a folder")
+    why = _not_a_file(path)
+    if why is not None:
+        raise _refuse(path, f"cannot use the archive: {why}")
     if not os.path.exists(path):
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
@@ -107,8 +118,9 @@ class Run:
 
 def record(path: str, run: Run) -> int:
     """Record `run` (migrating an older archive first), all in one transaction; its id."""
-    if os.path.isdir(path):
-        raise _refuse(path, "cannot use the archive: it is a folder")
+    why = _not_a_file(path)
+    if why is not None:
+        raise _refuse(path, f"cannot use the archive: {why}")
     with _sqlite_errors(path), contextlib.closing(_connect(path, read_only=False)) as db:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -138,7 +150,7 @@ def reading(path: str) -> Iterator[sqlite3.Connection]:
     """A connection to read an existing archive at the current schema: an older archive is
     migrated first (which needs write access to it)."""
     if not os.path.isfile(path):
-        why = "it is a folder" if os.path.isdir(path) else "no such file"
+        why = _not_a_file(path) or "no such file"
         raise _refuse(path, f"cannot read the archive: {why}")
     with _sqlite_errors(path):
         with contextlib.closing(_connect(path, read_only=True)) as db:

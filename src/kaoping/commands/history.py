@@ -59,7 +59,8 @@ def history_cmd(unit: str | None, archive: str, scheme_id: str | None, fmt: str)
         sys.exit(2)
     if fmt == "json":
         found = [attrs.asdict(r) for r in found_runs] + [attrs.asdict(y) for y in found_years]
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        # default=str: a value of an unexpected type in the file (a blob) is shown, not fatal
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
         return
     if unit is None:
         if not found_runs:
