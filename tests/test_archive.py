@@ -420,3 +420,20 @@ def test_an_archive_whose_tables_were_tampered_with(tmp_path: Path) -> None:
         result = run(*args)
         assert result.exit_code == 2, (args, result.output)
         assert "no such table" in result.stderr
+
+
+def test_the_data_kept_is_the_same_from_a_workbook_as_from_json(tmp_path: Path) -> None:
+    from kaoping import load_scheme
+    from test_xlsx import fill
+
+    sample = default_registry().sample("example-zh")
+    assert sample is not None
+    book = tmp_path / "数据.xlsx"
+    assert run("template", "example-zh", "-o", str(book), "--sample").exit_code == 0
+    fill(book, sample, load_scheme("example-zh", default_registry()).model)
+    archive = tmp_path / "a.db"
+    for data in (str(sample), str(book)):
+        made = run("score", "example-zh", data, "--archive", str(archive), "--year", "2025")
+        assert made.exit_code == 0, made.output
+    [(from_json,), (from_book,)] = rows(archive, "SELECT data_json FROM runs ORDER BY id")
+    assert from_json == from_book

@@ -358,18 +358,18 @@ def score_cmd(
         if output:  # before the work: a long run should not end in a refusal
             check_target(output, inputs)
         results = _scored(compiled, path, history, trace=workbook, complete=complete, loaded=loaded)
+        if archive is not None:  # before the output: `score … | head` must not lose the run
+            _archive(archive, scheme, results, loaded, year, run_by)
         if workbook:
             from kaoping.io.xlsx_write import write_results
 
             assert output is not None
             write_results(results, Path(output), default_lang())
+            return
     except KaopingError as err:
         _fail(err)
-    if not workbook:
-        chunks = iter_json(results) if fmt == "json" else iter_table(results)
-        _emit(itertools.chain(chunks, ["\n"]), output, inputs)
-    if archive is not None:
-        _archive(archive, scheme, results, loaded, year, run_by)
+    chunks = iter_json(results) if fmt == "json" else iter_table(results)
+    _emit(itertools.chain(chunks, ["\n"]), output, inputs)
 
 
 def _archive(
