@@ -21,7 +21,7 @@ import attrs
 import click
 
 from kaoping import load_scheme
-from kaoping.archive.history_ref import HISTORY_HELP, HistoryRef, history_input
+from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRef, history_input
 from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, DataError, KaopingError
@@ -299,7 +299,7 @@ def _scored(
 @click.argument("data", required=False)
 @click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--history", type=HistoryRef(), help=HISTORY_HELP)
+@click.option("--history", type=HistoryRef(), metavar=HISTORY_METAVAR, help=HISTORY_HELP)
 @click.option(
     "--output",
     "-o",
@@ -422,7 +422,7 @@ def _emit(chunks: Iterable[str], output: str | None, inputs: Iterable[str | Path
 @click.option("--unit", "unit_name", required=True, help="The unit to explain.")
 @click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--history", type=HistoryRef(), help=HISTORY_HELP)
+@click.option("--history", type=HistoryRef(), metavar=HISTORY_METAVAR, help=HISTORY_HELP)
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),

@@ -16,6 +16,7 @@ HISTORY_HELP = (
     "Last year's results: the JSON `score --format json` wrote, or archive:PATH#YEAR (the "
     "latest run of YEAR for this scheme in the archive PATH)."
 )
+HISTORY_METAVAR = "FILE|archive:PATH#YEAR"
 _YEAR = re.compile(r"[0-9]{4}")
 
 
@@ -51,7 +52,7 @@ else:
 class HistoryRef(_ParamType):
     """A results file that exists, or `archive:PATH#YEAR` with a valid year (else exit 3)."""
 
-    name = "FILE|archive:PATH#YEAR"
+    name = "history"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         text = str(value)

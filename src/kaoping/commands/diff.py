@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kaoping.archive.history_ref import HISTORY_HELP, HistoryRef
+from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRef
 
 
 @click.command("diff")
@@ -21,6 +21,7 @@ from kaoping.archive.history_ref import HISTORY_HELP, HistoryRef
 @click.option(
     "--history",
     type=HistoryRef(),
+    metavar=HISTORY_METAVAR,
     help=HISTORY_HELP + " OLD_SCHEME's results, read by both versions.",
 )
 @click.option(

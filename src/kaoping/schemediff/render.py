@@ -112,7 +112,8 @@ def iter_table(d: Diff) -> Iterator[str]:
         header = ["unit", "group", "total", "change", "rank", "moved", "grade"]
         rows = [header]
         for c in moved:
-            grade = "" if c.old_grade == c.new_grade else f"{c.old_grade} → {c.new_grade}"
+            old_grade, new_grade = c.old_grade or "-", c.new_grade or "-"
+            grade = new_grade if old_grade == new_grade else f"{old_grade} → {new_grade}"
             rows.append(
                 [
                     c.unit,
@@ -121,7 +122,7 @@ def iter_table(d: Diff) -> Iterator[str]:
                     signed(c.total_change, exact=False),
                     f"{_rank(c.old_rank)} → {_rank(c.new_rank)}",
                     moved_text(c.places_up),
-                    grade or (c.new_grade or ""),
+                    grade if c.old_grade or c.new_grade else "",
                 ]
             )
         rows = [[for_terminal(cell) for cell in row] for row in rows]

@@ -55,8 +55,9 @@ def grade_of(r: UnitResult) -> str | None:
 def unit_changes(old: Results, new: Results) -> UnitChanges:
     """Each unit of both results (the same data: the same units), old beside new."""
     changes = []
+    by_name = {r.name: r for r in new.units}
     for r in old.units:
-        other = new.by_name(r.name)
+        other = by_name.get(r.name)
         if other is None:  # pragma: no cover - both sides scored the same validated units
             raise AssertionError(f"unit {r.name!r} scored by one scheme only")
         changes.append(
