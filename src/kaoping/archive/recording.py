@@ -10,9 +10,9 @@ import os
 from collections.abc import Mapping
 
 from kaoping.archive.store import Run, data_json, record
-from kaoping.io.data import UnitData
 from kaoping.io.history_file import scheme_hash
 from kaoping.io.results import to_json
+from kaoping.io.validate import UnitData
 from kaoping.plugins.manager import GROUP, Registry
 from kaoping.scoring import Results
 

@@ -19,7 +19,7 @@ import attrs
 from kaoping.archive.schema import APPLICATION_ID, VERSION, migrate, unit_rows
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import Q, exact_text
-from kaoping.io.data import UnitData
+from kaoping.io.validate import UnitData
 
 BUSY_TIMEOUT_S = 60.0  # how long a run waits for another run's write to finish
 
