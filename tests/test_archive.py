@@ -437,3 +437,21 @@ def test_the_data_kept_is_the_same_from_a_workbook_as_from_json(tmp_path: Path) 
         assert made.exit_code == 0, made.output
     [(from_json,), (from_book,)] = rows(archive, "SELECT data_json FROM runs ORDER BY id")
     assert from_json == from_book
+
+
+def test_report_reads_last_years_results_from_the_archive(tmp_path: Path) -> None:
+    archive = tmp_path / "a.db"
+    last = tmp_path / "2025.json"
+    made = run(
+        "score", "heshan-2013", "--sample", "--format", "json", "-o", str(last),
+        "--archive", str(archive), "--year", "2025",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    pages = []
+    for history in (str(last), f"archive:{archive}#2025"):
+        page = tmp_path / f"report-{len(pages)}.html"
+        args = ["report", "heshan-2013", "--sample", "-o", str(page), "--history", history]
+        result = CliRunner().invoke(main, args, env={"SOURCE_DATE_EPOCH": "0"})
+        assert result.exit_code == 0, result.output
+        pages.append(page.read_text("utf-8"))
+    assert pages[0] == pages[1]

@@ -11,6 +11,8 @@ from pathlib import Path
 import attrs
 import click
 
+from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRef, history_input
+
 
 def _made() -> str:
     """When the report was made: now, or SOURCE_DATE_EPOCH (the reproducible-builds convention)
@@ -35,11 +37,7 @@ def _made() -> str:
     help="The page to write (.html; written whole, or not at all, never over an input).",
 )
 @click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
-@click.option(
-    "--history",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Last year's results (the JSON `kaoping score --format json` writes).",
-)
+@click.option("--history", type=HistoryRef(), metavar=HISTORY_METAVAR, help=HISTORY_HELP)
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),
@@ -70,7 +68,7 @@ def report(
     if not output.lower().endswith((".html", ".htm")):
         raise click.BadParameter("the report is an HTML page: name it *.html", param_hint="-o")
     compiled = _scheme(scheme)
-    inputs: list[str | Path] = [*compiled.sources, *([history] if history else [])]
+    inputs: list[str | Path] = [*compiled.sources, *([history_input(history)] if history else [])]
     try:
         path = _data_path(compiled, data, sample)
         inputs.append(path)
