@@ -54,6 +54,9 @@ class Results:
     traced: bool = False
     # what the office should look at before relying on the results (JSON `warnings`)
     warnings: tuple[RunWarning, ...] = ()
+    # the backend that computed the values ("unit" or "columnar") and why (`score --verbose`)
+    backend: str = "unit"
+    backend_reason: str = ""
 
     def by_name(self, name: str) -> UnitResult | None:
         for r in self.units:
@@ -149,13 +152,20 @@ def score(
     *,
     roster: Mapping[str, int] | None = None,
     complete: bool = False,
+    backend: str = "unit",
 ) -> Results:
     """Score every unit; with `trace`, keep what `explain` shows (rule steps, group values).
 
     `roster` gives how many units a group has in all, when the data holds only some of them
     (one unit re-scored after an appeal): what reads the whole group is then warned about, and
-    `complete` makes such partial data an error instead."""
+    `complete` makes such partial data an error instead.
+
+    `backend`: "unit" (the reference, and what a trace needs), "columnar" (whole tables; a
+    scheme it cannot score raises `Unsupported`) or "auto" (see `scoring_columnar.choose`)."""
+    from kaoping.scoring_columnar import Choice, choose
+
     ns = scheme.namespace
+    choice = Choice("unit", "tracing") if trace else choose(scheme, backend, data)  # type: ignore[arg-type]
     hist = history_index(history, model=scheme.model)
     for d in data:
         if d.name in hist:
@@ -174,7 +184,7 @@ def score(
     gc.disable()
     try:
         with watch_interrupts():  # tells the user's Ctrl-C from a rule function's KeyboardInterrupt
-            _run(scheme, units, trace)
+            _run(scheme, units, trace, choice.backend == "columnar")
     finally:
         if collecting:
             gc.enable()
@@ -185,7 +195,14 @@ def score(
         results.append(UnitResult(u, int(rank) if rank is not None else None))
     # a history that matches no unit would give the no-history result in silence
     unmatched = [] if history is None else unmatched_units([d.name for d in data], hist)
-    return Results(scheme, tuple(results), trace, (*run.warnings, *unmatched))
+    return Results(
+        scheme,
+        tuple(results),
+        trace,
+        (*run.warnings, *unmatched),
+        choice.backend,
+        choice.reason,
+    )
 
 
 def _check_roster(
@@ -250,7 +267,7 @@ def _unit(scheme: CompiledScheme, d: UnitData, history: Any, trace: bool, run: R
     return u
 
 
-def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
+def _run(scheme: CompiledScheme, units: list[Unit], trace: bool, columnar: bool = False) -> None:
     ns = scheme.namespace
     version = "" if trace else "_fast"  # the traced functions record what `explain` shows
     groups: dict[str, list[Unit]] = {}
@@ -266,6 +283,23 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
     _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
     if problems:
         raise DataError(problems)
+    if columnar:  # every per-unit and group value by the whole-table module
+        from kaoping.scoring_columnar import run_columnar
+
+        run_columnar(scheme, units)
+    else:
+        _values_per_unit(scheme, units, groups, version)
+    _guard(scheme, "grading", ns["grade"], units)
+    for u in units:
+        u.last_reads = {}  # what grading lines read is not a consequence's
+    for u in units:
+        _guard(scheme, u.name, ns[f"final_{u.block}{version}"], u)
+
+
+def _values_per_unit(
+    scheme: CompiledScheme, units: list[Unit], groups: dict[str, list[Unit]], version: str
+) -> None:
+    ns = scheme.namespace
     for u in units:
         _guard(scheme, u.name, ns[f"unit_{u.block}{version}"], u)
     blocks: dict[int, list[Unit]] = {}
@@ -279,11 +313,6 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool) -> None:
     for members in groups.values():
         group_fn = ns[f"group_{members[0].block}{version}"]
         _guard(scheme, f"group {members[0].group}", group_fn, members)
-    _guard(scheme, "grading", ns["grade"], units)
-    for u in units:
-        u.last_reads = {}  # what grading lines read is not a consequence's
-    for u in units:
-        _guard(scheme, u.name, ns[f"final_{u.block}{version}"], u)
 
 
 def _checked(scheme: CompiledScheme, u: Unit, fn: Any) -> list[DataProblem]:

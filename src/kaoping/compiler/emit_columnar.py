@@ -1,0 +1,326 @@
+"""Checked model → whole-table Python (the columnar backend), beside the per-unit emitter and
+fed by the same model.
+
+`unit_N(t)` computes every per-unit value of block N for all its units at once, one column per
+value; `group_N(t)` computes the values that read the whole group on one group's table (best,
+mean, ranks, the group's mean for an item that does not apply) as sorts and scans. Numbers are
+exact scaled integers (`kaoping.runtime.columnar`); each statement carries its `.rules` line.
+Grading and consequences run afterwards in the per-unit module on the values computed here.
+A construct with no columnar form raises `Unsupported` (construct and rule line), and the
+scheme is scored by the per-unit backend."""
+
+from __future__ import annotations
+
+from kaoping.compiler import ir, walk
+from kaoping.compiler.applicable import not_applicable_of
+from kaoping.compiler.emit import Writer, _in_doc, _one_line
+from kaoping.compiler.emit_columnar_expr import ExprEmitter, Scope, Unsupported
+from kaoping.compiler.model import BlockModel, Model, ValueDef
+from kaoping.exact import Q, exact_text
+from kaoping.span import Span
+
+__all__ = ["ColumnarEmitter", "Unsupported", "emit_columnar"]
+
+ZERO = Q(0)
+
+
+class ColumnarEmitter:
+    def __init__(self, model: Model, scheme_id: str, sources: dict[str, str]):
+        self.model = model
+        self.scheme_id = scheme_id
+        self.sources = sources
+        self.w = Writer()
+        self.consts: dict[str, str] = {}
+        self.tables: dict[str, str] = {}
+        self.own_max: Q | None = None
+        self.exprs = ExprEmitter(self)
+
+    # ------------------------------------------------------------------ helpers
+    def const(self, value: Q) -> str:
+        text = exact_text(value)
+        if text not in self.consts:
+            self.consts[text] = f"_k{len(self.consts)}"
+        return self.consts[text]
+
+    def table(self, name: str) -> str:
+        if name not in self.tables:
+            self.tables[name] = f"_t{len(self.tables)}"
+        return self.tables[name]
+
+    def comment(self, span: Span) -> None:
+        lines = self.sources.get(span.path, "").split("\n")
+        text = lines[span.line - 1].strip() if 0 < span.line <= len(lines) else ""
+        where = _one_line(span.short)
+        self.w(f"# {where}  {_one_line(text)}" if text else f"# {where}", span)
+
+    def ex(self, e: ir.Expr, block: BlockModel, s: Scope) -> str:
+        return self.exprs.ex(e, block, s)
+
+    # ------------------------------------------------------------------ module
+    def module(self) -> Writer:
+        body = Writer()
+        self.w = body
+        for block in self.model.blocks:
+            self.supported(block)
+            self.unit_function(block)
+            self.group_function(block)
+        head = Writer()
+        head(
+            f'"""Scheme {_in_doc(self.scheme_id)} compiled by kaoping for whole tables '
+            '(columnar). Generated: do not edit.'
+        )
+        head("")
+        head("Each statement names the .rules line it comes from. Every value is a column of")
+        head('exact scaled integers (kaoping.runtime.columnar): never a float."""')
+        head("")
+        head("from kaoping.runtime.columnar import prelude as _c")
+        head("")
+        head("_Q = _c.Q  # exact rationals: every constant is one")
+        for name in self.tables:
+            for row in self.model.tables[name].rows:
+                self.const(row.value)
+        for text, name in self.consts.items():
+            head(f"{name} = _Q({text!r})")
+        for table, name in self.tables.items():
+            decl = self.model.tables[table]
+            head(f"{name} = {{  # table {table!r}", decl.span)
+            for row in decl.rows:
+                head(f"    {row.key!r}: {self.const(row.value)},", row.span)
+            head("}")
+        head("")
+        offset = len(head.lines)
+        return Writer(
+            head.lines + body.lines,
+            {**head.spans, **{k + offset: v for k, v in body.spans.items()}},
+        )
+
+    def supported(self, block: BlockModel) -> None:
+        """Block-wide constructs the columnar backend leaves to the per-unit one."""
+        for req in block.requires:
+            raise Unsupported("a requirement on the group's distribution", req.span)
+        for vd in block.values.values():
+            span = vd.node.span if vd.node is not None else block.scoring.span
+            if vd.sheet is not None or block.sheets:
+                raise Unsupported("sheets (`for UNIT:` blocks)", span)
+            if vd.stage == "cross":
+                raise Unsupported("values across several groups (`across G1, G2:`)", span)
+            if vd.only and vd.stage != "final":
+                raise Unsupported("a value for some groups of the block only", span)
+
+    def stage(self, block: BlockModel, stage: str) -> list[ValueDef]:
+        return [block.values[p] for p in block.order if block.values[p].stage == stage]
+
+    def unit_function(self, block: BlockModel) -> None:
+        w = self.w
+        w()
+        w(f"def unit_{block.index}(t):")
+        with w.indent():
+            w(
+                f'"""Per-unit values of `scoring {_in_doc(", ".join(block.groups))}` '
+                f'({_in_doc(block.scoring.span.short)}), every unit of the block at once."""'
+            )
+            w("f, v, n = t.facts, t.values, t.n")
+            for vd in self.stage(block, "unit"):
+                self.value(block, vd, Scope())
+            w("return None")
+        w()
+
+    def group_function(self, block: BlockModel) -> None:
+        w = self.w
+        w(f"def group_{block.index}(t):")
+        with w.indent():
+            w(
+                f'"""Values of `scoring {_in_doc(", ".join(block.groups))}` that read the whole '
+                'group, on one group\'s table."""'
+            )
+            w("f, v, n = t.facts, t.values, t.n")
+            for vd in self.stage(block, "group"):
+                self.group_value(block, vd)
+            w("return None")
+        w()
+
+    def group_value(self, block: BlockModel, vd: ValueDef) -> None:
+        node = vd.node
+        assert node is not None
+        cohort: dict[int, str] = {}
+        for cnode in walk.postorder(node):
+            if isinstance(cnode, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank):
+                self.cohort_value(block, cnode, cohort)
+            elif isinstance(cnode, ir.Distribute):
+                raise Unsupported("a forced distribution", cnode.span)
+        self.value(block, vd, Scope(cohort=cohort))
+
+    def cohort_value(
+        self,
+        block: BlockModel,
+        cnode: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank,
+        cohort: dict[int, str],
+    ) -> None:
+        w = self.w
+        name = self.exprs.fresh("_g")
+        s = Scope(cohort=dict(cohort))
+        if isinstance(cnode, ir.Rank):
+            keys = []
+            for k in cnode.keys:
+                if self.exprs.kind(k, block) not in ("number", None):
+                    raise Unsupported("a rank by other than numbers", cnode.span)
+                keys.append(self.ex(k, block, s))
+            w(f"{name} = _c.rank([{', '.join(keys)}], {cnode.ascending!r}, n)", cnode.span)
+        elif isinstance(cnode, ir.GroupMean):
+            if cnode.weight is not None or cnode.where is not None or cnode.others:
+                raise Unsupported("a weighted, filtered or other units' group mean", cnode.span)
+            w(f"{name} = _c.group_mean({self.ex(cnode.operand, block, s)}, n)", cnode.span)
+        else:
+            fn = "best" if isinstance(cnode, ir.Best) else "lowest"
+            w(f"{name} = _c.{fn}({self.ex(cnode.operand, block, s)}, n)", cnode.span)
+        cohort[id(cnode)] = name
+
+    # ------------------------------------------------------------------ values
+    def setv(self, path: str, code: str, span: Span) -> None:
+        self.w(f"v[{path!r}] = _c.full({code}, n)", span)
+
+    def value(self, block: BlockModel, vd: ValueDef, s: Scope) -> None:
+        w = self.w
+        node = vd.node
+        if vd.kind == "total":
+            rnd = self.model.rounding
+            if node is None:
+                code = f"_c.total_of([{', '.join(f'v[{c!r}]' for c in vd.children)}], n)"
+                span = block.scoring.span
+            else:
+                assert isinstance(node, ir.Total)
+                self.comment(node.span)
+                code = self.ex(node.expr, block, s)
+                span = node.span
+            if rnd is not None:
+                code = f"_c.round_to({code}, {rnd.places}, {rnd.mode!r})"
+            self.setv("total", code, span)
+            return
+        assert node is not None
+        self.comment(node.span)
+        self.own_max = node.max if isinstance(node, ir.Item | ir.Section) else None
+        path = vd.path
+        if isinstance(node, ir.Flag):
+            w(f"t.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
+        elif isinstance(node, ir.Let | ir.Output):
+            self.setv(path, self.ex(node.expr, block, s), node.span)
+        elif isinstance(node, ir.Item) and isinstance(node.formula, ir.Keyed):
+            raise Unsupported("a keyed item", node.span)
+        elif isinstance(node, ir.Item) and node.formula is not None:
+            self.setv(path, self.ex(node.formula, block, s), node.span)
+        elif isinstance(node, ir.Item) and (na := not_applicable_of(node)) is not None:
+            self.not_applicable(block, vd, node, na, s)
+            return
+        elif isinstance(node, ir.Item):
+            self.item(block, node, s)
+            w(f"v[{path!r}] = _c.full(x, n)")
+        elif isinstance(node, ir.Section):
+            self.section(block, vd, node, s)
+        if isinstance(node, ir.Item | ir.Section):
+            self.over_max(vd, node)
+
+    def not_applicable(
+        self, block: BlockModel, vd: ValueDef, node: ir.Item, na: ir.NotApplicable, s: Scope
+    ) -> None:
+        """不涉及: absent where the condition holds (the clauses count only where the item
+        applies); with `then group mean`, the mean of the units it applies to stands in."""
+        w, path = self.w, vd.path
+        w(f"_na = _c.truth({self.ex(na.cond, block, s)}, n)", na.span)
+        self.item(block, node, s)
+        w(f"v[{path!r}] = _c.where(_na, None, x, n)", na.span)
+        w(f"t.not_applicable({path!r}, _na)", na.span)
+        self.over_max(vd, node)
+        if na.group_mean:
+            w(
+                f"v[{path!r}] = _c.impute_mean(v[{path!r}], _na, t.names, t.group, {path!r}, "
+                f"{str(na.span)!r})",
+                na.span,
+            )
+
+    def over_max(self, vd: ValueDef, node: ir.Item | ir.Section) -> None:
+        if vd.may_exceed and node.max is not None:
+            mx = self.const(node.max)
+            self.w(f"t.over({vd.path!r}, {node.span.line}, v[{vd.path!r}], {mx})", node.span)
+
+    def item(self, block: BlockModel, node: ir.Item, s: Scope) -> None:
+        """The clauses on the column `x`, in the language's fixed order (as `item_fast`)."""
+        w = self.w
+        for cl in node.clauses:
+            if not isinstance(
+                cl, ir.Start | ir.Add | ir.Floor | ir.Cap | ir.ZeroIf | ir.RoundClause
+            ) and not isinstance(cl, ir.NotApplicable):
+                raise Unsupported(f"the clause {type(cl).__name__}", cl.span)
+        starts = [c for c in node.clauses if isinstance(c, ir.Start)]
+
+        def start_value(c: ir.Start) -> str:
+            return self.const(node.max or ZERO) if c.value is None else self.ex(c.value, block, s)
+
+        w(
+            f"x = {start_value(starts[0]) if starts else '_c.ZERO'}",
+            starts[0].span if starts else node.span,
+        )
+        for extra in starts[1:]:
+            w(f"x = _c.add(x, {start_value(extra)})", extra.span)
+        for cl in node.clauses:
+            if isinstance(cl, ir.Add):
+                amount = self.ex(cl.amount, block, s)
+                if cl.per is not None:
+                    amount = f"_c.mul({amount}, {self.ex(cl.per, block, s)})"
+                op = "add" if cl.sign > 0 else "sub"
+                if cl.cond is not None:
+                    cond = self.ex(cl.cond, block, s)
+                    w(f"x = _c.where({cond}, _c.{op}(x, {amount}), x, n)", cl.span)
+                else:
+                    w(f"x = _c.{op}(x, {amount})", cl.span)
+        self.bounds(block, node.clauses, s)
+        for cl in node.clauses:
+            if isinstance(cl, ir.ZeroIf):
+                w(f"x = _c.where({self.ex(cl.cond, block, s)}, _c.ZERO, x, n)", cl.span)
+        self.rounds(node.clauses)
+
+    def bounds(self, block: BlockModel, clauses: tuple[ir.Clause, ...], s: Scope) -> None:
+        """Every floor, then every cap (as the per-unit backend applies them)."""
+        for cl in clauses:
+            if isinstance(cl, ir.Floor):
+                self.w(f"x = _c.greatest(x, {self.ex(cl.value, block, s)})", cl.span)
+        for cl in clauses:
+            if isinstance(cl, ir.Cap):
+                self.w(f"x = _c.least(x, {self.ex(cl.value, block, s)})", cl.span)
+
+    def rounds(self, clauses: tuple[ir.Clause, ...]) -> None:
+        for cl in clauses:
+            if isinstance(cl, ir.RoundClause):
+                self.w(f"x = _c.round_to(x, {cl.places}, {cl.mode!r})", cl.span)
+
+    def section(self, block: BlockModel, vd: ValueDef, node: ir.Section, s: Scope) -> None:
+        """The children summed, the highest or the mean, then bounded and rounded."""
+        w = self.w
+        mode, excluding = "sum", tuple[str, ...]()
+        for cl in node.clauses:
+            if isinstance(cl, ir.TakeHighest):
+                mode = "highest"
+            elif isinstance(cl, ir.TakeMean):
+                mode, excluding = "mean", cl.excluding
+            elif isinstance(cl, ir.Rescale):
+                raise Unsupported("a section rescaled where items do not apply", cl.span)
+        kids = [f"v[{c!r}]" for c in vd.children if block.values[c].name not in excluding]
+        if not kids:
+            w("x = _c.ZERO", node.span)
+        elif mode == "sum":
+            w(f"x = _c.total_of([{', '.join(kids)}], n)", node.span)
+        elif mode == "highest":
+            w(f"x = {kids[0]}", node.span)
+            for k in kids[1:]:
+                w(f"x = _c.greatest(x, {k})", node.span)
+        else:
+            count = self.const(Q(len(kids)))
+            w(f"x = _c.div(_c.total_of([{', '.join(kids)}], n), {count}, False)", node.span)
+        self.bounds(block, node.clauses, s)
+        self.rounds(node.clauses)
+        w(f"v[{vd.path!r}] = _c.full(x, n)")
+
+
+def emit_columnar(model: Model, scheme_id: str, sources: dict[str, str]) -> Writer:
+    """The whole-table module, or `Unsupported` raised for the first construct without a
+    columnar form."""
+    return ColumnarEmitter(model, scheme_id, sources).module()

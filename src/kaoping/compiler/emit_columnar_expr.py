@@ -1,0 +1,222 @@
+"""Expressions for the columnar backend: each `.rules` expression as a call on whole columns
+(`kaoping.runtime.columnar`), the same meaning as the per-unit emitter's Python operators.
+What has no columnar form yet raises `Unsupported`, naming the construct and its rule line, and
+the scheme is then scored by the per-unit backend."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from kaoping.compiler import ir
+from kaoping.compiler.infer import canonical_function
+from kaoping.compiler.model import BlockModel
+from kaoping.span import Span
+
+if TYPE_CHECKING:
+    from kaoping.compiler.emit_columnar import ColumnarEmitter
+
+
+class Unsupported(Exception):
+    """A construct the columnar backend does not compute: the scheme falls back."""
+
+    def __init__(self, construct: str, span: Span | None):
+        super().__init__(construct)
+        self.construct = construct
+        self.span = span
+
+    @property
+    def reason(self) -> str:
+        where = f" ({self.span.short})" if self.span is not None and self.span.line > 0 else ""
+        return f"{self.construct}{where}"
+
+
+@attrs.define
+class Scope:
+    """Where an expression reads from: the table's facts and values, its unit count, a record
+    table inside an aggregate, and the group values computed before the statement."""
+
+    f: str = "f"
+    v: str = "v"
+    n: str = "n"
+    record: str | None = None
+    cohort: dict[int, str] = attrs.Factory(dict)
+
+
+_BIN = {"+": "add", "-": "sub", "*": "mul"}
+_LOGIC = {"and": "both", "or": "either"}
+
+
+class ExprEmitter:
+    """Expressions, for `ColumnarEmitter` (which supplies constants and tables)."""
+
+    def __init__(self, em: ColumnarEmitter):
+        self.em = em
+        self.model = em.model
+        self.counter = 0
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def optional(self, e: ir.Expr, block: BlockModel) -> bool:
+        t = self.model.types.get((id(e), block.index))
+        return t is not None and t.optional
+
+    def kind(self, e: ir.Expr, block: BlockModel) -> str | None:
+        t = self.model.types.get((id(e), block.index))
+        return None if t is None else t.kind
+
+    def ref(self, e: ir.Ref | ir.WeightPart, block: BlockModel, s: Scope) -> str:
+        res = self.model.refs[(id(e), block.index)]
+        if res.kind == "input":
+            return f"{s.f}[{res.target!r}]"
+        if res.kind == "value":
+            return f"{s.v}[{res.target!r}]"
+        if res.kind == "field":
+            assert s.record is not None
+            return f"{s.record}.fields[{res.target!r}]"
+        if res.kind == "constant":
+            value = self.model.constants[res.target].value
+            return self.em.const(value) if value is not None else f"{s.f}[{res.target!r}]"
+        if res.kind == "grade":
+            raise Unsupported("a grade read before grading", e.span)
+        return repr(res.target)
+
+    def ex(self, e: ir.Expr, block: BlockModel, s: Scope) -> str:
+        if id(e) in s.cohort:
+            return s.cohort[id(e)]
+        if isinstance(e, ir.Num):
+            return self.em.const(e.value)
+        if isinstance(e, ir.Bool):
+            return repr(e.value)
+        if isinstance(e, ir.Ref):
+            return self.ref(e, block, s)
+        if isinstance(e, ir.TotalRef):
+            return f"{s.v}['total']"
+        if isinstance(e, ir.MaxRef):
+            assert self.em.own_max is not None
+            return self.em.const(self.em.own_max)
+        if isinstance(e, ir.BinOp | ir.Logic) and ir.continues_run(e, e.left):
+            return self.chain(e, block, s)
+        if isinstance(e, ir.BinOp):
+            return self.binop(e.op, e.left, e.right, e, block, s)
+        if isinstance(e, ir.Logic):
+            a, b = self.ex(e.left, block, s), self.ex(e.right, block, s)
+            return f"_c.{_LOGIC[e.op]}({a}, {b})"
+        if isinstance(e, ir.Neg):
+            return f"_c.neg({self.ex(e.operand, block, s)})"
+        if isinstance(e, ir.Not):
+            return f"_c.negate({self.ex(e.operand, block, s)})"
+        if isinstance(e, ir.Compare):
+            a, b = self.ex(e.left, block, s), self.ex(e.right, block, s)
+            return f"_c.compare({e.op!r}, {a}, {b})"
+        if isinstance(e, ir.Member):
+            return f"_c.member({self.ex(e.operand, block, s)}, {e.values!r})"
+        if isinstance(e, ir.IfExpr):
+            if self.kind(e, block) != "number":
+                raise Unsupported("`if … then … else` choosing other than numbers", e.span)
+            cond, a = self.ex(e.cond, block, s), self.ex(e.then, block, s)
+            return f"_c.where({cond}, {a}, {self.ex(e.otherwise, block, s)}, {s.n})"
+        if isinstance(e, ir.Default):
+            a, b = self.ex(e.operand, block, s), self.ex(e.fallback, block, s)
+            return f"_c.default({a}, {b}, {s.n})"
+        if isinstance(e, ir.Lookup):
+            return f"_c.lookup({self.em.table(e.table)}, {self.ex(e.key, block, s)}, {s.n})"
+        if isinstance(e, ir.Call):
+            return self.call(e, block, s)
+        if isinstance(e, ir.Aggregate):
+            return self.aggregate(e, block, s)
+        if isinstance(e, ir.Weighted):
+            parts = ", ".join(
+                f"({self.ref(p, block, s)}, {self.ex(p.weight, block, s)})" for p in e.parts
+            )
+            return f"_c.weighted([{parts}], {e.redistribute!r}, {s.n})"
+        raise Unsupported(_construct(e), e.span)
+
+    def binop(
+        self, op: str, left: ir.Expr, right: ir.Expr, e: ir.Expr, block: BlockModel, s: Scope
+    ) -> str:
+        a, b = self.ex(left, block, s), self.ex(right, block, s)
+        if op == "/":
+            if not self.scalar(right, s):
+                raise Unsupported("a division by a value that differs from unit to unit", e.span)
+            zero_absent = self.optional(e, block) or self.optional(left, block)
+            return f"_c.div({a}, {b}, {zero_absent!r})"
+        return f"_c.{_BIN[op]}({a}, {b})"
+
+    def chain(self, e: ir.BinOp | ir.Logic, block: BlockModel, s: Scope) -> str:
+        """A run of one operator level (`a + b - c`), folded left to right as Python would."""
+        links = ir.chain_links(e)
+        parts = [self.ex(links[0].left, block, s)]
+        for x in links:
+            if x.op == "/" and not self.scalar(x.right, s):
+                raise Unsupported("a division by a value that differs from unit to unit", x.span)
+            parts += [repr(x.op), self.ex(x.right, block, s)]
+        zero_absent = any(self.optional(x, block) for x in links) or self.optional(
+            links[0].left, block
+        )
+        return f"_c.chain({s.n}, {zero_absent!r}, {', '.join(parts)})"
+
+    def scalar(self, e: ir.Expr, s: Scope) -> bool:
+        """Whether `e` is one number for the whole table (a constant, a group's best …)."""
+        if id(e) in s.cohort or isinstance(e, ir.Num | ir.MaxRef):
+            return True
+        if isinstance(e, ir.Ref):
+            res = self.model.refs.get((id(e), 0))
+            for block in self.model.blocks:
+                res = self.model.refs.get((id(e), block.index)) or res
+            return (
+                res is not None
+                and res.kind == "constant"
+                and self.model.constants[res.target].value is not None
+            )
+        if isinstance(e, ir.BinOp):
+            return self.scalar(e.left, s) and self.scalar(e.right, s)
+        if isinstance(e, ir.Neg):
+            return self.scalar(e.operand, s)
+        return False
+
+    def call(self, e: ir.Call, block: BlockModel, s: Scope) -> str:
+        name = canonical_function(e.func)
+        args = [self.ex(a, block, s) for a in e.args]
+        if name == "present":
+            return f"_c.is_present({args[0]}, {s.n})"
+        if name in ("least", "greatest"):
+            out = args[0]
+            for a in args[1:]:
+                out = f"_c.{name}({out}, {a})"
+            return out
+        if name == "shortfall":  # n − x where x < n, else 0
+            return f"_c.greatest(_c.sub({args[1]}, {args[0]}), 0)"
+        if name == "excess":
+            return f"_c.greatest(_c.sub({args[0]}, {args[1]}), 0)"
+        raise Unsupported(f"the function `{e.func}`", e.span)
+
+    def aggregate(self, e: ir.Aggregate, block: BlockModel, s: Scope) -> str:
+        if e.drop is not None:
+            raise Unsupported("an aggregate dropping records (`drop`)", e.span)
+        if e.kind == "mean":
+            raise Unsupported("the mean of a list's records", e.span)
+        rec = self.fresh("_r")
+        inner = attrs.evolve(s, record=rec, n=f"len({rec})", cohort={})
+        value = self.ex(e.value, block, inner) if e.value is not None else "None"
+        where = self.ex(e.where, block, inner) if e.where is not None else "None"
+        source = f"{s.f}[{e.source!r}]"
+        return (
+            f"(lambda {rec}: _c.aggregate({e.kind!r}, {rec}, {value}, {where}, "
+            f"{e.per_field!r}))({source})"
+        )
+
+
+def _construct(e: ir.Expr) -> str:
+    names = {
+        ir.LastYear: "`last year`",
+        ir.Band: "a band table",
+        ir.Keyed: "a keyed item",
+        ir.Distribute: "a forced distribution",
+        ir.GroupRef: "`group`",
+        ir.GroupMean: "a weighted, filtered or other units' group mean",
+    }
+    return names.get(type(e), f"the expression {type(e).__name__}")

@@ -1,0 +1,1 @@
+"""The columnar backend's runtime: exact scaled-integer columns, whole-table operations."""

@@ -1,0 +1,115 @@
+"""Group operations on columns: best, lowest, mean, rank with shared ties, the group's mean
+standing in for an item that does not apply. Each reads one group's table; the result is one
+number for the group (an exact rational) or a column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kaoping.errors import DataError, DataProblem
+from kaoping.exact import Q
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, _present, total_of, where
+
+ZERO = Q(0)
+
+
+def _as_col(x: Any, n: int) -> Col:
+    if isinstance(x, Col):
+        return x
+    return total_of([x], n)
+
+
+def best(x: Any, n: int) -> Q:
+    """The highest value of the group (0 for an empty group), as the per-unit `best`."""
+    c = _as_col(x, n)
+    keep = _present(c, n)
+    if not keep.any():
+        return ZERO
+    return Q(int(c.num[keep].max()), c.den)
+
+
+def lowest(x: Any, n: int) -> Q | None:
+    c = _as_col(x, n)
+    keep = _present(c, n)
+    if not keep.any():
+        return None
+    return Q(int(c.num[keep].min()), c.den)
+
+
+def group_mean(x: Any, n: int) -> Q | None:
+    """The mean over the units that have the value; absent when none has."""
+    c = _as_col(x, n)
+    keep = _present(c, n)
+    count = int(keep.sum())
+    if not count:
+        return None
+    total = sum(c.num[keep].tolist()) if c.num.dtype == object else int(c.num[keep].sum())
+    return Q(int(total), c.den * count)
+
+
+def rank(keys: list[Any], ascending: bool, n: int) -> Col:
+    """1 for the best; units equal on the whole key chain share a rank (1, 2, 2, 4)."""
+    columns = [_key(k, n) for k in keys]
+    if any(c.dtype == object for c in columns):  # Python ints: sort with Python
+        signed = list(zip(*[c.tolist() for c in columns], strict=True)) if columns else []
+        sign = 1 if ascending else -1
+        signed = [tuple(sign * k for k in key) for key in signed]
+        first_at: dict[tuple[Any, ...], int] = {}
+        for pos, key in enumerate(sorted(signed), 1):
+            first_at.setdefault(key, pos)
+        ranks = np.array([first_at[k] for k in signed], dtype=np.int64)
+        return Col(ranks, 1, n, whole=True)
+    signed_cols = [c if ascending else -c for c in columns]
+    order = np.lexsort(signed_cols[::-1]) if signed_cols else np.arange(n)
+    ranks = np.empty(n, dtype=np.int64)
+    if n:
+        new = np.zeros(n, dtype=bool)
+        new[0] = True
+        for c in signed_cols:
+            s = c[order]
+            new[1:] |= s[1:] != s[:-1]
+        starts = np.where(new, np.arange(1, n + 1), 0)
+        ranks[order] = np.maximum.accumulate(starts)
+    return Col(ranks, 1, n, whole=True)
+
+
+def _key(k: Any, n: int) -> np.ndarray:  # type: ignore[type-arg]
+    """A ranking key as integers that order as the values do (a number column over one
+    denominator orders as its numerators)."""
+    if isinstance(k, Col):
+        return k.num
+    if isinstance(k, Flags):
+        return k.truth.astype(np.int64)
+    if isinstance(k, Labels):
+        raise TypeError("text is no ranking key")
+    return np.full(n, int(Q(k).numerator), dtype=np.int64)
+
+
+def impute_mean(
+    value: Any, inapplicable: np.ndarray, names: list[str], group: str, path: str, where_: str
+) -> Col:
+    """An item that does not apply to some units of the group takes, for them, the mean of the
+    item over the units it applies to (004 三); no unit applying leaves no mean: a data error."""
+    n = len(names)
+    c = _as_col(value, n)
+    if not inapplicable.any():
+        return c
+    donors = ~inapplicable & _present(c, n)
+    if not donors.any():
+        raise DataError(
+            [
+                DataProblem(
+                    where_,
+                    names[i],
+                    None,
+                    f"{path!r} applies to no unit of group {group!r}: the other units' mean "
+                    "does not exist; give the value",
+                )
+                for i in np.flatnonzero(inapplicable).tolist()
+            ]
+        )
+    mean = group_mean(Col(c.num, c.den, c.bound, donors), n)
+    assert mean is not None
+    return where(Flags(inapplicable), mean, c, n)

@@ -1,0 +1,498 @@
+"""Exact numbers a whole column at a time: scaled integers, never floats.
+
+A number column is `num / den`: an integer numerator per unit (int64 while it provably fits,
+else Python ints in an object array) over one denominator shared by the column, a Python int.
+Every column carries `bound`, an upper bound on |num| worked out from the operands' bounds
+(interval arithmetic, no pass over the data), so an operation knows before it runs whether its
+result still fits in int64; where it would not, the operands are widened to Python ints first.
+Nothing is ever rounded except by `round_to`, in the scheme's mode, where the scheme says.
+
+A value may be absent for some units (an optional input, a quotient by zero): `present` is then
+a boolean mask (None: present for every unit), and the numerator there is 0 and meaningless,
+exactly as the per-unit backend's `None` is."""
+
+from __future__ import annotations
+
+from math import gcd, lcm
+from typing import Any, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from kaoping.exact import Mode, Q
+
+# int64 holds |x| < 2**63; operations stay a factor of 2 below so a sum of two bounded
+# operands never wraps before the bound check sees it
+LIMIT = 2**62
+
+Array = npt.NDArray[Any]
+Mask = Union[npt.NDArray[np.bool_], None]
+
+
+class Col:
+    """A column of exact rationals `num[i] / den` (see the module docstring)."""
+
+    __slots__ = ("bound", "den", "num", "present", "whole")
+
+    def __init__(
+        self, num: Array, den: int, bound: int, present: Mask = None, whole: bool = False
+    ):
+        self.num = num
+        self.den = den
+        self.bound = bound
+        self.present = present
+        # a rank: whole numbers the per-unit backend holds as Python ints
+        self.whole = whole
+
+    def __len__(self) -> int:
+        return len(self.num)
+
+    def values(self) -> list[Any]:
+        """The column as the per-unit backend's values (exact rationals, None where absent)."""
+        den = self.den
+        nums = self.num.tolist()
+        if self.whole and den == 1:
+            made: list[Any] = [int(n) for n in nums]
+        else:
+            made = [Q(n, den) for n in nums]
+        if self.present is None:
+            return made
+        keep = self.present.tolist()
+        return [x if k else None for x, k in zip(made, keep, strict=True)]
+
+
+class Flags:
+    """A column of yes/no values, `present` as for `Col` (None: every unit has one)."""
+
+    __slots__ = ("present", "truth")
+
+    def __init__(self, truth: npt.NDArray[np.bool_], present: Mask = None):
+        self.truth = truth
+        self.present = present
+
+    def __len__(self) -> int:
+        return len(self.truth)
+
+    def values(self) -> list[bool | None]:
+        truth = self.truth.tolist()
+        if self.present is None:
+            return truth
+        keep = self.present.tolist()
+        return [t if k else None for t, k in zip(truth, keep, strict=True)]
+
+
+class Labels:
+    """A column of enum values or text (an object array of str), `present` as for `Col`."""
+
+    __slots__ = ("present", "text")
+
+    def __init__(self, text: Array, present: Mask = None):
+        self.text = text
+        self.present = present
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def values(self) -> list[str | None]:
+        text = self.text.tolist()
+        if self.present is None:
+            return text
+        keep = self.present.tolist()
+        return [t if k else None for t, k in zip(text, keep, strict=True)]
+
+
+Num = Union[Col, Q, int]
+Value = Union[Col, Flags, Labels, Q, int, bool, str, None]
+
+
+# ------------------------------------------------------------------------------ building
+
+
+def column(values: list[Any]) -> Col:
+    """A column from exact rationals (None: absent); the denominator is the least common one."""
+    present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    den = 1
+    for v in values:
+        if v is not None and v.denominator != 1:
+            den = lcm(den, int(v.denominator))
+    nums = [0 if v is None else int(v.numerator) * (den // int(v.denominator)) for v in values]
+    bound = max((abs(n) for n in nums), default=0)
+    num = np.array(nums, dtype=object if bound >= LIMIT else np.int64)
+    return Col(num, den, bound, None if present.all() else present)
+
+
+def constant(value: Q, n: int) -> Col:
+    """A column holding one number for every unit."""
+    num, den = _parts(value)
+    return Col(np.full(n, num, dtype=object if abs(num) >= LIMIT else np.int64), den, abs(num))
+
+
+def absent(n: int) -> Col:
+    """A column absent for every unit."""
+    return Col(np.zeros(n, dtype=np.int64), 1, 0, np.zeros(n, dtype=bool))
+
+
+def _parts(value: Q | int) -> tuple[int, int]:
+    if isinstance(value, int):
+        return value, 1
+    return int(value.numerator), int(value.denominator)
+
+
+def _both(a: Mask, b: Mask) -> Mask:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+def _wide(num: Array, bound: int) -> Array:
+    """`num` as Python ints when a result bounded by `bound` would not fit in int64."""
+    if bound >= LIMIT and num.dtype != object:
+        return num.astype(object)
+    return num
+
+
+def _dtype_for(bound: int) -> Any:
+    return object if bound >= LIMIT else np.int64
+
+
+# ------------------------------------------------------------------------------ arithmetic
+
+
+def _aligned(a: Num, b: Num) -> tuple[Any, Any, int, int, Mask]:
+    """Both operands over their least common denominator: (num a, num b, den, bound, present).
+    A number that is not a column stays a Python int."""
+    na, da, ba, pa = _split(a)
+    nb, db, bb, pb = _split(b)
+    den = lcm(da, db)
+    fa, fb = den // da, den // db
+    bound = ba * fa + bb * fb
+    if isinstance(na, np.ndarray):
+        na = _wide(na, bound)
+    if isinstance(nb, np.ndarray):
+        nb = _wide(nb, bound)
+    if fa != 1:
+        na = na * fa
+    if fb != 1:
+        nb = nb * fb
+    return na, nb, den, bound, _both(pa, pb)
+
+
+def _split(x: Num) -> tuple[Any, int, int, Mask]:
+    if isinstance(x, Col):
+        return x.num, x.den, x.bound, x.present
+    num, den = _parts(x)
+    return num, den, abs(num), None
+
+
+def _col(num: Any, den: int, bound: int, present: Mask, like: Num, other: Num) -> Num:
+    """A result column, or a plain number when neither operand was a column."""
+    if not isinstance(num, np.ndarray):
+        return Q(num, den)
+    return _tidy(Col(num, den, bound, present))
+
+
+def _tidy(c: Col) -> Col:
+    """Absent entries hold 0 (so bounds and sums never read stale numerators)."""
+    if c.present is not None and c.num.dtype == object:
+        c.num = np.where(c.present, c.num, 0).astype(object)
+    elif c.present is not None:
+        c.num = np.where(c.present, c.num, 0)
+    return c
+
+
+def add(a: Num, b: Num) -> Num:
+    na, nb, den, bound, present = _aligned(a, b)
+    return _col(na + nb, den, bound, present, a, b)
+
+
+def sub(a: Num, b: Num) -> Num:
+    na, nb, den, bound, present = _aligned(a, b)
+    return _col(na - nb, den, bound, present, a, b)
+
+
+def neg(a: Num) -> Num:
+    if isinstance(a, Col):
+        return Col(-a.num, a.den, a.bound, a.present)
+    return -Q(a)
+
+
+def mul(a: Num, b: Num) -> Num:
+    if not isinstance(a, Col) and not isinstance(b, Col):
+        return Q(a) * Q(b)
+    if not isinstance(a, Col):
+        a, b = b, a
+    assert isinstance(a, Col)
+    if isinstance(b, Col):
+        bound = a.bound * b.bound
+        na, nb = _wide(a.num, bound), _wide(b.num, bound)
+        den = a.den * b.den
+        return _reduce(Col(na * nb, den, bound, _both(a.present, b.present)))
+    p, q = _parts(b)
+    g = gcd(p, a.den) or 1  # p/q × n/d = (p/g) n / ((d/g) q)
+    p, den = p // g, (a.den // g) * q
+    bound = a.bound * abs(p)
+    return Col(_wide(a.num, bound) * p, den, bound, a.present)
+
+
+def _reduce(c: Col) -> Col:
+    """Keep denominators small: divide out what every numerator shares with the denominator
+    (only when the denominator has grown, since finding it reads the column)."""
+    if c.den < 2**20 or len(c.num) == 0:
+        return c
+    g = c.den
+    for n in (c.num.tolist() if c.num.dtype == object else np.unique(c.num).tolist()):
+        g = gcd(g, int(n))
+        if g == 1:
+            return c
+    c.num = c.num // g
+    c.den //= g
+    c.bound //= g
+    return c
+
+
+def div(a: Num, b: Num, zero_absent: bool) -> Num:
+    """`a ÷ b` where `b` is one number for the whole column (a constant, a group's best).
+    Zero: absent (`zero_absent`, as the per-unit `div`) or the error plain `/` raises."""
+    if isinstance(b, Col):
+        raise TypeError("a column divides only by one number for the whole column")
+    q = Q(b)
+    if q == 0:
+        if zero_absent:
+            return absent(len(a)) if isinstance(a, Col) else None  # type: ignore[return-value]
+        raise ZeroDivisionError("division by zero")
+    return mul(a, 1 / q)
+
+
+def where(cond: Any, then: Num, otherwise: Num, n: int) -> Col:
+    """`then if cond else otherwise`, unit by unit (an absent condition counts as not holding,
+    as Python's `if None` does)."""
+    holds = truth(cond, n)
+    na, nb, den, bound, _ = _aligned(_as_col(then, n), _as_col(otherwise, n))
+    pa, pb = _present(then, n), _present(otherwise, n)
+    present = np.where(holds, pa, pb)
+    return _tidy(Col(np.where(holds, na, nb), den, bound, None if present.all() else present))
+
+
+def _as_col(x: Num | None, n: int) -> Col:
+    if isinstance(x, Col):
+        return x
+    if x is None:
+        return absent(n)
+    return constant(Q(x), n)
+
+
+def _present(x: Any, n: int) -> npt.NDArray[np.bool_]:
+    mask = getattr(x, "present", None)
+    if mask is None:
+        return np.zeros(n, dtype=bool) if x is None else np.ones(n, dtype=bool)
+    return np.asarray(mask)
+
+
+def truth(cond: Flags | bool | None | npt.NDArray[np.bool_], n: int) -> npt.NDArray[np.bool_]:
+    """Where a condition holds, unit by unit (absent: does not hold, as Python's `if None`)."""
+    if isinstance(cond, np.ndarray):
+        return cond
+    if isinstance(cond, Flags):
+        return cond.truth if cond.present is None else cond.truth & cond.present
+    return np.full(n, bool(cond))
+
+
+def least(a: Num, b: Num) -> Num:
+    na, nb, den, bound, present = _aligned(a, b)
+    if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
+        return Q(min(na, nb), den)
+    return _col(np.minimum(na, nb), den, bound, present, a, b)
+
+
+def greatest(a: Num, b: Num) -> Num:
+    na, nb, den, bound, present = _aligned(a, b)
+    if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
+        return Q(max(na, nb), den)
+    return _col(np.maximum(na, nb), den, bound, present, a, b)
+
+
+_COMPARE = {
+    "=": np.equal,
+    "!=": np.not_equal,
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+}
+
+
+def compare(op: str, a: Any, b: Any) -> Flags | bool:
+    """`a op b` for numbers, enum values or text, unit by unit; absent in, absent out."""
+    if isinstance(a, Labels) or isinstance(b, Labels) or isinstance(a, str) or isinstance(b, str):
+        ta = a.text if isinstance(a, Labels) else a
+        tb = b.text if isinstance(b, Labels) else b
+        truth = _COMPARE[op](ta, tb)
+        return Flags(np.asarray(truth, dtype=bool), _both(_mask(a), _mask(b)))
+    if isinstance(a, Flags) or isinstance(b, Flags) or isinstance(a, bool):
+        ta = a.truth if isinstance(a, Flags) else a
+        tb = b.truth if isinstance(b, Flags) else b
+        return Flags(np.asarray(_COMPARE[op](ta, tb), dtype=bool), _both(_mask(a), _mask(b)))
+    if a is None or b is None:
+        raise TypeError("comparison with an absent number")
+    na, nb, _, _, present = _aligned(a, b)
+    if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
+        return bool(_COMPARE[op](na, nb))
+    return Flags(np.asarray(_COMPARE[op](na, nb), dtype=bool), present)
+
+
+def _mask(x: Any) -> Mask:
+    return getattr(x, "present", None)
+
+
+def member(a: Labels, values: tuple[str, ...]) -> Flags:
+    return Flags(np.isin(a.text, list(values)), a.present)
+
+
+def both(a: Flags | bool, b: Flags | bool) -> Flags | bool:
+    if isinstance(a, bool) and isinstance(b, bool):
+        return a and b
+    ta = a.truth if isinstance(a, Flags) else a
+    tb = b.truth if isinstance(b, Flags) else b
+    return Flags(np.logical_and(ta, tb), _both(_mask(a), _mask(b)))
+
+
+def either(a: Flags | bool, b: Flags | bool) -> Flags | bool:
+    if isinstance(a, bool) and isinstance(b, bool):
+        return a or b
+    ta = a.truth if isinstance(a, Flags) else a
+    tb = b.truth if isinstance(b, Flags) else b
+    return Flags(np.logical_or(ta, tb), _both(_mask(a), _mask(b)))
+
+
+def negate(a: Flags | bool) -> Flags | bool:
+    if isinstance(a, Flags):
+        return Flags(~a.truth, a.present)
+    return not a
+
+
+def is_present(a: Any, n: int) -> Flags:
+    """`present(x)`: whether each unit has the value."""
+    return Flags(_present(a, n).copy())
+
+
+def default(a: Any, fallback: Any, n: int) -> Any:
+    """`a default fallback`: the fallback where `a` is absent."""
+    if a is None:
+        return fallback
+    mask = _mask(a)
+    if mask is None:
+        return a
+    if isinstance(a, Flags):
+        if isinstance(fallback, Flags):
+            truth = np.where(mask, a.truth, fallback.truth)
+            present = mask | _present(fallback, n)
+            return Flags(truth, None if present.all() else present)
+        return Flags(np.where(mask, a.truth, bool(fallback)))
+    if isinstance(a, Labels):
+        fb = fallback.text if isinstance(fallback, Labels) else fallback
+        present = mask | _present(fallback, n)
+        return Labels(np.where(mask, a.text, fb), None if present.all() else present)
+    return where(Flags(mask), a, fallback, n)
+
+
+def weighted(parts: list[tuple[Any, Q]], redistribute: bool, n: int) -> Col:
+    """Σ value × weight over the parts a unit has; an absent part's weight shared equally among
+    the present parts (`redistribute`). Exact: each unit's share has a denominator dividing
+    lcm(1…k) × the weights' common denominator, so one denominator serves the whole column."""
+    k = len(parts)
+    wden = 1
+    for _, w in parts:
+        wden = lcm(wden, int(Q(w).denominator))
+    spread = lcm(*range(1, k + 1)) if redistribute else 1
+    cols = [_as_col(v, n) for v, _ in parts]
+    vden = 1
+    for c in cols:
+        vden = lcm(vden, c.den)
+    whole = [int(Q(w) * wden) * spread for _, w in parts]  # weight × wden × spread
+    present = [_present(c, n) for c in cols]
+    count = np.zeros(n, dtype=np.int64)
+    for p in present:
+        count += p
+    extra: Any = 0
+    if redistribute:
+        missing = np.zeros(n, dtype=np.int64)
+        for p, w in zip(present, whole, strict=True):
+            missing += np.where(p, 0, w // spread)
+        # the share × wden × spread each present part gains: missing × spread ÷ count
+        extra = np.where(count > 0, missing * spread // np.maximum(count, 1), 0)
+    wmax = sum(abs(w) for w in whole) * (2 if redistribute else 1)
+    bound = sum(c.bound * (vden // c.den) for c in cols) * wmax
+    total: Any = np.zeros(n, dtype=_dtype_for(bound))
+    for c, p, w in zip(cols, present, whole, strict=True):
+        num = _wide(c.num, bound) * (vden // c.den)
+        total = total + np.where(p, num * (w + extra), 0)
+    return _reduce(Col(np.asarray(total), vden * wden * spread, bound))
+
+
+def round_to(a: Num, places: int, mode: Mode) -> Num:
+    """Each value rounded to `places` decimal places in the scheme's mode (as the per-unit
+    backend's `round_to`: half-up and up away from zero, half-even, down toward zero)."""
+    if not isinstance(a, Col):
+        from kaoping.exact import round_to as one
+
+        return one(Q(a), places, mode)
+    scale = 10**places
+    if scale % a.den == 0:
+        return a
+    bound = a.bound * scale
+    num = _wide(a.num, bound) * scale
+    negative = num < 0
+    whole, rest = np.divmod(np.abs(num), a.den)
+    if mode == "up":
+        bump = rest > 0
+    elif mode == "down":
+        bump = np.zeros(len(num), dtype=bool)
+    else:
+        twice = 2 * rest
+        tie = twice == a.den
+        bump = twice > a.den
+        bump |= tie & ((whole % 2 == 1) if mode == "half-even" else True)
+    whole = whole + bump
+    out = np.where(negative, -whole, whole)
+    return _tidy(Col(out, scale, a.bound * scale // a.den + 1, a.present))
+
+
+def total_of(values: list[Any], n: int) -> Col:
+    """Σ values (a section's children), left to right, as one column."""
+    acc: Any = constant(Q(0), n)
+    for v in values:
+        acc = add(acc, v)
+    return _as_col(acc, n)
+
+
+def chain(n: int, zero_absent: bool, first: Any, *rest: Any) -> Any:
+    """`first op₁ x₁ op₂ x₂ …` folded from the left, as the per-unit `chain` does."""
+    value = first
+    for i in range(0, len(rest), 2):
+        op, x = rest[i], rest[i + 1]
+        if op == "+":
+            value = add(value, x)
+        elif op == "-":
+            value = sub(value, x)
+        elif op == "*":
+            value = mul(value, x)
+        elif op == "/":
+            value = div(value, x, zero_absent)
+        elif op == "and":
+            value = both(value, x)
+        else:
+            value = either(value, x)
+    return value
+
+
+def full(value: Any, n: int) -> Any:
+    """A value for every unit of the table: a number becomes a column."""
+    if isinstance(value, Col | Flags | Labels):
+        return value
+    if isinstance(value, bool):
+        return Flags(np.full(n, value))
+    if value is None:
+        return absent(n)
+    return constant(Q(value), n)

@@ -1,0 +1,64 @@
+"""The one namespace generated whole-table code uses
+(`from kaoping.runtime.columnar import prelude as _c`)."""
+
+from kaoping.exact import Q
+from kaoping.runtime.columnar.cohort import best, group_mean, impute_mean, lowest, rank
+from kaoping.runtime.columnar.numbers import (
+    add,
+    both,
+    chain,
+    compare,
+    default,
+    div,
+    either,
+    full,
+    greatest,
+    is_present,
+    least,
+    member,
+    mul,
+    neg,
+    negate,
+    round_to,
+    sub,
+    total_of,
+    truth,
+    weighted,
+    where,
+)
+from kaoping.runtime.columnar.records import aggregate, lookup
+
+ZERO = Q(0)
+
+__all__ = [
+    "ZERO",
+    "Q",
+    "add",
+    "aggregate",
+    "best",
+    "both",
+    "chain",
+    "compare",
+    "default",
+    "div",
+    "either",
+    "full",
+    "greatest",
+    "group_mean",
+    "impute_mean",
+    "is_present",
+    "least",
+    "lookup",
+    "lowest",
+    "member",
+    "mul",
+    "neg",
+    "negate",
+    "rank",
+    "round_to",
+    "sub",
+    "total_of",
+    "truth",
+    "weighted",
+    "where",
+]

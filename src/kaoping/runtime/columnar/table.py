@@ -1,0 +1,152 @@
+"""A block's units as one table of columns, what generated whole-table code reads and writes.
+
+`facts` builds a column the first time the code reads an input (an input nobody reads is
+never converted); `values` holds one column per computed value. The flags raised, the values
+above their maximum and the items that do not apply are recorded as columns and written back
+to each unit, in the order the per-unit backend records them, by `write_back`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kaoping.compiler import ir
+from kaoping.compiler.model import Model
+from kaoping.exact import Q
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, column, compare, truth
+from kaoping.runtime.columnar.records import Records, records_of
+from kaoping.runtime.unit import AboveMax, Unit
+
+Column = Col | Flags | Labels | Records
+Reader = Callable[[str], Column]
+
+
+class Facts(dict[str, Column]):
+    """Input name → column, built on first use by `read`."""
+
+    def __init__(self, read: Reader):
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, name: str) -> Column:
+        value = self[name] = self.read(name)
+        return value
+
+
+class Table:
+    """The units of one block (or of one group of it), as columns."""
+
+    def __init__(
+        self,
+        n: int,
+        facts: Mapping[str, Column],
+        names: Sequence[str],
+        group: str = "",
+        values: dict[str, Any] | None = None,
+    ):
+        self.n = n
+        self.facts = facts
+        self.names = list(names)
+        self.group = group
+        self.values: dict[str, Any] = values if values is not None else {}
+        # in the order raised: ("flag", name, mask) · ("over", path, line, column, max) ·
+        # ("na", path, mask)
+        self.events: list[tuple[Any, ...]] = []
+
+    def flag(self, name: str, line: int, cond: Any) -> None:
+        del line  # the per-unit backend's trace line: the whole-table code keeps no trace
+        self.values[name] = cond if isinstance(cond, Flags) else Flags(np.full(self.n, bool(cond)))
+        self.events.append(("flag", name, truth(cond, self.n)))
+
+    def over(self, path: str, line: int, value: Col, maximum: Q) -> None:
+        """`path` may come out above its maximum with no cap: recorded where it does."""
+        above = compare(">", value, maximum)
+        self.events.append(("over", path, line, value, maximum, truth(above, self.n)))
+
+    def not_applicable(self, path: str, mask: npt.NDArray[np.bool_]) -> None:
+        self.events.append(("na", path, mask))
+
+    def slice(self, start: int, stop: int, group: str) -> Table:
+        """The units start … stop − 1 (one group), sharing this table's columns."""
+        facts = Facts(lambda name: _cut(self.facts[name], start, stop))
+        values = {k: _cut(v, start, stop) for k, v in self.values.items()}
+        return Table(stop - start, facts, self.names[start:stop], group, values)
+
+
+def _cut(c: Any, start: int, stop: int) -> Any:
+    if isinstance(c, Records):
+        return c.take(start, stop)
+    mask = None if c.present is None else c.present[start:stop]
+    if isinstance(c, Col):
+        return Col(c.num[start:stop], c.den, c.bound, mask, c.whole)
+    if isinstance(c, Flags):
+        return Flags(c.truth[start:stop], mask)
+    return Labels(c.text[start:stop], mask)
+
+
+def reader(model: Model, units: Sequence[Unit]) -> Reader:
+    """Builds an input's (or a constant's) column from the units' facts, by its declared type."""
+
+    def read(name: str) -> Column:
+        decl = model.inputs.get(name)
+        typ = decl.type if decl is not None else None
+        if typ is None and name in model.constants:
+            typ = model.constants[name].type
+        values = [u.facts.get(name) for u in units]
+        if isinstance(typ, ir.ListType):
+            record = model.records[typ.record]
+            kinds = {f.name: _kind(f.type) for f in record.fields}
+            return records_of(values, kinds)
+        kind = _kind(typ)
+        if kind == "number":
+            if all(v is None for v in values):
+                return absent(len(values))
+            return column(values)
+        present = np.array([v is not None for v in values], dtype=bool)
+        mask = None if present.all() else present
+        if kind == "yesno":
+            return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
+        return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
+
+    return read
+
+
+def _kind(typ: object) -> str:
+    if isinstance(typ, ir.NumberType | ir.CountType) or typ is None:
+        return "number"
+    if isinstance(typ, ir.YesNoType):
+        return "yesno"
+    return "text"
+
+
+def write_back(table: Table, units: Sequence[Unit], after: int = 0) -> None:
+    """Each unit's values (those the table computed after its first `after`), flags, values
+    above their maximum and inapplicable items, as the per-unit backend would leave them."""
+    for path in list(table.values)[after:]:
+        col = table.values[path]
+        for u, value in zip(units, _values(col), strict=True):
+            u.values[path] = value
+    for event in table.events:
+        kind = event[0]
+        if kind == "flag":
+            name, mask = event[1], event[2]
+            for i in np.flatnonzero(mask).tolist():
+                if name not in units[i].flags:
+                    units[i].flags.append(name)
+        elif kind == "over":
+            _, path, line, value, maximum, mask = event
+            values = _values(value)
+            for i in np.flatnonzero(mask).tolist():
+                units[i].above_max.append(AboveMax(path, line, values[i], maximum))
+        else:
+            path, mask = event[1], event[2]
+            for i in np.flatnonzero(mask).tolist():
+                units[i].inapplicable.append(path)
+
+
+def _values(col: Any) -> list[Any]:
+    values: list[Any] = col.values()
+    return values

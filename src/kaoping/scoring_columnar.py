@@ -1,0 +1,145 @@
+"""Which backend scores a run, and the columnar one's part of it.
+
+The per-unit backend (one generated function call per unit, exact rationals) is the reference
+and what `explain` traces. The columnar backend computes the same per-unit and group values
+for whole tables of units (exact scaled integers in numpy columns), from the same checked model;
+grading and consequences then run in the per-unit module on those values. A scheme with a
+construct the columnar emitter does not handle, or data that gives values instead of having
+them computed, is scored per unit, and the reason is reported."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import linecache
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from kaoping.compiler.emit_columnar import Unsupported, emit_columnar
+from kaoping.compiler.load import CompiledScheme
+from kaoping.errors import KaopingError, ScoringError
+from kaoping.runtime.unit import Unit
+from kaoping.span import Span
+
+Backend = Literal["auto", "unit", "columnar"]
+
+# `--backend auto` scores with the columnar backend from this many units of data on. Measured
+# (benchmarks/columnar_bench.py, `score()` end to end on panshan_bench.rules and
+# shuangxiang-2012): below it the per-unit backend is as fast, its fixed costs being smaller.
+AUTO_THRESHOLD = 200
+
+
+@attrs.frozen
+class ColumnarScheme:
+    """The whole-table module of a scheme: its namespace, source and line map."""
+
+    python: str
+    namespace: dict[str, Any]
+    linemap: dict[int, Span]
+    filename: str
+
+
+@attrs.frozen
+class Choice:
+    """The backend that scores a run, and why (what `score --verbose` prints)."""
+
+    backend: Literal["unit", "columnar"]
+    reason: str
+
+
+_CACHE: dict[str, ColumnarScheme | Unsupported] = {}
+
+
+def columnar_scheme(scheme: CompiledScheme) -> ColumnarScheme | Unsupported:
+    """The scheme's whole-table module (compiled once per scheme text), or why it has none."""
+    key = hashlib.sha256(scheme.python.encode()).hexdigest()
+    found = _CACHE.get(key)
+    if found is not None:
+        return found
+    try:
+        writer = emit_columnar(scheme.model, scheme.scheme_id, scheme.sources)
+    except Unsupported as err:
+        _CACHE[key] = err
+        return err
+    python = writer.text()
+    filename = f"<kaoping-columnar {scheme.scheme_id} {key[:12]}>"
+    namespace: dict[str, Any] = {"__name__": f"kaoping_columnar_{key[:12]}"}
+    exec(compile(python, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    linecache.cache[filename] = (len(python), None, python.splitlines(True), filename)
+    built = ColumnarScheme(python, namespace, dict(writer.spans), filename)
+    _CACHE[key] = built
+    return built
+
+
+def choose(scheme: CompiledScheme, backend: Backend, units: Sequence[Any]) -> Choice:
+    """The backend for `units`: as asked, or (auto) columnar for a supported scheme with at
+    least AUTO_THRESHOLD units. Data that gives values falls back (the per-unit backend skips
+    what they replace). `--backend columnar` on what it cannot score raises `Unsupported`."""
+    if backend == "unit":
+        return Choice("unit", "the per-unit backend was asked for (--backend unit)")
+    found = columnar_scheme(scheme)
+    if isinstance(found, Unsupported):
+        if backend == "columnar":
+            raise found
+        return Choice("unit", f"the columnar backend does not compute {found.reason}")
+    given = next((d for d in units if getattr(d, "given", None)), None)
+    if given is not None:
+        reason = f"the data gives values instead of computing them (unit {given.name!r})"
+        if backend == "columnar":
+            raise Unsupported(reason, None)
+        return Choice("unit", reason)
+    if backend == "auto" and len(units) < AUTO_THRESHOLD:
+        return Choice(
+            "unit",
+            f"{len(units)} units: below {AUTO_THRESHOLD}, the per-unit backend is as fast "
+            "(--backend columnar forces the columnar one)",
+        )
+    how = "asked for (--backend columnar)" if backend == "columnar" else (
+        f"{len(units)} units, at least {AUTO_THRESHOLD}, and every construct is supported"
+    )
+    return Choice("columnar", f"columnar backend: {how}")
+
+
+def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
+    """Every unit's per-unit and group values, by the whole-table module. `units` are in the
+    canonical order (group, name), so each group is one run of its block's table."""
+    from kaoping.runtime.columnar.table import Facts, Table, reader, write_back
+
+    found = columnar_scheme(scheme)
+    assert isinstance(found, ColumnarScheme)
+    ns = found.namespace
+    blocks: dict[int, list[Unit]] = {}
+    for u in units:
+        blocks.setdefault(u.block, []).append(u)
+    for index, members in sorted(blocks.items()):
+        table = Table(len(members), Facts(reader(scheme.model, members)), [u.name for u in members])
+        where = ", ".join(dict.fromkeys(u.group for u in members))
+        _guard(found, f"the units of {where}", ns[f"unit_{index}"], table)
+        write_back(table, members)
+        start = 0
+        for group, run in itertools.groupby(members, key=lambda u: u.group):
+            size = len(list(run))
+            part = table.slice(start, start + size, group)
+            known = len(part.values)
+            _guard(found, f"group {group}", ns[f"group_{index}"], part)
+            write_back(part, members[start : start + size], known)
+            start += size
+
+
+def _guard(found: ColumnarScheme, who: str, fn: Callable[[Any], Any], arg: Any) -> None:
+    """Run generated code; a failure names the rule line (as the per-unit backend's does)."""
+    try:
+        fn(arg)
+    except KaopingError:
+        raise
+    except Exception as err:
+        span = None
+        for frame, lineno in traceback.walk_tb(sys.exc_info()[2]):
+            if frame.f_code.co_filename == found.filename:
+                span = found.linemap.get(lineno) or span
+        at = f"{span}: " if span is not None else ""
+        raise ScoringError(f"{at}while scoring {who}: {type(err).__name__}: {err}") from err
