@@ -272,9 +272,12 @@ def _scored(
     trace: bool,
     complete: bool = False,
     loaded: list[Any] | None = None,
+    backend: str = "unit",
 ) -> Results:
     """Score, the warnings of the run printed to stderr (and kept for `--format json`); the
-    units and roster read are appended to `loaded` when it is given (for the archive)."""
+    units and roster read are appended to `loaded` when it is given (for the archive).
+    `backend` (score only): `auto`, `unit` or `columnar` (explain always traces per unit)."""
+    from kaoping.compiler.emit_columnar import Unsupported
     from kaoping.scoring import score
 
     warnings: list[RunWarning] = []
@@ -288,7 +291,21 @@ def _scored(
     )
     if loaded is not None:
         loaded.extend([units, roster])
-    results = score(compiled, units, last_year, trace=trace, roster=roster, complete=complete)
+    try:
+        results = score(
+            compiled,
+            units,
+            last_year,
+            trace=trace,
+            roster=roster,
+            complete=complete,
+            backend=backend,
+        )
+    except Unsupported as err:  # `--backend columnar` on what it cannot score
+        raise click.UsageError(
+            f"the columnar backend cannot score this: it does not compute {err.reason}; "
+            "use --backend auto or unit"
+        ) from err
     results = attrs.evolve(results, warnings=(*warnings, *results.warnings))
     _warn(results.warnings)
     return results
@@ -321,6 +338,15 @@ def _scored(
 )
 @click.option("--year", type=click.IntRange(1000, 9999), help="The year the run assesses.")
 @click.option("--by", "run_by", help="Who ran it, as the archive records (default: the OS user).")
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "unit", "columnar"]),
+    default="auto",
+    show_default=True,
+    help="Score unit by unit, by whole columns (same exact results, faster on large data), "
+    "or choose by the scheme and the data's size.",
+)
+@click.option("--verbose", is_flag=True, help="Say which backend scored, and why.")
 def score_cmd(
     scheme: str,
     data: str | None,
@@ -332,6 +358,8 @@ def score_cmd(
     archive: str | None,
     year: int | None,
     run_by: str | None,
+    backend: str,
+    verbose: bool,
 ) -> None:
     """Score every unit of DATA (JSON, CSV or .xlsx) with SCHEME. With `-o NAME.xlsx` the
     results are a workbook: rankings, a breakdown, an explanation sheet per unit."""
@@ -357,7 +385,17 @@ def score_cmd(
             inputs.append(archive)
         if output:  # before the work: a long run should not end in a refusal
             check_target(output, inputs)
-        results = _scored(compiled, path, history, trace=workbook, complete=complete, loaded=loaded)
+        results = _scored(
+            compiled,
+            path,
+            history,
+            trace=workbook,
+            complete=complete,
+            loaded=loaded,
+            backend=backend,
+        )
+        if verbose:
+            click.echo(f"backend: {results.backend} ({results.backend_reason})", err=True)
         if archive is not None:  # before the output: `score … | head` must not lose the run
             _archive(archive, scheme, results, loaded, year, run_by)
         if workbook:

@@ -245,11 +245,6 @@ class ColumnarEmitter:
     def item(self, block: BlockModel, node: ir.Item, s: Scope) -> None:
         """The clauses on the column `x`, in the language's fixed order (as `item_fast`)."""
         w = self.w
-        for cl in node.clauses:
-            if not isinstance(
-                cl, ir.Start | ir.Add | ir.Floor | ir.Cap | ir.ZeroIf | ir.RoundClause
-            ) and not isinstance(cl, ir.NotApplicable):
-                raise Unsupported(f"the clause {type(cl).__name__}", cl.span)
         starts = [c for c in node.clauses if isinstance(c, ir.Start)]
 
         def start_value(c: ir.Start) -> str:

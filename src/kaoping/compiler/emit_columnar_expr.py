@@ -70,6 +70,10 @@ class ExprEmitter:
 
     def ref(self, e: ir.Ref | ir.WeightPart, block: BlockModel, s: Scope) -> str:
         res = self.model.refs[(id(e), block.index)]
+        if res.kind in ("input", "value") and s.record is not None:
+            # the unit's own value, read beside each of its records
+            where = s.f if res.kind == "input" else s.v
+            return f"_c.per_record({where}[{res.target!r}], {s.record})"
         if res.kind == "input":
             return f"{s.f}[{res.target!r}]"
         if res.kind == "value":
@@ -79,7 +83,11 @@ class ExprEmitter:
             return f"{s.record}.fields[{res.target!r}]"
         if res.kind == "constant":
             value = self.model.constants[res.target].value
-            return self.em.const(value) if value is not None else f"{s.f}[{res.target!r}]"
+            if value is not None:
+                return self.em.const(value)
+            if s.record is not None:
+                return f"_c.per_record({s.f}[{res.target!r}], {s.record})"
+            return f"{s.f}[{res.target!r}]"
         if res.kind == "grade":
             raise Unsupported("a grade read before grading", e.span)
         return repr(res.target)
@@ -192,6 +200,8 @@ class ExprEmitter:
             return f"_c.greatest(_c.sub({args[1]}, {args[0]}), 0)"
         if name == "excess":
             return f"_c.greatest(_c.sub({args[0]}, {args[1]}), 0)"
+        if name == "satisfied":
+            return f"_c.satisfied({s.n}, {', '.join(args)})"
         raise Unsupported(f"the function `{e.func}`", e.span)
 
     def aggregate(self, e: ir.Aggregate, block: BlockModel, s: Scope) -> str:

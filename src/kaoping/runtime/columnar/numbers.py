@@ -496,3 +496,11 @@ def full(value: Any, n: int) -> Any:
     if value is None:
         return absent(n)
     return constant(Q(value), n)
+
+
+def satisfied(n: int, *conds: Any) -> Col:
+    """How many of the conditions hold, unit by unit."""
+    count = np.zeros(n, dtype=np.int64)
+    for c in conds:
+        count += truth(c, n)
+    return Col(count, 1, len(conds))

@@ -20,13 +20,14 @@ from kaoping.runtime.columnar.numbers import (
     neg,
     negate,
     round_to,
+    satisfied,
     sub,
     total_of,
     truth,
     weighted,
     where,
 )
-from kaoping.runtime.columnar.records import aggregate, lookup
+from kaoping.runtime.columnar.records import aggregate, lookup, per_record
 
 ZERO = Q(0)
 
@@ -54,8 +55,10 @@ __all__ = [
     "mul",
     "neg",
     "negate",
+    "per_record",
     "rank",
     "round_to",
+    "satisfied",
     "sub",
     "total_of",
     "truth",

@@ -141,3 +141,19 @@ def _best_per(recs: Records, chosen: np.ndarray, val: Col | None, per: str) -> n
     out = np.zeros(len(chosen), dtype=bool)
     out[idx[order_arr[first]]] = True
     return out
+
+
+def per_record(value: Any, recs: Records) -> Any:
+    """A unit's value repeated beside each of its records."""
+    return _take_rows(value, recs.owner)
+
+
+def _take_rows(v: Any, rows: np.ndarray) -> Any:  # type: ignore[type-arg]
+    if not isinstance(v, Col | Flags | Labels):
+        return v
+    mask = None if v.present is None else v.present[rows]
+    if isinstance(v, Col):
+        return Col(v.num[rows], v.den, v.bound, mask, v.whole)
+    if isinstance(v, Flags):
+        return Flags(v.truth[rows], mask)
+    return Labels(v.text[rows], mask)
