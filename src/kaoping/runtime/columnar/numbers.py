@@ -444,7 +444,8 @@ def round_to(a: Num, places: int, mode: Mode) -> Num:
     bound = a.bound * scale
     num = _wide(a.num, bound) * scale
     negative = num < 0
-    whole, rest = np.divmod(np.abs(num), a.den)
+    size = np.abs(num)
+    whole, rest = size // a.den, size % a.den  # (divmod has no object-array loop)
     if mode == "up":
         bump = rest > 0
     elif mode == "down":
