@@ -54,7 +54,12 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 RULES = HERE / "panshan_bench.rules"
-BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
+# ../shared/bench beside the repository (or beside a folder holding it, as a git worktree)
+BENCH = next(
+    (p / "shared" / "bench" for p in Path(__file__).resolve().parents[1:4]
+     if (p / "shared" / "bench").is_dir()),
+    Path(__file__).resolve().parents[1].parent / "shared" / "bench",
+)
 SEED = 2018
 GROUP = "单位"
 SIX_PLACES = Decimal("0.000001")

@@ -14,7 +14,7 @@ import itertools
 import linecache
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -128,6 +128,30 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
             _guard(found, f"group {group}", ns[f"group_{index}"], part)
             write_back(part, members[start : start + size], known)
             start += size
+
+
+def score_columns(
+    scheme: CompiledScheme,
+    group: str,
+    facts: Mapping[str, Any],
+    names: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Score one group's units given as columns: input name → column
+    (`kaoping.runtime.columnar`: `Col`, `Flags`, `Labels`, `Records`, all of one length);
+    returns value path → column, the per-unit and group values (the total, ranks …). What
+    a streaming reader, a Dask partition or Spark's `applyInPandas` calls per group. The data
+    requirements, grading and consequences are not run here (`score` runs them)."""
+    from kaoping.runtime.columnar.table import Table
+
+    found = columnar_scheme(scheme)
+    if isinstance(found, Unsupported):
+        raise found
+    index = scheme.model.block_of_group[group]
+    n = len(next(iter(facts.values()))) if facts else len(names or ())
+    table = Table(n, facts, names if names is not None else [str(i) for i in range(n)], group)
+    _guard(found, f"the units of {group}", found.namespace[f"unit_{index}"], table)
+    _guard(found, f"group {group}", found.namespace[f"group_{index}"], table)
+    return table.values
 
 
 def _guard(found: ColumnarScheme, who: str, fn: Callable[[Any], Any], arg: Any) -> None:

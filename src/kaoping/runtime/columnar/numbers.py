@@ -121,6 +121,17 @@ def column(values: list[Any]) -> Col:
     return Col(num, den, bound, None if present.all() else present)
 
 
+def scaled(num: Array, den: int, present: Mask = None) -> Col:
+    """A column from integer numerators over `den` (int64, or Python ints in an object array):
+    how a reader that already holds exact fixed-point data (0.1 points: tenths) hands it over."""
+    num = np.asarray(num)
+    if num.dtype != object:
+        num = num.astype(np.int64, copy=False)
+    keep = num if present is None else np.where(present, num, 0)
+    bound = int(np.abs(keep).max(initial=0)) if len(keep) else 0
+    return Col(keep, den, bound, present)
+
+
 def constant(value: Q, n: int) -> Col:
     """A column holding one number for every unit."""
     num, den = _parts(value)
