@@ -244,3 +244,25 @@ def test_explain_traces_per_unit() -> None:
     compiled = scheme("panshan_2018")
     units = validate(sample("panshan_2018"), compiled.model, "test")
     assert score(compiled, units, trace=True, backend="columnar").backend == "unit"
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(
+    st.lists(st.integers(-3, 3), min_size=1, max_size=30),
+    st.booleans(),
+    st.sampled_from([1, 2**70, 3**50]),
+)
+def test_rank_of_wide_numbers_shares_ties(small: list[int], ascending: bool, scale: int) -> None:
+    """Ranks of numbers beyond int64 (Python ints in the column), equal only when equal: values
+    one apart at 2**70 have the same nearest float but are not tied."""
+    import numpy as np
+
+    from kaoping.exact import Q
+    from kaoping.runtime.cohort import rank as per_unit_rank
+    from kaoping.runtime.columnar.cohort import rank
+    from kaoping.runtime.columnar.numbers import Col
+
+    values = [scale * v + (v % 2) for v in small]
+    col = Col(np.array(values, dtype=object), 7, max(abs(v) for v in values) + 1)
+    got = rank([col], ascending, len(values)).num.tolist()
+    assert got == per_unit_rank([(Q(v, 7),) for v in values], ascending)

@@ -148,7 +148,7 @@ def score_columns(
         raise found
     index = scheme.model.block_of_group[group]
     n = len(next(iter(facts.values()))) if facts else len(names or ())
-    table = Table(n, facts, names if names is not None else [str(i) for i in range(n)], group)
+    table = Table(n, facts, names, group)
     _guard(found, f"the units of {group}", found.namespace[f"unit_{index}"], table)
     _guard(found, f"group {group}", found.namespace[f"group_{index}"], table)
     return table.values

@@ -142,13 +142,14 @@ class ColumnarEmitter:
     def group_value(self, block: BlockModel, vd: ValueDef) -> None:
         node = vd.node
         assert node is not None
+        self.comment(node.span)
         cohort: dict[int, str] = {}
         for cnode in walk.postorder(node):
             if isinstance(cnode, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank):
                 self.cohort_value(block, cnode, cohort)
             elif isinstance(cnode, ir.Distribute):
                 raise Unsupported("a forced distribution", cnode.span)
-        self.value(block, vd, Scope(cohort=cohort))
+        self.value(block, vd, Scope(cohort=cohort), commented=True)
 
     def cohort_value(
         self,
@@ -179,7 +180,7 @@ class ColumnarEmitter:
     def setv(self, path: str, code: str, span: Span) -> None:
         self.w(f"v[{path!r}] = _c.full({code}, n)", span)
 
-    def value(self, block: BlockModel, vd: ValueDef, s: Scope) -> None:
+    def value(self, block: BlockModel, vd: ValueDef, s: Scope, commented: bool = False) -> None:
         w = self.w
         node = vd.node
         if vd.kind == "total":
@@ -189,7 +190,8 @@ class ColumnarEmitter:
                 span = block.scoring.span
             else:
                 assert isinstance(node, ir.Total)
-                self.comment(node.span)
+                if not commented:
+                    self.comment(node.span)
                 code = self.ex(node.expr, block, s)
                 span = node.span
             if rnd is not None:
@@ -197,7 +199,8 @@ class ColumnarEmitter:
             self.setv("total", code, span)
             return
         assert node is not None
-        self.comment(node.span)
+        if not commented:
+            self.comment(node.span)
         self.own_max = node.max if isinstance(node, ir.Item | ir.Section) else None
         path = vd.path
         if isinstance(node, ir.Flag):
@@ -256,22 +259,35 @@ class ColumnarEmitter:
         )
         for extra in starts[1:]:
             w(f"x = _c.add(x, {start_value(extra)})", extra.span)
+        terms: list[str] = []  # the unconditional additions, summed in one pass
         for cl in node.clauses:
-            if isinstance(cl, ir.Add):
-                amount = self.ex(cl.amount, block, s)
-                if cl.per is not None:
-                    amount = f"_c.mul({amount}, {self.ex(cl.per, block, s)})"
-                op = "add" if cl.sign > 0 else "sub"
-                if cl.cond is not None:
-                    cond = self.ex(cl.cond, block, s)
-                    w(f"x = _c.where({cond}, _c.{op}(x, {amount}), x, n)", cl.span)
-                else:
-                    w(f"x = _c.{op}(x, {amount})", cl.span)
+            if isinstance(cl, ir.Add) and cl.cond is None:
+                self.comment(cl.span)
+                terms.append(self.term(cl, block, s))
+        if terms:
+            w(f"x = _c.total_of([x, {', '.join(terms)}], n)", node.span)
+        for cl in node.clauses:
+            if isinstance(cl, ir.Add) and cl.cond is not None:
+                amount = self.term(cl, block, s)
+                cond = self.ex(cl.cond, block, s)
+                w(f"x = _c.where({cond}, _c.add(x, {amount}), x, n)", cl.span)
         self.bounds(block, node.clauses, s)
         for cl in node.clauses:
             if isinstance(cl, ir.ZeroIf):
                 w(f"x = _c.where({self.ex(cl.cond, block, s)}, _c.ZERO, x, n)", cl.span)
         self.rounds(node.clauses)
+
+    def term(self, cl: ir.Add, block: BlockModel, s: Scope) -> str:
+        """An `add`/`deduct` clause's signed amount (a deduction's sign folded into a constant
+        amount where it is one)."""
+        if cl.sign < 0 and isinstance(cl.amount, ir.Num):
+            amount = self.const(-cl.amount.value)
+            sign = 1
+        else:
+            amount, sign = self.ex(cl.amount, block, s), cl.sign
+        if cl.per is not None:
+            amount = f"_c.mul({amount}, {self.ex(cl.per, block, s)})"
+        return amount if sign > 0 else f"_c.neg({amount})"
 
     def bounds(self, block: BlockModel, clauses: tuple[ir.Clause, ...], s: Scope) -> None:
         """Every floor, then every cap (as the per-unit backend applies them)."""

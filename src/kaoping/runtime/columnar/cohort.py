@@ -52,6 +52,10 @@ def group_mean(x: Any, n: int) -> Q | None:
 def rank(keys: list[Any], ascending: bool, n: int) -> Col:
     """1 for the best; units equal on the whole key chain share a rank (1, 2, 2, 4)."""
     columns = [_key(k, n) for k in keys]
+    if len(columns) == 1 and columns[0].dtype == object:
+        found = _rank_wide(columns[0].tolist(), ascending)
+        if found is not None:
+            return Col(found, 1, n, whole=True)
     if any(c.dtype == object for c in columns):  # Python ints: sort with Python
         signed = list(zip(*[c.tolist() for c in columns], strict=True)) if columns else []
         sign = 1 if ascending else -1
@@ -62,7 +66,10 @@ def rank(keys: list[Any], ascending: bool, n: int) -> Col:
         ranks = np.array([first_at[k] for k in signed], dtype=np.int64)
         return Col(ranks, 1, n, whole=True)
     signed_cols = [c if ascending else -c for c in columns]
-    order = np.lexsort(signed_cols[::-1]) if signed_cols else np.arange(n)
+    if len(signed_cols) == 1:
+        order = np.argsort(signed_cols[0])
+    else:
+        order = np.lexsort(signed_cols[::-1]) if signed_cols else np.arange(n)
     ranks = np.empty(n, dtype=np.int64)
     if n:
         new = np.zeros(n, dtype=bool)
@@ -73,6 +80,37 @@ def rank(keys: list[Any], ascending: bool, n: int) -> Col:
         starts = np.where(new, np.arange(1, n + 1), 0)
         ranks[order] = np.maximum.accumulate(starts)
     return Col(ranks, 1, n, whole=True)
+
+
+def _rank_wide(values: list[int], ascending: bool) -> np.ndarray | None:  # type: ignore[type-arg]
+    """Competition ranks of Python ints, sorted by their nearest floats (a monotone map: only
+    values with equal floats can be out of order, and those runs are sorted exactly), then
+    tied only where the ints are equal. None when a value is beyond float range."""
+    sign = 1 if ascending else -1
+    try:
+        approx = np.array([sign * float(v) for v in values])
+    except OverflowError:
+        return None
+    n = len(values)
+    order = np.argsort(approx, kind="stable")
+    near = approx[order]
+    same = np.zeros(n, dtype=bool)  # same float as the one before
+    same[1:] = near[1:] == near[:-1]
+    for i in np.flatnonzero(same[1:] & ~same[:-1]).tolist():  # each run of equal floats
+        start = i
+        stop = start + 1
+        while stop < n and same[stop]:
+            stop += 1
+        run = order[start:stop].tolist()
+        order[start:stop] = sorted(run, key=lambda j: sign * values[j])
+    new = np.ones(n, dtype=bool)
+    ordered = [values[j] for j in order[same].tolist()]
+    before = [values[j] for j in order[np.flatnonzero(same) - 1].tolist()]
+    new[same] = [a != b for a, b in zip(ordered, before, strict=True)]
+    ranks = np.empty(n, dtype=np.int64)
+    starts = np.where(new, np.arange(1, n + 1), 0)
+    ranks[order] = np.maximum.accumulate(starts) if n else starts
+    return ranks
 
 
 def _key(k: Any, n: int) -> np.ndarray:  # type: ignore[type-arg]

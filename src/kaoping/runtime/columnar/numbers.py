@@ -213,12 +213,24 @@ def _tidy(c: Col) -> Col:
     return c
 
 
+def _is_zero(x: Num) -> bool:
+    return not isinstance(x, Col) and x == 0
+
+
 def add(a: Num, b: Num) -> Num:
+    if _is_zero(a) and isinstance(b, Col):  # x = 0; x += …: no new column
+        return b
+    if _is_zero(b) and isinstance(a, Col):
+        return a
     na, nb, den, bound, present = _aligned(a, b)
     return _col(na + nb, den, bound, present, a, b)
 
 
 def sub(a: Num, b: Num) -> Num:
+    if _is_zero(a) and isinstance(b, Col):
+        return neg(b)
+    if _is_zero(b) and isinstance(a, Col):
+        return a
     na, nb, den, bound, present = _aligned(a, b)
     return _col(na - nb, den, bound, present, a, b)
 
@@ -241,6 +253,8 @@ def mul(a: Num, b: Num) -> Num:
         den = a.den * b.den
         return _reduce(Col(na * nb, den, bound, _both(a.present, b.present)))
     p, q = _parts(b)
+    if p == q:  # × 1
+        return a
     g = gcd(p, a.den) or 1  # p/q × n/d = (p/g) n / ((d/g) q)
     p, den = p // g, (a.den // g) * q
     bound = a.bound * abs(p)
@@ -472,15 +486,36 @@ def round_to(a: Num, places: int, mode: Mode) -> Num:
 
 
 def total_of(values: list[Any], n: int) -> Col:
-    """Σ values (a section's children), left to right, as one column."""
-    acc: Any = constant(Q(0), n)
+    """Σ values (a section's children, an item's additions), as one column: over the least
+    common denominator, in one pass when the bound fits in int64."""
+    values = [v for v in values if not _is_zero(v)]
+    cols = [v for v in values if isinstance(v, Col)]
+    if cols and len(cols) == len(values) and all(c.num.dtype != object for c in cols):
+        den = lcm(*(c.den for c in cols))
+        bound = sum(c.bound * (den // c.den) for c in cols)
+        if bound < LIMIT:
+            present = None
+            for c in cols:
+                present = _both(present, c.present)
+            total = cols[0].num * (den // cols[0].den)
+            for c in cols[1:]:
+                factor = den // c.den
+                total += c.num if factor == 1 else c.num * factor
+            return _tidy(Col(total, den, bound, present))
+    acc: Any = 0
     for v in values:
         acc = add(acc, v)
     return _as_col(acc, n)
 
 
 def chain(n: int, zero_absent: bool, first: Any, *rest: Any) -> Any:
-    """`first op₁ x₁ op₂ x₂ …` folded from the left, as the per-unit `chain` does."""
+    """`first op₁ x₁ op₂ x₂ …` folded from the left, as the per-unit `chain` does (a run of
+    + and − summed in one pass: exact sums do not depend on the order)."""
+    ops = rest[0::2]
+    if ops and all(op in ("+", "-") for op in ops):
+        terms = [first] + [x if op == "+" else neg(x) for op, x in zip(ops, rest[1::2])]
+        if any(isinstance(t, Col) for t in terms):
+            return total_of(terms, n)
     value = first
     for i in range(0, len(rest), 2):
         op, x = rest[i], rest[i + 1]

@@ -43,18 +43,25 @@ class Table:
         self,
         n: int,
         facts: Mapping[str, Column],
-        names: Sequence[str],
+        names: Sequence[str] | None = None,
         group: str = "",
         values: dict[str, Any] | None = None,
     ):
         self.n = n
         self.facts = facts
-        self.names = list(names)
+        self._names = names
         self.group = group
         self.values: dict[str, Any] = values if values is not None else {}
         # in the order raised: ("flag", name, mask) · ("over", path, line, column, max) ·
         # ("na", path, mask)
         self.events: list[tuple[Any, ...]] = []
+
+    @property
+    def names(self) -> list[str]:
+        """The units' names (what a data error names; numbered when none were given)."""
+        if self._names is None:
+            self._names = [f"#{i + 1}" for i in range(self.n)]
+        return list(self._names)
 
     def flag(self, name: str, line: int, cond: Any) -> None:
         del line  # the per-unit backend's trace line: the whole-table code keeps no trace
@@ -73,7 +80,8 @@ class Table:
         """The units start … stop − 1 (one group), sharing this table's columns."""
         facts = Facts(lambda name: _cut(self.facts[name], start, stop))
         values = {k: _cut(v, start, stop) for k, v in self.values.items()}
-        return Table(stop - start, facts, self.names[start:stop], group, values)
+        names = None if self._names is None else self._names[start:stop]
+        return Table(stop - start, facts, names, group, values)
 
 
 def _cut(c: Any, start: int, stop: int) -> Any:
