@@ -10,7 +10,7 @@ import numpy as np
 
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import Q
-from kaoping.runtime.columnar.numbers import Col, Flags, Labels, _present, total_of, where
+from kaoping.runtime.columnar.numbers import LIMIT, Col, Flags, Labels, _present, total_of, where
 
 ZERO = Q(0)
 
@@ -45,7 +45,10 @@ def group_mean(x: Any, n: int) -> Q | None:
     count = int(keep.sum())
     if not count:
         return None
-    total = sum(c.num[keep].tolist()) if c.num.dtype == object else int(c.num[keep].sum())
+    if c.num.dtype == object or c.bound * count >= LIMIT:  # the sum could leave int64
+        total = sum(int(x) for x in c.num[keep].tolist())
+    else:
+        total = int(c.num[keep].sum(dtype=np.int64))
     return Q(int(total), c.den * count)
 
 

@@ -24,6 +24,7 @@ from kaoping.exact import Mode, Q
 # int64 holds |x| < 2**63; operations stay a factor of 2 below so a sum of two bounded
 # operands never wraps before the bound check sees it
 LIMIT = 2**62
+INT32 = 2**31
 
 Array = npt.NDArray[Any]
 Mask = Union[npt.NDArray[np.bool_], None]
@@ -117,7 +118,7 @@ def column(values: list[Any]) -> Col:
             den = lcm(den, int(v.denominator))
     nums = [0 if v is None else int(v.numerator) * (den // int(v.denominator)) for v in values]
     bound = max((abs(n) for n in nums), default=0)
-    num = np.array(nums, dtype=object if bound >= LIMIT else np.int64)
+    num = np.array(nums, dtype=_dtype_for(bound))
     return Col(num, den, bound, None if present.all() else present)
 
 
@@ -125,17 +126,19 @@ def scaled(num: Array, den: int, present: Mask = None) -> Col:
     """A column from integer numerators over `den` (int64, or Python ints in an object array):
     how a reader that already holds exact fixed-point data (0.1 points: tenths) hands it over."""
     num = np.asarray(num)
-    if num.dtype != object:
-        num = num.astype(np.int64, copy=False)
     keep = num if present is None else np.where(present, num, 0)
-    bound = int(np.abs(keep).max(initial=0)) if len(keep) else 0
-    return Col(keep, den, bound, present)
+    if keep.dtype == object:
+        bound = max((abs(int(x)) for x in keep.tolist()), default=0)
+    else:
+        keep = keep.astype(np.int64, copy=False)
+        bound = int(np.abs(keep).max(initial=0)) if len(keep) else 0
+    return Col(_narrow(keep, bound), den, bound, present)
 
 
 def constant(value: Q, n: int) -> Col:
     """A column holding one number for every unit."""
     num, den = _parts(value)
-    return Col(np.full(n, num, dtype=object if abs(num) >= LIMIT else np.int64), den, abs(num))
+    return Col(np.full(n, num, dtype=_dtype_for(abs(num))), den, abs(num))
 
 
 def absent(n: int) -> Col:
@@ -158,14 +161,29 @@ def _both(a: Mask, b: Mask) -> Mask:
 
 
 def _wide(num: Array, bound: int) -> Array:
-    """`num` as Python ints when a result bounded by `bound` would not fit in int64."""
-    if bound >= LIMIT and num.dtype != object:
+    """`num` in a type that holds a result bounded by `bound`: int32 while it fits (half the
+    memory traffic), else int64, else Python ints."""
+    if num.dtype == object:
+        return num
+    need = _dtype_for(bound)
+    if need is object:
         return num.astype(object)
+    if need is np.int64 and num.dtype != np.int64:
+        return num.astype(np.int64)
+    return num
+
+
+def _narrow(num: Array, bound: int) -> Array:
+    """An int64 column stored as int32 when its bound allows."""
+    if num.dtype == np.int64 and bound < INT32:
+        return num.astype(np.int32)
     return num
 
 
 def _dtype_for(bound: int) -> Any:
-    return object if bound >= LIMIT else np.int64
+    if bound >= LIMIT:
+        return object
+    return np.int32 if bound < INT32 else np.int64
 
 
 # ------------------------------------------------------------------------------ arithmetic
@@ -180,9 +198,9 @@ def _aligned(a: Num, b: Num) -> tuple[Any, Any, int, int, Mask]:
     fa, fb = den // da, den // db
     bound = ba * fa + bb * fb
     if isinstance(na, np.ndarray):
-        na = _wide(na, bound)
+        na = _wide(na, max(bound, fa))
     if isinstance(nb, np.ndarray):
-        nb = _wide(nb, bound)
+        nb = _wide(nb, max(bound, fb))
     if fa != 1:
         na = na * fa
     if fb != 1:
@@ -258,7 +276,7 @@ def mul(a: Num, b: Num) -> Num:
     g = gcd(p, a.den) or 1  # p/q × n/d = (p/g) n / ((d/g) q)
     p, den = p // g, (a.den // g) * q
     bound = a.bound * abs(p)
-    return Col(_wide(a.num, bound) * p, den, bound, a.present)
+    return Col(_wide(a.num, max(bound, abs(p))) * p, den, bound, a.present)
 
 
 def _reduce(c: Col) -> Col:
@@ -497,10 +515,12 @@ def total_of(values: list[Any], n: int) -> Col:
             present = None
             for c in cols:
                 present = _both(present, c.present)
-            total = cols[0].num * (den // cols[0].den)
-            for c in cols[1:]:
-                factor = den // c.den
-                total += c.num if factor == 1 else c.num * factor
+            factors = [den // c.den for c in cols]
+            need = max(bound, *factors)  # one type for the sum and every scaled part
+            total = _wide(cols[0].num, need) * factors[0]
+            for c, factor in zip(cols[1:], factors[1:], strict=True):
+                part = _wide(c.num, need)
+                total += part if factor == 1 else part * factor
             return _tidy(Col(total, den, bound, present))
     acc: Any = 0
     for v in values:
