@@ -56,8 +56,11 @@ HERE = Path(__file__).resolve().parent
 RULES = HERE / "panshan_bench.rules"
 # ../shared/bench beside the repository (or beside a folder holding it, as a git worktree)
 BENCH = next(
-    (p / "shared" / "bench" for p in Path(__file__).resolve().parents[1:4]
-     if (p / "shared" / "bench").is_dir()),
+    (
+        p / "shared" / "bench"
+        for p in Path(__file__).resolve().parents[1:4]
+        if (p / "shared" / "bench").is_dir()
+    ),
     Path(__file__).resolve().parents[1].parent / "shared" / "bench",
 )
 SEED = 2018

@@ -41,8 +41,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # ../shared/bench beside the repository (or beside a folder holding it, as a git worktree)
 BENCH = next(
-    (p / "shared" / "bench" for p in Path(__file__).resolve().parents[1:4]
-     if (p / "shared" / "bench").is_dir()),
+    (
+        p / "shared" / "bench"
+        for p in Path(__file__).resolve().parents[1:4]
+        if (p / "shared" / "bench").is_dir()
+    ),
     Path(__file__).resolve().parents[1].parent / "shared" / "bench",
 )
 if not (BENCH / "gen.py").is_file():
@@ -50,8 +53,8 @@ if not (BENCH / "gen.py").is_file():
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(HERE))
 import gen  # noqa: E402
-
 from bench import COMMON_KEYS, k_prepare, load_peers  # noqa: E402
+
 from kaoping.compiler.load import compile_paths  # noqa: E402
 from kaoping.io.data import validate  # noqa: E402
 from kaoping.runtime.columnar.numbers import Col, scaled  # noqa: E402
@@ -114,7 +117,7 @@ def panshan(n: int, repeat: int, unit_max: int, peers: dict[str, Any]) -> dict[s
     assert ranks.num.tolist() == [int(r) for r in ref_ranks], "columnar ranks differ"
     _, nbuild, nprep, neval = peers["handwritten_numpy"]
     nmodel = nbuild()
-    ntot, nranks = neval(nmodel, nprep(nmodel, d))
+    ntot, _ = neval(nmodel, nprep(nmodel, d))
     assert np.allclose(ntot, [float(t) for t in ref_totals], atol=1e-9, rtol=0)
     row: dict[str, Any] = {"scheme": "panshan", "n": n}
     if n <= unit_max:
@@ -138,11 +141,27 @@ def panshan(n: int, repeat: int, unit_max: int, peers: dict[str, Any]) -> dict[s
 
 SX = ROOT / "src" / "kaoping" / "schemes" / "shuangxiang_2012"
 # the ten 大块 of 乡镇口: (items with their base score constant or 满分, weight in the total)
-SINGLE = {"决战园区": (100, 120), "招商引资": (100, 120), "城镇建设": (100, 80),
-          "旅游启动": (100, 80), "发展环境": (100, 50), "财税工作": (500, 100)}
+SINGLE = {
+    "决战园区": (100, 120),
+    "招商引资": (100, 120),
+    "城镇建设": (100, 80),
+    "旅游启动": (100, 80),
+    "发展环境": (100, 50),
+    "财税工作": (500, 100),
+}
 SECTIONS = {
-    "社会管理": (["社会治安综合治理", "群众及信访", "安全生产", "环境保护", "精神文明创建",
-                 "计划生育", "群团工作"], 150),
+    "社会管理": (
+        [
+            "社会治安综合治理",
+            "群众及信访",
+            "安全生产",
+            "环境保护",
+            "精神文明创建",
+            "计划生育",
+            "群团工作",
+        ],
+        150,
+    ),
     "民生工作": (["基层劳动保障及社会保险", "社会救助工作", "教育工作", "医疗保障水平"], 100),
     "农业农村工作": (["农业工作", "林业工作", "水利工作", "扶贫移民", "新农村建设"], 100),
     "党建综合工作": (["组织工作", "宣传工作", "廉政反腐建设", "统战工作", "人民武装"], 100),
@@ -166,8 +185,8 @@ def sx_data(n: int, constants: dict[str, Any]) -> dict[str, Any]:
 
 
 def sx_columns(d: dict[str, Any], constants: dict[str, Any], n: int) -> dict[str, Any]:
-    from kaoping.runtime.columnar.records import Records
     from kaoping.runtime.columnar.numbers import Flags, Labels
+    from kaoping.runtime.columnar.records import Records
 
     facts: dict[str, Any] = {}
     for k, v in d.items():
@@ -180,8 +199,14 @@ def sx_columns(d: dict[str, Any], constants: dict[str, Any], n: int) -> dict[str
             facts[k] = scaled(v, 2)
     for name, value in constants.items():
         facts[name] = scaled(np.full(n, int(value), dtype=np.int64), 1)
-    for k in ("社会治安综合治理一票否决", "人口和计划生育一票否决", "重大环保事故一票否决",
-              "安全生产一票否决", "信访一票否决", "考评弄虚作假"):
+    for k in (
+        "社会治安综合治理一票否决",
+        "人口和计划生育一票否决",
+        "重大环保事故一票否决",
+        "安全生产一票否决",
+        "信访一票否决",
+        "考评弄虚作假",
+    ):
         facts[k] = Flags(np.zeros(n, dtype=bool))
     empty = np.zeros(0, dtype=np.int64)
     none = Labels(np.zeros(0, dtype=object))
@@ -235,9 +260,19 @@ def sx_units(d: dict[str, Any], constants: dict[str, Any], n: int) -> Any:
                 facts[k] = int(v[i])
             else:
                 facts[k] = str(int(v[i]) / 2)
-        facts.update({k: False for k in ("社会治安综合治理一票否决", "人口和计划生育一票否决",
-                                         "重大环保事故一票否决", "安全生产一票否决",
-                                         "信访一票否决", "考评弄虚作假")})
+        facts.update(
+            {
+                k: False
+                for k in (
+                    "社会治安综合治理一票否决",
+                    "人口和计划生育一票否决",
+                    "重大环保事故一票否决",
+                    "安全生产一票否决",
+                    "信访一票否决",
+                    "考评弄虚作假",
+                )
+            }
+        )
         facts.update({"所获表彰": [], "所受通报批评": []})
         units.append({"unit": f"u{i:07d}", "group": "乡镇口", "facts": facts})
     return units
@@ -284,8 +319,10 @@ def main() -> None:
     peers = load_peers()
     rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
-        for row in (panshan(n, args.repeat, args.unit_max, peers),
-                    shuangxiang(n, args.repeat, args.unit_max)):
+        for row in (
+            panshan(n, args.repeat, args.unit_max, peers),
+            shuangxiang(n, args.repeat, args.unit_max),
+        ):
             rows.append(row)
             ratio = row["columnar"] / row["numpy"]
             unit = f"{row['per_unit']:.2f} s" if "per_unit" in row else "—"

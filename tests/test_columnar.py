@@ -229,8 +229,16 @@ def test_score_backend_options() -> None:
     for backend in ("unit", "columnar"):
         r = runner.invoke(
             main,
-            ["score", "shuangxiang-2012", "--sample", "--format", "json", "--verbose",
-             "--backend", backend],
+            [
+                "score",
+                "shuangxiang-2012",
+                "--sample",
+                "--format",
+                "json",
+                "--verbose",
+                "--backend",
+                backend,
+            ],
         )
         assert r.exit_code == 0, r.output
         got[backend] = r.stdout

@@ -68,7 +68,7 @@ def columnar_scheme(scheme: CompiledScheme) -> ColumnarScheme | Unsupported:
     python = writer.text()
     filename = f"<kaoping-columnar {scheme.scheme_id} {key[:12]}>"
     namespace: dict[str, Any] = {"__name__": f"kaoping_columnar_{key[:12]}"}
-    exec(compile(python, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    exec(compile(python, filename, "exec"), namespace)  # our own generated code
     linecache.cache[filename] = (len(python), None, python.splitlines(True), filename)
     built = ColumnarScheme(python, namespace, dict(writer.spans), filename)
     _CACHE[key] = built
@@ -98,8 +98,10 @@ def choose(scheme: CompiledScheme, backend: Backend, units: Sequence[Any]) -> Ch
             f"{len(units)} units: below {AUTO_THRESHOLD}, the per-unit backend is as fast "
             "(--backend columnar forces the columnar one)",
         )
-    how = "asked for (--backend columnar)" if backend == "columnar" else (
-        f"{len(units)} units, at least {AUTO_THRESHOLD}, and every construct is supported"
+    how = (
+        "asked for (--backend columnar)"
+        if backend == "columnar"
+        else (f"{len(units)} units, at least {AUTO_THRESHOLD}, and every construct is supported")
     )
     return Choice("columnar", f"columnar backend: {how}")
 

@@ -67,7 +67,7 @@ class ColumnarEmitter:
         head = Writer()
         head(
             f'"""Scheme {_in_doc(self.scheme_id)} compiled by kaoping for whole tables '
-            '(columnar). Generated: do not edit.'
+            "(columnar). Generated: do not edit."
         )
         head("")
         head("Each statement names the .rules line it comes from. Every value is a column of")

@@ -85,7 +85,7 @@ def rank(keys: list[Any], ascending: bool, n: int) -> Col:
     return Col(ranks, 1, n, whole=True)
 
 
-def _rank_wide(values: list[int], ascending: bool) -> np.ndarray | None:  # type: ignore[type-arg]
+def _rank_wide(values: list[int], ascending: bool) -> np.ndarray | None:
     """Competition ranks of Python ints, sorted by their nearest floats (a monotone map: only
     values with equal floats can be out of order, and those runs are sorted exactly), then
     tied only where the ints are equal. None when a value is beyond float range."""
@@ -116,7 +116,7 @@ def _rank_wide(values: list[int], ascending: bool) -> np.ndarray | None:  # type
     return ranks
 
 
-def _key(k: Any, n: int) -> np.ndarray:  # type: ignore[type-arg]
+def _key(k: Any, n: int) -> np.ndarray:
     """A ranking key as integers that order as the values do (a number column over one
     denominator orders as its numerators)."""
     if isinstance(k, Col):

@@ -14,7 +14,7 @@ exactly as the per-unit backend's `None` is."""
 from __future__ import annotations
 
 from math import gcd, lcm
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +27,7 @@ LIMIT = 2**62
 INT32 = 2**31
 
 Array = npt.NDArray[Any]
-Mask = Union[npt.NDArray[np.bool_], None]
+Mask = npt.NDArray[np.bool_] | None
 
 
 class Col:
@@ -35,9 +35,7 @@ class Col:
 
     __slots__ = ("bound", "den", "num", "present", "whole")
 
-    def __init__(
-        self, num: Array, den: int, bound: int, present: Mask = None, whole: bool = False
-    ):
+    def __init__(self, num: Array, den: int, bound: int, present: Mask = None, whole: bool = False):
         self.num = num
         self.den = den
         self.bound = bound
@@ -75,7 +73,7 @@ class Flags:
         return len(self.truth)
 
     def values(self) -> list[bool | None]:
-        truth = self.truth.tolist()
+        truth: list[bool | None] = self.truth.tolist()
         if self.present is None:
             return truth
         keep = self.present.tolist()
@@ -95,15 +93,15 @@ class Labels:
         return len(self.text)
 
     def values(self) -> list[str | None]:
-        text = self.text.tolist()
+        text: list[str | None] = self.text.tolist()
         if self.present is None:
             return text
         keep = self.present.tolist()
         return [t if k else None for t, k in zip(text, keep, strict=True)]
 
 
-Num = Union[Col, Q, int]
-Value = Union[Col, Flags, Labels, Q, int, bool, str, None]
+Num = Col | Q | int
+Value = Col | Flags | Labels | Q | int | bool | str | None
 
 
 # ------------------------------------------------------------------------------ building
@@ -285,7 +283,7 @@ def _reduce(c: Col) -> Col:
     if c.den < 2**20 or len(c.num) == 0:
         return c
     g = c.den
-    for n in (c.num.tolist() if c.num.dtype == object else np.unique(c.num).tolist()):
+    for n in c.num.tolist() if c.num.dtype == object else np.unique(c.num).tolist():
         g = gcd(g, int(n))
         if g == 1:
             return c
@@ -333,7 +331,7 @@ def _present(x: Any, n: int) -> npt.NDArray[np.bool_]:
     return np.asarray(mask)
 
 
-def truth(cond: Flags | bool | None | npt.NDArray[np.bool_], n: int) -> npt.NDArray[np.bool_]:
+def truth(cond: Flags | bool | npt.NDArray[np.bool_] | None, n: int) -> npt.NDArray[np.bool_]:
     """Where a condition holds, unit by unit (absent: does not hold, as Python's `if None`)."""
     if isinstance(cond, np.ndarray):
         return cond
@@ -446,14 +444,14 @@ def weighted(parts: list[tuple[Any, Q]], redistribute: bool, n: int) -> Col:
     lcm(1…k) × the weights' common denominator, so one denominator serves the whole column."""
     k = len(parts)
     wden = 1
-    for _, w in parts:
-        wden = lcm(wden, int(Q(w).denominator))
+    for _, weight in parts:
+        wden = lcm(wden, int(Q(weight).denominator))
     spread = lcm(*range(1, k + 1)) if redistribute else 1
     cols = [_as_col(v, n) for v, _ in parts]
     vden = 1
     for c in cols:
         vden = lcm(vden, c.den)
-    whole = [int(Q(w) * wden) * spread for _, w in parts]  # weight × wden × spread
+    whole = [int(Q(weight) * wden) * spread for _, weight in parts]  # weight × wden × spread
     present = [_present(c, n) for c in cols]
     count = np.zeros(n, dtype=np.int64)
     for p in present:
@@ -533,7 +531,9 @@ def chain(n: int, zero_absent: bool, first: Any, *rest: Any) -> Any:
     + and − summed in one pass: exact sums do not depend on the order)."""
     ops = rest[0::2]
     if ops and all(op in ("+", "-") for op in ops):
-        terms = [first] + [x if op == "+" else neg(x) for op, x in zip(ops, rest[1::2])]
+        terms = [first] + [
+            x if op == "+" else neg(x) for op, x in zip(ops, rest[1::2], strict=True)
+        ]
         if any(isinstance(t, Col) for t in terms):
             return total_of(terms, n)
     value = first

@@ -17,7 +17,7 @@ class Records:
 
     __slots__ = ("fields", "n_units", "owner")
 
-    def __init__(self, owner: np.ndarray, n_units: int, fields: dict[str, Any]):  # type: ignore[type-arg]
+    def __init__(self, owner: np.ndarray, n_units: int, fields: dict[str, Any]):
         self.owner = owner
         self.n_units = n_units
         self.fields = fields
@@ -32,7 +32,7 @@ class Records:
         return Records(self.owner[keep] - start, stop - start, fields)
 
 
-def _take(v: Any, keep: np.ndarray) -> Any:  # type: ignore[type-arg]
+def _take(v: Any, keep: np.ndarray) -> Any:
     mask = None if v.present is None else v.present[keep]
     if isinstance(v, Col):
         return Col(v.num[keep], v.den, v.bound, mask)
@@ -60,7 +60,9 @@ def records_of(lists: list[Any], fields: dict[str, str]) -> Records:
         elif kind == "yesno":
             cols[name] = Flags(np.array([bool(v) for v in vals], dtype=bool), mask)
         else:
-            cols[name] = Labels(np.array(["" if v is None else v for v in vals], dtype=object), mask)
+            cols[name] = Labels(
+                np.array(["" if v is None else v for v in vals], dtype=object), mask
+            )
     return Records(np.array(owner, dtype=np.int64), len(lists), cols)
 
 
@@ -74,9 +76,7 @@ def lookup(table: dict[str, Q], key: Any, n: int) -> Any:
     return Col(values.num[inverse], values.den, values.bound, key.present)
 
 
-def aggregate(
-    kind: str, recs: Records, value: Any, keep: Any, per: str | None
-) -> Col:
+def aggregate(kind: str, recs: Records, value: Any, keep: Any, per: str | None) -> Col:
     """`kind` over each unit's records (those `keep` holds), one record per value of field
     `per` (the one worth most) when `per` is given."""
     m, n = len(recs), recs.n_units
@@ -116,12 +116,14 @@ def aggregate(
     raise ValueError(f"aggregate {kind!r} is not computed on columns")
 
 
-def _best_per(recs: Records, chosen: np.ndarray, val: Col | None, per: str) -> np.ndarray:  # type: ignore[type-arg]
+def _best_per(recs: Records, chosen: np.ndarray, val: Col | None, per: str) -> np.ndarray:
     """Of the chosen records, one per (unit, value of `per`): the first worth most (the
     first one, for a count)."""
     field = recs.fields[per]
-    keys = field.text if isinstance(field, Labels) else (
-        field.num if isinstance(field, Col) else field.truth
+    keys = (
+        field.text
+        if isinstance(field, Labels)
+        else (field.num if isinstance(field, Col) else field.truth)
     )
     _, code = np.unique(np.asarray(keys).astype(str), return_inverse=True)
     idx = np.flatnonzero(chosen)
@@ -148,7 +150,7 @@ def per_record(value: Any, recs: Records) -> Any:
     return _take_rows(value, recs.owner)
 
 
-def _take_rows(v: Any, rows: np.ndarray) -> Any:  # type: ignore[type-arg]
+def _take_rows(v: Any, rows: np.ndarray) -> Any:
     if not isinstance(v, Col | Flags | Labels):
         return v
     mask = None if v.present is None else v.present[rows]
