@@ -49,11 +49,15 @@ class Col:
     def values(self) -> list[Any]:
         """The column as the per-unit backend's values (exact rationals, None where absent)."""
         den = self.den
-        nums = self.num.tolist()
         if self.whole and den == 1:
-            made: list[Any] = [int(n) for n in nums]
+            made: list[Any] = self.num.tolist()
+        elif self.num.dtype != object and len(self.num) > 64:
+            # one rational per distinct numerator, shared by the units that have it
+            distinct, which = np.unique(self.num, return_inverse=True)
+            made_once = [Q(n, den) for n in distinct.tolist()]
+            made = [made_once[i] for i in which.tolist()]
         else:
-            made = [Q(n, den) for n in nums]
+            made = [Q(n, den) for n in self.num.tolist()]
         if self.present is None:
             return made
         keep = self.present.tolist()
@@ -109,15 +113,25 @@ Value = Col | Flags | Labels | Q | int | bool | str | None
 
 def column(values: list[Any]) -> Col:
     """A column from exact rationals (None: absent); the denominator is the least common one."""
-    present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-    den = 1
-    for v in values:
-        if v is not None and v.denominator != 1:
-            den = lcm(den, int(v.denominator))
-    nums = [0 if v is None else int(v.numerator) * (den // int(v.denominator)) for v in values]
-    bound = max((abs(n) for n in nums), default=0)
-    num = np.array(nums, dtype=_dtype_for(bound))
-    return Col(num, den, bound, None if present.all() else present)
+    distinct = set(values)  # few distinct values in most inputs: each converted once
+    distinct.discard(None)
+    den = lcm(*{int(v.denominator) for v in distinct}) if distinct else 1
+    scaled_of: dict[Any, int] = {v: int(v * den) for v in distinct}
+    scaled_of[None] = 0
+    nums = [scaled_of[v] for v in values]
+    # (`None in values` would compare every rational with None: far slower than `is`)
+    present: Mask = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    if present is not None and present.all():
+        present = None
+    try:
+        num = np.array(nums, dtype=np.int64)
+        bound = int(np.abs(num).max(initial=0))
+    except OverflowError:  # beyond int64: Python ints
+        bound = max((abs(x) for x in nums), default=0)
+        num = np.array(nums, dtype=object)
+    if bound >= LIMIT:
+        num = np.array(nums, dtype=object)
+    return Col(_narrow(num, bound), den, bound, present)
 
 
 def scaled(num: Array, den: int, present: Mask = None) -> Col:

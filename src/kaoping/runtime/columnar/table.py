@@ -98,12 +98,14 @@ def _cut(c: Any, start: int, stop: int) -> Any:
 def reader(model: Model, units: Sequence[Unit]) -> Reader:
     """Builds an input's (or a constant's) column from the units' facts, by its declared type."""
 
+    every = [u.facts for u in units]
+
     def read(name: str) -> Column:
         decl = model.inputs.get(name)
         typ = decl.type if decl is not None else None
         if typ is None and name in model.constants:
             typ = model.constants[name].type
-        values = [u.facts.get(name) for u in units]
+        values = [facts.get(name) for facts in every]
         if isinstance(typ, ir.ListType):
             record = model.records[typ.record]
             kinds = {f.name: _kind(f.type) for f in record.fields}
