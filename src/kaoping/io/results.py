@@ -58,7 +58,11 @@ def total_places(model: Model) -> int | None:
     return model.rounding.places if model.rounding is not None else None
 
 
-def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
+def unit_json(
+    r: UnitResult, model: Model, rank_values: dict[int, str | None] | None = None
+) -> dict[str, Any]:
+    """One unit's results object. `rank_values` (block → its rank value), when given, saves
+    working it out again for every unit."""
     u = r.unit
     block = model.blocks[u.block]
     places = total_places(model)
@@ -98,7 +102,7 @@ def unit_json(r: UnitResult, model: Model) -> dict[str, Any]:
             path: {"value": fmt(g.value), "by": g.by, **({"note": g.note} if g.note else {})}
             for path, g in u.given.items()
         }
-    rank_value = rank_path(block)
+    rank_value = rank_values[u.block] if rank_values is not None else rank_path(block)
     if rank_value:
         out["rank_value"] = rank_value
     return out
@@ -140,9 +144,10 @@ def iter_json(results: Results) -> Iterator[str]:
     text = json.dumps(head, ensure_ascii=False, indent=2)
     yield text.removesuffix("\n}") + ',\n  "units": ['
     separator = "\n"
+    rank_values = {block.index: rank_path(block) for block in model.blocks}  # once per block
     for r in results.ordered():
         parts = [separator, "    "]
-        indented_json(unit_json(r, model), "    ", parts)
+        indented_json(unit_json(r, model, rank_values), "    ", parts)
         yield "".join(parts)
         separator = ",\n"
     yield "]" if separator == "\n" else "\n  ]"
