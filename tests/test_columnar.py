@@ -274,3 +274,11 @@ def test_rank_of_wide_numbers_shares_ties(small: list[int], ascending: bool, sca
     col = Col(np.array(values, dtype=object), 7, max(abs(v) for v in values) + 1)
     got = rank([col], ascending, len(values)).num.tolist()
     assert got == per_unit_rank([(Q(v, 7),) for v in values], ascending)
+
+
+def test_auto_chooses_columns_for_large_data_of_a_supported_scheme() -> None:
+    compiled = scheme("shuangxiang_2012")
+    assert choose(compiled, "auto", [object()] * AUTO_THRESHOLD).backend == "columnar"
+    small = choose(compiled, "auto", [object()] * (AUTO_THRESHOLD - 1))
+    assert small.backend == "unit" and str(AUTO_THRESHOLD) in small.reason
+    assert choose(compiled, "unit", [object()] * AUTO_THRESHOLD).backend == "unit"

@@ -28,9 +28,11 @@ from kaoping.span import Span
 Backend = Literal["auto", "unit", "columnar"]
 
 # `--backend auto` scores with the columnar backend from this many units of data on. Measured
-# (benchmarks/columnar_bench.py, `score()` end to end on panshan_bench.rules and
-# shuangxiang-2012): below it the per-unit backend is as fast, its fixed costs being smaller.
-AUTO_THRESHOLD = 200
+# through `score()` on validated data (docs/columnar.md, "Choosing"): per-unit data in and
+# per-unit results out cost the columnar path a conversion of every input and every value, so
+# it only draws level with the per-unit backend at about 1,000 units (panshan-2018,
+# shuangxiang-2012, yangquan-2014) and pulls ahead beyond (1.4× at 5,000 for shuangxiang-2012).
+AUTO_THRESHOLD = 1000
 
 
 @attrs.frozen
