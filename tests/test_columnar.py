@@ -19,7 +19,7 @@ from kaoping.cli import main
 from kaoping.compiler import ir
 from kaoping.compiler.emit_columnar import Unsupported
 from kaoping.compiler.load import CompiledScheme, compile_paths
-from kaoping.errors import DataError
+from kaoping.errors import DataError, ScoringError
 from kaoping.io.data import validate
 from kaoping.io.results import iter_json
 from kaoping.scoring import score
@@ -58,13 +58,18 @@ def results_json(compiled: CompiledScheme, raw: dict[str, Any], backend: str) ->
 
 
 def same_results(compiled: CompiledScheme, raw: dict[str, Any]) -> None:
-    """Both backends: the same results JSON, or the same data error."""
+    """Both backends: the same results JSON, or the same data error (or both an error while
+    scoring, naming a rule line)."""
     try:
         expected = results_json(compiled, raw, "unit")
     except DataError as err:
         with pytest.raises(DataError) as got:
             results_json(compiled, raw, "columnar")
         assert str(got.value) == str(err)
+        return
+    except ScoringError:
+        with pytest.raises(ScoringError, match=r"\.rules:\d+"):
+            results_json(compiled, raw, "columnar")
         return
     assert results_json(compiled, raw, "columnar") == expected
 

@@ -83,6 +83,12 @@ def choose(scheme: CompiledScheme, backend: Backend, units: Sequence[Any]) -> Ch
     what they replace). `--backend columnar` on what it cannot score raises `Unsupported`."""
     if backend == "unit":
         return Choice("unit", "the per-unit backend was asked for (--backend unit)")
+    if backend == "auto" and len(units) < AUTO_THRESHOLD:  # decided before compiling anything
+        return Choice(
+            "unit",
+            f"{len(units)} units: below {AUTO_THRESHOLD}, the per-unit backend is as fast "
+            "(--backend columnar forces the columnar one)",
+        )
     found = columnar_scheme(scheme)
     if isinstance(found, Unsupported):
         if backend == "columnar":
@@ -94,12 +100,6 @@ def choose(scheme: CompiledScheme, backend: Backend, units: Sequence[Any]) -> Ch
         if backend == "columnar":
             raise Unsupported(reason, None)
         return Choice("unit", reason)
-    if backend == "auto" and len(units) < AUTO_THRESHOLD:
-        return Choice(
-            "unit",
-            f"{len(units)} units: below {AUTO_THRESHOLD}, the per-unit backend is as fast "
-            "(--backend columnar forces the columnar one)",
-        )
     how = (
         "asked for (--backend columnar)"
         if backend == "columnar"
