@@ -87,31 +87,39 @@ def rank(keys: list[Any], ascending: bool, n: int) -> Col:
 
 def _rank_wide(values: list[int], ascending: bool) -> np.ndarray | None:
     """Competition ranks of Python ints, sorted by their nearest floats (a monotone map: only
-    values with equal floats can be out of order, and those runs are sorted exactly), then
-    tied only where the ints are equal. None when a value is beyond float range."""
+    values with equal floats can be out of order, and a run of equal floats holding different
+    values is sorted exactly), then tied only where the ints are equal. None when a value is
+    beyond float range."""
     sign = 1 if ascending else -1
     try:
         approx = np.array([sign * float(v) for v in values])
     except OverflowError:
         return None
     n = len(values)
+    exact = np.empty(n, dtype=object)
+    exact[:] = [sign * v for v in values]
     order = np.argsort(approx, kind="stable")
     near = approx[order]
-    same = np.zeros(n, dtype=bool)  # same float as the one before
+    same = np.zeros(n, dtype=bool)  # the same float as the one before
     same[1:] = near[1:] == near[:-1]
-    for i in np.flatnonzero(same[1:] & ~same[:-1]).tolist():  # each run of equal floats
-        start = i
-        stop = start + 1
+    equal = np.zeros(n, dtype=bool)  # the same value as the one before
+    ordered = exact[order]
+    equal[1:] = same[1:] & (ordered[1:] == ordered[:-1]).astype(bool)
+    for i in np.flatnonzero(same & ~equal).tolist():  # equal floats, different values
+        start = i - 1
+        while start > 0 and same[start]:
+            start -= 1
+        stop = i + 1
         while stop < n and same[stop]:
             stop += 1
         run = order[start:stop].tolist()
-        order[start:stop] = sorted(run, key=lambda j: sign * values[j])
-    new = np.ones(n, dtype=bool)
-    ordered = [values[j] for j in order[same].tolist()]
-    before = [values[j] for j in order[np.flatnonzero(same) - 1].tolist()]
-    new[same] = [a != b for a, b in zip(ordered, before, strict=True)]
+        order[start:stop] = sorted(run, key=lambda j: exact[j])
+        ordered = exact[order]
+        equal[start + 1 : stop] = (ordered[start + 1 : stop] == ordered[start : stop - 1]).astype(
+            bool
+        )
     ranks = np.empty(n, dtype=np.int64)
-    starts = np.where(new, np.arange(1, n + 1), 0)
+    starts = np.where(equal, 0, np.arange(1, n + 1))
     ranks[order] = np.maximum.accumulate(starts) if n else starts
     return ranks
 
