@@ -287,3 +287,13 @@ def test_auto_chooses_columns_for_large_data_of_a_supported_scheme() -> None:
     small = choose(compiled, "auto", [object()] * (AUTO_THRESHOLD - 1))
     assert small.backend == "unit" and str(AUTO_THRESHOLD) in small.reason
     assert choose(compiled, "unit", [object()] * AUTO_THRESHOLD).backend == "unit"
+
+
+def test_compile_shows_the_whole_table_module() -> None:
+    runner = CliRunner()
+    shown = runner.invoke(main, ["compile", str(BENCH_RULES), "--emit-columnar"])
+    assert shown.exit_code == 0
+    assert "def unit_0(t):" in shown.stdout and "def group_0(t):" in shown.stdout
+    assert "panshan_bench.rules:185" in shown.stdout  # the rank's rule line, in a comment
+    refused = runner.invoke(main, ["compile", "heshan-2013", "--emit-columnar"])
+    assert refused.exit_code == 3 and "across several groups" in refused.output

@@ -217,17 +217,34 @@ def check(
 @click.argument("scheme")
 @click.option("--emit-python", is_flag=True, help="Print the generated Python module.")
 @click.option("--emit-ir", is_flag=True, help="Print the IR.")
+@click.option(
+    "--emit-columnar",
+    is_flag=True,
+    help="Print the whole-table module of the columnar backend (or why the scheme has none).",
+)
 @LANG
-def compile_cmd(scheme: str, emit_python: bool, emit_ir: bool, lang: str | None) -> None:
+def compile_cmd(
+    scheme: str, emit_python: bool, emit_ir: bool, emit_columnar: bool, lang: str | None
+) -> None:
     """Compile SCHEME (an installed id or a rules path)."""
     compiled = _scheme(scheme, lang)
     if emit_python:
         click.echo(compiled.python, nl=False)
+    if emit_columnar:
+        from kaoping.compiler.emit_columnar import Unsupported, emit_columnar
+
+        try:
+            writer = emit_columnar(compiled.model, compiled.scheme_id, compiled.sources)
+        except Unsupported as err:
+            raise click.UsageError(
+                f"the columnar backend cannot score this: it does not compute {err.reason}"
+            ) from err
+        click.echo(writer.text(), nl=False)
     if emit_ir:
         from kaoping.compiler.walk import node_repr
 
         click.echo(node_repr(compiled.module))
-    if not emit_python and not emit_ir:
+    if not emit_python and not emit_ir and not emit_columnar:
         click.echo(
             f"{compiled.scheme_id}: compiled ({len(compiled.python.splitlines())} lines "
             f"of Python, {len(compiled.warnings)} warning(s))"
