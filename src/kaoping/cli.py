@@ -231,11 +231,11 @@ def compile_cmd(
     if emit_python:
         click.echo(compiled.python, nl=False)
     if emit_columnar:
-        from kaoping.compiler.emit_columnar import Unsupported, emit_columnar
+        from kaoping.compiler import emit_columnar as columnar
 
         try:
-            writer = emit_columnar(compiled.model, compiled.scheme_id, compiled.sources)
-        except Unsupported as err:
+            writer = columnar.emit_columnar(compiled.model, compiled.scheme_id, compiled.sources)
+        except columnar.Unsupported as err:
             raise click.UsageError(
                 f"the columnar backend cannot score this: it does not compute {err.reason}"
             ) from err
