@@ -288,6 +288,8 @@ def mul(a: Num, b: Num) -> Num:
     g = gcd(p, a.den) or 1  # p/q × n/d = (p/g) n / ((d/g) q)
     p, den = p // g, (a.den // g) * q
     bound = a.bound * abs(p)
+    if p == 1:  # only the denominator changes (÷ 24): the numerators stand
+        return Col(a.num, den, bound, a.present, a.whole)
     return Col(_wide(a.num, max(bound, abs(p))) * p, den, bound, a.present)
 
 
