@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import resource
 import statistics
 import sys
@@ -312,11 +313,12 @@ def shuangxiang(n: int, repeat: int, unit_max: int) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,100000,1000000")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--unit-max", type=int, default=100000)
     ap.add_argument("--json")
     args = ap.parse_args()
     peers = load_peers()
+    print("load average at the start:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
         for row in (
@@ -336,6 +338,7 @@ def main() -> None:
             )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the process: {rss:.0f} MiB")
+    print("load average at the end:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
 
