@@ -290,7 +290,16 @@ def shuangxiang(n: int, repeat: int, unit_max: int) -> dict[str, Any]:
     ntot, nranks = sx_numpy(d, constants)
     exact = np.array([float(Fraction(int(x), totals.den)) for x in totals.num.tolist()])
     assert np.allclose(exact, ntot, atol=1e-9, rtol=0), "columnar totals differ from numpy"
-    assert ranks.num.tolist() == nranks.tolist(), "columnar ranks differ from numpy's"
+    # the exact ranks order numpy's totals too (to within float error), ties on equal totals;
+    # where distinct exact totals lie within 1e-9, the float peer may tie them: counted
+    order = np.argsort(ranks.num, kind="stable")
+    by_rank, t = ranks.num[order], ntot[order]
+    assert (np.diff(t) <= 1e-9).all(), "columnar ranks do not order the totals"
+    tied = by_rank[1:] == by_rank[:-1]
+    assert (np.abs(np.diff(t))[tied] <= 1e-9).all(), "columnar ties unequal totals"
+    differ = int((ranks.num != nranks).sum())
+    if differ:
+        print(f"  N={n}: {differ} units ranked apart by the exact totals and tied by float's")
     row: dict[str, Any] = {"scheme": "shuangxiang", "n": n}
     if n <= unit_max:
         raw = {"constants": sample["constants"], "units": sx_units(d, constants, n)}
@@ -321,10 +330,11 @@ def main() -> None:
     print("load average at the start:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
-        for row in (
-            panshan(n, args.repeat, args.unit_max, peers),
-            shuangxiang(n, args.repeat, args.unit_max),
-        ):
+        for which in ("panshan", "shuangxiang"):
+            if which == "panshan":
+                row = panshan(n, args.repeat, args.unit_max, peers)
+            else:
+                row = shuangxiang(n, args.repeat, args.unit_max)
             rows.append(row)
             ratio = row["columnar"] / row["numpy"]
             unit = f"{row['per_unit']:.2f} s" if "per_unit" in row else "—"
