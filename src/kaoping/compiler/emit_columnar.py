@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from kaoping.compiler import ir, walk
 from kaoping.compiler.applicable import not_applicable_of
-from kaoping.compiler.emit import Writer, _in_doc, _one_line
 from kaoping.compiler.emit_columnar_expr import ExprEmitter, Scope, Unsupported
+from kaoping.compiler.emit_writer import Writer, _in_doc, _one_line
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.exact import Q, exact_text
 from kaoping.span import Span

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from kaoping.compiler import ir
-from kaoping.compiler.infer import canonical_function
+from kaoping.compiler.infer_context import canonical_function
 from kaoping.compiler.model import BlockModel
 from kaoping.span import Span
 
