@@ -370,68 +370,8 @@ def greatest(a: Num, b: Num) -> Num:
     return _col(np.maximum(na, nb), den, bound, present, a, b)
 
 
-_COMPARE = {
-    "=": np.equal,
-    "!=": np.not_equal,
-    "<": np.less,
-    "<=": np.less_equal,
-    ">": np.greater,
-    ">=": np.greater_equal,
-}
-
-
-def compare(op: str, a: Any, b: Any) -> Flags | bool:
-    """`a op b` for numbers, enum values or text, unit by unit; absent in, absent out."""
-    if isinstance(a, Labels) or isinstance(b, Labels) or isinstance(a, str) or isinstance(b, str):
-        ta = a.text if isinstance(a, Labels) else a
-        tb = b.text if isinstance(b, Labels) else b
-        truth = _COMPARE[op](ta, tb)
-        return Flags(np.asarray(truth, dtype=bool), _both(_mask(a), _mask(b)))
-    if isinstance(a, Flags) or isinstance(b, Flags) or isinstance(a, bool):
-        ta = a.truth if isinstance(a, Flags) else a
-        tb = b.truth if isinstance(b, Flags) else b
-        return Flags(np.asarray(_COMPARE[op](ta, tb), dtype=bool), _both(_mask(a), _mask(b)))
-    if a is None or b is None:
-        raise TypeError("comparison with an absent number")
-    na, nb, _, _, present = _aligned(a, b)
-    if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
-        return bool(_COMPARE[op](na, nb))
-    return Flags(np.asarray(_COMPARE[op](na, nb), dtype=bool), present)
-
-
 def _mask(x: Any) -> Mask:
     return getattr(x, "present", None)
-
-
-def member(a: Labels, values: tuple[str, ...]) -> Flags:
-    return Flags(np.isin(a.text, list(values)), a.present)
-
-
-def both(a: Flags | bool, b: Flags | bool) -> Flags | bool:
-    if isinstance(a, bool) and isinstance(b, bool):
-        return a and b
-    ta = a.truth if isinstance(a, Flags) else a
-    tb = b.truth if isinstance(b, Flags) else b
-    return Flags(np.logical_and(ta, tb), _both(_mask(a), _mask(b)))
-
-
-def either(a: Flags | bool, b: Flags | bool) -> Flags | bool:
-    if isinstance(a, bool) and isinstance(b, bool):
-        return a or b
-    ta = a.truth if isinstance(a, Flags) else a
-    tb = b.truth if isinstance(b, Flags) else b
-    return Flags(np.logical_or(ta, tb), _both(_mask(a), _mask(b)))
-
-
-def negate(a: Flags | bool) -> Flags | bool:
-    if isinstance(a, Flags):
-        return Flags(~a.truth, a.present)
-    return not a
-
-
-def is_present(a: Any, n: int) -> Flags:
-    """`present(x)`: whether each unit has the value."""
-    return Flags(_present(a, n).copy())
 
 
 def default(a: Any, fallback: Any, n: int) -> Any:
@@ -542,34 +482,6 @@ def total_of(values: list[Any], n: int) -> Col:
     return _as_col(acc, n)
 
 
-def chain(n: int, zero_absent: bool, first: Any, *rest: Any) -> Any:
-    """`first op₁ x₁ op₂ x₂ …` folded from the left, as the per-unit `chain` does (a run of
-    + and − summed in one pass: exact sums do not depend on the order)."""
-    ops = rest[0::2]
-    if ops and all(op in ("+", "-") for op in ops):
-        terms = [first] + [
-            x if op == "+" else neg(x) for op, x in zip(ops, rest[1::2], strict=True)
-        ]
-        if any(isinstance(t, Col) for t in terms):
-            return total_of(terms, n)
-    value = first
-    for i in range(0, len(rest), 2):
-        op, x = rest[i], rest[i + 1]
-        if op == "+":
-            value = add(value, x)
-        elif op == "-":
-            value = sub(value, x)
-        elif op == "*":
-            value = mul(value, x)
-        elif op == "/":
-            value = div(value, x, zero_absent)
-        elif op == "and":
-            value = both(value, x)
-        else:
-            value = either(value, x)
-    return value
-
-
 def full(value: Any, n: int) -> Any:
     """A value for every unit of the table: a number becomes a column."""
     if isinstance(value, Col | Flags | Labels):
@@ -579,11 +491,3 @@ def full(value: Any, n: int) -> Any:
     if value is None:
         return absent(n)
     return constant(Q(value), n)
-
-
-def satisfied(n: int, *conds: Any) -> Col:
-    """How many of the conditions hold, unit by unit."""
-    count = np.zeros(n, dtype=np.int64)
-    for c in conds:
-        count += truth(c, n)
-    return Col(count, 1, len(conds))

@@ -3,24 +3,26 @@
 
 from kaoping.exact import Q
 from kaoping.runtime.columnar.cohort import best, group_mean, impute_mean, lowest, rank
-from kaoping.runtime.columnar.numbers import (
-    add,
+from kaoping.runtime.columnar.logic import (
     both,
     chain,
     compare,
+    either,
+    is_present,
+    member,
+    negate,
+    satisfied,
+)
+from kaoping.runtime.columnar.numbers import (
+    add,
     default,
     div,
-    either,
     full,
     greatest,
-    is_present,
     least,
-    member,
     mul,
     neg,
-    negate,
     round_to,
-    satisfied,
     sub,
     total_of,
     truth,

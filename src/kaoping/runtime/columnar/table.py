@@ -16,7 +16,8 @@ import numpy.typing as npt
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.exact import Q
-from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, column, compare, truth
+from kaoping.runtime.columnar.logic import compare
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, column, truth
 from kaoping.runtime.columnar.records import Records, records_of
 from kaoping.runtime.unit import AboveMax, Unit
 
