@@ -16,6 +16,7 @@ def register(group: click.Group) -> None:
     from kaoping.commands.doc import doc_cmd
     from kaoping.commands.fmt import fmt_cmd
     from kaoping.commands.history import history_cmd
+    from kaoping.commands.lsp import lsp_cmd
     from kaoping.commands.report import report
 
     group.add_command(diff_cmd)
@@ -23,3 +24,4 @@ def register(group: click.Group) -> None:
     group.add_command(fmt_cmd)
     group.add_command(history_cmd)
     group.add_command(report)
+    group.add_command(lsp_cmd)
