@@ -64,8 +64,9 @@ class KaopingServer(LanguageServer):
     def uri_of(self, path: str) -> str:
         for uri in self.workspace.text_documents:
             if self.path_of(uri) == path:
-                return uri
-        return from_fs_path(path) or path
+                return str(uri)
+        found: str | None = from_fs_path(path)
+        return found or path
 
     def open_files(self) -> dict[str, str]:
         return {self.path_of(uri): doc.source for uri, doc in self.workspace.text_documents.items()}
