@@ -110,7 +110,9 @@ def names(symbols: Any) -> list[str]:
 
 
 def child(symbols: Any, name: str) -> types.DocumentSymbol:
-    return next(s for s in symbols or [] if s.name == name)
+    found = next(s for s in symbols or [] if s.name == name)
+    assert isinstance(found, types.DocumentSymbol)
+    return found
 
 
 def scheme_copy(tmp_path: Path, scheme: str) -> Path:
@@ -275,7 +277,7 @@ def english_scheme(tmp_path: Path) -> Session:
             )
         )
         assert isinstance(found_def, list)
-        assert [loc.range.start for loc in found_def] == [  # type: ignore[union-attr]
+        assert [loc.range.start for loc in found_def] == [
             position(text, "table 未达标扣分", offset=6)
         ]
 
