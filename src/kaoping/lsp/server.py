@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -153,6 +154,17 @@ def build_server(
         same = [u for u in others if ls.schemes.folder_of(ls.path_of(u)) == folder]
         if same:
             ls.publish(same[0])
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def files_changed(ls: KaopingServer, params: types.DidChangeWatchedFilesParams) -> None:
+        # a file of a scheme changed on disk (not in the editor): check the open schemes it is in
+        folders = {ls.schemes.folder_of(ls.path_of(change.uri)) for change in params.changes}
+        done: set[str] = set()
+        for uri in list(ls.workspace.text_documents):
+            folder = ls.schemes.folder_of(ls.path_of(uri))
+            if folder not in done and any(Path(f).is_relative_to(folder) for f in folders):
+                done.add(folder)
+                ls.publish(uri)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: KaopingServer, params: types.HoverParams) -> types.Hover | None:
