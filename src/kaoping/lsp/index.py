@@ -231,20 +231,21 @@ def flatten(decls: Sequence[Decl]) -> Iterator[Decl]:
         yield from flatten(d.children)
 
 
-@attrs.define
 class SchemeIndex:
-    files: dict[str, FileIndex]
+    """The index of every file of a scheme; names are looked up in all of them."""
+
+    def __init__(self, files: Mapping[str, FileIndex]):
+        self.files = dict(files)
+        self._by_name: dict[str, list[Decl]] | None = None
 
     def declarations(self) -> dict[str, list[Decl]]:
-        by_name: dict[str, list[Decl]] = {}
-        for fi in self.files.values():
-            for d in flatten(fi.decls):
-                by_name.setdefault(d.name, []).append(d)
-        return by_name
+        """Every declared name and its declarations, in file order."""
+        if self._by_name is None:
+            self._by_name = {}
+            for fi in self.files.values():
+                for d in flatten(fi.decls):
+                    self._by_name.setdefault(d.name, []).append(d)
+        return self._by_name
 
     def references(self, name: str) -> list[Word]:
         return [w for fi in self.files.values() for w in fi.words if w.text == name]
-
-
-def build_index(files: Mapping[str, FileIndex]) -> SchemeIndex:
-    return SchemeIndex(dict(files))

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from kaoping.compiler.limits import nesting_errors
 from kaoping.compiler.load import RuleFunction, frontend, read_text
 from kaoping.compiler.lower import LoweringError, lower_file
 from kaoping.compiler.model import Model
@@ -45,14 +46,15 @@ class Checked:
         return [d for d in self.diagnostics if d.span.path == path]
 
 
-def rules_files(folder: Path) -> list[Path]:
-    """The `.rules` files under a folder, sorted as `kaoping check FOLDER` reads them."""
+def rules_files(folder: Path, most: int = _MOST_ENTRIES) -> list[Path]:
+    """The `.rules` files under a folder, sorted as `kaoping check FOLDER` reads them; the
+    folder's own files only when it holds more than `most` entries in all."""
     found: list[Path] = []
     seen = 0
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
         seen += len(dirs) + len(files)
-        if seen > _MOST_ENTRIES:
+        if seen > most:
             return sorted(p for p in folder.glob("*.rules") if p.is_file())
         found.extend(Path(root) / f for f in files if f.endswith(".rules"))
     return sorted(found)
@@ -102,19 +104,26 @@ class Schemes:
         if cached is not None and cached[0] == key:
             return cached[1]
         model, diags = frontend(texts, self.functions)
-        index = SchemeIndex({p: self._index_file(p, t) for p, t in texts.items()})
+        lowered = _by_file(model) if model is not None else {}
+        index = SchemeIndex({p: self._index_file(p, t, lowered.get(p)) for p, t in texts.items()})
         checked = Checked(folder, texts, diags, model, index, tuple(problems))
         self._checked[folder] = (key, checked)
         return checked
 
-    def _index_file(self, path: str, text: str) -> FileIndex:
+    def _index_file(self, path: str, text: str, lowered: list[Any] | None) -> FileIndex:
+        """The file's index: from the checked module when the check got that far, else from
+        the file parsed alone, else from its last version that parsed."""
+        if lowered is not None:
+            self._last_good[path] = lowered
+            return index_file(path, text, lowered)
         parsed = parse(text, path)
         if parsed.tree is not None:
             try:
                 decls = lower_file(parsed.tree, path)
             except LoweringError:
                 decls = None
-            if decls is not None:
+            # rules nested deeper than the checker allows (E104) are not walked here either
+            if decls is not None and not nesting_errors(decls):
                 self._last_good[path] = decls
                 return index_file(path, text, decls)
         last = self._last_good.get(path)
@@ -123,3 +132,19 @@ class Schemes:
         found = index_file(path, text, last)
         found.stale = True
         return found
+
+
+def _by_file(model: Model) -> dict[str, list[Any]]:
+    """The checked module's declarations, file by file in the order written (each file's
+    declarations without parsing it again)."""
+    m = model.module
+    found: dict[str, list[Any]] = {}
+    for group in (m.groups, m.enums, m.units, m.records, m.inputs, m.constants, m.tables):
+        for node in group:
+            found.setdefault(node.span.path, []).append(node)
+    for block in (m.scorings, m.gradings, m.consequences):
+        for node in block:
+            found.setdefault(node.span.path, []).append(node)
+    for nodes in found.values():
+        nodes.sort(key=lambda n: (n.span.line, n.span.col))
+    return found
