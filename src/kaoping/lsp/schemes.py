@@ -139,11 +139,12 @@ def _by_file(model: Model) -> dict[str, list[Any]]:
     declarations without parsing it again)."""
     m = model.module
     found: dict[str, list[Any]] = {}
-    for group in (m.groups, m.enums, m.units, m.records, m.inputs, m.constants, m.tables):
-        for node in group:
-            found.setdefault(node.span.path, []).append(node)
-    for block in (m.scorings, m.gradings, m.consequences):
-        for node in block:
+    kinds: tuple[tuple[Any, ...], ...] = (
+        m.groups, m.enums, m.units, m.records, m.inputs, m.constants, m.tables,
+        m.scorings, m.gradings, m.consequences,
+    )  # fmt: skip
+    for nodes in kinds:
+        for node in nodes:
             found.setdefault(node.span.path, []).append(node)
     for nodes in found.values():
         nodes.sort(key=lambda n: (n.span.line, n.span.col))
