@@ -143,9 +143,9 @@ def _by_file(model: Model) -> dict[str, list[Any]]:
         m.groups, m.enums, m.units, m.records, m.inputs, m.constants, m.tables,
         m.scorings, m.gradings, m.consequences,
     )  # fmt: skip
-    for nodes in kinds:
-        for node in nodes:
+    for declared in kinds:
+        for node in declared:
             found.setdefault(node.span.path, []).append(node)
-    for nodes in found.values():
-        nodes.sort(key=lambda n: (n.span.line, n.span.col))
+    for in_file in found.values():
+        in_file.sort(key=lambda n: (n.span.line, n.span.col))
     return found
