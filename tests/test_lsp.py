@@ -313,6 +313,12 @@ def broken_file_fixed(tmp_path: Path) -> Session:
         change(client, uri, good)
         await until(lambda: list(client.diagnostics.get(uri, [0])) == [], "the cleared diagnostics")
 
+        # broken again, then closed unsaved: the file on disk (clean) is what remains
+        change(client, uri, broken, version=3)
+        await until(lambda: bool(client.diagnostics.get(uri)), "the error again")
+        client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=doc(uri)))
+        await until(lambda: list(client.diagnostics.get(uri, [0])) == [], "the closed file cleared")
+
     return session
 
 

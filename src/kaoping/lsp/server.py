@@ -147,13 +147,13 @@ def build_server(
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KaopingServer, params: types.DidCloseTextDocumentParams) -> None:
-        # the file on disk takes the buffer's place in its scheme
-        path = ls.path_of(params.text_document.uri)
-        others = [u for u in ls.workspace.text_documents if u != params.text_document.uri]
-        folder = ls.schemes.folder_of(path)
-        same = [u for u in others if ls.schemes.folder_of(ls.path_of(u)) == folder]
-        if same:
-            ls.publish(same[0])
+        uri = params.text_document.uri
+        if ls.path_of(uri) == uri:  # an unsaved buffer: nothing stands in for it now
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+        else:  # the file on disk takes the buffer's place in its scheme
+            ls.publish(uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def files_changed(ls: KaopingServer, params: types.DidChangeWatchedFilesParams) -> None:
