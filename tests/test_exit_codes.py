@@ -208,6 +208,8 @@ CASES: dict[str, tuple[list[str], int]] = {
     "diff unknown scheme": (["diff", "ok.rules", "no-such-scheme", "data.json"], 3),
     "diff no data": (["diff", "ok.rules", "warns.rules"], 3),
     # new-scheme
+    "lsp, the editor closing stdin at once": (["lsp"], 0),
+    "lsp unknown option": (["lsp", "--bogus"], 3),
     "new-scheme": (["new-scheme", "jian-2018", "--dir", "new"], 0),
     "new-scheme bad id": (["new-scheme", "Jian_2018", "--dir", "new"], 3),
     "new-scheme missing id": (["new-scheme"], 3),

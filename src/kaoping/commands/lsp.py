@@ -20,7 +20,7 @@ def lsp_cmd(docs_url: str | None) -> None:
     diagnostics as you type, hover, completion, definitions, references, the outline.
     Needs the `lsp` extra: pip install 'kaoping[lsp]'."""
     try:
-        from kaoping.lsp.server import build_server
+        from kaoping.lsp.server import build_server, log_to_stderr
     except ImportError as err:
         if err.name is None or not err.name.startswith(("pygls", "lsprotocol", "cattrs")):
             raise
@@ -31,6 +31,7 @@ def lsp_cmd(docs_url: str | None) -> None:
     from kaoping.check_formats.sarif import default_docs_url
     from kaoping.plugins.manager import default_registry
 
+    log_to_stderr()
     registry = default_registry()
     server = build_server(registry.functions(), docs_url or default_docs_url())
     server.start_io()

@@ -21,8 +21,6 @@ from kaoping.lsp.positions import from_position, lines_of, to_range
 from kaoping.lsp.schemes import Checked, Schemes
 from kaoping.span import Span
 
-log = logging.getLogger(__name__)
-
 # diagnostics as you type: checked this long after the last change
 DEBOUNCE_SECONDS = 0.3
 
@@ -124,6 +122,28 @@ class KaopingServer(LanguageServer):
 
     def position(self, checked: Checked, path: str, pos: types.Position) -> tuple[int, int]:
         return from_position(lines_of(checked.sources.get(path, "")), pos, self.codec)
+
+
+class _OneLine(logging.Formatter):
+    """A log record as one line: a malformed message from the editor is reported on stderr
+    (the editor's log of the server), never as a Python traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"kaoping lsp: {record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f": {record.exc_info[1]}"
+        return " ".join(text.split("\n"))
+
+
+def log_to_stderr() -> None:
+    """Warnings and errors of the server and of pygls, one line each, on stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLine())
+    for name in ("pygls", "kaoping"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
 
 
 def build_server(
