@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -135,13 +136,24 @@ class _OneLine(logging.Formatter):
         return " ".join(text.split("\n"))
 
 
+class _Stderr(logging.Handler):
+    """Writes to the stderr of the moment (not the one there was when it was made)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except (OSError, ValueError):  # stderr closed: the editor has gone
+            pass
+
+
 def log_to_stderr() -> None:
     """Warnings and errors of the server and of pygls, one line each, on stderr."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(_OneLine())
     for name in ("pygls", "kaoping"):
         logger = logging.getLogger(name)
-        logger.addHandler(handler)
+        if not any(isinstance(h, _Stderr) for h in logger.handlers):
+            handler = _Stderr()
+            handler.setFormatter(_OneLine())
+            logger.addHandler(handler)
         logger.setLevel(logging.WARNING)
         logger.propagate = False
 
