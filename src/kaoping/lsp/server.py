@@ -6,6 +6,7 @@ request at a time: the parser is not shared between threads."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Mapping
@@ -140,10 +141,8 @@ class _Stderr(logging.Handler):
     """Writes to the stderr of the moment (not the one there was when it was made)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # stderr closed: the editor has gone
             sys.stderr.write(self.format(record) + "\n")
-        except (OSError, ValueError):  # stderr closed: the editor has gone
-            pass
 
 
 def log_to_stderr() -> None:
