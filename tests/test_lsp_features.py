@@ -120,3 +120,10 @@ def test_a_scheme_is_the_rules_files_under_the_folder(tmp_path: Path) -> None:
     checked = Schemes().check(path, {path: "分组 乙\n", new: "分组 丙\n"})
     assert checked.sources[path] == "分组 乙\n" and new in checked.sources
     assert {d.code for d in checked.diagnostics} >= {"E603"}  # 甲 is scored, not declared
+
+
+def test_an_unsaved_buffer_is_a_scheme_of_its_own() -> None:
+    uri = "untitled:Untitled-1"
+    checked = Schemes().check(uri, {uri: "分组 甲\n评分 甲:\n    指标 一 满分 1 = 1\n"})
+    assert list(checked.sources) == [uri]
+    assert checked.diagnostics == [] and checked.model is not None

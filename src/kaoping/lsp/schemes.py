@@ -70,11 +70,14 @@ class Schemes:
         self._last_good: dict[str, list[Any]] = {}
 
     def folder_of(self, path: str) -> str:
-        return str(Path(path).parent)
+        """The scheme folder of a file; an unsaved buffer (`untitled:1`) is a scheme alone."""
+        return str(Path(path).parent) if Path(path).is_absolute() else path
 
     def sources(self, path: str, open_files: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
         """The texts of the scheme's files (`path`'s folder): open buffers first, the others
         from disk; the problems of files that cannot be read (they are left out)."""
+        if not Path(path).is_absolute():
+            return {path: open_files.get(path, "")}, []
         folder = Path(self.folder_of(path))
         texts: dict[str, str] = {}
         problems: list[str] = []
