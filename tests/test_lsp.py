@@ -226,7 +226,7 @@ def chinese_scheme(tmp_path: Path) -> Session:
         section = child(scoring.children, "改革组织领导")
         assert section.kind == types.SymbolKind.Class
         assert names(section.children) == ["主体责任", "信息报送", "分类推进"]
-        assert child(section.children, "信息报送").detail == "max 4"
+        assert child(section.children, "信息报送").detail == "满分 4"  # in the file's keywords
         assert names(child(scoring.children, "组内").children) == ["名次"]
         assert names(child(outline, "事项类别").children) == ["A", "B", "C"]
 

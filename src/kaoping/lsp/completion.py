@@ -7,7 +7,8 @@ from __future__ import annotations
 from lsprotocol import types
 
 from kaoping.grammar.expected import KEYWORD_PAIRS, keyword_set
-from kaoping.lsp.index import code_only
+from kaoping.lsp.hover import kind_in
+from kaoping.lsp.index import Decl, code_only, detail_in
 from kaoping.lsp.keyword_help import shipped
 from kaoping.lsp.schemes import Checked
 
@@ -43,6 +44,13 @@ def functions(kw_set: str) -> list[str]:
     ]
 
 
+def _what(d: Decl, kw_set: str) -> str:
+    """The enum of a value, the record of a field; else the declaration's detail."""
+    if d.kind in ("enum value", "field"):
+        return d.container or ""
+    return detail_in(d, kw_set)
+
+
 def complete(checked: Checked, path: str, line: int, col: int) -> list[types.CompletionItem]:
     text = checked.sources.get(path, "")
     lines = text.split("\n")
@@ -60,7 +68,7 @@ def complete(checked: Checked, path: str, line: int, col: int) -> list[types.Com
             types.CompletionItem(
                 label=name,
                 kind=_KINDS.get(d.kind, types.CompletionItemKind.Text),
-                detail=f"{d.kind} {d.detail}".strip(),
+                detail=f"{kind_in(d.kind, kw_set)} {_what(d, kw_set)}".strip(),
                 sort_text=f"0{name}",
             )
         )

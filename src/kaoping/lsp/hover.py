@@ -9,8 +9,8 @@ from typing import Any
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model, ValueDef
 from kaoping.exact import show
-from kaoping.grammar.expected import keyword_set, spell
-from kaoping.lsp.index import Decl, word_at
+from kaoping.grammar.expected import keyword_set
+from kaoping.lsp.index import Decl, detail_in, word_at
 from kaoping.lsp.keyword_help import help_for
 from kaoping.lsp.schemes import Checked
 from kaoping.span import Span, text_of
@@ -22,7 +22,7 @@ _KIND = {
     "group": ("group", "分组"),
     "units": ("units", "单位"),
     "enum": ("enum", "枚举"),
-    "enum value": ("value of enum", "枚举取值,属于"),
+    "enum value": ("value of enum", "取值,属于枚举"),
     "record": ("record", "记录"),
     "field": ("field of record", "字段,属于记录"),
     "input": ("input", "输入"),
@@ -74,17 +74,15 @@ def hover(checked: Checked, path: str, line: int, col: int) -> tuple[str, Span] 
     return "\n\n".join(lines), word.span
 
 
-def _label(key: str, lang: str) -> str:
-    en, zh = _LABEL[key]
+def kind_in(kind: str, lang: str) -> str:
+    """What a declaration is (`input`, `item` …) in the file's language."""
+    en, zh = _KIND.get(kind, (kind, kind))
     return zh if lang == "zh" else en
 
 
-def _spelt(text: str, lang: str) -> str:
-    """A type written with kaoping's English words (`list of 记录`), in the file's set."""
-    if lang != "zh":
-        return text
-    text = text.replace("list of ", "列表 ")
-    return " ".join(spell(w, "zh") for w in text.split(" "))
+def _label(key: str, lang: str) -> str:
+    en, zh = _LABEL[key]
+    return zh if lang == "zh" else en
 
 
 def describe(d: Decl, checked: Checked, lang: str) -> str:
@@ -107,7 +105,7 @@ def _details(d: Decl, model: Model | None, lang: str) -> list[str]:
     node: Any = d.node
     out: list[str] = []
     if isinstance(node, ir.InputDecl):
-        out.append(f"{_label('type', lang)}: {_spelt(str(node.type), lang)}")
+        out.append(f"{_label('type', lang)}: {detail_in(d, lang)}")
         if node.optional:
             out.append(_label("optional", lang))
         if node.description:
@@ -118,7 +116,7 @@ def _details(d: Decl, model: Model | None, lang: str) -> list[str]:
         if node.value is not None:
             out.append(f"{_label('value', lang)}: {show(node.value)}")
         elif node.type is not None:
-            out.append(f"{_label('type', lang)}: {_spelt(str(node.type), lang)}")
+            out.append(f"{_label('type', lang)}: {detail_in(d, lang)}")
             out.append(_label("given", lang))
         if node.description:
             out.append(node.description)
@@ -129,7 +127,7 @@ def _details(d: Decl, model: Model | None, lang: str) -> list[str]:
     elif isinstance(node, ir.UnitsDecl):
         out.append(", ".join(node.units))
     elif isinstance(node, ir.FieldDecl):
-        out.append(f"{_label('type', lang)}: {_spelt(str(node.type), lang)}")
+        out.append(f"{_label('type', lang)}: {detail_in(d, lang)}")
     elif isinstance(node, ir.TableDecl):
         out.append(f"{_label('by', lang)} {node.enum}")
         out.extend(f"{row.key}: {show(row.value)}" for row in node.rows)

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from kaoping.compiler import ir
+from kaoping.grammar.expected import spell
 from kaoping.span import Span
 
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -215,6 +216,17 @@ def _decl(
     return Decl(
         name, kind, f.name_span(name, node.span), node.span, node, children, container, detail
     )
+
+
+_SPELT_DETAIL = frozenset({"input", "field", "constant", "table", "grading", "section", "item"})
+
+
+def detail_in(d: Decl, kw_set: str) -> str:
+    """A declaration's detail (`max 4`, `list of 事项`, `by 等次`) in a keyword set: the keywords
+    of a Chinese file's outline read `满分 4`, `列表 事项`, `按 等次`."""
+    if kw_set != "zh" or d.kind not in _SPELT_DETAIL:
+        return d.detail
+    return " ".join(spell(w, "zh") for w in d.detail.replace("list of ", "list ").split(" "))
 
 
 # the kinds a reference can name (a scoring block, an `across` or a sheet is no name)

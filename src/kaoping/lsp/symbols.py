@@ -9,7 +9,7 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from kaoping.grammar.expected import keyword_set
-from kaoping.lsp.index import Decl
+from kaoping.lsp.index import Decl, detail_in
 from kaoping.lsp.positions import to_range
 from kaoping.lsp.schemes import Checked
 
@@ -70,7 +70,7 @@ def _symbol(d: Decl, lines: Sequence[str], codec: PositionCodec, zh: bool) -> ty
         kind=_KINDS.get(d.kind, types.SymbolKind.Variable),
         range=whole,
         selection_range=name_range,
-        detail=d.detail or None,
+        detail=detail_in(d, "zh" if zh else "en") or None,
         children=[_symbol(c, lines, codec, zh) for c in d.children] or None,
     )
 
