@@ -113,8 +113,12 @@ class KaopingServer(LanguageServer):
         self._timers[folder] = loop.call_later(self.debounce, self._publish_safely, uri)
 
     def _publish_safely(self, uri: str) -> None:
+        """The debounced check: outside any request, so a failure is logged, not answered."""
         self._timers.pop(self.schemes.folder_of(self.path_of(uri)), None)
-        self.publish(uri)
+        try:
+            self.publish(uri)
+        except Exception as err:  # the server goes on; the editor's log says what failed
+            logging.getLogger("kaoping.lsp").error("checking %s failed: %r", uri, err)
 
     def location(self, checked: Checked, span: Span) -> types.Location:
         text = checked.sources.get(span.path, "")
@@ -147,7 +151,7 @@ class _Stderr(logging.Handler):
 
 def log_to_stderr() -> None:
     """Warnings and errors of the server and of pygls, one line each, on stderr."""
-    for name in ("pygls", "kaoping"):
+    for name in ("pygls", "kaoping", "asyncio"):
         logger = logging.getLogger(name)
         if not any(isinstance(h, _Stderr) for h in logger.handlers):
             handler = _Stderr()
