@@ -17,7 +17,8 @@ import attrs
 
 from kaoping.compiler.limits import nesting_errors
 from kaoping.compiler.load import RuleFunction, frontend, read_text
-from kaoping.compiler.lower import LoweringError, lower_file
+from kaoping.compiler.lower import lower_file
+from kaoping.compiler.lower_parts import LoweringError
 from kaoping.compiler.model import Model
 from kaoping.diagnostics import Diagnostic
 from kaoping.errors import SourceError
