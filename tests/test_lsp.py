@@ -358,10 +358,52 @@ def other_files_of_the_scheme(tmp_path: Path) -> Session:
     return session
 
 
+def formatting(tmp_path: Path) -> Session:
+    """Formatting lays a file out as `kaoping fmt` does: the shipped file is in that layout
+    (`kaoping fmt --check` passes on it), so a copy with its spacing disturbed comes back as the
+    shipped text, the shipped text needs no edit, and a file that does not parse gets none."""
+    path = scheme_copy(tmp_path / "fmt", "example_zh") / "scheme.rules"
+    canonical = path.read_text("utf-8")
+    disturbed = (
+        canonical.replace("指标 协同推进 满分 6", "指标   协同推进  满分  6", 1)
+        .replace("封顶 6", "封顶      6", 1)
+        .replace("枚举 事项类别: A, B, C", "枚举 事项类别 :A,B,    C", 1)
+    )
+    assert disturbed != canonical
+
+    async def session(client: LanguageClient) -> None:
+        uri = open_file(client, path, disturbed)
+        options = types.FormattingOptions(tab_size=4, insert_spaces=True)
+        edits = await client.text_document_formatting_async(
+            types.DocumentFormattingParams(text_document=doc(uri), options=options)
+        )
+        assert edits is not None and len(edits) == 1
+        [edit] = edits
+        assert edit.range.start == types.Position(line=0, character=0)
+        # the whole text: up to the empty line after its last line break
+        assert edit.range.end == types.Position(line=disturbed.count("\n"), character=0)
+        assert edit.new_text == canonical
+
+        change(client, uri, canonical)
+        edits = await client.text_document_formatting_async(
+            types.DocumentFormattingParams(text_document=doc(uri), options=options)
+        )
+        assert edits is not None and list(edits) == []
+
+        change(client, uri, canonical + "指标 不完整 满分\n", version=3)
+        edits = await client.text_document_formatting_async(
+            types.DocumentFormattingParams(text_document=doc(uri), options=options)
+        )
+        assert edits is None
+
+    return session
+
+
 def test_chinese_and_english_schemes_end_to_end(tmp_path: Path) -> None:
     """initialize → didOpen → diagnostics → hover → completion → definition → references →
-    outline → shutdown, on a Chinese-keyword and an English-keyword scheme open together."""
-    run(chinese_scheme(tmp_path), english_scheme(tmp_path))
+    outline → formatting → shutdown, on a Chinese-keyword and an English-keyword scheme open
+    together."""
+    run(chinese_scheme(tmp_path), english_scheme(tmp_path), formatting(tmp_path))
 
 
 def test_diagnostics_as_you_type(tmp_path: Path) -> None:

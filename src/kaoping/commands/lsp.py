@@ -17,7 +17,8 @@ import click
 )
 def lsp_cmd(docs_url: str | None) -> None:
     """Run the language server on stdin/stdout (started by an editor, not by hand):
-    diagnostics as you type, hover, completion, definitions, references, the outline.
+    diagnostics as you type, hover, completion, definitions, references, the outline,
+    formatting.
     Needs the `lsp` extra: pip install 'kaoping[lsp]'."""
     try:
         from kaoping.lsp.server import build_server, log_to_stderr

@@ -8,5 +8,5 @@ that the server module only wires them to the protocol:
 - `index`: the declared names of a scheme, where each is declared and where each word is used;
 - `positions`: kaoping's spans (lines and characters from 1) as LSP ranges (UTF-16 units);
 - `diagnostics`, `hover`, `completion`, `navigation` (definition, references), `symbols`
-  (the outline), `formatting`; `server` registers them with pygls.
+  (the outline), `formatting` (through `kaoping fmt`'s formatter); `server` registers them with pygls.
 """

@@ -18,7 +18,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from kaoping.compiler.load import RuleFunction
-from kaoping.lsp import completion, diagnostics, hover, navigation, symbols
+from kaoping.lsp import completion, diagnostics, formatting, hover, navigation, symbols
 from kaoping.lsp.positions import from_position, lines_of, to_range
 from kaoping.lsp.schemes import Checked, Schemes
 from kaoping.span import Span
@@ -243,5 +243,13 @@ def build_server(
         checked, path = ls.checked(params.text_document.uri)
         text = checked.sources.get(path, "")
         return symbols.outline(checked, path, lines_of(text), ls.codec)
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    def on_formatting(
+        ls: KaopingServer, params: types.DocumentFormattingParams
+    ) -> list[types.TextEdit] | None:
+        uri = params.text_document.uri
+        text = ls.workspace.get_text_document(uri).source
+        return formatting.edits(text, ls.path_of(uri), ls.codec)
 
     return server
