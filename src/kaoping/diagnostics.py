@@ -42,6 +42,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "a limit of kaoping, not a mistake in the rules: split the rule with `let`",
         "这是 kaoping 的限制而非规则的错误:请用 `设` 拆分此规则",
     ),
+    "E106": (
+        "the number {number} ({digits} digits) is too long: {detail}",
+        "数字 {number}({digits} 位)过长:{detail_zh}",
+        "a number in the rules has at most 18 digits before the decimal point and 30 after",
+        "规则中的数字小数点前最多 18 位、小数点后最多 30 位",
+    ),
     "K101": (
         "this file mixes keyword sets: {kw!r} is {this}, the file started in {first}",
         "本文件混用了两套关键字:{kw!r} 属于{this_zh},而文件先使用了{first_zh}",
@@ -201,6 +207,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E103": ("A control character in the file", "文件中有控制字符"),
     "E104": ("Nested more than 100 levels deep", "嵌套超过 100 层"),
     "E105": ("Python refused the code generated for a rule", "为规则生成的代码无法编译"),
+    "E106": ("A number with too many digits", "数字位数过多"),
     "K101": ("The file mixes the English and Chinese keyword sets", "文件混用了中英文两套关键字"),
     "E201": ("Unknown name", "未定义的名称"),
     "E202": ("A name is defined twice", "名称重复定义"),

@@ -132,6 +132,26 @@ def literal(token: str) -> mpq:
     return mpq(mpz(whole + frac), _pow10(len(frac)))
 
 
+# The bounds of a number written in the rules: those of unit data, digit for digit. A number
+# longer than that is a slip of the keyboard, and one of thousands of digits would cost time
+# and memory in every message, generated line and result that shows it.
+RULES_INTEGER_DIGITS = DATA_INTEGER_DIGITS
+RULES_PLACES = DATA_PLACES
+
+
+def literal_too_long(token: str) -> Literal["before", "after"] | None:
+    """Which bound a number as the rules grammar wrote it (`12.5`, `80%`, full-width digits
+    too) breaks: digits "before" or "after" the decimal point; None when it is within both."""
+    if len(token) <= RULES_INTEGER_DIGITS:  # the common case: too short to break a bound
+        return None
+    whole, _, frac = token.removesuffix("%").partition(".")
+    if len(whole.lstrip("0０")) > RULES_INTEGER_DIGITS:
+        return "before"
+    if len(frac.rstrip("0０")) > RULES_PLACES:
+        return "after"
+    return None
+
+
 # a whole number in the rules (places, `top N`, `drop N`) above this means the same as this:
 # no group has so many units, no unit so many records, and places above 10 are an error
 WHOLE_LIMIT = 10**9

@@ -95,7 +95,8 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
 
         added: list[str] = []  # every path, in the order defined
 
-        def add(vd: ValueDef, span: Span) -> None:
+        def add(vd: ValueDef, span: Span) -> bool:
+            """Record a value; False (after E202) when its path is already taken."""
             if vd.path in block.values:
                 first = block.values[vd.path]
                 self.err(
@@ -104,7 +105,7 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
                     name=vd.path,
                     first=first.node.span if first.node is not None else span,
                 )
-                return
+                return False
             # inputs, tables, constants and values share one namespace, at any depth: a
             # section's item named like an input would otherwise read itself
             short = vd.path.rsplit(".", 1)[-1]
@@ -119,6 +120,7 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
                 self._shadowed.add(short)
             block.values[vd.path] = vd
             added.append(vd.path)
+            return True
 
         def walk(
             node: ir.Section | ir.Item, prefix: str, parent: str | None, sheet: SheetDef | None
@@ -126,8 +128,9 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
             path = f"{prefix}{node.name}"
             kind: ValueKind = "section" if isinstance(node, ir.Section) else "item"
             vd = ValueDef(path, kind, node, "unit", parent, sheet=sheet)
-            add(vd, node.span)
-            if isinstance(node, ir.Section):
+            # a section defined twice: its second definition's children and sheets are not
+            # the first's, so they are not walked (they would be filed under the first's path)
+            if add(vd, node.span) and isinstance(node, ir.Section):
                 for child in node.children:
                     vd.children.append(walk(child, path + ".", path, sheet))
                 for sh in self.sheets(block, node, path, nested=sheet is not None):

@@ -14,6 +14,7 @@ from lark.indenter import DedentError, Indenter
 from lark.parse_tree_builder import PropagatePositions
 
 from kaoping.diagnostics import Diagnostic
+from kaoping.exact import RULES_INTEGER_DIGITS, RULES_PLACES, literal_too_long
 from kaoping.grammar import tables
 from kaoping.grammar.expected import explain
 from kaoping.span import Span
@@ -33,12 +34,17 @@ class _RulesIndenter(Indenter):
     def __init__(self) -> None:
         super().__init__()
         self.keywords: list[Token] = []
+        self.long_numbers: list[tuple[Token, str]] = []  # each with the bound it breaks
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         self.keywords = []
+        self.long_numbers = []
         for tok in super().process(_separated(stream)):  # type: ignore[no-untyped-call]
-            if tok.type not in _VALUE_TOKENS and _is_word(tok.value):
-                self.keywords.append(tok)
+            if tok.type not in _VALUE_TOKENS:
+                if _is_word(tok.value):
+                    self.keywords.append(tok)
+            elif tok.type in _NUMBER_TOKENS and (why := literal_too_long(tok.value)):
+                self.long_numbers.append((tok, why))
             yield tok
 
 
@@ -74,6 +80,7 @@ def _starts_word(text: str) -> bool:
     return bool(text) and (text[0].isalnum() or text[0] == "_")
 
 
+_NUMBER_TOKENS = frozenset(("NUMBER", "INT", "PERCENT"))
 _VALUE_TOKENS = {
     "NAME",
     "STRING",
@@ -237,7 +244,39 @@ def parse(source: str, path: str) -> Parsed:
         return Parsed(None, (_dedent_diagnostic(source, path),))
     indenter = parser.options.postlex
     assert isinstance(indenter, _RulesIndenter)
-    return Parsed(tree, tuple(_mixed_keywords(indenter.keywords, path)))
+    diagnostics = [*_long_numbers(indenter.long_numbers, path)]
+    diagnostics += _mixed_keywords(indenter.keywords, path)
+    return Parsed(tree, tuple(diagnostics))
+
+
+_TOO_LONG = {
+    "before": (
+        f"more than {RULES_INTEGER_DIGITS} digits before the decimal point",
+        f"小数点前超过 {RULES_INTEGER_DIGITS} 位",
+    ),
+    "after": (
+        f"more than {RULES_PLACES} digits after the decimal point",
+        f"小数点后超过 {RULES_PLACES} 位",
+    ),
+}
+
+
+def _long_numbers(found: list[tuple[Token, str]], path: str) -> Iterator[Diagnostic]:
+    """E106 at each number too long to be meant (see `kaoping.exact.literal_too_long`)."""
+    for tok, why in found:
+        line, col = tok.line or 0, tok.column or 0
+        digits = sum(c.isdigit() for c in tok.value)
+        shown = tok.value if len(tok.value) <= 24 else f"{tok.value[:12]}…{tok.value[-6:]}"
+        yield Diagnostic(
+            "E106",
+            Span(path, line, col, line, col + len(tok.value)),
+            {
+                "number": shown,
+                "digits": digits,
+                "detail": _TOO_LONG[why][0],
+                "detail_zh": _TOO_LONG[why][1],
+            },
+        )
 
 
 # Control characters (C0, DEL, C1) other than a tab and a line break: a NUL, an escape sequence

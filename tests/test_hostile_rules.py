@@ -1,0 +1,121 @@
+"""Hostile rules files found by the long fuzzing run: each is a located diagnostic with exit 1,
+never a traceback (the inputs are the ones the run reported, shrunk)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kaoping.cli import main
+from kaoping.compiler.load import frontend
+
+
+def check(tmp_path: Path, text: str) -> tuple[int, str]:
+    path = tmp_path / "t.rules"
+    path.write_text(text, "utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output.replace(str(path), "t.rules")
+
+
+NINES = "9" * 5000  # past Python's 4,300-digit limit on turning a whole number into text
+
+
+def test_a_row_key_of_5000_digits_in_a_keyed_item_is_located(tmp_path: Path) -> None:
+    # found by the long fuzzing run: a ValueError while writing the keyed item's E406 message
+    code, out = check(
+        tmp_path,
+        f"""分组 甲
+输入 n: 次数 "n"
+评分 甲:
+    指标 乙 按 n:
+        {NINES}: 0.25, 0
+        其余: 0
+""",
+    )
+    assert code == 1
+    assert "t.rules:5:9: error E106 the number 999999999999…999999 (5000 digits)" in out
+    assert "more than 18 digits before the decimal point" in out
+    assert "E406" not in out  # the checks after parsing never see the number
+
+
+@pytest.mark.parametrize(
+    ("number", "line"),
+    [
+        ("1" + "0" * 18, "before"),  # 19 digits
+        ("0." + "0" * 30 + "1", "after"),  # 31 places
+        ("1" + "0" * 18 + "%", "before"),
+        ("１２３４５６７８９０１２３４５６７８９", "before"),  # full-width digits count too
+    ],
+)
+def test_numbers_past_the_rules_bounds_are_e106(tmp_path: Path, number: str, line: str) -> None:
+    code, out = check(
+        tmp_path, f'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a = x × {number}\n'
+    )
+    assert code == 1
+    assert f"t.rules:4:18: error E106 the number {number[:12]}" in out
+    assert f"digits {line} the decimal point" in out
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "9" * 18,  # the longest whole part
+        "0." + "0" * 29 + "1",  # the most places
+        "0" * 40 + "5",  # leading zeros are not digits of the number
+        "2." + "5" + "0" * 40,  # nor zeros closing the decimals
+    ],
+)
+def test_numbers_within_the_rules_bounds_are_exact(tmp_path: Path, number: str) -> None:
+    code, out = check(
+        tmp_path, f'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a = x × {number}\n'
+    )
+    assert code == 0, out
+
+
+def test_a_section_defined_twice_with_a_sheet_is_e202_at_the_second(tmp_path: Path) -> None:
+    # found by the long fuzzing run: the second 甲's sheet was filed under the first 甲, whose
+    # children did not include the sheet's items (KeyError: '甲.乙.丙')
+    code, out = check(
+        tmp_path,
+        """分组 组
+单位 乙: U1
+输入 n: 次数 "n"
+评分 组:
+    部分 甲:
+        指标 丁 = 1
+    部分 甲:
+        适用 乙:
+            指标 丙 满分 0.5 按 n:
+                1: 0.5
+                其余: 0
+    总分 = 甲
+""",
+    )
+    assert code == 1
+    assert "t.rules:7:5: error E202 '甲' is defined twice (first at t.rules:5:5)" in out
+
+
+def test_a_nested_section_repeating_a_sheet_path_is_e202(tmp_path: Path) -> None:
+    # a child section 乙 and a sheet 乙 of one section both hold a 丙: 甲.乙.丙 twice
+    _model, diags = frontend(
+        {
+            "r.rules": """分组 组
+单位 乙: U1
+输入 n: 次数 "n"
+评分 组:
+    部分 甲:
+        部分 乙:
+            部分 丙:
+                指标 丁 = n
+        适用 乙:
+            部分 丙:
+                指标 戊 = 1
+    总分 = 甲
+"""
+        }
+    )
+    errors = [(d.code, d.span.line, d.span.col) for d in diags if d.severity == "error"]
+    assert errors == [("E202", 10, 13)]
