@@ -52,7 +52,8 @@ def test_a_row_key_of_5000_digits_in_a_keyed_item_is_located(tmp_path: Path) -> 
 )
 def test_numbers_past_the_rules_bounds_are_e106(tmp_path: Path, number: str, line: str) -> None:
     code, out = check(
-        tmp_path, f'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a = x × {number}\n'
+        tmp_path,
+        f'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a = x × {number}\n',
     )
     assert code == 1
     assert f"t.rules:4:18: error E106 the number {number[:12]}" in out
@@ -70,7 +71,8 @@ def test_numbers_past_the_rules_bounds_are_e106(tmp_path: Path, number: str, lin
 )
 def test_numbers_within_the_rules_bounds_are_exact(tmp_path: Path, number: str) -> None:
     code, out = check(
-        tmp_path, f'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a = x × {number}\n'
+        tmp_path,
+        f'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a = x × {number}\n',
     )
     assert code == 0, out
 
