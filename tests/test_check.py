@@ -46,6 +46,13 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         len("    item a max 10 = ") + 1 + len("least(") * 98,
         ("nested too deeply: at most 100 levels",),
     ),
+    # 19 digits before the point (a number in the rules is bounded as a number in the data is)
+    "E106": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x × 1234567890123456789\n',
+        4,
+        25,
+        ("the number 1234567890123456789 (19 digits) is too long",),
+    ),
     "K101": (
         'group G "g"\ninput x: number 0 to 10 "x"\n评分 G:\n    item a max 10 = x\n',
         3,

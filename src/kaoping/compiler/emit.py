@@ -39,10 +39,11 @@ class Emitter(StageEmitter):
         self.own_max: Q | None = None
 
     # ------------------------------------------------------------------ module
-    def module(self) -> Writer:
+    def module(self, traced: bool = True) -> Writer:
+        """The scheme's module; without `traced`, only what scoring runs (no twin for explain)."""
         body = Writer()
         self.w = body
-        for fast in (False, True):
+        for fast in (False, True) if traced else (True,):
             self.fast = fast
             self.traced = not fast
             for block in self.model.blocks:
@@ -172,5 +173,5 @@ def rank_path(block: BlockModel) -> str | None:
     return chosen[0][0] if chosen else None
 
 
-def emit(model: Model, scheme_id: str, sources: dict[str, str]) -> Writer:
-    return Emitter(model, scheme_id, sources).module()
+def emit(model: Model, scheme_id: str, sources: dict[str, str], traced: bool = True) -> Writer:
+    return Emitter(model, scheme_id, sources).module(traced)

@@ -17,6 +17,7 @@ from kaoping.diagnostics import Diagnostic
 from kaoping.exact import RULES_INTEGER_DIGITS, RULES_PLACES, literal_too_long
 from kaoping.grammar import tables
 from kaoping.grammar.expected import explain
+from kaoping.grammar.fastparse import fast_parse
 from kaoping.span import Span
 
 _OPEN = ["LPAR", "LSQB", "LBRACE"]
@@ -236,14 +237,16 @@ def parse(source: str, path: str) -> Parsed:
     if tabs or controls:  # indentation decides structure: parsing a file with tabs would mislead
         return Parsed(None, tuple(sorted(tabs + controls, key=lambda d: (d.span.line, d.span.col))))
     parser = _parser()
-    try:
-        tree = parser.parse(source)
-    except (UnexpectedInput, GluedKeyword) as err:
-        return Parsed(None, tuple(_all_syntax_errors(err, source, path)))
-    except DedentError:
-        return Parsed(None, (_dedent_diagnostic(source, path),))
     indenter = parser.options.postlex
     assert isinstance(indenter, _RulesIndenter)
+    tree = fast_parse(parser, source, indenter)
+    if tree is None:  # an error: Lark's own parse says which, for the messages
+        try:
+            tree = parser.parse(source)
+        except (UnexpectedInput, GluedKeyword) as err:
+            return Parsed(None, tuple(_all_syntax_errors(err, source, path)))
+        except DedentError:
+            return Parsed(None, (_dedent_diagnostic(source, path),))
     diagnostics = [*_long_numbers(indenter.long_numbers, path)]
     diagnostics += _mixed_keywords(indenter.keywords, path)
     return Parsed(tree, tuple(diagnostics))

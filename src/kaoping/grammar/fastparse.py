@@ -1,0 +1,194 @@
+"""The parse of a rules file that succeeds, in one loop.
+
+Lark parses through a chain of generators and method calls per token: the contextual lexer, its
+line counter, kaoping's check for glued keywords, the indenter that makes INDENT and DEDENT
+tokens, and the LALR parser's `feed_token`. On a large scheme that chain is most of the time of
+`kaoping check`. This module runs the same steps, with Lark's own tables, scanners, callbacks and
+tokens, in one loop with local variables, and builds the same tree.
+
+It only ever parses text that has no error: at the first sign of one (no terminal matches, a
+glued keyword, an unexpected token, a dedent to no level) it gives up and returns None, and
+`parse.parse` parses the text again with Lark, whose exceptions the error reporting reads. A
+test compares the two trees, node for node and position for position, on every shipped scheme
+and every example of the documentation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lark import Lark, Token, Tree
+from lark.parsers.lalr_analysis import Shift
+
+
+class _GiveUp(Exception):
+    """Something Lark reports better: parse again with Lark."""
+
+
+def fast_parse(parser: Lark, text: str, indenter: Any) -> Tree[Token] | None:
+    """The tree Lark would build for `text`, or None when the text has an error. `indenter` is
+    the parser's `_RulesIndenter`; its `keywords` and `long_numbers` are set as Lark's parse
+    would set them."""
+    try:
+        return _parse(parser, text, indenter)
+    except _GiveUp:
+        return None
+
+
+def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
+    from kaoping.exact import literal_too_long
+    from kaoping.grammar.parse import (
+        _NUMBER_TOKENS,
+        _VALUE_TOKENS,
+        _ends_word,
+        _is_word,
+        _starts_word,
+    )
+
+    frontend: Any = parser.parser
+    contextual = frontend.lexer.lexer
+    lalr = frontend.parser.parser
+    table = lalr.parse_table
+    states = table.states
+    callbacks = lalr.callbacks
+    start = frontend.parser_conf.start[0]
+    end_state = table.end_states[start]
+    lexers = contextual.lexers
+
+    nl_type = indenter.NL_type
+    opening = frozenset(indenter.OPEN_PAREN_types)
+    closing = frozenset(indenter.CLOSE_PAREN_types)
+    indent_type, dedent_type = indenter.INDENT_type, indenter.DEDENT_type
+    tab_len = indenter.tab_len
+    keywords: list[Token] = []
+    long_numbers: list[tuple[Token, str]] = []
+
+    # each rule's length, tree builder and name, by the rule's identity (the rule itself is
+    # kept in the entry, so its identity is not reused while the parse runs)
+    rules: dict[int, tuple[int, Any, str, Any]] = {}
+    state_stack: list[int] = [table.start_states[start]]
+    value_stack: list[Any] = []
+
+    def feed(token: Token, is_end: bool = False) -> Any:
+        ttype = token.type
+        while True:
+            try:
+                action, arg = states[state_stack[-1]][ttype]
+            except KeyError:
+                raise _GiveUp from None
+            if action is Shift:
+                state_stack.append(arg)
+                value_stack.append(token if ttype not in callbacks else callbacks[ttype](token))
+                return None
+            rule = rules.get(id(arg))
+            if rule is None:  # a rule's hash is computed in Python: look each up once
+                rule = rules[id(arg)] = (len(arg.expansion), callbacks[arg], arg.origin.name, arg)
+            size, build, origin = rule[0], rule[1], rule[2]
+            if size:
+                children = value_stack[-size:]
+                del state_stack[-size:]
+                del value_stack[-size:]
+            else:
+                children = []
+            value = build(children)
+            _action, new_state = states[state_stack[-1]][origin]
+            state_stack.append(new_state)
+            value_stack.append(value)
+            if is_end and new_state == end_state:
+                return value
+
+    def emit(token: Token) -> None:
+        """What `_RulesIndenter.process` notes of a token, then the parser's step."""
+        ttype = token.type
+        if ttype not in _VALUE_TOKENS:
+            if _is_word(token.value):
+                keywords.append(token)
+        elif ttype in _NUMBER_TOKENS:
+            why = literal_too_long(token.value)
+            if why:
+                long_numbers.append((token, why))
+        feed(token)
+
+    scanners: dict[int, tuple[Any, Any, Any, Any]] = {}
+    pos, line, line_start, end = 0, 1, 0, len(text)
+    paren = 0
+    levels = [0]
+    prev: Token | None = None  # the last token lexed, for glued keywords
+    last: Token | None = None  # the last token given to the parser
+    while pos < end:
+        lexer = lexers[state_stack[-1]]
+        found = scanners.get(id(lexer))
+        if found is None:
+            scanner = lexer.scanner  # built on first use, with the callbacks
+            found = (scanner._mres, lexer.ignore_types, lexer.newline_types, lexer.callback)
+            scanners[id(lexer)] = found
+        mres, ignore_types, newline_types, lexer_callbacks = found
+        for mre in mres:
+            m = mre.match(text, pos)
+            if m:
+                break
+        else:
+            raise _GiveUp
+        value = m.group(0)
+        ttype = m.lastgroup
+        start_pos, start_line, start_col = pos, line, pos - line_start + 1
+        if ttype in newline_types:
+            newlines = value.count("\n")
+            if newlines:
+                line += newlines
+                line_start = pos + value.rindex("\n") + 1
+        pos += len(value)
+        if ttype in ignore_types and ttype not in lexer_callbacks:
+            continue
+        tok = Token(ttype, value, start_pos, start_line, start_col)
+        tok.end_line, tok.end_column, tok.end_pos = line, pos - line_start + 1, pos
+        if ttype in lexer_callbacks:
+            tok = lexer_callbacks[ttype](tok)
+        if ttype in ignore_types:
+            continue
+        ttype = tok.type
+        # `_separated`: a keyword written against a name or number
+        if (
+            prev is not None
+            and prev.end_pos == tok.start_pos
+            and (prev.type not in _VALUE_TOKENS or ttype not in _VALUE_TOKENS)
+            and _ends_word(prev.value)
+            and _starts_word(tok.value)
+        ):
+            raise _GiveUp
+        prev = tok
+        # the indenter
+        if ttype == nl_type:
+            if paren > 0:
+                continue
+            emit(tok)
+            last = tok
+            indent_str = tok.value.rsplit("\n", 1)[1]
+            indent = indent_str.count(" ") + indent_str.count("\t") * tab_len
+            if indent > levels[-1]:
+                levels.append(indent)
+                last = Token.new_borrow_pos(indent_type, indent_str, tok)
+                emit(last)
+            else:
+                while indent < levels[-1]:
+                    levels.pop()
+                    last = Token.new_borrow_pos(dedent_type, indent_str, tok)
+                    emit(last)
+                if indent != levels[-1]:
+                    raise _GiveUp
+            continue
+        emit(tok)
+        last = tok
+        if ttype in opening:
+            paren += 1
+        elif ttype in closing:
+            paren -= 1
+            if paren < 0:
+                raise _GiveUp
+    while len(levels) > 1:  # positioned, as Lark's indenter does, at the last token lexed
+        levels.pop()
+        last = Token.new_borrow_pos(dedent_type, "", prev) if prev else Token(dedent_type, "")
+        emit(last)
+    end_token = Token.new_borrow_pos("$END", "", last) if last else Token("$END", "", 0, 1, 1)
+    tree = feed(end_token, True)
+    indenter.keywords, indenter.long_numbers = keywords, long_numbers
+    return tree  # type: ignore[no-any-return]
