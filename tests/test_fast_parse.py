@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lark import Token, Tree
 
+from fuzz.grammar import programs
+from fuzz.rulesmut import OPS, mutate
 from kaoping.grammar.fastparse import fast_parse
 from kaoping.grammar.parse import _normalize, _parser, parse
 from test_docs import SNIPPETS, wrap
@@ -126,3 +130,34 @@ def test_a_text_with_an_error_is_left_to_lark(source: str) -> None:
     parsed = parse(source, "t.rules")
     assert parsed.tree is None
     assert parsed.diagnostics[0].code == "E101"
+
+
+# ------------------------------------------------------------------ generated texts
+
+SHIPPED = [(name, text) for name, text in TEXTS if name.startswith("src/kaoping/schemes")]
+
+
+@settings(max_examples=50, derandomize=True, deadline=None, database=None)
+@given(programs())
+def test_programs_walked_from_the_grammar_parse_alike(program: tuple[str, str]) -> None:
+    _lang, text = program
+    fast, slow = both(text if text.endswith("\n") else text + "\n")
+    assert fast == slow
+
+
+@settings(max_examples=50, derandomize=True, deadline=None, database=None)
+@given(
+    st.sampled_from(SHIPPED),
+    st.sampled_from(OPS),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+)
+def test_mutated_shipped_rules_parse_alike(
+    shipped: tuple[str, str], op: str, a: int, b: int, c: int
+) -> None:
+    text = mutate(shipped[1], op, a, b, c)
+    if isinstance(text, bytes):  # re-encoded: not text the parser is given
+        return
+    fast, slow = both(text if text.endswith("\n") else text + "\n")
+    assert fast == slow
