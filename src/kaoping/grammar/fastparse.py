@@ -24,6 +24,44 @@ class _GiveUp(Exception):
     """Something Lark reports better: parse again with Lark."""
 
 
+class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
+    """A parser state's actions, built on the state's first visit: for each terminal or rule
+    name, (True, next state, None, "") to shift, or (False, the rule's length, its tree
+    builder, its name) to reduce. A rule's hash is computed in Python, so the parse loop looks
+    up no rule at all."""
+
+    def __init__(self, states: dict[int, dict[str, tuple[Any, Any]]], callbacks: Any):
+        super().__init__()
+        self.states, self.callbacks = states, callbacks
+
+    def __missing__(self, state: int) -> dict[str, tuple[bool, Any, Any, str]]:
+        built: dict[str, tuple[bool, Any, Any, str]] = {}
+        for name, (action, arg) in self.states[state].items():
+            if action is Shift:
+                built[name] = (True, arg, None, "")
+            else:
+                built[name] = (False, len(arg.expansion), self.callbacks[arg], arg.origin.name)
+        self[state] = built
+        return built
+
+
+class _Scanners(dict[int, tuple[Any, Any, Any, Any]]):
+    """A parser state's lexer, as what the loop reads of it: its scanner's regular
+    expressions (compiled on first use), the terminals it ignores, the ones that may hold a
+    line break, and its callbacks."""
+
+    def __init__(self, lexers: dict[int, Any]):
+        super().__init__()
+        self.lexers = lexers
+
+    def __missing__(self, state: int) -> tuple[Any, Any, Any, Any]:
+        lexer = self.lexers[state]
+        scanner = lexer.scanner  # built on first use, with the callbacks
+        found = (scanner._mres, lexer.ignore_types, lexer.newline_types, lexer.callback)
+        self[state] = found
+        return found
+
+
 def fast_parse(parser: Lark, text: str, indenter: Any) -> Tree[Token] | None:
     """The tree Lark would build for `text`, or None when the text has an error. `indenter` is
     the parser's `_RulesIndenter`; its `keywords` and `long_numbers` are set as Lark's parse
@@ -62,35 +100,29 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
     keywords: list[Token] = []
     long_numbers: list[tuple[Token, str]] = []
 
-    # each rule's length, tree builder and name, by the rule's identity (the rule itself is
-    # kept in the entry, so its identity is not reused while the parse runs)
-    rules: dict[int, tuple[int, Any, str, Any]] = {}
     state_stack: list[int] = [table.start_states[start]]
     value_stack: list[Any] = []
+    actions = _Actions(states, callbacks)
 
     def feed(token: Token, is_end: bool = False) -> Any:
         ttype = token.type
         while True:
             try:
-                action, arg = states[state_stack[-1]][ttype]
+                shift, arg, build, origin = actions[state_stack[-1]][ttype]
             except KeyError:
                 raise _GiveUp from None
-            if action is Shift:
+            if shift:
                 state_stack.append(arg)
                 value_stack.append(token if ttype not in callbacks else callbacks[ttype](token))
                 return None
-            rule = rules.get(id(arg))
-            if rule is None:  # a rule's hash is computed in Python: look each up once
-                rule = rules[id(arg)] = (len(arg.expansion), callbacks[arg], arg.origin.name, arg)
-            size, build, origin = rule[0], rule[1], rule[2]
-            if size:
-                children = value_stack[-size:]
-                del state_stack[-size:]
-                del value_stack[-size:]
+            if arg:
+                children = value_stack[-arg:]
+                del state_stack[-arg:]
+                del value_stack[-arg:]
             else:
                 children = []
             value = build(children)
-            _action, new_state = states[state_stack[-1]][origin]
+            new_state = actions[state_stack[-1]][origin][1]
             state_stack.append(new_state)
             value_stack.append(value)
             if is_end and new_state == end_state:
@@ -108,20 +140,14 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 long_numbers.append((token, why))
         feed(token)
 
-    scanners: dict[int, tuple[Any, Any, Any, Any]] = {}
+    scanners = _Scanners(lexers)
     pos, line, line_start, end = 0, 1, 0, len(text)
     paren = 0
     levels = [0]
     prev: Token | None = None  # the last token lexed, for glued keywords
     last: Token | None = None  # the last token given to the parser
     while pos < end:
-        lexer = lexers[state_stack[-1]]
-        found = scanners.get(id(lexer))
-        if found is None:
-            scanner = lexer.scanner  # built on first use, with the callbacks
-            found = (scanner._mres, lexer.ignore_types, lexer.newline_types, lexer.callback)
-            scanners[id(lexer)] = found
-        mres, ignore_types, newline_types, lexer_callbacks = found
+        mres, ignore_types, newline_types, lexer_callbacks = scanners[state_stack[-1]]
         for mre in mres:
             m = mre.match(text, pos)
             if m:
