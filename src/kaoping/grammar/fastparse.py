@@ -165,8 +165,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
         pos += len(value)
         if ttype in ignore_types and ttype not in lexer_callbacks:
             continue
-        tok = Token(ttype, value, start_pos, start_line, start_col)
-        tok.end_line, tok.end_column, tok.end_pos = line, pos - line_start + 1, pos
+        tok = Token(ttype, value, start_pos, start_line, start_col, line, pos - line_start + 1, pos)
         if ttype in lexer_callbacks:
             tok = lexer_callbacks[ttype](tok)
         if ttype in ignore_types:
