@@ -24,10 +24,22 @@ class _GiveUp(Exception):
     """Something Lark reports better: parse again with Lark."""
 
 
+def _passes_through(rule: Any) -> bool:
+    """A rule that only renames its one symbol (`?expr: sum`): its tree is that symbol's."""
+    expansion = rule.expansion
+    return (
+        len(expansion) == 1
+        and not expansion[0].is_term
+        and not expansion[0].name.startswith("_")  # an inlined rule gives its children
+        and bool(rule.options.expand1)
+        and not rule.alias
+    )
+
+
 class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
     """A parser state's actions, built on the state's first visit: for each terminal or rule
     name, (True, next state, None, "") to shift, or (False, the rule's length, its tree
-    builder, its name) to reduce. A rule's hash is computed in Python, so the parse loop looks
+    builder, its name) to reduce (the builder None for a rule whose tree is its one child's). A rule's hash is computed in Python, so the parse loop looks
     up no rule at all."""
 
     def __init__(self, states: dict[int, dict[str, tuple[Any, Any]]], callbacks: Any):
@@ -39,6 +51,8 @@ class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
         for name, (action, arg) in self.states[state].items():
             if action is Shift:
                 built[name] = (True, arg, None, "")
+            elif _passes_through(arg):
+                built[name] = (False, 1, None, arg.origin.name)
             else:
                 built[name] = (False, len(arg.expansion), self.callbacks[arg], arg.origin.name)
         self[state] = built
@@ -115,6 +129,11 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 state_stack.append(arg)
                 value_stack.append(token if ttype not in callbacks else callbacks[ttype](token))
                 return None
+            if build is None:  # a rule that passes its one child through: only the state moves
+                new_state = state_stack[-1] = actions[state_stack[-2]][origin][1]
+                if is_end and new_state == end_state:
+                    return value_stack[-1]
+                continue
             if arg:
                 children = value_stack[-arg:]
                 del state_stack[-arg:]
