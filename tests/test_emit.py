@@ -160,6 +160,26 @@ def test_a_failing_rule_names_its_rules_line_and_the_unit():
     assert isinstance(err.value.__cause__, ZeroDivisionError)
 
 
+def test_explain_compiles_the_traced_twin_on_first_use_with_the_same_lines():
+    # scoring runs the plain functions; the traced twin that explain runs is compiled when
+    # first asked for, into the same namespace, and its failures name the same rules line
+    compiled = compile_text(
+        FAILING, name="schemes/t.rules", functions={"爆": RuleFunction("爆", boom, 1)}
+    )
+    data = validate(
+        {"units": [{"unit": "县发改委", "group": "G", "facts": {"x": 3}}]}, compiled.model, "d"
+    )
+    with pytest.raises(ScoringError) as err:
+        score(compiled, data, trace=True)
+    message = str(err.value)
+    assert "schemes/t.rules:6" in message and "县发改委" in message
+    lines = compiled.python.splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if "_it.add(" in line)
+    assert compiled.namespace["unit_0"].__code__.co_filename == compiled.filename
+    span = compiled.span_for(number)
+    assert span is not None and span.line == 6
+
+
 def test_the_cache_returns_the_same_object_for_the_same_text():
     text = 'group G "g"\ninput x: number 0 to 9 "x"\nscoring G:\n    item a max 9 = x\n'
     first = compile_text(text, scheme_id="cache")

@@ -268,6 +268,8 @@ def _unit(scheme: CompiledScheme, d: UnitData, history: Any, trace: bool, run: R
 
 
 def _run(scheme: CompiledScheme, units: list[Unit], trace: bool, columnar: bool = False) -> None:
+    if trace:
+        scheme.load_traced()
     ns = scheme.namespace
     version = "" if trace else "_fast"  # the traced functions record what `explain` shows
     groups: dict[str, list[Unit]] = {}

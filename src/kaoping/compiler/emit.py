@@ -43,9 +43,12 @@ class Emitter(StageEmitter):
         """The scheme's module; without `traced`, only what scoring runs (no twin for explain)."""
         body = Writer()
         self.w = body
+        traced_end = 0
         for fast in (False, True) if traced else (True,):
             self.fast = fast
             self.traced = not fast
+            if fast:
+                traced_end = len(body.lines)
             for block in self.model.blocks:
                 self.unit_function(block)
                 self.cross_function(block)
@@ -93,6 +96,7 @@ class Emitter(StageEmitter):
         merged = Writer(
             head.lines + body.lines,
             {**head.spans, **{k + offset: v for k, v in body.spans.items()}},
+            traced=(offset, offset + traced_end),
         )
         return merged
 

@@ -19,6 +19,9 @@ class Writer:
     lines: list[str] = attrs.Factory(list)
     spans: dict[int, Span] = attrs.Factory(dict)
     depth: int = 0
+    # the lines (indexes into `lines`, from, to) of the traced twin of each stage, which only
+    # `explain` runs: compiled apart, on first use (see `part`)
+    traced: tuple[int, int] = (0, 0)
 
     def __call__(self, text: str = "", span: Span | None = None) -> None:
         self.lines.append(("    " * self.depth + text) if text else "")
@@ -35,6 +38,17 @@ class Writer:
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
+
+    def part(self, traced: bool) -> str:
+        """The text with only the traced twin's lines (`traced`) or only the others: the lines
+        of the other part are left blank, so every line keeps its number, and both parts
+        compile under one file name and line map into one namespace."""
+        low, high = self.traced
+        if traced:
+            kept = [""] * low + self.lines[low:high] + [""] * (len(self.lines) - high)
+        else:
+            kept = self.lines[:low] + [""] * (high - low) + self.lines[high:]
+        return "\n".join(kept) + "\n"
 
 
 @attrs.define

@@ -44,10 +44,25 @@ class CompiledScheme:
     namespace: dict[str, Any]
     warnings: list[Diagnostic]
     filename: str
+    traced_lines: tuple[int, int] = (0, 0)  # where `python` holds the traced twin
+    traced_loaded: bool = False
 
     @property
     def module(self) -> ir.Module:
         return self.model.module
+
+    def load_traced(self) -> None:
+        """Compile the traced twin of each stage, which only `explain` runs, into the
+        namespace (once): scoring never waits for it."""
+        if self.traced_loaded:
+            return
+        writer = Writer(self.python.split("\n")[:-1], self.linemap, traced=self.traced_lines)
+        try:
+            code = compile(writer.part(traced=True), self.filename, "exec")
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+            raise CompileError([_uncompilable(err, writer, self.sources)]) from None
+        exec(code, self.namespace)
+        self.traced_loaded = True
 
     def span_for(self, python_line: int) -> Span | None:
         return self.linemap.get(python_line)
@@ -97,9 +112,9 @@ def frontend(
 ) -> tuple[Model | None, list[Diagnostic]]:
     """Parse, lower and check, then emit and compile the Python that scoring runs: a scheme
     this passes always compiles and scores. (The traced twin of each stage, which `explain`
-    runs, is the same expressions in calls to the runtime, one bracket deeper: it is not
-    compiled again here, a third of the time of checking a large scheme.) Every diagnostic of
-    every file, sorted by position."""
+    runs, is the same expressions in calls to the runtime, one bracket deeper: it is neither
+    emitted nor compiled here, a third of the time of checking a large scheme.) Every
+    diagnostic of every file, sorted by position."""
     built = _build("check", sources, functions, "<kaoping check>", traced=False)
     return built.model, built.diags
 
@@ -129,7 +144,7 @@ def _build(
             return _Built(model, diags)
         writer = emit(model, scheme_id, dict(sources), traced)
         try:
-            code = compile(writer.text(), filename, "exec")
+            code = compile(writer.part(traced=False), filename, "exec")
         except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
             diags.append(_uncompilable(err, writer, sources))
             return _Built(model, sort_diagnostics(diags))
@@ -230,6 +245,7 @@ def compile_sources(
         namespace,
         [d for d in built.diags if d.severity == "warning"],
         filename,
+        writer.traced,
     )
     _CACHE[key] = compiled
     return compiled

@@ -12,7 +12,6 @@ import attrs
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.indenter import DedentError, Indenter
 from lark.parse_tree_builder import PropagatePositions
-from lark.tree import Meta
 
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import RULES_INTEGER_DIGITS, RULES_PLACES, literal_too_long
@@ -130,9 +129,7 @@ class _Positions:
         res = self.build(children)
         if type(res) is not Tree or (len(children) == 1 and children[0] is res):
             return res  # a rule inlined into its only child: that child's meta already holds
-        meta: Any = res._meta  # not the `meta` property: one call fewer per node
-        if meta is None:
-            meta = res._meta = Meta()
+        meta: Any = res.meta
         m: Any
         for c in children:
             if type(c) is Token:
