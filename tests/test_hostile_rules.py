@@ -100,24 +100,21 @@ def test_a_section_defined_twice_with_a_sheet_is_e202_at_the_second(tmp_path: Pa
     assert "t.rules:7:5: error E202 '甲' is defined twice (first at t.rules:5:5)" in out
 
 
-def test_a_nested_section_repeating_a_sheet_path_is_e202(tmp_path: Path) -> None:
-    # a child section 乙 and a sheet 乙 of one section both hold a 丙: 甲.乙.丙 twice
-    _model, diags = frontend(
-        {
-            "r.rules": """分组 组
-单位 乙: U1
-输入 n: 次数 "n"
-评分 组:
-    部分 甲:
-        部分 乙:
-            部分 丙:
-                指标 丁 = n
-        适用 乙:
-            部分 丙:
-                指标 戊 = 1
-    总分 = 甲
-"""
-        }
+@pytest.mark.parametrize("sheet_first", [False, True])
+def test_a_nested_section_repeating_a_sheet_path_is_e202_at_the_second(sheet_first: bool) -> None:
+    # a child section 乙 and a sheet 乙 of one section both hold a 丙: 甲.乙.丙 twice. The
+    # sheet's children are walked after the section's own, yet the error stands at whichever
+    # comes second in the file, naming the first
+    section = "        部分 乙:\n            部分 丙:\n                指标 丁 = n\n"
+    sheet = "        适用 乙:\n            部分 丙:\n                指标 戊 = 1\n"
+    first, second = (sheet, section) if sheet_first else (section, sheet)
+    rules = (
+        '分组 组\n单位 乙: U1\n输入 n: 次数 "n"\n评分 组:\n    部分 甲:\n'
+        + first
+        + second
+        + "    总分 = 甲\n"
     )
-    errors = [(d.code, d.span.line, d.span.col) for d in diags if d.severity == "error"]
-    assert errors == [("E202", 10, 13)]
+    _model, diags = frontend({"r.rules": rules})
+    errors = [d for d in diags if d.severity == "error"]
+    assert [(d.code, d.span.line, d.span.col) for d in errors] == [("E202", 10, 13)]
+    assert "first at r.rules:7:13" in errors[0].headline()

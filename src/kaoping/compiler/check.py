@@ -99,12 +99,13 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
             """Record a value; False (after E202) when its path is already taken."""
             if vd.path in block.values:
                 first = block.values[vd.path]
-                self.err(
-                    "E202",
-                    span,
-                    name=vd.path,
-                    first=first.node.span if first.node is not None else span,
-                )
+                earlier = first.node.span if first.node is not None else span
+                at, then = (span.line, span.col), (earlier.line, earlier.col)
+                if earlier.path == span.path and then > at:
+                    # a sheet's child is walked after the section's own children: the error
+                    # stands at whichever definition comes second in the file
+                    earlier, span = span, earlier
+                self.err("E202", span, name=vd.path, first=earlier)
                 return False
             # inputs, tables, constants and values share one namespace, at any depth: a
             # section's item named like an input would otherwise read itself
