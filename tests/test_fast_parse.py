@@ -137,7 +137,7 @@ def test_a_text_with_an_error_is_left_to_lark(source: str) -> None:
 SHIPPED = [(name, text) for name, text in TEXTS if name.startswith("src/kaoping/schemes")]
 
 
-@settings(max_examples=50, derandomize=True, deadline=None, database=None)
+@settings(max_examples=30, derandomize=True, deadline=None, database=None)
 @given(programs())
 def test_programs_walked_from_the_grammar_parse_alike(program: tuple[str, str]) -> None:
     _lang, text = program
@@ -145,7 +145,7 @@ def test_programs_walked_from_the_grammar_parse_alike(program: tuple[str, str]) 
     assert fast == slow
 
 
-@settings(max_examples=50, derandomize=True, deadline=None, database=None)
+@settings(max_examples=30, derandomize=True, deadline=None, database=None)
 @given(
     st.sampled_from(SHIPPED),
     st.sampled_from(OPS),
