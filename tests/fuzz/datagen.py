@@ -56,10 +56,15 @@ def _units(draw: Draw, scheme: Shipped) -> list[Any]:
     return list(units[start : start + draw(st.integers(1, 4))])
 
 
-def edit(doc: Any, op: str, a: int, b: int, value: Any, name: str) -> tuple[Any, bool | None]:
+def edit(
+    doc: Any, op: str, a: int, b: int, value: Any, name: str, unknown: set[str] | None = None
+) -> tuple[Any, bool | None]:
     """Apply one edit to a data document. Returns the (possibly replaced) document and what
     the edit does to its validity: True, it is now certainly invalid (the documentation says
-    it must be rejected); None, nothing certain any more; False, unchanged."""
+    it must be rejected); None, nothing certain any more; False, unchanged. `unknown` collects
+    the names given as unknown facts, so deleting one of them is not taken for deleting an
+    input."""
+    unknown = set() if unknown is None else unknown
     if not isinstance(doc, Obj):
         return doc, False  # already replaced by a non-object: nothing left to edit
     units = doc.get("units")
@@ -85,7 +90,7 @@ def edit(doc: Any, op: str, a: int, b: int, value: Any, name: str) -> tuple[Any,
         facts.set(key, value)
         return doc, None
     if op == "delete fact" and key is not None:
-        once = keys.count(key) == 1
+        once = keys.count(key) == 1 and key not in unknown
         facts.remove(next(p for p in facts if p[0] == key))
         return doc, True if once else None  # every input must be given
     if op == "fact twice" and key is not None:
@@ -93,6 +98,7 @@ def edit(doc: Any, op: str, a: int, b: int, value: Any, name: str) -> tuple[Any,
         return doc, True
     if op == "unknown fact" and isinstance(facts, Obj):
         facts.append((name, value))
+        unknown.add(name)
         return doc, True
     if op == "unit name":
         unit.set("unit", name)
@@ -198,8 +204,9 @@ def data_cases(draw: Draw) -> Case:
     original = jsontext.dump(doc, indent=1)
     notes = []
     invalid = False
+    unknown: set[str] = set()
     for op, a, b, value, name in draw(st.lists(data_edits(), min_size=1, max_size=4)):
-        doc, effect = edit(doc, op, a, b, value, name)
+        doc, effect = edit(doc, op, a, b, value, name, unknown)
         invalid = invalid if effect is False else bool(effect)
         notes.append(op)
     exits = REJECTED if invalid else OK_OR_DATA
