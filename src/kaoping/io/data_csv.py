@@ -38,6 +38,7 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     if problems:
         raise DataError(problems)
     units = []
+    uses: dict[str, Any] = {}  # group → the inputs its units give, looked up once a group
     for lineno, row in _csv_rows(reader, where):
         group = row.get("group") or ""
         if row.get(None):
@@ -65,7 +66,9 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
                 continue
             decl = model.inputs[col]
             cell = (row.get(col) or "").strip()
-            applies = col in model.inputs_for(group)
+            if group not in uses:
+                uses[group] = model.inputs_for(group)
+            applies = col in uses[group]
             if not applies:
                 if cell:
                     problems.append(
