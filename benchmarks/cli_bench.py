@@ -38,9 +38,10 @@ GROUP = "单位"
 if not (BENCH / "gen.py").is_file():
     sys.exit(f"cli_bench.py: the shared peer benchmark was not found at {BENCH}")
 sys.path.insert(0, str(BENCH))
-import gen  # noqa: E402  (the shared generator)
 import importlib  # noqa: E402
 import types  # noqa: E402
+
+import gen  # noqa: E402  (the shared generator)
 
 # peers/__init__ imports every peer (zen, OpenFisca): only the two used here are loaded
 _peers = types.ModuleType("peers")

@@ -292,9 +292,11 @@ def _scored(
     backend: str = "unit",
 ) -> Results:
     """Score, the warnings of the run printed to stderr (and kept for `--format json`); the
-    units and roster read are appended to `loaded` when it is given (for the archive).
+    units and roster read are appended to `loaded` when it is given (for the archive); a long
+    run shows a progress bar on a terminal.
     `backend` (score only): `auto`, `unit` or `columnar` (explain always traces per unit)."""
     from kaoping.compiler.emit_columnar import Unsupported
+    from kaoping.progress import bar
     from kaoping.scoring import score
 
     warnings: list[RunWarning] = []
@@ -308,6 +310,7 @@ def _scored(
     )
     if loaded is not None:
         loaded.extend([units, roster])
+    progress = bar(len(units), "scoring")
     try:
         results = score(
             compiled,
@@ -317,12 +320,15 @@ def _scored(
             roster=roster,
             complete=complete,
             backend=backend,
+            progress=progress.update,
         )
     except Unsupported as err:  # `--backend columnar` on what it cannot score
         raise click.UsageError(
             f"the columnar backend cannot score this: it does not compute {err.reason}; "
             "use --backend auto or unit"
         ) from err
+    finally:
+        progress.close()
     results = attrs.evolve(results, warnings=(*warnings, *results.warnings))
     _warn(results.warnings)
     return results
@@ -378,8 +384,10 @@ def score_cmd(
     backend: str,
     verbose: bool,
 ) -> None:
-    """Score every unit of DATA (JSON, CSV or .xlsx) with SCHEME. With `-o NAME.xlsx` the
-    results are a workbook: rankings, a breakdown, an explanation sheet per unit."""
+    """Score every unit of DATA (JSON, CSV, .xlsx, or Parquet: a file or a folder of them) with
+    SCHEME. With `-o NAME.xlsx` the results are a workbook: rankings, a breakdown, an explanation
+    sheet per unit; with `-o NAME.csv` or `-o NAME.parquet` a table, one row a unit. With
+    `--dask ADDRESS` a Parquet dataset is scored on that Dask cluster, into a Parquet folder."""
     from kaoping.io.results import iter_json, iter_table
 
     if archive is None and (year is not None or run_by is not None):
@@ -402,6 +410,10 @@ def score_cmd(
             inputs.append(archive)
         if output:  # before the work: a long run should not end in a refusal
             check_target(output, inputs)
+            if output.lower().endswith(".parquet"):
+                from kaoping.io.data_arrow import require_pyarrow
+
+                require_pyarrow("writing Parquet")
         results = _scored(
             compiled,
             path,
@@ -423,6 +435,13 @@ def score_cmd(
             return
     except KaopingError as err:
         _fail(err)
+    kind = Path(output).suffix.lower() if output else ""
+    if kind in (".csv", ".parquet"):  # a table, one row a unit, whatever --format says
+        from kaoping.io import results_table
+
+        rows = results_table.iter_parquet if kind == ".parquet" else results_table.iter_csv
+        _emit(rows(results), output, inputs)
+        return
     chunks = iter_json(results) if fmt == "json" else iter_table(results)
     _emit(itertools.chain(chunks, ["\n"]), output, inputs)
 
@@ -451,7 +470,9 @@ def _archive(
     click.echo(for_terminal(f"archived as run {run_id} of {year} in {archive}"), err=True)
 
 
-def _emit(chunks: Iterable[str], output: str | None, inputs: Iterable[str | Path]) -> None:
+def _emit(
+    chunks: Iterable[str] | Iterable[bytes], output: str | None, inputs: Iterable[str | Path]
+) -> None:
     """To the output file (whole or not at all), or to stdout."""
     if output:
         try:
@@ -461,7 +482,11 @@ def _emit(chunks: Iterable[str], output: str | None, inputs: Iterable[str | Path
     else:
         try:
             for chunk in chunks:
-                sys.stdout.write(chunk)
+                if isinstance(chunk, bytes):
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(chunk)
+                else:
+                    sys.stdout.write(chunk)
             sys.stdout.flush()
         except BrokenPipeError:  # `kaoping score … | head`: the reader has what it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -24,6 +24,13 @@ class CompileError(KaopingError):
         super().__init__("\n".join(d.headline() for d in self.diagnostics))
 
 
+class MissingExtra(KaopingError):
+    """A feature whose library is an optional extra not installed (`pip install 'kaoping[scale]'`):
+    a usage error, one line."""
+
+    exit_code = 3
+
+
 class SourceError(KaopingError):
     """A rules file that cannot be read: missing, not UTF-8, or a folder without rules files."""
 
