@@ -62,6 +62,10 @@ class DataError(KaopingError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[list[DataProblem]]]:
+        # rebuilt from its problems, not its text (a Dask worker's error reaches the client)
+        return (DataError, (self.problems,))
+
 
 class ScoringError(KaopingError):
     """A rule failed while scoring a unit; names the rule line and the unit."""

@@ -110,8 +110,19 @@ def _texts(column: Any, name: str, where: str) -> Iterator[Any]:
             "integer or text"
         )
         raise DataError([DataProblem(where, None, name, message)])
+    if pt.is_null(kind):
+        return iter([""] * len(column))
     if pt.is_boolean(kind):
-        return iter(column.to_pylist())
+        return (cell if cell is not None else "" for cell in column.to_pylist())
+    if pt.is_list(kind) and pt.is_struct(kind.value_type):  # a record input: text fields
+        for field in kind.value_type:
+            if not (pt.is_string(field.type) or pt.is_boolean(field.type)):
+                message = (
+                    f"the records' field {field.name} is {field.type}: store record fields as "
+                    "text (numbers as decimal text) or booleans"
+                )
+                raise DataError([DataProblem(where, None, name, message)])
+        return (cell if cell is not None else "" for cell in column.to_pylist())
     if pt.is_string(kind) or pt.is_large_string(kind):
         return (cell if cell is not None else "" for cell in column.to_pylist())
     if pt.is_integer(kind) or pt.is_decimal(kind):

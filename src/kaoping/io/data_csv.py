@@ -51,8 +51,8 @@ def rows_units(
     rows: Iterable[tuple[str, dict[Any, Any]]], fields: list[str], model: Model
 ) -> dict[str, Any]:
     """Rows of a table of units, each with where it is (`file:line`, or a Parquet row), as the
-    data `validate` reads. A cell is text (empty = null) or, from a Parquet boolean column,
-    a yes/no already. Every reader of tables gives its rows here: the same problems, the same
+    data `validate` reads. A cell is text (empty = null) or, from Parquet, a yes/no already
+    or a list of records (objects of text). Every reader of tables gives its rows here: the same problems, the same
     messages, whichever file they came from."""
     problems: list[DataProblem] = []
     units = []
@@ -85,9 +85,9 @@ def rows_units(
             if col in ("unit", "group"):
                 continue
             cell = row.get(col)
-            cell = cell if type(cell) is bool else (cell or "").strip()
+            cell = cell if type(cell) in (bool, list) else (cell or "").strip()
             if col not in uses[group]:
-                if cell != "":
+                if cell != "" and cell != []:
                     problems.append(
                         DataProblem(
                             here,
@@ -97,7 +97,7 @@ def rows_units(
                         )
                     )
                 continue
-            facts[col] = cell if type(cell) is bool else _csv_cell(cell, model.inputs[col])
+            facts[col] = _csv_cell(cell, model.inputs[col]) if type(cell) is str else cell
         units.append({"unit": row.get("unit"), "group": group, "facts": facts})
     if problems:
         raise DataError(problems)

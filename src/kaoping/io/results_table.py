@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from kaoping.compiler.model import Model
 from kaoping.exact import Q
 from kaoping.io.results import Texts, total_places
 from kaoping.scoring import Results, UnitResult
@@ -21,10 +22,10 @@ HEAD = ("group", "unit", "total", "rank", "grade", "flags")
 BATCH = 50_000  # units a Parquet row group holds (and the memory a batch of text takes)
 
 
-def value_columns(results: Results) -> list[str]:
+def value_columns(model: Model) -> list[str]:
     """Every score and output the scheme's blocks declare, in declaration order, each once."""
     columns: dict[str, None] = {}
-    for block in results.scheme.model.blocks:
+    for block in model.blocks:
         for path in block.order:
             if block.values[path].kind in ("section", "item", "let", "output"):
                 columns.setdefault(path, None)
@@ -36,10 +37,10 @@ def rows(results: Results, columns: list[str]) -> Iterator[list[Any]]:
     places = total_places(results.scheme.model)
     texts = Texts()
     for r in results.ordered():
-        yield _row(r, columns, places, texts)
+        yield row_of(r, columns, places, texts)
 
 
-def _row(r: UnitResult, columns: list[str], places: int | None, texts: Texts) -> list[Any]:
+def row_of(r: UnitResult, columns: list[str], places: int | None, texts: Texts) -> list[Any]:
     u = r.unit
     row: list[Any] = [
         u.group,
@@ -65,7 +66,7 @@ def _row(r: UnitResult, columns: list[str], places: int | None, texts: Texts) ->
 
 def iter_csv(results: Results) -> Iterator[str]:
     """The results as CSV text (UTF-8, a header row), a batch of rows at a time."""
-    columns = value_columns(results)
+    columns = value_columns(results.scheme.model)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*HEAD, *columns])
@@ -102,7 +103,7 @@ def iter_parquet(results: Results) -> Iterator[bytes]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    columns = value_columns(results)
+    columns = value_columns(results.scheme.model)
     names = [*HEAD, *columns]
     schema = pa.schema(
         [pa.field(n, pa.int64() if n == "rank" else pa.string()) for n in names],
