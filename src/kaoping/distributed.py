@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kaoping.compiler.load import CompiledScheme, compile_sources
-from kaoping.errors import DataError, DataProblem, KaopingError, MissingExtra, OutputError
+from kaoping.errors import DataError, DataProblem, KaopingError, OutputError, SetupError
 from kaoping.io.results_table import HEAD, row_of, value_columns
 
 # the Parquet schema metadata key holding the run's constants (a JSON object), as a JSON data
@@ -49,8 +49,20 @@ def require_dask() -> Any:
         import distributed  # noqa: F401  (the cluster's client)
         import pyarrow  # noqa: F401
     except ImportError:
-        raise MissingExtra("--dask needs Dask and pyarrow: pip install 'kaoping[scale]'") from None
+        raise SetupError("--dask needs Dask and pyarrow: pip install 'kaoping[scale]'") from None
     return dd
+
+
+def connect(address: str) -> Any:
+    """A client of the running Dask cluster at `address`, or a usage error saying why not."""
+    require_dask()
+    import distributed
+
+    client_type: Any = distributed.Client
+    try:
+        return client_type(address, timeout=30)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise SetupError(f"cannot reach the Dask cluster at {address}: {err}") from None
 
 
 def score_dask(

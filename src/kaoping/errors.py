@@ -24,9 +24,9 @@ class CompileError(KaopingError):
         super().__init__("\n".join(d.headline() for d in self.diagnostics))
 
 
-class MissingExtra(KaopingError):
-    """A feature whose library is an optional extra not installed (`pip install 'kaoping[scale]'`):
-    a usage error, one line."""
+class SetupError(KaopingError):
+    """What a command needs is not there: an optional extra not installed (`pip install
+    'kaoping[scale]'`), a Dask cluster that cannot be reached. A usage error, one line."""
 
     exit_code = 3
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kaoping.compiler.model import Model
-from kaoping.errors import DataError, DataProblem, MissingExtra
+from kaoping.errors import DataError, DataProblem, SetupError
 from kaoping.io.data_csv import check_columns, rows_units
 
 # from this size a CSV file is parsed by pyarrow (a smaller one is quicker with the csv module)
@@ -27,7 +27,7 @@ def require_pyarrow(what: str) -> Any:
     try:
         import pyarrow
     except ImportError:
-        raise MissingExtra(f"{what} needs pyarrow: pip install 'kaoping[scale]'") from None
+        raise SetupError(f"{what} needs pyarrow: pip install 'kaoping[scale]'") from None
     return pyarrow
 
 
@@ -71,7 +71,10 @@ def csv_units_arrow(data: bytes, model: Model, where: str) -> dict[str, Any] | N
     except ImportError:
         return None
     text = data.removeprefix(b"\xef\xbb\xbf")
-    header = text.split(b"\n", 1)[0].decode("utf-8").split(",")
+    try:
+        header = text.split(b"\n", 1)[0].decode("utf-8").split(",")
+    except UnicodeDecodeError:  # the text reader says where
+        return None
     try:
         table = pacsv.read_csv(
             pa.BufferReader(text),
@@ -80,7 +83,7 @@ def csv_units_arrow(data: bytes, model: Model, where: str) -> dict[str, Any] | N
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError):  # rows of another length: the csv module says
+    except pa.ArrowInvalid:  # rows of another length, text not UTF-8: the csv module says
         return None
     if [str(n) for n in table.column_names] != header:  # repeated names: the csv module says
         return None
