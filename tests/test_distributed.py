@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -124,3 +125,18 @@ def test_bad_data_in_any_partition_is_a_data_error_naming_the_unit(
     assert (problem.unit, problem.field) == (first["unit"], name)
     assert "partition 1" in problem.where and "12x" in problem.message
     assert not (tmp_path / "results").exists()
+
+
+def test_score_frame_scores_a_blocks_units_as_spark_would_hand_them(tmp_path: Path) -> None:
+    """What docs/scale.md's Spark `applyInPandas` calls: each scoring block's rows, scored."""
+    from kaoping import load_scheme
+    from kaoping.distributed import score_frame
+
+    scheme = load_scheme("heshan-2013")
+    _dataset("heshan-2013", tmp_path / "units")
+    units = pq.read_table(tmp_path / "units").to_pandas()
+    block = units["group"].map(scheme.model.block_of_group)
+    parts = [score_frame(scheme, units[block == b]) for b in sorted(set(block))]
+    rows = [r for part in parts for r in part.to_dict("records")]
+    rows = [{k: (None if v is pd.NA else v) for k, v in r.items()} for r in rows]
+    assert _by_unit(rows) == _by_unit(_single_process("heshan-2013", tmp_path))

@@ -354,7 +354,6 @@ def _scored(
     "error, not a warning.",
 )
 @click.option(
-<<<<<<< HEAD
     "--archive",
     type=click.Path(),
     help="Record the run in this results archive (SQLite; created if missing): the scheme, "
@@ -371,14 +370,13 @@ def _scored(
     "or choose by the scheme and the data's size.",
 )
 @click.option("--verbose", is_flag=True, help="Say which backend scored, and why.")
-=======
+@click.option(
     "--dask",
     "dask_address",
     metavar="ADDRESS",
     help="Score DATA, a Parquet dataset, on the Dask cluster at ADDRESS (tcp://host:8786); "
     "-o names the Parquet folder the results are written to.",
 )
->>>>>>> bfc82ab (kaoping score --dask ADDRESS: a Parquet dataset scored on a running Dask cluster into a Parquet folder; tests: the same messages from CSV, CSV through pyarrow and Parquet, compact JSON, results tables, progress only on a terminal, the missing extra, Dask equal to one process)
 def score_cmd(
     scheme: str,
     data: str | None,
@@ -387,15 +385,12 @@ def score_cmd(
     history: str | None,
     output: str | None,
     complete: bool,
-<<<<<<< HEAD
     archive: str | None,
     year: int | None,
     run_by: str | None,
     backend: str,
     verbose: bool,
-=======
     dask_address: str | None,
->>>>>>> bfc82ab (kaoping score --dask ADDRESS: a Parquet dataset scored on a running Dask cluster into a Parquet folder; tests: the same messages from CSV, CSV through pyarrow and Parquet, compact JSON, results tables, progress only on a terminal, the missing extra, Dask equal to one process)
 ) -> None:
     """Score every unit of DATA (JSON, CSV, .xlsx, or Parquet: a file or a folder of them) with
     SCHEME. With `-o NAME.xlsx` the results are a workbook: rankings, a breakdown, an explanation
@@ -409,7 +404,8 @@ def score_cmd(
         raise click.UsageError("--archive needs --year YYYY: the year this run assesses")
     compiled = _scheme(scheme)
     if dask_address is not None:
-        _score_on_dask(compiled, data, dask_address, output, sample or bool(history) or complete)
+        unsupported = sample or bool(history) or complete or archive is not None
+        _score_on_dask(compiled, data, dask_address, output, unsupported, backend)
         return
     workbook = output is not None and output.lower().endswith(".xlsx")
     inputs: list[str | Path] = [*compiled.sources, *([history_input(history)] if history else [])]
@@ -462,7 +458,6 @@ def score_cmd(
     _emit(itertools.chain(chunks, ["\n"]), output, inputs)
 
 
-<<<<<<< HEAD
 def _archive(
     archive: str,
     ref: str,
@@ -485,18 +480,21 @@ def _archive(
     except KaopingError as err:
         _fail(err)
     click.echo(for_terminal(f"archived as run {run_id} of {year} in {archive}"), err=True)
-=======
+
+
 def _score_on_dask(
     compiled: CompiledScheme,
     data: str | None,
     address: str,
     output: str | None,
     unsupported: bool,
+    backend: str,
 ) -> None:
-    """`score --dask`: a Parquet dataset scored on a running Dask cluster into a Parquet folder."""
+    """`score --dask`: a Parquet dataset scored on a running Dask cluster into a Parquet folder,
+    each scoring block by `backend`."""
     if unsupported:
         raise click.UsageError(
-            "--dask scores a Parquet dataset: no --sample, --history, --complete"
+            "--dask scores a Parquet dataset: no --sample, --history, --complete or --archive"
         )
     if data is None or output is None:
         raise click.UsageError("--dask needs DATA (a Parquet file or folder) and -o FOLDER")
@@ -507,11 +505,10 @@ def _score_on_dask(
             raise OutputError(f"refusing to write {output}: it is the dataset being scored")
         client = connect(address)
         with client:
-            score_dask(compiled, data, client, output=output)
+            score_dask(compiled, data, client, output=output, backend=backend)
     except KaopingError as err:
         _fail(err)
     click.echo(f"{compiled.scheme_id}: results written to {for_terminal(output)}", err=True)
->>>>>>> bfc82ab (kaoping score --dask ADDRESS: a Parquet dataset scored on a running Dask cluster into a Parquet folder; tests: the same messages from CSV, CSV through pyarrow and Parquet, compact JSON, results tables, progress only on a terminal, the missing extra, Dask equal to one process)
 
 
 def _emit(

@@ -203,25 +203,61 @@ def _problems(checked: Any) -> list[DataProblem]:
 
 def _score_block(rows: Any, recipe: tuple[str, dict[str, str]]) -> Any:
     """A scoring block's units scored together, as `kaoping score` scores them: its rows."""
-    import pandas as pd
-
     from kaoping.io.results import Texts, total_places
     from kaoping.scoring import score
 
     scheme = _worker_scheme(recipe)
     units = [pickle.loads(state) for state in rows["state"]]
     results = score(scheme, units)
-    columns = [*HEAD, *value_columns(scheme.model)]
+    values = value_columns(scheme.model)
     places = total_places(scheme.model)
     texts = Texts()
-    body = [row_of(r, columns[len(HEAD) :], places, texts) for r in results.ordered()]
-    frame = pd.DataFrame(body, columns=columns, dtype=object)
-    return frame.astype({c: _dtype(c) for c in columns})
+    return _frame([row_of(r, values, places, texts) for r in results.ordered()], scheme)
 
 
 def _dtype(column: str) -> str:
     """Results columns: text (exact numbers as text), the rank a whole number (null: none)."""
     return "Int64" if column == "rank" else "string[pyarrow]"
+
+
+def score_frame(
+    scheme: CompiledScheme | str,
+    frame: Any,
+    constants: Mapping[str, Any] | None = None,
+    where: str = "the data",
+) -> Any:
+    """A pandas DataFrame of units (the columns of a CSV data file: unit, group, inputs)
+    scored whole, as `kaoping score` scores a file: its results, one row a unit, the columns
+    of `results_columns`. What a Spark `applyInPandas` over the units grouped by scoring block
+    calls (docs/scale.md); a data problem raises DataError."""
+    import pyarrow as pa
+
+    from kaoping.io.data_arrow import table_units
+    from kaoping.io.results import Texts, total_places
+    from kaoping.io.validate import validate
+    from kaoping.scoring import score
+
+    compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
+    raw = table_units(pa.Table.from_pandas(frame, preserve_index=False), compiled.model, where)
+    raw["constants"] = dict(constants or {})
+    results = score(compiled, validate(raw, compiled.model, where))
+    values = value_columns(compiled.model)
+    places = total_places(compiled.model)
+    texts = Texts()
+    return _frame([row_of(r, values, places, texts) for r in results.ordered()], compiled)
+
+
+def results_columns(scheme: CompiledScheme) -> dict[str, str]:
+    """The results' columns and their types: `rank` a whole number, every other one text."""
+    return {c: "bigint" if c == "rank" else "string" for c in [*HEAD, *value_columns(scheme.model)]}
+
+
+def _frame(body: list[list[Any]], scheme: CompiledScheme) -> Any:
+    import pandas as pd
+
+    columns = [*HEAD, *value_columns(scheme.model)]
+    frame = pd.DataFrame(body, columns=columns, dtype=object)
+    return frame.astype({c: _dtype(c) for c in columns})
 
 
 def _write(results: Any, target: Path, dd: Any) -> None:
