@@ -35,7 +35,9 @@ def main() -> int:
     t0 = time.perf_counter()
     first_id = sorted(registry.schemes)[0]
     load.compile_paths(first_id, registry.rules(first_id), functions)
-    print(f"first compile in the process ({first_id}, grammar loaded): {_ms(time.perf_counter() - t0)}")
+    print(
+        f"first compile in the process ({first_id}, grammar loaded): {_ms(time.perf_counter() - t0)}"
+    )
     print(f"{'scheme':<20} {'cold ms':>9} {'cached ms':>10}  target cold < 150, cached < 10")
     for sid in sorted(registry.schemes):
         sources = load.read_sources(registry.rules(sid))

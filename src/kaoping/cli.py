@@ -396,6 +396,22 @@ def score_cmd(
     SCHEME. With `-o NAME.xlsx` the results are a workbook: rankings, a breakdown, an explanation
     sheet per unit; with `-o NAME.csv` or `-o NAME.parquet` a table, one row a unit. With
     `--dask ADDRESS` a Parquet dataset is scored on that Dask cluster, into a Parquet folder."""
+    from kaoping.scoring import paused_gc
+
+    with paused_gc():  # reading, scoring and writing: no cycles for the collector to find
+        _score(scheme, data, sample, fmt, history, output, complete, dask_address)
+
+
+def _score(
+    scheme: str,
+    data: str | None,
+    sample: bool,
+    fmt: str,
+    history: str | None,
+    output: str | None,
+    complete: bool,
+    dask_address: str | None,
+) -> None:
     from kaoping.io.results import iter_json, iter_table
 
     if archive is None and (year is not None or run_by is not None):

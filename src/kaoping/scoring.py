@@ -7,7 +7,8 @@ from __future__ import annotations
 import gc
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -180,16 +181,8 @@ def score(
     units.sort(key=lambda u: (u.group, u.name))
     rank_value: Mapping[int, str | None] = ns["RANK_VALUE"]
 
-    # Scoring allocates many small objects and no reference cycles: the cyclic collector would
-    # only rescan them (it took over half the time on 100,000 units), so it waits until the end.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with watch_interrupts():  # tells the user's Ctrl-C from a rule function's KeyboardInterrupt
-            _run(scheme, units, trace, choice.backend == "columnar", progress)
-    finally:
-        if collecting:
-            gc.enable()
+    with paused_gc(), watch_interrupts():  # tells the user's Ctrl-C from a rule function's
+        _run(scheme, units, trace, choice.backend == "columnar", progress)  # KeyboardInterrupt
     results = []
     for u in units:
         path = rank_value.get(u.block)
@@ -205,6 +198,23 @@ def score(
         choice.backend,
         choice.reason,
     )
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused, and what was allocated before frozen out of its
+    sight, until the block ends (however it ends). Reading, scoring and writing a large run
+    allocate millions of small objects and no reference cycles: the collector would only
+    rescan them, again and again as the heap grows (over half the time at 100,000 units)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _check_roster(
