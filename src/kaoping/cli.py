@@ -399,7 +399,21 @@ def score_cmd(
     from kaoping.scoring import paused_gc
 
     with paused_gc():  # reading, scoring and writing: no cycles for the collector to find
-        _score(scheme, data, sample, fmt, history, output, complete, dask_address)
+        _score(
+            scheme,
+            data,
+            sample,
+            fmt,
+            history,
+            output,
+            complete,
+            archive,
+            year,
+            run_by,
+            backend,
+            verbose,
+            dask_address,
+        )
 
 
 def _score(
@@ -410,6 +424,11 @@ def _score(
     history: str | None,
     output: str | None,
     complete: bool,
+    archive: str | None,
+    year: int | None,
+    run_by: str | None,
+    backend: str,
+    verbose: bool,
     dask_address: str | None,
 ) -> None:
     from kaoping.io.results import iter_json, iter_table

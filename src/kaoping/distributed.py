@@ -71,12 +71,15 @@ def score_dask(
     client: Any,
     output: str | Path | None = None,
     constants: Mapping[str, Any] | None = None,
+    backend: str = "auto",
 ) -> Any:
     """Score the Parquet dataset (a file or a folder of files, one row a unit) on the cluster
     `client` belongs to; return the results as a Dask DataFrame, computed and written to
     `output` (a Parquet folder) when given. `constants` (as a JSON data file's top-level
     "constants") default to those the dataset's schema metadata holds under
-    `kaoping.constants`. A data problem anywhere raises DataError with every problem found."""
+    `kaoping.constants`. Each scoring block is scored by `backend` (`kaoping score
+    --backend`: "auto", "unit" or "columnar"). A data problem anywhere raises DataError with
+    every problem found."""
     dd = require_dask()
     import pandas as pd
 
@@ -102,7 +105,7 @@ def score_dask(
             raise DataError(problems)
         columns = [*HEAD, *value_columns(compiled.model)]
         meta = pd.DataFrame({c: pd.Series([], dtype=_dtype(c)) for c in columns})
-        results = checked.groupby("block").apply(_score_block, recipe, meta=meta)
+        results = checked.groupby("block").apply(_score_block, recipe, backend, meta=meta)
         if output is not None:
             _write(results, Path(output), dd)
     return results
@@ -201,14 +204,14 @@ def _problems(checked: Any) -> list[DataProblem]:
     return problems
 
 
-def _score_block(rows: Any, recipe: tuple[str, dict[str, str]]) -> Any:
+def _score_block(rows: Any, recipe: tuple[str, dict[str, str]], backend: str) -> Any:
     """A scoring block's units scored together, as `kaoping score` scores them: its rows."""
     from kaoping.io.results import Texts, total_places
     from kaoping.scoring import score
 
     scheme = _worker_scheme(recipe)
     units = [pickle.loads(state) for state in rows["state"]]
-    results = score(scheme, units)
+    results = score(scheme, units, backend=backend)
     values = value_columns(scheme.model)
     places = total_places(scheme.model)
     texts = Texts()
@@ -225,6 +228,7 @@ def score_frame(
     frame: Any,
     constants: Mapping[str, Any] | None = None,
     where: str = "the data",
+    backend: str = "auto",
 ) -> Any:
     """A pandas DataFrame of units (the columns of a CSV data file: unit, group, inputs)
     scored whole, as `kaoping score` scores a file: its results, one row a unit, the columns
@@ -240,7 +244,7 @@ def score_frame(
     compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
     raw = table_units(pa.Table.from_pandas(frame, preserve_index=False), compiled.model, where)
     raw["constants"] = dict(constants or {})
-    results = score(compiled, validate(raw, compiled.model, where))
+    results = score(compiled, validate(raw, compiled.model, where), backend=backend)
     values = value_columns(compiled.model)
     places = total_places(compiled.model)
     texts = Texts()
