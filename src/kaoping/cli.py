@@ -24,7 +24,7 @@ from kaoping import load_scheme
 from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRef, history_input
 from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
-from kaoping.errors import CompileError, DataError, KaopingError
+from kaoping.errors import CompileError, DataError, KaopingError, OutputError
 from kaoping.io.constants import constant_lines
 from kaoping.io.data import load_dataset
 from kaoping.io.given import givable_lines
@@ -292,9 +292,11 @@ def _scored(
     backend: str = "unit",
 ) -> Results:
     """Score, the warnings of the run printed to stderr (and kept for `--format json`); the
-    units and roster read are appended to `loaded` when it is given (for the archive).
+    units and roster read are appended to `loaded` when it is given (for the archive); a long
+    run shows a progress bar on a terminal.
     `backend` (score only): `auto`, `unit` or `columnar` (explain always traces per unit)."""
     from kaoping.compiler.emit_columnar import Unsupported
+    from kaoping.progress import bar
     from kaoping.scoring import score
 
     warnings: list[RunWarning] = []
@@ -308,6 +310,7 @@ def _scored(
     )
     if loaded is not None:
         loaded.extend([units, roster])
+    progress = bar(len(units), "scoring")
     try:
         results = score(
             compiled,
@@ -317,12 +320,15 @@ def _scored(
             roster=roster,
             complete=complete,
             backend=backend,
+            progress=progress.update,
         )
     except Unsupported as err:  # `--backend columnar` on what it cannot score
         raise click.UsageError(
             f"the columnar backend cannot score this: it does not compute {err.reason}; "
             "use --backend auto or unit"
         ) from err
+    finally:
+        progress.close()
     results = attrs.evolve(results, warnings=(*warnings, *results.warnings))
     _warn(results.warnings)
     return results
@@ -364,6 +370,13 @@ def _scored(
     "or choose by the scheme and the data's size.",
 )
 @click.option("--verbose", is_flag=True, help="Say which backend scored, and why.")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Score DATA, a Parquet dataset, on the Dask cluster at ADDRESS (tcp://host:8786); "
+    "-o names the Parquet folder the results are written to.",
+)
 def score_cmd(
     scheme: str,
     data: str | None,
@@ -377,9 +390,47 @@ def score_cmd(
     run_by: str | None,
     backend: str,
     verbose: bool,
+    dask_address: str | None,
 ) -> None:
-    """Score every unit of DATA (JSON, CSV or .xlsx) with SCHEME. With `-o NAME.xlsx` the
-    results are a workbook: rankings, a breakdown, an explanation sheet per unit."""
+    """Score every unit of DATA (JSON, CSV, .xlsx, or Parquet: a file or a folder of them) with
+    SCHEME. With `-o NAME.xlsx` the results are a workbook: rankings, a breakdown, an explanation
+    sheet per unit; with `-o NAME.csv` or `-o NAME.parquet` a table, one row a unit. With
+    `--dask ADDRESS` a Parquet dataset is scored on that Dask cluster, into a Parquet folder."""
+    from kaoping.scoring import paused_gc
+
+    with paused_gc():  # reading, scoring and writing: no cycles for the collector to find
+        _score(
+            scheme,
+            data,
+            sample,
+            fmt,
+            history,
+            output,
+            complete,
+            archive,
+            year,
+            run_by,
+            backend,
+            verbose,
+            dask_address,
+        )
+
+
+def _score(
+    scheme: str,
+    data: str | None,
+    sample: bool,
+    fmt: str,
+    history: str | None,
+    output: str | None,
+    complete: bool,
+    archive: str | None,
+    year: int | None,
+    run_by: str | None,
+    backend: str,
+    verbose: bool,
+    dask_address: str | None,
+) -> None:
     from kaoping.io.results import iter_json, iter_table
 
     if archive is None and (year is not None or run_by is not None):
@@ -387,6 +438,10 @@ def score_cmd(
     if archive is not None and year is None:  # the data formats carry no year
         raise click.UsageError("--archive needs --year YYYY: the year this run assesses")
     compiled = _scheme(scheme)
+    if dask_address is not None:
+        unsupported = sample or bool(history) or complete or archive is not None
+        _score_on_dask(compiled, data, dask_address, output, unsupported, backend)
+        return
     workbook = output is not None and output.lower().endswith(".xlsx")
     inputs: list[str | Path] = [*compiled.sources, *([history_input(history)] if history else [])]
     loaded: list[Any] = []
@@ -402,6 +457,10 @@ def score_cmd(
             inputs.append(archive)
         if output:  # before the work: a long run should not end in a refusal
             check_target(output, inputs)
+            if output.lower().endswith(".parquet"):
+                from kaoping.io.data_arrow import require_pyarrow
+
+                require_pyarrow("writing Parquet")
         results = _scored(
             compiled,
             path,
@@ -423,6 +482,13 @@ def score_cmd(
             return
     except KaopingError as err:
         _fail(err)
+    kind = Path(output).suffix.lower() if output else ""
+    if kind in (".csv", ".parquet"):  # a table, one row a unit, whatever --format says
+        from kaoping.io import results_table
+
+        rows = results_table.iter_parquet if kind == ".parquet" else results_table.iter_csv
+        _emit(rows(results), output, inputs)
+        return
     chunks = iter_json(results) if fmt == "json" else iter_table(results)
     _emit(itertools.chain(chunks, ["\n"]), output, inputs)
 
@@ -451,7 +517,38 @@ def _archive(
     click.echo(for_terminal(f"archived as run {run_id} of {year} in {archive}"), err=True)
 
 
-def _emit(chunks: Iterable[str], output: str | None, inputs: Iterable[str | Path]) -> None:
+def _score_on_dask(
+    compiled: CompiledScheme,
+    data: str | None,
+    address: str,
+    output: str | None,
+    unsupported: bool,
+    backend: str,
+) -> None:
+    """`score --dask`: a Parquet dataset scored on a running Dask cluster into a Parquet folder,
+    each scoring block by `backend`."""
+    if unsupported:
+        raise click.UsageError(
+            "--dask scores a Parquet dataset: no --sample, --history, --complete or --archive"
+        )
+    if data is None or output is None:
+        raise click.UsageError("--dask needs DATA (a Parquet file or folder) and -o FOLDER")
+    try:
+        from kaoping.distributed import connect, score_dask
+
+        if Path(data).resolve() == Path(output).resolve():
+            raise OutputError(f"refusing to write {output}: it is the dataset being scored")
+        client = connect(address)
+        with client:
+            score_dask(compiled, data, client, output=output, backend=backend)
+    except KaopingError as err:
+        _fail(err)
+    click.echo(f"{compiled.scheme_id}: results written to {for_terminal(output)}", err=True)
+
+
+def _emit(
+    chunks: Iterable[str] | Iterable[bytes], output: str | None, inputs: Iterable[str | Path]
+) -> None:
     """To the output file (whole or not at all), or to stdout."""
     if output:
         try:
@@ -461,7 +558,11 @@ def _emit(chunks: Iterable[str], output: str | None, inputs: Iterable[str | Path
     else:
         try:
             for chunk in chunks:
-                sys.stdout.write(chunk)
+                if isinstance(chunk, bytes):
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(chunk)
+                else:
+                    sys.stdout.write(chunk)
             sys.stdout.flush()
         except BrokenPipeError:  # `kaoping score … | head`: the reader has what it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

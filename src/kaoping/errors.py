@@ -24,6 +24,13 @@ class CompileError(KaopingError):
         super().__init__("\n".join(d.headline() for d in self.diagnostics))
 
 
+class SetupError(KaopingError):
+    """What a command needs is not there: an optional extra not installed (`pip install
+    'kaoping[scale]'`), a Dask cluster that cannot be reached. A usage error, one line."""
+
+    exit_code = 3
+
+
 class SourceError(KaopingError):
     """A rules file that cannot be read: missing, not UTF-8, or a folder without rules files."""
 
@@ -54,6 +61,10 @@ class DataError(KaopingError):
     def __init__(self, problems: Sequence[DataProblem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[DataError], tuple[list[DataProblem]]]:
+        # rebuilt from its problems, not its text (a Dask worker's error reaches the client)
+        return (DataError, (self.problems,))
 
 
 class ScoringError(KaopingError):

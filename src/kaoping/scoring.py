@@ -7,7 +7,8 @@ from __future__ import annotations
 import gc
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
@@ -153,12 +154,14 @@ def score(
     roster: Mapping[str, int] | None = None,
     complete: bool = False,
     backend: str = "unit",
+    progress: Callable[[int], object] | None = None,
 ) -> Results:
     """Score every unit; with `trace`, keep what `explain` shows (rule steps, group values).
 
     `roster` gives how many units a group has in all, when the data holds only some of them
     (one unit re-scored after an appeal): what reads the whole group is then warned about, and
-    `complete` makes such partial data an error instead.
+    `complete` makes such partial data an error instead. `progress` is told of each 1,000
+    units scored (a progress bar).
 
     `backend`: "unit" (the reference, and what a trace needs), "columnar" (whole tables; a
     scheme it cannot score raises `Unsupported`) or "auto" (see `scoring_columnar.choose`)."""
@@ -178,16 +181,8 @@ def score(
     units.sort(key=lambda u: (u.group, u.name))
     rank_value: Mapping[int, str | None] = ns["RANK_VALUE"]
 
-    # Scoring allocates many small objects and no reference cycles: the cyclic collector would
-    # only rescan them (it took over half the time on 100,000 units), so it waits until the end.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with watch_interrupts():  # tells the user's Ctrl-C from a rule function's KeyboardInterrupt
-            _run(scheme, units, trace, choice.backend == "columnar")
-    finally:
-        if collecting:
-            gc.enable()
+    with paused_gc(), watch_interrupts():  # tells the user's Ctrl-C from a rule function's
+        _run(scheme, units, trace, choice.backend == "columnar", progress)  # KeyboardInterrupt
     results = []
     for u in units:
         path = rank_value.get(u.block)
@@ -203,6 +198,23 @@ def score(
         choice.backend,
         choice.reason,
     )
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused, and what was allocated before frozen out of its
+    sight, until the block ends (however it ends). Reading, scoring and writing a large run
+    allocate millions of small objects and no reference cycles: the collector would only
+    rescan them, again and again as the heap grows (over half the time at 100,000 units)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _check_roster(
@@ -267,7 +279,13 @@ def _unit(scheme: CompiledScheme, d: UnitData, history: Any, trace: bool, run: R
     return u
 
 
-def _run(scheme: CompiledScheme, units: list[Unit], trace: bool, columnar: bool = False) -> None:
+def _run(
+    scheme: CompiledScheme,
+    units: list[Unit],
+    trace: bool,
+    columnar: bool = False,
+    progress: Callable[[int], object] | None = None,
+) -> None:
     if trace:
         scheme.load_traced()
     ns = scheme.namespace
@@ -290,7 +308,7 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool, columnar: bool 
 
         run_columnar(scheme, units)
     else:
-        _values_per_unit(scheme, units, groups, version)
+        _values_per_unit(scheme, units, groups, version, progress)
     _guard(scheme, "grading", ns["grade"], units)
     for u in units:
         u.last_reads = {}  # what grading lines read is not a consequence's
@@ -299,11 +317,17 @@ def _run(scheme: CompiledScheme, units: list[Unit], trace: bool, columnar: bool 
 
 
 def _values_per_unit(
-    scheme: CompiledScheme, units: list[Unit], groups: dict[str, list[Unit]], version: str
+    scheme: CompiledScheme,
+    units: list[Unit],
+    groups: dict[str, list[Unit]],
+    version: str,
+    progress: Callable[[int], object] | None = None,
 ) -> None:
     ns = scheme.namespace
-    for u in units:
+    for n, u in enumerate(units, 1):
         _guard(scheme, u.name, ns[f"unit_{u.block}{version}"], u)
+        if progress is not None and n % 1000 == 0:
+            progress(1000)
     blocks: dict[int, list[Unit]] = {}
     for u in units:
         blocks.setdefault(u.block, []).append(u)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
+from kaoping.io import data_arrow
 from kaoping.io.data_csv import csv_units
 from kaoping.io.json_text import _decoder, _json_error, read_json_text
 from kaoping.io.jsonstream import UnitsStream
@@ -50,6 +51,16 @@ def load_dataset(
     if path.suffix.lower() in (".xls", ".et", ".ods"):
         message = "a workbook kaoping cannot read: save it as an Excel workbook (.xlsx)"
         raise DataError([DataProblem(where, None, None, message)])
+    if path.suffix.lower() == ".parquet" or _parquet_folder(path):  # a file, or a dataset
+        from kaoping.io.data_arrow import parquet_units
+
+        return validate(parquet_units(path, model), model, where), {}
+    if path.suffix.lower() == ".csv" and _size(path) >= data_arrow.ARROW_CSV_FROM:
+        from kaoping.io.data_arrow import csv_units_arrow
+
+        raw = csv_units_arrow(_read_bytes(path), model, where)
+        if raw is not None:
+            return validate(raw, model, where), {}
     text = read_data_text(path)
     if path.suffix.lower() == ".csv":
         return validate(csv_units(text, model, where), model, where), {}
@@ -82,6 +93,27 @@ def _load_json_streamed(
     if problems:
         raise DataError(problems)
     return _with_constants(out, constants), roster
+
+
+def _parquet_folder(path: Path) -> bool:
+    """A folder of Parquet files: a partitioned dataset (`part.0.parquet`, …)."""
+    return path.is_dir() and next(path.rglob("*.parquet"), None) is not None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_data_text says why it cannot be read
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise DataError(
+            [DataProblem(str(path), None, None, f"cannot read: {err.strerror}")]
+        ) from None
 
 
 def read_data_text(path: Path) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kaoping.compiler import ir
@@ -26,6 +26,14 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     """One row per unit; columns unit, group, then one per scalar input (empty = null)."""
     reader = csv.DictReader(io.StringIO(text))
     fields = reader.fieldnames or []
+    check_columns(list(fields), model, where)
+    rows = ((f"{where}:{lineno}", row) for lineno, row in _csv_rows(reader, where))
+    return rows_units(rows, list(fields), model)
+
+
+def check_columns(fields: list[str], model: Model, where: str) -> None:
+    """The header of a table of units (CSV or Parquet): unit, group and the scheme's inputs,
+    each once."""
     problems: list[DataProblem] = []
     for need in ("unit", "group"):
         if need not in fields:
@@ -37,13 +45,24 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
             problems.append(DataProblem(where, None, col, "no input of this scheme has this name"))
     if problems:
         raise DataError(problems)
+
+
+def rows_units(
+    rows: Iterable[tuple[str, dict[Any, Any]]], fields: list[str], model: Model
+) -> dict[str, Any]:
+    """Rows of a table of units, each with where it is (`file:line`, or a Parquet row), as the
+    data `validate` reads. A cell is text (empty = null) or, from Parquet, a yes/no already
+    or a list of records (objects of text). Every reader of tables gives its rows here: the same problems, the same
+    messages, whichever file they came from."""
+    problems: list[DataProblem] = []
     units = []
-    for lineno, row in _csv_rows(reader, where):
+    uses: dict[str, Any] = {}  # group → the inputs its units give, looked up once a group
+    for here, row in rows:
         group = row.get("group") or ""
         if row.get(None):
             problems.append(
                 DataProblem(
-                    f"{where}:{lineno}",
+                    here,
                     row.get("unit"),
                     None,
                     f"{len(row[None])} cell(s) more than the header has columns",
@@ -53,31 +72,32 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
         if missing:  # a short row, not empty cells: an empty cell is written `,,`
             problems.append(
                 DataProblem(
-                    f"{where}:{lineno}",
+                    here,
                     row.get("unit"),
                     None,
                     f"the row stops before column(s) {', '.join(missing)}",
                 )
             )
+        if group not in uses:
+            uses[group] = model.inputs_for(group)
         facts: dict[str, Any] = {}
         for col in fields:
             if col in ("unit", "group"):
                 continue
-            decl = model.inputs[col]
-            cell = (row.get(col) or "").strip()
-            applies = col in model.inputs_for(group)
-            if not applies:
-                if cell:
+            cell = row.get(col)
+            cell = cell if type(cell) in (bool, list) else (cell or "").strip()
+            if col not in uses[group]:
+                if cell != "" and cell != []:
                     problems.append(
                         DataProblem(
-                            f"{where}:{lineno}",
+                            here,
                             row.get("unit"),
                             col,
                             not_for_group(model, col, group) + "; leave the cell empty",
                         )
                     )
                 continue
-            facts[col] = _csv_cell(cell, decl)
+            facts[col] = _csv_cell(cell, model.inputs[col]) if type(cell) is str else cell
         units.append({"unit": row.get("unit"), "group": group, "facts": facts})
     if problems:
         raise DataError(problems)

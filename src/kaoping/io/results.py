@@ -36,20 +36,35 @@ def fmt_shown(value: Any, places: int | None = None) -> Any:
     return value
 
 
-def _value(value: Any) -> Any:
+class Texts(dict[tuple[Q, int | None], str]):
+    """Numbers' exact texts by (value, places), each worked out once: a large run's facts and
+    scores repeat few distinct values, and writing their digits was most of its time."""
+
+    LIMIT = 200_000  # beyond this many distinct values, texts are worked out and not kept
+
+    def __missing__(self, key: tuple[Q, int | None]) -> str:
+        text: str = fmt(*key)
+        if len(self) < self.LIMIT:
+            self[key] = text
+        return text
+
+
+def _value(value: Any, texts: Texts) -> Any:
     """A value as JSON: numbers as exact text (a rank too), yes/no, enum values, null."""
+    if type(value) is Q:  # the common case first
+        return texts[value, None]
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, int):
         return str(value)
-    return fmt(value)
+    return texts[value, None] if isinstance(value, Q) else fmt(value)
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, texts: Texts | None = None) -> Any:
     if isinstance(value, Q):
-        return fmt(value)
+        return texts[value, None] if texts is not None else fmt(value)
     if isinstance(value, list):
-        return [{k: _plain(v) for k, v in rec.items()} for rec in value]
+        return [{k: _plain(v, texts) for k, v in rec.items()} for rec in value]
     return value
 
 
@@ -59,10 +74,14 @@ def total_places(model: Model) -> int | None:
 
 
 def unit_json(
-    r: UnitResult, model: Model, rank_values: dict[int, str | None] | None = None
+    r: UnitResult,
+    model: Model,
+    rank_values: dict[int, str | None] | None = None,
+    texts: Texts | None = None,
 ) -> dict[str, Any]:
     """One unit's results object. `rank_values` (block → its rank value), when given, saves
-    working it out again for every unit."""
+    working it out again for every unit; `texts` keeps numbers' texts across a run's units."""
+    texts = Texts() if texts is None else texts
     u = r.unit
     block = model.blocks[u.block]
     places = total_places(model)
@@ -76,13 +95,13 @@ def unit_json(
         if vd.kind in ("section", "item", "let"):
             # every let, whatever it holds (a rank, a yes/no, a band), so that next year's
             # `last year` finds it; an absent value is null
-            scores[path] = _value(value)
+            scores[path] = _value(value, texts)
         elif vd.kind == "output":
-            outputs[path] = _value(value)
+            outputs[path] = _value(value, texts)
     out: dict[str, Any] = {
         "unit": u.name,
         "group": u.group,
-        "total": fmt(u.values["total"], places),
+        "total": texts[u.values["total"], places],
         "rank": r.rank,
     }
     # the same shape for every scheme: `grade` is null where the scheme defines no grading
@@ -94,7 +113,7 @@ def unit_json(
     # values above their declared maximum, where the rules set no cap
     out["warnings"] = [above_max_json(a, block) for a in u.above_max]
     # the facts as given, so that the results explain themselves and next year can read them
-    out["facts"] = {k: _plain(v) for k, v in u.facts.items() if k not in model.constants}
+    out["facts"] = {k: _plain(v, texts) for k, v in u.facts.items() if k not in model.constants}
     if u.inapplicable:  # the items that do not apply to the unit (不涉及)
         out["not_applicable"] = list(u.inapplicable)
     if u.given:
@@ -128,10 +147,19 @@ def to_json(results: Results) -> str:
     return "".join(iter_json(results))
 
 
-def iter_json(results: Results) -> Iterator[str]:
-    """The results JSON (indented by 2, as `json.dumps` would) one unit at a time: a large run
-    is written out without its whole text, or every unit's JSON object, in memory at once."""
+# from this many units the results JSON is written compact, one unit a line: indenting a large
+# file makes it several times larger and slower to write, and no one reads it by eye
+COMPACT_FROM = 10_000
+
+
+def iter_json(results: Results, compact: bool | None = None) -> Iterator[str]:
+    """The results JSON one unit at a time: a large run is written out without its whole text,
+    or every unit's JSON object, in memory at once. Indented by 2 (as `json.dumps` would), or
+    with `compact` (by default from COMPACT_FROM units) one unit a line without spaces: the same
+    document once parsed."""
     model = results.scheme.model
+    if compact is None:
+        compact = len(results.units) >= COMPACT_FROM
     head: dict[str, Any] = {
         "scheme": results.scheme.scheme_id,
         # what `--history` checks next year: which rules produced these results
@@ -141,20 +169,33 @@ def iter_json(results: Results) -> Iterator[str]:
     if given and results.units:  # the constants entered for this run, once
         facts = results.units[0].unit.facts
         head["constants"] = {name: _plain(facts[name]) for name in given if name in facts}
+    texts = Texts()
+    rank_values = {block.index: rank_path(block) for block in model.blocks}  # once per block
+    warnings = [{"code": w.code, "unit": w.unit, "message": w.message} for w in results.warnings]
+    if compact:
+        yield _compact(head)[:-1] + ',"units":['
+        separator = "\n"
+        for r in results.ordered():
+            yield separator + _compact(unit_json(r, model, rank_values, texts))
+            separator = ",\n"
+        yield '\n],"warnings":' + _compact(warnings) + "}\n"
+        return
     text = json.dumps(head, ensure_ascii=False, indent=2)
     yield text.removesuffix("\n}") + ',\n  "units": ['
     separator = "\n"
-    rank_values = {block.index: rank_path(block) for block in model.blocks}  # once per block
     for r in results.ordered():
         parts = [separator, "    "]
-        indented_json(unit_json(r, model, rank_values), "    ", parts)
+        indented_json(unit_json(r, model, rank_values, texts), "    ", parts)
         yield "".join(parts)
         separator = ",\n"
     yield "]" if separator == "\n" else "\n  ]"
-    warnings = [{"code": w.code, "unit": w.unit, "message": w.message} for w in results.warnings]
     parts = [',\n  "warnings": ']
     indented_json(warnings, "  ", parts)
     yield "".join(parts) + "\n}"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def indented_json(value: Any, indent: str, out: list[str]) -> None:

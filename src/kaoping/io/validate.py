@@ -25,6 +25,8 @@ from kaoping.io.numbers import is_text, plain_number, read_number, show_value
 from kaoping.io.text import clean_name, is_unicode
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
+# how many distinct cells `_units` keeps read (a column of distinct values gains nothing)
+_MEMO_LIMIT = 100_000
 
 
 @attrs.frozen
@@ -99,6 +101,9 @@ def _units(
     and the group every entry names to `present`."""
     out: list[UnitData] = []
     seen: dict[str, tuple[int, str]] = {}  # name as matched → where it first appeared, as written
+    # (input, text) → its value: a large file repeats few distinct cells, each read once, and
+    # its units then share one exact number (memory)
+    read: dict[tuple[str, str], Any] = {}
     for i, entry in enumerate(entries, 1):
         here = f"{where}: units[{i}]"
         if not isinstance(entry, Mapping):
@@ -159,7 +164,7 @@ def _units(
             needed = block.inputs_read(skipped, name if block.sheets else None)
             for section in block.missing_sheets(name, skipped):
                 problems.append(_no_sheet(block, section, where, name))
-        checked = _facts(facts, str(group), model, where, name, problems, needed)
+        checked = _facts(facts, str(group), model, where, name, problems, needed, read)
         out.append(UnitData(name, str(group), checked, given))
     return out
 
@@ -224,9 +229,11 @@ def _facts(
     unit: str,
     problems: list[DataProblem],
     needed: set[str] | None = None,
+    read: dict[tuple[str, str], Any] | None = None,
 ) -> dict[str, Any]:
     """`needed`: the inputs the unit's computed values read, when given values leave some
-    rules skipped (None: every input of the group)."""
+    rules skipped (None: every input of the group). `read` keeps the values of text cells
+    already read without a problem, by input and text."""
     out: dict[str, Any] = {}
     wanted = model.inputs_for(group)
     # a grade and its place in the raters' ordering (`require G ordered by P`): one is enough
@@ -274,6 +281,11 @@ def _facts(
                 )
             out[name] = None
             continue
+        memo = read if read is not None and type(value) is str else None
+        if memo is not None and (name, value) in memo:
+            out[name] = memo[name, value]
+            continue
+        before = len(problems)
         out[name] = convert(
             value,
             decl.type,
@@ -284,6 +296,8 @@ def _facts(
             problems,
             record_places.get(name) if record_places else None,
         )
+        if memo is not None and len(problems) == before and len(memo) < _MEMO_LIMIT:
+            memo[name, value] = out[name]
     return out
 
 

@@ -1,0 +1,167 @@
+"""The command line end to end against hand-written numpy: `kaoping score` reading a CSV,
+scoring it and writing the results (JSON, CSV or Parquet), in a fresh process, its wall time
+and peak RSS, beside the time numpy's hand-written version of the same formula takes to
+evaluate the same units (../shared/bench, the 盘山县 六(一) formula in benchmarks/panshan_bench.rules).
+
+    .venv/bin/python benchmarks/cli_bench.py --sizes 100000
+    nice .venv/bin/python benchmarks/cli_bench.py --sizes 1000000 --repeat 1
+
+Before timing, the totals and ranks the CLI wrote are checked against the Decimal reference
+(rounded half-even to 6 places, as the scheme rounds); a difference stops the script (exit 1).
+The machine is shared: the load average is printed with the figures."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RULES = HERE / "panshan_bench.rules"
+# ../shared/bench beside the repository (or beside the folder holding a worktree)
+BENCH = next(
+    (p / "shared" / "bench" for p in HERE.parents if (p / "shared" / "bench" / "gen.py").is_file()),
+    HERE.parents[1] / "shared" / "bench",
+)
+SEED = 2018
+GROUP = "单位"
+
+if not (BENCH / "gen.py").is_file():
+    sys.exit(f"cli_bench.py: the shared peer benchmark was not found at {BENCH}")
+sys.path.insert(0, str(BENCH))
+import importlib  # noqa: E402
+import types  # noqa: E402
+
+import gen  # noqa: E402  (the shared generator)
+
+# peers/__init__ imports every peer (zen, OpenFisca): only the two used here are loaded
+_peers = types.ModuleType("peers")
+_peers.__path__ = [str(BENCH / "peers")]
+sys.modules["peers"] = _peers
+hnp = importlib.import_module("peers.handwritten_numpy")
+hpy = importlib.import_module("peers.handwritten_py")
+
+COMMON_KEYS = [f"common_{i:02d}" for i in range(1, gen.N_COMMON + 1)]
+
+
+def write_csv(recs: list[dict[str, Any]], path: Path) -> None:
+    """The units as a CSV data file: numbers as the text a spreadsheet would save."""
+    header = ["unit", "group", *gen.SCORES, *gen.COUNTS, *COMMON_KEYS]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for i, r in enumerate(recs):
+            scores = ["" if r[k] is None else repr(r[k]) for k in gen.SCORES]
+            counts = [str(r[k]) for k in gen.COUNTS]
+            w.writerow([f"u{i:07d}", GROUP, *scores, *counts, *(repr(x) for x in r["common"])])
+
+
+def run_cli(data: Path, out: Path, extra: list[str]) -> tuple[float, float, float]:
+    """`kaoping score` in a child process: wall seconds, CPU seconds (user + system) and peak
+    RSS in MiB. GNU time starts it: a child forked from this (large) process would report this
+    process's memory as its own peak (Linux keeps the high-water mark across fork and exec)."""
+    argv = [sys.executable, "-m", "kaoping.cli", "score", str(RULES), str(data), "-o", str(out)]
+    timing = ["/usr/bin/time", "-f", "figures %e %U %S %M"]
+    child = subprocess.run([*timing, *argv, *extra], stderr=subprocess.PIPE, text=True)
+    last = child.stderr.strip().splitlines()[-1] if child.stderr.strip() else ""
+    if child.returncode != 0 or not last.startswith("figures "):
+        sys.exit(f"kaoping score failed:\n{child.stderr}")
+    wall, user, system, kib = (float(x) for x in last.split()[1:])
+    return wall, user + system, kib / 1024
+
+
+def numpy_eval(recs: list[dict[str, Any]], repeat: int) -> float:
+    cols = gen.columns(recs)
+    model = hnp.build()
+    prepared = hnp.prepare(model, cols)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        hnp.evaluate(model, prepared)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def reference(recs: list[dict[str, Any]]) -> tuple[list[Any], list[int]]:
+    """The Decimal reference's totals and ranks, in input order."""
+    model = hpy.build_exact()
+    totals, ranks = hpy.evaluate_exact(model, hpy.prepare_exact(model, recs))
+    return list(totals), [int(r) for r in ranks]
+
+
+def written_units(out: Path) -> Any:
+    """The units of the results JSON; a compact file is read a line (a unit) at a time."""
+    with out.open(encoding="utf-8") as f:
+        first = f.readline()
+        if first.rstrip().endswith('"units":['):
+            for line in f:
+                line = line.rstrip().removesuffix(",")
+                if line.startswith('{"unit"'):
+                    yield json.loads(line)
+            return
+    yield from json.loads(out.read_text("utf-8"))["units"]
+
+
+def check(want: tuple[list[Any], list[int]], out: Path) -> None:
+    """The CLI's totals and ranks equal the Decimal reference's, unit for unit."""
+    totals, ranks = want
+    six = Decimal("0.000001")
+    bad = seen = 0
+    for entry in written_units(out):
+        i = int(entry["unit"][1:])
+        seen += 1
+        expected = Decimal(totals[i]).quantize(six, rounding=ROUND_HALF_EVEN)
+        if Decimal(entry["total"]) != expected or entry["rank"] != ranks[i]:
+            bad += 1
+    if bad or seen != len(totals):
+        sys.exit(f"disagreement: {bad} unit(s) differ from the Decimal reference")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="100000")
+    ap.add_argument("--repeat", type=int, default=1, help="CLI runs per size (median)")
+    ap.add_argument("--formats", default="json", help="output formats: json,csv,parquet")
+    ap.add_argument("--backend", help="pass --backend to kaoping score (when it has one)")
+    args = ap.parse_args()
+    print(f"load average before: {os.getloadavg()}")
+    for n in [int(s) for s in args.sizes.split(",")]:
+        recs = gen.records(gen.generate(n, SEED))
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / "units.csv"
+            write_csv(recs, data)
+            np_s = numpy_eval(recs, 5)
+            want = reference(recs)
+            del recs  # the CLI runs beside this process: keep it small
+            for fmt in args.formats.split(","):
+                out = Path(tmp) / f"results.{fmt}"
+                extra = ["--format", "json"] if fmt == "json" else []
+                if args.backend:
+                    extra += ["--backend", args.backend]
+                runs = [run_cli(data, out, extra) for _ in range(args.repeat)]
+                if fmt == "json":
+                    check(want, out)
+                wall = statistics.median(r[0] for r in runs)
+                cpu = statistics.median(r[1] for r in runs)
+                rss = max(r[2] for r in runs)
+                print(
+                    f"N={n:,} CSV → {fmt}: CLI wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS "
+                    f"{rss:,.0f} MiB ({rss * 1024 / n:.2f} KiB a unit); numpy eval "
+                    f"{np_s * 1000:.1f} ms; CLI ÷ numpy eval: {wall / np_s:,.0f}× (wall), "
+                    f"{cpu / np_s:,.0f}× (CPU)"
+                )
+    print(f"load average after: {os.getloadavg()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,289 @@
+"""Scoring a partitioned Parquet dataset on a Dask cluster, with the single-process result.
+
+    from dask.distributed import Client
+    from kaoping.distributed import score_dask
+
+    client = Client("tcp://scheduler:8786")
+    score_dask("heshan-2013", "units/", client, output="results/")
+
+Two steps, both on the cluster:
+
+1. Each partition of the dataset is read and validated where it lies (`map_partitions`): its
+   numbers read exactly, every problem named by unit and input as `kaoping score` names it.
+2. The units are shuffled by scoring block (`groupby(...).apply`): a block's groups, which is
+   all that a group value, an `across G1, G2:` value, a quota or a `require same` can read.
+   Each block is then scored by `kaoping.scoring.score`, the same function a single process
+   runs, so each unit's values, rank, grade and flags are those `kaoping score` gives.
+
+The result is a Dask DataFrame, one row a unit, the columns of `score -o results.parquet`
+(`kaoping.io.results_table`); with `output`, it is written there as a Parquet folder, whole or
+not at all. The workers compile the scheme from its text (cached per process); its rule
+functions' plugins must be installed on them. Needs kaoping's `[scale]` extra.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from kaoping.compiler.load import CompiledScheme, compile_sources
+from kaoping.errors import DataError, DataProblem, KaopingError, OutputError, SetupError
+from kaoping.io.results_table import HEAD, row_of, value_columns
+
+# the Parquet schema metadata key holding the run's constants (a JSON object), as a JSON data
+# file's top-level "constants" holds them
+CONSTANTS_KEY = b"kaoping.constants"
+
+
+def require_dask() -> Any:
+    """dask.dataframe, or a usage error naming the extra that brings it."""
+    try:
+        import dask.dataframe as dd
+        import distributed  # noqa: F401  (the cluster's client)
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise SetupError("--dask needs Dask and pyarrow: pip install 'kaoping[scale]'") from None
+    return dd
+
+
+def connect(address: str) -> Any:
+    """A client of the running Dask cluster at `address`, or a usage error saying why not."""
+    require_dask()
+    import distributed
+
+    client_type: Any = distributed.Client
+    try:
+        return client_type(address, timeout=30)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise SetupError(f"cannot reach the Dask cluster at {address}: {err}") from None
+
+
+def score_dask(
+    scheme: CompiledScheme | str,
+    dataset: str | Path,
+    client: Any,
+    output: str | Path | None = None,
+    constants: Mapping[str, Any] | None = None,
+    backend: str = "auto",
+) -> Any:
+    """Score the Parquet dataset (a file or a folder of files, one row a unit) on the cluster
+    `client` belongs to; return the results as a Dask DataFrame, computed and written to
+    `output` (a Parquet folder) when given. `constants` (as a JSON data file's top-level
+    "constants") default to those the dataset's schema metadata holds under
+    `kaoping.constants`. Each scoring block is scored by `backend` (`kaoping score
+    --backend`: "auto", "unit" or "columnar"). A data problem anywhere raises DataError with
+    every problem found."""
+    dd = require_dask()
+    import pandas as pd
+
+    compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
+    where = str(dataset)
+    if constants is None:
+        constants = dataset_constants(dataset)
+    recipe = (compiled.scheme_id, dict(compiled.sources))
+    frame = dd.read_parquet(str(dataset), dtype_backend="pyarrow")
+    checked = frame.map_partitions(
+        _read_partition,
+        recipe,
+        dict(constants),
+        where,
+        meta=pd.DataFrame(
+            {"block": pd.Series([], dtype="int64"), "state": pd.Series([], dtype=object)}
+        ),
+    )
+    with client.as_current():
+        checked = client.persist(checked)
+        problems = _problems(checked)
+        if problems:
+            raise DataError(problems)
+        columns = [*HEAD, *value_columns(compiled.model)]
+        meta = pd.DataFrame({c: pd.Series([], dtype=_dtype(c)) for c in columns})
+        results = checked.groupby("block").apply(_score_block, recipe, backend, meta=meta)
+        if output is not None:
+            _write(results, Path(output), dd)
+    return results
+
+
+def dataset_constants(dataset: str | Path) -> dict[str, Any]:
+    """The constants a Parquet dataset's schema metadata holds (empty when none)."""
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.ParquetDataset(str(dataset)).schema
+    except (OSError, ValueError) as err:
+        message = f"cannot read as Parquet: {str(err).splitlines()[0] if str(err) else err}"
+        raise DataError([DataProblem(str(dataset), None, None, message)]) from None
+    text = (schema.metadata or {}).get(CONSTANTS_KEY)
+    if text is None:
+        return {}
+    try:
+        value = json.loads(text.decode("utf-8"), parse_float=str, parse_int=str)
+    except (UnicodeDecodeError, ValueError):
+        value = None
+    if not isinstance(value, dict):
+        message = "the schema metadata kaoping.constants must be a JSON object"
+        raise DataError([DataProblem(str(dataset), None, "constants", message)])
+    return value
+
+
+_COMPILED: dict[tuple[str, str], CompiledScheme] = {}
+
+
+def _compiled(ref: str) -> CompiledScheme:
+    from kaoping import load_scheme
+
+    return load_scheme(ref)
+
+
+def _worker_scheme(recipe: tuple[str, dict[str, str]]) -> CompiledScheme:
+    """The scheme on a worker: compiled from its text once per process (the compile cache)."""
+    from kaoping.plugins.manager import default_registry
+
+    scheme_id, sources = recipe
+    return compile_sources(scheme_id, sources, default_registry().functions())
+
+
+def _read_partition(
+    part: Any,
+    recipe: tuple[str, dict[str, str]],
+    constants: dict[str, Any],
+    where: str,
+    partition_info: Any = None,
+) -> Any:
+    """One partition's units read and validated: (block, the unit's data) rows, or one row
+    (block -1) holding the partition's data problems."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from kaoping.io.data_arrow import table_units
+    from kaoping.io.validate import validate
+
+    scheme = _worker_scheme(recipe)
+    number = partition_info["number"] if partition_info else 0
+    here = f"{where} (partition {number})"
+    try:
+        table = pa.Table.from_pandas(part, preserve_index=False)
+        raw = table_units(table, scheme.model, here)
+        raw["constants"] = constants
+        units = validate(raw, scheme.model, here)
+    except KaopingError as err:
+        problems = (
+            err.problems
+            if isinstance(err, DataError)
+            else [DataProblem(here, None, None, str(err))]
+        )
+        return pd.DataFrame({"block": [-1], "state": [pickle.dumps(problems)]})
+    blocks = scheme.model.block_of_group
+    return pd.DataFrame(
+        {
+            "block": pd.Series([blocks[u.group] for u in units], dtype="int64"),
+            "state": pd.Series([pickle.dumps(u) for u in units], dtype=object),
+        }
+    )
+
+
+def _problems(checked: Any) -> list[DataProblem]:
+    """Every partition's data problems, and units that appear in more than one partition."""
+    problems: list[DataProblem] = []
+    bad = checked[checked["block"] == -1]["state"].compute()
+    for state in bad:
+        problems.extend(pickle.loads(state))
+    names = checked[checked["block"] >= 0]["state"].map(
+        lambda state: pickle.loads(state).name, meta=("name", object)
+    )
+    counts = names.value_counts().compute()
+    for name, n in counts[counts > 1].items():
+        problems.append(DataProblem("the dataset", str(name), None, f"this unit appears {n} times"))
+    return problems
+
+
+def _score_block(rows: Any, recipe: tuple[str, dict[str, str]], backend: str) -> Any:
+    """A scoring block's units scored together, as `kaoping score` scores them: its rows."""
+    from kaoping.io.results import Texts, total_places
+    from kaoping.scoring import score
+
+    scheme = _worker_scheme(recipe)
+    units = [pickle.loads(state) for state in rows["state"]]
+    results = score(scheme, units, backend=backend)
+    values = value_columns(scheme.model)
+    places = total_places(scheme.model)
+    texts = Texts()
+    return _frame([row_of(r, values, places, texts) for r in results.ordered()], scheme)
+
+
+def _dtype(column: str) -> str:
+    """Results columns: text (exact numbers as text), the rank a whole number (null: none)."""
+    return "Int64" if column == "rank" else "string[pyarrow]"
+
+
+def score_frame(
+    scheme: CompiledScheme | str,
+    frame: Any,
+    constants: Mapping[str, Any] | None = None,
+    where: str = "the data",
+    backend: str = "auto",
+) -> Any:
+    """A pandas DataFrame of units (the columns of a CSV data file: unit, group, inputs)
+    scored whole, as `kaoping score` scores a file: its results, one row a unit, the columns
+    of `results_columns`. What a Spark `applyInPandas` over the units grouped by scoring block
+    calls (docs/scale.md); a data problem raises DataError."""
+    import pyarrow as pa
+
+    from kaoping.io.data_arrow import table_units
+    from kaoping.io.results import Texts, total_places
+    from kaoping.io.validate import validate
+    from kaoping.scoring import score
+
+    compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
+    raw = table_units(pa.Table.from_pandas(frame, preserve_index=False), compiled.model, where)
+    raw["constants"] = dict(constants or {})
+    results = score(compiled, validate(raw, compiled.model, where), backend=backend)
+    values = value_columns(compiled.model)
+    places = total_places(compiled.model)
+    texts = Texts()
+    return _frame([row_of(r, values, places, texts) for r in results.ordered()], compiled)
+
+
+def results_columns(scheme: CompiledScheme) -> dict[str, str]:
+    """The results' columns and their types: `rank` a whole number, every other one text."""
+    return {c: "bigint" if c == "rank" else "string" for c in [*HEAD, *value_columns(scheme.model)]}
+
+
+def _frame(body: list[list[Any]], scheme: CompiledScheme) -> Any:
+    import pandas as pd
+
+    columns = [*HEAD, *value_columns(scheme.model)]
+    frame = pd.DataFrame(body, columns=columns, dtype=object)
+    return frame.astype({c: _dtype(c) for c in columns})
+
+
+def _write(results: Any, target: Path, dd: Any) -> None:
+    """The results as a Parquet folder at `target`, whole or not at all: written beside it
+    under a temporary name, then put in its place."""
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a file, and Dask writes a folder")
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=folder))
+    except OSError as err:
+        raise OutputError(f"cannot write {target}: {err.strerror}") from None
+    try:
+        results.to_parquet(str(temporary), write_index=False)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=folder))
+            os.replace(target, old / target.name)
+            os.replace(temporary, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(temporary)
+        raise
