@@ -218,8 +218,9 @@ def sx_columns(d: dict[str, Any], constants: dict[str, Any], n: int) -> dict[str
 
 def sx_numpy(d: dict[str, Any], constants: dict[str, Any]) -> tuple[Any, Any]:
     """The 乡镇口 formula by hand, float64: an item's base minus deductions (not below 0),
-    the group's mean where it does not apply; each 大块 ÷ the group's best × its weight
-    (the weight when the best is 0); bonus 5 a count capped at 50; rewards capped at 10."""
+    the group's mean where it does not apply; each 大块 ranked, then ÷ the group's best × its
+    weight (the weight when the best is 0); bonus 5 a count capped at 50; rewards capped at
+    10; the total ranked."""
 
     def base(item: str, top: float) -> Any:
         halves, missing = d[f"{item}扣分"]
@@ -231,22 +232,30 @@ def sx_numpy(d: dict[str, Any], constants: dict[str, Any]) -> tuple[Any, Any]:
         best = x.max()
         return x / best * weight if best else np.full(len(x), weight)
 
+    def rank(x: Any) -> Any:  # 1 for the highest, equal values (to 1e-9) share a rank
+        keys = np.rint(x * 1e9).astype(np.int64)
+        order = np.argsort(-keys, kind="stable")
+        k = keys[order]
+        new = np.r_[True, k[1:] != k[:-1]]
+        first = np.maximum.accumulate(np.where(new, np.arange(len(k)), 0))
+        ranks = np.empty(len(k), np.int64)
+        ranks[order] = first + 1
+        return ranks
+
     total = 0.0
+    block_ranks = []  # each 大块's 名次, as the rules compute them
     for item, (top, weight) in SINGLE.items():
-        total = total + relative(base(item, top), weight)
+        value = base(item, top)
+        block_ranks.append(rank(value))
+        total = total + relative(value, weight)
     for items, weight in SECTIONS.values():
         part = sum(base(i, float(constants[f"乡镇口{i}分值"])) for i in items)
+        block_ranks.append(rank(part))
         total = total + relative(part, weight)
     total = total + np.minimum(50.0, 5.0 * d["主管部门前三名次数"])
     total = total + np.minimum(10.0, d["重点项目推进奖励分"] / 2)
     total = total + np.minimum(10.0, d["创建卫生城市奖励分"] / 2)
-    keys = np.rint(total * 1e9).astype(np.int64)
-    order = np.argsort(-keys, kind="stable")
-    k = keys[order]
-    first = np.maximum.accumulate(np.where(np.r_[True, k[1:] != k[:-1]], np.arange(len(k)), 0))
-    ranks = np.empty(len(k), np.int64)
-    ranks[order] = first + 1
-    return total, ranks
+    return total, rank(total)
 
 
 def sx_units(d: dict[str, Any], constants: dict[str, Any], n: int) -> Any:

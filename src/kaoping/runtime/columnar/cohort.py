@@ -69,8 +69,9 @@ def group_mean(x: Any, n: int) -> Q | None:
 
 def rank(keys: list[Any], ascending: bool, n: int) -> Col:
     """1 for the best; units equal on the whole key chain share a rank (1, 2, 2, 4)."""
-    if len(keys) == 1 and isinstance(keys[0], Linear) and keys[0].present is None:
-        found_linear = rank_linear(keys[0], ascending)
+    if len(keys) == 1 and isinstance(keys[0], Linear) and not keys[0].fits():
+        # (a sum whose one-denominator form fits in int64 is ranked on that form, below)
+        found_linear = rank_linear(keys[0], ascending) if keys[0].present is None else None
         if found_linear is not None:
             return Col(found_linear, 1, n, whole=True)
     columns = [_key(k, n) for k in keys]

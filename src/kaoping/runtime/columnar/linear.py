@@ -42,6 +42,18 @@ class Linear(Col):
     def __len__(self) -> int:
         return self.n
 
+    def fits(self) -> bool:
+        """Whether the one-denominator form fits in int64 (then it is cheap to build)."""
+        if self._made is not None:
+            return self._made[0].dtype != object
+        den = lcm(int(self.offset.denominator), *(int(c.denominator) for _, c, _ in self.parts))
+        bound = abs(int(self.offset * den))
+        for _, coef, b in self.parts:
+            bound += abs(int(coef * den)) * b
+            if bound >= LIMIT:
+                return False
+        return True
+
     # the exact per-unit numerators over one denominator, built when first read
     def _materialize(self) -> tuple[Array, int, int]:
         if self._made is None:
