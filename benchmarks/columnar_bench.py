@@ -10,7 +10,9 @@ backend, on two schemes, at 1e3 / 1e5 / 1e6 units (one process, one group of N u
 
 Timed (medians of --repeat runs): "columnar" = `scoring_columnar.score_columns` on columns
 already built (the generated whole-table functions: per-unit phase and cohort phase), as
-hand-written numpy is timed on its arrays; "columns" = building those exact columns from the
+hand-written numpy is timed on its arrays ("with exact totals", shuangxiang: and then every
+unit's exact total over one denominator, which a sum kept as parts builds only when read);
+"columns" = building those exact columns from the
 generator's numpy arrays (prep); "per-unit" = `scoring.score(backend="unit")` (eval only, up
 to --unit-max units: it is slow). Agreement is checked at every size before timing: columnar
 totals and ranks equal decimal_ref's exactly (panshan) and the per-unit backend's exactly
