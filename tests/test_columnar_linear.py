@@ -83,3 +83,10 @@ def test_sums_beyond_int64_keep_their_parts() -> None:
     assert isinstance(halved, Linear)
     assert [Fraction(str(v)) for v in halved.values()] == [w / 2 for w in want]
     assert rank([total], False, 5).num.tolist() == competition(want, False)
+
+
+def test_a_column_of_zeros_with_a_huge_coefficient_adds_nothing() -> None:
+    zeros = Linear([(np.zeros(3, dtype=np.int64), Q(Fraction(10**30, 7)), 0)], Q(0), None, 3)
+    thirds = Linear([(np.array([1, 2, 3], dtype=np.int64), Q(Fraction(1, 3)), 3)], Q(0), None, 3)
+    total = total_of([zeros, thirds], 3)
+    assert [Fraction(str(v)) for v in total.values()] == [Fraction(1, 3), Fraction(2, 3), 1]

@@ -191,7 +191,7 @@ def _merge_into(parts: list[tuple[Array, Q, int]], part: tuple[Array, Q, int]) -
         )
         m, m2 = int(coef / common), int(coef2 / common)
         bound = b * abs(m) + b2 * abs(m2)
-        if bound < LIMIT:
+        if bound < LIMIT and abs(m) < LIMIT and abs(m2) < LIMIT:  # (a column of zeros: b = 0)
             merged = num.astype(np.int64) * m + num2.astype(np.int64) * m2
             parts[i] = (merged, common, bound)
             return
