@@ -10,7 +10,9 @@ backend, on two schemes, at 1e3 / 1e5 / 1e6 units (one process, one group of N u
 
 Timed (medians of --repeat runs): "columnar" = `scoring_columnar.score_columns` on columns
 already built (the generated whole-table functions: per-unit phase and cohort phase), as
-hand-written numpy is timed on its arrays; "columns" = building those exact columns from the
+hand-written numpy is timed on its arrays ("with exact totals", shuangxiang: and then every
+unit's exact total over one denominator, which a sum kept as parts builds only when read);
+"columns" = building those exact columns from the
 generator's numpy arrays (prep); "per-unit" = `scoring.score(backend="unit")` (eval only, up
 to --unit-max units: it is slow). Agreement is checked at every size before timing: columnar
 totals and ranks equal decimal_ref's exactly (panshan) and the per-unit backend's exactly
@@ -218,8 +220,9 @@ def sx_columns(d: dict[str, Any], constants: dict[str, Any], n: int) -> dict[str
 
 def sx_numpy(d: dict[str, Any], constants: dict[str, Any]) -> tuple[Any, Any]:
     """The 乡镇口 formula by hand, float64: an item's base minus deductions (not below 0),
-    the group's mean where it does not apply; each 大块 ÷ the group's best × its weight
-    (the weight when the best is 0); bonus 5 a count capped at 50; rewards capped at 10."""
+    the group's mean where it does not apply; each 大块 ranked, then ÷ the group's best × its
+    weight (the weight when the best is 0); bonus 5 a count capped at 50; rewards capped at
+    10; the total ranked."""
 
     def base(item: str, top: float) -> Any:
         halves, missing = d[f"{item}扣分"]
@@ -231,22 +234,30 @@ def sx_numpy(d: dict[str, Any], constants: dict[str, Any]) -> tuple[Any, Any]:
         best = x.max()
         return x / best * weight if best else np.full(len(x), weight)
 
+    def rank(x: Any) -> Any:  # 1 for the highest, equal values (to 1e-9) share a rank
+        keys = np.rint(x * 1e9).astype(np.int64)
+        order = np.argsort(-keys, kind="stable")
+        k = keys[order]
+        new = np.r_[True, k[1:] != k[:-1]]
+        first = np.maximum.accumulate(np.where(new, np.arange(len(k)), 0))
+        ranks = np.empty(len(k), np.int64)
+        ranks[order] = first + 1
+        return ranks
+
     total = 0.0
+    block_ranks = []  # each 大块's 名次, as the rules compute them
     for item, (top, weight) in SINGLE.items():
-        total = total + relative(base(item, top), weight)
+        value = base(item, top)
+        block_ranks.append(rank(value))
+        total = total + relative(value, weight)
     for items, weight in SECTIONS.values():
         part = sum(base(i, float(constants[f"乡镇口{i}分值"])) for i in items)
+        block_ranks.append(rank(part))
         total = total + relative(part, weight)
     total = total + np.minimum(50.0, 5.0 * d["主管部门前三名次数"])
     total = total + np.minimum(10.0, d["重点项目推进奖励分"] / 2)
     total = total + np.minimum(10.0, d["创建卫生城市奖励分"] / 2)
-    keys = np.rint(total * 1e9).astype(np.int64)
-    order = np.argsort(-keys, kind="stable")
-    k = keys[order]
-    first = np.maximum.accumulate(np.where(np.r_[True, k[1:] != k[:-1]], np.arange(len(k)), 0))
-    ranks = np.empty(len(k), np.int64)
-    ranks[order] = first + 1
-    return total, ranks
+    return total, rank(total)
 
 
 def sx_units(d: dict[str, Any], constants: dict[str, Any], n: int) -> Any:
@@ -312,6 +323,9 @@ def shuangxiang(n: int, repeat: int, unit_max: int) -> dict[str, Any]:
         assert [by[f"u{i:07d}"].rank for i in range(n)] == ranks.num.tolist()
         row["per_unit"] = timed(lambda: score(scheme, units, backend="unit"), 1)
     row["columnar"] = timed(lambda: score_columns(scheme, "乡镇口", facts), repeat)
+    # the totals are sums kept as parts; building every unit's exact total over one
+    # denominator (what the results print) is timed apart, with the scoring
+    row["with_totals"] = timed(lambda: score_columns(scheme, "乡镇口", facts)["total"].num, repeat)
     row["columns"] = timed(lambda: sx_columns(d, constants, n), repeat)
     row["numpy"] = timed(lambda: sx_numpy(d, constants), repeat)
     row["peak_columnar"] = peak(lambda: score_columns(scheme, "乡镇口", facts))
@@ -339,6 +353,8 @@ def main() -> None:
             ratio = row["columnar"] / row["numpy"]
             unit = f"{row['per_unit']:.2f} s" if "per_unit" in row else "—"
             dec = f"{row['decimal']:.2f} s" if "decimal" in row else "—"
+            if "with_totals" in row:
+                dec += f"  with exact totals {row['with_totals']:.4f} s"
             print(
                 f"{row['scheme']:<12} N={n:>9,}  columnar {row['columnar']:.4f} s  "
                 f"numpy {row['numpy']:.4f} s  ({ratio:.2f}×)  columns {row['columns']:.3f} s  "

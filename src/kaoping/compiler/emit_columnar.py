@@ -235,8 +235,7 @@ class ColumnarEmitter:
         self.over_max(vd, node)
         if na.group_mean:
             w(
-                f"v[{path!r}] = _c.impute_mean(v[{path!r}], _na, t.names, t.group, {path!r}, "
-                f"{str(na.span)!r})",
+                f"v[{path!r}] = _c.impute_mean(v[{path!r}], _na, t, {path!r}, {str(na.span)!r})",
                 na.span,
             )
 

@@ -4,13 +4,17 @@ number for the group (an exact rational) or a column."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import Q
+from kaoping.runtime.columnar.linear import Linear, extreme, rank_linear
 from kaoping.runtime.columnar.numbers import LIMIT, Col, Flags, Labels, _present, total_of, where
+
+if TYPE_CHECKING:
+    from kaoping.runtime.columnar.table import Table
 
 ZERO = Q(0)
 
@@ -27,6 +31,8 @@ def best(x: Any, n: int) -> Q:
     keep = _present(c, n)
     if not keep.any():
         return ZERO
+    if isinstance(c, Linear):
+        return extreme(c, keep, True)
     return Q(int(c.num[keep].max()), c.den)
 
 
@@ -35,6 +41,8 @@ def lowest(x: Any, n: int) -> Q | None:
     keep = _present(c, n)
     if not keep.any():
         return None
+    if isinstance(c, Linear):
+        return extreme(c, keep, False)
     return Q(int(c.num[keep].min()), c.den)
 
 
@@ -45,6 +53,13 @@ def group_mean(x: Any, n: int) -> Q | None:
     count = int(keep.sum())
     if not count:
         return None
+    if isinstance(c, Linear):  # Σ over the units of each part, then the coefficients
+        total_q = c.offset * count
+        for num, coef, b in c.parts:
+            kept = num[keep]
+            part = int(kept.sum(dtype=np.int64)) if b * count < LIMIT else sum(kept.tolist())
+            total_q += coef * part
+        return total_q / count
     if c.num.dtype == object or c.bound * count >= LIMIT:  # the sum could leave int64
         total = sum(int(x) for x in c.num[keep].tolist())
     else:
@@ -54,6 +69,11 @@ def group_mean(x: Any, n: int) -> Q | None:
 
 def rank(keys: list[Any], ascending: bool, n: int) -> Col:
     """1 for the best; units equal on the whole key chain share a rank (1, 2, 2, 4)."""
+    if len(keys) == 1 and isinstance(keys[0], Linear) and not keys[0].fits():
+        # (a sum whose one-denominator form fits in int64 is ranked on that form, below)
+        found_linear = rank_linear(keys[0], ascending) if keys[0].present is None else None
+        if found_linear is not None:
+            return Col(found_linear, 1, n, whole=True)
     columns = [_key(k, n) for k in keys]
     if len(columns) == 1 and columns[0].dtype == object:
         found = _rank_wide(columns[0].tolist(), ascending)
@@ -136,12 +156,10 @@ def _key(k: Any, n: int) -> np.ndarray:
     return np.full(n, int(Q(k).numerator), dtype=np.int64)
 
 
-def impute_mean(
-    value: Any, inapplicable: np.ndarray, names: list[str], group: str, path: str, where_: str
-) -> Col:
+def impute_mean(value: Any, inapplicable: np.ndarray, t: Table, path: str, where_: str) -> Col:
     """An item that does not apply to some units of the group takes, for them, the mean of the
     item over the units it applies to (004 三); no unit applying leaves no mean: a data error."""
-    n = len(names)
+    n = t.n
     c = _as_col(value, n)
     if not inapplicable.any():
         return c
@@ -151,9 +169,9 @@ def impute_mean(
             [
                 DataProblem(
                     where_,
-                    names[i],
+                    t.names[i],
                     None,
-                    f"{path!r} applies to no unit of group {group!r}: the other units' mean "
+                    f"{path!r} applies to no unit of group {t.group!r}: the other units' mean "
                     "does not exist; give the value",
                 )
                 for i in np.flatnonzero(inapplicable).tolist()
@@ -161,4 +179,11 @@ def impute_mean(
         )
     mean = group_mean(Col(c.num, c.den, c.bound, donors), n)
     assert mean is not None
-    return where(Flags(inapplicable), mean, c, n)
+    if c.den % int(mean.denominator) == 0 or c.num.dtype == object or isinstance(c, Linear):
+        return where(Flags(inapplicable), mean, c, n)
+    # the mean's own denominator kept apart: the unit's value where the item applies, plus the
+    # mean × 1 where it does not (sums of such items stay int64 parts)
+    present = None if c.present is None else c.present | inapplicable
+    applies = np.where(inapplicable, 0, c.num).astype(np.int64)
+    parts = [(applies, Q(1, c.den), c.bound), (inapplicable.astype(np.int64), mean, 1)]
+    return Linear(parts, ZERO, None if present is None or present.all() else present, n)

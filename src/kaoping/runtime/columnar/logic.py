@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.exact import Q
+from kaoping.runtime.columnar.linear import Linear, compare_number
 from kaoping.runtime.columnar.numbers import (
     Col,
     Flags,
@@ -48,6 +50,10 @@ def compare(op: str, a: Any, b: Any) -> Flags | bool:
         return Flags(np.asarray(_COMPARE[op](ta, tb), dtype=bool), _both(_mask(a), _mask(b)))
     if a is None or b is None:
         raise TypeError("comparison with an absent number")
+    if isinstance(a, Linear) and not isinstance(b, Col):
+        found = compare_number(op, a, Q(b))
+        if found is not None:
+            return Flags(found, a.present)
     na, nb, _, _, present = _aligned(a, b)
     if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
         return bool(_COMPARE[op](na, nb))

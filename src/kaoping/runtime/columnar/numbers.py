@@ -247,7 +247,15 @@ def _is_zero(x: Num) -> bool:
     return not isinstance(x, Col) and x == 0
 
 
+def _linear(*xs: Any) -> bool:
+    from kaoping.runtime.columnar.linear import Linear
+
+    return any(isinstance(x, Linear) for x in xs)
+
+
 def add(a: Num, b: Num) -> Num:
+    if _linear(a, b):
+        return total_of([a, b], len(a if isinstance(a, Col) else b))  # type: ignore[arg-type]
     if _is_zero(a) and isinstance(b, Col):  # x = 0; x += …: no new column
         return b
     if _is_zero(b) and isinstance(a, Col):
@@ -257,6 +265,8 @@ def add(a: Num, b: Num) -> Num:
 
 
 def sub(a: Num, b: Num) -> Num:
+    if _linear(a, b):
+        return add(a, neg(b))
     if _is_zero(a) and isinstance(b, Col):
         return neg(b)
     if _is_zero(b) and isinstance(a, Col):
@@ -266,6 +276,9 @@ def sub(a: Num, b: Num) -> Num:
 
 
 def neg(a: Num) -> Num:
+    if _linear(a):
+        scaled_a: Col = a.scale(Q(-1))  # type: ignore[union-attr]
+        return scaled_a
     if isinstance(a, Col):
         return Col(-a.num, a.den, a.bound, a.present)
     return -Q(a)
@@ -277,6 +290,9 @@ def mul(a: Num, b: Num) -> Num:
     if not isinstance(a, Col):
         a, b = b, a
     assert isinstance(a, Col)
+    if _linear(a) and not isinstance(b, Col):  # × one number: the coefficients change
+        scaled_a: Col = a.scale(Q(b))  # type: ignore[attr-defined]
+        return scaled_a
     if isinstance(b, Col):
         bound = a.bound * b.bound
         na, nb = _wide(a.num, bound), _wide(b.num, bound)
@@ -461,6 +477,8 @@ def total_of(values: list[Any], n: int) -> Col:
     """Σ values (a section's children, an item's additions), as one column: over the least
     common denominator, in one pass when the bound fits in int64."""
     values = [v for v in values if not _is_zero(v)]
+    if _linear(*values):
+        return _linear_sum(values, n)
     cols = [v for v in values if isinstance(v, Col)]
     if cols and len(cols) == len(values) and all(c.num.dtype != object for c in cols):
         den = lcm(*(c.den for c in cols))
@@ -476,9 +494,24 @@ def total_of(values: list[Any], n: int) -> Col:
                 part = _wide(c.num, need)
                 total += part if factor == 1 else part * factor
             return _tidy(Col(total, den, bound, present))
+        if len(values) > 1:  # beyond int64 over one denominator: the parts kept apart
+            return _linear_sum(values, n)
     acc: Any = 0
     for v in values:
         acc = add(acc, v)
+    return _as_col(acc, n)
+
+
+def _linear_sum(values: list[Any], n: int) -> Col:
+    from kaoping.runtime.columnar.linear import linear_sum
+
+    found = linear_sum(values, n)
+    if found is not None:
+        return found
+    acc: Any = 0
+    for v in values:  # Python integers over one denominator
+        plain = Col(v.num, v.den, v.bound, v.present) if _linear(v) else v
+        acc = add(acc, plain)
     return _as_col(acc, n)
 
 

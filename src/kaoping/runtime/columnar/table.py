@@ -16,6 +16,7 @@ import numpy.typing as npt
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.exact import Q
+from kaoping.runtime.columnar.linear import Linear
 from kaoping.runtime.columnar.logic import compare
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, column, truth
 from kaoping.runtime.columnar.records import Records, records_of
@@ -58,11 +59,11 @@ class Table:
         self.events: list[tuple[Any, ...]] = []
 
     @property
-    def names(self) -> list[str]:
+    def names(self) -> Sequence[str]:
         """The units' names (what a data error names; numbered when none were given)."""
         if self._names is None:
             self._names = [f"#{i + 1}" for i in range(self.n)]
-        return list(self._names)
+        return self._names
 
     def flag(self, name: str, line: int, cond: Any) -> None:
         del line  # the per-unit backend's trace line: the whole-table code keeps no trace
@@ -87,6 +88,8 @@ class Table:
 
 def _cut(c: Any, start: int, stop: int) -> Any:
     if isinstance(c, Records):
+        return c.take(start, stop)
+    if isinstance(c, Linear):
         return c.take(start, stop)
     mask = None if c.present is None else c.present[start:stop]
     if isinstance(c, Col):
