@@ -9,6 +9,7 @@ import importlib.util
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -57,10 +58,18 @@ def test_grammar_scopes_on_sample_lines() -> None:
             "npm is not installed: the grammar test runs vscode-tmgrammar-test (Node.js); "
             "install Node.js and npm"
         )
-    if not (EXTENSION / "node_modules" / ".package-lock.json").is_file():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"], cwd=EXTENSION, check=True, timeout=600
-        )
+    runner = EXTENSION / "node_modules" / "vscode-tmgrammar-test" / "dist" / "unit.js"
+    if not runner.is_file():
+        # a cache of its own: a shared npm cache written by concurrent installs has been seen
+        # to give a package without its files, with `npm ci` still succeeding
+        with tempfile.TemporaryDirectory() as cache:
+            subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund", "--cache", cache],
+                cwd=EXTENSION,
+                check=True,
+                timeout=600,
+            )
+    assert runner.is_file(), f"npm ci did not install {runner}"
     done = subprocess.run(
         [npm, "run", "--silent", "test-grammar"],
         cwd=EXTENSION,
