@@ -5,7 +5,6 @@ depend on the order units were listed in."""
 from __future__ import annotations
 
 import gc
-import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -306,8 +305,8 @@ def _run(
         if order_fn is not None:
             _guard(scheme, f"group {members[0].group}", order_fn, members)
     problems: list[DataProblem] = []
-    for u in units:  # the data requirements, of every unit, before anything is scored
-        problems.extend(_checked(scheme, u, ns[f"check_{u.block}"]))
+    # the data requirements, of every unit, before anything is scored
+    _each(scheme, units, _per_block(ns, "check_{}", units), problems)
     _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
     if problems:
         raise DataError(problems)
@@ -320,8 +319,7 @@ def _run(
     _guard(scheme, "grading", ns["grade"], units)
     for u in units:
         u.last_reads = {}  # what grading lines read is not a consequence's
-    for u in units:
-        _guard(scheme, u.name, ns[f"final_{u.block}{version}"], u)
+    _each(scheme, units, _per_block(ns, "final_{}" + version, units))
 
 
 def _values_per_unit(
@@ -332,9 +330,11 @@ def _values_per_unit(
     progress: Callable[[int], object] | None = None,
 ) -> None:
     ns = scheme.namespace
-    for n, u in enumerate(units, 1):
-        _guard(scheme, u.name, ns[f"unit_{u.block}{version}"], u)
-        if progress is not None and n % 1000 == 0:
+    fns = _per_block(ns, "unit_{}" + version, units)
+    for start in range(0, len(units), 1000):  # progress is told of every thousand units
+        chunk = units[start : start + 1000]
+        _each(scheme, chunk, fns)
+        if progress is not None and len(chunk) == 1000:
             progress(1000)
     blocks: dict[int, list[Unit]] = {}
     for u in units:
@@ -349,10 +349,33 @@ def _values_per_unit(
         _guard(scheme, f"group {members[0].group}", group_fn, members)
 
 
-def _checked(scheme: CompiledScheme, u: Unit, fn: Any) -> list[DataProblem]:
-    found: list[DataProblem] = []
-    _guard(scheme, u.name, lambda unit: found.extend(fn(unit)), u)
-    return found
+def _per_block(ns: Mapping[str, Any], name: str, units: list[Unit]) -> dict[int, Any]:
+    """The generated function `name` (with `{}` for the block's index) of each block present."""
+    return {block: ns[name.format(block)] for block in {u.block for u in units}}
+
+
+def _each(
+    scheme: CompiledScheme,
+    units: list[Unit],
+    fns: Mapping[int, Any],
+    found: list[DataProblem] | None = None,
+) -> None:
+    """Run each unit's block's generated function on it (collecting what it returns into
+    `found`, if given); a failure is an error naming the rule line and the unit, as `_guard`'s.
+    One `try` for all the units: this loop runs a hundred thousand times on large data."""
+    u: Unit | None = None
+    try:
+        for u in units:
+            problems = fns[u.block](u)
+            if found is not None:
+                found.extend(problems)
+    except KaopingError:
+        raise
+    except Exception as err:
+        assert u is not None
+        raise _failure(scheme, u.name, err) from (
+            (err.__cause__ or err) if isinstance(err, RuleFunctionFailed) else err
+        )
 
 
 def _guard(scheme: CompiledScheme, who: str, fn: Any, arg: Any) -> None:
@@ -362,11 +385,19 @@ def _guard(scheme: CompiledScheme, who: str, fn: Any, arg: Any) -> None:
     except KaopingError:
         raise
     except Exception as err:
-        span = None
-        for frame, lineno in traceback.walk_tb(sys.exc_info()[2]):
-            if frame.f_code.co_filename == scheme.filename:
-                span = scheme.span_for(lineno) or span
-        where = f"{span}: " if span is not None else ""
-        if isinstance(err, RuleFunctionFailed):  # names the function and its plugin already
-            raise ScoringError(f"{where}while scoring {who}: {err}") from (err.__cause__ or err)
-        raise ScoringError(f"{where}while scoring {who}: {type(err).__name__}: {err}") from err
+        raise _failure(scheme, who, err) from (
+            (err.__cause__ or err) if isinstance(err, RuleFunctionFailed) else err
+        )
+
+
+def _failure(scheme: CompiledScheme, who: str, err: Exception) -> ScoringError:
+    """The error for generated code that failed while scoring `who`, at the rule line of the
+    innermost generated frame."""
+    span = None
+    for frame, lineno in traceback.walk_tb(err.__traceback__):
+        if frame.f_code.co_filename == scheme.filename:
+            span = scheme.span_for(lineno) or span
+    where = f"{span}: " if span is not None else ""
+    if isinstance(err, RuleFunctionFailed):  # names the function and its plugin already
+        return ScoringError(f"{where}while scoring {who}: {err}")
+    return ScoringError(f"{where}while scoring {who}: {type(err).__name__}: {err}")

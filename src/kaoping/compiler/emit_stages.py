@@ -308,7 +308,14 @@ class StageEmitter(ExprEmitter):
                 if first.value is None
                 else self.ex(first.value, block, s)
             )
-        w(f"x = {start}", starts[0].span if starts else node.span)
+        adds = [c for c in node.clauses if isinstance(c, ir.Add)]
+        opening = adds[0] if adds and not starts and _constant_amount(adds[0]) else None
+        if opening is not None:  # 0 ± a·n is a·n with the sign folded into the constant
+            assert isinstance(opening.amount, ir.Num)
+            start = self.const(opening.amount.value * opening.sign)
+            if opening.per is not None:
+                start = f"{start} * {self.ex(opening.per, block, s)}"
+        w(f"x = {start}", opening.span if opening else starts[0].span if starts else node.span)
         for extra in starts[1:]:
             more = (
                 self.const(node.max or Q(0))
@@ -317,7 +324,7 @@ class StageEmitter(ExprEmitter):
             )
             w(f"x += {more}", extra.span)
         for cl in node.clauses:
-            if isinstance(cl, ir.Add):
+            if isinstance(cl, ir.Add) and cl is not opening:
                 amount = self.ex(cl.amount, block, s)
                 if cl.per is not None:
                     amount = f"{amount} * {self.ex(cl.per, block, s)}"
@@ -336,6 +343,12 @@ class StageEmitter(ExprEmitter):
             if isinstance(cl, ir.RoundClause):
                 w(f"x = _rt.round_to(x, {cl.places}, {cl.mode!r})", cl.span)
         w(f"v[{vd.path!r}] = x")
+
+
+def _constant_amount(cl: ir.Add) -> bool:
+    """An unconditional `add`/`deduct` of a number (per something or not): its value is a
+    rational whatever it multiplies, so an item can start from it rather than from 0."""
+    return cl.cond is None and isinstance(cl.amount, ir.Num)
 
 
 def _cohort_nodes(node: object) -> list[CohortNode]:

@@ -82,6 +82,14 @@ def weighted(
     `note` (traced scoring only): the unit, rule line and part names under which to record the
     weight each part was given, for `explain`."""
     items = list(parts)
+    if note is None:  # every part present (the common case): nothing to share out
+        total = ZERO
+        for v, w in items:
+            if v is None:
+                break
+            total += v * w
+        else:
+            return total
     present = [(v, w) for v, w in items if v is not None]
     missing = sum((w for v, w in items if v is None), ZERO)
     share = missing / len(present) if redistribute and missing and present else ZERO
