@@ -27,13 +27,16 @@ def group_mean(values: Sequence[Q | None]) -> Q | None:
 
 def rank(keys: Sequence[Key], ascending: bool = False) -> list[int]:
     """1 for the best; units equal on the whole key chain share a rank (1, 2, 2, 4)."""
-    sign = 1 if ascending else -1
-    signed = [tuple(sign * k for k in key) for key in keys]
-    ordered = sorted(signed)
-    first_at: dict[Key, int] = {}
-    for pos, key in enumerate(ordered, 1):
-        first_at.setdefault(key, pos)
-    return [first_at[k] for k in signed]
+    # best first: reversing the order of whole key chains reverses it on every key of the chain
+    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=not ascending)
+    ranks = [0] * len(keys)
+    place, previous = 0, None
+    for pos, i in enumerate(order, 1):
+        key = keys[i]
+        if pos == 1 or key != previous:  # a tie keeps the place of the first unit of the tie
+            place, previous = pos, key
+        ranks[i] = place
+    return ranks
 
 
 def distribute(
