@@ -17,6 +17,7 @@ from conftest import compile_text
 from kaoping.cli import main
 from kaoping.compiler.load import RuleFunction, compile_sources
 from kaoping.errors import CompileError, ScoringError
+from kaoping.exact import Q
 from kaoping.io.validate import validate
 from kaoping.scoring import score
 
@@ -226,3 +227,44 @@ def test_the_traced_and_the_fast_versions_of_a_scheme_agree(scheme_id: str) -> N
         assert unit.values == traced[name].values, name
         assert (unit.flags, unit.grades) == (traced[name].flags, traced[name].grades), name
     assert any(u.traces for u in traced.values()) and not any(u.traces for u in fast.values())
+
+
+OPENING_CLAUSES = """\
+group G "g"
+input n: count "n"
+input m: count "m"
+input opt: number 0 to 9 optional "opt"
+scoring G:
+    item a max 5:
+        add 1 per n
+        cap 5
+    item b:
+        deduct 1 per n
+    item c:
+        deduct 0.5 per m
+        add 2
+    item d:
+        add 1 per (opt default 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "expected"), [(3, 4, ("3", "-3", "0")), (7, 1, ("5", "-7", "1.5"))]
+)
+def test_an_item_opening_with_a_constant_add_or_deduct_scores_it_exactly(n, m, expected) -> None:
+    """Plain scoring starts such an item from its first clause rather than from 0 (and from
+    the input itself for `1 per` an input): the values are the same rationals as the traced
+    version's. n = 3: a = 1×3 = 3 (cap 5 not reached), b = −1×3, c = −0.5×4 + 2 = 0;
+    n = 7: a = 7 capped to 5, b = −7, c = −0.5×1 + 2 = 1.5; d = 0 with opt absent."""
+    scheme = compile_text(OPENING_CLAUSES, scheme_id="opening")
+    data = validate(
+        {"units": [{"unit": "U", "group": "G", "facts": {"n": n, "m": m, "opt": None}}]},
+        scheme.model,
+        "d",
+    )
+    for trace in (False, True):
+        values = score(scheme, data, trace=trace).units[0].unit.values
+        got = tuple(values[p] for p in ("a", "b", "c"))
+        assert got == tuple(Q(x) for x in expected)
+        assert all(type(v) is Q for v in got)
+        assert values["d"] == 0

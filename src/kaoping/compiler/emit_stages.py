@@ -311,6 +311,22 @@ class StageEmitter(ExprEmitter):
                 w(f"_it.round({cl.places}, {cl.mode!r}, {line})", cl.span)
         w("_it.done()")
 
+    def given_number(self, e: ir.Expr, block: BlockModel) -> bool:
+        """`e` reads a number input every unit of the block has: a rational once the data is
+        validated, never absent."""
+        if not isinstance(e, ir.Ref):
+            return False
+        res = self.model.refs.get((id(e), block.index))
+        t = self.model.types.get((id(e), block.index))
+        return (
+            res is not None
+            and res.kind == "input"
+            and not res.partial
+            and t is not None
+            and t.kind == "number"
+            and not t.optional
+        )
+
     def item_fast(self, block: BlockModel, vd: ValueDef, node: ir.Item, s: _Scope) -> None:
         """The clauses as plain arithmetic on `x`, in the language's fixed order."""
         w = self.w
@@ -327,9 +343,14 @@ class StageEmitter(ExprEmitter):
         opening = adds[0] if adds and not starts and _constant_amount(adds[0]) else None
         if opening is not None:  # 0 ± a·n is a·n with the sign folded into the constant
             assert isinstance(opening.amount, ir.Num)
-            start = self.const(opening.amount.value * opening.sign)
-            if opening.per is not None:
-                start = f"{start} * {self.ex(opening.per, block, s)}"
+            factor = opening.amount.value * opening.sign
+            if opening.per is None:
+                start = self.const(factor)
+            elif factor in (1, -1) and self.given_number(opening.per, block):
+                # ±1 per an input that is always a rational: the input itself, or its negation
+                start = f"{'-' if factor < 0 else ''}{self.ex(opening.per, block, s)}"
+            else:
+                start = f"{self.const(factor)} * {self.ex(opening.per, block, s)}"
         w(f"x = {start}", opening.span if opening else starts[0].span if starts else node.span)
         for extra in starts[1:]:
             more = (
