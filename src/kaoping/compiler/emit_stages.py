@@ -20,10 +20,6 @@ from kaoping.span import Span
 class StageEmitter(ExprEmitter):
     """The stage functions and the values in them; `emit.Emitter` assembles the module."""
 
-    # False while emitting the plain per-unit function, which never meets a value the data
-    # gives: a unit with one runs the traced twin instead (see `unit_function`)
-    givable: bool = True
-
     @property
     def suffix(self) -> str:
         return "_fast" if self.fast else ""
@@ -47,18 +43,10 @@ class StageEmitter(ExprEmitter):
             w(
                 f'"""Per-unit values of `scoring {", ".join(block.groups)}` ({_in_doc(block.scoring.span.short)})."""'
             )
-            if self.fast:
-                # values the data gives (and the rules only they feed) are skipped unit by
-                # unit: a rare case, left to the traced twin, which keeps every other unit's
-                # code free of a test per value
-                w("if u.skip:")
-                w(f"    return unit_{block.index}(u)")
             w("f, v = u.facts, u.values")
             scope = _Scope("f", "v", "u")
-            self.givable = not self.fast
             for vd in self.stage_values(block, "unit"):
                 self.value(block, vd, scope)
-            self.givable = True
         w()
 
     def cross_function(self, block: BlockModel) -> None:
@@ -198,9 +186,6 @@ class StageEmitter(ExprEmitter):
         flag = ", True" if vd.kind == "flag" else ""
         if vd.node is not None and group_notes is None:
             self.comment(vd.node.span)
-        if not self.givable:
-            self.computed_value(block, vd, s, group_notes)
-            return
         w(f"if {vd.path!r} in u.skip:", span)
         w(f"    u.give({vd.path!r}, {span.line}{flag})", span)
         w("else:")
