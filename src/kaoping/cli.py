@@ -377,21 +377,7 @@ def _scored(
     help="Score DATA, a Parquet dataset, on the Dask cluster at ADDRESS (tcp://host:8786); "
     "-o names the Parquet folder the results are written to.",
 )
-def score_cmd(
-    scheme: str,
-    data: str | None,
-    sample: bool,
-    fmt: str,
-    history: str | None,
-    output: str | None,
-    complete: bool,
-    archive: str | None,
-    year: int | None,
-    run_by: str | None,
-    backend: str,
-    verbose: bool,
-    dask_address: str | None,
-) -> None:
+def score_cmd(**options: Any) -> None:
     """Score every unit of DATA (JSON, CSV, .xlsx, or Parquet: a file or a folder of them) with
     SCHEME. With `-o NAME.xlsx` the results are a workbook: rankings, a breakdown, an explanation
     sheet per unit; with `-o NAME.csv` or `-o NAME.parquet` a table, one row a unit. With
@@ -399,21 +385,7 @@ def score_cmd(
     from kaoping.scoring import paused_gc
 
     with paused_gc():  # reading, scoring and writing: no cycles for the collector to find
-        _score(
-            scheme,
-            data,
-            sample,
-            fmt,
-            history,
-            output,
-            complete,
-            archive,
-            year,
-            run_by,
-            backend,
-            verbose,
-            dask_address,
-        )
+        _score(**options)
 
 
 def _score(

@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from kaoping.compiler import ir
 from kaoping.compiler.emit_stages import StageEmitter
-from kaoping.compiler.emit_writer import Writer, _in_doc, _Scope
+from kaoping.compiler.emit_writer import (
+    Writer,
+    _in_doc,
+    _Scope,
+    register_table_constants,
+    write_tables,
+)
 from kaoping.compiler.model import BlockModel, Model
 from kaoping.exact import Q
 
@@ -71,19 +77,12 @@ class Emitter(StageEmitter):
         head("from kaoping.runtime import prelude as _rt")
         head("")
         head("_Q = _rt.Q  # exact rationals: every number is one")
-        for table in self.tables:
-            for row in self.model.tables[table].rows:
-                self.const(row.value)
+        register_table_constants(self.model, self.tables, self.const)
         for text, name in self.consts.items():
             head(f"{name} = _Q({text!r})")
         for units, name in self.unit_sets.items():
             head(f"{name} = frozenset({sorted(units)!r})  # the units of a sheet")
-        for table, name in self.tables.items():
-            decl = self.model.tables[table]
-            head(f"{name} = {{  # table {table!r}", decl.span)
-            for row in decl.rows:
-                head(f"    {row.key!r}: {self.const(row.value)},", row.span)
-            head("}")
+        write_tables(head, self.model, self.tables, self.const)
         head("_fn: dict = {}  # rule functions contributed by plugins, filled in at load time")
         head("")
         rnd = self.model.rounding

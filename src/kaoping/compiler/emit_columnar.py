@@ -14,7 +14,13 @@ from __future__ import annotations
 from kaoping.compiler import ir, walk
 from kaoping.compiler.applicable import not_applicable_of
 from kaoping.compiler.emit_columnar_expr import ExprEmitter, Scope, Unsupported
-from kaoping.compiler.emit_writer import Writer, _in_doc, _one_line
+from kaoping.compiler.emit_writer import (
+    Writer,
+    _in_doc,
+    _one_line,
+    register_table_constants,
+    write_tables,
+)
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.exact import Q, exact_text
 from kaoping.span import Span
@@ -76,17 +82,10 @@ class ColumnarEmitter:
         head("from kaoping.runtime.columnar import prelude as _c")
         head("")
         head("_Q = _c.Q  # exact rationals: every constant is one")
-        for name in self.tables:
-            for row in self.model.tables[name].rows:
-                self.const(row.value)
+        register_table_constants(self.model, self.tables, self.const)
         for text, name in self.consts.items():
             head(f"{name} = _Q({text!r})")
-        for table, name in self.tables.items():
-            decl = self.model.tables[table]
-            head(f"{name} = {{  # table {table!r}", decl.span)
-            for row in decl.rows:
-                head(f"    {row.key!r}: {self.const(row.value)},", row.span)
-            head("}")
+        write_tables(head, self.model, self.tables, self.const)
         head("")
         offset = len(head.lines)
         return Writer(

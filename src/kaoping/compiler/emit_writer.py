@@ -4,12 +4,17 @@ docstring text that cannot break out of its line or docstring."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import attrs
 
 from kaoping.span import Span
+
+if TYPE_CHECKING:
+    from kaoping.compiler.model import Model
+    from kaoping.exact import Q
 
 
 @attrs.define
@@ -70,3 +75,24 @@ def _one_line(text: str) -> str:
 def _in_doc(text: str) -> str:
     """Text (a scheme id, a file name) inside a generated docstring, unable to close it."""
     return _one_line(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def register_table_constants(
+    model: Model, tables: Mapping[str, str], const: Callable[[Q], str]
+) -> None:
+    """Name every table row's value as a constant before the constants are written."""
+    for table in tables:
+        for row in model.tables[table].rows:
+            const(row.value)
+
+
+def write_tables(
+    head: Writer, model: Model, tables: Mapping[str, str], const: Callable[[Q], str]
+) -> None:
+    """Each lookup table as a dict of named constants, each row carrying its `.rules` line."""
+    for table, name in tables.items():
+        decl = model.tables[table]
+        head(f"{name} = {{  # table {table!r}", decl.span)
+        for row in decl.rows:
+            head(f"    {row.key!r}: {const(row.value)},", row.span)
+        head("}")
