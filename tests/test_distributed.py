@@ -55,13 +55,14 @@ def _dataset(scheme: str, folder: Path, parts: int = 3) -> dict[str, Any]:
     records = {n for n in names if any(isinstance(r[n], list) for r in rows)}
     flags = {n for n in names if any(isinstance(r[n], bool) for r in rows)}
     meta = {CONSTANTS_KEY: json.dumps(sample.get("constants", {}), ensure_ascii=False).encode()}
+    types = {n: pa.array([r[n] for r in rows]).type for n in records}  # as a part lacking any
     folder.mkdir()
     for i in range(parts):
         chunk = rows[i::parts]
         columns = {
             n: pa.array(
                 [r[n] for r in chunk],
-                None if n in records else pa.bool_() if n in flags else pa.string(),
+                types.get(n) if n in records else pa.bool_() if n in flags else pa.string(),
             )
             for n in names
         }
@@ -83,15 +84,28 @@ def _by_unit(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]
     return {(r["group"], r["unit"]): r for r in rows}
 
 
-# shuangxiang-2012's blocks scored by whole columns on the workers, against kaoping score's
-# per-unit reference; heshan-2013 (values across groups) as `--backend auto` chooses
+# shuangxiang-2012 (ranks, best, group means, quotas across groups) with its per-unit phase by
+# whole columns on the workers, against kaoping score's per-unit reference; heshan-2013 (ranks
+# `across` groups) as `--backend auto` chooses; anfu-2017 (grades from raters' orderings: a
+# block whose per-unit values wait for its cohort) per unit
 @pytest.mark.parametrize(
-    ("scheme", "backend"), [("shuangxiang-2012", "columnar"), ("heshan-2013", "auto")]
+    ("scheme", "backend"),
+    [("shuangxiang-2012", "columnar"), ("heshan-2013", "auto"), ("anfu-2017", "unit")],
 )
 def test_dask_results_equal_the_single_process_results(
     scheme: str, backend: str, client: Client, tmp_path: Path
 ) -> None:
-    sample = _dataset(scheme, tmp_path / "units")
+    sample = _dataset(scheme, tmp_path / "units", parts=4)
+    spread_groups = [  # every group with units in several partitions: its cohort is gathered
+        g
+        for g in {u["group"] for u in sample["units"]}
+        if sum(
+            g in pq.read_table(part, columns=["group"]).column("group").to_pylist()
+            for part in (tmp_path / "units").glob("*.parquet")
+        )
+        > 1
+    ]
+    assert len(spread_groups) == len({u["group"] for u in sample["units"]})
     score_dask(scheme, tmp_path / "units", client, output=tmp_path / "results", backend=backend)
     spread = pq.read_table(tmp_path / "results").to_pylist()
     assert len(list((tmp_path / "results").glob("*.parquet"))) > 1
@@ -99,6 +113,30 @@ def test_dask_results_equal_the_single_process_results(
     assert len(spread) == len(one) == len(sample["units"])
     assert _by_unit(spread) == _by_unit(one)
     assert any(r["grade"] for r in one) and any(r["rank"] for r in one)
+
+
+def test_the_cohort_phase_receives_only_the_facts_it_reads() -> None:
+    """What leaves a partition: the per-unit values, and of the raw facts only those a group
+    value, a grading line, a consequence or a requirement across units reads."""
+    from kaoping import load_scheme
+    from kaoping.distributed_phases import cohort_facts, per_unit_phase
+    from kaoping.io.data import load_dataset
+
+    scheme = load_scheme("shuangxiang-2012")
+    units, _ = load_dataset(default_registry().sample("shuangxiang-2012"), scheme.model)  # type: ignore[arg-type]
+    wanted = cohort_facts(scheme)
+    # graded on (`bar … if 被一票否决 or 考评弄虚作假`); read by a group item (扣分 with a mean
+    # imputed for units it does not apply to); read by the per-unit values only
+    assert "考评弄虚作假" in wanted and "双向承诺业务兑现扣分" in wanted
+    assert "主管部门前三名次数" not in wanted
+    rows, problems = per_unit_phase(scheme, units, columnar=False)
+    assert not problems and len(rows) == len(units)
+    for row in rows:
+        assert set(json.loads(row["facts"])) <= wanted
+        assert json.loads(row["values"])  # the per-unit values travel, as tagged exact text
+        assert all(
+            v[0] != "q" or "." not in v for v in json.loads(row["values"]).values()
+        )  # numbers as exact rationals (n/d), never a rounded decimal
 
 
 def test_score_dask_on_the_command_line(client: Client, tmp_path: Path) -> None:

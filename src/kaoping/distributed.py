@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kaoping.compiler.load import CompiledScheme, compile_sources
+from kaoping.distributed_phases import COLUMNS
 from kaoping.errors import DataError, DataProblem, KaopingError, OutputError, SetupError
 from kaoping.io.results_table import HEAD, row_of, value_columns
 
@@ -89,23 +90,31 @@ def score_dask(
         constants = dataset_constants(dataset)
     recipe = (compiled.scheme_id, dict(compiled.sources))
     frame = dd.read_parquet(str(dataset), dtype_backend="pyarrow")
-    checked = frame.map_partitions(
-        _read_partition,
+    text = pd.Series([], dtype=object)
+    per_unit = frame.map_partitions(
+        _per_unit_partition,
         recipe,
         dict(constants),
         where,
+        backend,
         meta=pd.DataFrame(
-            {"block": pd.Series([], dtype="int64"), "state": pd.Series([], dtype=object)}
+            {
+                **{c: text for c in COLUMNS},
+                "block": pd.Series([], dtype="int64"),
+                "problems": text,
+            }
         ),
     )
     with client.as_current():
-        checked = client.persist(checked)
-        problems = _problems(checked)
+        per_unit = client.persist(per_unit)
+        problems = _problems(per_unit)
         if problems:
             raise DataError(problems)
         columns = [*HEAD, *value_columns(compiled.model)]
         meta = pd.DataFrame({c: pd.Series([], dtype=_dtype(c)) for c in columns})
-        results = checked.groupby("block").apply(_score_block, recipe, backend, meta=meta)
+        # grouped by a copy of the block: pandas hands `apply` its groups without their key
+        travels = per_unit[list(COLUMNS)].assign(cohort=per_unit["block"])
+        results = travels.groupby("cohort").apply(_cohort_block, recipe, meta=meta)
         if output is not None:
             _write(results, Path(output), dd)
     return results
@@ -150,20 +159,24 @@ def _worker_scheme(recipe: tuple[str, dict[str, str]]) -> CompiledScheme:
     return compile_sources(scheme_id, sources, default_registry().functions())
 
 
-def _read_partition(
+def _per_unit_partition(
     part: Any,
     recipe: tuple[str, dict[str, str]],
     constants: dict[str, Any],
     where: str,
+    backend: str,
     partition_info: Any = None,
 ) -> Any:
-    """One partition's units read and validated: (block, the unit's data) rows, or one row
-    (block -1) holding the partition's data problems."""
+    """One partition's units read, validated and given their per-unit values where the
+    partition lies: a row a unit (`distributed_phases.COLUMNS`), or one row (block -1)
+    holding the partition's data problems."""
     import pandas as pd
     import pyarrow as pa
 
+    from kaoping.distributed_phases import per_unit_phase
     from kaoping.io.data_arrow import table_units
     from kaoping.io.validate import validate
+    from kaoping.scoring_columnar import choose
 
     scheme = _worker_scheme(recipe)
     number = partition_info["number"] if partition_info else 0
@@ -173,45 +186,39 @@ def _read_partition(
         raw = table_units(table, scheme.model, here)
         raw["constants"] = constants
         units = validate(raw, scheme.model, here)
+        columnar = choose(scheme, backend, units).backend == "columnar"  # type: ignore[arg-type]
+        rows, problems = per_unit_phase(scheme, units, columnar)
     except KaopingError as err:
-        problems = (
+        rows, problems = [], (
             err.problems
             if isinstance(err, DataError)
             else [DataProblem(here, None, None, str(err))]
         )
-        return pd.DataFrame({"block": [-1], "state": [pickle.dumps(problems)]})
-    blocks = scheme.model.block_of_group
-    return pd.DataFrame(
-        {
-            "block": pd.Series([blocks[u.group] for u in units], dtype="int64"),
-            "state": pd.Series([pickle.dumps(u) for u in units], dtype=object),
-        }
-    )
+    if problems:
+        rows = [{"block": -1, "problems": pickle.dumps(problems)}]
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, "problems"])
+    return frame.astype({"block": "int64"})
 
 
-def _problems(checked: Any) -> list[DataProblem]:
+def _problems(per_unit: Any) -> list[DataProblem]:
     """Every partition's data problems, and units that appear in more than one partition."""
     problems: list[DataProblem] = []
-    bad = checked[checked["block"] == -1]["state"].compute()
-    for state in bad:
+    for state in per_unit[per_unit["block"] == -1]["problems"].compute():
         problems.extend(pickle.loads(state))
-    names = checked[checked["block"] >= 0]["state"].map(
-        lambda state: pickle.loads(state).name, meta=("name", object)
-    )
-    counts = names.value_counts().compute()
+    counts = per_unit[per_unit["block"] >= 0]["unit"].value_counts().compute()
     for name, n in counts[counts > 1].items():
         problems.append(DataProblem("the dataset", str(name), None, f"this unit appears {n} times"))
     return problems
 
 
-def _score_block(rows: Any, recipe: tuple[str, dict[str, str]], backend: str) -> Any:
-    """A scoring block's units scored together, as `kaoping score` scores them: its rows."""
+def _cohort_block(rows: Any, recipe: tuple[str, dict[str, str]]) -> Any:
+    """A scoring block's units, their per-unit values computed, scored on together: the
+    values that read other units, grades and consequences; its results rows."""
+    from kaoping.distributed_phases import cohort_phase
     from kaoping.io.results import Texts, total_places
-    from kaoping.scoring import score
 
     scheme = _worker_scheme(recipe)
-    units = [pickle.loads(state) for state in rows["state"]]
-    results = score(scheme, units, backend=backend)
+    results = cohort_phase(scheme, rows.to_dict("records"))
     values = value_columns(scheme.model)
     places = total_places(scheme.model)
     texts = Texts()

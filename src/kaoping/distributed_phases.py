@@ -1,0 +1,216 @@
+"""The two phases of a distributed scoring run, and what travels between them.
+
+A unit's **per-unit phase** (its data requirements, and every value that reads only the
+unit's own facts: the generated `unit_{block}` functions, per unit or by whole columns) runs
+where its partition lies. It hands on one row a unit: the unit's values and the facts the
+**cohort phase** reads (the generated `cross_`, `group_`, `grade`, `final_` and `check_all`
+functions: ranks, best, means, quotas, grades, consequences, requirements across units), each
+as exact text: never a binary float, never a raw fact the cohort phase does not read.
+
+The cohort phase rebuilds the block's units from those rows and runs the same generated
+functions, in the same order and on the units in the same canonical order, as
+`kaoping.scoring.score`: each unit's values, rank, grade and flags are a single process's.
+
+A block whose grades come from raters' orderings (`order_{block}`: what a unit's own rules
+read is derived from its whole group) has no per-unit phase of its own: its units travel with
+every fact and are scored whole in the cohort phase.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from kaoping.compiler.load import CompiledScheme
+from kaoping.errors import DataError, DataProblem, ScoringError
+from kaoping.exact import Q
+from kaoping.io.validate import UnitData
+from kaoping.runtime.unit import Run, Unit
+from kaoping.scoring import Results, _each, _guard, _results
+
+# the columns of the per-unit phase's rows: the unit, its block, and three JSON texts
+COLUMNS = ("unit", "group", "block", "values", "facts", "marks")
+
+
+def deferred(scheme: CompiledScheme, block: int) -> bool:
+    """Whether the block's per-unit values wait for its cohort (grades from an ordering)."""
+    return f"order_{block}" in scheme.namespace
+
+
+_FACTS: dict[str, frozenset[str]] = {}
+_PARSING = threading.Lock()  # Python 3.11's parser is not safe in threads (a Dask worker's)
+
+
+def cohort_facts(scheme: CompiledScheme) -> frozenset[str]:
+    """The inputs and constants the cohort-phase functions read (worked out once per scheme
+    and process). Generated code reads a fact only by its name, written as a string constant
+    (`f['扣分']`, `u.facts['考评弄虚作假']`, a runtime call's argument): every such constant
+    naming an input or a constant counts."""
+    with _PARSING:
+        found = _FACTS.get(scheme.python)
+        if found is None:
+            found = _FACTS[scheme.python] = _named_facts(scheme)
+    return found
+
+
+def _named_facts(scheme: CompiledScheme) -> frozenset[str]:
+    names = {*scheme.model.inputs, *scheme.model.constants}
+    cohort = ("cross_", "group_", "final_", "grade", "check_all")
+    found: set[str] = set()
+    for node in ast.parse(scheme.python).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith(cohort):
+            found.update(
+                n.value
+                for n in ast.walk(node)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in names
+            )
+    return frozenset(found)
+
+
+def per_unit_phase(
+    scheme: CompiledScheme, data: Sequence[UnitData], columnar: bool
+) -> tuple[list[dict[str, Any]], list[DataProblem]]:
+    """The units' data requirements checked and their per-unit values computed (by whole
+    columns with `columnar`); returns a row per unit (`COLUMNS`) and the unmet requirements."""
+    ns = scheme.namespace
+    blocks = scheme.model.block_of_group
+    run = Run()
+    units = [Unit(d.name, d.group, blocks[d.group], d.facts, run=run) for d in data]
+    problems: list[DataProblem] = []
+    now = [u for u in units if not deferred(scheme, u.block)]
+    _each(scheme, now, {b: ns[f"check_{b}"] for b in {u.block for u in now}}, problems)
+    if problems:
+        return [], problems
+    if columnar:
+        _columnar_values(scheme, now)
+    else:
+        _each(scheme, now, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in now}})
+    wanted = cohort_facts(scheme)
+    rows = []
+    for u in units:
+        later = deferred(scheme, u.block)
+        facts = u.facts if later else {k: v for k, v in u.facts.items() if k in wanted}
+        rows.append(
+            {
+                "unit": u.name,
+                "group": u.group,
+                "block": u.block,
+                "values": None if later else _dumps(u.values),
+                "facts": _dumps(facts),
+                "marks": json.dumps([u.flags, u.inapplicable], ensure_ascii=False),
+            }
+        )
+    return rows, problems
+
+
+def _columnar_values(scheme: CompiledScheme, units: list[Unit]) -> None:
+    """The per-unit values of `units` by the whole-table module, block by block."""
+    from kaoping.runtime.columnar.table import Facts, Table, reader, write_back
+    from kaoping.scoring_columnar import ColumnarScheme, columnar_scheme
+    from kaoping.scoring_columnar import _guard as guard_columns
+
+    found = columnar_scheme(scheme)
+    assert isinstance(found, ColumnarScheme)  # chosen by `choose`, which saw it supported
+    by_block: dict[int, list[Unit]] = {}
+    for u in units:
+        by_block.setdefault(u.block, []).append(u)
+    for index, members in sorted(by_block.items()):
+        table = Table(len(members), Facts(reader(scheme.model, members)), [u.name for u in members])
+        where = ", ".join(dict.fromkeys(u.group for u in members))
+        guard_columns(found, f"the units of {where}", found.namespace[f"unit_{index}"], table)
+        write_back(table, members)
+
+
+def cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> Results:
+    """A block's units rebuilt from the per-unit phase's rows and scored on: the values that
+    read other units, grading and consequences, as `kaoping.scoring.score` runs them."""
+    ns = scheme.namespace
+    run = Run()
+    units = []
+    for row in rows:
+        u = Unit(row["unit"], row["group"], int(row["block"]), _loads(row["facts"]), run=run)
+        if isinstance(row["values"], str):  # else deferred (a shuffle makes None a NaN)
+            u.values = _loads(row["values"])
+        u.flags, u.inapplicable = json.loads(row["marks"])
+        units.append(u)
+    units.sort(key=lambda u: (u.group, u.name))  # the canonical order `score` gives them
+    groups: dict[str, list[Unit]] = {}
+    for u in units:
+        groups.setdefault(u.group, []).append(u)
+    later = [u for u in units if deferred(scheme, u.block)]
+    if later:  # grades from orderings first, then these units' own values
+        for members in groups.values():
+            if deferred(scheme, members[0].block):
+                _guard(scheme, f"group {members[0].group}", ns[f"order_{members[0].block}"], members)
+    problems: list[DataProblem] = []
+    _each(scheme, later, {b: ns[f"check_{b}"] for b in {u.block for u in later}}, problems)
+    _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
+    if problems:
+        raise DataError(problems)
+    _each(scheme, later, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in later}})
+    for index in sorted({u.block for u in units}):
+        cross = ns.get(f"cross_{index}_fast")  # `across G1, G2:` values, if any
+        if cross is not None:
+            members = [u for u in units if u.block == index]
+            where = ", ".join(dict.fromkeys(u.group for u in members))
+            _guard(scheme, f"the groups {where}", cross, members)
+    for members in groups.values():
+        group_fn = ns[f"group_{members[0].block}_fast"]
+        _guard(scheme, f"group {members[0].group}", group_fn, members)
+    _guard(scheme, "grading", ns["grade"], units)
+    for u in units:
+        u.last_reads = {}
+    _each(scheme, units, {b: ns[f"final_{b}_fast"] for b in {u.block for u in units}})
+    return Results(scheme, tuple(_results(units, ns["RANK_VALUE"])))
+
+
+# Values and facts as JSON text, each leaf tagged with its type so it reads back as it was:
+# an exact number as `q550/3` (gmpy2's exact text), a whole number `i3`, a yes/no `b1`/`b0`,
+# a label or name `s…`, no value `n`; records are lists of objects of such leaves.
+
+
+def _dumps(values: Mapping[str, Any]) -> str:
+    return json.dumps({k: _tag(v) for k, v in values.items()}, ensure_ascii=False)
+
+
+def _loads(text: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(text)
+    return {k: _untag(v) for k, v in loaded.items()}
+
+
+def _tag(value: Any) -> Any:
+    if value is None:
+        return "n"
+    if isinstance(value, bool):
+        return "b1" if value else "b0"
+    if isinstance(value, int):
+        return f"i{value}"
+    if isinstance(value, Q):
+        return f"q{value}"
+    if isinstance(value, str):
+        return f"s{value}"
+    if isinstance(value, list):
+        return [_tag(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _tag(v) for k, v in value.items()}
+    raise ScoringError(f"a value of type {type(value).__name__} cannot leave its partition")
+
+
+def _untag(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_untag(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _untag(v) for k, v in value.items()}
+    kind, text = value[0], value[1:]
+    if kind == "q":
+        return Q(text)
+    if kind == "i":
+        return int(text)
+    if kind == "b":
+        return text == "1"
+    if kind == "s":
+        return text
+    return None
