@@ -171,16 +171,26 @@ def test_bad_data_in_any_partition_is_a_data_error_naming_the_unit(
     assert not (tmp_path / "results").exists()
 
 
-def test_score_frame_scores_a_blocks_units_as_spark_would_hand_them(tmp_path: Path) -> None:
-    """What docs/scale.md's Spark `applyInPandas` calls: each scoring block's rows, scored."""
+def test_the_phases_score_as_spark_would_run_them(tmp_path: Path) -> None:
+    """What docs/scale.md's Spark job calls: `per_unit_frame` on each partition (`mapInArrow`),
+    then `cohort_frame` on the per-unit rows grouped by scoring block (`applyInPandas`)."""
     from kaoping import load_scheme
-    from kaoping.distributed import score_frame
+    from kaoping.distributed import cohort_frame, per_unit_columns, per_unit_frame, score_frame
 
     scheme = load_scheme("heshan-2013")
-    _dataset("heshan-2013", tmp_path / "units")
-    units = pq.read_table(tmp_path / "units").to_pandas()
-    block = units["group"].map(scheme.model.block_of_group)
-    parts = [score_frame(scheme, units[block == b]) for b in sorted(set(block))]
-    rows = [r for part in parts for r in part.to_dict("records")]
-    rows = [{k: (None if v is pd.NA else v) for k, v in r.items()} for r in rows]
-    assert _by_unit(rows) == _by_unit(_single_process("heshan-2013", tmp_path))
+    sample = _dataset("heshan-2013", tmp_path / "units")
+    constants = sample.get("constants", {})
+    parts = [pq.read_table(p).to_pandas() for p in sorted((tmp_path / "units").glob("*"))]
+    per_unit = pd.concat([per_unit_frame(scheme, part, constants) for part in parts])
+    assert list(per_unit.columns) == list(per_unit_columns())
+    blocks = [cohort_frame(scheme, rows) for _, rows in per_unit.groupby("block")]
+    one = _by_unit(_single_process("heshan-2013", tmp_path))
+    assert _by_unit(_rows(pd.concat(blocks))) == one
+    whole = pq.read_table(tmp_path / "units").to_pandas()
+    assert _by_unit(_rows(score_frame(scheme, whole, constants))) == one
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: (None if v is pd.NA else v) for k, v in r.items()} for r in frame.to_dict("records")
+    ]

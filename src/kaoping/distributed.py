@@ -167,10 +167,23 @@ def _per_unit_partition(
     backend: str,
     partition_info: Any = None,
 ) -> Any:
-    """One partition's units read, validated and given their per-unit values where the
-    partition lies: a row a unit (`distributed_phases.COLUMNS`), or one row (block -1)
-    holding the partition's data problems."""
-    import pandas as pd
+    """One partition's per-unit phase, where the partition lies: a row a unit
+    (`distributed_phases.COLUMNS`), or one row (block -1) holding its data problems."""
+    scheme = _worker_scheme(recipe)
+    number = partition_info["number"] if partition_info else 0
+    rows, problems = _per_unit_rows(
+        scheme, part, constants, f"{where} (partition {number})", backend
+    )
+    if problems:
+        rows = [{"block": -1, "problems": pickle.dumps(problems)}]
+    return _per_unit_table(rows, [*COLUMNS, "problems"])
+
+
+def _per_unit_rows(
+    scheme: CompiledScheme, part: Any, constants: Mapping[str, Any], here: str, backend: str
+) -> tuple[list[dict[str, Any]], list[DataProblem]]:
+    """A frame of units read and validated, its requirements checked and its per-unit values
+    computed: rows (`distributed_phases.COLUMNS`), or the data problems found."""
     import pyarrow as pa
 
     from kaoping.distributed_phases import per_unit_phase
@@ -178,26 +191,23 @@ def _per_unit_partition(
     from kaoping.io.validate import validate
     from kaoping.scoring_columnar import choose
 
-    scheme = _worker_scheme(recipe)
-    number = partition_info["number"] if partition_info else 0
-    here = f"{where} (partition {number})"
     try:
         table = pa.Table.from_pandas(part, preserve_index=False)
         raw = table_units(table, scheme.model, here)
-        raw["constants"] = constants
+        raw["constants"] = dict(constants)
         units = validate(raw, scheme.model, here)
         columnar = choose(scheme, backend, units).backend == "columnar"  # type: ignore[arg-type]
-        rows, problems = per_unit_phase(scheme, units, columnar)
+        return per_unit_phase(scheme, units, columnar)
     except KaopingError as err:
-        rows, problems = [], (
-            err.problems
-            if isinstance(err, DataError)
-            else [DataProblem(here, None, None, str(err))]
-        )
-    if problems:
-        rows = [{"block": -1, "problems": pickle.dumps(problems)}]
-    frame = pd.DataFrame(rows, columns=[*COLUMNS, "problems"])
-    return frame.astype({"block": "int64"})
+        if isinstance(err, DataError):
+            return [], list(err.problems)
+        return [], [DataProblem(here, None, None, str(err))]
+
+
+def _per_unit_table(rows: list[dict[str, Any]], columns: list[str]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns).astype({"block": "int64"})
 
 
 def _problems(per_unit: Any) -> list[DataProblem]:
@@ -212,22 +222,47 @@ def _problems(per_unit: Any) -> list[DataProblem]:
 
 
 def _cohort_block(rows: Any, recipe: tuple[str, dict[str, str]]) -> Any:
-    """A scoring block's units, their per-unit values computed, scored on together: the
-    values that read other units, grades and consequences; its results rows."""
-    from kaoping.distributed_phases import cohort_phase
-    from kaoping.io.results import Texts, total_places
-
-    scheme = _worker_scheme(recipe)
-    results = cohort_phase(scheme, rows.to_dict("records"))
-    values = value_columns(scheme.model)
-    places = total_places(scheme.model)
-    texts = Texts()
-    return _frame([row_of(r, values, places, texts) for r in results.ordered()], scheme)
+    return cohort_frame(_worker_scheme(recipe), rows)
 
 
 def _dtype(column: str) -> str:
     """Results columns: text (exact numbers as text), the rank a whole number (null: none)."""
     return "Int64" if column == "rank" else "string[pyarrow]"
+
+
+def per_unit_frame(
+    scheme: CompiledScheme | str,
+    frame: Any,
+    constants: Mapping[str, Any] | None = None,
+    where: str = "the data",
+    backend: str = "auto",
+) -> Any:
+    """The per-unit phase of a pandas DataFrame of units (the columns of a CSV data file:
+    unit, group, inputs): read, validated, requirements checked, per-unit values computed
+    (by whole columns where `backend` chooses it). Returns a row a unit, the columns of
+    `per_unit_columns`: what a Spark `mapInArrow` yields for a batch (docs/scale.md). A data
+    problem raises DataError."""
+    compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
+    rows, problems = _per_unit_rows(compiled, frame, constants or {}, where, backend)
+    if problems:
+        raise DataError(problems)
+    return _per_unit_table(rows, list(COLUMNS))
+
+
+def cohort_frame(scheme: CompiledScheme | str, frame: Any) -> Any:
+    """The cohort phase of one scoring block's rows of `per_unit_frame` (from any number of
+    partitions): the values that read other units, grades and consequences. Returns its
+    results, one row a unit, the columns of `results_columns`: what a Spark
+    `applyInPandas` over the per-unit rows grouped by `block` calls."""
+    from kaoping.distributed_phases import cohort_phase
+    from kaoping.io.results import Texts, total_places
+
+    compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
+    results = cohort_phase(compiled, frame.to_dict("records"))
+    values = value_columns(compiled.model)
+    places = total_places(compiled.model)
+    texts = Texts()
+    return _frame([row_of(r, values, places, texts) for r in results.ordered()], compiled)
 
 
 def score_frame(
@@ -237,25 +272,16 @@ def score_frame(
     where: str = "the data",
     backend: str = "auto",
 ) -> Any:
-    """A pandas DataFrame of units (the columns of a CSV data file: unit, group, inputs)
-    scored whole, as `kaoping score` scores a file: its results, one row a unit, the columns
-    of `results_columns`. What a Spark `applyInPandas` over the units grouped by scoring block
-    calls (docs/scale.md); a data problem raises DataError."""
-    import pyarrow as pa
-
-    from kaoping.io.data_arrow import table_units
-    from kaoping.io.results import Texts, total_places
-    from kaoping.io.validate import validate
-    from kaoping.scoring import score
-
+    """A pandas DataFrame of units scored whole, as `kaoping score` scores a file: both
+    phases in one call; its results, the columns of `results_columns`."""
     compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
-    raw = table_units(pa.Table.from_pandas(frame, preserve_index=False), compiled.model, where)
-    raw["constants"] = dict(constants or {})
-    results = score(compiled, validate(raw, compiled.model, where), backend=backend)
-    values = value_columns(compiled.model)
-    places = total_places(compiled.model)
-    texts = Texts()
-    return _frame([row_of(r, values, places, texts) for r in results.ordered()], compiled)
+    return cohort_frame(compiled, per_unit_frame(compiled, frame, constants, where, backend))
+
+
+def per_unit_columns() -> dict[str, str]:
+    """The per-unit phase's columns and their types (a Spark schema): the unit, its group and
+    scoring block, and as JSON text its values, the facts its cohort reads, its marks."""
+    return {c: "bigint" if c == "block" else "string" for c in COLUMNS}
 
 
 def results_columns(scheme: CompiledScheme) -> dict[str, str]:

@@ -144,7 +144,9 @@ def cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> R
     if later:  # grades from orderings first, then these units' own values
         for members in groups.values():
             if deferred(scheme, members[0].block):
-                _guard(scheme, f"group {members[0].group}", ns[f"order_{members[0].block}"], members)
+                _guard(
+                    scheme, f"group {members[0].group}", ns[f"order_{members[0].block}"], members
+                )
     problems: list[DataProblem] = []
     _each(scheme, later, {b: ns[f"check_{b}"] for b in {u.block for u in later}}, problems)
     _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
