@@ -29,10 +29,12 @@ from kaoping.errors import DataError, DataProblem, ScoringError
 from kaoping.exact import Q
 from kaoping.io.validate import UnitData
 from kaoping.runtime.unit import Run, Unit
-from kaoping.scoring import Results, _each, _guard, _results
+from kaoping.scoring import Results, _each, _guard, _results, paused_gc
 
-# the columns of the per-unit phase's rows: the unit, its block, and three JSON texts
-COLUMNS = ("unit", "group", "block", "values", "facts", "marks")
+# the columns of the per-unit phase's rows: the unit, its block, and as JSON text its values,
+# its own facts the cohort reads, the run's constants the cohort reads (one text for every
+# unit, read once a cohort), its flags and the items that do not apply to it
+COLUMNS = ("unit", "group", "block", "values", "facts", "constants", "marks")
 
 
 def deferred(scheme: CompiledScheme, block: int) -> bool:
@@ -75,6 +77,13 @@ def per_unit_phase(
 ) -> tuple[list[dict[str, Any]], list[DataProblem]]:
     """The units' data requirements checked and their per-unit values computed (by whole
     columns with `columnar`); returns a row per unit (`COLUMNS`) and the unmet requirements."""
+    with paused_gc():  # millions of small objects and no cycles, as in `score`
+        return _per_unit_phase(scheme, data, columnar)
+
+
+def _per_unit_phase(
+    scheme: CompiledScheme, data: Sequence[UnitData], columnar: bool
+) -> tuple[list[dict[str, Any]], list[DataProblem]]:
     ns = scheme.namespace
     blocks = scheme.model.block_of_group
     run = Run()
@@ -89,10 +98,12 @@ def per_unit_phase(
     else:
         _each(scheme, now, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in now}})
     wanted = cohort_facts(scheme)
+    constants = scheme.model.constants
     rows = []
     for u in units:
         later = deferred(scheme, u.block)
-        facts = u.facts if later else {k: v for k, v in u.facts.items() if k in wanted}
+        facts = {k: v for k, v in u.facts.items() if later or k in wanted}
+        shared = {k: facts.pop(k) for k in [k for k in facts if k in constants]}
         rows.append(
             {
                 "unit": u.name,
@@ -100,6 +111,7 @@ def per_unit_phase(
                 "block": u.block,
                 "values": None if later else _dumps(u.values),
                 "facts": _dumps(facts),
+                "constants": _dumps(shared),
                 "marks": json.dumps([u.flags, u.inapplicable], ensure_ascii=False),
             }
         )
@@ -127,11 +139,21 @@ def _columnar_values(scheme: CompiledScheme, units: list[Unit]) -> None:
 def cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> Results:
     """A block's units rebuilt from the per-unit phase's rows and scored on: the values that
     read other units, grading and consequences, as `kaoping.scoring.score` runs them."""
+    with paused_gc():
+        return _cohort_phase(scheme, rows)
+
+
+def _cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> Results:
     ns = scheme.namespace
     run = Run()
     units = []
+    constants: dict[str, dict[str, Any]] = {}  # each distinct text read once
     for row in rows:
-        u = Unit(row["unit"], row["group"], int(row["block"]), _loads(row["facts"]), run=run)
+        shared = constants.get(row["constants"])
+        if shared is None:
+            shared = constants[row["constants"]] = _loads(row["constants"])
+        facts = {**shared, **_loads(row["facts"])}
+        u = Unit(row["unit"], row["group"], int(row["block"]), facts, run=run)
         if isinstance(row["values"], str):  # else deferred (a shuffle makes None a NaN)
             u.values = _loads(row["values"])
         u.flags, u.inapplicable = json.loads(row["marks"])
@@ -175,12 +197,14 @@ def cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> R
 
 
 def _dumps(values: Mapping[str, Any]) -> str:
-    return json.dumps({k: _tag(v) for k, v in values.items()}, ensure_ascii=False)
+    # an exact number, by far the commonest leaf, tagged here rather than by a call
+    tagged = {k: f"q{v}" if type(v) is Q else _tag(v) for k, v in values.items()}
+    return json.dumps(tagged, ensure_ascii=False)
 
 
 def _loads(text: str) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(text)
-    return {k: _untag(v) for k, v in loaded.items()}
+    return {k: Q(v[1:]) if type(v) is str and v[0] == "q" else _untag(v) for k, v in loaded.items()}
 
 
 def _tag(value: Any) -> Any:
