@@ -194,3 +194,20 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {k: (None if v is pd.NA else v) for k, v in r.items()} for r in frame.to_dict("records")
     ]
+
+
+def test_a_unit_in_two_partitions_is_a_data_error_in_the_cohort_phase(tmp_path: Path) -> None:
+    """As Spark would hand them: the per-unit rows of two batches that both hold one unit."""
+    from kaoping import load_scheme
+    from kaoping.distributed import cohort_frame, per_unit_frame
+
+    scheme = load_scheme("heshan-2013")
+    sample = _dataset("heshan-2013", tmp_path / "units", parts=2)
+    units = pq.read_table(tmp_path / "units").to_pandas()
+    rows = per_unit_frame(scheme, units, sample.get("constants", {}))
+    again = rows[rows["unit"] == rows["unit"].iloc[0]]
+    block = rows[rows["block"] == again["block"].iloc[0]]
+    with pytest.raises(DataError) as err:
+        cohort_frame(scheme, pd.concat([block, again]))
+    [problem] = err.value.problems
+    assert problem.unit == rows["unit"].iloc[0] and "2 times" in problem.message

@@ -6,14 +6,19 @@
     client = Client("tcp://scheduler:8786")
     score_dask("heshan-2013", "units/", client, output="results/")
 
-Two steps, both on the cluster:
+Two phases, both on the cluster (kaoping.distributed_phases says what travels between them):
 
-1. Each partition of the dataset is read and validated where it lies (`map_partitions`): its
-   numbers read exactly, every problem named by unit and input as `kaoping score` names it.
-2. The units are shuffled by scoring block (`groupby(...).apply`): a block's groups, which is
-   all that a group value, an `across G1, G2:` value, a quota or a `require same` can read.
-   Each block is then scored by `kaoping.scoring.score`, the same function a single process
-   runs, so each unit's values, rank, grade and flags are those `kaoping score` gives.
+1. The per-unit phase, per partition where it lies (`map_partitions`): the partition read and
+   validated (its numbers exactly, every problem named by unit and input as `kaoping score`
+   names it), its data requirements checked, and every value that reads only the unit's own
+   facts computed, per unit or by whole columns.
+2. The cohort phase, per scoring block (`groupby(...).apply`): a block's units, gathered
+   from every partition with their per-unit values and the facts the cohort reads, scored on:
+   group values, `across G1, G2:` values, quotas, grades, consequences, `require same`.
+   Each unit's values, rank, grade and flags are those `kaoping score` gives.
+
+Spark runs the same phases through `per_unit_frame` (`mapInArrow`) and `cohort_frame`
+(`groupBy("block").applyInPandas`); docs/scale.md shows the job.
 
 The result is a Dask DataFrame, one row a unit, the columns of `score -o results.parquet`
 (`kaoping.io.results_table`); with `output`, it is written there as a Parquet folder, whole or

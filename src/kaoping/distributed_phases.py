@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import json
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -159,6 +160,15 @@ def _cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> 
         u.flags, u.inapplicable = json.loads(row["marks"])
         units.append(u)
     units.sort(key=lambda u: (u.group, u.name))  # the canonical order `score` gives them
+    counts = Counter(u.name for u in units)
+    if len(counts) < len(units):  # rows from several partitions: a unit given in two of them
+        raise DataError(
+            [
+                DataProblem("the dataset", name, None, f"this unit appears {n} times")
+                for name, n in counts.items()
+                if n > 1
+            ]
+        )
     groups: dict[str, list[Unit]] = {}
     for u in units:
         groups.setdefault(u.group, []).append(u)
