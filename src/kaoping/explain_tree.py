@@ -208,10 +208,6 @@ def _scope_data(results: Results, vd: ValueDef) -> dict[str, Any] | None:
     }
 
 
-def _depth(path: str) -> int:
-    return path.count(".")
-
-
 def _value_data(
     results: Results, r: UnitResult, block: BlockModel, vd: ValueDef, rules: _Rules
 ) -> dict[str, Any]:
