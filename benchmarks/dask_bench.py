@@ -31,7 +31,9 @@ def write_dataset(scheme: str, folder: Path, units: int, parts: int) -> Path:
     from kaoping.distributed import CONSTANTS_KEY
     from kaoping.plugins.manager import default_registry
 
-    sample = json.loads(default_registry().sample(scheme).read_text("utf-8"))  # type: ignore[union-attr]
+    # numbers as their text, as a Parquet dataset holds them exactly
+    text = default_registry().sample(scheme).read_text("utf-8")  # type: ignore[union-attr]
+    sample = json.loads(text, parse_float=str, parse_int=str)
     pattern = sample["units"]
     names = sorted({k for u in pattern for k in u["facts"]})
     rows = []
@@ -39,7 +41,7 @@ def write_dataset(scheme: str, folder: Path, units: int, parts: int) -> Path:
         u = pattern[i % len(pattern)]
         rows.append(
             {"unit": f"{u['unit']}#{i}", "group": u["group"]}
-            | {k: _cell(u["facts"].get(k)) for k in names}
+            | {k: u["facts"].get(k) for k in names}
         )
     meta = {CONSTANTS_KEY: json.dumps(sample.get("constants", {}), ensure_ascii=False).encode()}
     table = pa.Table.from_pylist(rows)
@@ -55,14 +57,6 @@ def write_dataset(scheme: str, folder: Path, units: int, parts: int) -> Path:
         whole["units"].append({**u, "unit": f"{u['unit']}#{i}"})
     data.write_text(json.dumps(whole, ensure_ascii=False), "utf-8")
     return data
-
-
-def _cell(value: object) -> object:
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, list):
-        return [{k: _cell(v) for k, v in r.items()} for r in value]
-    return str(value)
 
 
 def main() -> None:

@@ -266,3 +266,82 @@ def test_group_values_are_labelled_in_the_chinese_keyword_set(tmp_path: Path) ->
     assert "相对 = 90 (满分 120)" in output
     assert "组内值: 组内最高 基础分 = 80" in output
     assert "组内值: 组内最高 基础分:单位 = ['甲']" in output
+
+
+# a veto bars 优秀; one 优秀 by total; 达标 from 600; the rest 不达标; then 不达标 below 650
+GRADED_ZH = """\
+分组 区直
+枚举 等次: 优秀, 达标, 不达标
+输入 得分: 数值 0 至 1000 "综合得分"
+输入 一票否决: 是否 "被一票否决"
+评分 区直:
+    指标 综合 满分 1000 = 得分
+评定 等次:
+    取消 优秀 若 一票否决
+    优秀 前 1 名 于 区直
+    达标 若 总分 ≥ 600
+    不达标 其余
+    降为 不达标 若 总分 < 650
+"""
+GRADED_EN = """\
+group 区直
+enum 等次: 优秀, 达标, 不达标
+input 得分: number 0 to 1000 "综合得分"
+input 一票否决: yesno "被一票否决"
+scoring 区直:
+    item 综合 max 1000 = 得分
+grading 等次:
+    bar 优秀 if 一票否决
+    优秀 top 1 in 区直
+    达标 if total ≥ 600
+    不达标 otherwise
+    demote 不达标 if total < 650
+"""
+GRADED_UNITS = [
+    {"unit": "甲", "group": "区直", "facts": {"得分": 950, "一票否决": True}},
+    {"unit": "乙", "group": "区直", "facts": {"得分": 900, "一票否决": False}},
+    {"unit": "丙", "group": "区直", "facts": {"得分": 620, "一票否决": False}},
+]
+
+
+def _reasons(text: str) -> list[str]:
+    return [line.rsplit("  — ", 1)[1] for line in text.splitlines() if "  — " in line]
+
+
+def test_grading_reasons_are_in_the_language_the_rules_are_written_in(tmp_path: Path) -> None:
+    # 丙 (620, no veto): not vetoed; 乙 (900) and 丙 are the two eligible for the one 优秀 and
+    # 丙 is second; 620 ≥ 600 gives 达标; `其余` passes over it; 620 < 650 demotes it
+    chinese = [
+        "条件不成立",
+        "在 2 个可评单位中排第 2,名额 1 个",
+        "条件成立",
+        "已评为 达标",
+        "条件成立(达标 → 不达标)",
+    ]
+    english = [
+        "condition does not hold",
+        "place 2 of 2 eligible, quota 1",
+        "condition holds",
+        "already graded 达标",
+        "condition holds (达标 → 不达标)",
+    ]
+    for lang in ("zh", "en"):  # the labels' language does not change the rules' own words
+        assert _reasons(_explain_units(tmp_path, GRADED_ZH, GRADED_UNITS, "丙", lang)) == chinese
+        assert _reasons(_explain_units(tmp_path, GRADED_EN, GRADED_UNITS, "丙", lang)) == english
+    # 甲 (950, vetoed): barred from the 优秀 quota
+    vetoed = _reasons(_explain_units(tmp_path, GRADED_ZH, GRADED_UNITS, "甲", "zh"))
+    assert vetoed[:2] == ["条件成立", "不得评为 优秀"]
+
+
+def test_the_report_gives_the_same_reasons_as_explain(tmp_path: Path) -> None:
+    rules = tmp_path / "scheme.rules"
+    rules.write_text(GRADED_ZH, "utf-8")
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"units": GRADED_UNITS}, ensure_ascii=False), "utf-8")
+    page = tmp_path / "r.html"
+    out = CliRunner().invoke(main, ["report", str(rules), str(data), "-o", str(page)])
+    assert out.exit_code == 0, out.output
+    html = page.read_text("utf-8")
+    assert "— 在 2 个可评单位中排第 1,名额 1 个</li>" in html  # 乙, the one 优秀
+    assert "— 条件成立(达标 → 不达标)</li>" in html  # 丙
+    assert "condition" not in html and "graded" not in html

@@ -271,16 +271,13 @@ def cohort_frame(scheme: CompiledScheme | str, frame: Any) -> Any:
 
 
 def score_frame(
-    scheme: CompiledScheme | str,
-    frame: Any,
-    constants: Mapping[str, Any] | None = None,
-    where: str = "the data",
-    backend: str = "auto",
+    scheme: CompiledScheme | str, frame: Any, constants: Mapping[str, Any] | None = None, **how: str
 ) -> Any:
     """A pandas DataFrame of units scored whole, as `kaoping score` scores a file: both
-    phases in one call; its results, the columns of `results_columns`."""
+    phases in one call (`how`: `per_unit_frame`'s `where` and `backend`); its results, the
+    columns of `results_columns`."""
     compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
-    return cohort_frame(compiled, per_unit_frame(compiled, frame, constants, where, backend))
+    return cohort_frame(compiled, per_unit_frame(compiled, frame, constants, **how))
 
 
 def per_unit_columns() -> dict[str, str]:

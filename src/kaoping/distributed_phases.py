@@ -19,6 +19,7 @@ every fact and are scored whole in the cohort phase.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import threading
 from collections import Counter
@@ -127,13 +128,11 @@ def _columnar_values(scheme: CompiledScheme, units: list[Unit]) -> None:
 
     found = columnar_scheme(scheme)
     assert isinstance(found, ColumnarScheme)  # chosen by `choose`, which saw it supported
-    by_block: dict[int, list[Unit]] = {}
-    for u in units:
-        by_block.setdefault(u.block, []).append(u)
-    for index, members in sorted(by_block.items()):
+    for index, run in itertools.groupby(sorted(units, key=lambda u: u.block), lambda u: u.block):
+        members = list(run)  # a table a block: its generated function computes for all at once
         table = Table(len(members), Facts(reader(scheme.model, members)), [u.name for u in members])
-        where = ", ".join(dict.fromkeys(u.group for u in members))
-        guard_columns(found, f"the units of {where}", found.namespace[f"unit_{index}"], table)
+        who = "the units of " + ", ".join(dict.fromkeys(u.group for u in members))
+        guard_columns(found, who, found.namespace[f"unit_{index}"], table)
         write_back(table, members)
 
 

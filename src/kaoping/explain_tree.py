@@ -16,6 +16,8 @@ from kaoping.compiler import ir
 from kaoping.compiler.emit import rank_path
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.exact import Q
+from kaoping.explain_reasons import reason_in
+from kaoping.grammar.expected import keyword_set
 from kaoping.io.results import above_max_json, fmt, total_places
 from kaoping.scoring import Results, UnitResult
 from kaoping.span import text_of
@@ -93,7 +95,7 @@ def explain_data(
                 if s.line
                 else s.rule,
                 "applied": s.applied,
-                "reason": s.reason,
+                "reason": rules.reason(s.grading, s.reason),
                 "for_group": s.concerns,
             }
             for s in u.grade_steps
@@ -112,6 +114,7 @@ class _Rules:
     ends: dict[tuple[str, int], int] = attrs.Factory(dict)
     clauses: dict[tuple[str, int], Any] = attrs.Factory(dict)
     lines: dict[str, list[str]] = attrs.Factory(dict)
+    languages: dict[str, str] = attrs.Factory(dict)  # each file's keyword set
 
     def __attrs_post_init__(self) -> None:
         for node in _nodes(self.model.module):
@@ -122,6 +125,13 @@ class _Rules:
                 key = (span.path, span.line)
                 self.ends[key] = max(self.ends.get(key, span.line), span.end_line)
                 self.clauses.setdefault(key, node)
+
+    def reason(self, grading: str, reason: str) -> str:
+        """Why a line of `grading` applied or not, in its rules file's keyword set."""
+        path = self.model.gradings[grading].span.path
+        if path not in self.languages:
+            self.languages[path] = keyword_set(self.sources.get(path, ""))
+        return reason_in(reason, self.languages[path])
 
     def text(self, path: str, line: int) -> str:
         if path not in self.lines:
