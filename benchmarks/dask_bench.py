@@ -31,10 +31,10 @@ def write_dataset(scheme: str, folder: Path, units: int, parts: int) -> Path:
     from kaoping.distributed import CONSTANTS_KEY
     from kaoping.plugins.manager import default_registry
 
-    # numbers as their text, as a Parquet dataset holds them exactly
     text = default_registry().sample(scheme).read_text("utf-8")  # type: ignore[union-attr]
-    sample = json.loads(text, parse_float=str, parse_int=str)
-    pattern = sample["units"]
+    sample = json.loads(text)
+    # numbers as their text, as a Parquet dataset holds them exactly
+    pattern = json.loads(text, parse_float=str, parse_int=str)["units"]
     names = sorted({k for u in pattern for k in u["facts"]})
     rows = []
     for i in range(units):
@@ -53,10 +53,16 @@ def write_dataset(scheme: str, folder: Path, units: int, parts: int) -> Path:
     data = folder.parent / "units.json"
     whole = {"constants": sample.get("constants", {}), "units": []}
     for i in range(units):
-        u = pattern[i % len(pattern)]
+        u = sample["units"][i % len(pattern)]
         whole["units"].append({**u, "unit": f"{u['unit']}#{i}"})
     data.write_text(json.dumps(whole, ensure_ascii=False), "utf-8")
     return data
+
+
+def _cpu() -> float:
+    """CPU time of this process so far (run on each worker)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -95,10 +101,17 @@ def main() -> None:
             Client(cluster) as client,
         ):
             out = Path(tmp) / "spread"
-            start = time.perf_counter()
+            before_workers = client.run(_cpu)
+            start, mine = time.perf_counter(), time.process_time()
             score_dask(args.scheme, folder, client, output=out)
             spread = time.perf_counter() - start
-        print(f"score_dask, {args.workers} workers:      wall {spread:.1f} s")
+            here = time.process_time() - mine
+            after_workers = client.run(_cpu)
+            workers = sum(after_workers[w] - before_workers[w] for w in after_workers)
+        print(
+            f"score_dask, {args.workers} workers:      wall {spread:.1f} s, CPU {workers:.1f} s "
+            f"on the workers + {here:.1f} s in the client"
+        )
         print(f"ratio (one process / Dask): {single / spread:.2f}")
         print(f"load average after: {os.getloadavg()}")
 

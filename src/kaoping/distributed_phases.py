@@ -87,6 +87,10 @@ def _per_unit_phase(
     scheme: CompiledScheme, data: Sequence[UnitData], columnar: bool
 ) -> tuple[list[dict[str, Any]], list[DataProblem]]:
     ns = scheme.namespace
+    given = next((d for d in data if d.given), None)
+    if given is not None:  # what a given value replaces is not computed: `score` handles that
+        message = "values given in place of computed ones are scored by `kaoping score`, not here"
+        return [], [DataProblem("the data", given.name, "given", message)]
     blocks = scheme.model.block_of_group
     run = Run()
     units = [Unit(d.name, d.group, blocks[d.group], d.facts, run=run) for d in data]
