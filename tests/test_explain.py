@@ -14,6 +14,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from kaoping.cli import main
+from kaoping.formatter import format_text
 
 RULES = """\
 scheme "explain"
@@ -269,20 +270,6 @@ def test_group_values_are_labelled_in_the_chinese_keyword_set(tmp_path: Path) ->
 
 
 # a veto bars 优秀; one 优秀 by total; 达标 from 600; the rest 不达标; then 不达标 below 650
-GRADED_ZH = """\
-分组 区直
-枚举 等次: 优秀, 达标, 不达标
-输入 得分: 数值 0 至 1000 "综合得分"
-输入 一票否决: 是否 "被一票否决"
-评分 区直:
-    指标 综合 满分 1000 = 得分
-评定 等次:
-    取消 优秀 若 一票否决
-    优秀 前 1 名 于 区直
-    达标 若 总分 ≥ 600
-    不达标 其余
-    降为 不达标 若 总分 < 650
-"""
 GRADED_EN = """\
 group 区直
 enum 等次: 优秀, 达标, 不达标
@@ -297,6 +284,7 @@ grading 等次:
     不达标 otherwise
     demote 不达标 if total < 650
 """
+GRADED_ZH = format_text(GRADED_EN, to="zh")  # the same rules in the Chinese keywords
 GRADED_UNITS = [
     {"unit": "甲", "group": "区直", "facts": {"得分": 950, "一票否决": True}},
     {"unit": "乙", "group": "区直", "facts": {"得分": 900, "一票否决": False}},
