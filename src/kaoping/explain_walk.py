@@ -268,11 +268,12 @@ def _lines(v: dict[str, Any], data: dict[str, Any], lang: str) -> list[Line]:
     if v["scope"] is not None:
         scope = v["scope"]
         groups = ("、" if lang == "zh" else ", ").join(scope["groups"])
-        if scope["rank"] and v["value"] is not None:
-            line = words["scope_rank"].format(groups=groups, rank=v["value"], n=scope["units"])
+        if scope["rank"] and v["value"] is not None:  # the place written as the value is
+            before, after = words["scope_rank"].split("{rank}")
+            place = (before.format(groups=groups), Val(v["value"]), after.format(n=scope["units"]))
+            lines.append(Line(place))
         else:
-            line = words["scope"].format(groups=groups, n=scope["units"])
-        lines.append(Line((line,)))
+            lines.append(Line((words["scope"].format(groups=groups, n=scope["units"]),)))
     for st in v["steps"]:
         lines.extend(_step(st, lang))
     if v["excluded"]:
