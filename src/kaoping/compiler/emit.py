@@ -36,12 +36,18 @@ class Emitter(StageEmitter):
         self.tables: dict[str, str] = {}
         self.unit_sets: dict[frozenset[str], str] = {}
         self.counter = 0
+        # stage functions that do nothing for any unit (no requirement, no consequence):
+        # scoring does not call them
+        self.idle: list[str] = []
         # two versions of each stage: traced (what `explain` reads) and fast (plain arithmetic
         # on the unit's values, for scoring); both carry the same .rules positions
         self.fast = False
         # the traced stage functions also note the choices made inside expressions (an `if`,
         # a band of a table, a distribution's band) on the unit, for `test --coverage`
         self.traced = False
+        # the plain per-unit function tests no value for being given by the data; its twin
+        # `unit_N_given`, compiled with the traced twins when some unit has given values, does
+        self.skips = True
         self.own_max: Q | None = None
 
     # ------------------------------------------------------------------ module
@@ -54,9 +60,14 @@ class Emitter(StageEmitter):
             self.fast = fast
             self.traced = not fast
             if fast:
+                self.skips = True
+                for block in self.model.blocks:  # for units with given values (see `skips`)
+                    self.unit_function(block, "_given")
                 traced_end = len(body.lines)
             for block in self.model.blocks:
+                self.skips = not fast
                 self.unit_function(block)
+                self.skips = True
                 self.cross_function(block)
                 self.group_function(block)
                 self.final_function(block)
@@ -90,6 +101,7 @@ class Emitter(StageEmitter):
         head(f"BLOCK_OF_GROUP = {self.model.block_of_group!r}")
         head(f"RANK_VALUE = {self.rank_values()!r}")
         head(f"GRADINGS = {tuple(self.model.gradings)!r}")
+        head(f"IDLE = frozenset({sorted(self.idle)!r})  # stage functions that do nothing")
         head("")
         offset = len(head.lines)
         merged = Writer(

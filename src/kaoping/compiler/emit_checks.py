@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 def emit_checks(em: Emitter) -> None:
     w = em.w
     for block in em.model.blocks:
+        if not any(not c.requirement.same and not c.per_run for c in block.data_checks):
+            em.idle.append(f"check_{block.index}")
         w(f"def check_{block.index}(u):")
         with w.indent():
             w(f'"""Data requirements of `scoring {", ".join(block.groups)}`: the unmet ones."""')

@@ -53,7 +53,9 @@ def emit_cohort_value(
         notes.append((str(cnode), cohort[id(cnode)]))
     elif isinstance(cnode, ir.Rank):
         keys = ", ".join(em.key(k, block, inner) for k in cnode.keys)
-        w(f"{name} = _rt.rank([({keys},) for w in units], {cnode.ascending!r})", cnode.span)
+        if len(cnode.keys) > 1 or not _always_number(em, block, cnode.keys[0]):
+            keys = f"({keys},)"  # a chain of keys; one number every unit has is compared bare
+        w(f"{name} = _rt.rank([{keys} for w in units], {cnode.ascending!r})", cnode.span)
         cohort[id(cnode)] = f"{name}[_i]"
     else:
         w(
@@ -65,3 +67,9 @@ def emit_cohort_value(
         if em.traced:  # the band each unit got, for `test --coverage`
             span = cnode.span
             cohort[id(cnode)] = f"_rt.chosen(u, {span.line}, {span.col}, {name}[_i])"
+
+
+def _always_number(em: StageEmitter, block: BlockModel, key: ir.Expr) -> bool:
+    """`key` is a number every unit has (never absent): it sorts without a tuple around it."""
+    t = em.model.types.get((id(key), block.index))
+    return t is not None and t.kind == "number" and not t.optional

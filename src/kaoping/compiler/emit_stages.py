@@ -20,6 +20,8 @@ from kaoping.span import Span
 class StageEmitter(ExprEmitter):
     """The stage functions and the values in them; `emit.Emitter` assembles the module."""
 
+    idle: list[str]
+
     @property
     def suffix(self) -> str:
         return "_fast" if self.fast else ""
@@ -35,10 +37,13 @@ class StageEmitter(ExprEmitter):
     def stage_values(self, block: BlockModel, stage: str) -> list[ValueDef]:
         return [block.values[p] for p in block.order if block.values[p].stage == stage]
 
-    def unit_function(self, block: BlockModel) -> None:
+    def unit_function(self, block: BlockModel, suffix: str | None = None) -> None:
+        """`unit_N` (traced), `unit_N_fast` (plain, for units the data gives no value) or
+        `unit_N_given` (plain, each value skipped where the data gives it or only given values
+        read it)."""
         w = self.w
         w()
-        w(f"def unit_{block.index}{self.suffix}(u):")
+        w(f"def unit_{block.index}{self.suffix if suffix is None else suffix}(u):")
         with w.indent():
             w(
                 f'"""Per-unit values of `scoring {", ".join(block.groups)}` ({_in_doc(block.scoring.span.short)})."""'
@@ -129,6 +134,8 @@ class StageEmitter(ExprEmitter):
 
     def final_function(self, block: BlockModel) -> None:
         w = self.w
+        if not self.stage_values(block, "final"):
+            self.idle.append(f"final_{block.index}{self.suffix}")
         w(f"def final_{block.index}{self.suffix}(u):")
         with w.indent():
             w('"""Consequences, computed once every grade is known."""')
@@ -186,6 +193,9 @@ class StageEmitter(ExprEmitter):
         flag = ", True" if vd.kind == "flag" else ""
         if vd.node is not None and group_notes is None:
             self.comment(vd.node.span)
+        if not self.skips:  # the unit's data gives no value (scoring picks this function)
+            self.computed_value(block, vd, s, group_notes)
+            return
         w(f"if {vd.path!r} in u.skip:", span)
         w(f"    u.give({vd.path!r}, {span.line}{flag})", span)
         w("else:")

@@ -25,10 +25,18 @@ def group_mean(values: Sequence[Q | None]) -> Q | None:
     return mean([v for v in values if v is not None])
 
 
-def rank(keys: Sequence[Key], ascending: bool = False) -> list[int]:
-    """1 for the best; units equal on the whole key chain share a rank (1, 2, 2, 4)."""
+def rank(keys: Sequence[Key | Q], ascending: bool = False) -> list[int]:
+    """1 for the best; units equal on the whole key chain (a tuple) or on their one key share a
+    rank (1, 2, 2, 4)."""
     # best first: reversing the order of whole key chains reverses it on every key of the chain
-    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=not ascending)
+    try:
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=not ascending)
+    except TypeError:
+        if keys and isinstance(keys[0], tuple):
+            raise
+        # bare keys that do not compare (absent values: units whose data gives the rank) are
+        # compared as one-key chains, where equal ones need no ordering
+        return rank([(k,) for k in keys], ascending)
     ranks = [0] * len(keys)
     place, previous = 0, None
     for pos, i in enumerate(order, 1):
@@ -47,7 +55,7 @@ def distribute(
     n = len(values)
     if n == 0:
         return []
-    ranks = rank([(v,) for v in values])
+    ranks = rank(values)
     counts = band_counts(n, shares, mode)
     limits, cum = [], 0
     for c in counts:
