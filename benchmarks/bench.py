@@ -10,8 +10,10 @@ What is measured, per population size N (medians of --repeat runs, one process):
     (87.3 -> "87.3", the text a JSON data file carries; decimal_ref's prep reads the same text
     into Decimal), `common` split into common_01..common_25, then kaoping.io.validate.validate(),
     which reads each text into an exact rational.
-  - eval: kaoping.scoring.score() (totals and ranks for all N units), then the totals and
-    ranks read back into input order.
+  - eval: kaoping.scoring.score(backend="unit") (totals and ranks for all N units, by the
+    per-unit backend: `score` would pick the columnar one from 1,000 units with "auto"), then
+    the totals and ranks read back into input order. Eval is timed in wall-clock and in CPU
+    time (`time.process_time`, steadier on a shared machine); the load average is printed.
 - the peers decimal_ref, handwritten_py, handwritten_numpy (and zen, openfisca, openfisca_f32
   when their packages import), through build/prepare/evaluate of peers.PEERS, timed as in the
   shared run.py.
@@ -40,6 +42,7 @@ import argparse
 import gc
 import importlib
 import json
+import os
 import platform
 import resource
 import statistics
@@ -133,7 +136,7 @@ def k_prepare(scheme: load.CompiledScheme, recs: list[dict[str, Any]]) -> list[U
 
 
 def k_evaluate(scheme: load.CompiledScheme, units: list[UnitData]) -> tuple[list[Any], list[int]]:
-    results = score(scheme, units)
+    results = score(scheme, units, backend="unit")  # the per-unit backend, whatever the size
     # names are u0000000, u0000001, ...: the input index is the number after the "u"
     totals: list[Any] = [0] * len(units)
     ranks = [0] * len(units)
@@ -201,11 +204,17 @@ def time_peer(peer: tuple[Any, ...], inp: Any, repeat: int) -> list[float]:
         t1 = time.perf_counter()
         prepared = prepare(model, inp)
         t2 = time.perf_counter()
+        c2 = time.process_time()
         evaluate(model, prepared)
         t3 = time.perf_counter()
-        runs.append((t1 - t0, t2 - t1, t3 - t2))
+        runs.append((t1 - t0, t2 - t1, t3 - t2, time.process_time() - c2))
         del model, prepared
     return [statistics.median(col) for col in zip(*runs, strict=True)]
+
+
+def _load() -> str:
+    """The 1, 5 and 15-minute load averages (the machine is shared: figures depend on it)."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def compile_times(repeat: int) -> dict[str, float]:
@@ -258,6 +267,7 @@ def main() -> int:
         "repeat": a.repeat,
     }
     print(env, flush=True)
+    print(f"load average at the start: {_load()}", flush=True)
     comp = compile_times(a.repeat)
     print(
         f"kaoping compile: first {comp['first_compile_s'] * 1e3:.1f} ms (grammar included), "
@@ -287,13 +297,20 @@ def main() -> int:
             continue
         for name in ["kaoping", *order]:
             peer = KAOPING if name == "kaoping" else peers[name]
-            build_s, prep_s, eval_s = time_peer(peer, inputs[peer[0]], a.repeat)
+            build_s, prep_s, eval_s, cpu_s = time_peer(peer, inputs[peer[0]], a.repeat)
             rows.append(
-                {"peer": name, "n": n, "build_s": build_s, "prep_s": prep_s, "eval_s": eval_s}
+                {
+                    "peer": name,
+                    "n": n,
+                    "build_s": build_s,
+                    "prep_s": prep_s,
+                    "eval_s": eval_s,
+                    "eval_cpu_s": cpu_s,
+                }
             )
             print(
                 f"{name:18} N={n:>9,}  build {build_s * 1e3:8.1f} ms  prep {prep_s:8.3f} s  "
-                f"eval {eval_s:9.4f} s  {n / eval_s:12,.0f} units/s",
+                f"eval {eval_s:9.4f} s (CPU {cpu_s:.4f} s)  {n / eval_s:12,.0f} units/s",
                 flush=True,
             )
         del cols, inputs
@@ -305,21 +322,25 @@ def main() -> int:
     maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
     base = {(r["n"], r["peer"]): r["eval_s"] for r in rows}
+    cpu = {(r["n"], r["peer"]): r["eval_cpu_s"] for r in rows}
+    print(f"load average at the end: {_load()}")
     print(
         "\n| peer | N | build ms | prep s | eval s | units/s (eval) | eval ÷ numpy "
-        "| eval ÷ decimal_ref |"
+        "| eval ÷ decimal_ref | eval CPU ÷ decimal_ref CPU |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         r["units_per_s"] = r["n"] / r["eval_s"]
         np_s = base.get((r["n"], "handwritten_numpy"))
         dec_s = base.get((r["n"], "decimal_ref"))
         r["ratio_vs_numpy"] = r["eval_s"] / np_s if np_s else None
         r["ratio_vs_decimal_ref"] = r["eval_s"] / dec_s if dec_s else None
+        dec_cpu = cpu.get((r["n"], "decimal_ref"))
+        r["cpu_ratio_vs_decimal_ref"] = r["eval_cpu_s"] / dec_cpu if dec_cpu else None
         print(
             f"| {r['peer']} | {r['n']:,} | {r['build_s'] * 1e3:.1f} | {r['prep_s']:.3f} | "
             f"{r['eval_s']:.4f} | {r['units_per_s']:,.0f} | {r['ratio_vs_numpy']:,.1f}× | "
-            f"{r['ratio_vs_decimal_ref']:,.2f}× |"
+            f"{r['ratio_vs_decimal_ref']:,.2f}× | {r['cpu_ratio_vs_decimal_ref']:,.2f}× |"
         )
     print(
         f"\nkaoping compile: first {comp['first_compile_s'] * 1e3:.1f} ms, "

@@ -81,15 +81,15 @@ def weighted(
     """Weighted sum; an absent part's weight is shared equally among the present parts.
     `note` (traced scoring only): the unit, rule line and part names under which to record the
     weight each part was given, for `explain`."""
-    items = list(parts)
+    items = parts if isinstance(parts, tuple) else tuple(parts)
     if note is None:  # every part present (the common case): nothing to share out
-        total = ZERO
+        total = None
         for v, w in items:
             if v is None:
                 break
-            total += v * w
+            total = v * w if total is None else total + v * w
         else:
-            return total
+            return ZERO if total is None else total
     present = [(v, w) for v, w in items if v is not None]
     missing = sum((w for v, w in items if v is None), ZERO)
     share = missing / len(present) if redistribute and missing and present else ZERO
