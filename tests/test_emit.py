@@ -268,3 +268,62 @@ def test_an_item_opening_with_a_constant_add_or_deduct_scores_it_exactly(n, m, e
         assert got == tuple(Q(x) for x in expected)
         assert all(type(v) is Q for v in got)
         assert values["d"] == 0
+
+
+@pytest.mark.parametrize(
+    "scheme_id",
+    ["anfu-2017", "yangquan-2014", "panshan-2018", "heshan-2013", "shuangxiang-2012", "example-zh"],
+)
+def test_the_plain_function_and_its_given_value_twin_agree(scheme_id: str) -> None:
+    """Scoring runs `unit_N_fast`, which tests no value for being given, on units whose data
+    gives none, and its twin `unit_N_given` on the others. On every shipped scheme's sample
+    data: the twin computes what the plain function does where nothing is given, and with
+    values given (each unit gives one of its per-unit values, a different one from unit to
+    unit: the value it computes plus one) plain scoring gives what traced scoring gives."""
+    import attrs
+
+    from kaoping import load_scheme
+    from kaoping.io.data import load_file
+    from kaoping.io.given import Given
+    from kaoping.plugins.manager import default_registry
+    from kaoping.runtime.unit import Run, Unit
+    from kaoping.scoring import score
+
+    scheme = load_scheme(scheme_id)
+    sample = default_registry().sample(scheme_id)
+    assert sample is not None
+    data = load_file(sample, scheme.model)
+    scheme.load_traced()
+    ns = scheme.namespace
+    scored = [r.unit for r in score(scheme, data).units]
+    for u in [u for u in scored if not u.skip]:  # the facts as scored (with derived grades)
+        plain, twin = (Unit(u.name, u.group, u.block, u.facts, run=Run()) for _ in range(2))
+        ns[f"unit_{u.block}_fast"](plain)
+        ns[f"unit_{u.block}_given"](twin)
+        assert plain.values == twin.values, u.name
+        assert plain.values and all(
+            type(v) is type(twin.values[k]) for k, v in plain.values.items()
+        )
+
+    computed = {u.name: u.values for u in scored}
+    given_data = []
+    for i, d in enumerate(data):
+        model = scheme.model.blocks[ns["BLOCK_OF_GROUP"][d.group]]
+        paths = [
+            p
+            for p in model.order
+            if model.values[p].stage == "unit"
+            and isinstance(computed[d.name].get(p), Q)
+            and p not in d.given
+        ]
+        path = paths[i % len(paths)]
+        given = {**d.given, path: Given(computed[d.name][path] + 1, "复核")}
+        given_data.append(attrs.evolve(d, given=given))
+    plain_results = {r.name: r.unit for r in score(scheme, given_data).units}
+    traced_results = {r.name: r.unit for r in score(scheme, given_data, trace=True).units}
+    assert any(u.skip for u in plain_results.values())
+    assert any(plain_results[n].values != computed[n] for n in computed)
+    for name, unit in plain_results.items():
+        twin = traced_results[name]
+        assert unit.values == twin.values, name
+        assert (unit.flags, unit.grades) == (twin.flags, twin.grades), name
