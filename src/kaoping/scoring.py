@@ -8,6 +8,7 @@ import gc
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -181,7 +182,7 @@ def score(
         units = [_unit(scheme, d, hist.get(d.name), trace, run) for d in data]
         # canonical order: every group-level operation sees the same sequence whatever the
         # input order
-        units.sort(key=lambda u: (u.group, u.name))
+        units.sort(key=attrgetter("group", "name"))
         with watch_interrupts():  # tells the user's Ctrl-C from a rule function's KeyboardInterrupt
             _run(scheme, units, trace, choice.backend == "columnar", progress)
         results = _results(units, ns["RANK_VALUE"])
