@@ -52,6 +52,7 @@ import tracemalloc
 import types
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,47 @@ def k_evaluate(scheme: load.CompiledScheme, units: list[UnitData]) -> tuple[list
 
 
 KAOPING = ("records", k_build, k_prepare, k_evaluate)
+
+
+def k_phases(scheme: load.CompiledScheme, units: list[UnitData], repeat: int) -> dict[str, float]:
+    """CPU time (`time.process_time`, the least of `repeat` runs) of each phase of kaoping's
+    eval, the steps `kaoping.scoring.score` takes on this scheme (one block, no checks, no
+    consequences, no grading), with the collector paused as `score` pauses it; "eval" is the
+    whole of `k_evaluate`, which also reads the results back and lets the collector scan what
+    scoring made."""
+    from kaoping import scoring
+    from kaoping.runtime.unit import Run
+
+    ns = scheme.namespace
+    best: dict[str, float] = {}
+
+    def note(name: str, start: float) -> float:
+        now = time.process_time()
+        best[name] = min(best.get(name, float("inf")), now - start)
+        return now
+
+    for _ in range(repeat):
+        gc.collect()
+        t = time.process_time()
+        k_evaluate(scheme, units)
+        note("eval", t)
+        gc.collect()
+        with scoring.paused_gc():
+            t = time.process_time()
+            run = Run({})
+            made = [scoring._unit(scheme, d, None, False, run) for d in units]
+            made.sort(key=attrgetter("group", "name"))
+            t = note("units made", t)
+            for u in made:
+                ns[f"unit_{u.block}_fast"](u)
+            t = note("per-unit values", t)
+            for block in sorted({u.block for u in made}):
+                ns[f"group_{block}_fast"]([u for u in made if u.block == block])
+            t = note("group values (rank)", t)
+            ns["grade"](made)
+            scoring._results(made, ns["RANK_VALUE"])
+            note("grading, results", t)
+    return best
 
 
 # ------------------------------------------------------------------------------ agreement
@@ -252,6 +294,11 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", help="write the rows and the environment to this file")
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
+    ap.add_argument(
+        "--phases",
+        action="store_true",
+        help="also print the CPU time of each phase of kaoping's eval at every size",
+    )
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
 
@@ -276,6 +323,7 @@ def main() -> int:
     )
 
     rows: list[dict[str, Any]] = []
+    phases: dict[int, dict[str, float]] = {}
     failures: list[str] = []
     for n in sizes:
         cols = gen.generate(n, SEED)
@@ -313,6 +361,17 @@ def main() -> int:
                 f"eval {eval_s:9.4f} s (CPU {cpu_s:.4f} s)  {n / eval_s:12,.0f} units/s",
                 flush=True,
             )
+        if a.phases:
+            scheme = k_build()
+            parts = k_phases(scheme, k_prepare(scheme, inputs["records"]), max(a.repeat, 5))
+            ref = next(r for r in rows if r["n"] == n and r["peer"] == "decimal_ref")
+            print(f"kaoping eval by phase, N={n:,} (CPU, least of {max(a.repeat, 5)} runs):")
+            for name, cpu_s in parts.items():
+                print(
+                    f"  {name:22} {cpu_s * 1e3:8.1f} ms  {cpu_s / n * 1e6:6.2f} µs a unit  "
+                    f"{cpu_s / ref['eval_cpu_s']:5.2f}× decimal_ref's eval CPU"
+                )
+            phases[n] = parts
         del cols, inputs
 
     mem = None
@@ -361,6 +420,7 @@ def main() -> int:
                     "memory": mem,
                     "maxrss_mb": maxrss_mb,
                     "rows": rows,
+                    "kaoping_phases_cpu_s": phases,
                     "agreement_failures": failures,
                 },
                 indent=1,

@@ -152,14 +152,24 @@ class Unit:
         run: Run | None = None,
     ) -> None:
         # written out rather than generated: a unit is made for every unit of every run, and
-        # literal `{}`/`[]` cost half of attrs' factory calls (a tenth of scoring a unit)
+        # literal `{}` cost half of attrs' factory calls; the lists are made on first use
+        # (`__getattr__`)
         self.name, self.group, self.block, self.facts = name, group, block, facts
         self.history, self.tracing, self.run = history, tracing, run
         self.given, self.skip, self.values, self.grades = {}, {}, {}, {}
         self.traces, self.record_notes, self.last_reads = {}, {}, {}
         self.weight_notes, self.derived = {}, {}
-        self.flags, self.grade_steps, self.choices, self.above_max = [], [], [], []
-        self.inapplicable = []
+
+    def __getattr__(self, name: str) -> Any:
+        """A list most units never fill (flags, grade steps, choices, values above their
+        maximum, items that do not apply), made empty when first read. Lists, unlike the empty
+        dicts, are watched by the cyclic collector: five per unit made its first collection
+        after scoring take as long as a tenth of the scoring."""
+        if name not in _LAZY_LISTS:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        made: list[Any] = []
+        object.__setattr__(self, name, made)
+        return made
 
     def item(self, path: str, line: int) -> ItemCalc:
         return ItemCalc(self, path, line, [] if self.tracing else None)
@@ -242,6 +252,9 @@ class Unit:
         """The choices the rule just evaluated made (traced scoring only)."""
         made, self.choices = self.choices, []
         return made
+
+
+_LAZY_LISTS = frozenset({"flags", "grade_steps", "choices", "above_max", "inapplicable"})
 
 
 def last_number(u: Unit, key: str) -> Q | None:
