@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any
@@ -229,6 +229,8 @@ def _check_roster(
 ) -> None:
     """A declared roster names a group and holds at least the units given. Fewer units than
     the roster is partial data: a warning, or with `complete` an error."""
+    if not run.roster:
+        return
     present: dict[str, int] = {}
     for d in data:
         present[d.group] = present.get(d.group, 0) + 1
@@ -306,8 +308,9 @@ def _run(
             _guard(scheme, f"group {members[0].group}", order_fn, members)
     problems: list[DataProblem] = []
     # the data requirements, of every unit, before anything is scored
-    if _busy(ns, "check_{}", units):
-        _each(scheme, units, _per_block(ns, "check_{}", units), problems)
+    present = {u.block for u in units}  # the blocks of the units scored
+    if _busy(ns, "check_{}", present):
+        _each(scheme, units, _per_block(ns, "check_{}", present), problems)
     _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
     if problems:
         raise DataError(problems)
@@ -318,10 +321,11 @@ def _run(
     else:
         _values_per_unit(scheme, units, groups, version, progress)
     _guard(scheme, "grading", ns["grade"], units)
-    for u in units:
-        u.last_reads = {}  # what grading lines read is not a consequence's
-    if _busy(ns, "final_{}" + version, units):
-        _each(scheme, units, _per_block(ns, "final_{}" + version, units))
+    if trace:  # (only traced scoring notes what `last year` read)
+        for u in units:
+            u.last_reads = {}  # what grading lines read is not a consequence's
+    if _busy(ns, "final_{}" + version, present):
+        _each(scheme, units, _per_block(ns, "final_{}" + version, present))
 
 
 def _values_per_unit(
@@ -332,7 +336,7 @@ def _values_per_unit(
     progress: Callable[[int], object] | None = None,
 ) -> None:
     ns = scheme.namespace
-    fns = _per_block(ns, "unit_{}" + version, units)
+    fns = _per_block(ns, "unit_{}" + version, {u.block for u in units})
     if version and any(u.skip for u in units):
         # the plain functions test no value for being given: units whose data gives values
         # run their twins that do, compiled (once) with the traced functions
@@ -343,14 +347,11 @@ def _values_per_unit(
         _each(scheme, chunk, fns)
         if progress is not None and len(chunk) == 1000:
             progress(1000)
-    blocks: dict[int, list[Unit]] = {}
-    for u in units:
-        blocks.setdefault(u.block, []).append(u)
-    for index, members in sorted(blocks.items()):
-        cross_fn = ns.get(f"cross_{index}{version}")  # `across G1, G2:` values, if any
-        if cross_fn is not None:
-            where = ", ".join(dict.fromkeys(u.group for u in members))
-            _guard(scheme, f"the groups {where}", cross_fn, members)
+    crossing = sorted(i for i in fns if f"cross_{i}{version}" in ns)  # `across G1, G2:` values
+    for index in crossing:
+        members = [u for u in units if u.block == index]
+        where = ", ".join(dict.fromkeys(u.group for u in members))
+        _guard(scheme, f"the groups {where}", ns[f"cross_{index}{version}"], members)
     for members in groups.values():
         group_fn = ns[f"group_{members[0].block}{version}"]
         _guard(scheme, f"group {members[0].group}", group_fn, members)
@@ -365,16 +366,16 @@ def _given_or(plain: Callable[[Unit], None], given: Callable[[Unit], None]) -> A
     return either
 
 
-def _per_block(ns: Mapping[str, Any], name: str, units: list[Unit]) -> dict[int, Any]:
+def _per_block(ns: Mapping[str, Any], name: str, blocks: Iterable[int]) -> dict[int, Any]:
     """The generated function `name` (with `{}` for the block's index) of each block present."""
-    return {block: ns[name.format(block)] for block in {u.block for u in units}}
+    return {block: ns[name.format(block)] for block in blocks}
 
 
-def _busy(ns: Mapping[str, Any], name: str, units: list[Unit]) -> bool:
+def _busy(ns: Mapping[str, Any], name: str, blocks: Iterable[int]) -> bool:
     """Whether the generated function `name` does anything for some block present: a stage
     with no requirement or no consequence is not called for each unit."""
     idle = ns.get("IDLE", frozenset())
-    return any(name.format(block) not in idle for block in {u.block for u in units})
+    return any(name.format(block) not in idle for block in blocks)
 
 
 def _each(
