@@ -21,6 +21,7 @@ class StageEmitter(ExprEmitter):
     """The stage functions and the values in them; `emit.Emitter` assembles the module."""
 
     idle: list[str]
+    skips: bool
 
     @property
     def suffix(self) -> str:

@@ -4,7 +4,7 @@ ratings entered by raters. Every one is independent of the order units were list
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import Mode
@@ -13,8 +13,6 @@ from kaoping.runtime.shares import Splits, band_counts, counted
 
 if TYPE_CHECKING:  # (unit.py imports this module through applicable.py)
     from kaoping.runtime.unit import Run, Unit
-
-Key = tuple[Q, ...]
 
 
 def best(values: Sequence[Q]) -> Q:
@@ -25,7 +23,7 @@ def group_mean(values: Sequence[Q | None]) -> Q | None:
     return mean([v for v in values if v is not None])
 
 
-def rank(keys: Sequence[Key | Q], ascending: bool = False) -> list[int]:
+def rank(keys: Sequence[Any], ascending: bool = False) -> list[int]:
     """1 for the best; units equal on the whole key chain (a tuple) or on their one key share a
     rank (1, 2, 2, 4)."""
     # best first: reversing the order of whole key chains reverses it on every key of the chain
