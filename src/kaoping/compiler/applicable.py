@@ -52,7 +52,7 @@ class ApplicableChecks(ExprChecker):
             for r in tested_absent(na.cond)
             if (id(r), key) in self.model.refs
         )
-        out = groups_ruled_out(na.cond)
+        out = groups_ruled_out(na.cond, ctx.groups)
         rest = tuple(g for g in ctx.groups if g not in out)
         only = rest if rest and len(rest) < len(ctx.groups) else ctx.only
         return na, attrs.evolve(
@@ -136,20 +136,22 @@ def tested_absent(cond: ir.Expr) -> list[ir.Ref]:
     return found
 
 
-def groups_ruled_out(cond: ir.Expr) -> frozenset[str]:
-    """The groups a `not applicable if` condition rules out whole: `unit group = G` or
-    `unit group in {G1, G2}`, alone or among conditions joined by `or`. An input given only
-    for the other groups is then present in the item's clauses."""
+def groups_ruled_out(cond: ir.Expr, groups: tuple[str, ...]) -> frozenset[str]:
+    """The groups a `not applicable if` condition rules out whole: `unit group = G`,
+    `unit group ≠ G` (every group but G) or `unit group in {G1, G2}`, alone or among
+    conditions joined by `or`. An input given only for the other groups is then present in
+    the item's clauses."""
     found: set[str] = set()
     todo = [cond]
     while todo:
         x = todo.pop()
         if isinstance(x, ir.Logic) and x.op == "or":
             todo += [x.right, x.left]
-        elif isinstance(x, ir.Compare) and x.op == "=":
+        elif isinstance(x, ir.Compare) and x.op in ("=", "!="):
             sides = (x.left, x.right)
             if any(isinstance(s, ir.GroupRef) for s in sides):
-                found.update(s.path[0] for s in sides if isinstance(s, ir.Ref) and len(s.path) == 1)
+                named = {s.path[0] for s in sides if isinstance(s, ir.Ref) and len(s.path) == 1}
+                found.update(named if x.op == "=" else set(groups) - named)
         elif isinstance(x, ir.Member) and isinstance(x.operand, ir.GroupRef):
             found.update(x.values)
     return frozenset(found)

@@ -219,8 +219,8 @@ class InferenceCore:
                 "E201",
                 ref.span,
                 name=name,
-                hint_en=f"input {name!r} is not given for group(s) {', '.join(block.groups)}",
-                hint_zh=f"输入 {name!r} 不适用于分组 {', '.join(block.groups)}",
+                hint_en=not_given_hint(self.model.inputs[name].groups, ctx.groups, name),
+                hint_zh=not_given_hint_zh(self.model.inputs[name].groups, ctx.groups, name),
             )
             return
         if name in self.model.gradings:
@@ -330,3 +330,14 @@ class InferenceCore:
                 **suggestion_args(value, enum.values),
             )
         return True
+
+
+def not_given_hint(given: tuple[str, ...], groups: tuple[str, ...], name: str) -> str:
+    """E201's hint for an input the rule's groups do not give: which groups give it."""
+    missing = ", ".join(g for g in groups if g not in given)
+    return f"input {name!r} is given for {', '.join(given)} only, not for {missing}"
+
+
+def not_given_hint_zh(given: tuple[str, ...], groups: tuple[str, ...], name: str) -> str:
+    missing = "、".join(g for g in groups if g not in given)
+    return f"输入 {name!r} 仅适用于 {'、'.join(given)},不适用于 {missing}"
