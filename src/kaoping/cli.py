@@ -255,13 +255,28 @@ def _data_path(compiled: CompiledScheme, data: str | None, sample: bool) -> Path
     if sample and data is not None:
         raise click.UsageError("give a DATA file or --sample, not both")
     if sample:
-        path = _registry().sample(compiled.scheme_id)
+        path = _sample_of(compiled)
         if path is None:
             raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
         return path
     if data is None:
         raise click.UsageError("give a DATA file, or --sample")
     return Path(data)
+
+
+def _sample_of(compiled: CompiledScheme) -> Path | None:
+    """The sample data of an installed scheme, or, for rules read from a path, the
+    `sample.json` (or `sample.csv`) in the folder that holds them, as `new-scheme` lays out."""
+    reg = _registry()
+    if compiled.scheme_id in reg.schemes:
+        try:
+            installed = {str(p) for p in reg.rules(compiled.scheme_id)}
+        except KaopingError:
+            installed = set()
+        if set(compiled.sources) <= installed:
+            return reg.sample(compiled.scheme_id)
+    folder = Path(os.path.commonpath([str(Path(f).parent) for f in compiled.sources]))
+    return next((folder / n for n in ("sample.json", "sample.csv") if (folder / n).is_file()), None)
 
 
 _SHOWN_PER_CODE = 20  # warnings of one code printed on stderr; the JSON results hold them all
