@@ -233,6 +233,14 @@ class InferenceCore:
         suggestion = did_you_mean(name, self.names_in_scope(ctx))
         if suggestion is not None:
             hint_en, hint_zh = suggestion
+        elsewhere = [b for b in self.model.blocks if b is not block and b.ending_with(name)]
+        if elsewhere:  # a grading or consequences line read for the groups of every block
+            there, here = "、".join(elsewhere[0].groups), "、".join(ctx.groups)
+            hint_en = (
+                f"{name!r} is a value of the scoring block of {there}, not of {here}, "
+                f"whose units this rule also reads it for: define it in that block too"
+            )
+            hint_zh = f"{name!r} 是 {there} 评分块的值,{here} 评分块没有;此规则也对 {here} 的单位读取它:请在该评分块中也定义它"
         self.err("E201", ref.span, name=name, hint_en=hint_en, hint_zh=hint_zh)
 
     def names_in_scope(self, ctx: Ctx) -> set[str]:
