@@ -139,3 +139,22 @@ def test_sample_of_a_copied_installed_scheme_is_the_copys_own(tmp_path: Path) ->
     (copy / "sample.json").unlink()
     result = CliRunner().invoke(main, ["score", str(copy), "--sample"])
     assert result.exit_code == 3 and "ships no sample data" in result.output
+
+
+def test_template_sample_of_a_rules_folder_prefills_its_units(folder: Path, tmp_path: Path) -> None:
+    # once a traceback (the folder's name taken for an installed scheme's id)
+    from openpyxl import load_workbook
+
+    out = tmp_path / "数据.xlsx"
+    result = CliRunner().invoke(main, ["template", str(folder), "--sample", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((folder / "sample.json").read_text("utf-8"))
+    book = load_workbook(out)
+    names = {
+        row[0]
+        for ws in book.worksheets
+        if ws.title in {u["group"] for u in data["units"]}
+        for row in ws.iter_rows(min_row=2, values_only=True)
+        if row[0] is not None
+    }
+    assert names == {u["unit"] for u in data["units"]}

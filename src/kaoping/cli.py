@@ -633,7 +633,7 @@ def template(scheme: str, output: str, units_file: str | None, sample: bool) -> 
     compiled = _scheme(scheme)
     source: Path | None = Path(units_file) if units_file else None
     if sample:
-        source = _registry().sample(compiled.scheme_id)
+        source = _sample_of(compiled)
         if source is None:
             raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
     try:
