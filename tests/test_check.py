@@ -215,6 +215,15 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         1,
         ("this requirement checks nothing",),
     ),
+    # "前二名为先进……被通报的不得评为先进" written in the document's order: the bar bars no one
+    "W414": (
+        'group G "g"\nenum 等次: 先进, 其他\ninput x: number 0 to 10 "x"\nscoring G:\n'
+        "    item a max 10 = x\ngrading 等次:\n    先进 top 2\n    其他 otherwise\n"
+        "    bar 先进 if x < 5\n",
+        9,
+        5,
+        ("this bar comes after every line that gives 先进: it bars no unit",),
+    ),
     # an empty scheme (or one with only comments): nothing would be scored
     "E604": (
         "# 只有注释的文件\n",
