@@ -224,6 +224,14 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         5,
         ("this bar comes after every line that gives 先进: it bars no unit",),
     ),
+    # "各单位权重分=本单位基础分÷最高基础分×90": scored across the group, and no total reads it
+    "W415": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n'
+        "    across group:\n        item b max 90 = x ÷ best x × 90 default 90\n",
+        6,
+        9,
+        ("'b' is scored in an `across` block but no rule reads it",),
+    ),
     # an empty scheme (or one with only comments): nothing would be scored
     "E604": (
         "# 只有注释的文件\n",

@@ -153,6 +153,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "a bar takes effect from where it stands: move it above the lines that give {grades}",
         "取消行自其所在位置起生效:请移到评定 {grades} 的行之前",
     ),
+    "W415": (
+        "{name!r} is scored in an `across` block but no rule reads it: its points count nowhere",
+        "{name!r} 在 `组内`/`跨组` 块中计分,但没有规则读取它:其得分不计入任何地方",
+        "the values of an `across` block are not in the default total: write `total = …` with it",
+        "`组内`/`跨组` 块中的值不计入默认总分:请写 `总分 = …` 并包含它",
+    ),
     "E412": (
         "rounding to {places} places is out of range",
         "舍入到 {places} 位超出范围",
@@ -245,6 +251,7 @@ TITLES: dict[str, tuple[str, str]] = {
         "A bar comes after every line that gives its grades",
         "取消行位于评定该等次的所有行之后",
     ),
+    "W415": ("A value scored across the group that no rule reads", "组内计分的值没有规则读取"),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
     "E413": (
