@@ -352,7 +352,11 @@ def _scored(
 @main.command("score")
 @click.argument("scheme")
 @click.argument("data", required=False)
-@click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Use the scheme's sample data (a rules folder's: its sample.json or sample.csv).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--history", type=HistoryRef(), metavar=HISTORY_METAVAR, help=HISTORY_HELP)
 @click.option(
@@ -563,7 +567,11 @@ def _emit(
 @click.argument("scheme")
 @click.argument("data", required=False)
 @click.option("--unit", "unit_name", required=True, help="The unit to explain.")
-@click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Use the scheme's sample data (a rules folder's: its sample.json or sample.csv).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--history", type=HistoryRef(), metavar=HISTORY_METAVAR, help=HISTORY_HELP)
 @click.option(

@@ -16,7 +16,11 @@ from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRe
 @click.argument("old_scheme")
 @click.argument("new_scheme")
 @click.argument("data", required=False)
-@click.option("--sample", is_flag=True, help="Use OLD_SCHEME's bundled sample data.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Use OLD_SCHEME's sample data (a rules folder's: its sample.json or sample.csv).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option(
     "--history",
