@@ -215,6 +215,23 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         1,
         ("this requirement checks nothing",),
     ),
+    # "前二名为先进……被通报的不得评为先进" written in the document's order: the bar bars no one
+    "W414": (
+        'group G "g"\nenum 等次: 先进, 其他\ninput x: number 0 to 10 "x"\nscoring G:\n'
+        "    item a max 10 = x\ngrading 等次:\n    先进 top 2\n    其他 otherwise\n"
+        "    bar 先进 if x < 5\n",
+        9,
+        5,
+        ("this bar comes after every line that gives 先进: it bars no unit",),
+    ),
+    # "各单位权重分=本单位基础分÷最高基础分×90": scored across the group, and no total reads it
+    "W415": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n'
+        "    across group:\n        item b max 90 = x ÷ best x × 90 default 90\n",
+        6,
+        9,
+        ("'b' is scored in an `across` block but no rule reads it",),
+    ),
     # an empty scheme (or one with only comments): nothing would be scored
     "E604": (
         "# 只有注释的文件\n",
@@ -404,3 +421,57 @@ def test_cli_check_errors_exit_1_and_render_in_chinese(tmp_path):
     assert "错误 E206" in result.output
     assert "    item a max 10 = x" in result.output
     assert "未通过(1 个错误,0 个警告,1 个文件)" in result.output
+
+
+# ------------------------------------------------------------------ W414: a bar that bars nothing
+BARRED = """
+group G
+enum 等次: 先进, 良好, 达标
+input 得分: number 0 to 100 "得分"
+input 通报: yesno "被通报"
+scoring G:
+    item 基础 max 100 = 得分
+grading 等次:
+{lines}
+"""
+
+
+def _w414(*lines: str) -> list[tuple[int, str]]:
+    text = BARRED.format(lines="\n".join("    " + line for line in lines))
+    return [(d.span.line, d.message()) for d in diagnostics(text) if d.code == "W414"]
+
+
+def test_a_bar_after_every_line_giving_its_grade_bars_nothing() -> None:
+    # "各序列取前两名为先进……被通报的不得评为先进": the bar must come before the quota
+    assert _w414("先进 top 2", "达标 otherwise", "bar 先进 if 通报") == [
+        (11, "this bar comes after every line that gives 先进: it bars no unit")
+    ]
+    assert _w414("bar 先进 if 通报", "先进 top 2", "达标 otherwise") == []
+    # promote ignores bars, so a bar above only a promotion bars nothing either
+    assert _w414("达标 otherwise", "bar 先进 if 通报", "promote 先进 if 得分 > 99") == [
+        (10, "this bar comes after every line that gives 先进: it bars no unit")
+    ]
+
+
+def test_a_bar_of_several_grades_names_those_no_later_line_gives() -> None:
+    lines = ("先进 top 1", "bar 先进, 良好 if 通报", "良好 if total ≥ 90", "达标 otherwise")
+    assert _w414(*lines) == [
+        (10, "this bar comes after every line that gives 先进: it bars no unit")
+    ]
+
+
+def test_a_grading_name_of_one_block_only_says_where_it_is_defined() -> None:
+    # "发生重大事故或瞒报的,实行一票否决": the flag is written in 镇街's block only, and the
+    # grading reads it for 部门's units too
+    text = (
+        'group 镇街\ngroup 部门\nenum 等次: 合格, 不合格\ninput 否决: yesno "否决"\n'
+        'input 得分: number 0 to 100 "得分"\nscoring 镇街:\n    item 基础 max 100 = 得分\n'
+        "    flag 一票否决 if 否决\nscoring 部门:\n    item 基础 max 100 = 得分\n"
+        "grading 等次:\n    合格 if total ≥ 60\n    不合格 otherwise\n    demote 不合格 if 一票否决\n"
+    )
+    [d] = [d for d in diagnostics(text) if d.severity == "error"]
+    assert (d.code, d.span.line) == ("E201", 14)
+    assert d.hint() == (
+        "'一票否决' is a value of the scoring block of 镇街, not of 部门, whose units this rule "
+        "also reads it for: define it in that block too"
+    )

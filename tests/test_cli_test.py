@@ -3,6 +3,7 @@ they would for the installed scheme, so a scheme can be tested before it is pack
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -110,3 +111,50 @@ def test_junit_report_names_the_folder(folder: Path, tmp_path: Path) -> None:
     names = {case.get("classname") for case in suite.iter("testcase")}
     assert names == {str(folder)}
     assert suite.get("failures") == "0"
+
+
+def test_sample_of_a_rules_folder_is_the_sample_beside_its_rules(folder: Path) -> None:
+    # `new-scheme` puts sample.json beside scheme.rules: --sample reads it before installing
+    data = json.loads((folder / "sample.json").read_text("utf-8"))
+    result = CliRunner().invoke(main, ["score", str(folder), "--sample", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert {u["unit"] for u in json.loads(result.stdout)["units"]} == {
+        u["unit"] for u in data["units"]
+    }
+
+
+def test_sample_of_a_copied_installed_scheme_is_the_copys_own(tmp_path: Path) -> None:
+    # a folder named like an installed scheme (a copy to edit, as `diff` suggests) is not it
+    copy = tmp_path / "example-zh"
+    copy.mkdir()
+    (copy / "s.rules").write_text(
+        '分组 甲组\n输入 x: 数值 0 至 9 "x"\n评分 甲组:\n    指标 a = x\n', "utf-8"
+    )
+    (copy / "sample.json").write_text(
+        json.dumps({"units": [{"unit": "副本单位", "group": "甲组", "facts": {"x": 3}}]}), "utf-8"
+    )
+    result = CliRunner().invoke(main, ["score", str(copy), "--sample", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [u["unit"] for u in json.loads(result.stdout)["units"]] == ["副本单位"]
+    (copy / "sample.json").unlink()
+    result = CliRunner().invoke(main, ["score", str(copy), "--sample"])
+    assert result.exit_code == 3 and "ships no sample data" in result.output
+
+
+def test_template_sample_of_a_rules_folder_prefills_its_units(folder: Path, tmp_path: Path) -> None:
+    # once a traceback (the folder's name taken for an installed scheme's id)
+    from openpyxl import load_workbook
+
+    out = tmp_path / "数据.xlsx"
+    result = CliRunner().invoke(main, ["template", str(folder), "--sample", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((folder / "sample.json").read_text("utf-8"))
+    book = load_workbook(out)
+    names = {
+        row[0]
+        for ws in book.worksheets
+        if ws.title in {u["group"] for u in data["units"]}
+        for row in ws.iter_rows(min_row=2, values_only=True)
+        if row[0] is not None
+    }
+    assert names == {u["unit"] for u in data["units"]}

@@ -222,9 +222,15 @@ def test_sample_is_the_old_schemes(tmp_path: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["units"] == [] and doc["rules"] == []
     assert len(doc["unchanged"]) == 4
+    # OLD as a rules folder: its own sample beside its rules, and none there is a usage error
+    result = run("diff", str(copy), "example-zh", "--sample", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["unchanged"]) == 4
+    for sample in copy.glob("sample.*"):
+        sample.unlink()
     result = run("diff", str(copy), "example-zh", "--sample")
     assert result.exit_code == 3
-    assert "not an installed scheme" in result.output
+    assert "ships no sample data" in result.output
 
 
 def test_the_same_rules_in_the_other_keyword_set_differ_in_nothing() -> None:

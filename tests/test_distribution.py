@@ -197,6 +197,24 @@ def test_a_declared_rounding_is_enforced_exactly() -> None:
     assert run(ROUNDED, rated("优", "良", "良", "良", "良", "良", "合格")).warnings == ()
 
 
+def test_a_split_that_does_not_hold_names_what_is_rated() -> None:
+    # two ratings of one enum in one group: the error says which of them is off (县领导测评等次)
+    two = ROUNDED.replace(
+        '输入 县领导测评排序: 次数 可缺 "县领导对县直单位的排序"\n',
+        '输入 县领导测评排序: 次数 可缺 "县领导对县直单位的排序"\n输入 部门测评等次: 档次 "部门测评"\n',
+    ).replace(
+        "        校验 县领导测评等次 按排序",
+        "        校验 部门测评等次 分布 优 20%, 良 60%, 合格 20% 四舍五入\n        校验 县领导测评等次 按排序",
+    )
+    units = rated("优", "优", "良", "良", "良", "良", "合格")
+    for u, g in zip(units, ["优", "良", "良", "良", "良", "良", "合格"], strict=True):
+        u["facts"]["部门测评等次"] = g
+    with pytest.raises(DataError) as err:
+        run(two, units)
+    assert [p.field for p in err.value.problems] == ["县领导测评等次"]
+    assert "input '县领导测评等次': group '县直单位': 7 units must be rated" in str(err.value)
+
+
 # ------------------------------------------------------------------ orderings as data
 def test_places_become_grades_when_every_allowed_split_agrees() -> None:
     # 5 units: 20/60/20 of 5 is 1/3/1, so place 1 优, places 2–4 良, place 5 合格
@@ -426,6 +444,7 @@ def test_record_ratings_are_counted_as_records_not_units() -> None:
     text = str(err.value)
     assert "负责事项 in group '县直单位', 专项 '经济': 5 records (one per 事项)" in text
     assert "units" not in text
+    assert [p.field for p in err.value.problems] == ["负责事项"]
 
 
 def test_records_on_part_of_a_roster_are_a_warning_and_need_their_grade() -> None:

@@ -390,3 +390,23 @@ def test_a_misspelt_group_suggests_the_declared_group(tmp_path: Path) -> None:
     )
     _, out = check(tmp_path, in_scoring, "en")
     assert "group '县直单住' is not declared" in out and "hint: did you mean '县直单位'?" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "unit"),
+    [
+        ("扣 0.5分 每 少报次数", "0.5", "分"),
+        ("封顶 4分", "4", "分"),
+        ("扣 1 每 不足(x, 12条)", "12", "条"),
+    ],
+)
+def test_a_number_copied_with_its_unit_says_to_drop_the_unit(
+    tmp_path: Path, line: str, number: str, unit: str
+) -> None:
+    # "每少一次扣0.5分" copied from the document: the unit is read as a name glued to the number
+    text = f'分组 甲\n输入 x: 次数 "x"\n评分 甲:\n    指标 a 满分 5:\n        起评 满分\n        {line}\n'
+    code, output = check(tmp_path, text, "en")
+    assert code == 1 and codes(output) == ["E101"]
+    assert f"hint: a number is written without its unit: `{number}`, not `{number}{unit}`" in output
+    code, output = check(tmp_path, text, "zh")
+    assert f"数字不带单位:写 `{number}`,不写 `{number}{unit}`" in output

@@ -321,3 +321,50 @@ def test_a_sheet_rescales_by_its_own_maxima() -> None:
     # 县发改委: its a does not apply; 共同 6 of 10 → 6 × 20/10 = 12
     # 县教育局: its sheet has no such item: (6 + 10) × 20/20 = 16
     assert totals == {"县发改委": 12, "县教育局": 16}
+
+
+# ------------------------------------------------------------------ a group the item is not for
+GROUPS = """
+group 街道
+group 乡镇
+input 防汛得分: number 0 to 7 "县防指评定的防汛抗旱得分" for 乡镇
+input 信访得分: number 0 to 8 "信访得分"
+scoring 街道, 乡镇:
+    section 安全稳定 max 15:
+        rescale
+        item 信访 max 8 = 信访得分
+        item 防汛抗旱 max 7:
+            start 防汛得分
+            not applicable if unit group = 街道
+"""
+
+
+def test_an_item_not_applying_to_a_group_reads_that_groups_missing_input_as_present() -> None:
+    # 城区街道不承担防汛抗旱任务: the input is given by 乡镇 only, and the item's `start` runs
+    # only where the item applies, so it needs no `default`
+    assert _errors(GROUPS) == []
+    assert _errors(GROUPS.replace("unit group = 街道", "unit group in {街道}")) == []
+    assert _errors(GROUPS.replace("unit group = 街道", "unit group ≠ 乡镇")) == []
+    assert _errors(GROUPS.replace("unit group = 街道", "信访得分 < 1 or unit group = 街道")) == []
+    # a condition that does not rule the group out leaves the input absent for 街道's units
+    for cond in ("unit group = 街道 and 信访得分 < 1", "信访得分 < 1"):
+        assert _errors(GROUPS.replace("unit group = 街道", cond)) == [("E206", 11)], cond
+    # an item left only to 街道 reads an input 街道 does not give
+    [d] = [d for d in diagnostics(GROUPS.replace("= 街道", "= 乡镇")) if d.code == "E201"]
+    assert (d.code, d.span.line) == ("E201", 11)
+    assert d.hint() == "input '防汛得分' is given for 乡镇 only, not for 街道"
+    assert d.hint("zh") == "输入 '防汛得分' 仅适用于 乡镇,不适用于 街道"
+
+
+def test_the_group_the_item_is_not_for_is_rescaled_and_gives_no_input() -> None:
+    scheme = compile_rules(GROUPS, "groups")
+    r = run(
+        scheme, [unit("城南", "街道", 信访得分=6), unit("东湖", "乡镇", 信访得分=6, 防汛得分=5)]
+    )
+    # 城南: 信访 6 of 8, rescaled to 15: 6 × 15 / 8 = 45/4; 东湖: 6 + 5 = 11 of 15
+    assert close(value(r.by_name("城南"), "安全稳定"), Fraction(45, 4))
+    assert close(value(r.by_name("东湖"), "安全稳定"), Fraction(11))
+    with pytest.raises(DataError, match="防汛得分"):
+        run(scheme, [unit("城南", "街道", 信访得分=6, 防汛得分=5)])
+    with pytest.raises(DataError, match="防汛得分"):
+        run(scheme, [unit("东湖", "乡镇", 信访得分=6)])

@@ -255,13 +255,28 @@ def _data_path(compiled: CompiledScheme, data: str | None, sample: bool) -> Path
     if sample and data is not None:
         raise click.UsageError("give a DATA file or --sample, not both")
     if sample:
-        path = _registry().sample(compiled.scheme_id)
+        path = _sample_of(compiled)
         if path is None:
             raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
         return path
     if data is None:
         raise click.UsageError("give a DATA file, or --sample")
     return Path(data)
+
+
+def _sample_of(compiled: CompiledScheme) -> Path | None:
+    """The sample data of an installed scheme, or, for rules read from a path, the
+    `sample.json` (or `sample.csv`) in the folder that holds them, as `new-scheme` lays out."""
+    reg = _registry()
+    if compiled.scheme_id in reg.schemes:
+        try:
+            installed = {str(p) for p in reg.rules(compiled.scheme_id)}
+        except KaopingError:
+            installed = set()
+        if set(compiled.sources) <= installed:
+            return reg.sample(compiled.scheme_id)
+    folder = Path(os.path.commonpath([str(Path(f).parent) for f in compiled.sources]))
+    return next((folder / n for n in ("sample.json", "sample.csv") if (folder / n).is_file()), None)
 
 
 _SHOWN_PER_CODE = 20  # warnings of one code printed on stderr; the JSON results hold them all
@@ -337,7 +352,11 @@ def _scored(
 @main.command("score")
 @click.argument("scheme")
 @click.argument("data", required=False)
-@click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Use the scheme's sample data (a rules folder's: its sample.json or sample.csv).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--history", type=HistoryRef(), metavar=HISTORY_METAVAR, help=HISTORY_HELP)
 @click.option(
@@ -548,7 +567,11 @@ def _emit(
 @click.argument("scheme")
 @click.argument("data", required=False)
 @click.option("--unit", "unit_name", required=True, help="The unit to explain.")
-@click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Use the scheme's sample data (a rules folder's: its sample.json or sample.csv).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--history", type=HistoryRef(), metavar=HISTORY_METAVAR, help=HISTORY_HELP)
 @click.option(
@@ -618,7 +641,7 @@ def template(scheme: str, output: str, units_file: str | None, sample: bool) -> 
     compiled = _scheme(scheme)
     source: Path | None = Path(units_file) if units_file else None
     if sample:
-        source = _registry().sample(compiled.scheme_id)
+        source = _sample_of(compiled)
         if source is None:
             raise click.UsageError(f"scheme {compiled.scheme_id!r} ships no sample data")
     try:

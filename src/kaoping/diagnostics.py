@@ -147,6 +147,18 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "remove it, or check the input names",
         "删除它,或核对输入名称",
     ),
+    "W414": (
+        "this bar comes after every line that gives {grades}: it bars no unit",
+        "此取消行位于所有评定 {grades} 的行之后:不取消任何单位",
+        "a bar takes effect from where it stands: move it above the lines that give {grades}",
+        "取消行自其所在位置起生效:请移到评定 {grades} 的行之前",
+    ),
+    "W415": (
+        "{name!r} is scored in an `across` block but no rule reads it: its points count nowhere",
+        "{name!r} 在 `组内`/`跨组` 块中计分,但没有规则读取它:其得分不计入任何地方",
+        "the values of an `across` block are not in the default total: write `total = …` with it",
+        "`组内`/`跨组` 块中的值不计入默认总分:请写 `总分 = …` 并包含它",
+    ),
     "E412": (
         "rounding to {places} places is out of range",
         "舍入到 {places} 位超出范围",
@@ -235,6 +247,11 @@ TITLES: dict[str, tuple[str, str]] = {
     "W408": ("The children's maxima add up to less than the maximum", "下级满分合计少于满分"),
     "W409": ("An item's rules can never reach its maximum", "指标的规则达不到其满分"),
     "W410": ("A requirement checks nothing", "校验不检查任何数据"),
+    "W414": (
+        "A bar comes after every line that gives its grades",
+        "取消行位于评定该等次的所有行之后",
+    ),
+    "W415": ("A value scored across the group that no rule reads", "组内计分的值没有规则读取"),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
     "E413": (

@@ -16,7 +16,11 @@ from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRe
 @click.argument("old_scheme")
 @click.argument("new_scheme")
 @click.argument("data", required=False)
-@click.option("--sample", is_flag=True, help="Use OLD_SCHEME's bundled sample data.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Use OLD_SCHEME's sample data (a rules folder's: its sample.json or sample.csv).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option(
     "--history",
@@ -44,7 +48,7 @@ def diff_cmd(
     paths) and show each unit's total, rank and grade before and after, largest move in rank
     first, and every rule that differs, by article, with its old and new text. Data that does
     not fit one of the schemes is a data error (exit 2) naming the scheme."""
-    from kaoping.cli import _data_path, _emit, _fail, _registry, _scheme, _warn
+    from kaoping.cli import _data_path, _emit, _fail, _scheme, _warn
     from kaoping.errors import KaopingError
     from kaoping.io.data import load_dataset
     from kaoping.io.history_file import read_history
@@ -56,11 +60,6 @@ def diff_cmd(
 
     old = _scheme(old_scheme)
     new = _scheme(new_scheme)
-    if sample and old_scheme not in _registry().schemes:
-        raise click.UsageError(
-            f"--sample takes OLD_SCHEME's sample data: {old_scheme!r} is not an installed "
-            "scheme; give a DATA file"
-        )
     path = _data_path(old, data, sample)
     inputs: list[str | Path] = [*old.sources, *new.sources, path]
     if history is not None:

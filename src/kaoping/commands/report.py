@@ -36,7 +36,11 @@ def _made() -> str:
     type=click.Path(),
     help="The page to write (.html; written whole, or not at all, never over an input).",
 )
-@click.option("--sample", is_flag=True, help="Use the scheme's bundled sample data.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Use the scheme's sample data (a rules folder's: its sample.json or sample.csv).",
+)
 @click.option("--history", type=HistoryRef(), metavar=HISTORY_METAVAR, help=HISTORY_HELP)
 @click.option(
     "--lang",

@@ -22,7 +22,8 @@ class ApplicableChecks(ExprChecker):
     def applicability(self, item: ir.Item, ctx: Ctx) -> tuple[ir.NotApplicable | None, Ctx]:
         """The item's `not applicable if` line (one at most) with its condition typed, and the
         context of the item's other clauses: a value the condition tests absent
-        (`not present(X)`) is present there, since they run only where the item applies."""
+        (`not present(X)`) is present there, and a group it rules out (`unit group = G`)
+        is not among the groups they are for, since they run only where the item applies."""
         lines = [c for c in item.clauses if isinstance(c, ir.NotApplicable)]
         if not lines:
             return None, ctx
@@ -51,7 +52,12 @@ class ApplicableChecks(ExprChecker):
             for r in tested_absent(na.cond)
             if (id(r), key) in self.model.refs
         )
-        return na, attrs.evolve(ctx, present=ctx.present | tested, deps=ctx.deps, inputs=ctx.inputs)
+        out = groups_ruled_out(na.cond, ctx.groups)
+        rest = tuple(g for g in ctx.groups if g not in out)
+        only = rest if rest and len(rest) < len(ctx.groups) else ctx.only
+        return na, attrs.evolve(
+            ctx, present=ctx.present | tested, only=only, deps=ctx.deps, inputs=ctx.inputs
+        )
 
     def check_rescale(self, block: BlockModel, sec: ir.Section, children: list[str]) -> bool:
         """Whether the section rescales; what rescaling needs: the section's maximum, summed
@@ -128,6 +134,27 @@ def tested_absent(cond: ir.Expr) -> list[ir.Ref]:
         ):
             found.append(x.operand.args[0])
     return found
+
+
+def groups_ruled_out(cond: ir.Expr, groups: tuple[str, ...]) -> frozenset[str]:
+    """The groups a `not applicable if` condition rules out whole: `unit group = G`,
+    `unit group ≠ G` (every group but G) or `unit group in {G1, G2}`, alone or among
+    conditions joined by `or`. An input given only for the other groups is then present in
+    the item's clauses."""
+    found: set[str] = set()
+    todo = [cond]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, ir.Logic) and x.op == "or":
+            todo += [x.right, x.left]
+        elif isinstance(x, ir.Compare) and x.op in ("=", "!="):
+            sides = (x.left, x.right)
+            if any(isinstance(s, ir.GroupRef) for s in sides):
+                named = {s.path[0] for s in sides if isinstance(s, ir.Ref) and len(s.path) == 1}
+                found.update(named if x.op == "=" else set(groups) - named)
+        elif isinstance(x, ir.Member) and isinstance(x.operand, ir.GroupRef):
+            found.update(x.values)
+    return frozenset(found)
 
 
 def not_applicable_of(node: object) -> ir.NotApplicable | None:

@@ -86,7 +86,22 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
         for name, decl in self.model.inputs.items():
             if name not in self.used_inputs and name not in self._shadowed:
                 self.err("W407", decl.span, name=name)
+        for block in self.model.blocks:
+            self.unread_across(block)
         return self.model
+
+    def unread_across(self, block: BlockModel) -> None:
+        """W415: an item or section scored across the group that no rule reads. It is not in
+        the default total, so unless a `total = …` (or anything else) reads it, its points
+        count nowhere: usually a forgotten `total = …`."""
+        read = set(block.outside_deps)
+        for vd in block.values.values():
+            read |= vd.deps
+        for vd in block.values.values():
+            across = vd.stage in ("group", "cross") and vd.parent is None
+            if across and vd.kind in ("item", "section") and vd.path not in read:
+                assert vd.node is not None
+                self.err("W415", vd.node.span, name=vd.path)
 
     # ------------------------------------------------------------------ blocks
     def collect_block(self, index: int, scoring: ir.Scoring) -> BlockModel:

@@ -88,6 +88,13 @@ class GradingChecks(SheetChecks, ScopeChecks):
         assigning = [r for r in grading.rules if not isinstance(r, ir.Bar | ir.Override)]
         if not assigning or not isinstance(assigning[-1], ir.Otherwise):
             self.err("E601", grading.span, name=grading.name)
+        for i, rule in enumerate(grading.rules):
+            if isinstance(rule, ir.Bar):
+                later = grading.rules[i + 1 :]
+                given = {r.grade for r in later if isinstance(r, ir.Quota | ir.GradeIf)}
+                dead = [g for g in rule.grades if g not in given]
+                if dead:  # `otherwise`, `promote` and `demote` ignore bars
+                    self.err("W414", rule.span, grades=", ".join(dead))
         names = list(self.model.gradings)  # this grading and the ones before it
         seen_gradings = frozenset(names[: names.index(grading.name) + 1])
         for rule in grading.rules:

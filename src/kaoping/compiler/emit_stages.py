@@ -96,7 +96,8 @@ class StageEmitter(ExprEmitter):
                 w(
                     f"_rt.require_distribution(units, "
                     f"[{self.ex(req.operand, block, inner)} for w in units], "
-                    f"{self.shares(req.shares)}, {req.mode!r}, {str(req.span)!r})",
+                    f"{self.shares(req.shares)}, {req.mode!r}, {str(req.span)!r}, "
+                    f"{str(req.operand)!r})",
                     req.span,
                 )
             for vd in self.stage_values(block, "group"):

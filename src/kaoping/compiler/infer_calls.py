@@ -13,7 +13,7 @@ from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.cohort_ranges import mean_parts
 from kaoping.compiler.infer_context import Ctx, _Unresolved, canonical_function
-from kaoping.compiler.infer_core import InferenceCore
+from kaoping.compiler.infer_core import InferenceCore, not_given_hint, not_given_hint_zh
 from kaoping.compiler.model import Res
 from kaoping.compiler.suggest import function_suggestion
 from kaoping.exact import Q, show
@@ -103,8 +103,8 @@ class CallInference(InferenceCore):
                 "E201",
                 e.span,
                 name=e.source,
-                hint_en=f"input {e.source!r} is not given for group(s) {', '.join(ctx.block.groups)}",
-                hint_zh=f"输入 {e.source!r} 不适用于分组 {', '.join(ctx.block.groups)}",
+                hint_en=not_given_hint(inp.groups, ctx.groups, e.source),
+                hint_zh=not_given_hint_zh(inp.groups, ctx.groups, e.source),
             )
         ctx.inputs.add(e.source)
         if not ctx.no_reads:

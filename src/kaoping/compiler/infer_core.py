@@ -219,8 +219,8 @@ class InferenceCore:
                 "E201",
                 ref.span,
                 name=name,
-                hint_en=f"input {name!r} is not given for group(s) {', '.join(block.groups)}",
-                hint_zh=f"输入 {name!r} 不适用于分组 {', '.join(block.groups)}",
+                hint_en=not_given_hint(self.model.inputs[name].groups, ctx.groups, name),
+                hint_zh=not_given_hint_zh(self.model.inputs[name].groups, ctx.groups, name),
             )
             return
         if name in self.model.gradings:
@@ -233,6 +233,14 @@ class InferenceCore:
         suggestion = did_you_mean(name, self.names_in_scope(ctx))
         if suggestion is not None:
             hint_en, hint_zh = suggestion
+        elsewhere = [b for b in self.model.blocks if b is not block and b.ending_with(name)]
+        if elsewhere:  # a grading or consequences line read for the groups of every block
+            there, here = "、".join(elsewhere[0].groups), "、".join(ctx.groups)
+            hint_en = (
+                f"{name!r} is a value of the scoring block of {there}, not of {here}, "
+                f"whose units this rule also reads it for: define it in that block too"
+            )
+            hint_zh = f"{name!r} 是 {there} 评分块的值,{here} 评分块没有;此规则也对 {here} 的单位读取它:请在该评分块中也定义它"
         self.err("E201", ref.span, name=name, hint_en=hint_en, hint_zh=hint_zh)
 
     def names_in_scope(self, ctx: Ctx) -> set[str]:
@@ -330,3 +338,14 @@ class InferenceCore:
                 **suggestion_args(value, enum.values),
             )
         return True
+
+
+def not_given_hint(given: tuple[str, ...], groups: tuple[str, ...], name: str) -> str:
+    """E201's hint for an input the rule's groups do not give: which groups give it."""
+    missing = ", ".join(g for g in groups if g not in given)
+    return f"input {name!r} is given for {', '.join(given)} only, not for {missing}"
+
+
+def not_given_hint_zh(given: tuple[str, ...], groups: tuple[str, ...], name: str) -> str:
+    missing = "、".join(g for g in groups if g not in given)
+    return f"输入 {name!r} 仅适用于 {'、'.join(given)},不适用于 {missing}"

@@ -77,16 +77,20 @@ def require_distribution(
     shares: Sequence[Q],
     mode: Mode | None,
     where: str,
+    rated: str | None = None,
 ) -> None:
     """Raters' ratings of a group's units must fit the shares: exactly the declared rounding's
     split, or (none declared) any split of floors and ceilings. On part of a roster, counts
-    that can still grow into an allowed split are a warning; others are a data error."""
+    that can still grow into an allowed split are a warning; others are a data error naming
+    what is rated (`rated`, the rule's operand), so that two such rules are told apart."""
     if not units:
         return
     group, run = units[0].group, units[0].run
     whole = run.size(group, len(units)) if run is not None else len(units)
     counts = [sum(1 for r in ratings if r == label) for label in labels]
-    _check_split(f"group {group!r}", "units", counts, whole, labels, shares, mode, where, run)
+    _check_split(
+        f"group {group!r}", "units", counts, whole, labels, shares, mode, where, run, rated
+    )
 
 
 def require_records(
@@ -143,7 +147,7 @@ def require_records(
         what = f"{source} in group {group!r}" + (f", {by} {part!r}" if by is not None else "")
         ratings = parts[part]
         counts = [sum(1 for r in ratings if r == label) for label in labels]
-        _check_split(what, noun, counts, len(ratings), labels, shares, mode, where, None)
+        _check_split(what, noun, counts, len(ratings), labels, shares, mode, where, None, source)
 
 
 def _check_split(
@@ -156,6 +160,7 @@ def _check_split(
     mode: Mode | None,
     where: str,
     run: Run | None,
+    rated: str | None,
 ) -> None:
     present = sum(counts)
     splits = Splits.of(whole, shares, mode)
@@ -180,4 +185,4 @@ def _check_split(
             f"{what}: {whole} {noun} in all must be rated {splits.describe(labels)}, and the "
             f"{present} in the data are already rated {got}"
         )
-    raise DataError([DataProblem(where, None, None, message)])
+    raise DataError([DataProblem(where, None, rated, message)])

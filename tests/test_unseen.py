@@ -1,0 +1,49 @@
+"""Three schemes written from the documentation alone, as an outside policy writer would: a
+市直单位 annual assessment (relative-to-best weights, quotas with bars, consequences across
+years), a 乡镇 综合考核 of three 序列 (a bonus ranked across groups, an item one group does not
+have, quotas by count and share, demotion by flag counts), and a 安全生产 专项考核 (raters' forced
+distribution, incidents by severity, a rate scored against the lowest, vetoes). Each folder holds
+the document, its rules, hand-worked golden cases citing the articles, and sample data; they run
+through `kaoping check` and `kaoping test` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kaoping.cli import main
+
+FOLDERS = sorted(p for p in (Path(__file__).parent / "unseen").iterdir() if p.is_dir())
+
+
+def test_there_are_three_documents() -> None:
+    assert [f.name for f in FOLDERS] == ["jiangbei-shizhi", "linhai-anquan", "qingshan-xiangzhen"]
+    for folder in FOLDERS:
+        for name in ("document.txt", "scheme.rules", "sample.json"):
+            assert (folder / name).is_file(), folder / name
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_the_rules_check_without_a_diagnostic(folder: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(folder), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["diagnostics"] == []
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_the_hand_worked_cases_pass(folder: Path) -> None:
+    result = CliRunner().invoke(main, ["test", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1].endswith(" passed, 0 failed")
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_the_sample_scores(folder: Path) -> None:
+    result = CliRunner().invoke(main, ["score", str(folder), "--sample", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    units = json.loads(result.stdout)["units"]
+    data = json.loads((folder / "sample.json").read_text("utf-8"))["units"]
+    assert sorted(u["unit"] for u in units) == sorted(u["unit"] for u in data)
