@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from lark import Lark, Token, Tree
+from lark.lexer import UnlessCallback
 from lark.parsers.lalr_analysis import Shift
+from lark.tree import Meta
 
 
 class _GiveUp(Exception):
@@ -39,12 +41,13 @@ def _passes_through(rule: Any) -> bool:
 class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
     """A parser state's actions, built on the state's first visit: for each terminal or rule
     name, (True, next state, None, "") to shift, or (False, the rule's length, its tree
-    builder, its name) to reduce (the builder None for a rule whose tree is its one child's). A rule's hash is computed in Python, so the parse loop looks
-    up no rule at all."""
+    builder, its name) to reduce (the builder None for a rule whose tree is its one child's).
+    A rule's hash is computed in Python, so the parse loop looks up no rule at all."""
 
     def __init__(self, states: dict[int, dict[str, tuple[Any, Any]]], callbacks: Any):
         super().__init__()
         self.states, self.callbacks = states, callbacks
+        self.builders: dict[Any, Any] = {}
 
     def __missing__(self, state: int) -> dict[str, tuple[bool, Any, Any, str]]:
         built: dict[str, tuple[bool, Any, Any, str]] = {}
@@ -54,24 +57,178 @@ class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
             elif _passes_through(arg):
                 built[name] = (False, 1, None, arg.origin.name)
             else:
-                built[name] = (False, len(arg.expansion), self.callbacks[arg], arg.origin.name)
+                build = self.builders.get(arg)
+                if build is None:
+                    build = self.builders[arg] = _builder(arg, self.callbacks[arg])
+                built[name] = (False, len(arg.expansion), build, arg.origin.name)
         self[state] = built
         return built
+
+
+def _builder(rule: Any, callback: Any) -> Any:
+    """The rule's tree builder: Lark's chain (`_Positions` around its child filter, around
+    `?rule`'s expansion of a single child, around `Tree`) as one function, when the callback
+    is that chain; else the callback itself."""
+    from kaoping.grammar.parse import _NO_SPACE, _Positions
+
+    if type(callback) is not _Positions or rule.options.keep_all_tokens:
+        return callback
+    data = rule.alias or rule.options.template_source or rule.origin.name
+    expand1 = bool(rule.options.expand1) and not rule.alias
+    include = [
+        (i, not sym.is_term and sym.name.startswith("_"))
+        for i, sym in enumerate(rule.expansion)
+        if not (sym.is_term and sym.filter_out)
+    ]
+    filters = len(include) < len(rule.expansion) or any(expand for _, expand in include)
+    return _positioned(data, include if filters else None, expand1, _NO_SPACE)
+
+
+def _positioned(
+    data: str, include: list[tuple[int, bool]] | None, expand1: bool, no_space: Any
+) -> Any:
+    """What Lark's callbacks do for one rule, in one call: keep the children the rule keeps
+    (inlining `_rule`s), give `?rule`'s single child as is, else a new tree; then set the
+    tree's positions from the first and last child that takes space."""
+    tree_class, meta_class, new = Tree, Meta, object.__new__
+
+    def build(children: list[Any]) -> Any:
+        m: Any  # a child's meta, with the container positions Lark's Meta does not declare
+        if include is None:
+            filtered = children
+        else:
+            filtered = []
+            for i, expand in include:
+                if expand:
+                    if filtered:
+                        filtered += children[i].children
+                    else:  # as Lark does, for left recursion
+                        filtered = children[i].children
+                else:
+                    filtered.append(children[i])
+        if expand1 and len(filtered) == 1:
+            return _reposition(filtered[0], children, no_space)
+        # a new tree, as Tree() and its meta make it, without their calls
+        res = new(tree_class)
+        res.data, res.children = data, filtered
+        meta = res._meta = new(meta_class)
+        for c in children:
+            if type(c) is Token:
+                if c.type in no_space:
+                    continue
+                line, col, pos = c.line, c.column, c.start_pos
+            elif type(c) is tree_class and c._meta is not None and not c._meta.empty:
+                m = c._meta
+                line, col, pos = m.container_line, m.container_column, m.container_start_pos
+            else:
+                continue
+            break
+        else:
+            meta.empty = True
+            return res
+        for c in reversed(children):  # finds one: the child found above if no other
+            if type(c) is Token:
+                if c.type in no_space:
+                    continue
+                end_line, end_col, end_pos = c.end_line, c.end_column, c.end_pos
+            elif type(c) is tree_class and c._meta is not None and not c._meta.empty:
+                m = c._meta
+                end_line, end_col, end_pos = (
+                    m.container_end_line,
+                    m.container_end_column,
+                    m.container_end_pos,
+                )
+            else:
+                continue
+            break
+        meta.__dict__ = {
+            "empty": False,
+            "line": line,
+            "column": col,
+            "start_pos": pos,
+            "container_line": line,
+            "container_column": col,
+            "container_start_pos": pos,
+            "end_line": end_line,
+            "end_column": end_col,
+            "end_pos": end_pos,
+            "container_end_line": end_line,
+            "container_end_column": end_col,
+            "container_end_pos": end_pos,
+        }
+        return res
+
+    return build
+
+
+def _reposition(res: Any, children: list[Any], no_space: Any) -> Any:
+    """`?rule`'s single kept child, given as the rule's tree: a tree among other children
+    (brackets, keywords) keeps its own start and end, and its container grows to theirs."""
+    if type(res) is not Tree or (len(children) == 1 and children[0] is res):
+        return res
+    meta: Any = res.meta
+    m: Any
+    for c in children:
+        if type(c) is Token:
+            if c.type in no_space:
+                continue
+            line, col, pos = c.line, c.column, c.start_pos
+        elif type(c) is Tree and c._meta is not None and not c._meta.empty:
+            m = c._meta
+            line, col, pos = m.container_line, m.container_column, m.container_start_pos
+        else:
+            continue
+        if meta.empty:
+            meta.line, meta.column, meta.start_pos = line, col, pos
+        meta.container_line, meta.container_column, meta.container_start_pos = line, col, pos
+        break
+    else:
+        return res
+    for c in reversed(children):
+        if type(c) is Token:
+            if c.type in no_space:
+                continue
+            line, col, pos = c.end_line, c.end_column, c.end_pos
+        elif type(c) is Tree and c._meta is not None and not c._meta.empty:
+            m = c._meta
+            line, col, pos = m.container_end_line, m.container_end_column, m.container_end_pos
+        else:
+            continue
+        if not hasattr(meta, "end_line"):
+            meta.end_line, meta.end_column, meta.end_pos = line, col, pos
+        meta.container_end_line = line
+        meta.container_end_column = col
+        meta.container_end_pos = pos
+        break
+    meta.empty = False
+    return res
 
 
 class _Scanners(dict[int, tuple[Any, Any, Any, Any]]):
     """A parser state's lexer, as what the loop reads of it: its scanner's regular
     expressions (compiled on first use), the terminals it ignores, the ones that may hold a
-    line break, and its callbacks."""
+    line break, and its callbacks. A callback that only retypes a name that is a keyword
+    (Lark's `UnlessCallback`) becomes a table from the text to its type, filled as texts are
+    met: the same few names and keywords come back on every line."""
 
     def __init__(self, lexers: dict[int, Any]):
         super().__init__()
         self.lexers = lexers
+        self.retyped: dict[int, tuple[dict[str, str], Any]] = {}  # by the callback's id
 
     def __missing__(self, state: int) -> tuple[Any, Any, Any, Any]:
         lexer = self.lexers[state]
         scanner = lexer.scanner  # built on first use, with the callbacks
-        found = (scanner._mres, lexer.ignore_types, lexer.newline_types, lexer.callback)
+        callbacks: dict[str, Any] = {}
+        for ttype, callback in lexer.callback.items():
+            if type(callback) is UnlessCallback:
+                table = self.retyped.get(id(callback))
+                if table is None:
+                    table = self.retyped[id(callback)] = ({}, callback.scanner.fullmatch)
+                callbacks[ttype] = table
+            else:
+                callbacks[ttype] = callback
+        found = (scanner._mres, lexer.ignore_types, lexer.newline_types, callbacks)
         self[state] = found
         return found
 
@@ -102,6 +259,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
     table = lalr.parse_table
     states = table.states
     callbacks = lalr.callbacks
+    token_callbacks = {k: v for k, v in callbacks.items() if isinstance(k, str)}
     start = frontend.parser_conf.start[0]
     end_state = table.end_states[start]
     lexers = contextual.lexers
@@ -113,12 +271,14 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
     tab_len = indenter.tab_len
     keywords: list[Token] = []
     long_numbers: list[tuple[Token, str]] = []
+    words: dict[str, bool] = {}  # whether a keyword's text is a word, by its text
 
     state_stack: list[int] = [table.start_states[start]]
     value_stack: list[Any] = []
     actions = _Actions(states, callbacks)
 
     def feed(token: Token, is_end: bool = False) -> Any:
+        """The parser's step for one token (the loop below does the same inline: see there)."""
         ttype = token.type
         while True:
             try:
@@ -127,7 +287,9 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 raise _GiveUp from None
             if shift:
                 state_stack.append(arg)
-                value_stack.append(token if ttype not in callbacks else callbacks[ttype](token))
+                value_stack.append(
+                    token if ttype not in token_callbacks else token_callbacks[ttype](token)
+                )
                 return None
             if build is None:  # a rule that passes its one child through: only the state moves
                 new_state = state_stack[-1] = actions[state_stack[-2]][origin][1]
@@ -160,6 +322,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
         feed(token)
 
     scanners = _Scanners(lexers)
+    new_str = str.__new__
     pos, line, line_start, end = 0, 1, 0, len(text)
     paren = 0
     levels = [0]
@@ -182,21 +345,36 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 line += newlines
                 line_start = pos + value.rindex("\n") + 1
         pos += len(value)
-        if ttype in ignore_types and ttype not in lexer_callbacks:
-            continue
-        tok = Token(ttype, value, start_pos, start_line, start_col, line, pos - line_start + 1, pos)
+        lexed = ttype
+        tok: Token | None = None
         if ttype in lexer_callbacks:
-            tok = lexer_callbacks[ttype](tok)
-        if ttype in ignore_types:
+            callback = lexer_callbacks[ttype]
+            if type(callback) is tuple:  # a name that may be a keyword: its type by its text
+                retyped, fullmatch = callback
+                found = retyped.get(value)
+                if found is None:
+                    found = retyped[value] = fullmatch(value) or ttype
+                ttype = found
+            else:
+                end_col = pos - line_start + 1
+                tok = callback(
+                    Token(ttype, value, start_pos, start_line, start_col, line, end_col, pos)
+                )
+                ttype, value = tok.type, tok.value
+        if lexed in ignore_types:
             continue
-        ttype = tok.type
+        if tok is None:  # the token, as Token() makes it, without its two calls
+            tok = new_str(Token, value)
+            tok.type, tok.start_pos, tok.value = ttype, start_pos, value
+            tok.line, tok.column = start_line, start_col
+            tok.end_line, tok.end_column, tok.end_pos = line, pos - line_start + 1, pos
         # `_separated`: a keyword written against a name or number
         if (
             prev is not None
-            and prev.end_pos == tok.start_pos
+            and prev.end_pos == start_pos
             and (prev.type not in _VALUE_TOKENS or ttype not in _VALUE_TOKENS)
             and _ends_word(prev.value)
-            and _starts_word(tok.value)
+            and _starts_word(value)
         ):
             raise _GiveUp
         prev = tok
@@ -206,7 +384,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 continue
             emit(tok)
             last = tok
-            indent_str = tok.value.rsplit("\n", 1)[1]
+            indent_str = value.rsplit("\n", 1)[1]
             indent = indent_str.count(" ") + indent_str.count("\t") * tab_len
             if indent > levels[-1]:
                 levels.append(indent)
@@ -220,7 +398,40 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 if indent != levels[-1]:
                     raise _GiveUp
             continue
-        emit(tok)
+        # `emit(tok)` inline, the path of most tokens
+        if ttype not in _VALUE_TOKENS:
+            is_word = words.get(value)
+            if is_word is None:
+                is_word = words[value] = _is_word(value)
+            if is_word:
+                keywords.append(tok)
+        elif ttype in _NUMBER_TOKENS:
+            why = literal_too_long(value)
+            if why:
+                long_numbers.append((tok, why))
+        # `feed(tok)` inline
+        while True:
+            try:
+                shift, arg, build, origin = actions[state_stack[-1]][ttype]
+            except KeyError:
+                raise _GiveUp from None
+            if shift:
+                state_stack.append(arg)
+                value_stack.append(
+                    tok if ttype not in token_callbacks else token_callbacks[ttype](tok)
+                )
+                break
+            if build is None:
+                state_stack[-1] = actions[state_stack[-2]][origin][1]
+                continue
+            if arg:
+                children = value_stack[-arg:]
+                del state_stack[-arg:]
+                del value_stack[-arg:]
+            else:
+                children = []
+            value_stack.append(build(children))
+            state_stack.append(actions[state_stack[-1]][origin][1])
         last = tok
         if ttype in opening:
             paren += 1
