@@ -14,6 +14,7 @@ and every example of the documentation."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from lark import Lark, Token, Tree
@@ -233,6 +234,19 @@ class _Scanners(dict[int, tuple[Any, Any, Any, Any]]):
         return found
 
 
+_RETYPED_MAX = 100_000  # texts remembered per scanner, kept between parses
+
+# each parser's actions and scanners, as far as built: kept for the parser's next text
+_PREPARED: weakref.WeakKeyDictionary[Lark, tuple[_Actions, _Scanners]] = weakref.WeakKeyDictionary()
+
+
+def _prepared(parser: Lark, states: Any, callbacks: Any, lexers: Any) -> tuple[_Actions, _Scanners]:
+    found = _PREPARED.get(parser)
+    if found is None:
+        found = _PREPARED[parser] = (_Actions(states, callbacks), _Scanners(lexers))
+    return found
+
+
 def fast_parse(parser: Lark, text: str, indenter: Any) -> Tree[Token] | None:
     """The tree Lark would build for `text`, or None when the text has an error. `indenter` is
     the parser's `_RulesIndenter`; its `keywords` and `long_numbers` are set as Lark's parse
@@ -275,7 +289,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
 
     state_stack: list[int] = [table.start_states[start]]
     value_stack: list[Any] = []
-    actions = _Actions(states, callbacks)
+    actions, scanners = _prepared(parser, states, callbacks, lexers)
 
     def feed(token: Token, is_end: bool = False) -> Any:
         """The parser's step for one token (the loop below does the same inline: see there)."""
@@ -321,7 +335,6 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 long_numbers.append((token, why))
         feed(token)
 
-    scanners = _Scanners(lexers)
     new_str = str.__new__
     pos, line, line_start, end = 0, 1, 0, len(text)
     paren = 0
@@ -353,6 +366,8 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 retyped, fullmatch = callback
                 found = retyped.get(value)
                 if found is None:
+                    if len(retyped) > _RETYPED_MAX:  # a long-lived process (the LSP): bounded
+                        retyped.clear()
                     found = retyped[value] = fullmatch(value) or ttype
                 ttype = found
             else:
