@@ -20,7 +20,8 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.lexer import UnlessCallback
 from lark.parsers.lalr_analysis import Shift
-from lark.tree import Meta
+
+from kaoping.grammar.treebuild import builder
 
 
 class _GiveUp(Exception):
@@ -50,6 +51,11 @@ class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
         self.states, self.callbacks = states, callbacks
         self.builders: dict[Any, Any] = {}
 
+    def _builder(self, rule: Any) -> Any:
+        from kaoping.grammar.parse import _NO_SPACE, _Positions
+
+        return builder(rule, self.callbacks[rule], _Positions, _NO_SPACE)
+
     def __missing__(self, state: int) -> dict[str, tuple[bool, Any, Any, str]]:
         built: dict[str, tuple[bool, Any, Any, str]] = {}
         for name, (action, arg) in self.states[state].items():
@@ -60,149 +66,10 @@ class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
             else:
                 build = self.builders.get(arg)
                 if build is None:
-                    build = self.builders[arg] = _builder(arg, self.callbacks[arg])
+                    build = self.builders[arg] = self._builder(arg)
                 built[name] = (False, len(arg.expansion), build, arg.origin.name)
         self[state] = built
         return built
-
-
-def _builder(rule: Any, callback: Any) -> Any:
-    """The rule's tree builder: Lark's chain (`_Positions` around its child filter, around
-    `?rule`'s expansion of a single child, around `Tree`) as one function, when the callback
-    is that chain; else the callback itself."""
-    from kaoping.grammar.parse import _NO_SPACE, _Positions
-
-    if type(callback) is not _Positions or rule.options.keep_all_tokens:
-        return callback
-    data = rule.alias or rule.options.template_source or rule.origin.name
-    expand1 = bool(rule.options.expand1) and not rule.alias
-    include = [
-        (i, not sym.is_term and sym.name.startswith("_"))
-        for i, sym in enumerate(rule.expansion)
-        if not (sym.is_term and sym.filter_out)
-    ]
-    filters = len(include) < len(rule.expansion) or any(expand for _, expand in include)
-    return _positioned(data, include if filters else None, expand1, _NO_SPACE)
-
-
-def _positioned(
-    data: str, include: list[tuple[int, bool]] | None, expand1: bool, no_space: Any
-) -> Any:
-    """What Lark's callbacks do for one rule, in one call: keep the children the rule keeps
-    (inlining `_rule`s), give `?rule`'s single child as is, else a new tree; then set the
-    tree's positions from the first and last child that takes space."""
-    tree_class, meta_class, new = Tree, Meta, object.__new__
-
-    def build(children: list[Any]) -> Any:
-        m: Any  # a child's meta, with the container positions Lark's Meta does not declare
-        if include is None:
-            filtered = children
-        else:
-            filtered = []
-            for i, expand in include:
-                if expand:
-                    if filtered:
-                        filtered += children[i].children
-                    else:  # as Lark does, for left recursion
-                        filtered = children[i].children
-                else:
-                    filtered.append(children[i])
-        if expand1 and len(filtered) == 1:
-            return _reposition(filtered[0], children, no_space)
-        # a new tree, as Tree() and its meta make it, without their calls
-        res = new(tree_class)
-        res.data, res.children = data, filtered
-        meta = res._meta = new(meta_class)
-        for c in children:
-            if type(c) is Token:
-                if c.type in no_space:
-                    continue
-                line, col, pos = c.line, c.column, c.start_pos
-            elif type(c) is tree_class and c._meta is not None and not c._meta.empty:
-                m = c._meta
-                line, col, pos = m.container_line, m.container_column, m.container_start_pos
-            else:
-                continue
-            break
-        else:
-            meta.empty = True
-            return res
-        for c in reversed(children):  # finds one: the child found above if no other
-            if type(c) is Token:
-                if c.type in no_space:
-                    continue
-                end_line, end_col, end_pos = c.end_line, c.end_column, c.end_pos
-            elif type(c) is tree_class and c._meta is not None and not c._meta.empty:
-                m = c._meta
-                end_line, end_col, end_pos = (
-                    m.container_end_line,
-                    m.container_end_column,
-                    m.container_end_pos,
-                )
-            else:
-                continue
-            break
-        meta.__dict__ = {
-            "empty": False,
-            "line": line,
-            "column": col,
-            "start_pos": pos,
-            "container_line": line,
-            "container_column": col,
-            "container_start_pos": pos,
-            "end_line": end_line,
-            "end_column": end_col,
-            "end_pos": end_pos,
-            "container_end_line": end_line,
-            "container_end_column": end_col,
-            "container_end_pos": end_pos,
-        }
-        return res
-
-    return build
-
-
-def _reposition(res: Any, children: list[Any], no_space: Any) -> Any:
-    """`?rule`'s single kept child, given as the rule's tree: a tree among other children
-    (brackets, keywords) keeps its own start and end, and its container grows to theirs."""
-    if type(res) is not Tree or (len(children) == 1 and children[0] is res):
-        return res
-    meta: Any = res.meta
-    m: Any
-    for c in children:
-        if type(c) is Token:
-            if c.type in no_space:
-                continue
-            line, col, pos = c.line, c.column, c.start_pos
-        elif type(c) is Tree and c._meta is not None and not c._meta.empty:
-            m = c._meta
-            line, col, pos = m.container_line, m.container_column, m.container_start_pos
-        else:
-            continue
-        if meta.empty:
-            meta.line, meta.column, meta.start_pos = line, col, pos
-        meta.container_line, meta.container_column, meta.container_start_pos = line, col, pos
-        break
-    else:
-        return res
-    for c in reversed(children):
-        if type(c) is Token:
-            if c.type in no_space:
-                continue
-            line, col, pos = c.end_line, c.end_column, c.end_pos
-        elif type(c) is Tree and c._meta is not None and not c._meta.empty:
-            m = c._meta
-            line, col, pos = m.container_end_line, m.container_end_column, m.container_end_pos
-        else:
-            continue
-        if not hasattr(meta, "end_line"):
-            meta.end_line, meta.end_column, meta.end_pos = line, col, pos
-        meta.container_end_line = line
-        meta.container_end_column = col
-        meta.container_end_pos = pos
-        break
-    meta.empty = False
-    return res
 
 
 class _Scanners(dict[int, tuple[Any, Any, Any, Any]]):
