@@ -50,6 +50,9 @@ class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
         super().__init__()
         self.states, self.callbacks = states, callbacks
         self.builders: dict[Any, Any] = {}
+        # where a run of pass-through reductions ends, by (the state below the run, the state
+        # it starts in, the lookahead): each step depends on nothing else
+        self.runs: dict[tuple[int, int, str], int] = {}
 
     def _builder(self, rule: Any) -> Any:
         from kaoping.grammar.parse import _NO_SPACE, _Positions
@@ -157,6 +160,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
     state_stack: list[int] = [table.start_states[start]]
     value_stack: list[Any] = []
     actions, scanners = _prepared(parser, states, callbacks, lexers)
+    runs = actions.runs
 
     def feed(token: Token, is_end: bool = False) -> Any:
         """The parser's step for one token (the loop below does the same inline: see there)."""
@@ -303,8 +307,19 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                     tok if ttype not in token_callbacks else token_callbacks[ttype](tok)
                 )
                 break
-            if build is None:
-                state_stack[-1] = actions[state_stack[-2]][origin][1]
+            if build is None:  # a run of rules that pass their one child through
+                below, top = state_stack[-2], state_stack[-1]
+                key = (below, top, ttype)
+                end_of_run = runs.get(key)
+                if end_of_run is None:
+                    end_of_run = actions[below][origin][1]
+                    while True:
+                        step = actions[end_of_run].get(ttype)
+                        if step is None or step[0] or step[2] is not None:
+                            break  # none: an error, which the next step reports
+                        end_of_run = actions[below][step[3]][1]
+                    runs[key] = end_of_run
+                state_stack[-1] = end_of_run
                 continue
             if arg:
                 children = value_stack[-arg:]
