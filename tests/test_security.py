@@ -5,6 +5,7 @@ with another run's, written through a planted link, or written over an input of 
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import pickle
 import stat
@@ -163,7 +164,8 @@ def _shape(tree: object) -> list[object]:
 
 
 def test_the_shipped_tables_are_the_grammars() -> None:
-    shipped = json.loads((Path(tables.__file__).with_name(tables.TABLES_FILE)).read_text("utf-8"))
+    shipped = tables.read_tables()
+    assert shipped is not None, f"{tables.TABLES_FILE} is missing or not parser tables"
     assert shipped["grammar_sha256"] == tables.grammar_digest(tables.grammar_text()), (
         "kaoping.lark changed: rebuild the tables with `python scripts/build_parser_tables.py`"
     )
@@ -177,6 +179,53 @@ def test_the_shipped_tables_are_the_grammars() -> None:
     for path in sources:
         text = path.read_text("utf-8")
         assert _shape(loaded.parse(text)) == _shape(built.parse(text)), path
+
+
+def test_tables_that_are_not_this_formats_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file cut short, of another format or of other data: the parser is built instead."""
+    good = (Path(tables.__file__).with_name(tables.TABLES_FILE)).read_bytes()
+    shipped = marshal.loads(good)
+    for bad in (
+        good[: len(good) // 2],
+        b"",
+        marshal.dumps([1, 2, 3]),
+        marshal.dumps({**shipped, "format": tables.FORMAT + 1}),
+        marshal.dumps({**shipped, "grammar_sha256": "0" * 64}),
+    ):
+
+        class Files:
+            def joinpath(self, name: str) -> Files:
+                return self
+
+            def read_bytes(self, data: bytes = bad) -> bytes:
+                return data
+
+            def read_text(self, encoding: str) -> str:
+                return (Path(tables.__file__).with_name("kaoping.lark")).read_text(encoding)
+
+        monkeypatch.setattr(tables.resources, "files", lambda package: Files())
+        parser, from_tables = tables.load(_Lark, **runtime_options())
+        assert not from_tables
+        assert parser.parse('scheme "s"\n').data == "start"
+
+
+def test_the_shipped_tables_hold_only_data() -> None:
+    """What marshal reads is plain data: reading it creates no code object and runs nothing."""
+    shipped = tables.read_tables()
+    seen: list[type] = []
+
+    def walk(value: object) -> None:
+        seen.append(type(value))
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(k)
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    walk(shipped)
+    assert set(seen) <= {dict, list, tuple, str, int, float, bool, type(None)}
 
 
 # ------------------------------------------------------------------ writing -o and --junitxml

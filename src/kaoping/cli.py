@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import click
@@ -26,14 +26,14 @@ from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, DataError, KaopingError, OutputError
 from kaoping.io.constants import constant_lines
-from kaoping.io.data import load_dataset
 from kaoping.io.given import givable_lines
-from kaoping.io.history_file import read_history
 from kaoping.io.output import check_target, write_output
 from kaoping.io.text import clean_name, for_terminal
 from kaoping.plugins.manager import Registry, default_registry
-from kaoping.runtime.unit import RunWarning
-from kaoping.scoring import Results
+
+if TYPE_CHECKING:  # imported where used: `check` reads no data and scores nothing
+    from kaoping.runtime.unit import RunWarning
+    from kaoping.scoring import Results
 
 LANG = click.option(
     "--lang",
@@ -311,6 +311,8 @@ def _scored(
     run shows a progress bar on a terminal.
     `backend` (score only): `auto`, `unit` or `columnar` (explain always traces per unit)."""
     from kaoping.compiler.emit_columnar import Unsupported
+    from kaoping.io.data import load_dataset
+    from kaoping.io.history_file import read_history
     from kaoping.progress import bar
     from kaoping.scoring import score
 

@@ -200,9 +200,11 @@ def _check(
 
 
 def _in_files_keywords(diags: list[Diagnostic], sources: Mapping[str, str]) -> list[Diagnostic]:
-    """Each diagnostic told its file's keyword set, so the keywords it quotes are the file's."""
-    sets = {path: keyword_set(text) for path, text in sources.items()}
-    names = {path: names_like_keywords(text, sets[path]) for path, text in sources.items()}
+    """Each diagnostic told its file's keyword set, so the keywords it quotes are the file's
+    (each file read for them only when a diagnostic points into it)."""
+    pointed = {d.span.path for d in diags if d.span.path in sources}
+    sets = {path: keyword_set(sources[path]) for path in pointed}
+    names = {path: names_like_keywords(sources[path], sets[path]) for path in pointed}
     return [
         attrs.evolve(d, keywords=sets.get(d.span.path), names=names.get(d.span.path, frozenset()))
         for d in diags

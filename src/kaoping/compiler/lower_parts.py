@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, cast, get_args
 
 from lark import Token
+from lark.tree import Meta
 
 from kaoping.compiler import ir
 from kaoping.diagnostics import Diagnostic
@@ -175,6 +176,9 @@ class LowerBase:
         self.path = path
 
     def sp(self, meta: Any) -> Span:
+        if type(meta) is Meta and not meta.empty:  # a node with its positions: most calls
+            line, col = meta.line, meta.column
+            return Span(self.path, line, col, meta.end_line or line, meta.end_column or col)
         return span_of(self.path, meta)
 
     def tok_span(self, tok: Token) -> Span:

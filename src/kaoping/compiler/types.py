@@ -44,10 +44,11 @@ class Ty:
         return (base or self.kind) + ("(可缺)" if self.optional else "")
 
     def required(self) -> Ty:
-        return attrs.evolve(self, optional=False)
+        # a type that is already so is given back as it is: asked for every value typed
+        return attrs.evolve(self, optional=False) if self.optional else self
 
     def maybe(self, optional: bool = True) -> Ty:
-        return attrs.evolve(self, optional=self.optional or optional)
+        return attrs.evolve(self, optional=True) if optional and not self.optional else self
 
     @property
     def range_text(self) -> str:

@@ -36,12 +36,22 @@ def is_node(x: object) -> bool:
 def children(node: object) -> list[Any]:
     """The IR nodes directly inside `node`, in field order (tuples of nodes flattened)."""
     found: list[Any] = []
+    known = _IS_NODE
     for name in _fields(type(node)):
         value = getattr(node, name)
         if isinstance(value, tuple):
-            found.extend(x for x in value if is_node(x))
-        elif is_node(value):
-            found.append(value)
+            for x in value:
+                node_or_not = known.get(type(x))
+                if node_or_not is None:
+                    node_or_not = is_node(x)
+                if node_or_not:
+                    found.append(x)
+        else:
+            node_or_not = known.get(type(value))
+            if node_or_not is None:
+                node_or_not = is_node(value)
+            if node_or_not:
+                found.append(value)
     return found
 
 

@@ -14,10 +14,14 @@ and every example of the documentation."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from lark import Lark, Token, Tree
+from lark.lexer import UnlessCallback
 from lark.parsers.lalr_analysis import Shift
+
+from kaoping.grammar.treebuild import builder
 
 
 class _GiveUp(Exception):
@@ -39,12 +43,21 @@ def _passes_through(rule: Any) -> bool:
 class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
     """A parser state's actions, built on the state's first visit: for each terminal or rule
     name, (True, next state, None, "") to shift, or (False, the rule's length, its tree
-    builder, its name) to reduce (the builder None for a rule whose tree is its one child's). A rule's hash is computed in Python, so the parse loop looks
-    up no rule at all."""
+    builder, its name) to reduce (the builder None for a rule whose tree is its one child's).
+    A rule's hash is computed in Python, so the parse loop looks up no rule at all."""
 
     def __init__(self, states: dict[int, dict[str, tuple[Any, Any]]], callbacks: Any):
         super().__init__()
         self.states, self.callbacks = states, callbacks
+        self.builders: dict[Any, Any] = {}
+        # where a run of pass-through reductions ends, by (the state below the run, the state
+        # it starts in, the lookahead): each step depends on nothing else
+        self.runs: dict[tuple[int, int, str], int] = {}
+
+    def _builder(self, rule: Any) -> Any:
+        from kaoping.grammar.parse import _NO_SPACE, _Positions
+
+        return builder(rule, self.callbacks[rule], _Positions, _NO_SPACE)
 
     def __missing__(self, state: int) -> dict[str, tuple[bool, Any, Any, str]]:
         built: dict[str, tuple[bool, Any, Any, str]] = {}
@@ -54,7 +67,10 @@ class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
             elif _passes_through(arg):
                 built[name] = (False, 1, None, arg.origin.name)
             else:
-                built[name] = (False, len(arg.expansion), self.callbacks[arg], arg.origin.name)
+                build = self.builders.get(arg)
+                if build is None:
+                    build = self.builders[arg] = self._builder(arg)
+                built[name] = (False, len(arg.expansion), build, arg.origin.name)
         self[state] = built
         return built
 
@@ -62,18 +78,43 @@ class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
 class _Scanners(dict[int, tuple[Any, Any, Any, Any]]):
     """A parser state's lexer, as what the loop reads of it: its scanner's regular
     expressions (compiled on first use), the terminals it ignores, the ones that may hold a
-    line break, and its callbacks."""
+    line break, and its callbacks. A callback that only retypes a name that is a keyword
+    (Lark's `UnlessCallback`) becomes a table from the text to its type, filled as texts are
+    met: the same few names and keywords come back on every line."""
 
     def __init__(self, lexers: dict[int, Any]):
         super().__init__()
         self.lexers = lexers
+        self.retyped: dict[int, tuple[dict[str, str], Any]] = {}  # by the callback's id
 
     def __missing__(self, state: int) -> tuple[Any, Any, Any, Any]:
         lexer = self.lexers[state]
         scanner = lexer.scanner  # built on first use, with the callbacks
-        found = (scanner._mres, lexer.ignore_types, lexer.newline_types, lexer.callback)
+        callbacks: dict[str, Any] = {}
+        for ttype, callback in lexer.callback.items():
+            if type(callback) is UnlessCallback:
+                table = self.retyped.get(id(callback))
+                if table is None:
+                    table = self.retyped[id(callback)] = ({}, callback.scanner.fullmatch)
+                callbacks[ttype] = table
+            else:
+                callbacks[ttype] = callback
+        found = (scanner._mres, lexer.ignore_types, lexer.newline_types, callbacks)
         self[state] = found
         return found
+
+
+_RETYPED_MAX = 100_000  # texts remembered per scanner, kept between parses
+
+# each parser's actions and scanners, as far as built: kept for the parser's next text
+_PREPARED: weakref.WeakKeyDictionary[Lark, tuple[_Actions, _Scanners]] = weakref.WeakKeyDictionary()
+
+
+def _prepared(parser: Lark, states: Any, callbacks: Any, lexers: Any) -> tuple[_Actions, _Scanners]:
+    found = _PREPARED.get(parser)
+    if found is None:
+        found = _PREPARED[parser] = (_Actions(states, callbacks), _Scanners(lexers))
+    return found
 
 
 def fast_parse(parser: Lark, text: str, indenter: Any) -> Tree[Token] | None:
@@ -102,6 +143,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
     table = lalr.parse_table
     states = table.states
     callbacks = lalr.callbacks
+    token_callbacks = {k: v for k, v in callbacks.items() if isinstance(k, str)}
     start = frontend.parser_conf.start[0]
     end_state = table.end_states[start]
     lexers = contextual.lexers
@@ -113,12 +155,15 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
     tab_len = indenter.tab_len
     keywords: list[Token] = []
     long_numbers: list[tuple[Token, str]] = []
+    words: dict[str, bool] = {}  # whether a keyword's text is a word, by its text
 
     state_stack: list[int] = [table.start_states[start]]
     value_stack: list[Any] = []
-    actions = _Actions(states, callbacks)
+    actions, scanners = _prepared(parser, states, callbacks, lexers)
+    runs = actions.runs
 
     def feed(token: Token, is_end: bool = False) -> Any:
+        """The parser's step for one token (the loop below does the same inline: see there)."""
         ttype = token.type
         while True:
             try:
@@ -127,7 +172,9 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 raise _GiveUp from None
             if shift:
                 state_stack.append(arg)
-                value_stack.append(token if ttype not in callbacks else callbacks[ttype](token))
+                value_stack.append(
+                    token if ttype not in token_callbacks else token_callbacks[ttype](token)
+                )
                 return None
             if build is None:  # a rule that passes its one child through: only the state moves
                 new_state = state_stack[-1] = actions[state_stack[-2]][origin][1]
@@ -159,7 +206,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 long_numbers.append((token, why))
         feed(token)
 
-    scanners = _Scanners(lexers)
+    new_str = str.__new__
     pos, line, line_start, end = 0, 1, 0, len(text)
     paren = 0
     levels = [0]
@@ -182,21 +229,38 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 line += newlines
                 line_start = pos + value.rindex("\n") + 1
         pos += len(value)
-        if ttype in ignore_types and ttype not in lexer_callbacks:
-            continue
-        tok = Token(ttype, value, start_pos, start_line, start_col, line, pos - line_start + 1, pos)
+        lexed = ttype
+        tok: Token | None = None
         if ttype in lexer_callbacks:
-            tok = lexer_callbacks[ttype](tok)
-        if ttype in ignore_types:
+            callback = lexer_callbacks[ttype]
+            if type(callback) is tuple:  # a name that may be a keyword: its type by its text
+                retyped, fullmatch = callback
+                found = retyped.get(value)
+                if found is None:
+                    if len(retyped) > _RETYPED_MAX:  # a long-lived process (the LSP): bounded
+                        retyped.clear()
+                    found = retyped[value] = fullmatch(value) or ttype
+                ttype = found
+            else:
+                end_col = pos - line_start + 1
+                tok = callback(
+                    Token(ttype, value, start_pos, start_line, start_col, line, end_col, pos)
+                )
+                ttype, value = tok.type, tok.value
+        if lexed in ignore_types:
             continue
-        ttype = tok.type
+        if tok is None:  # the token, as Token() makes it, without its two calls
+            tok = new_str(Token, value)
+            tok.type, tok.start_pos, tok.value = ttype, start_pos, value
+            tok.line, tok.column = start_line, start_col
+            tok.end_line, tok.end_column, tok.end_pos = line, pos - line_start + 1, pos
         # `_separated`: a keyword written against a name or number
         if (
             prev is not None
-            and prev.end_pos == tok.start_pos
+            and prev.end_pos == start_pos
             and (prev.type not in _VALUE_TOKENS or ttype not in _VALUE_TOKENS)
             and _ends_word(prev.value)
-            and _starts_word(tok.value)
+            and _starts_word(value)
         ):
             raise _GiveUp
         prev = tok
@@ -206,7 +270,7 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 continue
             emit(tok)
             last = tok
-            indent_str = tok.value.rsplit("\n", 1)[1]
+            indent_str = value.rsplit("\n", 1)[1]
             indent = indent_str.count(" ") + indent_str.count("\t") * tab_len
             if indent > levels[-1]:
                 levels.append(indent)
@@ -220,7 +284,51 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
                 if indent != levels[-1]:
                     raise _GiveUp
             continue
-        emit(tok)
+        # `emit(tok)` inline, the path of most tokens
+        if ttype not in _VALUE_TOKENS:
+            is_word = words.get(value)
+            if is_word is None:
+                is_word = words[value] = _is_word(value)
+            if is_word:
+                keywords.append(tok)
+        elif ttype in _NUMBER_TOKENS:
+            why = literal_too_long(value)
+            if why:
+                long_numbers.append((tok, why))
+        # `feed(tok)` inline
+        while True:
+            try:
+                shift, arg, build, origin = actions[state_stack[-1]][ttype]
+            except KeyError:
+                raise _GiveUp from None
+            if shift:
+                state_stack.append(arg)
+                value_stack.append(
+                    tok if ttype not in token_callbacks else token_callbacks[ttype](tok)
+                )
+                break
+            if build is None:  # a run of rules that pass their one child through
+                below, top = state_stack[-2], state_stack[-1]
+                key = (below, top, ttype)
+                end_of_run = runs.get(key)
+                if end_of_run is None:
+                    end_of_run = actions[below][origin][1]
+                    while True:
+                        step = actions[end_of_run].get(ttype)
+                        if step is None or step[0] or step[2] is not None:
+                            break  # none: an error, which the next step reports
+                        end_of_run = actions[below][step[3]][1]
+                    runs[key] = end_of_run
+                state_stack[-1] = end_of_run
+                continue
+            if arg:
+                children = value_stack[-arg:]
+                del state_stack[-arg:]
+                del value_stack[-arg:]
+            else:
+                children = []
+            value_stack.append(build(children))
+            state_stack.append(actions[state_stack[-1]][origin][1])
         last = tok
         if ttype in opening:
             paren += 1

@@ -517,8 +517,11 @@ def _mixed_keywords(keywords: list[Token], path: str) -> Iterator[Diagnostic]:
     """One K101 per line that uses the other keyword set than the file's first keyword."""
     first: str | None = None
     reported: set[int] = set()
+    sets: dict[str, str] = {}  # each keyword's set, by its text: the same few words recur
     for tok in keywords:
-        this = "Chinese" if is_chinese(tok.value) else "English"
+        this = sets.get(tok.value) or sets.setdefault(
+            tok.value, "Chinese" if is_chinese(tok.value) else "English"
+        )
         if first is None:
             first = this
         elif this != first and tok.line not in reported:

@@ -56,8 +56,9 @@ class Registry:
         except Exception as err:  # a broken distribution's metadata
             self.problems.append(f"cannot read the installed entry points: {describe_failure(err)}")
             return
+        named: dict[str, str] = {}  # "name version" by distribution folder: read once
         for ep in eps:
-            label = _entry_point_label(ep)
+            label = _entry_point_label(ep, named)
             try:
                 obj = ep.load()
             except BaseException as err:
@@ -209,13 +210,22 @@ class Registry:
         return dict(self._functions)
 
 
-def _entry_point_label(ep: importlib.metadata.EntryPoint) -> str:
-    """`plugin 'jian-2018' (kaoping_scheme_jian_2018:plugin, kaoping-scheme-jian-2018 0.1.0)`."""
+def _entry_point_label(ep: importlib.metadata.EntryPoint, named: dict[str, str]) -> str:
+    """`plugin 'jian-2018' (kaoping_scheme_jian_2018:plugin, kaoping-scheme-jian-2018 0.1.0)`.
+    `named` keeps each distribution's name and version by its folder: reading them parses its
+    whole METADATA file, and one distribution often holds several entry points."""
     where = ep.value
     try:
         dist = ep.dist
         if dist is not None:
-            where += f", {dist.name} {dist.version}"
+            folder = getattr(dist, "_path", None)
+            key = str(folder) if folder is not None else ""
+            found = named.get(key) if key else None
+            if found is None:
+                found = f"{dist.name} {dist.version}"
+                if key:
+                    named[key] = found
+            where += f", {found}"
     except Exception:  # unreadable metadata: the entry point's value still names it
         pass
     return f"plugin {ep.name!r} ({where})"
