@@ -120,9 +120,12 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
     for u in units:
         blocks.setdefault(u.block, []).append(u)
     for index, members in sorted(blocks.items()):
-        table = Table(len(members), Facts(reader(scheme.model, members)), [u.name for u in members])
+        names = [u.name for u in members]
+        table = Table(len(members), Facts(reader(scheme.model, members)), names, units=members)
         where = ", ".join(dict.fromkeys(u.group for u in members))
         _guard(found, f"the units of {where}", ns[f"unit_{index}"], table)
+        if f"cross_{index}" in ns:  # `across G1, G2:` values, before any group's
+            _guard(found, f"the groups {where}", ns[f"cross_{index}"], table)
         write_back(table, members)
         start = 0
         for group, run in itertools.groupby(members, key=lambda u: u.group):
@@ -152,6 +155,9 @@ def score_columns(
         raise found
     index = scheme.model.block_of_group[group]
     n = len(next(iter(facts.values()))) if facts else len(names or ())
+    if f"cross_{index}" in found.namespace:  # one group's units cannot give these values
+        block = scheme.model.blocks[index]
+        raise Unsupported("values across several groups (one group's columns)", block.scoring.span)
     table = Table(n, facts, names, group)
     _guard(found, f"the units of {group}", found.namespace[f"unit_{index}"], table)
     _guard(found, f"group {group}", found.namespace[f"group_{index}"], table)

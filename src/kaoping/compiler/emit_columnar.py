@@ -11,6 +11,8 @@ scheme is scored by the per-unit backend."""
 
 from __future__ import annotations
 
+import attrs
+
 from kaoping.compiler import ir, walk
 from kaoping.compiler.applicable import not_applicable_of
 from kaoping.compiler.emit_columnar_expr import ExprEmitter, Scope, Unsupported
@@ -69,6 +71,7 @@ class ColumnarEmitter:
         for block in self.model.blocks:
             self.supported(block)
             self.unit_function(block)
+            self.cross_function(block)
             self.group_function(block)
         head = Writer()
         head(
@@ -101,8 +104,6 @@ class ColumnarEmitter:
             span = vd.node.span if vd.node is not None else block.scoring.span
             if vd.sheet is not None or block.sheets:
                 raise Unsupported("sheets (`for UNIT:` blocks)", span)
-            if vd.stage == "cross":
-                raise Unsupported("values across several groups (`across G1, G2:`)", span)
             if vd.only and vd.stage != "final":
                 raise Unsupported("a value for some groups of the block only", span)
 
@@ -121,6 +122,28 @@ class ColumnarEmitter:
             w("f, v, n = t.facts, t.values, t.n")
             for vd in self.stage(block, "unit"):
                 self.value(block, vd, Scope())
+            if any(_reads_last_year(vd) for vd in self.stage(block, "unit")):
+                w("_c.settle(t)  # what last year's results lacked, unit by unit")
+            w("return None")
+        w()
+
+    def cross_function(self, block: BlockModel) -> None:
+        """`across G1, G2:` values naming every group of the block: on the block's table, once
+        every unit has its per-unit values and before any group's values (none without such
+        values; naming some groups only, they are a value for some groups and fall back)."""
+        values = self.stage(block, "cross")
+        if not values:
+            return
+        w = self.w
+        w(f"def cross_{block.index}(t):")
+        with w.indent():
+            w(
+                f'"""Values of `scoring {_in_doc(", ".join(block.groups))}` across its groups, '
+                'on the table of all their units."""'
+            )
+            w("f, v, n = t.facts, t.values, t.n")
+            for vd in values:
+                self.group_value(block, vd)
             w("return None")
         w()
 
@@ -149,6 +172,8 @@ class ColumnarEmitter:
             elif isinstance(cnode, ir.Distribute):
                 raise Unsupported("a forced distribution", cnode.span)
         self.value(block, vd, Scope(cohort=cohort), commented=True)
+        if _reads_last_year(vd):  # (the per-unit backend reads it unit by unit for each value)
+            self.w("_c.settle(t)  # what last year's results lacked, unit by unit")
 
     def cohort_value(
         self,
@@ -228,7 +253,7 @@ class ColumnarEmitter:
         applies); with `then group mean`, the mean of the units it applies to stands in."""
         w, path = self.w, vd.path
         w(f"_na = _c.truth({self.ex(na.cond, block, s)}, n)", na.span)
-        self.item(block, node, s)
+        self.item(block, node, attrs.evolve(s, lazy=True))  # (only where the item applies)
         w(f"v[{path!r}] = _c.where(_na, None, x, n)", na.span)
         w(f"t.not_applicable({path!r}, _na)", na.span)
         self.over_max(vd, node)
@@ -266,7 +291,7 @@ class ColumnarEmitter:
             w(f"x = _c.total_of([x, {', '.join(terms)}], n)", node.span)
         for cl in node.clauses:
             if isinstance(cl, ir.Add) and cl.cond is not None:
-                amount = self.term(cl, block, s)
+                amount = self.term(cl, block, attrs.evolve(s, lazy=True))
                 cond = self.ex(cl.cond, block, s)
                 w(f"x = _c.where({cond}, _c.add(x, {amount}), x, n)", cl.span)
         self.bounds(block, node.clauses, s)
@@ -327,6 +352,10 @@ class ColumnarEmitter:
         self.bounds(block, node.clauses, s)
         self.rounds(node.clauses)
         w(f"v[{vd.path!r}] = _c.full(x, n)")
+
+
+def _reads_last_year(vd: ValueDef) -> bool:
+    return vd.node is not None and any(isinstance(x, ir.LastYear) for x in walk.postorder(vd.node))
 
 
 def emit_columnar(model: Model, scheme_id: str, sources: dict[str, str]) -> Writer:

@@ -42,6 +42,9 @@ class Scope:
     n: str = "n"
     record: str | None = None
     cohort: dict[int, str] = attrs.Factory(dict)
+    # read only where a condition holds in the per-unit backend (an `if`'s branch, the right
+    # of `and`/`or`, a conditional clause): what warns as it reads cannot stand here
+    lazy: bool = False
 
 
 _BIN = {"+": "add", "-": "sub", "*": "mul"}
@@ -111,7 +114,7 @@ class ExprEmitter:
         if isinstance(e, ir.BinOp):
             return self.binop(e.op, e.left, e.right, e, block, s)
         if isinstance(e, ir.Logic):
-            a, b = self.ex(e.left, block, s), self.ex(e.right, block, s)
+            a, b = self.ex(e.left, block, s), self.ex(e.right, block, attrs.evolve(s, lazy=True))
             return f"_c.{_LOGIC[e.op]}({a}, {b})"
         if isinstance(e, ir.Neg):
             return f"_c.neg({self.ex(e.operand, block, s)})"
@@ -125,8 +128,9 @@ class ExprEmitter:
         if isinstance(e, ir.IfExpr):
             if self.kind(e, block) != "number":
                 raise Unsupported("`if … then … else` choosing other than numbers", e.span)
-            cond, a = self.ex(e.cond, block, s), self.ex(e.then, block, s)
-            return f"_c.where({cond}, {a}, {self.ex(e.otherwise, block, s)}, {s.n})"
+            branch = attrs.evolve(s, lazy=True)
+            cond, a = self.ex(e.cond, block, s), self.ex(e.then, block, branch)
+            return f"_c.where({cond}, {a}, {self.ex(e.otherwise, block, branch)}, {s.n})"
         if isinstance(e, ir.Default):
             a, b = self.ex(e.operand, block, s), self.ex(e.fallback, block, s)
             return f"_c.default({a}, {b}, {s.n})"
@@ -136,6 +140,8 @@ class ExprEmitter:
             return self.call(e, block, s)
         if isinstance(e, ir.Aggregate):
             return self.aggregate(e, block, s)
+        if isinstance(e, ir.LastYear):
+            return self.last_year(e, block, s)
         if isinstance(e, ir.Weighted):
             parts = ", ".join(
                 f"({self.ref(p, block, s)}, {self.ex(p.weight, block, s)})" for p in e.parts
@@ -161,7 +167,8 @@ class ExprEmitter:
         for x in links:
             if x.op == "/" and not self.scalar(x.right, s):
                 raise Unsupported("a division by a value that differs from unit to unit", x.span)
-            parts += [repr(x.op), self.ex(x.right, block, s)]
+            right = attrs.evolve(s, lazy=True) if isinstance(x, ir.Logic) else s
+            parts += [repr(x.op), self.ex(x.right, block, right)]
         zero_absent = any(self.optional(x, block) for x in links) or self.optional(
             links[0].left, block
         )
@@ -185,6 +192,20 @@ class ExprEmitter:
         if isinstance(e, ir.Neg):
             return self.scalar(e.operand, s)
         return False
+
+    def last_year(self, e: ir.LastYear, block: BlockModel, s: Scope) -> str:
+        """Last year's value for every unit (`kaoping.runtime.columnar.history`)."""
+        if s.lazy or s.record is not None:
+            raise Unsupported("`last year` read only where a condition holds", e.span)
+        if isinstance(e.operand, ir.TotalRef):
+            return "_c.last_year(t, 'total', 'number', False)"
+        res = self.model.refs[(id(e.operand), block.index)]
+        kind = self.kind(e.operand, block)
+        if kind not in ("number", "bool", "enum", "text"):
+            raise Unsupported(f"`last year` of a {kind} value", e.span)
+        sort = {"number": "number", "bool": "yesno"}.get(kind, "text")
+        checked = res.kind in ("input", "value") and kind == "number"
+        return f"_c.last_year(t, {res.target!r}, {sort!r}, {checked!r})"
 
     def call(self, e: ir.Call, block: BlockModel, s: Scope) -> str:
         name = canonical_function(e.func)

@@ -3,6 +3,7 @@
 
 from kaoping.exact import Q
 from kaoping.runtime.columnar.cohort import best, group_mean, impute_mean, lowest, rank
+from kaoping.runtime.columnar.history import last_year, settle
 from kaoping.runtime.columnar.logic import (
     both,
     chain,
@@ -50,6 +51,7 @@ __all__ = [
     "group_mean",
     "impute_mean",
     "is_present",
+    "last_year",
     "least",
     "lookup",
     "lowest",
@@ -61,6 +63,7 @@ __all__ = [
     "rank",
     "round_to",
     "satisfied",
+    "settle",
     "sub",
     "total_of",
     "truth",
