@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from kaoping.cli import main
 from kaoping.compiler import ir
 from kaoping.compiler.emit_columnar import Unsupported
-from kaoping.compiler.load import CompiledScheme, compile_paths
+from kaoping.compiler.load import CompiledScheme, compile_paths, compile_sources
 from kaoping.errors import DataError, ScoringError
 from kaoping.io.data import validate
 from kaoping.io.results import iter_json
@@ -28,11 +29,30 @@ from kaoping.scoring_columnar import AUTO_THRESHOLD, choose, columnar_scheme
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES = ROOT / "src" / "kaoping" / "schemes"
 BENCH_RULES = ROOT / "benchmarks" / "panshan_bench.rules"
-SUPPORTED = ["panshan_2018", "shuangxiang_2012", "yangquan_2014"]
-FALLBACK = {  # scheme → the construct its fallback reason names
-    "anfu_2017": "a requirement on the group's distribution",
-    "heshan_2013": "values across several groups",
-    "example_en": "an aggregate dropping records",
+SUPPORTED = [
+    "anfu_2017",
+    "example_en",
+    "example_zh",
+    "heshan_2013",
+    "panshan_2018",
+    "shuangxiang_2012",
+    "yangquan_2014",
+]
+# rules with a construct the columnar backend leaves to the per-unit one → what its reason names
+FALLBACK_HEAD = """
+scheme "fallback"
+group 甲
+group 乙
+input 得分: number 0 to 100 "得分"
+input 参加: yesno "是否参加"
+scoring 甲, 乙:
+    item 基础 max 100 = 得分
+"""
+FALLBACK = {
+    "    across group:\n        let 其他平均 = peer mean 基础\n": "other units' group mean",
+    "    across 甲:\n        let 甲内名次 = rank by 基础\n": "a value for some groups of the block",
+    "    item 名次分 max 10 by 得分:\n        [60, 100]: 10\n        otherwise: 0\n": "a keyed item",
+    "    let 比 = 100 / (得分 + 1)\n": "a division by a value that differs from unit to unit",
 }
 
 _compiled: dict[str, CompiledScheme] = {}
@@ -50,28 +70,31 @@ def sample(folder: str) -> dict[str, Any]:
     return data
 
 
-def results_json(compiled: CompiledScheme, raw: dict[str, Any], backend: str) -> str:
+def results_json(
+    compiled: CompiledScheme, raw: dict[str, Any], backend: str, history: Any = None
+) -> str:
     units = validate(raw, compiled.model, "test")
-    results = score(compiled, units, backend=backend)
+    results = score(compiled, units, history, backend=backend)
     assert results.backend == backend
     return "".join(iter_json(results))
 
 
-def same_results(compiled: CompiledScheme, raw: dict[str, Any]) -> None:
-    """Both backends: the same results JSON, or the same data error (or both an error while
-    scoring, naming a rule line)."""
+def same_results(compiled: CompiledScheme, raw: dict[str, Any], history: Any = None) -> str | None:
+    """Both backends: the same results JSON (warnings included, in order), or the same data
+    error (or both an error while scoring, naming a rule line). The results, if any."""
     try:
-        expected = results_json(compiled, raw, "unit")
+        expected = results_json(compiled, raw, "unit", history)
     except DataError as err:
         with pytest.raises(DataError) as got:
-            results_json(compiled, raw, "columnar")
+            results_json(compiled, raw, "columnar", history)
         assert str(got.value) == str(err)
-        return
+        return None
     except ScoringError:
         with pytest.raises(ScoringError, match=r"\.rules:\d+"):
-            results_json(compiled, raw, "columnar")
-        return
-    assert results_json(compiled, raw, "columnar") == expected
+            results_json(compiled, raw, "columnar", history)
+        return None
+    assert results_json(compiled, raw, "columnar", history) == expected
+    return expected
 
 
 # ------------------------------------------------------------------------------ random data
@@ -142,6 +165,95 @@ def datasets(draw: Any, folder: str) -> dict[str, Any]:
     return out
 
 
+@st.composite
+def rosters(draw: Any, folder: str) -> dict[str, Any]:
+    """Every unit of the sample (so that the raters' orderings and the ratings checked against a
+    distribution cover whole groups), each input drawn anew, except what a distribution
+    requirement checks: a group's ratings and places, and the record lists whose ratings are
+    pooled, are shuffled among the group's units (the split stays valid, each unit's share
+    changes), their records' other enum and yes/no fields drawn anew. (One seed drawn, the
+    rest from it: a whole roster is thousands of values.)"""
+    compiled = scheme(folder)
+    rnd = random.Random(draw(st.integers(0, 2**32)))
+    raw = copy.deepcopy(sample(folder))
+    shuffled: set[str] = set()
+    for block in compiled.model.blocks:
+        for req in block.requires:
+            if isinstance(req, ir.RequireRecords):
+                shuffled.add(req.source)
+                checked = {req.field, req.key, req.by, req.order}
+            else:
+                if isinstance(req.operand, ir.Ref):
+                    shuffled.add(req.operand.name)
+                if req.order is not None:
+                    shuffled.add(req.order)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for u in raw["units"]:
+        groups.setdefault(u["group"], []).append(u)
+    for members in groups.values():
+        order = list(range(len(members)))
+        rnd.shuffle(order)
+        moved = [{k: members[j]["facts"].get(k) for k in shuffled} for j in order]
+        for u, kept in zip(members, moved, strict=True):
+            facts = u["facts"]
+            for name, value in list(facts.items()):
+                decl = compiled.model.inputs.get(name)
+                if decl is None or value is None or name in shuffled:
+                    continue
+                facts[name] = _drawn(rnd, compiled, decl.type, value)
+            for name, value in kept.items():
+                facts.pop(name, None)
+                if value is not None:
+                    facts[name] = value
+                if not _is_list(compiled, name):
+                    continue
+                fields = compiled.model.records[_record(compiled, name)].fields
+                for rec in value or []:
+                    for field in fields:
+                        if field.name not in checked:
+                            rec[field.name] = _field(rnd, compiled, field.type, rec[field.name])
+    return raw
+
+
+def _is_list(compiled: CompiledScheme, name: str) -> bool:
+    decl = compiled.model.inputs.get(name)
+    return decl is not None and isinstance(decl.type, ir.ListType)
+
+
+def _record(compiled: CompiledScheme, name: str) -> str:
+    typ = compiled.model.inputs[name].type
+    assert isinstance(typ, ir.ListType)
+    return typ.record
+
+
+def _field(rnd: Any, compiled: CompiledScheme, t: Any, value: Any) -> Any:
+    """A record's enum or yes/no field drawn anew (others, e.g. the item's name, kept)."""
+    if isinstance(t, ir.EnumType):
+        return rnd.choice(compiled.model.enums[t.name].values)
+    if isinstance(t, ir.YesNoType):
+        return rnd.random() < 0.5
+    return value
+
+
+def _drawn(rnd: Any, compiled: CompiledScheme, t: Any, value: Any) -> Any:
+    if isinstance(t, ir.NumberType):
+        low = t.low if t.low is not None else 0
+        high = t.high if t.high is not None else low + 200
+        tenths = rnd.randint(int(low * 10), int(high * 10))
+        return str(tenths // 10) if t.integer else str(tenths / 10)
+    if isinstance(t, ir.CountType):
+        return rnd.choice([0, 1, 2, 9, value])
+    if isinstance(t, ir.YesNoType):
+        return rnd.random() < 0.3
+    if isinstance(t, ir.ListType):
+        record = compiled.model.records[t.record]
+        return [
+            {f.name: _field(rnd, compiled, f.type, "甲") for f in record.fields}
+            for _ in range(rnd.randint(0, 4))
+        ]
+    return value
+
+
 CI = settings(
     max_examples=12,
     derandomize=True,
@@ -166,6 +278,51 @@ def test_random_data_scores_the_same(folder: str) -> None:
     @given(datasets(folder))
     def check(raw: dict[str, Any]) -> None:
         same_results(scheme(folder), raw)
+
+    check()
+
+
+def test_random_whole_groups_with_distribution_requirements_score_the_same() -> None:
+    """anfu-2017 checks raters' ratings (of units, and of reform items pooled over a group's
+    units) against 20%/60%/20%: random data keeping whole, valid splits scores the same, so
+    the values (an item's mean over its records, records dropped by their rating) are
+    compared, not only the data error a broken split gives."""
+    compiled = scheme("anfu_2017")
+    scored = []
+
+    @settings(
+        CI,
+        max_examples=4,
+        suppress_health_check=[*CI.suppress_health_check, HealthCheck.large_base_example],
+    )
+    @given(rosters("anfu_2017"))
+    def check(raw: dict[str, Any]) -> None:
+        scored.append(same_results(compiled, raw))
+
+    check()
+    assert all(found is not None for found in scored)
+
+
+def test_history_scores_the_same() -> None:
+    """heshan-2013 reads last year's ranks (`last year`): last year's results of random data,
+    some values and some units left out of them, give the same results and the same warnings,
+    in the same order, on both backends."""
+    compiled = scheme("heshan_2013")
+
+    @settings(CI, max_examples=6)
+    @given(datasets("heshan_2013"), datasets("heshan_2013"), st.integers(0, 2**32))
+    def check(last: dict[str, Any], now: dict[str, Any], seed: int) -> None:
+        rnd = random.Random(seed)
+        found = same_results(compiled, last)
+        if found is None:
+            return
+        history = json.loads(found)
+        for u in history["units"]:
+            for path in list(u["scores"]):
+                if path.endswith("排位") and rnd.random() < 0.3:
+                    del u["scores"][path]
+        history["units"] = [u for u in history["units"] if rnd.random() < 0.8]
+        same_results(compiled, now, history)
 
     check()
 
@@ -213,23 +370,35 @@ def test_benchmark_scheme_scores_the_same() -> None:
 # ------------------------------------------------------------------------------ fallback
 
 
-@pytest.mark.parametrize(("folder", "construct"), sorted(FALLBACK.items()))
-def test_unsupported_scheme_falls_back_with_its_reason(folder: str, construct: str) -> None:
-    compiled = scheme(folder)
+@pytest.mark.parametrize(("rule", "construct"), sorted(FALLBACK.items()))
+def test_unsupported_scheme_falls_back_with_its_reason(rule: str, construct: str) -> None:
+    compiled = compile_sources("fallback", {"fallback.rules": FALLBACK_HEAD.lstrip() + rule})
     many = [object()] * AUTO_THRESHOLD
     choice = choose(compiled, "auto", many)
     assert choice.backend == "unit"
-    assert construct in choice.reason and ".rules:" in choice.reason
+    line = FALLBACK_HEAD.lstrip().count("\n") + 1 + rule.startswith("    across")
+    assert construct in choice.reason and f"fallback.rules:{line}" in choice.reason
     with pytest.raises(Unsupported):
         choose(compiled, "columnar", many)
 
 
-def test_score_backend_options() -> None:
+def fallback_rules(tmp_path: Path) -> Path:
+    """A scheme with a construct the columnar backend does not compute (a peer mean)."""
+    rules = tmp_path / "fallback.rules"
+    rules.write_text(FALLBACK_HEAD.lstrip() + sorted(FALLBACK)[0], "utf-8")
+    return rules
+
+
+def test_score_backend_options(tmp_path: Path) -> None:
     runner = CliRunner()
-    forced = runner.invoke(main, ["score", "anfu-2017", "--sample", "--backend", "columnar"])
-    assert forced.exit_code == 3
-    assert "requirement on the group's distribution" in forced.output
-    assert "xianzhi.rules:" in forced.output
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"units": [{"unit": "U", "group": "甲", "facts": {"得分": "1"}}]}))
+    forced = runner.invoke(
+        main, ["score", str(fallback_rules(tmp_path)), str(data), "--backend", "columnar"]
+    )
+    assert forced.exit_code == 3, forced.output
+    assert "other units' group mean" in forced.output
+    assert "fallback.rules:9" in forced.output
     got = {}
     for backend in ("unit", "columnar"):
         r = runner.invoke(
@@ -289,11 +458,95 @@ def test_auto_chooses_columns_for_large_data_of_a_supported_scheme() -> None:
     assert choose(compiled, "unit", [object()] * AUTO_THRESHOLD).backend == "unit"
 
 
-def test_compile_shows_the_whole_table_module() -> None:
+def test_compile_shows_the_whole_table_module(tmp_path: Path) -> None:
     runner = CliRunner()
     shown = runner.invoke(main, ["compile", str(BENCH_RULES), "--emit-columnar"])
     assert shown.exit_code == 0
     assert "def unit_0(t):" in shown.stdout and "def group_0(t):" in shown.stdout
     assert "panshan_bench.rules:185" in shown.stdout  # the rank's rule line, in a comment
-    refused = runner.invoke(main, ["compile", "heshan-2013", "--emit-columnar"])
-    assert refused.exit_code == 3 and "across several groups" in refused.output
+    across = runner.invoke(main, ["compile", "heshan-2013", "--emit-columnar"])
+    assert across.exit_code == 0 and "def cross_1(t):" in across.stdout
+    refused = runner.invoke(main, ["compile", str(fallback_rules(tmp_path)), "--emit-columnar"])
+    assert refused.exit_code == 3 and "other units' group mean" in refused.output
+
+
+# ------------------------------------------------------------------------------ constructs
+
+CONSTRUCTS = """
+scheme "constructs"
+group 甲 "甲组"
+group 乙 "乙组"
+enum 等次: 优, 良, 差
+enum 档次: 高档, 低档
+record 事项:
+    等级: 等次
+    分: number 0 to 10
+    牵头: yesno
+input 得分: number 0 to 100 "得分"
+input 参加: yesno "是否参加"
+input 事项表: list of 事项 "事项"
+scoring 甲, 乙:
+    item 基础 max 100 = 得分
+    let 均分 = mean 事项表 of 分 × 分 where 牵头
+    let 去高 = sum 事项表 of 分 drop 1 highest by 等级
+    let 去低数 = count 事项表 drop 2 lowest by 分
+    let 去低均分 = mean 事项表 of 分 drop 1 lowest by 等级
+    let 档 = band 基础 {[60, inf): 高档, (-inf, 60): 低档}
+    let 甲组 = unit group = 甲
+    let 选档 = if 参加 then 档 else band 得分 {[30, inf): 高档, (-inf, 30): 低档}
+    let 选否 = if 甲组 then 参加 else not 参加
+    let 上年档 = last year 档
+    let 上年参加 = last year 选否
+    let 上年基础 = last year 基础 default 0
+    across group:
+        let 名次 = rank by 基础
+        let 上年总分 = (last year total default 0) + (last year 去高 default 0)
+    total = 基础 + (均分 default 0) + 去高 + 上年基础 ÷ 10
+"""
+
+
+@st.composite
+def construct_units(draw: Any) -> dict[str, Any]:
+    units = []
+    for i in range(draw(st.integers(1, 6))):
+        records = [
+            {
+                "等级": draw(st.sampled_from(["优", "良", "差"])),
+                "分": str(draw(st.integers(0, 20)) / 2),
+                "牵头": draw(st.booleans()),
+            }
+            for _ in range(draw(st.integers(0, 5)))
+        ]
+        facts = {"得分": str(draw(st.integers(0, 1000)) / 10), "参加": draw(st.booleans())}
+        facts["事项表"] = records
+        units.append(
+            {"unit": f"u{i}", "group": draw(st.sampled_from(["甲", "乙"])), "facts": facts}
+        )
+    return {"units": units}
+
+
+def test_constructs_score_the_same() -> None:
+    """Means and drops over records, a band, `unit group`, `if` choosing labels and yes/no,
+    `last year` of a label, a yes/no, a number and the total (some units and values missing
+    from last year's results): the same on both backends."""
+    compiled = compile_sources("constructs", {"constructs.rules": CONSTRUCTS.lstrip()})
+    assert not isinstance(columnar_scheme(compiled), Unsupported)
+    warned = []
+
+    @settings(CI, max_examples=10)
+    @given(construct_units(), construct_units(), st.integers(0, 2**32))
+    def check(last: dict[str, Any], now: dict[str, Any], seed: int) -> None:
+        rnd = random.Random(seed)
+        found = same_results(compiled, last)
+        assert found is not None
+        history = json.loads(found)
+        for u in history["units"]:
+            for path in list(u["scores"]):
+                if rnd.random() < 0.2:
+                    del u["scores"][path]
+        found = same_results(compiled, now, history)
+        assert found is not None
+        warned.append("history-missing" in found)
+
+    check()
+    assert any(warned)

@@ -98,8 +98,6 @@ class ColumnarEmitter:
 
     def supported(self, block: BlockModel) -> None:
         """Block-wide constructs the columnar backend leaves to the per-unit one."""
-        for req in block.requires:
-            raise Unsupported("a requirement on the group's distribution", req.span)
         for vd in block.values.values():
             span = vd.node.span if vd.node is not None else block.scoring.span
             if vd.sheet is not None or block.sheets:
@@ -156,10 +154,31 @@ class ColumnarEmitter:
                 'group, on one group\'s table."""'
             )
             w("f, v, n = t.facts, t.values, t.n")
+            for req in block.requires:
+                self.requirement(block, req)
             for vd in self.stage(block, "group"):
                 self.group_value(block, vd)
             w("return None")
         w()
+
+    def requirement(self, block: BlockModel, req: ir.Require | ir.RequireRecords) -> None:
+        """A group's ratings checked against the shares, before any group value (as the
+        per-unit backend checks them, by the same functions, on the units the rows stand for)."""
+        self.comment(req.span)
+        labels = tuple(x.value for x in req.shares)
+        shares = f"{labels!r}, ({', '.join(self.const(x.share) for x in req.shares)},)"
+        if isinstance(req, ir.RequireRecords):
+            self.w(
+                f"_c.require_records(t, {req.source!r}, {req.field!r}, {req.key!r}, {req.by!r}, "
+                f"{shares}, {req.mode!r}, {str(req.span)!r})",
+                req.span,
+            )
+            return
+        ratings = self.ex(req.operand, block, Scope())
+        self.w(
+            f"_c.require_distribution(t, {ratings}, {shares}, {req.mode!r}, {str(req.span)!r})",
+            req.span,
+        )
 
     def group_value(self, block: BlockModel, vd: ValueDef) -> None:
         node = vd.node

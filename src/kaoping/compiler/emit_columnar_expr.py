@@ -126,11 +126,13 @@ class ExprEmitter:
         if isinstance(e, ir.Member):
             return f"_c.member({self.ex(e.operand, block, s)}, {e.values!r})"
         if isinstance(e, ir.IfExpr):
-            if self.kind(e, block) != "number":
-                raise Unsupported("`if … then … else` choosing other than numbers", e.span)
+            kind = self.kind(e, block)
+            if kind not in ("number", "bool", "enum", "text"):
+                raise Unsupported(f"`if … then … else` choosing a {kind} value", e.span)
             branch = attrs.evolve(s, lazy=True)
             cond, a = self.ex(e.cond, block, s), self.ex(e.then, block, branch)
-            return f"_c.where({cond}, {a}, {self.ex(e.otherwise, block, branch)}, {s.n})"
+            fn = "where" if kind == "number" else "choose"
+            return f"_c.{fn}({cond}, {a}, {self.ex(e.otherwise, block, branch)}, {s.n})"
         if isinstance(e, ir.Default):
             a, b = self.ex(e.operand, block, s), self.ex(e.fallback, block, s)
             return f"_c.default({a}, {b}, {s.n})"
@@ -142,6 +144,12 @@ class ExprEmitter:
             return self.aggregate(e, block, s)
         if isinstance(e, ir.LastYear):
             return self.last_year(e, block, s)
+        if isinstance(e, ir.GroupRef):
+            if s.record is not None:
+                return f"_c.per_record(_c.unit_group(t), {s.record})"
+            return "_c.unit_group(t)"
+        if isinstance(e, ir.Band):
+            return self.band(e, block, s)
         if isinstance(e, ir.Weighted):
             parts = ", ".join(
                 f"({self.ref(p, block, s)}, {self.ex(p.weight, block, s)})" for p in e.parts
@@ -207,6 +215,17 @@ class ExprEmitter:
         checked = res.kind in ("input", "value") and kind == "number"
         return f"_c.last_year(t, {res.target!r}, {sort!r}, {checked!r})"
 
+    def band(self, e: ir.Band, block: BlockModel, s: Scope) -> str:
+        """The rows as data, the label chosen per unit (`kaoping.runtime.columnar.bands`)."""
+        if self.optional(e.operand, block):
+            raise Unsupported("a band table of a number that may be absent", e.span)
+        rows = []
+        for row in e.rows:
+            low = "None" if row.low is None else self.em.const(row.low)
+            high = "None" if row.high is None else self.em.const(row.high)
+            rows.append(f"({low}, {row.low_closed!r}, {high}, {row.high_closed!r}, {row.value!r})")
+        return f"_c.band({self.ex(e.operand, block, s)}, ({', '.join(rows)},), {s.n})"
+
     def call(self, e: ir.Call, block: BlockModel, s: Scope) -> str:
         name = canonical_function(e.func)
         args = [self.ex(a, block, s) for a in e.args]
@@ -226,19 +245,33 @@ class ExprEmitter:
         raise Unsupported(f"the function `{e.func}`", e.span)
 
     def aggregate(self, e: ir.Aggregate, block: BlockModel, s: Scope) -> str:
-        if e.drop is not None:
-            raise Unsupported("an aggregate dropping records (`drop`)", e.span)
-        if e.kind == "mean":
-            raise Unsupported("the mean of a list's records", e.span)
         rec = self.fresh("_r")
         inner = attrs.evolve(s, record=rec, n=f"len({rec})", cohort={})
         value = self.ex(e.value, block, inner) if e.value is not None else "None"
         where = self.ex(e.where, block, inner) if e.where is not None else "None"
+        drop = "None" if e.drop is None else self.drop(e.drop, e, block, inner)
         source = f"{s.f}[{e.source!r}]"
         return (
             f"(lambda {rec}: _c.aggregate({e.kind!r}, {rec}, {value}, {where}, "
-            f"{e.per_field!r}))({source})"
+            f"{e.per_field!r}, {drop}))({source})"
         )
+
+    def drop(self, d: ir.Drop, e: ir.Aggregate, block: BlockModel, inner: Scope) -> str:
+        """`drop N lowest|highest by KEY`: (count, which, the key as a number column); an enum
+        key sorts by its place (best first scoring highest), as the per-unit backend's."""
+        kind = self.kind(d.key, block)
+        maybe_absent = self.optional(d.key, block) or (
+            e.value is not None and self.optional(e.value, block)
+        )
+        if kind not in ("number", "enum") or maybe_absent:
+            raise Unsupported("records dropped by other than a number or an enum value", d.span)
+        key = self.ex(d.key, block, inner)
+        if kind == "enum":
+            t = self.model.types[(id(d.key), block.index)]
+            assert t.enum is not None
+            values = self.model.enums[t.enum].values
+            key = f"_c.enum_score({key}, {tuple(values)!r}, {inner.n})"
+        return f"({d.count}, {d.which!r}, {key})"
 
 
 def _construct(e: ir.Expr) -> str:

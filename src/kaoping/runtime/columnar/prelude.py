@@ -2,11 +2,14 @@
 (`from kaoping.runtime.columnar import prelude as _c`)."""
 
 from kaoping.exact import Q
+from kaoping.runtime.columnar.bands import band, unit_group
 from kaoping.runtime.columnar.cohort import best, group_mean, impute_mean, lowest, rank
+from kaoping.runtime.columnar.distribution import require_distribution, require_records
 from kaoping.runtime.columnar.history import last_year, settle
 from kaoping.runtime.columnar.logic import (
     both,
     chain,
+    choose,
     compare,
     either,
     is_present,
@@ -30,7 +33,7 @@ from kaoping.runtime.columnar.numbers import (
     weighted,
     where,
 )
-from kaoping.runtime.columnar.records import aggregate, lookup, per_record
+from kaoping.runtime.columnar.records import aggregate, enum_score, lookup, per_record
 
 ZERO = Q(0)
 
@@ -39,13 +42,16 @@ __all__ = [
     "Q",
     "add",
     "aggregate",
+    "band",
     "best",
     "both",
     "chain",
+    "choose",
     "compare",
     "default",
     "div",
     "either",
+    "enum_score",
     "full",
     "greatest",
     "group_mean",
@@ -61,12 +67,15 @@ __all__ = [
     "negate",
     "per_record",
     "rank",
+    "require_distribution",
+    "require_records",
     "round_to",
     "satisfied",
     "settle",
     "sub",
     "total_of",
     "truth",
+    "unit_group",
     "weighted",
     "where",
 ]
