@@ -41,6 +41,7 @@ class ColumnarEmitter:
         self.consts: dict[str, str] = {}
         self.tables: dict[str, str] = {}
         self.own_max: Q | None = None
+        self.path_now: str | None = None  # the value being written (what `last year` is for)
         self.exprs = ExprEmitter(self)
 
     # ------------------------------------------------------------------ helpers
@@ -220,12 +221,14 @@ class ColumnarEmitter:
         cohort[id(cnode)] = name
 
     # ------------------------------------------------------------------ values
-    def setv(self, path: str, code: str, span: Span) -> None:
-        self.w(f"v[{path!r}] = _c.full({code}, n)", span)
+    def setv(self, path: str, code: str, span: Span | None = None) -> None:
+        """Store a value's column (the data's value where a unit gives it: `given`)."""
+        self.w(f"v[{path!r}] = _c.give(t, {path!r}, {code})", span)
 
     def value(self, block: BlockModel, vd: ValueDef, s: Scope, commented: bool = False) -> None:
         w = self.w
         node = vd.node
+        self.path_now = vd.path
         if vd.kind == "total":
             rnd = self.model.rounding
             if node is None:
@@ -247,7 +250,8 @@ class ColumnarEmitter:
         self.own_max = node.max if isinstance(node, ir.Item | ir.Section) else None
         path = vd.path
         if isinstance(node, ir.Flag):
-            w(f"t.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
+            cond = self.ex(node.cond, block, s)
+            w(f"t.flag({path!r}, {node.span.line}, _c.give(t, {path!r}, {cond}))", node.span)
         elif isinstance(node, ir.Let | ir.Output):
             self.setv(path, self.ex(node.expr, block, s), node.span)
         elif isinstance(node, ir.Item) and isinstance(node.formula, ir.Keyed):
@@ -259,7 +263,7 @@ class ColumnarEmitter:
             return
         elif isinstance(node, ir.Item):
             self.item(block, node, s)
-            w(f"v[{path!r}] = _c.full(x, n)")
+            self.setv(path, "x")
         elif isinstance(node, ir.Section):
             self.section(block, vd, node, s)
         if isinstance(node, ir.Item | ir.Section):
@@ -271,9 +275,9 @@ class ColumnarEmitter:
         """不涉及: absent where the condition holds (the clauses count only where the item
         applies); with `then group mean`, the mean of the units it applies to stands in."""
         w, path = self.w, vd.path
-        w(f"_na = _c.truth({self.ex(na.cond, block, s)}, n)", na.span)
+        w(f"_na = _c.computed(t, {path!r}, _c.truth({self.ex(na.cond, block, s)}, n))", na.span)
         self.item(block, node, attrs.evolve(s, lazy=True))  # (only where the item applies)
-        w(f"v[{path!r}] = _c.where(_na, None, x, n)", na.span)
+        self.setv(path, "_c.where(_na, None, x, n)", na.span)
         w(f"t.not_applicable({path!r}, _na)", na.span)
         self.over_max(vd, node)
         if na.group_mean:
@@ -285,7 +289,8 @@ class ColumnarEmitter:
     def over_max(self, vd: ValueDef, node: ir.Item | ir.Section) -> None:
         if vd.may_exceed and node.max is not None:
             mx = self.const(node.max)
-            self.w(f"t.over({vd.path!r}, {node.span.line}, v[{vd.path!r}], {mx})", node.span)
+            value = f"_c.computed_only(t, {vd.path!r}, v[{vd.path!r}])"
+            self.w(f"t.over({vd.path!r}, {node.span.line}, {value}, {mx})", node.span)
 
     def item(self, block: BlockModel, node: ir.Item, s: Scope) -> None:
         """The clauses on the column `x`, in the language's fixed order (as `item_fast`)."""
@@ -370,7 +375,7 @@ class ColumnarEmitter:
             w(f"x = _c.div(_c.total_of([{', '.join(kids)}], n), {count}, False)", node.span)
         self.bounds(block, node.clauses, s)
         self.rounds(node.clauses)
-        w(f"v[{vd.path!r}] = _c.full(x, n)")
+        self.setv(vd.path, "x")
 
 
 def _reads_last_year(vd: ValueDef) -> bool:

@@ -205,15 +205,16 @@ class ExprEmitter:
         """Last year's value for every unit (`kaoping.runtime.columnar.history`)."""
         if s.lazy or s.record is not None:
             raise Unsupported("`last year` read only where a condition holds", e.span)
+        within = self.em.path_now  # (rows that skip it read nothing: `given`)
         if isinstance(e.operand, ir.TotalRef):
-            return "_c.last_year(t, 'total', 'number', False)"
+            return f"_c.last_year(t, 'total', 'number', False, {within!r})"
         res = self.model.refs[(id(e.operand), block.index)]
         kind = self.kind(e.operand, block)
         if kind not in ("number", "bool", "enum", "text"):
             raise Unsupported(f"`last year` of a {kind} value", e.span)
         sort = {"number": "number", "bool": "yesno"}.get(kind, "text")
         checked = res.kind in ("input", "value") and kind == "number"
-        return f"_c.last_year(t, {res.target!r}, {sort!r}, {checked!r})"
+        return f"_c.last_year(t, {res.target!r}, {sort!r}, {checked!r}, {within!r})"
 
     def band(self, e: ir.Band, block: BlockModel, s: Scope) -> str:
         """The rows as data, the label chosen per unit (`kaoping.runtime.columnar.bands`)."""

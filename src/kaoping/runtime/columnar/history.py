@@ -15,6 +15,7 @@ import numpy as np
 
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import Q
+from kaoping.runtime.columnar.given import skipping
 from kaoping.runtime.columnar.numbers import Flags, Labels, absent, column
 
 if TYPE_CHECKING:
@@ -24,17 +25,22 @@ if TYPE_CHECKING:
 _PENDING: weakref.WeakKeyDictionary[Table, list[tuple[int, int, Any]]] = weakref.WeakKeyDictionary()
 
 
-def last_year(t: Table, key: str, kind: str, checked: bool) -> Any:
+def last_year(t: Table, key: str, kind: str, checked: bool, within: str | None = None) -> Any:
     """Last year's `key` for every row: a number column (`kind` "number"; `checked`: a number
     input or value, refused unless it is one), yes/no flags, or labels; absent where last
-    year's results hold no unit or no value."""
+    year's results hold no unit or no value, and on the rows whose data gives the value
+    `within` (their rule is skipped: it reads nothing)."""
     units = t.units
     if not units:
         return absent(t.n) if kind == "number" else _other(kind, [None] * t.n)
     pending = _PENDING.setdefault(t, [])
+    skipped = skipping(t, within)
     values: list[Any] = []
     for row, u in enumerate(units):
         history = u.history
+        if skipped is not None and skipped[row]:
+            values.append(None)
+            continue
         if history is not None and key not in history and u.run is not None:
             warning = (
                 "history-missing",

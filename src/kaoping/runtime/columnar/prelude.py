@@ -5,6 +5,7 @@ from kaoping.exact import Q
 from kaoping.runtime.columnar.bands import band, unit_group
 from kaoping.runtime.columnar.cohort import best, group_mean, impute_mean, lowest, rank
 from kaoping.runtime.columnar.distribution import require_distribution, require_records
+from kaoping.runtime.columnar.given import computed, computed_only, give
 from kaoping.runtime.columnar.history import last_year, settle
 from kaoping.runtime.columnar.logic import (
     both,
@@ -48,11 +49,14 @@ __all__ = [
     "chain",
     "choose",
     "compare",
+    "computed",
+    "computed_only",
     "default",
     "div",
     "either",
     "enum_score",
     "full",
+    "give",
     "greatest",
     "group_mean",
     "impute_mean",
