@@ -49,7 +49,9 @@ scoring 甲, 乙:
     item 基础 max 100 = 得分
 """
 FALLBACK = {
-    "    across group:\n        let 其他平均 = peer mean 基础\n": "other units' group mean",
+    "    across group:\n        let 其他平均 = peer mean 基础 weighted by 得分\n": (
+        "a weighted mean of the other units"
+    ),
     "    across 甲:\n        let 甲内名次 = rank by 基础\n": "a value for some groups of the block",
     "    item 名次分 max 10 by 得分:\n        [60, 100]: 10\n        otherwise: 0\n": "a keyed item",
     "    let 比 = 100 / (得分 + 1)\n": "a division by a value that differs from unit to unit",
@@ -400,7 +402,7 @@ def test_score_backend_options(tmp_path: Path) -> None:
         main, ["score", str(fallback_rules(tmp_path)), str(data), "--backend", "columnar"]
     )
     assert forced.exit_code == 3, forced.output
-    assert "other units' group mean" in forced.output
+    assert "a weighted mean of the other units" in forced.output
     assert "fallback.rules:9" in forced.output
     got = {}
     for backend in ("unit", "columnar"):
@@ -470,7 +472,7 @@ def test_compile_shows_the_whole_table_module(tmp_path: Path) -> None:
     across = runner.invoke(main, ["compile", "heshan-2013", "--emit-columnar"])
     assert across.exit_code == 0 and "def cross_1(t):" in across.stdout
     refused = runner.invoke(main, ["compile", str(fallback_rules(tmp_path)), "--emit-columnar"])
-    assert refused.exit_code == 3 and "other units' group mean" in refused.output
+    assert refused.exit_code == 3 and "a weighted mean of the other units" in refused.output
 
 
 # ------------------------------------------------------------------------------ constructs
@@ -504,6 +506,11 @@ scoring 甲, 乙:
     across group:
         let 名次 = rank by 基础
         let 上年总分 = (last year total default 0) + (last year 去高 default 0)
+        let 参加平均 = group mean 基础 where 参加
+        let 加权平均 = group mean 均分 weighted by 得分
+        let 加权参加平均 = group mean 基础 weighted by 去低数 where 参加
+        let 其他平均 = peer mean 均分
+        let 其他参加平均 = peer mean 基础 where 参加
     total = 基础 + (均分 default 0) + 去高 + 上年基础 ÷ 10
 """
 
@@ -530,6 +537,7 @@ def construct_units(draw: Any) -> dict[str, Any]:
 
 def test_constructs_score_the_same() -> None:
     """Means and drops over records, a band, `unit group`, `if` choosing labels and yes/no,
+    group means where a condition holds, weighted, and of the other units,
     `last year` of a label, a yes/no, a number and the total (some units and values missing
     from last year's results): the same on both backends."""
     compiled = compile_sources("constructs", {"constructs.rules": CONSTRUCTS.lstrip()})

@@ -212,9 +212,17 @@ class ColumnarEmitter:
                 keys.append(self.ex(k, block, s))
             w(f"{name} = _c.rank([{', '.join(keys)}], {cnode.ascending!r}, n)", cnode.span)
         elif isinstance(cnode, ir.GroupMean):
-            if cnode.weight is not None or cnode.where is not None or cnode.others:
-                raise Unsupported("a weighted, filtered or other units' group mean", cnode.span)
-            w(f"{name} = _c.group_mean({self.ex(cnode.operand, block, s)}, n)", cnode.span)
+            x = self.ex(cnode.operand, block, s)
+            keep = "None" if cnode.where is None else self.ex(cnode.where, block, s)
+            if cnode.others and cnode.weight is not None:
+                raise Unsupported("a weighted mean of the other units", cnode.span)
+            if cnode.others:
+                w(f"{name} = _c.peer_means({x}, {keep}, n)", cnode.span)
+            elif cnode.weight is not None or cnode.where is not None:
+                weight = "None" if cnode.weight is None else self.ex(cnode.weight, block, s)
+                w(f"{name} = _c.mean_of({x}, {weight}, {keep}, n)", cnode.span)
+            else:
+                w(f"{name} = _c.group_mean({x}, n)", cnode.span)
         else:
             fn = "best" if isinstance(cnode, ir.Best) else "lowest"
             w(f"{name} = _c.{fn}({self.ex(cnode.operand, block, s)}, n)", cnode.span)

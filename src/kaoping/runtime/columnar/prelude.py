@@ -3,7 +3,15 @@
 
 from kaoping.exact import Q
 from kaoping.runtime.columnar.bands import band, unit_group
-from kaoping.runtime.columnar.cohort import best, group_mean, impute_mean, lowest, rank
+from kaoping.runtime.columnar.cohort import (
+    best,
+    group_mean,
+    impute_mean,
+    lowest,
+    mean_of,
+    peer_means,
+    rank,
+)
 from kaoping.runtime.columnar.distribution import require_distribution, require_records
 from kaoping.runtime.columnar.given import computed, computed_only, give
 from kaoping.runtime.columnar.history import last_year, settle
@@ -65,10 +73,12 @@ __all__ = [
     "least",
     "lookup",
     "lowest",
+    "mean_of",
     "member",
     "mul",
     "neg",
     "negate",
+    "peer_means",
     "per_record",
     "rank",
     "require_distribution",
