@@ -23,6 +23,7 @@ from kaoping.compiler.emit_writer import (
     register_table_constants,
     write_tables,
 )
+from kaoping.compiler.keyed import whole_numbers
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.exact import Q, exact_text
 from kaoping.span import Span
@@ -263,7 +264,7 @@ class ColumnarEmitter:
         elif isinstance(node, ir.Let | ir.Output):
             self.setv(path, self.ex(node.expr, block, s), node.span)
         elif isinstance(node, ir.Item) and isinstance(node.formula, ir.Keyed):
-            raise Unsupported("a keyed item", node.span)
+            self.keyed(block, vd, node.formula, s)
         elif isinstance(node, ir.Item) and node.formula is not None:
             self.setv(path, self.ex(node.formula, block, s), node.span)
         elif isinstance(node, ir.Item) and (na := not_applicable_of(node)) is not None:
@@ -276,6 +277,38 @@ class ColumnarEmitter:
             self.section(block, vd, node, s)
         if isinstance(node, ir.Item | ir.Section):
             self.over_max(vd, node)
+
+    def keyed(self, block: BlockModel, vd: ValueDef, keyed: ir.Keyed, s: Scope) -> None:
+        """`item X by KEY:`: every row's value on the column (lazily read, as the per-unit
+        backend reads only the row that applies), the first row holding the key chosen."""
+        if self.exprs.optional(keyed.key, block):
+            raise Unsupported("a keyed item whose key may be absent", keyed.span)
+        w, row_scope = self.w, attrs.evolve(s, lazy=True)
+        w(f"_key = {self.ex(keyed.key, block, s)}", keyed.key.span)
+        w("_rows = []")
+        otherwise = "None"
+        for row in keyed.rows:
+            if row.otherwise:
+                otherwise = self.ex(row.values[0], block, row_scope)
+                continue
+            if len(row.values) > 1:  # one value per whole number of the interval
+                low, _high = whole_numbers(row)
+                assert low is not None
+                bounds = [(Q(low + i), True, Q(low + i), True) for i in range(len(row.values))]
+            else:
+                bounds = [(row.low, row.low_closed, row.high, row.high_closed)]
+            for (lo, lo_closed, hi, hi_closed), value in zip(bounds, row.values, strict=True):
+                lo_code = "None" if lo is None else self.const(lo)
+                hi_code = "None" if hi is None else self.const(hi)
+                amount = self.ex(value, block, row_scope)
+                w(
+                    f"_rows.append(({lo_code}, {lo_closed!r}, {hi_code}, {hi_closed!r}, {amount}))",
+                    row.span,
+                )
+        where = str(keyed.span)
+        self.setv(
+            vd.path, f"_c.keyed(_key, _rows, {otherwise}, n, {vd.path!r}, {where!r})", keyed.span
+        )
 
     def not_applicable(
         self, block: BlockModel, vd: ValueDef, node: ir.Item, na: ir.NotApplicable, s: Scope

@@ -2,7 +2,7 @@
 (`from kaoping.runtime.columnar import prelude as _c`)."""
 
 from kaoping.exact import Q
-from kaoping.runtime.columnar.bands import band, unit_group
+from kaoping.runtime.columnar.bands import band, keyed, unit_group
 from kaoping.runtime.columnar.cohort import (
     best,
     group_mean,
@@ -69,6 +69,7 @@ __all__ = [
     "group_mean",
     "impute_mean",
     "is_present",
+    "keyed",
     "last_year",
     "least",
     "lookup",
