@@ -184,3 +184,64 @@ def test_a_given_section_without_its_items_inputs_scores_the_same() -> None:
         del u["facts"][name]
     found = same_results(scheme("example_zh"), raw)
     assert found is not None and '"7.5"' in found
+
+
+# ------------------------------------------------------------------------------ rescaled sections
+
+RESCALED = """
+scheme "乡镇综合考评(节选)"
+group 乡镇 "乡镇(街道)"
+input 安全事故次数: count "全年安全生产事故次数"
+input 不涉及安全生产: yesno "本单位不涉及安全生产考核"
+input 信访得分: number 0 to 8 optional "信访工作得分(不涉及的为空)"
+input 治安得分: number 0 to 9 optional "社会治安综合治理得分(不涉及的为空)"
+scoring 乡镇:
+    section 社会管理 max 20.5:
+        rescale
+        item 安全生产 max 3:
+            start max
+            deduct 1 per 安全事故次数
+            until zero
+            not applicable if 不涉及安全生产
+        item 信访 max 8:
+            start 信访得分
+            not applicable if not present(信访得分)
+        item 治安 max 9.5:
+            start 治安得分
+            not applicable if not present(治安得分)
+        round 2 places half-up
+"""
+
+
+@st.composite
+def rescaled_units(draw: Any) -> dict[str, Any]:
+    def optional(top: int) -> str | None:
+        return draw(st.none() | st.integers(0, top * 10).map(lambda x: str(x / 10)))
+
+    units = []
+    for i in range(draw(st.integers(1, 6))):
+        facts = {
+            "安全事故次数": draw(st.integers(0, 4)),
+            "不涉及安全生产": draw(st.booleans()),
+            "信访得分": optional(8),
+            "治安得分": optional(9),
+        }
+        units.append({"unit": f"u{i}", "group": "乡镇", "facts": facts})
+    return {"units": units}
+
+
+def test_rescaled_sections_score_the_same() -> None:
+    """A section scored on the items that apply and scaled back to its maximum (the sum of
+    maxima differing from unit to unit: 3, 8, 9.5 and their sums), and a unit none of whose
+    items applies (a data error naming it): the same on both backends."""
+    compiled = compile_sources("rescaled", {"rescaled.rules": RESCALED.lstrip()})
+    assert not isinstance(columnar_scheme(compiled), Unsupported)
+    outcomes = []
+
+    @settings(CI, max_examples=20)
+    @given(rescaled_units())
+    def check(raw: dict[str, Any]) -> None:
+        outcomes.append(same_results(compiled, raw) is not None)
+
+    check()
+    assert any(outcomes) and not all(outcomes)

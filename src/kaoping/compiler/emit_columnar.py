@@ -291,6 +291,7 @@ class ColumnarEmitter:
             if row.otherwise:
                 otherwise = self.ex(row.values[0], block, row_scope)
                 continue
+            bounds: list[tuple[Q | None, bool, Q | None, bool]]
             if len(row.values) > 1:  # one value per whole number of the interval
                 low, _high = whole_numbers(row)
                 assert low is not None
@@ -400,10 +401,18 @@ class ColumnarEmitter:
                 mode = "highest"
             elif isinstance(cl, ir.TakeMean):
                 mode, excluding = "mean", cl.excluding
-            elif isinstance(cl, ir.Rescale):
-                raise Unsupported("a section rescaled where items do not apply", cl.span)
-        kids = [f"v[{c!r}]" for c in vd.children if block.values[c].name not in excluding]
-        if not kids:
+        kept = [c for c in vd.children if block.values[c].name not in excluding]
+        kids = [f"v[{c!r}]" for c in kept]
+        rescale = next((cl for cl in node.clauses if isinstance(cl, ir.Rescale)), None)
+        if rescale is not None:  # 不涉及项目折算: Σ applicable × max ÷ Σ their maxima
+            maxima = [self.const(getattr(block.values[c].node, "max", None) or ZERO) for c in kept]
+            top = self.const(node.max or ZERO)
+            w(
+                f"x = _c.rescale(t, {vd.path!r}, [{', '.join(kids)}], [{', '.join(maxima)}], "
+                f"{top}, {str(rescale.span)!r})",
+                rescale.span,
+            )
+        elif not kids:
             w("x = _c.ZERO", node.span)
         elif mode == "sum":
             w(f"x = _c.total_of([{', '.join(kids)}], n)", node.span)

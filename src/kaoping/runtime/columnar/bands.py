@@ -70,7 +70,7 @@ def keyed(
     if otherwise is None and undecided.any():
         first = int(np.flatnonzero(undecided)[0])
         no_row(path, where_, value.values()[first])
-    out = otherwise if otherwise is not None else None
+    out: Any = otherwise
     for holds, amount in reversed(chosen):
         out = where(Flags(holds), amount, out, n)
     return full(out, n)

@@ -43,6 +43,7 @@ from kaoping.runtime.columnar.numbers import (
     where,
 )
 from kaoping.runtime.columnar.records import aggregate, enum_score, lookup, per_record
+from kaoping.runtime.columnar.sections import rescale
 
 ZERO = Q(0)
 
@@ -84,6 +85,7 @@ __all__ = [
     "rank",
     "require_distribution",
     "require_records",
+    "rescale",
     "round_to",
     "satisfied",
     "settle",
