@@ -42,6 +42,7 @@ group 乙
 enum 档次: 上档, 下档
 input 得分: number 0 to 100 "得分"
 input 参加: yesno "是否参加"
+input 选填: number 0 to 100 optional "选填"
 scoring 甲, 乙:
     item 基础 max 100 = 得分
 """
@@ -50,8 +51,8 @@ FALLBACK = {
         "a weighted mean of the other units"
     ),
     "    across 甲:\n        let 甲内名次 = rank by 基础\n": "a value for some groups of the block",
-    "    across group:\n        let 档 = distribute 基础 into 上档 50%, 下档 50% rounded half-up\n": (
-        "a forced distribution"
+    "    section 个性 max 10:\n        for 甲单位:\n            item 专项 max 10 = 得分 ÷ 10\n": (
+        "sheets (`for UNIT:` blocks)"
     ),
     "    let 比 = 100 / (得分 + 1)\n": "a division by a value that differs from unit to unit",
 }
@@ -171,7 +172,7 @@ def test_unsupported_scheme_falls_back_with_its_reason(rule: str, construct: str
     many = [object()] * AUTO_THRESHOLD
     choice = choose(compiled, "auto", many)
     assert choice.backend == "unit"
-    line = FALLBACK_HEAD.lstrip().count("\n") + 1 + rule.startswith("    across")
+    line = FALLBACK_HEAD.lstrip().count("\n") + 1 + rule.startswith(("    across", "    section"))
     assert construct in choice.reason and f"fallback.rules:{line}" in choice.reason
     with pytest.raises(Unsupported):
         choose(compiled, "columnar", many)
@@ -193,7 +194,7 @@ def test_score_backend_options(tmp_path: Path) -> None:
     )
     assert forced.exit_code == 3, forced.output
     assert "a weighted mean of the other units" in forced.output
-    assert "fallback.rules:10" in forced.output
+    assert "fallback.rules:11" in forced.output
     got = {}
     for backend in ("unit", "columnar"):
         r = runner.invoke(

@@ -62,6 +62,7 @@ scoring 甲, 乙:
         let 加权参加平均 = group mean 基础 weighted by 去低数 where 参加
         let 其他平均 = peer mean 均分
         let 其他参加平均 = peer mean 基础 where 参加
+        let 强制档 = distribute 基础 into 高档 30%, 低档 70% rounded half-up
     total = 基础 + (均分 default 0) + 去高 + 上年基础 ÷ 10
 """
 

@@ -100,10 +100,10 @@ class ColumnarEmitter:
 
     def supported(self, block: BlockModel) -> None:
         """Block-wide constructs the columnar backend leaves to the per-unit one."""
+        for sheets in block.sheets.values():
+            raise Unsupported("sheets (`for UNIT:` blocks)", sheets[0].span)
         for vd in block.values.values():
             span = vd.node.span if vd.node is not None else block.scoring.span
-            if vd.sheet is not None or block.sheets:
-                raise Unsupported("sheets (`for UNIT:` blocks)", span)
             if vd.only and vd.stage != "final":
                 raise Unsupported("a value for some groups of the block only", span)
 
@@ -188,10 +188,8 @@ class ColumnarEmitter:
         self.comment(node.span)
         cohort: dict[int, str] = {}
         for cnode in walk.postorder(node):
-            if isinstance(cnode, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank):
+            if isinstance(cnode, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute):
                 self.cohort_value(block, cnode, cohort)
-            elif isinstance(cnode, ir.Distribute):
-                raise Unsupported("a forced distribution", cnode.span)
         self.value(block, vd, Scope(cohort=cohort), commented=True)
         if _reads_last_year(vd):  # (the per-unit backend reads it unit by unit for each value)
             self.w("_c.settle(t)  # what last year's results lacked, unit by unit")
@@ -199,7 +197,7 @@ class ColumnarEmitter:
     def cohort_value(
         self,
         block: BlockModel,
-        cnode: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank,
+        cnode: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute,
         cohort: dict[int, str],
     ) -> None:
         w = self.w
@@ -212,6 +210,16 @@ class ColumnarEmitter:
                     raise Unsupported("a rank by other than numbers", cnode.span)
                 keys.append(self.ex(k, block, s))
             w(f"{name} = _c.rank([{', '.join(keys)}], {cnode.ascending!r}, n)", cnode.span)
+        elif isinstance(cnode, ir.Distribute):
+            if cnode.mode is None or self.exprs.optional(cnode.operand, block):
+                raise Unsupported("a forced distribution of values that may be absent", cnode.span)
+            labels = tuple(x.value for x in cnode.shares)
+            shares = ", ".join(self.const(x.share) for x in cnode.shares)
+            x = self.ex(cnode.operand, block, s)
+            w(
+                f"{name} = _c.distribute({x}, {labels!r}, ({shares},), {cnode.mode!r}, n)",
+                cnode.span,
+            )
         elif isinstance(cnode, ir.GroupMean):
             x = self.ex(cnode.operand, block, s)
             keep = "None" if cnode.where is None else self.ex(cnode.where, block, s)

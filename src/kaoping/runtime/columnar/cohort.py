@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kaoping.errors import DataError, DataProblem
-from kaoping.exact import Q
+from kaoping.exact import Mode, Q
+from kaoping.runtime import cohort
 from kaoping.runtime.columnar.linear import Linear, extreme, rank_linear
 from kaoping.runtime.columnar.numbers import (
     LIMIT,
@@ -18,6 +19,7 @@ from kaoping.runtime.columnar.numbers import (
     Labels,
     _present,
     _reduce,
+    full,
     total_of,
     truth,
     where,
@@ -119,6 +121,17 @@ def peer_means(x: Any, keep: Any, n: int) -> Col:
     num = np.array(out, dtype=object if bound >= LIMIT else np.int64)
     mean = Col(num, c.den * spread, bound, None if present.all() else present)
     return _reduce(mean)
+
+
+def distribute(
+    x: Any, labels: tuple[str, ...], shares: tuple[Q, ...], mode: Mode, n: int
+) -> Labels:
+    """Forced distribution: the per-unit backend's (ranked by the value, band sizes from the
+    rounded cumulative shares, a unit tied with a band's last joining it) on the group's
+    values, one label per unit."""
+    values = full(x, n).values()
+    chosen = cohort.distribute(values, labels, shares, mode)
+    return Labels(np.array(chosen, dtype=object))
 
 
 def rank(keys: list[Any], ascending: bool, n: int) -> Col:

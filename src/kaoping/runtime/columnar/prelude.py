@@ -5,6 +5,7 @@ from kaoping.exact import Q
 from kaoping.runtime.columnar.bands import band, keyed, unit_group
 from kaoping.runtime.columnar.cohort import (
     best,
+    distribute,
     group_mean,
     impute_mean,
     lowest,
@@ -61,6 +62,7 @@ __all__ = [
     "computed",
     "computed_only",
     "default",
+    "distribute",
     "div",
     "either",
     "enum_score",
