@@ -5,8 +5,8 @@ rank for rank, grade for grade, flag for flag; schemes it does not support say w
 
 from __future__ import annotations
 
-import copy
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -15,139 +15,47 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers_columnar import (
+    BENCH_RULES,
+    CI,
+    SUPPORTED,
+    datasets,
+    results_json,
+    rosters,
+    same_results,
+    sample,
+    scheme,
+)
 from kaoping.cli import main
 from kaoping.compiler import ir
 from kaoping.compiler.emit_columnar import Unsupported
-from kaoping.compiler.load import CompiledScheme, compile_paths
-from kaoping.errors import DataError, ScoringError
+from kaoping.compiler.load import compile_paths, compile_sources
 from kaoping.io.data import validate
-from kaoping.io.results import iter_json
 from kaoping.scoring import score
 from kaoping.scoring_columnar import AUTO_THRESHOLD, choose, columnar_scheme
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMES = ROOT / "src" / "kaoping" / "schemes"
-BENCH_RULES = ROOT / "benchmarks" / "panshan_bench.rules"
-SUPPORTED = ["panshan_2018", "shuangxiang_2012", "yangquan_2014"]
-FALLBACK = {  # scheme → the construct its fallback reason names
-    "anfu_2017": "a requirement on the group's distribution",
-    "heshan_2013": "values across several groups",
-    "example_en": "an aggregate dropping records",
+# rules with a construct the columnar backend leaves to the per-unit one → what its reason names
+FALLBACK_HEAD = """
+scheme "fallback"
+group 甲
+group 乙
+enum 档次: 上档, 下档
+input 得分: number 0 to 100 "得分"
+input 参加: yesno "是否参加"
+input 选填: number 0 to 100 optional "选填"
+scoring 甲, 乙:
+    item 基础 max 100 = 得分
+"""
+FALLBACK = {
+    "    across group:\n        let 其他平均 = peer mean 基础 weighted by 得分\n": (
+        "a weighted mean of the other units"
+    ),
+    "    across 甲:\n        let 甲内名次 = rank by 基础\n": "a value for some groups of the block",
+    "    section 个性 max 10:\n        for 甲单位:\n            item 专项 max 10 = 得分 ÷ 10\n": (
+        "sheets (`for UNIT:` blocks)"
+    ),
+    "    let 比 = 100 / (得分 + 1)\n": "a division by a value that differs from unit to unit",
 }
-
-_compiled: dict[str, CompiledScheme] = {}
-
-
-def scheme(folder: str) -> CompiledScheme:
-    if folder not in _compiled:
-        files = sorted((SCHEMES / folder).glob("*.rules"))
-        _compiled[folder] = compile_paths(folder.replace("_", "-"), files)
-    return _compiled[folder]
-
-
-def sample(folder: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SCHEMES / folder / "sample.json").read_text("utf-8"))
-    return data
-
-
-def results_json(compiled: CompiledScheme, raw: dict[str, Any], backend: str) -> str:
-    units = validate(raw, compiled.model, "test")
-    results = score(compiled, units, backend=backend)
-    assert results.backend == backend
-    return "".join(iter_json(results))
-
-
-def same_results(compiled: CompiledScheme, raw: dict[str, Any]) -> None:
-    """Both backends: the same results JSON, or the same data error (or both an error while
-    scoring, naming a rule line)."""
-    try:
-        expected = results_json(compiled, raw, "unit")
-    except DataError as err:
-        with pytest.raises(DataError) as got:
-            results_json(compiled, raw, "columnar")
-        assert str(got.value) == str(err)
-        return
-    except ScoringError:
-        with pytest.raises(ScoringError, match=r"\.rules:\d+"):
-            results_json(compiled, raw, "columnar")
-        return
-    assert results_json(compiled, raw, "columnar") == expected
-
-
-# ------------------------------------------------------------------------------ random data
-
-
-def number_of(draw: Any, typ: ir.NumberType, original: Any) -> Any:
-    low = typ.low if typ.low is not None else 0
-    high = typ.high if typ.high is not None else low + 200
-    tenths = draw(st.integers(int(low * 10), int(high * 10)))
-    pick = draw(st.sampled_from(["low", "high", "random", "random", "original"]))
-    if pick == "low":
-        return str(low)
-    if pick == "high":
-        return str(high)
-    if pick == "original" and original is not None:
-        return original
-    return str(tenths / 10) if not typ.integer else str(tenths // 10)
-
-
-def record_of(draw: Any, compiled: CompiledScheme, record: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for field in compiled.model.records[record].fields:
-        t = field.type
-        if isinstance(t, ir.EnumType):
-            out[field.name] = draw(st.sampled_from(compiled.model.enums[t.name].values))
-        elif isinstance(t, ir.NumberType):
-            out[field.name] = number_of(draw, t, None)
-        elif isinstance(t, ir.CountType):
-            out[field.name] = draw(st.integers(0, 3))
-        elif isinstance(t, ir.YesNoType):
-            out[field.name] = draw(st.booleans())
-        else:  # text: few values, so that `highest per` meets equal keys
-            out[field.name] = draw(st.sampled_from(["甲", "乙"]))
-    return out
-
-
-@st.composite
-def datasets(draw: Any, folder: str) -> dict[str, Any]:
-    """Units made from the sample's (so optional inputs keep a valid pattern of presence),
-    each present input drawn anew within its declared range: low, high, random or as given;
-    a group may get one unit, several, or (left out) none."""
-    compiled = scheme(folder)
-    raw = sample(folder)
-    templates = raw["units"]
-    count = draw(st.integers(1, 8))
-    units = []
-    for i in range(count):
-        tpl = copy.deepcopy(draw(st.sampled_from(templates)))
-        facts = tpl["facts"]
-        for name, value in list(facts.items()):
-            decl = compiled.model.inputs.get(name)
-            if decl is None or value is None:
-                continue
-            t = decl.type
-            if isinstance(t, ir.NumberType):
-                facts[name] = number_of(draw, t, value)
-            elif isinstance(t, ir.CountType):
-                facts[name] = draw(st.sampled_from([0, 1, 2, 9, value]))
-            elif isinstance(t, ir.YesNoType):
-                facts[name] = draw(st.sampled_from([False, False, True]))
-            elif isinstance(t, ir.ListType):
-                facts[name] = [
-                    record_of(draw, compiled, t.record) for _ in range(draw(st.integers(0, 3)))
-                ]
-        units.append({"unit": f"u{i}", "group": tpl["group"], "facts": facts})
-    out = {k: v for k, v in raw.items() if k != "units"}
-    out["units"] = units
-    return out
-
-
-CI = settings(
-    max_examples=12,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 
 
 @pytest.mark.parametrize("folder", SUPPORTED)
@@ -157,7 +65,7 @@ def test_supported_schemes_compile_to_columns(folder: str) -> None:
 
 @pytest.mark.parametrize("folder", SUPPORTED)
 def test_sample_scores_the_same(folder: str) -> None:
-    same_results(scheme(folder), sample(folder))
+    assert same_results(scheme(folder), sample(folder)) is not None
 
 
 @pytest.mark.parametrize("folder", SUPPORTED)
@@ -166,6 +74,51 @@ def test_random_data_scores_the_same(folder: str) -> None:
     @given(datasets(folder))
     def check(raw: dict[str, Any]) -> None:
         same_results(scheme(folder), raw)
+
+    check()
+
+
+def test_random_whole_groups_with_distribution_requirements_score_the_same() -> None:
+    """anfu-2017 checks raters' ratings (of units, and of reform items pooled over a group's
+    units) against 20%/60%/20%: random data keeping whole, valid splits scores the same, so
+    the values (an item's mean over its records, records dropped by their rating) are
+    compared, not only the data error a broken split gives."""
+    compiled = scheme("anfu_2017")
+    scored = []
+
+    @settings(
+        CI,
+        max_examples=4,
+        suppress_health_check=[*CI.suppress_health_check, HealthCheck.large_base_example],
+    )
+    @given(rosters("anfu_2017"))
+    def check(raw: dict[str, Any]) -> None:
+        scored.append(same_results(compiled, raw))
+
+    check()
+    assert all(found is not None for found in scored)
+
+
+def test_history_scores_the_same() -> None:
+    """heshan-2013 reads last year's ranks (`last year`): last year's results of random data,
+    some values and some units left out of them, give the same results and the same warnings,
+    in the same order, on both backends."""
+    compiled = scheme("heshan_2013")
+
+    @settings(CI, max_examples=6)
+    @given(datasets("heshan_2013"), datasets("heshan_2013"), st.integers(0, 2**32))
+    def check(last: dict[str, Any], now: dict[str, Any], seed: int) -> None:
+        rnd = random.Random(seed)
+        found = same_results(compiled, last)
+        if found is None:
+            return
+        history = json.loads(found)
+        for u in history["units"]:
+            for path in list(u["scores"]):
+                if path.endswith("排位") and rnd.random() < 0.3:
+                    del u["scores"][path]
+        history["units"] = [u for u in history["units"] if rnd.random() < 0.8]
+        same_results(compiled, now, history)
 
     check()
 
@@ -213,23 +166,35 @@ def test_benchmark_scheme_scores_the_same() -> None:
 # ------------------------------------------------------------------------------ fallback
 
 
-@pytest.mark.parametrize(("folder", "construct"), sorted(FALLBACK.items()))
-def test_unsupported_scheme_falls_back_with_its_reason(folder: str, construct: str) -> None:
-    compiled = scheme(folder)
+@pytest.mark.parametrize(("rule", "construct"), sorted(FALLBACK.items()))
+def test_unsupported_scheme_falls_back_with_its_reason(rule: str, construct: str) -> None:
+    compiled = compile_sources("fallback", {"fallback.rules": FALLBACK_HEAD.lstrip() + rule})
     many = [object()] * AUTO_THRESHOLD
     choice = choose(compiled, "auto", many)
     assert choice.backend == "unit"
-    assert construct in choice.reason and ".rules:" in choice.reason
+    line = FALLBACK_HEAD.lstrip().count("\n") + 1 + rule.startswith(("    across", "    section"))
+    assert construct in choice.reason and f"fallback.rules:{line}" in choice.reason
     with pytest.raises(Unsupported):
         choose(compiled, "columnar", many)
 
 
-def test_score_backend_options() -> None:
+def fallback_rules(tmp_path: Path) -> Path:
+    """A scheme with a construct the columnar backend does not compute (a peer mean)."""
+    rules = tmp_path / "fallback.rules"
+    rules.write_text(FALLBACK_HEAD.lstrip() + sorted(FALLBACK)[0], "utf-8")
+    return rules
+
+
+def test_score_backend_options(tmp_path: Path) -> None:
     runner = CliRunner()
-    forced = runner.invoke(main, ["score", "anfu-2017", "--sample", "--backend", "columnar"])
-    assert forced.exit_code == 3
-    assert "requirement on the group's distribution" in forced.output
-    assert "xianzhi.rules:" in forced.output
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"units": [{"unit": "U", "group": "甲", "facts": {"得分": "1"}}]}))
+    forced = runner.invoke(
+        main, ["score", str(fallback_rules(tmp_path)), str(data), "--backend", "columnar"]
+    )
+    assert forced.exit_code == 3, forced.output
+    assert "a weighted mean of the other units" in forced.output
+    assert "fallback.rules:11" in forced.output
     got = {}
     for backend in ("unit", "columnar"):
         r = runner.invoke(
@@ -289,11 +254,13 @@ def test_auto_chooses_columns_for_large_data_of_a_supported_scheme() -> None:
     assert choose(compiled, "unit", [object()] * AUTO_THRESHOLD).backend == "unit"
 
 
-def test_compile_shows_the_whole_table_module() -> None:
+def test_compile_shows_the_whole_table_module(tmp_path: Path) -> None:
     runner = CliRunner()
     shown = runner.invoke(main, ["compile", str(BENCH_RULES), "--emit-columnar"])
     assert shown.exit_code == 0
     assert "def unit_0(t):" in shown.stdout and "def group_0(t):" in shown.stdout
     assert "panshan_bench.rules:185" in shown.stdout  # the rank's rule line, in a comment
-    refused = runner.invoke(main, ["compile", "heshan-2013", "--emit-columnar"])
-    assert refused.exit_code == 3 and "across several groups" in refused.output
+    across = runner.invoke(main, ["compile", "heshan-2013", "--emit-columnar"])
+    assert across.exit_code == 0 and "def cross_1(t):" in across.stdout
+    refused = runner.invoke(main, ["compile", str(fallback_rules(tmp_path)), "--emit-columnar"])
+    assert refused.exit_code == 3 and "a weighted mean of the other units" in refused.output

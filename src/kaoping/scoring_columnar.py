@@ -4,8 +4,8 @@ The per-unit backend (one generated function call per unit, exact rationals) is 
 and what `explain` traces. The columnar backend computes the same per-unit and group values
 for whole tables of units (exact scaled integers in numpy columns), from the same checked model;
 grading and consequences then run in the per-unit module on those values. A scheme with a
-construct the columnar emitter does not handle, or data that gives values instead of having
-them computed, is scored per unit, and the reason is reported."""
+construct the columnar emitter does not handle is scored per unit, and the reason is
+reported."""
 
 from __future__ import annotations
 
@@ -79,8 +79,8 @@ def columnar_scheme(scheme: CompiledScheme) -> ColumnarScheme | Unsupported:
 
 def choose(scheme: CompiledScheme, backend: Backend, units: Sequence[Any]) -> Choice:
     """The backend for `units`: as asked, or (auto) columnar for a supported scheme with at
-    least AUTO_THRESHOLD units. Data that gives values falls back (the per-unit backend skips
-    what they replace). `--backend columnar` on what it cannot score raises `Unsupported`."""
+    least AUTO_THRESHOLD units. `--backend columnar` on what it cannot score raises
+    `Unsupported`."""
     if backend == "unit":
         return Choice("unit", "the per-unit backend was asked for (--backend unit)")
     if backend == "auto" and len(units) < AUTO_THRESHOLD:  # decided before compiling anything
@@ -94,12 +94,6 @@ def choose(scheme: CompiledScheme, backend: Backend, units: Sequence[Any]) -> Ch
         if backend == "columnar":
             raise found
         return Choice("unit", f"the columnar backend does not compute {found.reason}")
-    given = next((d for d in units if getattr(d, "given", None)), None)
-    if given is not None:
-        reason = f"the data gives values instead of computing them (unit {given.name!r})"
-        if backend == "columnar":
-            raise Unsupported(reason, None)
-        return Choice("unit", reason)
     how = (
         "asked for (--backend columnar)"
         if backend == "columnar"
@@ -119,19 +113,31 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
     blocks: dict[int, list[Unit]] = {}
     for u in units:
         blocks.setdefault(u.block, []).append(u)
+    tables: dict[int, Table] = {}
     for index, members in sorted(blocks.items()):
-        table = Table(len(members), Facts(reader(scheme.model, members)), [u.name for u in members])
+        names = [u.name for u in members]
+        table = Table(len(members), Facts(reader(scheme.model, members)), names, units=members)
         where = ", ".join(dict.fromkeys(u.group for u in members))
         _guard(found, f"the units of {where}", ns[f"unit_{index}"], table)
+        tables[index] = table
+    for index, members in sorted(blocks.items()):
+        table = tables[index]
+        if f"cross_{index}" in ns:  # `across G1, G2:` values, before any group's
+            where = ", ".join(dict.fromkeys(u.group for u in members))
+            _guard(found, f"the groups {where}", ns[f"cross_{index}"], table)
         write_back(table, members)
-        start = 0
-        for group, run in itertools.groupby(members, key=lambda u: u.group):
-            size = len(list(run))
-            part = table.slice(start, start + size, group)
-            known = len(part.values)
-            _guard(found, f"group {group}", ns[f"group_{index}"], part)
-            write_back(part, members[start : start + size], known)
-            start += size
+    # each group in the canonical order, whatever its block (as the per-unit backend: the
+    # first group to fail is the one it names)
+    starts: dict[int, int] = dict.fromkeys(blocks, 0)
+    for group, run in itertools.groupby(units, key=lambda u: u.group):
+        size = len(list(run))
+        index = scheme.model.block_of_group[group]
+        start = starts[index]
+        part = tables[index].slice(start, start + size, group)
+        known = len(part.values)
+        _guard(found, f"group {group}", ns[f"group_{index}"], part)
+        write_back(part, blocks[index][start : start + size], known)
+        starts[index] = start + size
 
 
 def score_columns(
@@ -152,6 +158,9 @@ def score_columns(
         raise found
     index = scheme.model.block_of_group[group]
     n = len(next(iter(facts.values()))) if facts else len(names or ())
+    if f"cross_{index}" in found.namespace:  # one group's units cannot give these values
+        block = scheme.model.blocks[index]
+        raise Unsupported("values across several groups (one group's columns)", block.scoring.span)
     table = Table(n, facts, names, group)
     _guard(found, f"the units of {group}", found.namespace[f"unit_{index}"], table)
     _guard(found, f"group {group}", found.namespace[f"group_{index}"], table)

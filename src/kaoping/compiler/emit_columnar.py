@@ -11,6 +11,8 @@ scheme is scored by the per-unit backend."""
 
 from __future__ import annotations
 
+import attrs
+
 from kaoping.compiler import ir, walk
 from kaoping.compiler.applicable import not_applicable_of
 from kaoping.compiler.emit_columnar_expr import ExprEmitter, Scope, Unsupported
@@ -21,6 +23,7 @@ from kaoping.compiler.emit_writer import (
     register_table_constants,
     write_tables,
 )
+from kaoping.compiler.keyed import whole_numbers
 from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.exact import Q, exact_text
 from kaoping.span import Span
@@ -39,6 +42,7 @@ class ColumnarEmitter:
         self.consts: dict[str, str] = {}
         self.tables: dict[str, str] = {}
         self.own_max: Q | None = None
+        self.path_now: str | None = None  # the value being written (what `last year` is for)
         self.exprs = ExprEmitter(self)
 
     # ------------------------------------------------------------------ helpers
@@ -69,6 +73,7 @@ class ColumnarEmitter:
         for block in self.model.blocks:
             self.supported(block)
             self.unit_function(block)
+            self.cross_function(block)
             self.group_function(block)
         head = Writer()
         head(
@@ -95,14 +100,10 @@ class ColumnarEmitter:
 
     def supported(self, block: BlockModel) -> None:
         """Block-wide constructs the columnar backend leaves to the per-unit one."""
-        for req in block.requires:
-            raise Unsupported("a requirement on the group's distribution", req.span)
+        for sheets in block.sheets.values():
+            raise Unsupported("sheets (`for UNIT:` blocks)", sheets[0].span)
         for vd in block.values.values():
             span = vd.node.span if vd.node is not None else block.scoring.span
-            if vd.sheet is not None or block.sheets:
-                raise Unsupported("sheets (`for UNIT:` blocks)", span)
-            if vd.stage == "cross":
-                raise Unsupported("values across several groups (`across G1, G2:`)", span)
             if vd.only and vd.stage != "final":
                 raise Unsupported("a value for some groups of the block only", span)
 
@@ -121,6 +122,28 @@ class ColumnarEmitter:
             w("f, v, n = t.facts, t.values, t.n")
             for vd in self.stage(block, "unit"):
                 self.value(block, vd, Scope())
+            if any(_reads_last_year(vd) for vd in self.stage(block, "unit")):
+                w("_c.settle(t)  # what last year's results lacked, unit by unit")
+            w("return None")
+        w()
+
+    def cross_function(self, block: BlockModel) -> None:
+        """`across G1, G2:` values naming every group of the block: on the block's table, once
+        every unit has its per-unit values and before any group's values (none without such
+        values; naming some groups only, they are a value for some groups and fall back)."""
+        values = self.stage(block, "cross")
+        if not values:
+            return
+        w = self.w
+        w(f"def cross_{block.index}(t):")
+        with w.indent():
+            w(
+                f'"""Values of `scoring {_in_doc(", ".join(block.groups))}` across its groups, '
+                'on the table of all their units."""'
+            )
+            w("f, v, n = t.facts, t.values, t.n")
+            for vd in values:
+                self.group_value(block, vd)
             w("return None")
         w()
 
@@ -133,10 +156,31 @@ class ColumnarEmitter:
                 'group, on one group\'s table."""'
             )
             w("f, v, n = t.facts, t.values, t.n")
+            for req in block.requires:
+                self.requirement(block, req)
             for vd in self.stage(block, "group"):
                 self.group_value(block, vd)
             w("return None")
         w()
+
+    def requirement(self, block: BlockModel, req: ir.Require | ir.RequireRecords) -> None:
+        """A group's ratings checked against the shares, before any group value (as the
+        per-unit backend checks them, by the same functions, on the units the rows stand for)."""
+        self.comment(req.span)
+        labels = tuple(x.value for x in req.shares)
+        shares = f"{labels!r}, ({', '.join(self.const(x.share) for x in req.shares)},)"
+        if isinstance(req, ir.RequireRecords):
+            self.w(
+                f"_c.require_records(t, {req.source!r}, {req.field!r}, {req.key!r}, {req.by!r}, "
+                f"{shares}, {req.mode!r}, {str(req.span)!r})",
+                req.span,
+            )
+            return
+        ratings = self.ex(req.operand, block, Scope())
+        self.w(
+            f"_c.require_distribution(t, {ratings}, {shares}, {req.mode!r}, {str(req.span)!r})",
+            req.span,
+        )
 
     def group_value(self, block: BlockModel, vd: ValueDef) -> None:
         node = vd.node
@@ -144,16 +188,16 @@ class ColumnarEmitter:
         self.comment(node.span)
         cohort: dict[int, str] = {}
         for cnode in walk.postorder(node):
-            if isinstance(cnode, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank):
+            if isinstance(cnode, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute):
                 self.cohort_value(block, cnode, cohort)
-            elif isinstance(cnode, ir.Distribute):
-                raise Unsupported("a forced distribution", cnode.span)
         self.value(block, vd, Scope(cohort=cohort), commented=True)
+        if _reads_last_year(vd):  # (the per-unit backend reads it unit by unit for each value)
+            self.w("_c.settle(t)  # what last year's results lacked, unit by unit")
 
     def cohort_value(
         self,
         block: BlockModel,
-        cnode: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank,
+        cnode: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute,
         cohort: dict[int, str],
     ) -> None:
         w = self.w
@@ -166,22 +210,42 @@ class ColumnarEmitter:
                     raise Unsupported("a rank by other than numbers", cnode.span)
                 keys.append(self.ex(k, block, s))
             w(f"{name} = _c.rank([{', '.join(keys)}], {cnode.ascending!r}, n)", cnode.span)
+        elif isinstance(cnode, ir.Distribute):
+            if cnode.mode is None or self.exprs.optional(cnode.operand, block):
+                raise Unsupported("a forced distribution of values that may be absent", cnode.span)
+            labels = tuple(x.value for x in cnode.shares)
+            shares = ", ".join(self.const(x.share) for x in cnode.shares)
+            x = self.ex(cnode.operand, block, s)
+            w(
+                f"{name} = _c.distribute({x}, {labels!r}, ({shares},), {cnode.mode!r}, n)",
+                cnode.span,
+            )
         elif isinstance(cnode, ir.GroupMean):
-            if cnode.weight is not None or cnode.where is not None or cnode.others:
-                raise Unsupported("a weighted, filtered or other units' group mean", cnode.span)
-            w(f"{name} = _c.group_mean({self.ex(cnode.operand, block, s)}, n)", cnode.span)
+            x = self.ex(cnode.operand, block, s)
+            keep = "None" if cnode.where is None else self.ex(cnode.where, block, s)
+            if cnode.others and cnode.weight is not None:
+                raise Unsupported("a weighted mean of the other units", cnode.span)
+            if cnode.others:
+                w(f"{name} = _c.peer_means({x}, {keep}, n)", cnode.span)
+            elif cnode.weight is not None or cnode.where is not None:
+                weight = "None" if cnode.weight is None else self.ex(cnode.weight, block, s)
+                w(f"{name} = _c.mean_of({x}, {weight}, {keep}, n)", cnode.span)
+            else:
+                w(f"{name} = _c.group_mean({x}, n)", cnode.span)
         else:
             fn = "best" if isinstance(cnode, ir.Best) else "lowest"
             w(f"{name} = _c.{fn}({self.ex(cnode.operand, block, s)}, n)", cnode.span)
         cohort[id(cnode)] = name
 
     # ------------------------------------------------------------------ values
-    def setv(self, path: str, code: str, span: Span) -> None:
-        self.w(f"v[{path!r}] = _c.full({code}, n)", span)
+    def setv(self, path: str, code: str, span: Span | None = None) -> None:
+        """Store a value's column (the data's value where a unit gives it: `given`)."""
+        self.w(f"v[{path!r}] = _c.give(t, {path!r}, {code})", span)
 
     def value(self, block: BlockModel, vd: ValueDef, s: Scope, commented: bool = False) -> None:
         w = self.w
         node = vd.node
+        self.path_now = vd.path
         if vd.kind == "total":
             rnd = self.model.rounding
             if node is None:
@@ -203,11 +267,12 @@ class ColumnarEmitter:
         self.own_max = node.max if isinstance(node, ir.Item | ir.Section) else None
         path = vd.path
         if isinstance(node, ir.Flag):
-            w(f"t.flag({path!r}, {node.span.line}, {self.ex(node.cond, block, s)})", node.span)
+            cond = self.ex(node.cond, block, s)
+            w(f"t.flag({path!r}, {node.span.line}, _c.give(t, {path!r}, {cond}))", node.span)
         elif isinstance(node, ir.Let | ir.Output):
             self.setv(path, self.ex(node.expr, block, s), node.span)
         elif isinstance(node, ir.Item) and isinstance(node.formula, ir.Keyed):
-            raise Unsupported("a keyed item", node.span)
+            self.keyed(block, vd, node.formula, s)
         elif isinstance(node, ir.Item) and node.formula is not None:
             self.setv(path, self.ex(node.formula, block, s), node.span)
         elif isinstance(node, ir.Item) and (na := not_applicable_of(node)) is not None:
@@ -215,11 +280,44 @@ class ColumnarEmitter:
             return
         elif isinstance(node, ir.Item):
             self.item(block, node, s)
-            w(f"v[{path!r}] = _c.full(x, n)")
+            self.setv(path, "x")
         elif isinstance(node, ir.Section):
             self.section(block, vd, node, s)
         if isinstance(node, ir.Item | ir.Section):
             self.over_max(vd, node)
+
+    def keyed(self, block: BlockModel, vd: ValueDef, keyed: ir.Keyed, s: Scope) -> None:
+        """`item X by KEY:`: every row's value on the column (lazily read, as the per-unit
+        backend reads only the row that applies), the first row holding the key chosen."""
+        if self.exprs.optional(keyed.key, block):
+            raise Unsupported("a keyed item whose key may be absent", keyed.span)
+        w, row_scope = self.w, attrs.evolve(s, lazy=True)
+        w(f"_key = {self.ex(keyed.key, block, s)}", keyed.key.span)
+        w("_rows = []")
+        otherwise = "None"
+        for row in keyed.rows:
+            if row.otherwise:
+                otherwise = self.ex(row.values[0], block, row_scope)
+                continue
+            bounds: list[tuple[Q | None, bool, Q | None, bool]]
+            if len(row.values) > 1:  # one value per whole number of the interval
+                low, _high = whole_numbers(row)
+                assert low is not None
+                bounds = [(Q(low + i), True, Q(low + i), True) for i in range(len(row.values))]
+            else:
+                bounds = [(row.low, row.low_closed, row.high, row.high_closed)]
+            for (lo, lo_closed, hi, hi_closed), value in zip(bounds, row.values, strict=True):
+                lo_code = "None" if lo is None else self.const(lo)
+                hi_code = "None" if hi is None else self.const(hi)
+                amount = self.ex(value, block, row_scope)
+                w(
+                    f"_rows.append(({lo_code}, {lo_closed!r}, {hi_code}, {hi_closed!r}, {amount}))",
+                    row.span,
+                )
+        where = str(keyed.span)
+        self.setv(
+            vd.path, f"_c.keyed(_key, _rows, {otherwise}, n, {vd.path!r}, {where!r})", keyed.span
+        )
 
     def not_applicable(
         self, block: BlockModel, vd: ValueDef, node: ir.Item, na: ir.NotApplicable, s: Scope
@@ -227,9 +325,9 @@ class ColumnarEmitter:
         """不涉及: absent where the condition holds (the clauses count only where the item
         applies); with `then group mean`, the mean of the units it applies to stands in."""
         w, path = self.w, vd.path
-        w(f"_na = _c.truth({self.ex(na.cond, block, s)}, n)", na.span)
-        self.item(block, node, s)
-        w(f"v[{path!r}] = _c.where(_na, None, x, n)", na.span)
+        w(f"_na = _c.computed(t, {path!r}, _c.truth({self.ex(na.cond, block, s)}, n))", na.span)
+        self.item(block, node, attrs.evolve(s, lazy=True))  # (only where the item applies)
+        self.setv(path, "_c.where(_na, None, x, n)", na.span)
         w(f"t.not_applicable({path!r}, _na)", na.span)
         self.over_max(vd, node)
         if na.group_mean:
@@ -241,7 +339,8 @@ class ColumnarEmitter:
     def over_max(self, vd: ValueDef, node: ir.Item | ir.Section) -> None:
         if vd.may_exceed and node.max is not None:
             mx = self.const(node.max)
-            self.w(f"t.over({vd.path!r}, {node.span.line}, v[{vd.path!r}], {mx})", node.span)
+            value = f"_c.computed_only(t, {vd.path!r}, v[{vd.path!r}])"
+            self.w(f"t.over({vd.path!r}, {node.span.line}, {value}, {mx})", node.span)
 
     def item(self, block: BlockModel, node: ir.Item, s: Scope) -> None:
         """The clauses on the column `x`, in the language's fixed order (as `item_fast`)."""
@@ -266,7 +365,7 @@ class ColumnarEmitter:
             w(f"x = _c.total_of([x, {', '.join(terms)}], n)", node.span)
         for cl in node.clauses:
             if isinstance(cl, ir.Add) and cl.cond is not None:
-                amount = self.term(cl, block, s)
+                amount = self.term(cl, block, attrs.evolve(s, lazy=True))
                 cond = self.ex(cl.cond, block, s)
                 w(f"x = _c.where({cond}, _c.add(x, {amount}), x, n)", cl.span)
         self.bounds(block, node.clauses, s)
@@ -310,10 +409,18 @@ class ColumnarEmitter:
                 mode = "highest"
             elif isinstance(cl, ir.TakeMean):
                 mode, excluding = "mean", cl.excluding
-            elif isinstance(cl, ir.Rescale):
-                raise Unsupported("a section rescaled where items do not apply", cl.span)
-        kids = [f"v[{c!r}]" for c in vd.children if block.values[c].name not in excluding]
-        if not kids:
+        kept = [c for c in vd.children if block.values[c].name not in excluding]
+        kids = [f"v[{c!r}]" for c in kept]
+        rescale = next((cl for cl in node.clauses if isinstance(cl, ir.Rescale)), None)
+        if rescale is not None:  # 不涉及项目折算: Σ applicable × max ÷ Σ their maxima
+            maxima = [self.const(getattr(block.values[c].node, "max", None) or ZERO) for c in kept]
+            top = self.const(node.max or ZERO)
+            w(
+                f"x = _c.rescale(t, {vd.path!r}, [{', '.join(kids)}], [{', '.join(maxima)}], "
+                f"{top}, {str(rescale.span)!r})",
+                rescale.span,
+            )
+        elif not kids:
             w("x = _c.ZERO", node.span)
         elif mode == "sum":
             w(f"x = _c.total_of([{', '.join(kids)}], n)", node.span)
@@ -326,7 +433,11 @@ class ColumnarEmitter:
             w(f"x = _c.div(_c.total_of([{', '.join(kids)}], n), {count}, False)", node.span)
         self.bounds(block, node.clauses, s)
         self.rounds(node.clauses)
-        w(f"v[{vd.path!r}] = _c.full(x, n)")
+        self.setv(vd.path, "x")
+
+
+def _reads_last_year(vd: ValueDef) -> bool:
+    return vd.node is not None and any(isinstance(x, ir.LastYear) for x in walk.postorder(vd.node))
 
 
 def emit_columnar(model: Model, scheme_id: str, sources: dict[str, str]) -> Writer:

@@ -42,6 +42,9 @@ class Scope:
     n: str = "n"
     record: str | None = None
     cohort: dict[int, str] = attrs.Factory(dict)
+    # read only where a condition holds in the per-unit backend (an `if`'s branch, the right
+    # of `and`/`or`, a conditional clause): what warns as it reads cannot stand here
+    lazy: bool = False
 
 
 _BIN = {"+": "add", "-": "sub", "*": "mul"}
@@ -111,7 +114,7 @@ class ExprEmitter:
         if isinstance(e, ir.BinOp):
             return self.binop(e.op, e.left, e.right, e, block, s)
         if isinstance(e, ir.Logic):
-            a, b = self.ex(e.left, block, s), self.ex(e.right, block, s)
+            a, b = self.ex(e.left, block, s), self.ex(e.right, block, attrs.evolve(s, lazy=True))
             return f"_c.{_LOGIC[e.op]}({a}, {b})"
         if isinstance(e, ir.Neg):
             return f"_c.neg({self.ex(e.operand, block, s)})"
@@ -123,10 +126,13 @@ class ExprEmitter:
         if isinstance(e, ir.Member):
             return f"_c.member({self.ex(e.operand, block, s)}, {e.values!r})"
         if isinstance(e, ir.IfExpr):
-            if self.kind(e, block) != "number":
-                raise Unsupported("`if … then … else` choosing other than numbers", e.span)
-            cond, a = self.ex(e.cond, block, s), self.ex(e.then, block, s)
-            return f"_c.where({cond}, {a}, {self.ex(e.otherwise, block, s)}, {s.n})"
+            kind = self.kind(e, block)
+            if kind not in ("number", "bool", "enum", "text"):
+                raise Unsupported(f"`if … then … else` choosing a {kind} value", e.span)
+            branch = attrs.evolve(s, lazy=True)
+            cond, a = self.ex(e.cond, block, s), self.ex(e.then, block, branch)
+            fn = "where" if kind == "number" else "choose"
+            return f"_c.{fn}({cond}, {a}, {self.ex(e.otherwise, block, branch)}, {s.n})"
         if isinstance(e, ir.Default):
             a, b = self.ex(e.operand, block, s), self.ex(e.fallback, block, s)
             return f"_c.default({a}, {b}, {s.n})"
@@ -136,6 +142,14 @@ class ExprEmitter:
             return self.call(e, block, s)
         if isinstance(e, ir.Aggregate):
             return self.aggregate(e, block, s)
+        if isinstance(e, ir.LastYear):
+            return self.last_year(e, block, s)
+        if isinstance(e, ir.GroupRef):
+            if s.record is not None:
+                return f"_c.per_record(_c.unit_group(t), {s.record})"
+            return "_c.unit_group(t)"
+        if isinstance(e, ir.Band):
+            return self.band(e, block, s)
         if isinstance(e, ir.Weighted):
             parts = ", ".join(
                 f"({self.ref(p, block, s)}, {self.ex(p.weight, block, s)})" for p in e.parts
@@ -161,7 +175,8 @@ class ExprEmitter:
         for x in links:
             if x.op == "/" and not self.scalar(x.right, s):
                 raise Unsupported("a division by a value that differs from unit to unit", x.span)
-            parts += [repr(x.op), self.ex(x.right, block, s)]
+            right = attrs.evolve(s, lazy=True) if isinstance(x, ir.Logic) else s
+            parts += [repr(x.op), self.ex(x.right, block, right)]
         zero_absent = any(self.optional(x, block) for x in links) or self.optional(
             links[0].left, block
         )
@@ -186,6 +201,32 @@ class ExprEmitter:
             return self.scalar(e.operand, s)
         return False
 
+    def last_year(self, e: ir.LastYear, block: BlockModel, s: Scope) -> str:
+        """Last year's value for every unit (`kaoping.runtime.columnar.history`)."""
+        if s.lazy or s.record is not None:
+            raise Unsupported("`last year` read only where a condition holds", e.span)
+        within = self.em.path_now  # (rows that skip it read nothing: `given`)
+        if isinstance(e.operand, ir.TotalRef):
+            return f"_c.last_year(t, 'total', 'number', False, {within!r})"
+        res = self.model.refs[(id(e.operand), block.index)]
+        kind = self.kind(e.operand, block)
+        if kind not in ("number", "bool", "enum", "text"):
+            raise Unsupported(f"`last year` of a {kind} value", e.span)
+        sort = {"number": "number", "bool": "yesno"}.get(kind, "text")
+        checked = res.kind in ("input", "value") and kind == "number"
+        return f"_c.last_year(t, {res.target!r}, {sort!r}, {checked!r}, {within!r})"
+
+    def band(self, e: ir.Band, block: BlockModel, s: Scope) -> str:
+        """The rows as data, the label chosen per unit (`kaoping.runtime.columnar.bands`)."""
+        if self.optional(e.operand, block):
+            raise Unsupported("a band table of a number that may be absent", e.span)
+        rows = []
+        for row in e.rows:
+            low = "None" if row.low is None else self.em.const(row.low)
+            high = "None" if row.high is None else self.em.const(row.high)
+            rows.append(f"({low}, {row.low_closed!r}, {high}, {row.high_closed!r}, {row.value!r})")
+        return f"_c.band({self.ex(e.operand, block, s)}, ({', '.join(rows)},), {s.n})"
+
     def call(self, e: ir.Call, block: BlockModel, s: Scope) -> str:
         name = canonical_function(e.func)
         args = [self.ex(a, block, s) for a in e.args]
@@ -205,19 +246,33 @@ class ExprEmitter:
         raise Unsupported(f"the function `{e.func}`", e.span)
 
     def aggregate(self, e: ir.Aggregate, block: BlockModel, s: Scope) -> str:
-        if e.drop is not None:
-            raise Unsupported("an aggregate dropping records (`drop`)", e.span)
-        if e.kind == "mean":
-            raise Unsupported("the mean of a list's records", e.span)
         rec = self.fresh("_r")
         inner = attrs.evolve(s, record=rec, n=f"len({rec})", cohort={})
         value = self.ex(e.value, block, inner) if e.value is not None else "None"
         where = self.ex(e.where, block, inner) if e.where is not None else "None"
+        drop = "None" if e.drop is None else self.drop(e.drop, e, block, inner)
         source = f"{s.f}[{e.source!r}]"
         return (
             f"(lambda {rec}: _c.aggregate({e.kind!r}, {rec}, {value}, {where}, "
-            f"{e.per_field!r}))({source})"
+            f"{e.per_field!r}, {drop}))({source})"
         )
+
+    def drop(self, d: ir.Drop, e: ir.Aggregate, block: BlockModel, inner: Scope) -> str:
+        """`drop N lowest|highest by KEY`: (count, which, the key as a number column); an enum
+        key sorts by its place (best first scoring highest), as the per-unit backend's."""
+        kind = self.kind(d.key, block)
+        maybe_absent = self.optional(d.key, block) or (
+            e.value is not None and self.optional(e.value, block)
+        )
+        if kind not in ("number", "enum") or maybe_absent:
+            raise Unsupported("records dropped by other than a number or an enum value", d.span)
+        key = self.ex(d.key, block, inner)
+        if kind == "enum":
+            t = self.model.types[(id(d.key), block.index)]
+            assert t.enum is not None
+            values = self.model.enums[t.enum].values
+            key = f"_c.enum_score({key}, {tuple(values)!r}, {inner.n})"
+        return f"({d.count}, {d.which!r}, {key})"
 
 
 def _construct(e: ir.Expr) -> str:

@@ -9,9 +9,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kaoping.errors import DataError, DataProblem
-from kaoping.exact import Q
+from kaoping.exact import Mode, Q
+from kaoping.runtime import cohort
 from kaoping.runtime.columnar.linear import Linear, extreme, rank_linear
-from kaoping.runtime.columnar.numbers import LIMIT, Col, Flags, Labels, _present, total_of, where
+from kaoping.runtime.columnar.numbers import (
+    LIMIT,
+    Col,
+    Flags,
+    Labels,
+    _present,
+    _reduce,
+    full,
+    total_of,
+    truth,
+    where,
+)
 
 if TYPE_CHECKING:
     from kaoping.runtime.columnar.table import Table
@@ -65,6 +77,61 @@ def group_mean(x: Any, n: int) -> Q | None:
     else:
         total = int(c.num[keep].sum(dtype=np.int64))
     return Q(int(total), c.den * count)
+
+
+def mean_of(x: Any, weight: Any, keep: Any, n: int) -> Q | None:
+    """The group's mean over the units that have the value (and a weight) and where `keep`
+    holds, weighted by `weight` when given: Σ w·x ÷ Σ w, exact in Python integers; absent when
+    no unit counts or the weights add up to 0 (as the per-unit `mean_of`)."""
+    c = _as_col(x, n)
+    counts = _present(c, n) & (truth(keep, n) if keep is not None else True)
+    if weight is not None:
+        wc = _as_col(weight, n)
+        counts = counts & _present(wc, n)
+    if not counts.any():
+        return None
+    xs = [int(v) for v in c.num[counts].tolist()]
+    if weight is None:
+        return Q(sum(xs), c.den * len(xs))
+    ws = [int(v) for v in wc.num[counts].tolist()]
+    total = sum(a * b for a, b in zip(xs, ws, strict=True))  # Σ w·x, over den(x) · den(w)
+    weights = sum(ws)  # Σ w, over den(w)
+    return None if weights == 0 else Q(total, c.den * weights)
+
+
+def peer_means(x: Any, keep: Any, n: int) -> Col:
+    """For each unit, the mean of the *other* units that have the value (and where `keep`
+    holds): the group's sum less the unit's own, over the count less one; the whole group's
+    mean for a unit that does not count; absent where no other unit counts."""
+    c = _as_col(x, n)
+    counts = _present(c, n) & (truth(keep, n) if keep is not None else True)
+    k = int(counts.sum())
+    nums = [int(v) for v in c.num.tolist()]
+    s = sum(v for v, m in zip(nums, counts.tolist(), strict=True) if m)
+    if k == 0:
+        return Col(np.zeros(n, dtype=np.int64), 1, 0, np.zeros(n, dtype=bool))
+    # over den · k · (k − 1): a counted unit's (s − own) · k, another's s · (k − 1)
+    spread = k * (k - 1) if k > 1 else 1
+    out = [
+        ((s - v) * k if k > 1 else 0) if m else (s * (k - 1) if k > 1 else s)
+        for v, m in zip(nums, counts.tolist(), strict=True)
+    ]
+    present = ~counts if k == 1 else np.ones(n, dtype=bool)
+    bound = max((abs(v) for v in out), default=0)
+    num = np.array(out, dtype=object if bound >= LIMIT else np.int64)
+    mean = Col(num, c.den * spread, bound, None if present.all() else present)
+    return _reduce(mean)
+
+
+def distribute(
+    x: Any, labels: tuple[str, ...], shares: tuple[Q, ...], mode: Mode, n: int
+) -> Labels:
+    """Forced distribution: the per-unit backend's (ranked by the value, band sizes from the
+    rounded cumulative shares, a unit tied with a band's last joining it) on the group's
+    values, one label per unit."""
+    values = full(x, n).values()
+    chosen = cohort.distribute(values, labels, shares, mode)
+    return Labels(np.array(chosen, dtype=object))
 
 
 def rank(keys: list[Any], ascending: bool, n: int) -> Col:

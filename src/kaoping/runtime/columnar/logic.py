@@ -125,3 +125,22 @@ def satisfied(n: int, *conds: Any) -> Col:
     for c in conds:
         count += truth(c, n)
     return Col(count, 1, len(conds))
+
+
+def choose(cond: Any, then: Any, otherwise: Any, n: int) -> Flags | Labels:
+    """`if cond then a else b` for yes/no values, enum values or text, unit by unit (an absent
+    condition counts as not holding, as Python's `if None` does)."""
+    holds = truth(cond, n)
+    if isinstance(then, Labels | str) or isinstance(otherwise, Labels | str):
+        ta = then.text if isinstance(then, Labels) else then
+        tb = otherwise.text if isinstance(otherwise, Labels) else otherwise
+        chosen: Any = np.where(holds, ta, tb).astype(object)
+    else:
+        ta = then.truth if isinstance(then, Flags) else then
+        tb = otherwise.truth if isinstance(otherwise, Flags) else otherwise
+        chosen = np.asarray(np.where(holds, ta, tb), dtype=bool)
+    present = np.where(holds, _present(then, n), _present(otherwise, n))
+    mask = None if present.all() else present
+    if chosen.dtype == object:
+        return Labels(np.where(present, chosen, ""), mask)
+    return Flags(chosen & present, mask)

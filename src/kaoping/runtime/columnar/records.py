@@ -1,15 +1,26 @@
 """List inputs as columns: every unit's records in one table, each record knowing its unit
-(`owner`), and aggregates over them (sum, count, highest, lowest; `where`, `highest per F`)
-folded back to one value per unit with exact integer scatter-adds."""
+(`owner`), and aggregates over them (sum, count, mean, highest, lowest; `where`,
+`highest per F`, `drop N lowest|highest by KEY`) folded back to one value per unit with exact
+integer scatter-adds."""
 
 from __future__ import annotations
 
+from math import lcm
 from typing import Any
 
 import numpy as np
 
 from kaoping.exact import Q
-from kaoping.runtime.columnar.numbers import LIMIT, Col, Flags, Labels, _present, column, total_of
+from kaoping.runtime.columnar.numbers import (
+    LIMIT,
+    Col,
+    Flags,
+    Labels,
+    _present,
+    _reduce,
+    column,
+    total_of,
+)
 
 
 class Records:
@@ -76,9 +87,17 @@ def lookup(table: dict[str, Q], key: Any, n: int) -> Any:
     return Col(values.num[inverse], values.den, values.bound, key.present)
 
 
-def aggregate(kind: str, recs: Records, value: Any, keep: Any, per: str | None) -> Col:
+def aggregate(
+    kind: str,
+    recs: Records,
+    value: Any,
+    keep: Any,
+    per: str | None,
+    drop: tuple[int, str, Any] | None = None,
+) -> Col:
     """`kind` over each unit's records (those `keep` holds), one record per value of field
-    `per` (the one worth most) when `per` is given."""
+    `per` (the one worth most) when `per` is given, less the `drop` = (count, "lowest" or
+    "highest", key column) records of each unit with the lowest or highest keys."""
     m, n = len(recs), recs.n_units
     chosen = np.ones(m, dtype=bool)
     if isinstance(keep, Flags):
@@ -88,6 +107,8 @@ def aggregate(kind: str, recs: Records, value: Any, keep: Any, per: str | None) 
     val = total_of([value], m) if value is not None else None
     if per is not None:
         chosen = _best_per(recs, chosen, val, per)
+    if drop is not None:
+        chosen = _drop(recs, chosen, val, *drop)
     owner = recs.owner[chosen]
     counts = np.bincount(owner, minlength=n).astype(np.int64)
     if kind == "count":
@@ -100,6 +121,8 @@ def aggregate(kind: str, recs: Records, value: Any, keep: Any, per: str | None) 
         out = np.zeros(n, dtype=object if bound >= LIMIT else np.int64)
         np.add.at(out, owner, nums.astype(out.dtype))
         return Col(out, val.den, bound)
+    if kind == "mean":
+        return _mean(owner, nums, counts, val)
     if kind in ("highest", "lowest"):
         out = np.zeros(n, dtype=nums.dtype)
         seen = counts > 0
@@ -114,6 +137,58 @@ def aggregate(kind: str, recs: Records, value: Any, keep: Any, per: str | None) 
         out = np.where(seen, out, 0)
         return Col(out, val.den, val.bound, None if seen.all() else seen)
     raise ValueError(f"aggregate {kind!r} is not computed on columns")
+
+
+def _mean(owner: np.ndarray, nums: np.ndarray, counts: np.ndarray, val: Col) -> Col:
+    """Each unit's Σ ÷ its count of records, exact over one denominator: the values' times the
+    least common multiple of the counts that occur (absent where a unit has no record)."""
+    n = len(counts)
+    seen = counts > 0
+    spread = lcm(*set(counts[seen].tolist())) if seen.any() else 1
+    bound = val.bound * spread  # |Σ| ≤ count × bound, times spread ÷ count
+    wide = bound * int(counts.max(initial=1)) >= LIMIT
+    sums = np.zeros(n, dtype=object if wide else np.int64)
+    np.add.at(sums, owner, nums.astype(sums.dtype))
+    factor = np.where(seen, spread // np.maximum(counts, 1), 0)
+    out = sums * (factor.astype(object) if wide else factor)
+    mean = Col(out, val.den * spread, bound, None if seen.all() else seen)
+    return _reduce(mean)
+
+
+def _drop(
+    recs: Records, chosen: np.ndarray, val: Col | None, count: int, which: str, key: Any
+) -> np.ndarray:
+    """Of each unit's chosen records, all but the `count` with the lowest (or highest) key;
+    among equal keys those worth least go first (any of records equal on both leaves the same
+    aggregate, as the per-unit backend's stable sort does)."""
+    idx = np.flatnonzero(chosen)
+    if not len(idx) or count <= 0:
+        return chosen
+    keys = total_of([key], len(recs))
+    k = keys.num[idx]
+    worth = val.num[idx] if val is not None else np.zeros(len(idx), dtype=np.int64)
+    owner = recs.owner[idx]
+    if which == "highest":
+        k, worth = -k, -worth
+    if k.dtype == object or worth.dtype == object:
+        order_arr = np.array(
+            sorted(range(len(idx)), key=lambda i: (owner[i], k[i], worth[i])), dtype=np.int64
+        )
+    else:
+        order_arr = np.lexsort((worth, k, owner))
+    o = owner[order_arr]
+    starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
+    place = np.arange(len(o)) - np.repeat(starts, np.diff(np.r_[starts, len(o)]))
+    out = chosen.copy()
+    out[idx[order_arr[place < count]]] = False
+    return out
+
+
+def enum_score(labels: Any, values: tuple[str, ...], n: int) -> Any:
+    """An enum value's place as a number, best first scoring highest (the order a drop's key
+    sorts enum values by)."""
+    scores = {v: Q(len(values) - i) for i, v in enumerate(values)}
+    return lookup(scores, labels, n)
 
 
 def _best_per(recs: Records, chosen: np.ndarray, val: Col | None, per: str) -> np.ndarray:

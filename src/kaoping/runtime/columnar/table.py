@@ -48,6 +48,7 @@ class Table:
         names: Sequence[str] | None = None,
         group: str = "",
         values: dict[str, Any] | None = None,
+        units: Sequence[Unit] = (),
     ):
         self.n = n
         self.facts = facts
@@ -57,6 +58,9 @@ class Table:
         # in the order raised: ("flag", name, mask) · ("over", path, line, column, max) ·
         # ("na", path, mask)
         self.events: list[tuple[Any, ...]] = []
+        # the units the rows stand for, when scored from units (last year's results, the run's
+        # roster and warnings); empty for a table handed over as columns
+        self.units = units
 
     @property
     def names(self) -> Sequence[str]:
@@ -83,7 +87,7 @@ class Table:
         facts = Facts(lambda name: _cut(self.facts[name], start, stop))
         values = {k: _cut(v, start, stop) for k, v in self.values.items()}
         names = None if self._names is None else self._names[start:stop]
-        return Table(stop - start, facts, names, group, values)
+        return Table(stop - start, facts, names, group, values, self.units[start:stop])
 
 
 def _cut(c: Any, start: int, stop: int) -> Any:
