@@ -130,9 +130,6 @@ def with_given(draw: Any, folder: str) -> dict[str, Any]:
         if not draw(st.booleans()):
             continue
         block = compiled.model.blocks[compiled.model.block_of_group[u["group"]]]
-        group_reads = {
-            dep for vd in block.values.values() if vd.stage in ("group", "cross") for dep in vd.deps
-        }
         paths = [p for p, vd in block.values.items() if vd.kind != "output"]
         given: dict[str, Any] = {}
         for path in draw(st.lists(st.sampled_from(sorted(paths)), max_size=3, unique=True)):
@@ -144,9 +141,7 @@ def with_given(draw: Any, folder: str) -> dict[str, Any]:
                 value = str(draw(st.integers(int(low * 10), int(high * 10))) / 10)
             else:
                 continue
-            uncomputed = block.skipped(frozenset([*given, path])) - {*given, path}
-            if not uncomputed & group_reads:
-                given[path] = {"value": value, "by": "复核"}
+            given[path] = {"value": value, "by": "复核"}
         if given:
             u["given"] = given
     return raw

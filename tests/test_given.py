@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from helpers_columnar import sample
 from helpers_scoring import D
 from kaoping import load_scheme
 from kaoping.cli import main
@@ -233,3 +234,42 @@ def test_inputs_lists_what_may_be_given() -> None:
     assert "改革组织领导 (section, 0 to 9)" in out.output
     assert "特色影响力 (item)" in out.output  # 上不封顶: no upper bound
     assert "等次 (grade: 先进, 合格单位, 警示单位)" in out.output
+
+
+@pytest.mark.parametrize("backend", ["unit", "columnar"])
+def test_a_given_rank_leaves_the_values_other_units_read_computed(backend: str) -> None:
+    """shuangxiang-2012 004 四(三): `let 名次 = rank by total` reads every unit's total. A unit
+    whose rank is given (an appeal's decision) still has its total computed, so the other units'
+    ranks and the grading's quotas read it (the skipped total once made both fail)."""
+    scheme = load_scheme("shuangxiang-2012")
+    data = sample("shuangxiang_2012")
+    plain = score(scheme, validate(data, scheme.model, "d.json"), backend=backend)
+    first = next(u for u in data["units"] if u["group"] == "乡镇口")
+    first["given"] = {"名次": {"value": "3", "by": "市考评办"}}
+    got = score(scheme, validate(data, scheme.model, "d.json"), backend=backend)
+    for before, after in zip(plain.units, got.units, strict=True):
+        assert after.total == before.total  # only a rank was given
+        if after.name == first["unit"]:
+            assert after.unit.values["名次"] == D(3)
+        else:
+            assert after.unit.values["名次"] == before.unit.values["名次"]
+
+
+def test_a_given_count_skips_a_constant_flag_on_both_backends() -> None:
+    """heshan-2013 003 四(一)2.: giving 取消评优情形数 leaves its four situations uncomputed,
+    one of them the constant `设 全市民调后十位情形 = 否`; the columnar backend once failed
+    turning that constant into a column for the unit that skips it."""
+    scheme = load_scheme("heshan-2013")
+    data = sample("heshan_2013")
+    unit = data["units"][0]
+    unit["given"] = {"取消评优情形数": {"value": "0", "by": "区考评委"}}
+    per_unit, columnar = (
+        score(scheme, validate(data, scheme.model, "d.json"), backend=b)
+        for b in ("unit", "columnar")
+    )
+    for a, b in zip(per_unit.units, columnar.units, strict=True):
+        assert a.unit.values == b.unit.values
+    mine = per_unit.by_name(unit["unit"])
+    assert mine is not None
+    assert mine.unit.values["取消评优情形数"] == D(0)
+    assert mine.unit.values["全市民调后十位情形"] is None  # not computed: only the count read it

@@ -134,22 +134,28 @@ class BlockModel:
     def skipped(self, given: frozenset[str]) -> frozenset[str]:
         """The values a unit does not compute when `given` are supplied: the given ones, and
         every value that only skipped values read (a given section's items, a let only a given
-        item used). A value nothing reads (the total, an output) is skipped only if given."""
+        item used). A value nothing reads (the total, an output) is skipped only if given; one
+        that a value of the group reads (`rank by total`, `best X`) never is, unless given."""
         if not given:
             return given
         found = self._skips.get(given)
         if found is not None:
             return found
         readers: dict[str, set[str]] = {p: set() for p in self.values}
+        # what a value computed across the group reads (a rank, a best, a group mean) it reads
+        # of every unit: the other units' values need it whatever this unit is given
+        kept = set(self.outside_deps)
         for path, vd in self.values.items():
             for dep in vd.deps:
                 readers.setdefault(dep, set()).add(path)
+            if vd.stage in ("group", "cross"):
+                kept |= vd.deps
         skipped = set(given)
         changed = True
         while changed:
             changed = False
             for path in self.values:
-                if path in skipped or path in self.outside_deps:
+                if path in skipped or path in kept:
                     continue
                 read_by = readers.get(path, set())
                 if read_by and read_by <= skipped:

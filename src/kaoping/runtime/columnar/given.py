@@ -49,11 +49,14 @@ def give(t: Table, path: str, value: Any) -> Any:
     if found is None:
         return full(value, t.n)
     rows, given = found
-    if isinstance(value, Flags | Labels) or any(isinstance(g, bool | str) for g in given):
+    # a yes/no or label value: a column, or one constant for every row (`let x = no`)
+    if isinstance(value, Flags | Labels | bool | str) or any(
+        isinstance(g, bool | str) for g in given
+    ):
         present = np.array([g is not None for g in given], dtype=bool)
         mask = None if present.all() else present
         chosen: Flags | Labels
-        if any(isinstance(g, str) for g in given) or isinstance(value, Labels):
+        if any(isinstance(g, str) for g in given) or isinstance(value, Labels | str):
             text = np.array(["" if g is None else g for g in given], dtype=object)
             chosen = Labels(text, mask)
         else:
