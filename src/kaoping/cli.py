@@ -454,6 +454,8 @@ def _score(
                 from kaoping.io.data_arrow import require_pyarrow
 
                 require_pyarrow("writing Parquet")
+        if _by_whole_columns(compiled, path, fmt, output, backend, verbose, inputs, history, archive):
+            return
         results = _scored(
             compiled,
             path,
@@ -484,6 +486,44 @@ def _score(
         return
     chunks = iter_json(results) if fmt == "json" else iter_table(results)
     _emit(itertools.chain(chunks, ["\n"]), output, inputs)
+
+
+def _by_whole_columns(
+    compiled: CompiledScheme,
+    path: Path,
+    fmt: str,
+    output: str | None,
+    backend: str,
+    verbose: bool,
+    inputs: list[str | Path],
+    history: str | None,
+    archive: str | None,
+) -> bool:
+    """Score and write by whole columns when the run allows it (`scoring_whole`); False leaves
+    the run to the per-unit objects' path."""
+    from kaoping.scoring_whole import NotWhole, score_whole, write_chunks
+
+    kind = Path(output).suffix.lower() if output else ""
+    table = kind in (".csv", ".parquet")
+    if history is not None or archive is not None or not (table or fmt == "json"):
+        return False
+    if kind == ".xlsx":
+        return False
+    try:
+        results = score_whole(compiled, path, backend)  # type: ignore[arg-type]
+        if results is None:
+            return False
+        from kaoping.io.results import COMPACT_FROM
+
+        if not table and len(results) < COMPACT_FROM:  # the indented JSON: the per-unit writer
+            return False
+        chunks = write_chunks(results, kind.lstrip(".") if table else "json")
+        if verbose:
+            click.echo(f"backend: columnar ({results.reason})", err=True)
+        _emit(chunks, output, inputs)
+    except NotWhole:
+        return False
+    return True
 
 
 def _archive(

@@ -1,0 +1,250 @@
+"""`kaoping score` by whole columns, end to end: a large CSV or Parquet file read straight into
+exact columns (`io/columns_in`), scored by the columnar module, and its results written from
+the columns (`io/columns_out`), with no per-unit object anywhere.
+
+Taken when the columnar backend scores the run (`--backend columnar`, or `auto` from 1,000
+units) and the scheme has nothing the per-unit module must still do after the values: no data
+requirement, grading, consequence or raters' ordering, and no constant entered in the data.
+Anything it does not handle (such a scheme, a cell it does not read as plainly valid, a value
+above its maximum with no cap, `--history`, `--archive`, a workbook or the terminal table)
+leaves the run to the per-unit objects' path, which gives the same output (or the same data
+error) as always."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from kaoping.compiler.load import CompiledScheme
+from kaoping.compiler.model import BlockModel, Model
+from kaoping.scoring_columnar import AUTO_THRESHOLD, Backend, ColumnarScheme, columnar_scheme
+
+
+class NotWhole(Exception):
+    """The run needs the per-unit objects' path after all (a case this path leaves to it)."""
+
+
+@attrs.frozen
+class GroupColumns:
+    """One group's units in the order the results list them (by rank, then total, then name):
+    their names, every value the block computed (value path → column) and the inputs read."""
+
+    group: str
+    block: BlockModel
+    names: npt.NDArray[Any]
+    values: dict[str, Any]
+    facts: dict[str, Any]
+    fact_texts: dict[str, Any]
+    flags: dict[int, list[str]]
+    inapplicable: dict[int, list[str]]
+
+
+@attrs.frozen
+class WholeResults:
+    scheme: CompiledScheme
+    groups: list[GroupColumns]
+    reason: str
+
+    def __len__(self) -> int:
+        return sum(len(g.names) for g in self.groups)
+
+
+def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
+    """The columnar module, when the per-unit module has nothing left to do after the values."""
+    model = scheme.model
+    ns = scheme.namespace
+    if model.gradings or model.run_requirements or ns.get("GRADINGS"):
+        return None
+    for block in model.blocks:
+        if block.data_checks or block.requires or ns.get(f"order_{block.index}") is not None:
+            return None
+        if any(vd.stage == "final" for vd in block.values.values()):
+            return None
+    found = columnar_scheme(scheme)
+    return found if isinstance(found, ColumnarScheme) else None
+
+
+def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeResults | None:
+    """The run scored by whole columns, or None when it is the per-unit path's (see above)."""
+    if backend == "unit":
+        return None
+    found = whole_scheme(scheme)
+    if found is None:
+        return None
+    from kaoping.io.columns_in import read_columns
+
+    data = read_columns(path, scheme.model)
+    if data is None or (backend == "auto" and len(data) < AUTO_THRESHOLD):
+        return None
+    n = len(data)
+    how = (
+        "asked for (--backend columnar)"
+        if backend == "columnar"
+        else f"{n} units, at least {AUTO_THRESHOLD}, and every construct is supported"
+    )
+    reason = f"columnar backend: {how}; the data read and the results written by whole columns"
+    order = _canonical(data.groups, data.names)
+    groups = _score_groups(scheme, found, data, order)
+    return WholeResults(scheme, groups, reason)
+
+
+def _canonical(groups: npt.NDArray[Any], names: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """The rows in the order (group, name) the per-unit path scores them in (code points)."""
+    import pyarrow as pa
+
+    table = pa.table({"g": pa.array(groups, pa.string()), "u": pa.array(names, pa.string())})
+    import pyarrow.compute as pc
+
+    order = pc.sort_indices(table, sort_keys=[("g", "ascending"), ("u", "ascending")])
+    return np.asarray(order, dtype=np.int64)
+
+
+def _score_groups(
+    scheme: CompiledScheme, found: ColumnarScheme, data: Any, order: npt.NDArray[np.int64]
+) -> list[GroupColumns]:
+    from kaoping.runtime.columnar.table import Facts, Table
+    from kaoping.scoring_columnar import _guard
+
+    model = scheme.model
+    ns = found.namespace
+    groups_sorted = data.groups[order]
+    out: dict[str, GroupColumns] = {}
+    for block in model.blocks:
+        in_block = np.isin(groups_sorted, np.asarray(block.groups, dtype=object))
+        rows = order[in_block]
+        if not len(rows):
+            continue
+        member_groups = data.groups[rows]
+        names = data.names[rows]
+
+        def read(name: str, rows: npt.NDArray[np.int64] = rows) -> Any:
+            return _take(data.inputs[name], rows) if name in data.inputs else _absent(len(rows))
+
+        table = Table(len(rows), Facts(read), list(names))
+        where = ", ".join(dict.fromkeys(member_groups.tolist()))
+        _guard(found, f"the units of {where}", ns[f"unit_{block.index}"], table)
+        start = 0
+        bounds = np.flatnonzero(member_groups[1:] != member_groups[:-1]) + 1
+        for stop in [*bounds.tolist(), len(rows)]:
+            group = str(member_groups[start])
+            part = table.slice(start, stop, group)
+            events_before = len(table.events)
+            _guard(found, f"group {group}", ns[f"group_{block.index}"], part)
+            if len(table.events) != events_before:
+                raise NotWhole("events outside the group's table")
+            out[group] = _group_result(
+                model, block, group, part, [*table.events, *part.events], start, stop, data, rows
+            )
+            start = stop
+    return [out[g.name] for g in model.module.groups if g.name in out]
+
+
+def _group_result(
+    model: Model,
+    block: BlockModel,
+    group: str,
+    part: Any,
+    events: list[tuple[Any, ...]],
+    start: int,
+    stop: int,
+    data: Any,
+    rows: npt.NDArray[np.int64],
+) -> GroupColumns:
+    """The group's values with its units in the results' order: by rank (none: 0), by total
+    (highest first), by name."""
+    from kaoping.compiler.emit import rank_path
+
+    n = stop - start
+    values = part.values
+    total = values["total"]
+    if getattr(total, "present", None) is not None:
+        raise NotWhole("a unit without a total")
+    rank_value = rank_path(block)
+    rank = values.get(rank_value) if rank_value else None
+    keys: list[Any] = [np.arange(n)]  # names: already in order within the group
+    keys.append(_descending(total))
+    if rank is not None:
+        if rank.present is not None or rank.num.dtype == object or rank.den != 1:
+            raise NotWhole("a rank not a whole number for every unit")
+        keys.append(rank.num.astype(np.int64))
+    order = np.lexsort(keys)
+    flags: dict[int, list[str]] = {}
+    inapplicable: dict[int, list[str]] = {}
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    for event in events:
+        mask = np.asarray(event[-1])
+        if event[0] == "flag":
+            mask = mask[start:stop] if len(mask) != n else mask
+            for i in np.flatnonzero(mask).tolist():
+                named = flags.setdefault(int(position[i]), [])
+                if event[1] not in named:
+                    named.append(event[1])
+        elif event[0] == "na":
+            mask = mask[start:stop] if len(mask) != n else mask
+            for i in np.flatnonzero(mask).tolist():
+                inapplicable.setdefault(int(position[i]), []).append(event[1])
+        elif np.asarray(mask).any():  # a value above its maximum: warnings the per-unit path writes
+            raise NotWhole("a value above its maximum")
+    picked = rows[start:stop][order]
+    facts = {name: _take(col, picked) for name, col in data.inputs.items()}
+    fact_texts = {
+        name: (None if text is None else text.take(picked)) for name, text in data.texts.items()
+    }
+    names = data.names[picked]
+    del model
+    return GroupColumns(
+        group,
+        block,
+        names,
+        {path: _take(col, order) for path, col in values.items()},
+        facts,
+        fact_texts,
+        flags,
+        inapplicable,
+    )
+
+
+def _descending(col: Any) -> npt.NDArray[Any]:
+    """A sort key putting the highest value first (exact: numerators over one denominator)."""
+    num = col.num
+    if num.dtype == object:
+        ranked = {v: i for i, v in enumerate(sorted(set(num.tolist()), reverse=True))}
+        return np.asarray([ranked[v] for v in num.tolist()], dtype=np.int64)
+    return -num.astype(np.int64)
+
+
+def _take(col: Any, rows: npt.NDArray[np.int64]) -> Any:
+    """The column's entries at `rows` (a number, yes/no or text column)."""
+    from kaoping.runtime.columnar.numbers import Col, Flags, Labels
+
+    present = None if col.present is None else col.present[rows]
+    if isinstance(col, Col):
+        return Col(col.num[rows], col.den, col.bound, present, col.whole)
+    if isinstance(col, Flags):
+        return Flags(col.truth[rows], present)
+    if isinstance(col, Labels):
+        return Labels(col.text[rows], present)
+    raise NotWhole(f"a column of {type(col).__name__}")
+
+
+def _absent(n: int) -> Any:
+    from kaoping.runtime.columnar.numbers import absent
+
+    return absent(n)
+
+
+def write_chunks(results: WholeResults, kind: str) -> Iterator[bytes]:
+    """The results file's bytes: `json` (compact, one unit a line), `csv` or `parquet`."""
+    from kaoping.io import columns_out
+
+    if kind == "json":
+        return columns_out.iter_json(results)
+    if kind == "csv":
+        return columns_out.iter_csv(results)
+    return columns_out.iter_parquet(results)
