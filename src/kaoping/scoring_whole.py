@@ -39,7 +39,6 @@ class GroupColumns:
     names: npt.NDArray[Any]
     values: dict[str, Any]
     facts: dict[str, Any]
-    fact_texts: dict[str, Any]
     flags: dict[int, list[str]]
     inapplicable: dict[int, list[str]]
 
@@ -193,9 +192,6 @@ def _group_result(
             raise NotWhole("a value above its maximum")
     picked = rows[start:stop][order]
     facts = {name: _take(col, picked) for name, col in data.inputs.items()}
-    fact_texts = {
-        name: (None if text is None else text.take(picked)) for name, text in data.texts.items()
-    }
     names = data.names[picked]
     del model
     return GroupColumns(
@@ -204,7 +200,6 @@ def _group_result(
         names,
         {path: _take(col, order) for path, col in values.items()},
         facts,
-        fact_texts,
         flags,
         inapplicable,
     )

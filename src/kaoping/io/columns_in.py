@@ -38,9 +38,6 @@ class UnitColumns:
     names: npt.NDArray[Any]  # object array of str
     groups: npt.NDArray[Any]  # object array of str
     inputs: Mapping[str, Col]
-    # the input's cells as written, kept where they are already the exact text the results
-    # show (no trailing zeros, no leading zeros): a pyarrow string array, else None
-    texts: Mapping[str, Any]
 
     def __len__(self) -> int:
         return len(self.names)
@@ -73,14 +70,13 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
     if names is None:
         return None
     group_names = np.asarray(groups.to_numpy(zero_copy_only=False), dtype=object)
-    known = list(model.block_of_group)
-    if not np.isin(group_names, np.asarray(known, dtype=object)).all():
-        return None
+    codes, labels = _codes(groups)
+    if not set(labels) <= set(model.block_of_group):
+        return None  # an unknown group: the per-unit reader names the units
     inputs: dict[str, Col] = {}
-    texts: dict[str, Any] = {}
-    present_groups = set(np.unique(group_names).tolist()) if n else set()
+    wants_of: dict[tuple[str, ...], npt.NDArray[np.bool_]] = {}
     for name, decl in model.inputs.items():
-        wanted_by = [g for g in present_groups if name in model.inputs_for(g)]
+        wanted_by = tuple(g for g in labels if name in model.inputs_for(g))
         if name not in fields:
             if wanted_by:
                 return None  # a missing column: the per-unit reader says which units need it
@@ -88,19 +84,27 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         cells = _text_column(table.column(name), pa)
         if cells is None:
             return None
-        parsed = _numbers(cells, decl.type, pa)
-        if parsed is None:
+        col = _numbers(cells, decl.type, pa)
+        if col is None:
             return None
-        col, canonical = parsed
         present = np.ones(n, dtype=bool) if col.present is None else col.present
-        wants = np.isin(group_names, np.asarray(wanted_by, dtype=object))
+        wants = wants_of.get(wanted_by)
+        if wants is None:
+            keep = np.array([g in wanted_by for g in labels], dtype=bool)
+            wants = wants_of[wanted_by] = keep[codes] if len(labels) else np.zeros(n, bool)
         if (present & ~wants).any():  # a cell for an input its unit's group does not give
             return None
         if (~present & wants).any() and not decl.optional:
             return None
         inputs[name] = col
-        texts[name] = cells if canonical else None
-    return UnitColumns(np.asarray(names, dtype=object), group_names, inputs, texts)
+    return UnitColumns(np.asarray(names, dtype=object), group_names, inputs)
+
+
+def _codes(groups: Any) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """Each row's group as a number, and the groups present, from the group column."""
+    encoded = groups.dictionary_encode()
+    codes = np.asarray(encoded.indices.fill_null(0), dtype=np.intp)
+    return codes, [str(g) for g in encoded.dictionary.to_pylist()]
 
 
 def _plain_scheme(model: Model) -> bool:
@@ -191,64 +195,49 @@ def _names(units: Any, pa: Any) -> list[str] | None:
     return names
 
 
-def _numbers(cells: Any, typ: Any, pa: Any) -> tuple[Col, bool] | None:
+def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
     """A column of number cells read exactly: integer numerators over 10^places (empty cells
-    absent), and whether every cell is already written as the results write it. None where a
-    cell is not plain, or breaks the input's type or range."""
+    absent). None where a cell is not plain (digits, at most one point with digits on both
+    sides, a leading minus), or breaks the input's type or range. pyarrow reads the digits
+    with the point taken out as a whole number; the point's place gives the scale."""
+    import pyarrow.compute as pc
+
     whole = isinstance(typ, ir.CountType) or bool(getattr(typ, "integer", False))
     n = len(cells)
     offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[cells.offset : cells.offset + n + 1]
-    raw = cells.buffers()[2]
-    data = np.frombuffer(raw, dtype=np.uint8) if raw is not None else np.zeros(0, np.uint8)
     lengths = np.diff(offsets)
-    width = int(lengths.max(initial=0))
-    if width > 1 + DATA_INTEGER_DIGITS + 1 + DATA_PLACES:
-        return None
     present = lengths > 0
-    # the cells as rows of `width` bytes, left-aligned, zero past each cell's end
-    grid = np.zeros((n, max(width, 1)), dtype=np.uint8)
-    for j in range(width):
-        inside = lengths > j
-        grid[inside, j] = data[offsets[:-1][inside] + j]
-    negative = grid[:, 0] == ord("-")
-    start = negative.astype(np.int64)
-    is_digit = (grid >= ord("0")) & (grid <= ord("9"))
-    is_dot = grid == ord(".")
-    dots = is_dot.sum(axis=1)
-    position = np.arange(max(width, 1))
-    inside_cell = position[None, :] < lengths[:, None]
-    after_sign = position[None, :] >= start[:, None]
-    body = inside_cell & after_sign
-    if (body & ~is_digit & ~is_dot).any() or (dots > 1).any():
+    if n == 0 or not present.any():
+        return scaled(np.zeros(n, dtype=np.int64), 1, None if present.all() else present)
+    raw = np.frombuffer(cells.buffers()[2], dtype=np.uint8)
+    negative = present & (raw[np.minimum(offsets[:-1], len(raw) - 1)] == ord("-"))
+    if pc.any(pc.match_substring(cells, "+")).as_py():
+        return None  # a sign the integer reader would take: the per-unit reader judges it
+    if int(np.asarray(pc.count_substring(cells, ".")).max(initial=0)) > 1:
         return None
-    dot_at = np.where(dots == 1, np.argmax(is_dot, axis=1), lengths)
-    before = dot_at - start
-    after = np.where(dots == 1, lengths - dot_at - 1, 0)
-    if ((before < 1) & present).any() or ((dots == 1) & (after < 1)).any():
+    dot = np.asarray(pc.find_substring(cells, "."))
+    has_dot = dot >= 0
+    digits_text = pc.replace_substring(cells, ".", "") if has_dot.any() else cells
+    if not present.all():
+        digits_text = pc.if_else(pa.array(present), digits_text, pa.scalar(None, pa.string()))
+    try:
+        digits = np.asarray(pc.cast(digits_text, pa.int64()).fill_null(0))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a character other than digits, an empty side of the point, too long
+    before = np.where(has_dot, dot, lengths) - negative
+    after = np.where(has_dot, lengths - dot - 1, 0)
+    if ((before < 1) & present).any() or (has_dot & (after < 1)).any():
         return None  # "-", ".5", "5.": not plain
     if (before > DATA_INTEGER_DIGITS).any() or (after > DATA_PLACES).any():
         return None
-    if whole and (dots.any() or (negative & present).any()):
+    if whole and (has_dot.any() or negative.any()):
         return None  # a count or whole number written with a point, a negative count
     places = int(after.max(initial=0))
     if int((before + places).max(initial=0)) > _DIGIT_LIMIT:
         return None
-    value = np.zeros(n, dtype=np.int64)
-    for j in range(width):
-        digit = body[:, j] & is_digit[:, j]
-        value = np.where(digit, value * 10 + (grid[:, j].astype(np.int64) - ord("0")), value)
-    value *= 10 ** (places - after)
-    value = np.where(negative, -value, value)
+    value = digits if places == 0 else digits * (10 ** (places - after))
     col = scaled(value, 10**places, None if present.all() else present)
-    if not _in_range(col, typ):
-        return None
-    # as the results write it: no leading zero (but "0" and "0.x"), no trailing zero, no "-0"
-    leading = (before > 1) & (grid[np.arange(n), start] == ord("0"))
-    last = grid[np.arange(n), np.maximum(lengths - 1, 0)]
-    trailing = (dots == 1) & (last == ord("0"))
-    minus_zero = negative & (value == 0)
-    canonical = not (leading.any() or trailing.any() or minus_zero.any())
-    return col, canonical
+    return col if _in_range(col, typ) else None
 
 
 def _in_range(col: Col, typ: Any) -> bool:

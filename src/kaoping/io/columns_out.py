@@ -20,6 +20,7 @@ from kaoping.io.column_text import number_texts
 from kaoping.io.history_file import scheme_hash
 from kaoping.io.results import total_places
 from kaoping.io.results_table import BATCH, HEAD, value_columns
+from kaoping.io.row_bytes import Lines, Table, texts_table
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels
 from kaoping.scoring_whole import GroupColumns, WholeResults
 
@@ -62,9 +63,10 @@ def iter_json(results: WholeResults) -> Iterator[bytes]:
     head = {"scheme": scheme.scheme_id, "scheme_hash": scheme_hash(scheme)}
     yield (_compact(head)[:-1] + ',"units":[').encode()
     separator = b"\n"
+    fields = Fields("json")
     for g, start, stop in _pieces(results):
-        lines = _join(_json_parts(results, g, start, stop))
-        yield separator + _bytes(lines)[:-2]  # each line ends ",\n"; the next chunk's starts
+        yield separator
+        yield _json_lines(results, g, start, stop, fields)  # each line but the last ",\n"
         separator = b",\n"
     yield b'\n],"warnings":[]}\n\n'
 
@@ -73,104 +75,134 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _json_parts(results: WholeResults, g: GroupColumns, start: int, stop: int) -> list[Any]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+def _json_lines(
+    results: WholeResults, g: GroupColumns, start: int, stop: int, fields: Fields
+) -> bytes:
     model = results.scheme.model
     block = g.block
     rows = np.arange(start, stop)
-    n = stop - start
-    names = pa.array(g.names[start:stop], type=pa.string())
-    escaped = pc.replace_substring(pc.replace_substring(names, "\\", "\\\\"), '"', '\\"')
-    parts: list[Any] = ['{"unit":"', escaped, '","group":' + encode_basestring(g.group)]
-    total = g.values["total"]
-    places = total_places(model)
-    parts += [',"total":"', number_texts(total.num[rows], total.den, places or 0), '","rank":']
+    lines = Lines(stop - start)
+    names = [encode_basestring(name) for name in g.names[start:stop].tolist()]
+    lines.pick(Table([('{"unit":' + name).encode() for name in names]), np.arange(stop - start))
+    at_total = ',"group":' + encode_basestring(g.group) + ',"total":'
+    fields.number(lines, g.values["total"], rows, total_places(model) or 0, prefix=at_total)
     rank_value = rank_path(block)
     rank = g.values.get(rank_value) if rank_value else None
-    parts += [number_texts(rank.num[rows], 1) if rank is not None else "null"]
-    parts += [',"grade":null,"grades":{},"scores":{']
-    scores = [
-        p for p in block.order if p in g.values and block.values[p].kind in ("section", "item", "let")
-    ]
+    if rank is None:
+        lines.text(',"rank":null')
+    else:
+        fields.number(lines, rank, rows, 0, quoted=False, prefix=',"rank":')
+    lines.text(',"grade":null,"grades":{},"scores":{')
+    kinds = ("section", "item", "let")
+    scores = [p for p in block.order if p in g.values and block.values[p].kind in kinds]
     outputs = [p for p in block.order if p in g.values and block.values[p].kind == "output"]
     for i, path in enumerate(scores):
-        parts += [("," if i else "") + encode_basestring(path) + ":", _json_value(g.values[path], rows)]
-    parts += ['},"flags":', _lists(g.flags, start, stop), ',"outputs":{']
+        fields.value(lines, g.values[path], rows, ("," if i else "") + encode_basestring(path) + ":")
+    lines.text('},"flags":')
+    _lists(lines, g.flags, start, stop, "")
+    lines.text(',"outputs":{')
     for i, path in enumerate(outputs):
-        parts += [("," if i else "") + encode_basestring(path) + ":", _json_value(g.values[path], rows)]
-    parts += ['},"warnings":[],"facts":{']
+        fields.value(lines, g.values[path], rows, ("," if i else "") + encode_basestring(path) + ":")
+    lines.text('},"warnings":[],"facts":{')
     wanted = [name for name in model.inputs_for(g.group) if name not in model.constants]
     for i, name in enumerate(wanted):
-        text = g.fact_texts.get(name)
-        value = (
-            _quoted_or_null(text.slice(start, n), g.facts[name], rows)
-            if text is not None
-            else _json_value(g.facts[name], rows)
-        )
-        parts += [("," if i else "") + encode_basestring(name) + ":", value]
-    parts += ["}"]
-    if any(start <= i < stop for i in g.inapplicable):
-        parts += [_not_applicable(g.inapplicable, start, stop)]
+        fields.value(lines, g.facts[name], rows, ("," if i else "") + encode_basestring(name) + ":")
+    lines.text("}")
+    _lists(lines, g.inapplicable, start, stop, ',"not_applicable":')
     tail = (',"rank_value":' + encode_basestring(rank_value)) if rank_value else ""
-    parts += [tail + "},\n"]
-    return parts
+    lines.text(tail + "},\n")
+    return lines.bytes(trim=2)
 
 
-def _quoted_or_null(text: Any, col: Col, rows: Any) -> Any:
-    """A fact's text as written (already exact text), quoted; null where the cell was empty."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    quoted = pc.binary_join_element_wise('"', text, '"', "")
-    if col.present is None:
-        return quoted
-    return pc.if_else(pa.array(col.present[rows]), quoted, "null")
-
-
-def _json_value(col: Any, rows: Any) -> Any:
-    """A value as the results JSON writes it: a number as quoted exact text, yes/no, text, null."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    present = None if col.present is None else pa.array(col.present[rows])
-    if isinstance(col, Col):
-        text = pc.binary_join_element_wise('"', number_texts(col.num[rows], col.den), '"', "")
-    elif isinstance(col, Flags):
-        text = pc.if_else(pa.array(col.truth[rows]), "true", "false")
-    elif isinstance(col, Labels):
-        made: dict[str, str] = {}
-        text = pa.array(
-            [made.setdefault(s, encode_basestring(s)) for s in col.text[rows].tolist()],
-            type=pa.string(),
-        )
-    else:
-        raise TypeError(type(col).__name__)
-    return text if present is None else pc.if_else(present, text, "null")
-
-
-def _lists(named: dict[int, list[str]], start: int, stop: int) -> Any:
-    """Each unit's list (its flags) as JSON: `[]` for most."""
-    import pyarrow as pa
-
+def _lists(lines: Lines, named: dict[int, list[str]], start: int, stop: int, key: str) -> None:
+    """Each unit's list (flags, items that do not apply) as JSON; with `key`, only where the
+    unit has one (`key` then the list)."""
+    empty = "" if key else "[]"
     if not any(start <= i < stop for i in named):
-        return "[]"
-    return pa.array(
-        [_compact(named.get(i, [])) for i in range(start, stop)], type=pa.string()
-    )
+        lines.text(empty)
+        return
+    texts = [(key + _compact(named[i])) if i in named else empty for i in range(start, stop)]
+    distinct = list(dict.fromkeys(texts))
+    where = {t: k for k, t in enumerate(distinct)}
+    lines.pick(Table([t.encode() for t in distinct]), np.array([where[t] for t in texts]))
 
 
-def _not_applicable(named: dict[int, list[str]], start: int, stop: int) -> Any:
-    import pyarrow as pa
+class Fields:
+    """Each column's texts as a table, worked out once for its whole range of numerators
+    (most columns hold few distinct values) or, for a wide range, per chunk of units."""
 
-    return pa.array(
-        [
-            (',"not_applicable":' + _compact(named[i])) if i in named else ""
-            for i in range(start, stop)
-        ],
-        type=pa.string(),
-    )
+    SPLIT = False  # keys baked into their values' texts: half the fields to copy
+    RANGE = 1 << 16  # a column whose numerators span more is written from its distinct values
+
+    def __init__(self, style: str):
+        self.style = style  # "json": numbers quoted, absent `null`; "csv": bare, absent empty
+        self._tables: dict[tuple[int, int, bool, str], tuple[int, Table]] = {}
+
+    def number(
+        self,
+        lines: Lines,
+        col: Col,
+        rows: Any,
+        places: int = 0,
+        quoted: bool = True,
+        prefix: str = "",
+    ) -> None:
+        """`prefix` (a key, a comma) then the number's text."""
+        if self.SPLIT and prefix:
+            lines.text(prefix)
+            prefix = ""
+        num = col.num[rows]
+        quote = '"' if quoted and self.style == "json" else ""
+        absent = prefix + ("null" if self.style == "json" else "")
+        key = (id(col), places, quoted, prefix)
+        found = self._tables.get(key)
+        if found is None and num.dtype != object:
+            whole = col.num
+            low, high = int(whole.min(initial=0)), int(whole.max(initial=0))
+            if high - low < self.RANGE:
+                texts = number_texts(np.arange(low, high + 1, dtype=np.int64), col.den, places)
+                found = (low, texts_table([*texts.to_pylist(), None], prefix + quote, quote, absent))
+                self._tables[key] = found
+        if found is not None:
+            low, table = found
+            index = num.astype(np.intp) - low
+        else:
+            distinct, index = np.unique(num, return_inverse=True)
+            texts = number_texts(distinct, col.den, places)
+            table = texts_table([*texts.to_pylist(), None], prefix + quote, quote, absent)
+        if col.present is not None:
+            index = np.where(col.present[rows], index, len(table) - 1)
+        lines.pick(table, index)
+
+    def value(self, lines: Lines, col: Any, rows: Any, prefix: str = "") -> None:
+        """`prefix` then a value as the results write it: a number exact, yes/no, text, absent."""
+        if isinstance(col, Col):
+            self.number(lines, col, rows, prefix=prefix)
+            return
+        absent = "null" if self.style == "json" else ""
+        if isinstance(col, Flags):
+            table = texts_table(["false", "true", None], prefix, "", prefix + absent)
+            index = col.truth[rows].astype(np.intp)
+        elif isinstance(col, Labels):
+            text = col.text[rows].tolist()
+            distinct = list(dict.fromkeys(text))
+            shown = [encode_basestring(t) if self.style == "json" else _csv_text(t) for t in distinct]
+            table = texts_table([*shown, None], prefix, "", prefix + absent)
+            where = {t: k for k, t in enumerate(distinct)}
+            index = np.array([where[t] for t in text], dtype=np.intp)
+        else:
+            raise TypeError(type(col).__name__)
+        if col.present is not None:
+            index = np.where(col.present[rows], index, len(table) - 1)
+        lines.pick(table, index)
+
+
+def _csv_text(text: str) -> str:
+    """A cell as the csv module writes it: quoted (quotes doubled) when it holds , " or a
+    line break."""
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 # ------------------------------------------------------------------------------ tables

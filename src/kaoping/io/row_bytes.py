@@ -1,0 +1,77 @@
+"""Lines of text made for many units at once, as bytes: each line the same fields in the same
+order (a key and its value, a comma and a cell), each field's text drawn from a small table.
+
+The tables of a chunk of lines are stacked into one pyarrow binary array, and every line's
+fields become indices into it, line after line; pyarrow's `take` then copies the texts in
+that order, and the data buffer of what it gives is the lines one after another. A copy of
+the texts, not a call per unit and field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+
+class Table:
+    """The texts (bytes) a field takes its value from."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, texts: Sequence[bytes]):
+        import pyarrow as pa
+
+        self.array: Any = pa.array(list(texts), type=pa.binary())
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+
+class Lines:
+    """The fields of `n` lines, added in order; `bytes()` gives the lines joined."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self._fields: list[tuple[Table, npt.NDArray[np.intp] | None]] = []
+
+    def text(self, literal: str | bytes) -> None:
+        """The same text on every line."""
+        data = literal.encode() if isinstance(literal, str) else literal
+        if data:
+            self._fields.append((Table([data]), None))
+
+    def pick(self, table: Table, index: npt.NDArray[np.intp]) -> None:
+        """Line i gets `table`'s text number index[i]."""
+        self._fields.append((table, index))
+
+    def bytes(self, trim: int = 0) -> bytes:
+        """The lines one after another, without the last `trim` bytes."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        tables: dict[int, int] = {}  # id(table) → where its texts start in the stack
+        stack: list[Any] = []
+        size = 0
+        for table, _ in self._fields:
+            if id(table) not in tables:
+                tables[id(table)] = size
+                stack.append(table.array)
+                size += len(table)
+        order = np.empty((self.n, len(self._fields)), dtype=np.int32 if size < 2**31 else np.int64)
+        for j, (table, index) in enumerate(self._fields):
+            start = tables[id(table)]
+            order[:, j] = start if index is None else index + start
+        texts = pc.take(pa.concat_arrays(stack), pa.array(order.ravel()), boundscheck=False)
+        offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)
+        data = texts.buffers()[2]
+        if data is None:
+            return b""
+        return memoryview(data)[int(offsets[0]) : int(offsets[-1]) - trim].tobytes()
+
+
+def texts_table(texts: list[str | None], prefix: str = "", suffix: str = "", absent: str = "") -> Table:
+    """A table of `texts`, each between `prefix` and `suffix`; None is `absent`."""
+    head, tail = prefix.encode(), suffix.encode()
+    return Table([absent.encode() if t is None else head + t.encode() + tail for t in texts])
