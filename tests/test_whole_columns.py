@@ -1,0 +1,172 @@
+"""`kaoping score` by whole columns (CSV or Parquet in, JSON, CSV or Parquet out, no per-unit
+objects) writes the very bytes the per-unit path writes, and bad data gets the per-unit
+path's messages and exit code."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from kaoping.cli import main
+from kaoping.compiler import ir
+from kaoping.compiler.load import compile_paths
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "panshan_bench.rules"
+
+# two groups in one block, an optional input, a count, a flag, a value in thirds (texts such
+# as 550/3), a weighted mean with redistribution, rounding and a rank per group
+MINI = """\
+scheme "whole columns"
+rounding 2 places half-even
+
+group 甲组 "first"
+group 乙组 "second"
+
+input work: number -50 to 100 "work"
+input extra: number 0 to 10 optional "extra"
+input praise: count "praise"
+
+scoring 甲组, 乙组:
+    let third = work / 3
+    let share = weighted {work: 70%, extra: 30%} redistribute equally
+    section 加分 max 2:
+        item 表扬:
+            add 0.25 per praise
+            cap 2
+    flag 低分 if work < 10
+    total = share + 加分 + third / 10
+    across group:
+        let 名次 = rank by total
+"""
+
+
+def _number(rng: random.Random, low: int, high: int) -> str:
+    """A plain decimal in [low, high] with 0 to 2 places, written without trailing zeros
+    sometimes and with them other times (`7.50`, `100.0`), as offices type them."""
+    places = rng.choice([0, 1, 1, 2])
+    value = rng.randint(low * 10**places, high * 10**places)
+    text = f"{abs(value) // 10**places}" + (f".{abs(value) % 10**places:0{places}d}" if places else "")
+    if rng.random() < 0.05:
+        text += "0" if places else ".0"
+    return ("-" if value < 0 else "") + text
+
+
+def _rows(rules: Path, n: int, seed: int) -> tuple[list[str], list[list[str]]]:
+    """Random units of the scheme: every input of its groups, optional ones empty at times."""
+    model = compile_paths("rows", [rules]).model
+    rng = random.Random(seed)
+    groups = list(model.block_of_group)
+    header = ["unit", "group", *model.inputs]
+    rows = []
+    for i in range(n):
+        name = rng.choice([f"u{i:05d}", f"单位{i}", f"a\\b{i}"])  # one to escape in JSON
+        cells = [name, rng.choice(groups)]
+        for decl in model.inputs.values():
+            t = decl.type
+            if decl.optional and rng.random() < 0.2:
+                cells.append("")
+            elif isinstance(t, ir.CountType):
+                cells.append(str(rng.choice([0, 0, 0, 1, 2, 3, 7])))
+            else:
+                assert isinstance(t, ir.NumberType)
+                cells.append(_number(rng, int(t.low or 0), int(t.high or 100)))
+        rows.append(cells)
+    return header, rows
+
+
+def _csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _score(rules: Path, data: Path, out: Path, backend: str) -> tuple[int, str]:
+    args = ["score", str(rules), str(data), "-o", str(out), "--backend", backend, "--verbose"]
+    if out.suffix == ".json":
+        args += ["--format", "json"]
+    result = CliRunner().invoke(main, args)
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("scheme", "n", "kind"),
+    [("mini", 10_000, ".json"), ("mini", 1_500, ".csv"), ("bench", 1_200, ".parquet")],
+)
+def test_whole_columns_write_the_per_unit_bytes(
+    tmp_path: Path, scheme: str, n: int, kind: str
+) -> None:
+    rules = BENCH if scheme == "bench" else tmp_path / "mini.rules"
+    if scheme == "mini":
+        rules.write_text(MINI, encoding="utf-8")
+    data = _csv(tmp_path / "units.csv", *_rows(rules, n, seed=n))
+    want, got = tmp_path / f"unit{kind}", tmp_path / f"whole{kind}"
+    code, said = _score(rules, data, want, "unit")
+    assert code == 0, said
+    code, said = _score(rules, data, got, "columnar")
+    assert code == 0, said
+    assert "by whole columns" in said  # the path under test, not a fallback
+    assert got.read_bytes() == want.read_bytes()
+
+
+def test_parquet_units_score_as_their_csv(tmp_path: Path) -> None:
+    rules = tmp_path / "mini.rules"
+    rules.write_text(MINI, encoding="utf-8")
+    header, rows = _rows(rules, 1_100, seed=7)
+    data = _csv(tmp_path / "units.csv", header, rows)
+    table = pa.table({h: [r[i] or None for r in rows] for i, h in enumerate(header)})
+    pq.write_table(table, tmp_path / "units.parquet")
+    code, said = _score(rules, data, tmp_path / "from-csv.csv", "unit")
+    assert code == 0, said
+    code, said = _score(rules, tmp_path / "units.parquet", tmp_path / "whole.csv", "columnar")
+    assert code == 0 and "by whole columns" in said, said
+    assert (tmp_path / "whole.csv").read_bytes() == (tmp_path / "from-csv.csv").read_bytes()
+
+
+# a cell (or a row) changed in a valid file, and what the data then is
+BAD = [
+    ("a number that is not one", 0, "work", "8..5"),
+    ("a required input left empty", 1, "work", ""),
+    ("a value above its range", 2, "work", "100.5"),
+    ("a count with a point", 3, "praise", "1.5"),
+    ("an exponent", 4, "work", "1e1"),
+    ("no digit before the point", 5, "extra", ".5"),
+    ("a name with a zero-width space", 6, "unit", "a\u200bb"),
+    ("a name given twice", 7, "unit", "u-twice"),
+    ("an unknown group", 8, "group", "丙组"),
+]
+
+
+@pytest.mark.parametrize(("what", "row", "column", "cell"), BAD, ids=[b[0] for b in BAD])
+def test_bad_data_gets_the_per_unit_message(
+    tmp_path: Path, what: str, row: int, column: str, cell: str
+) -> None:
+    rules = tmp_path / "mini.rules"
+    rules.write_text(MINI, encoding="utf-8")
+    header, rows = _rows(rules, 1_000, seed=3)
+    rows[row][header.index(column)] = cell
+    if what == "a name given twice":
+        rows[row + 1][0] = cell
+    data = _csv(tmp_path / "units.csv", header, rows)
+    unit = _score(rules, data, tmp_path / "unit.json", "unit")
+    whole = _score(rules, data, tmp_path / "whole.json", "columnar")
+    assert unit[0] == 2, unit[1]
+    assert whole == unit
+    assert not (tmp_path / "whole.json").exists()
+
+
+def test_unusual_but_valid_cells_score_as_per_unit(tmp_path: Path) -> None:
+    """`+5`, `007`, `-0` and a cell with spaces around it are numbers the per-unit reader
+    accepts: whichever path reads them, the results are the same."""
+    rules = tmp_path / "mini.rules"
+    rules.write_text(MINI, encoding="utf-8")
+    header, rows = _rows(rules, 1_000, seed=5)
+    for i, cell in enumerate(["+5", "007", "-0", " 12.5 "]):
+        rows[i][header.index("work")] = cell
+    data = _csv(tmp_path / "units.csv", header, rows)
+    assert _score(rules, data, tmp_path / "unit.csv", "unit")[0] == 0
+    assert _score(rules, data, tmp_path / "whole.csv", "columnar")[0] == 0
+    assert (tmp_path / "whole.csv").read_bytes() == (tmp_path / "unit.csv").read_bytes()
