@@ -31,14 +31,19 @@ class NotWhole(Exception):
 
 @attrs.frozen
 class GroupColumns:
-    """One group's units in the order the results list them (by rank, then total, then name):
-    their names, every value the block computed (value path → column) and the inputs read."""
+    """One group's units, listed as the results list them (by rank, then total, then name):
+    their names in that order; every value the block computed (value path → column over the
+    group's units) with `order`, the group's rows in that order; the inputs (columns over
+    every unit of the data) with `fact_rows`, the units' rows there. Taken row by row as
+    they are written, so that no column is copied whole."""
 
     group: str
     block: BlockModel
     names: npt.NDArray[Any]
     values: dict[str, Any]
+    order: npt.NDArray[np.int64]
     facts: dict[str, Any]
+    fact_rows: npt.NDArray[np.int64]
     flags: dict[int, list[str]]
     inapplicable: dict[int, list[str]]
 
@@ -87,8 +92,7 @@ def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeRe
         else f"{n} units, at least {AUTO_THRESHOLD}, and every construct is supported"
     )
     reason = f"columnar backend: {how}; the data read and the results written by whole columns"
-    order = _canonical(data.groups, data.names)
-    groups = _score_groups(scheme, found, data, order)
+    groups = _score_groups(scheme, found, data)
     return WholeResults(scheme, groups, reason)
 
 
@@ -103,14 +107,17 @@ def _canonical(groups: npt.NDArray[Any], names: npt.NDArray[Any]) -> npt.NDArray
     return np.asarray(order, dtype=np.int64)
 
 
-def _score_groups(
-    scheme: CompiledScheme, found: ColumnarScheme, data: Any, order: npt.NDArray[np.int64]
-) -> list[GroupColumns]:
+def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> list[GroupColumns]:
+    """Each block's units scored, a group's units one run of rows. Values do not depend on
+    the order of units; the data of a single group is scored in the order of the file (its
+    columns read as they are, not copied), other data grouped by (group, name)."""
     from kaoping.runtime.columnar.table import Facts, Table
     from kaoping.scoring_columnar import _guard
 
     model = scheme.model
     ns = found.namespace
+    single = len(data.groups) and (data.groups == data.groups[0]).all()
+    order = np.arange(len(data.groups)) if single else _canonical(data.groups, data.names)
     groups_sorted = data.groups[order]
     out: dict[str, GroupColumns] = {}
     for block in model.blocks:
@@ -120,9 +127,12 @@ def _score_groups(
             continue
         member_groups = data.groups[rows]
         names = data.names[rows]
+        whole = len(rows) == len(data.groups)  # every row, in the file's order
 
-        def read(name: str, rows: npt.NDArray[np.int64] = rows) -> Any:
-            return _take(data.inputs[name], rows) if name in data.inputs else _absent(len(rows))
+        def read(name: str, rows: npt.NDArray[np.int64] = rows, whole: bool = whole) -> Any:
+            if name not in data.inputs:
+                return _absent(len(rows))
+            return data.inputs[name] if whole and single else _take(data.inputs[name], rows)
 
         table = Table(len(rows), Facts(read), list(names))
         where = ", ".join(dict.fromkeys(member_groups.tolist()))
@@ -137,7 +147,15 @@ def _score_groups(
             if len(table.events) != events_before:
                 raise NotWhole("events outside the group's table")
             out[group] = _group_result(
-                model, block, group, part, [*table.events, *part.events], start, stop, data, rows
+                model,
+                block,
+                group,
+                part,
+                [*table.events, *part.events],
+                (start, stop),
+                data,
+                rows,
+                None if not single else _name_order(names),
             )
             start = stop
     return [out[g.name] for g in model.module.groups if g.name in out]
@@ -149,15 +167,17 @@ def _group_result(
     group: str,
     part: Any,
     events: list[tuple[Any, ...]],
-    start: int,
-    stop: int,
+    span: tuple[int, int],
     data: Any,
     rows: npt.NDArray[np.int64],
+    name_order: npt.NDArray[np.int64] | None,
 ) -> GroupColumns:
     """The group's values with its units in the results' order: by rank (none: 0), by total
-    (highest first), by name."""
+    (highest first), by name (`name_order`: each row's place in name order; None: the rows
+    are in name order)."""
     from kaoping.compiler.emit import rank_path
 
+    start, stop = span
     n = stop - start
     values = part.values
     total = values["total"]
@@ -165,7 +185,7 @@ def _group_result(
         raise NotWhole("a unit without a total")
     rank_value = rank_path(block)
     rank = values.get(rank_value) if rank_value else None
-    keys: list[Any] = [np.arange(n)]  # names: already in order within the group
+    keys: list[Any] = [np.arange(n) if name_order is None else name_order]
     keys.append(_descending(total))
     if rank is not None:
         if rank.present is not None or rank.num.dtype == object or rank.den != 1:
@@ -191,18 +211,29 @@ def _group_result(
         elif np.asarray(mask).any():  # a value above its maximum: warnings the per-unit path writes
             raise NotWhole("a value above its maximum")
     picked = rows[start:stop][order]
-    facts = {name: _take(col, picked) for name, col in data.inputs.items()}
-    names = data.names[picked]
     del model
     return GroupColumns(
         group,
         block,
-        names,
-        {path: _take(col, order) for path, col in values.items()},
-        facts,
+        data.names[picked],
+        dict(values),
+        order,
+        data.inputs,
+        picked,
         flags,
         inapplicable,
     )
+
+
+def _name_order(names: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Each unit's place when the names are sorted by code point."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    by_name = np.asarray(pc.sort_indices(pa.array(names, pa.string())), dtype=np.int64)
+    place = np.empty(len(names), dtype=np.int64)
+    place[by_name] = np.arange(len(names))
+    return place
 
 
 def _descending(col: Any) -> npt.NDArray[Any]:

@@ -24,7 +24,7 @@ from kaoping.io.row_bytes import Lines, Table, texts_table
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels
 from kaoping.scoring_whole import GroupColumns, WholeResults
 
-CHUNK = 50_000  # units whose text is made at once (the Parquet row group as well)
+CHUNK = 25_000  # units whose text is made at once
 
 
 def _pieces(results: WholeResults) -> Iterator[tuple[GroupColumns, int, int]]:
@@ -80,7 +80,7 @@ def _json_lines(
 ) -> bytes:
     model = results.scheme.model
     block = g.block
-    rows = np.arange(start, stop)
+    rows = g.order[start:stop]
     lines = Lines(stop - start)
     names = [encode_basestring(name) for name in g.names[start:stop].tolist()]
     lines.pick(Table([('{"unit":' + name).encode() for name in names]), np.arange(stop - start))
@@ -106,7 +106,8 @@ def _json_lines(
     lines.text('},"warnings":[],"facts":{')
     wanted = [name for name in model.inputs_for(g.group) if name not in model.constants]
     for i, name in enumerate(wanted):
-        fields.value(lines, g.facts[name], rows, ("," if i else "") + encode_basestring(name) + ":")
+        at = ("," if i else "") + encode_basestring(name) + ":"
+        fields.value(lines, g.facts[name], g.fact_rows[start:stop], at)
     lines.text("}")
     _lists(lines, g.inapplicable, start, stop, ',"not_applicable":')
     tail = (',"rank_value":' + encode_basestring(rank_value)) if rank_value else ""
@@ -213,7 +214,7 @@ def _cells(results: WholeResults, g: GroupColumns, start: int, stop: int) -> lis
     rank an integer, as `results_table.rows` gives them."""
     import pyarrow as pa
 
-    rows = np.arange(start, stop)
+    rows = g.order[start:stop]
     n = stop - start
     places = total_places(results.scheme.model)
     total = g.values["total"]
