@@ -51,7 +51,7 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         import pyarrow as pa
     except ImportError:
         return None
-    table = _csv_table(path) if path.suffix.lower() == ".csv" else None
+    table = _csv_table(path, model) if path.suffix.lower() == ".csv" else None
     if path.suffix.lower() == ".parquet" and path.is_file():
         table = _parquet_table(path)
     if table is None:
@@ -81,10 +81,7 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
             if wanted_by:
                 return None  # a missing column: the per-unit reader says which units need it
             continue
-        cells = _text_column(table.column(name), pa)
-        if cells is None:
-            return None
-        col = _numbers(cells, decl.type, pa)
+        col = _column(table.column(name), decl.type, pa)
         if col is None:
             return None
         present = np.ones(n, dtype=bool) if col.present is None else col.present
@@ -115,9 +112,12 @@ def _plain_scheme(model: Model) -> bool:
     return all(type(d.type) in (ir.NumberType, ir.CountType) for d in model.inputs.values())
 
 
-def _csv_table(path: Path) -> Any:
-    """The CSV file as a table of text cells, when pyarrow reads it as the csv module would
-    (no quotes, blank lines or carriage returns; every row as long as the header)."""
+def _csv_table(path: Path, model: Model) -> Any:
+    """The CSV file as a table, when pyarrow reads it as the csv module would (no quotes,
+    blank lines or bare carriage returns; every row as long as the header). Numbers are read
+    by pyarrow's CSV reader itself (counts as integers, other numbers as decimals with 12
+    places) when no cell can be written in a way pyarrow accepts and kaoping refuses (an
+    exponent, a point with no digit on one side); else every cell is read as text."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -127,20 +127,48 @@ def _csv_table(path: Path) -> Any:
         return None
     if b'"' in data or b"\n\n" in data or data.startswith((b"\n", b"\r")):
         return None
-    if b"\r" in data:  # line ends \r\n (a spreadsheet's, the csv module's): no bare \r
-        if data.count(b"\r") != data.count(b"\r\n") or b"\n\r\n" in data:
-            return None
     data = data.removeprefix(b"\xef\xbb\xbf")
+    octets = np.frombuffer(data, dtype=np.uint8)
+    returns = np.flatnonzero(octets == ord("\r"))
+    if len(returns):  # line ends \r\n (a spreadsheet's, the csv module's): no bare \r
+        if returns[-1] + 1 >= len(octets) or (octets[returns + 1] != ord("\n")).any():
+            return None
+        if returns[0] == 0 or (octets[returns - 1] == ord("\n")).any():
+            return None  # a blank line
+    start = data.find(b"\n")
     try:
-        header = data.split(b"\n", 1)[0].removesuffix(b"\r").decode("utf-8").split(",")
+        header = data[:start].removesuffix(b"\r").decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    # every point between two digits, no exponent: no cell pyarrow reads otherwise than kaoping
+    points = np.flatnonzero(octets[start:] == ord(".")) + start
+    typed = data.find(b"e", start) < 0 and data.find(b"E", start) < 0
+    if typed and len(points):
+        before, after = octets[points - 1], octets[np.minimum(points + 1, len(octets) - 1)]
+        digits = (before >= ord("0")) & (before <= ord("9")) & (after >= ord("0"))
+        digits &= (after <= ord("9")) & (points + 1 < len(octets))
+        typed = bool(digits.all())
+    types = {name: pa.string() for name in header}
+    if typed:
+        for name in header:
+            decl = model.inputs.get(name)
+            if decl is None:
+                continue
+            whole = isinstance(decl.type, ir.CountType) or getattr(decl.type, "integer", False)
+            types[name] = pa.int64() if whole else pa.decimal128(38, 12)
+    try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+                column_types=types,
+                strings_can_be_null=False,
+                null_values=[""],
+                true_values=[],
+                false_values=[],
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
         )
-    except (UnicodeDecodeError, pa.ArrowInvalid):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if [str(c) for c in table.column_names] != header:
         return None
@@ -193,6 +221,39 @@ def _names(units: Any, pa: Any) -> list[str] | None:
     if pc.count_distinct(units).as_py() != len(names):
         return None
     return names
+
+
+def _column(column: Any, typ: Any, pa: Any) -> Col | None:
+    """An input's column read exactly: from text, or from pyarrow's integers or decimals."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        cells = _text_column(column, pa)
+        return None if cells is None else _numbers(cells, typ, pa)
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    present = None if array.null_count == 0 else np.asarray(array.is_valid())
+    whole = isinstance(typ, ir.CountType) or bool(getattr(typ, "integer", False))
+    if pa.types.is_int64(kind):
+        value = np.asarray(array.fill_null(0), dtype=np.int64)
+        if (np.abs(value) >= 10**DATA_INTEGER_DIGITS).any():
+            return None
+        col = scaled(value, 1, present)
+    elif pa.types.is_decimal(kind) and kind.scale == 12 and not whole:
+        words = np.frombuffer(array.buffers()[1], dtype=np.int64)
+        words = words[2 * array.offset : 2 * (array.offset + len(array))].reshape(-1, 2)
+        low = words[:, 0] if present is None else np.where(present, words[:, 0], 0)
+        high = words[:, 1] if present is None else np.where(present, words[:, 1], 0)
+        if (high != (low >> 63)).any():
+            return None  # beyond int64 at 12 places: read from text instead
+        places = 0
+        while places < 12 and (low % 10 ** (12 - places) != 0).any():
+            places += 1
+        value = low // 10 ** (12 - places)
+        if (np.abs(value) >= 10 ** (DATA_INTEGER_DIGITS + places)).any():
+            return None
+        col = scaled(value, 10**places, present)
+    else:
+        return None
+    return col if _in_range(col, typ) else None
 
 
 def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
