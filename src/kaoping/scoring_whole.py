@@ -12,7 +12,7 @@ error) as always."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ class GroupColumns:
 
     group: str
     block: BlockModel
-    names: npt.NDArray[Any]
+    names: Any  # a pyarrow string array, in the results' order
     values: dict[str, Any]
     order: npt.NDArray[np.int64]
     facts: dict[str, Any]
@@ -96,12 +96,13 @@ def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeRe
     return WholeResults(scheme, groups, reason)
 
 
-def _canonical(groups: npt.NDArray[Any], names: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+def _canonical(data: Any) -> npt.NDArray[np.int64]:
     """The rows in the order (group, name) the per-unit path scores them in (code points)."""
     import pyarrow as pa
-
-    table = pa.table({"g": pa.array(groups, pa.string()), "u": pa.array(names, pa.string())})
     import pyarrow.compute as pc
+
+    groups = pa.array(data.labels, pa.string()).take(pa.array(data.groups))
+    table = pa.table({"g": groups, "u": data.names})
 
     order = pc.sort_indices(table, sort_keys=[("g", "ascending"), ("u", "ascending")])
     return np.asarray(order, dtype=np.int64)
@@ -116,17 +117,17 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
 
     model = scheme.model
     ns = found.namespace
-    single = len(data.groups) and (data.groups == data.groups[0]).all()
-    order = np.arange(len(data.groups)) if single else _canonical(data.groups, data.names)
+    single = len(data.labels) == 1
+    order = np.arange(len(data.groups)) if single else _canonical(data)
     groups_sorted = data.groups[order]
     out: dict[str, GroupColumns] = {}
     for block in model.blocks:
-        in_block = np.isin(groups_sorted, np.asarray(block.groups, dtype=object))
-        rows = order[in_block]
+        codes = [k for k, label in enumerate(data.labels) if label in block.groups]
+        rows = order[np.isin(groups_sorted, np.asarray(codes, dtype=np.intp))]
         if not len(rows):
             continue
         member_groups = data.groups[rows]
-        names = data.names[rows]
+        names = _Names(data.names, rows)
         whole = len(rows) == len(data.groups)  # every row, in the file's order
 
         def read(name: str, rows: npt.NDArray[np.int64] = rows, whole: bool = whole) -> Any:
@@ -134,13 +135,13 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
                 return _absent(len(rows))
             return data.inputs[name] if whole and single else _take(data.inputs[name], rows)
 
-        table = Table(len(rows), Facts(read), list(names))
-        where = ", ".join(dict.fromkeys(member_groups.tolist()))
+        table = Table(len(rows), Facts(read), names)
+        where = ", ".join(data.labels[k] for k in dict.fromkeys(member_groups.tolist()))
         _guard(found, f"the units of {where}", ns[f"unit_{block.index}"], table)
         start = 0
         bounds = np.flatnonzero(member_groups[1:] != member_groups[:-1]) + 1
         for stop in [*bounds.tolist(), len(rows)]:
-            group = str(member_groups[start])
+            group = data.labels[int(member_groups[start])]
             part = table.slice(start, stop, group)
             events_before = len(table.events)
             _guard(found, f"group {group}", ns[f"group_{block.index}"], part)
@@ -155,7 +156,7 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
                 (start, stop),
                 data,
                 rows,
-                None if not single else _name_order(names),
+                None if not single else _name_order(data.names),
             )
             start = stop
     return [out[g.name] for g in model.module.groups if g.name in out]
@@ -215,7 +216,7 @@ def _group_result(
     return GroupColumns(
         group,
         block,
-        data.names[picked],
+        data.names.take(picked),
         dict(values),
         order,
         data.inputs,
@@ -225,12 +226,26 @@ def _group_result(
     )
 
 
-def _name_order(names: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+class _Names(Sequence[str]):
+    """The names of some rows, read one by one when a message names a unit."""
+
+    def __init__(self, names: Any, rows: npt.NDArray[np.int64]):
+        self.names, self.rows = names, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return _Names(self.names, self.rows[i])
+        return self.names[int(self.rows[i])].as_py()
+
+
+def _name_order(names: Any) -> npt.NDArray[np.int64]:
     """Each unit's place when the names are sorted by code point."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    by_name = np.asarray(pc.sort_indices(pa.array(names, pa.string())), dtype=np.int64)
+    by_name = np.asarray(pc.sort_indices(names), dtype=np.int64)
     place = np.empty(len(names), dtype=np.int64)
     place[by_name] = np.arange(len(names))
     return place

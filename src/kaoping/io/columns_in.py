@@ -35,12 +35,13 @@ class UnitColumns:
     """The units of a data file: their names and groups (as arrays, in file order) and each
     input's exact column (every row; absent where the cell is empty)."""
 
-    names: npt.NDArray[Any]  # object array of str
-    groups: npt.NDArray[Any]  # object array of str
+    names: Any  # a pyarrow string array
+    groups: npt.NDArray[np.intp]  # each unit's group, an index into `labels`
+    labels: list[str]
     inputs: Mapping[str, Col]
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self.groups)
 
 
 def read_columns(path: Path, model: Model) -> UnitColumns | None:
@@ -66,10 +67,8 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
     groups = _text_column(table.column("group"), pa)
     if units is None or groups is None:
         return None
-    names = _names(units, pa)
-    if names is None:
+    if not _names_ok(units, pa):
         return None
-    group_names = np.asarray(groups.to_numpy(zero_copy_only=False), dtype=object)
     codes, labels = _codes(groups)
     if not set(labels) <= set(model.block_of_group):
         return None  # an unknown group: the per-unit reader names the units
@@ -94,7 +93,7 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         if (~present & wants).any() and not decl.optional:
             return None
         inputs[name] = col
-    return UnitColumns(np.asarray(names, dtype=object), group_names, inputs)
+    return UnitColumns(units, codes, labels, inputs)
 
 
 def _codes(groups: Any) -> tuple[npt.NDArray[np.intp], list[str]]:
@@ -199,9 +198,9 @@ def _text_column(column: Any, pa: Any) -> Any:
     return array
 
 
-def _names(units: Any, pa: Any) -> list[str] | None:
-    """The unit names, when each is already as matched (printable ASCII with nothing around
-    it, or text the per-unit rules keep as it is) and none is given twice."""
+def _names_ok(units: Any, pa: Any) -> bool:
+    """Each unit name is already as matched (printable ASCII with nothing around it, or text
+    the per-unit rules keep as it is) and none is given twice."""
     import unicodedata
 
     import pyarrow.compute as pc
@@ -209,18 +208,15 @@ def _names(units: Any, pa: Any) -> list[str] | None:
     from kaoping.io.text import clean_name
 
     plain = pc.match_substring_regex(units, r"^[!-~]([ -~]*[!-~])?$")
-    names: list[str] = units.to_pylist()
     if not pc.all(plain).as_py():
-        for i in np.flatnonzero(~np.asarray(plain)).tolist():
-            raw = names[i]
+        others = units.filter(pc.invert(plain)).to_pylist()
+        for raw in others:
             if not raw:
-                return None
+                return False
             cleaned, refused = clean_name(raw)
             if refused or cleaned != raw or not unicodedata.is_normalized("NFC", raw):
-                return None
-    if pc.count_distinct(units).as_py() != len(names):
-        return None
-    return names
+                return False
+    return bool(pc.count_distinct(units).as_py() == len(units))
 
 
 def _column(column: Any, typ: Any, pa: Any) -> Col | None:

@@ -82,8 +82,7 @@ def _json_lines(
     block = g.block
     rows = g.order[start:stop]
     lines = Lines(stop - start)
-    names = [encode_basestring(name) for name in g.names[start:stop].tolist()]
-    lines.pick(Table([('{"unit":' + name).encode() for name in names]), np.arange(stop - start))
+    lines.pick(Table(_json_names(g.names.slice(start, stop - start))), np.arange(stop - start))
     at_total = ',"group":' + encode_basestring(g.group) + ',"total":'
     fields.number(lines, g.values["total"], rows, total_places(model) or 0, prefix=at_total)
     rank_value = rank_path(block)
@@ -113,6 +112,16 @@ def _json_lines(
     tail = (',"rank_value":' + encode_basestring(rank_value)) if rank_value else ""
     lines.text(tail + "},\n")
     return lines.bytes(trim=2)
+
+
+def _json_names(names: Any) -> Any:
+    """`{"unit":"NAME"` for each name, the name escaped as JSON (a name holds no control
+    character: those are refused when read)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    escaped = pc.replace_substring(pc.replace_substring(names, "\\", "\\\\"), '"', '\\"')
+    return pc.binary_join_element_wise('{"unit":"', escaped, '"', "").cast(pa.binary())
 
 
 def _lists(lines: Lines, named: dict[int, list[str]], start: int, stop: int, key: str) -> None:
@@ -225,7 +234,7 @@ def _cells(results: WholeResults, g: GroupColumns, start: int, stop: int) -> lis
     ) else pa.array([""] * n, type=pa.string())
     out: list[Any] = [
         pa.array([g.group] * n, type=pa.string()),
-        pa.array(g.names[start:stop], type=pa.string()),
+        g.names.slice(start, stop - start),
         number_texts(total.num[rows], total.den, places or 0),
         pa.array(rank.num[rows].astype(np.int64)) if rank is not None else pa.nulls(n, pa.int64()),
         pa.nulls(n, pa.string()),

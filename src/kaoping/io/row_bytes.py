@@ -20,10 +20,13 @@ class Table:
 
     __slots__ = ("array",)
 
-    def __init__(self, texts: Sequence[bytes]):
+    def __init__(self, texts: Sequence[bytes] | Any):
         import pyarrow as pa
 
-        self.array: Any = pa.array(list(texts), type=pa.binary())
+        if isinstance(texts, pa.Array):
+            self.array: Any = texts.cast(pa.binary())
+        else:
+            self.array = pa.array(list(texts), type=pa.binary())
 
     def __len__(self) -> int:
         return len(self.array)
