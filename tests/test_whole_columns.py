@@ -50,7 +50,9 @@ def _number(rng: random.Random, low: int, high: int) -> str:
     sometimes and with them other times (`7.50`, `100.0`), as offices type them."""
     places = rng.choice([0, 1, 1, 2])
     value = rng.randint(low * 10**places, high * 10**places)
-    text = f"{abs(value) // 10**places}" + (f".{abs(value) % 10**places:0{places}d}" if places else "")
+    text = f"{abs(value) // 10**places}" + (
+        f".{abs(value) % 10**places:0{places}d}" if places else ""
+    )
     if rng.random() < 0.05:
         text += "0" if places else ".0"
     return ("-" if value < 0 else "") + text

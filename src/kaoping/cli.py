@@ -454,7 +454,9 @@ def _score(
                 from kaoping.io.data_arrow import require_pyarrow
 
                 require_pyarrow("writing Parquet")
-        if _by_whole_columns(compiled, path, fmt, output, backend, verbose, inputs, history, archive):
+        if _by_whole_columns(
+            compiled, path, fmt, output, backend, verbose, inputs, history, archive
+        ):
             return
         results = _scored(
             compiled,

@@ -257,7 +257,8 @@ def _descending(col: Any) -> npt.NDArray[Any]:
     if num.dtype == object:
         ranked = {v: i for i, v in enumerate(sorted(set(num.tolist()), reverse=True))}
         return np.asarray([ranked[v] for v in num.tolist()], dtype=np.int64)
-    return -num.astype(np.int64)
+    key: npt.NDArray[Any] = -num.astype(np.int64)
+    return key
 
 
 def _take(col: Any, rows: npt.NDArray[np.int64]) -> Any:

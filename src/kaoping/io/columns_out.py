@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 import numpy as np
@@ -96,12 +96,16 @@ def _json_lines(
     scores = [p for p in block.order if p in g.values and block.values[p].kind in kinds]
     outputs = [p for p in block.order if p in g.values and block.values[p].kind == "output"]
     for i, path in enumerate(scores):
-        fields.value(lines, g.values[path], rows, ("," if i else "") + encode_basestring(path) + ":")
+        fields.value(
+            lines, g.values[path], rows, ("," if i else "") + encode_basestring(path) + ":"
+        )
     lines.text('},"flags":')
     _lists(lines, g.flags, start, stop, "")
     lines.text(',"outputs":{')
     for i, path in enumerate(outputs):
-        fields.value(lines, g.values[path], rows, ("," if i else "") + encode_basestring(path) + ":")
+        fields.value(
+            lines, g.values[path], rows, ("," if i else "") + encode_basestring(path) + ":"
+        )
     lines.text('},"warnings":[],"facts":{')
     wanted = [name for name in model.inputs_for(g.group) if name not in model.constants]
     for i, name in enumerate(wanted):
@@ -171,7 +175,10 @@ class Fields:
             low, high = int(whole.min(initial=0)), int(whole.max(initial=0))
             if high - low < self.RANGE:
                 texts = number_texts(np.arange(low, high + 1, dtype=np.int64), col.den, places)
-                found = (low, texts_table([*texts.to_pylist(), None], prefix + quote, quote, absent))
+                found = (
+                    low,
+                    texts_table([*texts.to_pylist(), None], prefix + quote, quote, absent),
+                )
                 self._tables[key] = found
         if found is not None:
             low, table = found
@@ -196,7 +203,9 @@ class Fields:
         elif isinstance(col, Labels):
             text = col.text[rows].tolist()
             distinct = list(dict.fromkeys(text))
-            shown = [encode_basestring(t) if self.style == "json" else _csv_text(t) for t in distinct]
+            shown = [
+                encode_basestring(t) if self.style == "json" else _csv_text(t) for t in distinct
+            ]
             table = texts_table([*shown, None], prefix, "", prefix + absent)
             where = {t: k for k, t in enumerate(distinct)}
             index = np.array([where[t] for t in text], dtype=np.intp)
@@ -229,9 +238,11 @@ def _cells(results: WholeResults, g: GroupColumns, start: int, stop: int) -> lis
     total = g.values["total"]
     rank_value = rank_path(g.block)
     rank = g.values.get(rank_value) if rank_value else None
-    flags = [", ".join(g.flags[i]) if i in g.flags else "" for i in range(start, stop)] if any(
-        start <= i < stop for i in g.flags
-    ) else pa.array([""] * n, type=pa.string())
+    flags = (
+        [", ".join(g.flags[i]) if i in g.flags else "" for i in range(start, stop)]
+        if any(start <= i < stop for i in g.flags)
+        else pa.array([""] * n, type=pa.string())
+    )
     out: list[Any] = [
         pa.array([g.group] * n, type=pa.string()),
         g.names.slice(start, stop - start),

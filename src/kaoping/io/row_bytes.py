@@ -74,7 +74,9 @@ class Lines:
         return memoryview(data)[int(offsets[0]) : int(offsets[-1]) - trim].tobytes()
 
 
-def texts_table(texts: list[str | None], prefix: str = "", suffix: str = "", absent: str = "") -> Table:
+def texts_table(
+    texts: list[str | None], prefix: str = "", suffix: str = "", absent: str = ""
+) -> Table:
     """A table of `texts`, each between `prefix` and `suffix`; None is `absent`."""
     head, tail = prefix.encode(), suffix.encode()
     return Table([absent.encode() if t is None else head + t.encode() + tail for t in texts])
