@@ -81,8 +81,9 @@ def _rows(rules: Path, n: int, seed: int) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+def _csv(path: Path, header: list[str], rows: list[list[str]], end: str = "\n") -> Path:
+    text = end.join(",".join(r) for r in [header, *rows]) + end
+    path.write_bytes(text.encode())
     return path
 
 
@@ -104,7 +105,10 @@ def test_whole_columns_write_the_per_unit_bytes(
     rules = BENCH if scheme == "bench" else tmp_path / "mini.rules"
     if scheme == "mini":
         rules.write_text(MINI, encoding="utf-8")
-    data = _csv(tmp_path / "units.csv", *_rows(rules, n, seed=n))
+    # lines ending \r\n (as the csv module and spreadsheets write them) for the bench scheme
+    data = _csv(
+        tmp_path / "units.csv", *_rows(rules, n, seed=n), "\r\n" if scheme == "bench" else "\n"
+    )
     want, got = tmp_path / f"unit{kind}", tmp_path / f"whole{kind}"
     code, said = _score(rules, data, want, "unit")
     assert code == 0, said

@@ -28,6 +28,7 @@ from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
 from kaoping.runtime.columnar.numbers import Col, scaled
 
 _DIGIT_LIMIT = 18  # digits a numerator may have and still fit in int64 (with its places)
+_WINDOW = 1 << 23  # bytes of the file checked at a time
 
 
 @attrs.frozen
@@ -128,25 +129,34 @@ def _csv_table(path: Path, model: Model) -> Any:
         return None
     data = data.removeprefix(b"\xef\xbb\xbf")
     octets = np.frombuffer(data, dtype=np.uint8)
-    returns = np.flatnonzero(octets == ord("\r"))
-    if len(returns):  # line ends \r\n (a spreadsheet's, the csv module's): no bare \r
-        if returns[-1] + 1 >= len(octets) or (octets[returns + 1] != ord("\n")).any():
-            return None
-        if returns[0] == 0 or (octets[returns - 1] == ord("\n")).any():
-            return None  # a blank line
     start = data.find(b"\n")
+    if start < 0:
+        return None
     try:
         header = data[:start].removesuffix(b"\r").decode("utf-8").split(",")
     except UnicodeDecodeError:
         return None
-    # every point between two digits, no exponent: no cell pyarrow reads otherwise than kaoping
-    points = np.flatnonzero(octets[start:] == ord(".")) + start
     typed = data.find(b"e", start) < 0 and data.find(b"E", start) < 0
-    if typed and len(points):
-        before, after = octets[points - 1], octets[np.minimum(points + 1, len(octets) - 1)]
-        digits = (before >= ord("0")) & (before <= ord("9")) & (after >= ord("0"))
-        digits &= (after <= ord("9")) & (points + 1 < len(octets))
-        typed = bool(digits.all())
+    for at in range(0, len(octets), _WINDOW):  # a window at a time: small temporaries
+        window = octets[at : at + _WINDOW + 1]  # one byte beyond, to see what follows
+        returns = np.flatnonzero(window[:-1] == ord("\r")) if len(window) > 1 else []
+        if len(returns):  # line ends \r\n (a spreadsheet's, the csv module's): no bare \r
+            if (window[returns + 1] != ord("\n")).any() or at + returns[-1] + 1 >= len(octets):
+                return None
+            if (at + returns[0] == 0) or (octets[at + returns - 1] == ord("\n")).any():
+                return None  # a blank line
+        if len(octets) - at <= _WINDOW and len(window) and window[-1] == ord("\r"):
+            return None  # a bare \r at the very end
+        if typed:
+            # every point between two digits: no cell pyarrow reads otherwise than kaoping
+            points = np.flatnonzero(window[:_WINDOW] == ord(".")) + at
+            points = points[points > start]
+            if len(points):
+                before = octets[points - 1]
+                after = octets[np.minimum(points + 1, len(octets) - 1)]
+                digits = (before >= ord("0")) & (before <= ord("9")) & (after >= ord("0"))
+                digits &= (after <= ord("9")) & (points + 1 < len(octets))
+                typed = bool(digits.all())
     types = {name: pa.string() for name in header}
     if typed:
         for name in header:
