@@ -139,7 +139,7 @@ def _csv_table(path: Path, model: Model) -> Any:
     typed = data.find(b"e", start) < 0 and data.find(b"E", start) < 0
     for at in range(0, len(octets), _WINDOW):  # a window at a time: small temporaries
         window = octets[at : at + _WINDOW + 1]  # one byte beyond, to see what follows
-        returns = np.flatnonzero(window[:-1] == ord("\r")) if len(window) > 1 else []
+        returns = np.flatnonzero(window[:-1] == ord("\r"))
         if len(returns):  # line ends \r\n (a spreadsheet's, the csv module's): no bare \r
             if (window[returns + 1] != ord("\n")).any() or at + returns[-1] + 1 >= len(octets):
                 return None

@@ -20,7 +20,7 @@ from kaoping.io.column_text import number_texts
 from kaoping.io.history_file import scheme_hash
 from kaoping.io.results import total_places
 from kaoping.io.results_table import BATCH, HEAD, value_columns
-from kaoping.io.row_bytes import Lines, Table, texts_table
+from kaoping.io.row_bytes import Kept, Lines, Table, texts_table
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels
 from kaoping.scoring_whole import GroupColumns, WholeResults
 
@@ -81,7 +81,7 @@ def _json_lines(
     model = results.scheme.model
     block = g.block
     rows = g.order[start:stop]
-    lines = Lines(stop - start)
+    lines = Lines(stop - start, fields.kept)
     lines.pick(Table(_json_names(g.names.slice(start, stop - start))), np.arange(stop - start))
     at_total = ',"group":' + encode_basestring(g.group) + ',"total":'
     fields.number(lines, g.values["total"], rows, total_places(model) or 0, prefix=at_total)
@@ -150,6 +150,7 @@ class Fields:
 
     def __init__(self, style: str):
         self.style = style  # "json": numbers quoted, absent `null`; "csv": bare, absent empty
+        self.kept = Kept()
         self._tables: dict[tuple[int, int, bool, str], tuple[int, Table]] = {}
 
     def number(

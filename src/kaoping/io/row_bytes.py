@@ -18,11 +18,12 @@ import numpy.typing as npt
 class Table:
     """The texts (bytes) a field takes its value from."""
 
-    __slots__ = ("array",)
+    __slots__ = ("array", "keep")
 
     def __init__(self, texts: Sequence[bytes] | Any):
         import pyarrow as pa
 
+        self.keep: tuple[Table, ...] = ()
         if isinstance(texts, pa.Array):
             self.array: Any = texts.cast(pa.binary())
         else:
@@ -32,22 +33,63 @@ class Table:
         return len(self.array)
 
 
-class Lines:
-    """The fields of `n` lines, added in order; `bytes()` gives the lines joined."""
+class Kept:
+    """Tables made for one chunk of lines and used again by the next (the same fields)."""
 
-    def __init__(self, n: int):
+    def __init__(self) -> None:
+        self.pairs: dict[tuple[int, int], Table] = {}
+        self.literals: dict[bytes, Table] = {}
+
+
+_PAIRS = 4096  # two neighbouring fields whose tables have at most this many pairs are one
+
+
+class Lines:
+    """The fields of `n` lines, added in order; `bytes()` gives the lines joined. Neighbouring
+    fields with small tables (counts, most items) are joined into one field over the table of
+    their pairs: fewer texts for `take` to copy one by one. `pairs` keeps those tables from one
+    chunk of lines to the next."""
+
+    def __init__(self, n: int, kept: Kept | None = None):
         self.n = n
         self._fields: list[tuple[Table, npt.NDArray[np.intp] | None]] = []
+        self._kept = Kept() if kept is None else kept
 
     def text(self, literal: str | bytes) -> None:
         """The same text on every line."""
         data = literal.encode() if isinstance(literal, str) else literal
         if data:
-            self._fields.append((Table([data]), None))
+            self.pick(self._literal(data), np.zeros(self.n, dtype=np.intp))
+
+    def _literal(self, data: bytes) -> Table:
+        found = self._kept.literals.get(data)
+        if found is None:
+            found = self._kept.literals[data] = Table([data])
+        return found
 
     def pick(self, table: Table, index: npt.NDArray[np.intp]) -> None:
         """Line i gets `table`'s text number index[i]."""
+        if self._fields:
+            last, before = self._fields[-1]
+            if len(last) * len(table) <= _PAIRS:
+                self._fields[-1] = (self._pair(last, table), _pair_index(before, index, table))
+                return
         self._fields.append((table, index))
+
+    def _pair(self, first: Table, second: Table) -> Table:
+        """Every text of `first` followed by every text of `second`, first's slowest."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        key = (id(first), id(second))
+        found = self._kept.pairs.get(key)
+        if found is None:
+            k1, k2 = len(first), len(second)
+            left = first.array.take(pa.array(np.repeat(np.arange(k1), k2)))
+            right = second.array.take(pa.array(np.tile(np.arange(k2), k1)))
+            found = self._kept.pairs[key] = Table(pc.binary_join_element_wise(left, right, b""))
+            found.keep = (first, second)  # the ids in `key` stay theirs while this is kept
+        return found
 
     def bytes(self, trim: int = 0) -> bytes:
         """The lines one after another, without the last `trim` bytes."""
@@ -72,6 +114,14 @@ class Lines:
         if data is None:
             return b""
         return memoryview(data)[int(offsets[0]) : int(offsets[-1]) - trim].tobytes()
+
+
+def _pair_index(
+    first: npt.NDArray[np.intp] | None, second: npt.NDArray[np.intp], table: Table
+) -> npt.NDArray[np.intp]:
+    """The index into the table of pairs: first's index × second's size + second's index."""
+    base = 0 if first is None else first * len(table)
+    return np.asarray(base + second, dtype=np.intp)
 
 
 def texts_table(
