@@ -290,19 +290,51 @@ def iter_csv(results: WholeResults) -> Iterator[bytes]:
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([*HEAD, *columns])
     yield header.getvalue().encode()
+    fields = Fields("csv")
     for g, start, stop in _pieces(results):
-        cells = _cells(results, g, start, stop)
-        parts: list[Any] = []
-        for i, cell in enumerate(cells):
-            if i:
-                parts.append(",")
-            if pa.types.is_integer(cell.type):
-                cell = pc.cast(cell, pa.string())
-            if i in (0, 1, 4, 5) or pa.types.is_string(cell.type):
-                cell = _csv_quoted(cell)
-            parts.append(pc.fill_null(cell, ""))
-        parts.append("\n")
-        yield _bytes(_join(parts))
+        yield _csv_lines(results, g, start, stop, fields, columns)
+
+
+def _csv_lines(
+    results: WholeResults,
+    g: GroupColumns,
+    start: int,
+    stop: int,
+    fields: Fields,
+    columns: list[str],
+) -> bytes:
+    """One row a unit: group, unit, total, rank, grade (none), flags, then every value."""
+    rows = g.order[start:stop]
+    lines = Lines(stop - start, fields.kept)
+    lines.text(_csv_text(g.group) + ",")
+    lines.pick(Table(_csv_quoted(g.names.slice(start, stop - start))), np.arange(stop - start))
+    fields.number(
+        lines,
+        g.values["total"],
+        rows,
+        total_places(results.scheme.model) or 0,
+        prefix=",",
+    )
+    rank_value = rank_path(g.block)
+    rank = g.values.get(rank_value) if rank_value else None
+    if rank is None:
+        lines.text(",")
+    else:
+        fields.number(lines, rank, rows, 0, prefix=",")
+    lines.text(",,")
+    if any(start <= i < stop for i in g.flags):
+        texts = [_csv_text(", ".join(g.flags.get(i, []))) for i in range(start, stop)]
+        distinct = list(dict.fromkeys(texts))
+        where = {t: k for k, t in enumerate(distinct)}
+        lines.pick(Table([t.encode() for t in distinct]), np.array([where[t] for t in texts]))
+    for path in columns:
+        col = g.values.get(path)
+        if col is None:
+            lines.text(",")
+        else:
+            fields.value(lines, col, rows, ",")
+    lines.text("\n")
+    return lines.bytes()
 
 
 def _csv_quoted(cell: Any) -> Any:
