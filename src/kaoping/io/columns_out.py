@@ -33,27 +33,6 @@ def _pieces(results: WholeResults) -> Iterator[tuple[GroupColumns, int, int]]:
             yield g, start, min(start + CHUNK, len(g.names))
 
 
-def _bytes(lines: Any) -> bytes:
-    """The data of a string array with no nulls: its lines one after another."""
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
-    first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
-    data = lines.buffers()[2]
-    return b"" if data is None else data.to_pybytes()[first:last]
-
-
-def _join(parts: list[Any]) -> Any:
-    """Element-wise concatenation of string arrays and plain text (adjacent text merged)."""
-    import pyarrow.compute as pc
-
-    merged: list[Any] = []
-    for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        else:
-            merged.append(part)
-    return pc.binary_join_element_wise(*merged, "")
-
-
 # ------------------------------------------------------------------------------ JSON
 
 
@@ -282,9 +261,6 @@ def iter_csv(results: WholeResults) -> Iterator[bytes]:
     """The results as `results_table.iter_csv` writes them (UTF-8, a header row)."""
     import csv
     import io
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     columns = value_columns(results.scheme.model)
     header = io.StringIO()
