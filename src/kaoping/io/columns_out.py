@@ -1,10 +1,10 @@
 """The results written from columns (`scoring_whole`): the same bytes as the per-unit writers
-(`io/results.iter_json` compact, `io/results_table`), assembled a chunk of units at a time
-with pyarrow's string kernels, so memory stays bounded whatever the number of units.
+(`io/results.iter_json` compact, `io/results_table`), a chunk of units at a time, so memory
+stays bounded whatever the number of units.
 
-Each unit's line is its fixed text (keys, punctuation) joined element-wise with its values'
-texts (`column_text`); a chunk's lines are one pyarrow string array whose data buffer is the
-bytes written."""
+A JSON or CSV line is its fields in order, each a key (or comma) and a value's text drawn
+from a table of that column's texts (`Fields`, `column_text`); `row_bytes.Lines` copies them
+into place for a whole chunk at once. Parquet gets each column's texts as a pyarrow array."""
 
 from __future__ import annotations
 
