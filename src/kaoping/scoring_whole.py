@@ -211,6 +211,10 @@ def _group_result(
                 inapplicable.setdefault(int(position[i]), []).append(event[1])
         elif np.asarray(mask).any():  # a value above its maximum: warnings the per-unit path writes
             raise NotWhole("a value above its maximum")
+    from kaoping.runtime.columnar.numbers import Col, Flags, Labels
+
+    if not all(isinstance(v, Col | Flags | Labels) for v in values.values()):
+        raise NotWhole("a value that is not a number, a yes/no or a text")
     picked = rows[start:stop][order]
     del model
     return GroupColumns(

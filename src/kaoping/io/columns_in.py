@@ -29,6 +29,7 @@ from kaoping.runtime.columnar.numbers import Col, scaled
 
 _DIGIT_LIMIT = 18  # digits a numerator may have and still fit in int64 (with its places)
 _WINDOW = 1 << 23  # bytes of the file checked at a time
+_NAME_BYTES = 4096  # longer unit names: the per-unit path (whole-column lines stay small)
 
 
 @attrs.frozen
@@ -217,6 +218,8 @@ def _names_ok(units: Any, pa: Any) -> bool:
 
     from kaoping.io.text import clean_name
 
+    if len(units) and pc.max(pc.binary_length(units)).as_py() > _NAME_BYTES:
+        return False  # a name that long is left to the per-unit path (and its limits)
     plain = pc.match_substring_regex(units, r"^[!-~]([ -~]*[!-~])?$")
     if not pc.all(plain).as_py():
         others = units.filter(pc.invert(plain)).to_pylist()

@@ -108,12 +108,24 @@ class Lines:
         for j, (table, index) in enumerate(self._fields):
             start = tables[id(table)]
             order[:, j] = start if index is None else index + start
-        texts = pc.take(pa.concat_arrays(stack), pa.array(order.ravel()), boundscheck=False)
-        offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)
+        pool = pa.concat_arrays(stack)
+        longest = sum(_longest(table) for table, _ in self._fields)
+        wide = self.n * longest >= 2**31  # beyond 32-bit offsets: 64-bit ones
+        if wide:
+            pool = pool.cast(pa.large_binary())
+        texts = pc.take(pool, pa.array(order.ravel()), boundscheck=False)
+        offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if wide else np.int32)
         data = texts.buffers()[2]
         if data is None:
             return b""
         return memoryview(data)[int(offsets[0]) : int(offsets[-1]) - trim].tobytes()
+
+
+def _longest(table: Table) -> int:
+    """The length of a table's longest text."""
+    offsets = np.frombuffer(table.array.buffers()[1], dtype=np.int32)
+    start = table.array.offset
+    return int(np.diff(offsets[start : start + len(table) + 1]).max(initial=0))
 
 
 def _pair_index(
