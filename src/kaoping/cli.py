@@ -503,14 +503,14 @@ def _by_whole_columns(
 ) -> bool:
     """Score and write by whole columns when the run allows it (`scoring_whole`); False leaves
     the run to the per-unit objects' path."""
-    from kaoping.scoring_whole import NotWhole, score_whole, write_chunks
-
     kind = Path(output).suffix.lower() if output else ""
     table = kind in (".csv", ".parquet")
     if history is not None or archive is not None or not (table or fmt == "json"):
         return False
-    if kind == ".xlsx":
+    if kind == ".xlsx" or backend == "unit" or path.suffix.lower() not in (".csv", ".parquet"):
         return False
+    from kaoping.scoring_whole import NotWhole, score_whole, write_chunks
+
     try:
         results = score_whole(compiled, path, backend)  # type: ignore[arg-type]
         if results is None:

@@ -21,7 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kaoping.compiler.load import CompiledScheme
-from kaoping.compiler.model import BlockModel, Model
+from kaoping.compiler.model import BlockModel
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels
 from kaoping.scoring_columnar import AUTO_THRESHOLD, Backend, ColumnarScheme, columnar_scheme
 
 
@@ -148,7 +149,6 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
             if len(table.events) != events_before:
                 raise NotWhole("events outside the group's table")
             out[group] = _group_result(
-                model,
                 block,
                 group,
                 part,
@@ -163,7 +163,6 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
 
 
 def _group_result(
-    model: Model,
     block: BlockModel,
     group: str,
     part: Any,
@@ -211,12 +210,9 @@ def _group_result(
                 inapplicable.setdefault(int(position[i]), []).append(event[1])
         elif np.asarray(mask).any():  # a value above its maximum: warnings the per-unit path writes
             raise NotWhole("a value above its maximum")
-    from kaoping.runtime.columnar.numbers import Col, Flags, Labels
-
     if not all(isinstance(v, Col | Flags | Labels) for v in values.values()):
         raise NotWhole("a value that is not a number, a yes/no or a text")
     picked = rows[start:stop][order]
-    del model
     return GroupColumns(
         group,
         block,
@@ -267,8 +263,6 @@ def _descending(col: Any) -> npt.NDArray[Any]:
 
 def _take(col: Any, rows: npt.NDArray[np.int64]) -> Any:
     """The column's entries at `rows` (a number, yes/no or text column)."""
-    from kaoping.runtime.columnar.numbers import Col, Flags, Labels
-
     present = None if col.present is None else col.present[rows]
     if isinstance(col, Col):
         return Col(col.num[rows], col.den, col.bound, present, col.whole)

@@ -124,7 +124,6 @@ class Fields:
     """Each column's texts as a table, worked out once for its whole range of numerators
     (most columns hold few distinct values) or, for a wide range, per chunk of units."""
 
-    SPLIT = False  # keys baked into their values' texts: half the fields to copy
     RANGE = 1 << 16  # a column whose numerators span more is written from its distinct values
 
     def __init__(self, style: str):
@@ -142,9 +141,6 @@ class Fields:
         prefix: str = "",
     ) -> None:
         """`prefix` (a key, a comma) then the number's text."""
-        if self.SPLIT and prefix:
-            lines.text(prefix)
-            prefix = ""
         num = col.num[rows]
         quote = '"' if quoted and self.style == "json" else ""
         absent = prefix + ("null" if self.style == "json" else "")
