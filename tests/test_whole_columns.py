@@ -164,6 +164,19 @@ def test_bad_data_gets_the_per_unit_message(
     assert not (tmp_path / "whole.json").exists()
 
 
+def test_a_failed_requirement_gets_the_per_unit_message(tmp_path: Path) -> None:
+    """A scheme with a data requirement is scored with each unit an object, whichever
+    backend computes its values: the unmet requirement is the same data error."""
+    rules = tmp_path / "mini.rules"
+    rules.write_text(MINI.replace("    let third", "    require praise ≤ 5\n    let third"))
+    header, rows = _rows(rules, 1_000, seed=11)
+    rows[4][header.index("praise")] = "7"
+    data = _csv(tmp_path / "units.csv", header, rows)
+    unit = _score(rules, data, tmp_path / "unit.csv", "unit")
+    assert unit[0] == 2 and "praise" in unit[1], unit[1]
+    assert _score(rules, data, tmp_path / "whole.csv", "columnar") == unit
+
+
 def test_unusual_but_valid_cells_score_as_per_unit(tmp_path: Path) -> None:
     """`+5`, `007`, `-0` and a cell with spaces around it are numbers the per-unit reader
     accepts: whichever path reads them, the results are the same."""
