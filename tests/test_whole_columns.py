@@ -164,6 +164,18 @@ def test_bad_data_gets_the_per_unit_message(
     assert not (tmp_path / "whole.json").exists()
 
 
+def test_values_across_groups_write_the_per_unit_bytes(tmp_path: Path) -> None:
+    """A value over the units of both groups together (`across 甲组, 乙组:`)."""
+    rules = tmp_path / "mini.rules"
+    across = "    across 甲组, 乙组:\n        let 全体名次 = rank by share\n    across group:"
+    rules.write_text(MINI.replace("    across group:", across), encoding="utf-8")
+    data = _csv(tmp_path / "units.csv", *_rows(rules, 1_200, seed=13))
+    assert _score(rules, data, tmp_path / "unit.csv", "unit")[0] == 0
+    code, said = _score(rules, data, tmp_path / "whole.csv", "columnar")
+    assert code == 0 and "by whole columns" in said, said
+    assert (tmp_path / "whole.csv").read_bytes() == (tmp_path / "unit.csv").read_bytes()
+
+
 def test_a_failed_requirement_gets_the_per_unit_message(tmp_path: Path) -> None:
     """A scheme with a data requirement is scored with each unit an object, whichever
     backend computes its values: the unmet requirement is the same data error."""

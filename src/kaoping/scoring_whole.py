@@ -71,7 +71,16 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
         if any(vd.stage == "final" for vd in block.values.values()):
             return None
     found = columnar_scheme(scheme)
-    return found if isinstance(found, ColumnarScheme) else None
+    if not isinstance(found, ColumnarScheme):
+        return None
+    # what the whole-table module reads from unit objects: last year's results, a
+    # distribution checked over the units, each unit's own group
+    if any(f"_c.{name}(" in found.python for name in _READS_UNITS):
+        return None
+    return found
+
+
+_READS_UNITS = ("last_year", "settle", "unit_group", "require_distribution", "require_records")
 
 
 def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeResults | None:
@@ -139,6 +148,8 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
         table = Table(len(rows), Facts(read), names)
         where = ", ".join(data.labels[k] for k in dict.fromkeys(member_groups.tolist()))
         _guard(found, f"the units of {where}", ns[f"unit_{block.index}"], table)
+        if f"cross_{block.index}" in ns:  # `across G1, G2:` values, before any group's
+            _guard(found, f"the groups {where}", ns[f"cross_{block.index}"], table)
         start = 0
         bounds = np.flatnonzero(member_groups[1:] != member_groups[:-1]) + 1
         for stop in [*bounds.tolist(), len(rows)]:
