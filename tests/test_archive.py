@@ -399,7 +399,8 @@ def test_a_fifo_is_never_opened_as_an_archive(tmp_path: Path) -> None:
 
 def test_an_archive_whose_tables_were_tampered_with(tmp_path: Path) -> None:
     """Marked as kaoping's at the current version, but its runs table dropped, and a unit row
-    holding a blob: data errors or values shown, never a traceback."""
+    holding a blob: data errors naming what is wrong, never a traceback, never a blob shown as
+    a total."""
     archive = tmp_path / "a.db"
     made = run("score", "example-zh", "--sample", "--archive", str(archive), "--year", "2025")
     assert made.exit_code == 0, made.output
@@ -407,7 +408,8 @@ def test_an_archive_whose_tables_were_tampered_with(tmp_path: Path) -> None:
         db.execute("UPDATE unit_results SET total = x'00ff' WHERE unit = '县发改委'")
         db.commit()
     shown = run("history", "县发改委", "--archive", str(archive), "--format", "json")
-    assert shown.exit_code == 0, shown.output
+    assert shown.exit_code == 2, shown.output
+    assert "unit “县发改委”, total: binary data (2 bytes) is not what kaoping" in shown.stderr
     with contextlib.closing(sqlite3.connect(archive)) as db:
         db.execute("DROP TABLE unit_results")
         db.execute("DROP TABLE runs")

@@ -68,6 +68,12 @@ def _version(db: sqlite3.Connection, where: str) -> int:
         if app != 0 or version != 0 or tables:
             raise _refuse(where, "not a kaoping archive: an SQLite database of another program")
         return 0  # empty: a new archive
+    if version < 0:
+        raise _refuse(
+            where,
+            f"not a kaoping archive: its schema version is {version}, which no kaoping writes "
+            "(the file was altered)",
+        )
     if version > VERSION:
         raise _refuse(
             where,

@@ -47,11 +47,11 @@ def history_cmd(unit: str | None, archive: str, scheme_id: str | None, fmt: str)
     try:
         with reading(archive) as db:
             if unit is None:
-                found_runs = [r for r in runs(db) if scheme_id in (None, r.scheme_id)]
+                found_runs = [r for r in runs(db, archive) if scheme_id in (None, r.scheme_id)]
                 found_years = []
             else:
                 found_runs = []
-                found_years = unit_years(db, clean_name(unit)[0], scheme_id)
+                found_years = unit_years(db, clean_name(unit)[0], scheme_id, archive)
     except KaopingError as err:
         _fail(err)
     if unit is not None and not found_years:
@@ -59,8 +59,7 @@ def history_cmd(unit: str | None, archive: str, scheme_id: str | None, fmt: str)
         sys.exit(2)
     if fmt == "json":
         found = [attrs.asdict(r) for r in found_runs] + [attrs.asdict(y) for y in found_years]
-        # default=str: a value of an unexpected type in the file (a blob) is shown, not fatal
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     if unit is None:
         if not found_runs:
