@@ -129,3 +129,58 @@ def test_a_fraction_total_as_kaoping_writes_it_is_shown(archive: Path, tmp_path:
     assert "550/3" in result.stdout
     untouched = run("history", "县发改委", "--archive", str(archive), "--format", "json")
     assert '"total": "42.50"' in untouched.stdout
+
+
+def zip_bomb(tmp_path: Path) -> Path:
+    """The example scheme's template with 32 MiB of blanks inside its units sheet's XML: the
+    file is a few dozen kilobytes, its sheet over a thousand times that."""
+    import zipfile
+
+    template = tmp_path / "template.xlsx"
+    assert run("template", "example-en", "--sample", "-o", str(template)).exit_code == 0
+    with zipfile.ZipFile(template) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = next(n for n, data in parts.items() if b"<sheetData" in data and b"<row" in data)
+    data = parts[sheet]
+    at = data.index(b"<sheetData")
+    parts[sheet] = data[:at] + b" " * (32 * 2**20) + data[at:]
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in parts.items():
+            z.writestr(name, content)
+    assert bomb.stat().st_size < 2**20
+    return bomb
+
+
+@pytest.mark.parametrize("command", ["score", "template"])
+def test_a_zip_bomb_workbook_is_refused_before_it_is_expanded(command: str, tmp_path: Path) -> None:
+    """A 1.5 MB workbook whose sheet expanded to 1.5 GB took 23 s and 3 GB of memory to be
+    found wanting; a larger one would exhaust the machine. It is refused by its part's ratio."""
+    bomb = zip_bomb(tmp_path)
+    out = tmp_path / "out.xlsx"
+    args = ["--units", str(bomb), "-o", str(out)] if command == "template" else [str(bomb)]
+    result = run(command, "example-en", *args)
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert f"{bomb}: cannot read as an Excel workbook (.xlsx): its part 'xl/worksheets/" in (
+        result.stderr
+    )
+    assert "more than 100 times: a damaged or hostile file (a zip bomb)" in result.stderr
+    assert not out.exists()
+
+
+def test_a_large_part_that_compresses_ordinarily_is_not_taken_for_a_zip_bomb(
+    tmp_path: Path,
+) -> None:
+    """Over the 16 MiB the check starts at, but compressed about twice (hex digits): read on."""
+    import hashlib
+    import zipfile
+
+    from kaoping.io.xlsx_read import refuse_zip_bomb
+
+    text = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(280_000))
+    path = tmp_path / "large.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", text)
+    assert zipfile.ZipFile(path).infolist()[0].file_size > 16 * 2**20
+    refuse_zip_bomb(path)  # no DataError

@@ -96,8 +96,9 @@ def _workbook_units(path: Path, model: Model) -> list[tuple[str, str, str]]:
     from openpyxl import load_workbook
 
     from kaoping.io.xlsx_layout import sheet_plan
-    from kaoping.io.xlsx_read import cell_value
+    from kaoping.io.xlsx_read import cell_value, refuse_zip_bomb
 
+    refuse_zip_bomb(path)
     plan = sheet_plan(model)
     out: list[tuple[str, str, str]] = []
     try:

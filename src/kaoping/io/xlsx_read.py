@@ -201,12 +201,47 @@ def unsaved_formulas(ws: Any) -> set[str]:
     return found
 
 
+# A sheet's XML compresses about 5 to 20 times (14 times when every row is the same); a part
+# that claims to expand over 100 times, past a size worth refusing, is a zip bomb: reading it
+# would take minutes and gigabytes of memory (the size a part declares bounds what is read).
+_BOMB_RATIO = 100
+_BOMB_MIN_BYTES = 16 * 2**20
+
+
+def refuse_zip_bomb(path: Path) -> None:
+    """A data error naming the part when the workbook holds a part that expands too far."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return  # not a zip: openpyxl names what the file is
+    for part in parts:
+        if part.file_size > _BOMB_MIN_BYTES and part.file_size > _BOMB_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise DataError(
+                [
+                    DataProblem(
+                        str(path),
+                        None,
+                        None,
+                        f"cannot read as an Excel workbook (.xlsx): its part {part.filename!r} "
+                        f"expands from {part.compress_size} to {part.file_size} bytes, more "
+                        f"than {_BOMB_RATIO} times: a damaged or hostile file (a zip bomb)",
+                    )
+                ]
+            )
+
+
 def read_workbook(path: Path, model: Model, warn: Warn) -> list[UnitData]:
     """The units of a data workbook, validated (DataError, exit 2, naming sheet, row, column
     and unit). `warn` receives warnings (a formula with no saved value)."""
     from openpyxl import load_workbook
 
     reader = _Reader(path, model, warn)
+    refuse_zip_bomb(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
