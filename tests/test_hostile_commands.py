@@ -1,7 +1,7 @@
-"""Hostile inputs to the newer commands (`template`, `history`, the archive behind
-`--history archive:PATH#YEAR`): each gives a result or a message naming the file and what is
-wrong, with the documented exit code — never a traceback, never a value of the wrong kind shown
-as if it were a result, never an altered archive."""
+"""Hostile inputs to the newer commands (`template`, `history` and the archive behind
+`--history archive:PATH#YEAR`, `.xlsx` workbooks, `doc`): each gives a result or a message naming
+the file and what is wrong, with the documented exit code — never a traceback, a zip bomb
+expanded, a value of the wrong kind shown as if it were a result, or an altered archive."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaoping.cli import main
 
@@ -184,3 +186,38 @@ def test_a_large_part_that_compresses_ordinarily_is_not_taken_for_a_zip_bomb(
         z.writestr("xl/worksheets/sheet1.xml", text)
     assert zipfile.ZipFile(path).infolist()[0].file_size > 16 * 2**20
     refuse_zip_bomb(path)  # no DataError
+
+
+_HEADING_OF_LEVEL = ("附件1", "第一条", "一、", "(一)", "1.", "1)", "(1)")
+
+
+@settings(max_examples=60, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(0, 6)), max_size=40))
+def test_each_heading_ends_before_the_next_of_its_level_or_above(levels: list[int | None]) -> None:
+    """`kaoping doc` took time quadratic in the headings (300,000 `一、` lines: minutes); the
+    linear pass still ends each heading where the document's outline says."""
+    from kaoping.document import read_document
+
+    text = "\n".join("正文" if lv is None else _HEADING_OF_LEVEL[lv] for lv in levels)
+    doc = read_document(text)
+    at = [(n, lv) for n, lv in enumerate(levels, 1) if lv is not None]
+    assert [(h.first, h.level) for h in doc.headings] == at
+    for h in doc.headings:
+        ends = [n for n, lv in at if n > h.first and lv <= h.level]
+        assert h.last == (ends[0] - 1 if ends else len(levels))
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_document_that_is_no_regular_file_is_named_so(special: str, tmp_path: Path) -> None:
+    """`doc --document /dev/zero` said "no such file" of a file that exists."""
+    import os
+
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "doc.txt")
+        os.mkfifo(path)
+    result = run("doc", "example-en", "--document", path, "-o", str(tmp_path / "d.html"))
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert f"error: {path}: not a regular file" in result.stderr
+    assert not (tmp_path / "d.html").exists()

@@ -112,14 +112,18 @@ def read_document(text: str, aliases: dict[str, str] | None = None) -> Document:
             if m:
                 found.append((_label(level, m.group(1).replace(" ", "")), level, n))
                 break
-    headings = []
-    for i, (label, level, first) in enumerate(found):
-        last = len(lines)
-        for _, later_level, later in found[i + 1 :]:
-            if later_level <= level:
-                last = later - 1
-                break
-        headings.append(Heading(label, level, first, last))
+    # a heading ends on the line before the next heading of its level or above: one pass with
+    # the headings still open on a stack (linear, so a document of many headings is quick)
+    lasts = [len(lines)] * len(found)
+    open_: list[int] = []
+    for i, (_, level, first) in enumerate(found):
+        while open_ and found[open_[-1]][1] >= level:
+            lasts[open_.pop()] = first - 1
+        open_.append(i)
+    headings = [
+        Heading(label, level, first, last)
+        for (label, level, first), last in zip(found, lasts, strict=True)
+    ]
     squeezed = tuple(_squeezed(line) for line in lines)
     firsts: dict[str, list[int]] = {}
     for h in headings:

@@ -64,7 +64,9 @@ def _read_text(path: Path) -> str:
     from kaoping.errors import DataError, DataProblem
 
     if not path.is_file():
-        raise DataError([DataProblem(str(path), None, None, "no such file")])
+        # a FIFO or a device exists but is no document (reading it could block or never end)
+        why = "not a regular file" if path.exists() else "no such file"
+        raise DataError([DataProblem(str(path), None, None, why)])
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
