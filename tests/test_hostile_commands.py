@@ -221,3 +221,34 @@ def test_a_document_that_is_no_regular_file_is_named_so(special: str, tmp_path: 
     assert result.exit_code == 2, result.output
     assert f"error: {path}: not a regular file" in result.stderr
     assert not (tmp_path / "d.html").exists()
+
+
+def test_bidi_controls_in_rules_text_are_shown_in_report_and_doc_pages(tmp_path: Path) -> None:
+    """A scheme title and an input's description carrying U+202E (RIGHT-TO-LEFT OVERRIDE) and
+    U+2066 (LEFT-TO-RIGHT ISOLATE): the terminal showed them escaped, the report and doc pages
+    passed them on raw, reversing the words after them on screen."""
+    rules = (EXAMPLE / "scheme.rules").read_text("utf-8")
+    rules = rules.replace("示例:县直单位改革工作考核(节选)", "考核\u202e表彰名单\u2066")
+    rules = rules.replace("是否开展改革专题调研", "是否\u202e开展")
+    path = tmp_path / "scheme.rules"
+    path.write_text(rules, "utf-8")
+    document = tmp_path / "document.txt"
+    document.write_text("附件2\n部署谋划\n1. 调研\u202e反向\n", "utf-8")
+    for args, out, shown in (
+        (
+            ["report", str(path), str(EXAMPLE / "sample.json")],
+            tmp_path / "r.html",
+            ["考核\\u202e表彰名单\\u2066"],
+        ),
+        (
+            ["doc", str(path), "--document", str(document)],
+            tmp_path / "d.html",
+            ["是否\\u202e开展", "调研\\u202e反向"],
+        ),
+    ):
+        result = run(*args, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        page = out.read_text("utf-8")
+        assert "\u202e" not in page and "\u2066" not in page
+        for text in shown:
+            assert text in page

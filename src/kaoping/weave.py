@@ -86,7 +86,9 @@ ul { padding-left: 1.2em; }
 
 
 def _e(text: str) -> str:
-    return escape(text, quote=True)
+    from kaoping.io.text import bidi_shown
+
+    return escape(bidi_shown(text), quote=True)
 
 
 def _chunks(doc: Document) -> list[tuple[int, int, Heading | None]]:

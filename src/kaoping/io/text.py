@@ -59,3 +59,14 @@ def for_terminal(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(repr(c)[1:-1] if unicodedata.category(c) in _REFUSED else c for c in text)
+
+
+# embeddings, overrides and isolates: in a page they reorder the text after them (a scheme title
+# or a rules string can make the following words read backwards, as "Trojan Source" does)
+_BIDI = str.maketrans({c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+
+
+def bidi_shown(text: str) -> str:
+    """`text` with every bidirectional embedding, override and isolate shown as its escape
+    (`\\u202e`), for HTML pages, where they would reorder what follows them."""
+    return text.translate(_BIDI)

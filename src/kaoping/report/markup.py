@@ -6,12 +6,13 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from kaoping.io.text import bidi_shown
 from kaoping.report.gather import Number
 
 
 def esc(text: object) -> str:
-    """`text` as HTML text or an attribute value (quotes escaped too)."""
-    return escape(str(text), quote=True)
+    """`text` as HTML text or an attribute value (quotes escaped too, bidi controls shown)."""
+    return escape(bidi_shown(str(text)), quote=True)
 
 
 def number_html(value: Number) -> str:
