@@ -154,3 +154,18 @@ def test_the_first_syntax_error_of_every_declaration_is_reported() -> None:
     )
     diags = parse(text, "t.rules").diagnostics
     assert [(d.code, d.span.line) for d in diags] == [("E101", 2), ("E101", 5), ("E101", 7)]
+
+
+def test_a_declaration_cut_short_before_the_next_is_not_called_the_end_of_the_file():
+    """An input written without its description, with more rules after it: the error is at the
+    end of that line and says the rule is incomplete (the file does not end there)."""
+    text = 'group G\ninput a: yesno\ninput b: number 0 to 5 "b"\n'
+    [d] = parse(text, "t.rules").diagnostics
+    assert d.code == "E101"
+    assert (d.span.line, d.span.col) == (2, 15)
+    assert "the rule ends here before it is complete" in d.message()
+    assert "file ends" not in d.message()
+    assert "description" in d.hint("en") and "说明文字" in d.hint("zh")
+    # at the very end of the file it is the end of the file
+    [last] = parse('group G\ninput b: number 0 to 5 "b"\ninput a: yesno', "t.rules").diagnostics
+    assert "the file ends in the middle of a rule" in last.message()

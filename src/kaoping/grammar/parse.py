@@ -16,7 +16,7 @@ from lark.parse_tree_builder import PropagatePositions
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import RULES_INTEGER_DIGITS, RULES_PLACES, literal_too_long
 from kaoping.grammar import tables
-from kaoping.grammar.expected import explain
+from kaoping.grammar.expected import expected_words, explain, keyword_set, spell
 from kaoping.grammar.fastparse import fast_parse
 from kaoping.span import Span
 
@@ -348,7 +348,7 @@ def _all_syntax_errors(
             _parser().parse(chunk)
         except (UnexpectedInput, GluedKeyword) as err:
             found = True
-            yield _one(err, chunk, path, keywords_from=source)
+            yield _one(err, chunk, path, keywords_from=source, ends_file=end >= len(lines) - 1)
         except DedentError:
             found = True
             yield _dedent_diagnostic(chunk, path)
@@ -446,23 +446,38 @@ def _code_of(line: str) -> str:
 
 
 def _one(
-    err: UnexpectedInput | GluedKeyword, source: str, path: str, keywords_from: str = ""
+    err: UnexpectedInput | GluedKeyword,
+    source: str,
+    path: str,
+    keywords_from: str = "",
+    ends_file: bool = True,
 ) -> Diagnostic:
     """`keywords_from`: the whole file, when `source` is one declaration of it (its keyword
-    set is the file's)."""
+    set is the file's); `ends_file`: whether `source` runs to the end of the file."""
     if isinstance(err, GluedKeyword):
         return _glued_diagnostic(err, path)
-    return _syntax_diagnostic(err, source, path, keywords_from or source)
+    return _syntax_diagnostic(err, source, path, keywords_from or source, ends_file)
 
 
 def _syntax_diagnostic(
-    err: UnexpectedInput, source: str, path: str, keywords_from: str
+    err: UnexpectedInput, source: str, path: str, keywords_from: str, ends_file: bool = True
 ) -> Diagnostic:
     line, col = max(1, err.line), max(1, err.column)
     hint_en, hint_zh = "", ""
-    if isinstance(err, UnexpectedToken) and err.token.type == "$END":
+    if isinstance(err, UnexpectedToken) and err.token.type == "$END" and ends_file:
         detail = "the file ends in the middle of a rule"
         detail_zh = "文件在一条规则的中间结束"
+    elif isinstance(err, UnexpectedToken) and err.token.type == "$END":
+        # one declaration parsed on its own ends before it is complete (the next one follows)
+        expected = expected_words(err.expected, keyword_set(keywords_from))
+        detail = "the rule ends here before it is complete" + (
+            f"; expected {expected.en}" if expected else ""
+        )
+        detail_zh = "这条规则在此处未写完就结束了" + (f";应为{expected.zh}" if expected else "")
+        first = source.lstrip("\n").split(maxsplit=1)[:1]
+        if first and spell(first[0], "en") in ("input", "constant"):
+            hint_en = 'an input or a constant is declared with its description: NAME: TYPE "…"'
+            hint_zh = "输入项和常量须写明说明文字:名称: 类型 “……”"
     elif isinstance(err, UnexpectedToken):
         detail, detail_zh, hint_en, hint_zh = explain(err, keywords_from)
         if err.token.type in ("_INDENT", "_DEDENT"):
@@ -486,7 +501,7 @@ def _syntax_diagnostic(
             label = err.match_examples(_parser().parse, examples, use_accepts=True)
         except Exception:
             label = None
-    if label:
+    if label and not hint_en:
         hint_en, hint_zh = label
     elif isinstance(err, UnexpectedCharacters):
         hint_en = "check the spelling of keywords and that names are separated by spaces"
