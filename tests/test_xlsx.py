@@ -212,6 +212,16 @@ def test_value_outside_the_range(tmp_path: Path) -> None:
     )
 
 
+def test_an_empty_required_cell_names_its_sheet_and_row(tmp_path: Path) -> None:
+    """The unit checks find an empty cell of a required input (an `inf` a program wrote is saved
+    empty too): the message places it on the unit's row, as the cell checks do."""
+    book, model = _example(tmp_path)
+    _edit(book, lambda wb: wb["县直单位"].cell(2, _column(wb["县直单位"], HEADER), None))
+    message = _error(book, model)
+    assert "数据.xlsx: sheet '县直单位' row 2: unit '县发改委'" in message
+    assert "is empty but the input is not optional" in message
+
+
 def test_missing_required_column(tmp_path: Path) -> None:
     book, model = _example(tmp_path)
     _edit(book, lambda wb: wb["县直单位"].delete_cols(_column(wb["县直单位"], HEADER)))
@@ -243,7 +253,8 @@ def test_formula_without_saved_value_warns(tmp_path: Path) -> None:
     assert "warning:" in result.stderr and "'县直单位' cell" in result.stderr
     assert "formula with no saved value" in result.stderr
     # read as empty: the required input is then missing, a data error naming it
-    assert result.exit_code == 2 and "'满意度': is null" in result.stderr
+    assert result.exit_code == 2
+    assert "sheet '县直单位' row 2: unit '县发改委', input '满意度': is empty" in result.stderr
 
 
 def test_empty_rows_skipped_merged_cells_tolerated(tmp_path: Path) -> None:

@@ -83,6 +83,7 @@ class _Reader:
         self.warn = warn
         self.problems: list[DataProblem] = []
         self.formulas: dict[str, set[str]] = {}
+        self.where_unit: dict[str, str] = {}  # unit → its row ("sheet '…' row N")
 
     def problem(self, title: str, row: int | None, unit: Any, field: Any, msg: str) -> None:
         where = f"{self.path}: sheet {title!r}" + (f" row {row}" if row is not None else "")
@@ -263,7 +264,22 @@ def read_workbook(path: Path, model: Model, warn: Warn) -> list[UnitData]:
                 )
             ]
         ) from None
-    return validate(raw, model, str(path))
+    try:
+        return validate(raw, model, str(path))
+    except DataError as err:
+        raise DataError([_on_its_row(p, reader) for p in err.problems]) from None
+
+
+def _on_its_row(problem: DataProblem, reader: _Reader) -> DataProblem:
+    """A problem the unit checks found, placed on the unit's row of its sheet (an empty cell
+    is "empty", where a JSON file's value is null)."""
+    row = reader.where_unit.get(problem.unit) if problem.unit is not None else None
+    if row is None or not problem.where.startswith(str(reader.path)):
+        return problem
+    message = problem.message
+    if message.startswith("is null"):
+        message = "is empty" + message.removeprefix("is null")
+    return DataProblem(f"{reader.path}: {row}", problem.unit, problem.field, message)
 
 
 def _read(reader: _Reader, wb: Any) -> dict[str, Any]:
@@ -273,7 +289,7 @@ def _read(reader: _Reader, wb: Any) -> dict[str, Any]:
     except ValueError as err:
         raise DataError([DataProblem(str(reader.path), None, None, str(err))]) from None
     units: dict[str, dict[str, Any]] = {}
-    where_unit: dict[str, str] = {}
+    where_unit = reader.where_unit
     lists: dict[str, dict[str, list[dict[str, Any]]]] = {}
     constants: dict[str, Any] | None = None
     given: dict[str, dict[str, Any]] = {}
