@@ -216,7 +216,11 @@ def test_an_empty_required_cell_names_its_sheet_and_row(tmp_path: Path) -> None:
     """The unit checks find an empty cell of a required input (an `inf` a program wrote is saved
     empty too): the message places it on the unit's row, as the cell checks do."""
     book, model = _example(tmp_path)
-    _edit(book, lambda wb: wb["县直单位"].cell(2, _column(wb["县直单位"], HEADER), None))
+
+    def empty(wb: Any) -> None:
+        wb["县直单位"].cell(2, _column(wb["县直单位"], HEADER)).value = None
+
+    _edit(book, empty)
     message = _error(book, model)
     assert "数据.xlsx: sheet '县直单位' row 2: unit '县发改委'" in message
     assert "is empty but the input is not optional" in message
