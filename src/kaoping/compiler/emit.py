@@ -33,6 +33,7 @@ class Emitter(StageEmitter):
         self.source_lines: dict[str, list[str]] = {}
         self.w = Writer()
         self.consts: dict[str, str] = {}
+        self.const_names: dict[Q, str] = {}
         self.tables: dict[str, str] = {}
         self.unit_sets: dict[frozenset[str], str] = {}
         self.counter = 0
