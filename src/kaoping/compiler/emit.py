@@ -33,6 +33,7 @@ class Emitter(StageEmitter):
         self.source_lines: dict[str, list[str]] = {}
         self.w = Writer()
         self.consts: dict[str, str] = {}
+        self.const_names: dict[Q, str] = {}
         self.tables: dict[str, str] = {}
         self.unit_sets: dict[frozenset[str], str] = {}
         self.counter = 0
@@ -52,14 +53,15 @@ class Emitter(StageEmitter):
 
     # ------------------------------------------------------------------ module
     def module(self, traced: bool = True) -> Writer:
-        """The scheme's module; without `traced`, only what scoring runs (no twin for explain)."""
+        """The scheme's module; without `traced`, only what scoring runs without given values
+        (neither the twin for explain nor the plain function's twin for given values)."""
         body = Writer()
         self.w = body
         traced_end = 0
         for fast in (False, True) if traced else (True,):
             self.fast = fast
             self.traced = not fast
-            if fast:
+            if fast and traced:  # (check, which compiles only what scoring runs, skips them)
                 self.skips = True
                 for block in self.model.blocks:  # for units with given values (see `skips`)
                     self.unit_function(block, "_given")

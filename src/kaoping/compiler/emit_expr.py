@@ -23,7 +23,8 @@ class ExprEmitter(SectionEmitter):
     sources: dict[str, str]
     source_lines: dict[str, list[str]]
     w: Writer
-    consts: dict[str, str]
+    consts: dict[str, str]  # each number's constant, by its exact text
+    const_names: dict[Q, str]  # the same, by the number
     tables: dict[str, str]
     unit_sets: dict[frozenset[str], str]
     counter: int
@@ -33,10 +34,13 @@ class ExprEmitter(SectionEmitter):
 
     # ------------------------------------------------------------------ helpers
     def const(self, value: Q) -> str:
-        text = exact_text(value)
-        if text not in self.consts:
-            self.consts[text] = f"_k{len(self.consts)}"
-        return self.consts[text]
+        name = self.const_names.get(value)  # the same few numbers come back on every rule
+        if name is None:
+            text = exact_text(value)
+            if text not in self.consts:
+                self.consts[text] = f"_k{len(self.consts)}"
+            name = self.const_names[value] = self.consts[text]
+        return name
 
     def units_const(self, units: frozenset[str]) -> str:
         """The module constant holding a sheet's units."""

@@ -44,7 +44,8 @@ def lower_file(tree: Tree[Token], path: str) -> list[Any]:
         method = methods.get(node.data)
         if method is None:
             method = methods[node.data] = getattr(lower, node.data)
-        done.append(method(node.meta, args))
+        meta = node._meta  # (Lark's `meta` property makes an empty one where none is)
+        done.append(method(node.meta if meta is None else meta, args))
     [result] = done
     return cast(list[Any], result)
 

@@ -21,7 +21,7 @@ from kaoping.compiler.lower_parts import (
     _Weight,
     _Where,
 )
-from kaoping.exact import Q, literal, whole_number
+from kaoping.exact import Q, whole_number
 
 
 class ExprLowering(LowerBase):
@@ -60,7 +60,7 @@ class ExprLowering(LowerBase):
         return ir.Lookup(name, c[1], span=self.sp(meta))
 
     def number(self, meta: Any, c: list[Token]) -> ir.Num:
-        return ir.Num(literal(str(c[0])), span=self.sp(meta))
+        return ir.Num(self.literal(str(c[0])), span=self.sp(meta))
 
     def percent(self, meta: Any, c: list[Token]) -> ir.Num:
         return ir.Num(_percent(c[0]), span=self.sp(meta))

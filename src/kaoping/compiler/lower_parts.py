@@ -174,6 +174,13 @@ class LowerBase:
 
     def __init__(self, path: str):
         self.path = path
+        self.numbers: dict[str, Q] = {}  # each number's value, by its text: the same few recur
+
+    def literal(self, text: str) -> Q:
+        value = self.numbers.get(text)
+        if value is None:
+            value = self.numbers[text] = literal(text)
+        return value
 
     def sp(self, meta: Any) -> Span:
         if type(meta) is Meta and not meta.empty:  # a node with its positions: most calls

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
+import attrs
 from lark import Token
 
 from kaoping.compiler import ir
@@ -106,17 +107,8 @@ class ScoringLowering(LowerBase):
 
     def clause_line(self, meta: Any, c: list[Any]) -> ir.Clause:
         clause = c[0]
-        art = self._article(c[1:])
-        return cast(
-            ir.Clause,
-            clause.__class__(
-                **{
-                    **{f.name: getattr(clause, f.name) for f in clause.__attrs_attrs__},
-                    "article": art,
-                    "span": self.sp(meta),
-                }
-            ),
-        )
+        art = self._article(c[1:]) if len(c) > 1 else None
+        return cast(ir.Clause, attrs.evolve(clause, article=art, span=self.sp(meta)))
 
     def start_clause(self, meta: Any, c: list[Any]) -> ir.Start:
         # `start max` alone is the clause 起评满分 (value None); `start max - 2` an expression

@@ -74,8 +74,19 @@ ANY_NUMBER = number()
 ERROR = Ty("error")
 
 
+_CONSTS: dict[Q, Ty] = {}  # the type of each number met: the same few come back on every rule
+_CONSTS_MAX = 10_000  # numbers remembered, kept between schemes (the LSP checks for hours)
+
+
 def const(value: Q) -> Ty:
-    return number(value, value, integer=value.denominator == 1)
+    if type(value) is not Q:  # (an equal number of another type is another key's twin)
+        return number(value, value, integer=value.denominator == 1)
+    ty = _CONSTS.get(value)
+    if ty is None:
+        if len(_CONSTS) >= _CONSTS_MAX:
+            _CONSTS.clear()
+        ty = _CONSTS[value] = number(value, value, integer=value.denominator == 1)
+    return ty
 
 
 def add(a: Ty, b: Ty) -> Ty:

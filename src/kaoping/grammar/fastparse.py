@@ -14,6 +14,7 @@ and every example of the documentation."""
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import Any
 
@@ -75,19 +76,43 @@ class _Actions(dict[int, dict[str, tuple[bool, Any, Any, str]]]):
         return built
 
 
-class _Scanners(dict[int, tuple[Any, Any, Any, Any]]):
+_SPACES = " \u3000"  # what the ignored WS_INLINE matches, in runs
+_SPACE_RUN = re.compile("[ \u3000]+")
+
+
+def _skips_spaces(mres: Any, ignore_types: Any, callbacks: dict[str, Any]) -> bool:
+    """Whether the loop may step over a run of spaces itself: the scanner reads one as the
+    ignored WS_INLINE (no other terminal starts with a space) and no callback watches it."""
+    if "WS_INLINE" not in ignore_types or "WS_INLINE" in callbacks:
+        return False
+    for space in (" ", "\u3000", " \u3000a", "\u3000 1"):
+        for mre in mres:
+            m = mre.match(space)
+            if m:
+                run = _SPACE_RUN.match(space)
+                if m.lastgroup != "WS_INLINE" or run is None or run.end() != m.end():
+                    return False
+                break
+        else:
+            return False
+    return True
+
+
+class _Scanners(dict[int, tuple[Any, Any, Any, Any, bool]]):
     """A parser state's lexer, as what the loop reads of it: its scanner's regular
     expressions (compiled on first use), the terminals it ignores, the ones that may hold a
-    line break, and its callbacks. A callback that only retypes a name that is a keyword
-    (Lark's `UnlessCallback`) becomes a table from the text to its type, filled as texts are
-    met: the same few names and keywords come back on every line."""
+    line break, its callbacks, and whether a run of spaces may be stepped over without the
+    scanner (a third of what the scanner matches in a rules file). A callback that only
+    retypes a name that is a keyword (Lark's `UnlessCallback`) becomes a table from the text
+    to its type, filled as texts are met: the same few names and keywords come back on every
+    line."""
 
     def __init__(self, lexers: dict[int, Any]):
         super().__init__()
         self.lexers = lexers
         self.retyped: dict[int, tuple[dict[str, str], Any]] = {}  # by the callback's id
 
-    def __missing__(self, state: int) -> tuple[Any, Any, Any, Any]:
+    def __missing__(self, state: int) -> tuple[Any, Any, Any, Any, bool]:
         lexer = self.lexers[state]
         scanner = lexer.scanner  # built on first use, with the callbacks
         callbacks: dict[str, Any] = {}
@@ -99,7 +124,9 @@ class _Scanners(dict[int, tuple[Any, Any, Any, Any]]):
                 callbacks[ttype] = table
             else:
                 callbacks[ttype] = callback
-        found = (scanner._mres, lexer.ignore_types, lexer.newline_types, callbacks)
+        mres = scanner._mres
+        skips = _skips_spaces(mres, lexer.ignore_types, callbacks)
+        found = (mres, lexer.ignore_types, lexer.newline_types, callbacks, skips)
         self[state] = found
         return found
 
@@ -212,8 +239,13 @@ def _parse(parser: Lark, text: str, indenter: Any) -> Tree[Token]:
     levels = [0]
     prev: Token | None = None  # the last token lexed, for glued keywords
     last: Token | None = None  # the last token given to the parser
+    skip_spaces = _SPACE_RUN.match
     while pos < end:
-        mres, ignore_types, newline_types, lexer_callbacks = scanners[state_stack[-1]]
+        mres, ignore_types, newline_types, lexer_callbacks, skips = scanners[state_stack[-1]]
+        if skips and text[pos] in _SPACES:  # an ignored run of spaces, as the scanner reads it
+            pos = skip_spaces(text, pos).end()  # type: ignore[union-attr]
+            if pos == end:
+                break
         for mre in mres:
             m = mre.match(text, pos)
             if m:
