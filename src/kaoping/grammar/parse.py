@@ -18,6 +18,7 @@ from kaoping.exact import RULES_INTEGER_DIGITS, RULES_PLACES, literal_too_long
 from kaoping.grammar import tables
 from kaoping.grammar.expected import expected_words, explain, keyword_set, spell
 from kaoping.grammar.fastparse import fast_parse
+from kaoping.grammar.treebuild import reposition
 from kaoping.span import Span
 
 _OPEN = ["LPAR", "LSQB", "LBRACE"]
@@ -126,45 +127,7 @@ class _Positions:
         self.build = build
 
     def __call__(self, children: list[Any]) -> Any:
-        res = self.build(children)
-        if type(res) is not Tree or (len(children) == 1 and children[0] is res):
-            return res  # a rule inlined into its only child: that child's meta already holds
-        meta: Any = res.meta
-        m: Any
-        for c in children:
-            if type(c) is Token:
-                if c.type in _NO_SPACE:
-                    continue
-                line, col, pos = c.line, c.column, c.start_pos
-            elif type(c) is Tree and c._meta is not None and not c._meta.empty:
-                m = c._meta
-                line, col, pos = m.container_line, m.container_column, m.container_start_pos
-            else:
-                continue
-            if meta.empty:  # not yet set by an inlined rule
-                meta.line, meta.column, meta.start_pos = line, col, pos
-            meta.container_line, meta.container_column, meta.container_start_pos = line, col, pos
-            break
-        else:
-            return res
-        for c in reversed(children):
-            if type(c) is Token:
-                if c.type in _NO_SPACE:
-                    continue
-                line, col, pos = c.end_line, c.end_column, c.end_pos
-            elif type(c) is Tree and c._meta is not None and not c._meta.empty:
-                m = c._meta
-                line, col, pos = m.container_end_line, m.container_end_column, m.container_end_pos
-            else:
-                continue
-            if not hasattr(meta, "end_line"):
-                meta.end_line, meta.end_column, meta.end_pos = line, col, pos
-            meta.container_end_line = line
-            meta.container_end_column = col
-            meta.container_end_pos = pos
-            break
-        meta.empty = False
-        return res
+        return reposition(self.build(children), children, _NO_SPACE)
 
 
 class _Lark(Lark):
