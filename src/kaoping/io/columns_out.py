@@ -328,13 +328,9 @@ def iter_parquet(results: WholeResults) -> Iterator[bytes]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from kaoping.io.results_table import _Collected
+    from kaoping.io.results_table import _Collected, parquet_schema
 
-    names = [*HEAD, *value_columns(results.scheme.model)]
-    schema = pa.schema(
-        [pa.field(n, pa.int64() if n == "rank" else pa.string()) for n in names],
-        metadata={"scheme": results.scheme.scheme_id},
-    )
+    schema = parquet_schema(results.scheme.scheme_id, value_columns(results.scheme.model))
     sink = _Collected()
     writer = pq.ParquetWriter(sink, schema)
     try:

@@ -104,11 +104,7 @@ def iter_parquet(results: Results) -> Iterator[bytes]:
     import pyarrow.parquet as pq
 
     columns = value_columns(results.scheme.model)
-    names = [*HEAD, *columns]
-    schema = pa.schema(
-        [pa.field(n, pa.int64() if n == "rank" else pa.string()) for n in names],
-        metadata={"scheme": results.scheme.scheme_id},
-    )
+    schema = parquet_schema(results.scheme.scheme_id, columns)
     sink = _Collected()
     writer = pq.ParquetWriter(sink, schema)
     try:
@@ -124,6 +120,17 @@ def iter_parquet(results: Results) -> Iterator[bytes]:
     finally:
         writer.close()
     yield sink.take()
+
+
+def parquet_schema(scheme_id: str, columns: list[str]) -> Any:
+    """The results file's columns (the rank a whole number, every other value its exact text)
+    and the scheme it is of; one schema whichever backend wrote the file."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [pa.field(n, pa.int64() if n == "rank" else pa.string()) for n in [*HEAD, *columns]],
+        metadata={"scheme": scheme_id},
+    )
 
 
 def _table(pa: Any, schema: Any, batch: list[list[Any]]) -> Any:
