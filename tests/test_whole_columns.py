@@ -218,3 +218,19 @@ def test_shipped_schemes_write_the_same_bytes_through_either_backend(
             assert result.exit_code == 0, result.stderr
             written.append(out.read_bytes())
         assert written[0] == written[1]
+
+
+@pytest.mark.parametrize("kind", [".json", ".csv", ".parquet"])
+def test_data_requirements_met_are_checked_on_the_columns(tmp_path: Path, kind: str) -> None:
+    """A scheme with data requirements every unit meets takes the whole-column path (each
+    requirement checked on the columns) and writes the per-unit bytes."""
+    rules = tmp_path / "mini.rules"
+    required = "    require praise ≤ 7\n    require work ≥ -50 or praise = 0\n    let third"
+    rules.write_text(MINI.replace("    let third", required), encoding="utf-8")
+    data = _csv(tmp_path / "units.csv", *_rows(rules, 10_000, seed=17))
+    want, got = tmp_path / f"unit{kind}", tmp_path / f"whole{kind}"
+    code, said = _score(rules, data, want, "unit")
+    assert code == 0, said
+    code, said = _score(rules, data, got, "columnar")
+    assert code == 0 and "by whole columns" in said, said
+    assert got.read_bytes() == want.read_bytes()
