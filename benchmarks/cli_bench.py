@@ -5,6 +5,11 @@ evaluate the same units (../shared/bench, the 盘山县 六(一) formula in benc
 
     .venv/bin/python benchmarks/cli_bench.py --sizes 100000
     nice .venv/bin/python benchmarks/cli_bench.py --sizes 1000000 --repeat 1
+    nice .venv/bin/python benchmarks/cli_bench.py --requirements --src ../main/src
+
+`--requirements` adds two data requirements every unit meets to the scheme (as 盘山
+`校验` lines: a given input or a bound, a sum within bounds); `--src` runs kaoping from
+another source folder (an older checkout), for a before/after comparison in one run.
 
 Before timing, the totals and ranks the CLI wrote are checked against the Decimal reference
 (rounded half-even to 6 places, as the scheme rounds); a difference stops the script (exit 1).
@@ -65,13 +70,31 @@ def write_csv(recs: list[dict[str, Any]], path: Path) -> None:
             w.writerow([f"u{i:07d}", GROUP, *scores, *counts, *(repr(x) for x in r["common"])])
 
 
-def run_cli(data: Path, out: Path, extra: list[str]) -> tuple[float, float, float]:
+REQUIREMENTS = (
+    '    校验 有值(prov) 或 有值(city) 或 own ≥ 0 条款 "002 四(一)1.1)"\n'
+    "    校验 leader + office + mutual ≤ 300\n"
+)
+
+
+def with_requirements(folder: Path) -> Path:
+    """The bench scheme with REQUIREMENTS at the head of its scoring block."""
+    lines = RULES.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("评分 ")) + 1
+    path = folder / "panshan_bench_required.rules"
+    path.write_text("".join([*lines[:at], REQUIREMENTS, *lines[at:]]), encoding="utf-8")
+    return path
+
+
+def run_cli(
+    data: Path, out: Path, extra: list[str], rules: Path = RULES, src: str | None = None
+) -> tuple[float, float, float]:
     """`kaoping score` in a child process: wall seconds, CPU seconds (user + system) and peak
     RSS in MiB. GNU time starts it: a child forked from this (large) process would report this
     process's memory as its own peak (Linux keeps the high-water mark across fork and exec)."""
-    argv = [sys.executable, "-m", "kaoping.cli", "score", str(RULES), str(data), "-o", str(out)]
+    argv = [sys.executable, "-m", "kaoping.cli", "score", str(rules), str(data), "-o", str(out)]
     timing = ["/usr/bin/time", "-f", "figures %e %U %S %M"]
-    child = subprocess.run([*timing, *argv, *extra], stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "PYTHONPATH": str(Path(src).resolve())} if src else None
+    child = subprocess.run([*timing, *argv, *extra], stderr=subprocess.PIPE, text=True, env=env)
     last = child.stderr.strip().splitlines()[-1] if child.stderr.strip() else ""
     if child.returncode != 0 or not last.startswith("figures "):
         sys.exit(f"kaoping score failed:\n{child.stderr}")
@@ -132,6 +155,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1, help="CLI runs per size (median)")
     ap.add_argument("--formats", default="json", help="output formats: json,csv,parquet")
     ap.add_argument("--backend", help="pass --backend to kaoping score (when it has one)")
+    ap.add_argument("--requirements", action="store_true", help="the scheme with requirements")
+    ap.add_argument("--src", help="also run kaoping from this source folder (before/after)")
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()}")
     for n in [int(s) for s in args.sizes.split(",")]:
@@ -139,6 +164,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "units.csv"
             write_csv(recs, data)
+            rules = with_requirements(Path(tmp)) if args.requirements else RULES
             np_s = numpy_eval(recs, 5)
             want = reference(recs)
             del recs  # the CLI runs beside this process: keep it small
@@ -147,20 +173,30 @@ def main() -> int:
                 extra = ["--format", "json"] if fmt == "json" else []
                 if args.backend:
                     extra += ["--backend", args.backend]
-                runs = [run_cli(data, out, extra) for _ in range(args.repeat)]
-                if fmt == "json":
-                    check(want, out)
-                wall = statistics.median(r[0] for r in runs)
-                cpu = statistics.median(r[1] for r in runs)
-                rss = max(r[2] for r in runs)
-                print(
-                    f"N={n:,} CSV → {fmt}: CLI wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS "
-                    f"{rss:,.0f} MiB ({rss * 1024 / n:.2f} KiB a unit); numpy eval "
-                    f"{np_s * 1000:.1f} ms; CLI ÷ numpy eval: {wall / np_s:,.0f}× (wall), "
-                    f"{cpu / np_s:,.0f}× (CPU)"
-                )
+                # old and new alternate (`--src`: the other source folder's kaoping first)
+                for label, src in ([("before", args.src)] if args.src else []) + [("", None)]:
+                    runs = []
+                    for _ in range(args.repeat):
+                        runs.append(run_cli(data, out, extra, rules, src))
+                        if fmt == "json":
+                            check(want, out)
+                    report(n, fmt, runs, np_s, f"{label} " if label else "")
     print(f"load average after: {os.getloadavg()}")
     return 0
+
+
+def report(
+    n: int, fmt: str, runs: list[tuple[float, float, float]], np_s: float, label: str
+) -> None:
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    rss = max(r[2] for r in runs)
+    print(
+        f"{label}N={n:,} CSV → {fmt}: CLI wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS "
+        f"{rss:,.0f} MiB ({rss * 1024 / n:.2f} KiB a unit); numpy eval "
+        f"{np_s * 1000:.1f} ms; CLI ÷ numpy eval: {wall / np_s:,.0f}× (wall), "
+        f"{cpu / np_s:,.0f}× (CPU)"
+    )
 
 
 if __name__ == "__main__":

@@ -177,8 +177,8 @@ def test_values_across_groups_write_the_per_unit_bytes(tmp_path: Path) -> None:
 
 
 def test_a_failed_requirement_gets_the_per_unit_message(tmp_path: Path) -> None:
-    """A scheme with a data requirement is scored with each unit an object, whichever
-    backend computes its values: the unmet requirement is the same data error."""
+    """A unit breaking a data requirement: checked on the columns, it leaves the run to the
+    per-unit path, and the unmet requirement is the same data error whichever backend."""
     rules = tmp_path / "mini.rules"
     rules.write_text(MINI.replace("    let third", "    require praise ≤ 5\n    let third"))
     header, rows = _rows(rules, 1_000, seed=11)
@@ -218,3 +218,21 @@ def test_shipped_schemes_write_the_same_bytes_through_either_backend(
             assert result.exit_code == 0, result.stderr
             written.append(out.read_bytes())
         assert written[0] == written[1]
+
+
+@pytest.mark.parametrize("kind", [".json", ".csv", ".parquet"])
+def test_data_requirements_met_are_checked_on_the_columns(tmp_path: Path, kind: str) -> None:
+    """A scheme with data requirements every unit meets (one in its scoring block, one at the
+    top of the file) takes the whole-column path, each requirement checked on the columns,
+    and writes the per-unit bytes."""
+    rules = tmp_path / "mini.rules"
+    text = MINI.replace("    let third", "    require praise ≤ 7\n    let third")
+    text = text.replace("scoring 甲组", "require work ≥ -50 or praise = 0\n\nscoring 甲组")
+    rules.write_text(text, encoding="utf-8")
+    data = _csv(tmp_path / "units.csv", *_rows(rules, 10_000, seed=17))
+    want, got = tmp_path / f"unit{kind}", tmp_path / f"whole{kind}"
+    code, said = _score(rules, data, want, "unit")
+    assert code == 0, said
+    code, said = _score(rules, data, got, "columnar")
+    assert code == 0 and "by whole columns" in said, said
+    assert got.read_bytes() == want.read_bytes()

@@ -3,8 +3,10 @@ exact columns (`io/columns_in`), scored by the columnar module, and its results 
 the columns (`io/columns_out`), with no per-unit object anywhere.
 
 Taken when the columnar backend scores the run (`--backend columnar`, or `auto` from 1,000
-units) and the scheme has nothing the per-unit module must still do after the values: no data
-requirement, grading, consequence or raters' ordering, and no constant entered in the data.
+units) and the scheme has nothing the per-unit module must still do after the values: no
+grading, consequence or raters' ordering, no constant entered in the data, and every data
+requirement one on each unit's own data (checked here on the columns first: a row breaking one
+leaves the run to the per-unit path, whose data error names it).
 Anything it does not handle (such a scheme, a cell it does not read as plainly valid, a value
 above its maximum with no cap, `--history`, `--archive`, a workbook or the terminal table)
 leaves the run to the per-unit objects' path, which gives the same output (or the same data
@@ -66,12 +68,15 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
     if model.gradings or model.run_requirements or ns.get("GRADINGS"):
         return None
     for block in model.blocks:
-        if block.data_checks or block.requires or ns.get(f"order_{block.index}") is not None:
+        if block.requires or ns.get(f"order_{block.index}") is not None:
             return None
         if any(vd.stage == "final" for vd in block.values.values()):
             return None
     found = columnar_scheme(scheme)
     if not isinstance(found, ColumnarScheme):
+        return None
+    # data requirements: each checked on the columns (`check_N`), or the per-unit path's
+    if any(b.data_checks and f"check_{b.index}" not in found.namespace for b in model.blocks):
         return None
     # what the whole-table module reads from unit objects: last year's results, a
     # distribution checked over the units, each unit's own group
@@ -147,6 +152,7 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
 
         table = Table(len(rows), Facts(read), names)
         where = ", ".join(data.labels[k] for k in dict.fromkeys(member_groups.tolist()))
+        _check_requirements(found, block, table, [data.labels[k] for k in member_groups])
         _guard(found, f"the units of {where}", ns[f"unit_{block.index}"], table)
         if f"cross_{block.index}" in ns:  # `across G1, G2:` values, before any group's
             _guard(found, f"the groups {where}", ns[f"cross_{block.index}"], table)
@@ -171,6 +177,30 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
             )
             start = stop
     return [out[g.name] for g in model.module.groups if g.name in out]
+
+
+def _check_requirements(
+    found: ColumnarScheme, block: BlockModel, table: Any, groups: list[str]
+) -> None:
+    """The block's data requirements on the columns, before any value: a row breaking one (or
+    not known to meet it) leaves the run to the per-unit path, whose data error names the unit,
+    the field and the value read, exactly as ever."""
+    check = found.namespace.get(f"check_{block.index}")
+    if check is None:
+        return
+    events = len(table.events)
+    try:
+        broken = check(table)
+    except Exception as err:  # the per-unit path gives its own message, or scores the run
+        raise NotWhole("a requirement the columns could not check") from err
+    if len(table.events) != events:
+        raise NotWhole("a requirement that warned")
+    in_groups = np.asarray(groups, dtype=object)
+    for applies, rows in broken:
+        if applies:
+            rows = rows & np.isin(in_groups, list(applies))
+        if rows.any():
+            raise NotWhole("a data requirement the data breaks")
 
 
 def _group_result(

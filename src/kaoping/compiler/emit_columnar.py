@@ -15,6 +15,7 @@ import attrs
 
 from kaoping.compiler import ir, walk
 from kaoping.compiler.applicable import not_applicable_of
+from kaoping.compiler.emit_columnar_checks import check_function
 from kaoping.compiler.emit_columnar_expr import ExprEmitter, Scope, Unsupported
 from kaoping.compiler.emit_writer import (
     Writer,
@@ -75,6 +76,7 @@ class ColumnarEmitter:
             self.unit_function(block)
             self.cross_function(block)
             self.group_function(block)
+            check_function(self, block)
         head = Writer()
         head(
             f'"""Scheme {_in_doc(self.scheme_id)} compiled by kaoping for whole tables '
@@ -85,6 +87,7 @@ class ColumnarEmitter:
         head('exact scaled integers (kaoping.runtime.columnar): never a float."""')
         head("")
         head("from kaoping.runtime.columnar import prelude as _c")
+        head("from kaoping.runtime.columnar import requirements as _req")
         head("")
         head("_Q = _c.Q  # exact rationals: every constant is one")
         register_table_constants(self.model, self.tables, self.const)
