@@ -31,7 +31,7 @@ from kaoping.errors import DataError, DataProblem, ScoringError
 from kaoping.exact import Q
 from kaoping.io.validate import UnitData
 from kaoping.runtime.unit import Run, Unit
-from kaoping.scoring import Results, _each, _guard, _results, paused_gc
+from kaoping.scoring import Results, paused_gc, run_each, run_guarded, unit_results
 
 # the columns of the per-unit phase's rows: the unit, its block, and as JSON text its values,
 # its own facts the cohort reads, the run's constants the cohort reads (one text for every
@@ -96,13 +96,13 @@ def _per_unit_phase(
     units = [Unit(d.name, d.group, blocks[d.group], d.facts, run=run) for d in data]
     problems: list[DataProblem] = []
     now = [u for u in units if not deferred(scheme, u.block)]
-    _each(scheme, now, {b: ns[f"check_{b}"] for b in {u.block for u in now}}, problems)
+    run_each(scheme, now, {b: ns[f"check_{b}"] for b in {u.block for u in now}}, problems)
     if problems:
         return [], problems
     if columnar:
         _columnar_values(scheme, now)
     else:
-        _each(scheme, now, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in now}})
+        run_each(scheme, now, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in now}})
     wanted = cohort_facts(scheme)
     constants = scheme.model.constants
     rows = []
@@ -128,7 +128,7 @@ def _columnar_values(scheme: CompiledScheme, units: list[Unit]) -> None:
     """The per-unit values of `units` by the whole-table module, block by block."""
     from kaoping.runtime.columnar.table import Facts, Table, reader, write_back
     from kaoping.scoring_columnar import ColumnarScheme, columnar_scheme
-    from kaoping.scoring_columnar import _guard as guard_columns
+    from kaoping.scoring_columnar import run_guarded as guard_columns
 
     found = columnar_scheme(scheme)
     assert isinstance(found, ColumnarScheme)  # chosen by `choose`, which saw it supported
@@ -179,29 +179,29 @@ def _cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> 
     if later:  # grades from orderings first, then these units' own values
         for members in groups.values():
             if deferred(scheme, members[0].block):
-                _guard(
+                run_guarded(
                     scheme, f"group {members[0].group}", ns[f"order_{members[0].block}"], members
                 )
     problems: list[DataProblem] = []
-    _each(scheme, later, {b: ns[f"check_{b}"] for b in {u.block for u in later}}, problems)
-    _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
+    run_each(scheme, later, {b: ns[f"check_{b}"] for b in {u.block for u in later}}, problems)
+    run_guarded(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
     if problems:
         raise DataError(problems)
-    _each(scheme, later, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in later}})
+    run_each(scheme, later, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in later}})
     for index in sorted({u.block for u in units}):
         cross = ns.get(f"cross_{index}_fast")  # `across G1, G2:` values, if any
         if cross is not None:
             members = [u for u in units if u.block == index]
             where = ", ".join(dict.fromkeys(u.group for u in members))
-            _guard(scheme, f"the groups {where}", cross, members)
+            run_guarded(scheme, f"the groups {where}", cross, members)
     for members in groups.values():
         group_fn = ns[f"group_{members[0].block}_fast"]
-        _guard(scheme, f"group {members[0].group}", group_fn, members)
-    _guard(scheme, "grading", ns["grade"], units)
+        run_guarded(scheme, f"group {members[0].group}", group_fn, members)
+    run_guarded(scheme, "grading", ns["grade"], units)
     for u in units:
         u.last_reads = {}
-    _each(scheme, units, {b: ns[f"final_{b}_fast"] for b in {u.block for u in units}})
-    return Results(scheme, tuple(_results(units, ns["RANK_VALUE"])))
+    run_each(scheme, units, {b: ns[f"final_{b}_fast"] for b in {u.block for u in units}})
+    return Results(scheme, tuple(unit_results(units, ns["RANK_VALUE"])))
 
 
 # Values and facts as JSON text, each leaf tagged with its type so it reads back as it was:

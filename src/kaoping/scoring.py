@@ -185,7 +185,7 @@ def score(
         units.sort(key=attrgetter("group", "name"))
         with watch_interrupts():  # tells the user's Ctrl-C from a rule function's KeyboardInterrupt
             _run(scheme, units, trace, choice.backend == "columnar", progress)
-        results = _results(units, ns["RANK_VALUE"])
+        results = unit_results(units, ns["RANK_VALUE"])
     # a history that matches no unit would give the no-history result in silence
     unmatched = [] if history is None else unmatched_units([d.name for d in data], hist)
     return Results(
@@ -215,7 +215,7 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _results(units: list[Unit], rank_value: Mapping[int, str | None]) -> list[UnitResult]:
+def unit_results(units: list[Unit], rank_value: Mapping[int, str | None]) -> list[UnitResult]:
     """Each unit with the rank its block reports (None where it reports none)."""
     results = []
     for u in units:
@@ -306,13 +306,13 @@ def _run(
     for members in groups.values():  # grades from raters' orderings, before anything reads them
         order_fn = ns.get(f"order_{members[0].block}")
         if order_fn is not None:
-            _guard(scheme, f"group {members[0].group}", order_fn, members)
+            run_guarded(scheme, f"group {members[0].group}", order_fn, members)
     problems: list[DataProblem] = []
     # the data requirements, of every unit, before anything is scored
     present = {u.block for u in units}  # the blocks of the units scored
     if _busy(ns, "check_{}", present):
-        _each(scheme, units, _per_block(ns, "check_{}", present), problems)
-    _guard(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
+        run_each(scheme, units, _per_block(ns, "check_{}", present), problems)
+    run_guarded(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
     if problems:
         raise DataError(problems)
     if columnar:  # every per-unit and group value by the whole-table module
@@ -321,12 +321,12 @@ def _run(
         run_columnar(scheme, units)
     else:
         _values_per_unit(scheme, units, groups, version, progress)
-    _guard(scheme, "grading", ns["grade"], units)
+    run_guarded(scheme, "grading", ns["grade"], units)
     if trace:  # (only traced scoring notes what `last year` read)
         for u in units:
             u.last_reads = {}  # what grading lines read is not a consequence's
     if _busy(ns, "final_{}" + version, present):
-        _each(scheme, units, _per_block(ns, "final_{}" + version, present))
+        run_each(scheme, units, _per_block(ns, "final_{}" + version, present))
 
 
 def _values_per_unit(
@@ -345,17 +345,17 @@ def _values_per_unit(
         fns = {block: _given_or(fn, ns[f"unit_{block}_given"]) for block, fn in fns.items()}
     for start in range(0, len(units), 1000):  # progress is told of every thousand units
         chunk = units[start : start + 1000]
-        _each(scheme, chunk, fns)
+        run_each(scheme, chunk, fns)
         if progress is not None and len(chunk) == 1000:
             progress(1000)
     crossing = sorted(i for i in fns if f"cross_{i}{version}" in ns)  # `across G1, G2:` values
     for index in crossing:
         members = [u for u in units if u.block == index]
         where = ", ".join(dict.fromkeys(u.group for u in members))
-        _guard(scheme, f"the groups {where}", ns[f"cross_{index}{version}"], members)
+        run_guarded(scheme, f"the groups {where}", ns[f"cross_{index}{version}"], members)
     for members in groups.values():
         group_fn = ns[f"group_{members[0].block}{version}"]
-        _guard(scheme, f"group {members[0].group}", group_fn, members)
+        run_guarded(scheme, f"group {members[0].group}", group_fn, members)
 
 
 def _given_or(plain: Callable[[Unit], None], given: Callable[[Unit], None]) -> Any:
@@ -379,14 +379,14 @@ def _busy(ns: Mapping[str, Any], name: str, blocks: Iterable[int]) -> bool:
     return any(name.format(block) not in idle for block in blocks)
 
 
-def _each(
+def run_each(
     scheme: CompiledScheme,
     units: list[Unit],
     fns: Mapping[int, Any],
     found: list[DataProblem] | None = None,
 ) -> None:
     """Run each unit's block's generated function on it (collecting what it returns into
-    `found`, if given); a failure is an error naming the rule line and the unit, as `_guard`'s.
+    `found`, if given); a failure is an error naming the rule line and the unit, as `run_guarded`'s.
     One `try` for all the units: this loop runs a hundred thousand times on large data."""
     u: Unit | None = None
     try:
@@ -403,7 +403,7 @@ def _each(
         )
 
 
-def _guard(scheme: CompiledScheme, who: str, fn: Any, arg: Any) -> None:
+def run_guarded(scheme: CompiledScheme, who: str, fn: Any, arg: Any) -> None:
     """Run generated code; turn a failure into an error that names the rule line and the unit."""
     try:
         fn(arg)

@@ -118,13 +118,13 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
         names = [u.name for u in members]
         table = Table(len(members), Facts(reader(scheme.model, members)), names, units=members)
         where = ", ".join(dict.fromkeys(u.group for u in members))
-        _guard(found, f"the units of {where}", ns[f"unit_{index}"], table)
+        run_guarded(found, f"the units of {where}", ns[f"unit_{index}"], table)
         tables[index] = table
     for index, members in sorted(blocks.items()):
         table = tables[index]
         if f"cross_{index}" in ns:  # `across G1, G2:` values, before any group's
             where = ", ".join(dict.fromkeys(u.group for u in members))
-            _guard(found, f"the groups {where}", ns[f"cross_{index}"], table)
+            run_guarded(found, f"the groups {where}", ns[f"cross_{index}"], table)
         write_back(table, members)
     # each group in the canonical order, whatever its block (as the per-unit backend: the
     # first group to fail is the one it names)
@@ -135,7 +135,7 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
         start = starts[index]
         part = tables[index].slice(start, start + size, group)
         known = len(part.values)
-        _guard(found, f"group {group}", ns[f"group_{index}"], part)
+        run_guarded(found, f"group {group}", ns[f"group_{index}"], part)
         write_back(part, blocks[index][start : start + size], known)
         starts[index] = start + size
 
@@ -162,12 +162,12 @@ def score_columns(
         block = scheme.model.blocks[index]
         raise Unsupported("values across several groups (one group's columns)", block.scoring.span)
     table = Table(n, facts, names, group)
-    _guard(found, f"the units of {group}", found.namespace[f"unit_{index}"], table)
-    _guard(found, f"group {group}", found.namespace[f"group_{index}"], table)
+    run_guarded(found, f"the units of {group}", found.namespace[f"unit_{index}"], table)
+    run_guarded(found, f"group {group}", found.namespace[f"group_{index}"], table)
     return table.values
 
 
-def _guard(found: ColumnarScheme, who: str, fn: Callable[[Any], Any], arg: Any) -> None:
+def run_guarded(found: ColumnarScheme, who: str, fn: Callable[[Any], Any], arg: Any) -> None:
     """Run generated code; a failure names the rule line (as the per-unit backend's does)."""
     try:
         fn(arg)

@@ -128,7 +128,7 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
     the order of units; the data of a single group is scored in the order of the file (its
     columns read as they are, not copied), other data grouped by (group, name)."""
     from kaoping.runtime.columnar.table import Facts, Table
-    from kaoping.scoring_columnar import _guard
+    from kaoping.scoring_columnar import run_guarded
 
     model = scheme.model
     ns = found.namespace
@@ -153,16 +153,16 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
         table = Table(len(rows), Facts(read), names)
         where = ", ".join(data.labels[k] for k in dict.fromkeys(member_groups.tolist()))
         _check_requirements(found, block, table, [data.labels[k] for k in member_groups])
-        _guard(found, f"the units of {where}", ns[f"unit_{block.index}"], table)
+        run_guarded(found, f"the units of {where}", ns[f"unit_{block.index}"], table)
         if f"cross_{block.index}" in ns:  # `across G1, G2:` values, before any group's
-            _guard(found, f"the groups {where}", ns[f"cross_{block.index}"], table)
+            run_guarded(found, f"the groups {where}", ns[f"cross_{block.index}"], table)
         start = 0
         bounds = np.flatnonzero(member_groups[1:] != member_groups[:-1]) + 1
         for stop in [*bounds.tolist(), len(rows)]:
             group = data.labels[int(member_groups[start])]
             part = table.slice(start, stop, group)
             events_before = len(table.events)
-            _guard(found, f"group {group}", ns[f"group_{block.index}"], part)
+            run_guarded(found, f"group {group}", ns[f"group_{block.index}"], part)
             if len(table.events) != events_before:
                 raise NotWhole("events outside the group's table")
             out[group] = _group_result(
