@@ -333,3 +333,16 @@ def test_the_report_gives_the_same_reasons_as_explain(tmp_path: Path) -> None:
     assert "— 在 2 个可评单位中排第 1,名额 1 个</li>" in html  # 乙, the one 优秀
     assert "— 条件成立(达标 → 不达标)</li>" in html  # 丙
     assert "condition" not in html and "graded" not in html
+
+
+def test_an_input_the_units_group_is_never_given_is_not_listed_as_missing() -> None:
+    """tests/unseen/qingshan-xiangzhen 二(三)3.: 防汛抗旱得分 is given only for the two 乡镇
+    groups; for a 城区街道 unit the item does not apply, and its input is not shown as `null`
+    (as if the data had left it out), while a 乡镇 unit's explanation shows the value it read."""
+    folder = str(Path(__file__).parent / "unseen" / "qingshan-xiangzhen")
+    street = CliRunner().invoke(main, ["explain", folder, "--sample", "--unit", "城南街道"])
+    town = CliRunner().invoke(main, ["explain", folder, "--sample", "--unit", "东湖镇"])
+    assert street.exit_code == 0 and town.exit_code == 0, street.output + town.output
+    assert "防汛抗旱 = not applicable" in street.output
+    assert "防汛抗旱得分" not in street.output
+    assert "inputs: 防汛抗旱得分 = 6.5" in town.output

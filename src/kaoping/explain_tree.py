@@ -257,11 +257,18 @@ def _value_data(
     ]
     given = trace.given if trace is not None else None
     skipped = trace is not None and (trace.skipped or given is not None)
-    # a skipped rule read nothing: its inputs are not shown as if they had counted
+    # a skipped rule read nothing: its inputs are not shown as if they had counted; nor is an
+    # input the unit's group is never given (`for` other groups), as if it were missing
+    model = scheme.model
+    its_inputs = model.inputs_for(u.group)
     inputs = (
         {}
         if skipped
-        else {name: _show(_fixed(scheme.model, name, u.facts), rules) for name in sorted(vd.inputs)}
+        else {
+            name: _show(_fixed(model, name, u.facts), rules)
+            for name in sorted(vd.inputs)
+            if name in its_inputs or name not in model.inputs
+        }
     )
     group_values = {k: _show(v, rules) for k, v in (trace.group_values.items() if trace else [])}
     value = _show(u.values.get(vd.path), rules)
