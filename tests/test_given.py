@@ -273,3 +273,16 @@ def test_a_given_count_skips_a_constant_flag_on_both_backends() -> None:
     assert mine is not None
     assert mine.unit.values["取消评优情形数"] == D(0)
     assert mine.unit.values["全市民调后十位情形"] is None  # not computed: only the count read it
+
+
+@pytest.mark.parametrize(("given", "why"), [("2.5", "whole number"), ("0", "outside")])
+def test_a_given_rank_is_a_whole_number_from_1(given: str, why: str) -> None:
+    """A rank (`let 名次 = rank by total`) given by the data is a place: 2.5 or 0 is a data
+    error naming the unit, never a result."""
+    scheme = load_scheme("shuangxiang-2012")
+    data = sample("shuangxiang_2012")
+    first = next(u for u in data["units"] if u["group"] == "乡镇口")
+    first["given"] = {"名次": {"value": given, "by": "市考评办"}}
+    with pytest.raises(DataError) as err:
+        validate(data, scheme.model, "d.json")
+    assert f"unit {first['unit']!r}" in str(err.value) and why in str(err.value)

@@ -44,6 +44,8 @@ def givable_lines(model: Model, block: BlockModel) -> list[str]:
         if vd.kind == "flag":
             what = "flag, yes/no"
         bound = f", {_plain(low)} to {_plain(high)}" if high is not None else ""
+        if _is_rank(vd):
+            bound = ", a whole number from 1"
         whom = f", only {', '.join(sorted(vd.sheet.units))}" if vd.sheet is not None else ""
         lines.append(f"{path} ({what}{bound}{whom})")
     for name, grading in model.gradings.items():
@@ -160,8 +162,14 @@ def _value(
         return convert(value, ir.YesNoType(), model, where, unit, field, problems)
     if ty is not None and ty.kind == "enum" and ty.enum is not None:
         return convert(value, ir.EnumType(ty.enum), model, where, unit, field, problems)
+    if _is_rank(vd):  # a place in an order: a whole number from 1
+        return convert(value, ir.NumberType(Q(1), None, True), model, where, unit, field, problems)
     low, high = _bounds(vd)
     return convert(value, ir.NumberType(low, high), model, where, unit, field, problems)
+
+
+def _is_rank(vd: ValueDef) -> bool:
+    return isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank)
 
 
 def _bounds(vd: ValueDef) -> tuple[Q | None, Q | None]:
