@@ -127,3 +127,37 @@ def test_an_unsaved_buffer_is_a_scheme_of_its_own() -> None:
     checked = Schemes().check(uri, {uri: "分组 甲\n评分 甲:\n    指标 一 满分 1 = 1\n"})
     assert list(checked.sources) == [uri]
     assert checked.diagnostics == [] and checked.model is not None
+
+
+SCOPED = (
+    "group 甲\ngroup 乙\n"  # lines 1-2
+    "scoring 甲:\n"  # 3
+    "    item 得分 max 5 = 5\n"  # 4
+    "    let 两倍 = 得分 * 2\n"  # 5
+    "    total = 得分\n"  # 6
+    "scoring 乙:\n"  # 7
+    "    item 得分 max 3 = 3\n"  # 8
+    "    total = 得分\n"  # 9
+    "enum 等次: 好, 差\n"  # 10
+    "grading 评定 by 等次:\n"  # 11
+    "    好 if 得分 >= 3\n"  # 12
+    "    差 otherwise\n"  # 13
+)
+
+
+def test_a_value_is_named_within_its_scoring_block_and_by_grading(tmp_path: Path) -> None:
+    """Two scoring blocks each define 得分: inside a block the word means that block's item,
+    its references are that block's words and the grading line's (which reads each block's),
+    never the other block's; from the grading line it means both."""
+    path = str(tmp_path / "s.rules")
+    checked = Schemes().check(path, {path: SCOPED})
+    assert checked.model is not None, checked.diagnostics
+    col = SCOPED.split("\n")[4].index("得分") + 1
+    [where] = navigation.definition(checked, path, 5, col)
+    assert where.line == 4
+    lines = {s.line for s in navigation.references(checked, path, 5, col, True)}
+    assert lines == {4, 5, 6, 12}
+    grading_col = SCOPED.split("\n")[11].index("得分") + 1
+    assert {s.line for s in navigation.definition(checked, path, 12, grading_col)} == {4, 8}
+    everywhere = {s.line for s in navigation.references(checked, path, 12, grading_col, True)}
+    assert everywhere == {4, 5, 6, 8, 9, 12}
