@@ -143,6 +143,9 @@ BAD = [
     ("a name with a zero-width space", 6, "unit", "a\u200bb"),
     ("a name given twice", 7, "unit", "u-twice"),
     ("an unknown group", 8, "group", "丙组"),
+    # pyarrow's integer reader takes hexadecimal: 0x10 is 16, 0x1.5 read as 2.1
+    ("a hexadecimal count", 9, "praise", "0x10"),
+    ("a hexadecimal number", 10, "work", "0x1.5"),
 ]
 
 

@@ -27,6 +27,7 @@ from kaoping.compiler.model import Model
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
 from kaoping.runtime.columnar.numbers import Col, scaled
 
+_PLAIN_BYTES = np.frombuffer(b"0123456789.-", dtype=np.uint8)
 _DIGIT_LIMIT = 18  # digits a numerator may have and still fit in int64 (with its places)
 _WINDOW = 1 << 23  # bytes of the file checked at a time
 _NAME_BYTES = 4096  # longer unit names: the per-unit path (whole-column lines stay small)
@@ -118,7 +119,8 @@ def _csv_table(path: Path, model: Model) -> Any:
     blank lines or bare carriage returns; every row as long as the header). Numbers are read
     by pyarrow's CSV reader itself (counts as integers, other numbers as decimals with 12
     places) when no cell can be written in a way pyarrow accepts and kaoping refuses (an
-    exponent, a point with no digit on one side); else every cell is read as text."""
+    exponent, hexadecimal, a point with no digit on one side); else every cell is read as
+    text."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -137,7 +139,10 @@ def _csv_table(path: Path, model: Model) -> Any:
         header = data[:start].removesuffix(b"\r").decode("utf-8").split(",")
     except UnicodeDecodeError:
         return None
-    typed = data.find(b"e", start) < 0 and data.find(b"E", start) < 0
+    # pyarrow reads an exponent as a decimal and `0x10` as a whole number (16); kaoping
+    # refuses both, so a file holding either anywhere is read as text (the bytes may be in a
+    # name: then only the faster reading is lost)
+    typed = not any(data.find(mark, start) >= 0 for mark in (b"e", b"E", b"0x", b"0X"))
     for at in range(0, len(octets), _WINDOW):  # a window at a time: small temporaries
         window = octets[at : at + _WINDOW + 1]  # one byte beyond, to see what follows
         returns = np.flatnonzero(window[:-1] == ord("\r"))
@@ -280,9 +285,12 @@ def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
     if n == 0 or not present.any():
         return scaled(np.zeros(n, dtype=np.int64), 1, None if present.all() else present)
     raw = np.frombuffer(cells.buffers()[2], dtype=np.uint8)
+    # only digits, points and minus signs: pyarrow's integer reader would also take a plus
+    # sign, spaces and hexadecimal (`0x1.5`), which the per-unit reader judges
+    body = raw[offsets[0] : offsets[-1]]
+    if not np.isin(body, _PLAIN_BYTES).all():
+        return None
     negative = present & (raw[np.minimum(offsets[:-1], len(raw) - 1)] == ord("-"))
-    if pc.any(pc.match_substring(cells, "+")).as_py():
-        return None  # a sign the integer reader would take: the per-unit reader judges it
     if int(np.asarray(pc.count_substring(cells, ".")).max(initial=0)) > 1:
         return None
     dot = np.asarray(pc.find_substring(cells, "."))
