@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers_columnar import CI, datasets, rosters, same_results, sample, scheme
+from kaoping.compiler import ir
 from kaoping.compiler.emit_columnar import Unsupported
 from kaoping.compiler.load import compile_sources
 from kaoping.scoring_columnar import columnar_scheme
@@ -121,9 +122,7 @@ def test_constructs_score_the_same() -> None:
 @st.composite
 def with_given(draw: Any, folder: str) -> dict[str, Any]:
     """Random data in which some units give some of their values (items and sections within
-    their bounds, other numbers, flags, the total). Left out: givens that leave uncomputed a
-    value a group-wide rule reads (best, rank, a group mean): the per-unit backend then fails
-    on the absent value."""
+    their bounds, ranks, other numbers, flags, the total)."""
     compiled = scheme(folder)
     raw = draw(rosters(folder) if folder == "anfu_2017" else datasets(folder))
     for u in raw["units"]:
@@ -136,6 +135,8 @@ def with_given(draw: Any, folder: str) -> dict[str, Any]:
             vd = block.values[path]
             if vd.kind == "flag":
                 value: Any = draw(st.booleans())
+            elif isinstance(vd.node, ir.Let) and isinstance(vd.node.expr, ir.Rank):
+                value = str(draw(st.integers(1, 30)))  # a place: a whole number from 1
             elif vd.ty is not None and vd.ty.kind == "number":
                 low, high = _given_bounds(vd)
                 value = str(draw(st.integers(int(low * 10), int(high * 10))) / 10)
