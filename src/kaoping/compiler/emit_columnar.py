@@ -406,12 +406,7 @@ class ColumnarEmitter:
     def section(self, block: BlockModel, vd: ValueDef, node: ir.Section, s: Scope) -> None:
         """The children summed, the highest or the mean, then bounded and rounded."""
         w = self.w
-        mode, excluding = "sum", tuple[str, ...]()
-        for cl in node.clauses:
-            if isinstance(cl, ir.TakeHighest):
-                mode = "highest"
-            elif isinstance(cl, ir.TakeMean):
-                mode, excluding = "mean", cl.excluding
+        mode, excluding = node.taking()
         kept = [c for c in vd.children if block.values[c].name not in excluding]
         kids = [f"v[{c!r}]" for c in kept]
         rescale = next((cl for cl in node.clauses if isinstance(cl, ir.Rescale)), None)

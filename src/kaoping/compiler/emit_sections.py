@@ -75,12 +75,7 @@ class SectionEmitter:
         """A section's value from the given children: summed (and rescaled, where items may not
         apply), the highest or the mean, then bounded and rounded by its own clauses."""
         w = self.w
-        mode, excluding = "sum", tuple[str, ...]()
-        for cl in node.clauses:
-            if isinstance(cl, ir.TakeHighest):
-                mode = "highest"
-            elif isinstance(cl, ir.TakeMean):
-                mode, excluding = "mean", cl.excluding
+        mode, excluding = node.taking()
         kids = [c for c in children if block.values[c].name not in excluding]
         vals = ", ".join(f"v[{c!r}]" for c in kids)
         if not kids:

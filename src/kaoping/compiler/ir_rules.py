@@ -183,6 +183,17 @@ class Section:
     sheets: tuple[Sheet, ...] = ()
     span: Span = _span()
 
+    def taking(self) -> tuple[str, tuple[str, ...]]:
+        """How the children make the section (`sum`, `highest` or `mean`), and the children a
+        mean leaves out (`take mean excluding …`); the last such clause decides."""
+        mode, excluding = "sum", tuple[str, ...]()
+        for cl in self.clauses:
+            if isinstance(cl, TakeHighest):
+                mode = "highest"
+            elif isinstance(cl, TakeMean):
+                mode, excluding = "mean", cl.excluding
+        return mode, excluding
+
     def __str__(self) -> str:
         return (
             f"section {self.name}"
