@@ -187,7 +187,7 @@ def k_phases(scheme: load.CompiledScheme, units: list[UnitData], repeat: int) ->
                 ns[f"group_{block}_fast"]([u for u in made if u.block == block])
             t = note("group values (rank)", t)
             ns["grade"](made)
-            scoring._results(made, ns["RANK_VALUE"])
+            scoring.unit_results(made, ns["RANK_VALUE"])
             note("grading, results", t)
     return best
 
