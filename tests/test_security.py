@@ -4,6 +4,7 @@ with another run's, written through a planted link, or written over an input of 
 
 from __future__ import annotations
 
+import errno
 import json
 import marshal
 import os
@@ -25,6 +26,7 @@ from kaoping.cli import main
 from kaoping.errors import OutputError
 from kaoping.grammar import tables
 from kaoping.grammar.parse import _Lark, runtime_options
+from kaoping.io import output
 from kaoping.io.output import write_output
 from kaoping.plugins.manager import default_registry
 
@@ -442,6 +444,50 @@ def test_no_temporary_is_left_when_the_write_fails(tmp_path: Path, failure: type
         write_output(target, chunks())
     assert target.read_text("utf-8") == "old\n"
     assert leftovers(tmp_path) == []
+
+
+def test_a_large_output_is_written_whole_while_it_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks (text, bytes, views of a buffer) are written by a thread and synced every few
+    bytes: the file holds them all, in order."""
+    monkeypatch.setattr(output, "_SYNC_EVERY", 10)
+    synced: list[int] = []
+    real = os.fdatasync
+    monkeypatch.setattr(os, "fdatasync", lambda fd: (synced.append(fd), real(fd))[1])
+    parts = [f"line {i}\n" for i in range(500)]
+    chunks = [
+        p if i % 3 == 0 else p.encode() if i % 3 == 1 else memoryview(p.encode())
+        for i, p in enumerate(parts)
+    ]
+    target = tmp_path / "out.txt"
+    write_output(target, iter(chunks))
+    assert target.read_text("utf-8") == "".join(parts)
+    assert len(synced) >= 100 and leftovers(tmp_path) == []
+
+
+def test_a_disk_that_fills_while_writing_is_a_message_and_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "_SYNC_EVERY", 10)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fdatasync", full)
+    made = []
+
+    def chunks():
+        for i in range(1000):
+            made.append(i)
+            yield f"line {i}\n"
+
+    target = tmp_path / "out.txt"
+    target.write_text("old\n", "utf-8")
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_output(target, chunks())
+    assert target.read_text("utf-8") == "old\n" and leftovers(tmp_path) == []
+    assert len(made) < 1000  # the run stops making output once it cannot be written
 
 
 def test_text_that_cannot_be_encoded_is_a_message_and_leaves_nothing(tmp_path: Path) -> None:

@@ -582,7 +582,9 @@ def _score_on_dask(
 
 
 def _emit(
-    chunks: Iterable[str] | Iterable[bytes], output: str | None, inputs: Iterable[str | Path]
+    chunks: Iterable[str] | Iterable[bytes | memoryview],
+    output: str | None,
+    inputs: Iterable[str | Path],
 ) -> None:
     """To the output file (whole or not at all), or to stdout."""
     if output:
@@ -593,7 +595,7 @@ def _emit(
     else:
         try:
             for chunk in chunks:
-                if isinstance(chunk, bytes):
+                if not isinstance(chunk, str):
                     sys.stdout.flush()
                     sys.stdout.buffer.write(chunk)
                 else:

@@ -320,7 +320,7 @@ def _absent(n: int) -> Any:
     return absent(n)
 
 
-def write_chunks(results: WholeResults, kind: str) -> Iterator[bytes]:
+def write_chunks(results: WholeResults, kind: str) -> Iterator[bytes | memoryview]:
     """The results file's bytes: `json` (compact, one unit a line), `csv` or `parquet`."""
     from kaoping.io import columns_out
 

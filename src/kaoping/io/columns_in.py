@@ -14,6 +14,7 @@ unusual but valid: the same outcome either way, only slower."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,9 @@ from kaoping.compiler.model import Model
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
 from kaoping.runtime.columnar.numbers import Col, scaled
 
-_PLAIN_BYTES = np.frombuffer(b"0123456789.-", dtype=np.uint8)
+_PLAIN_BYTES = np.zeros(256, dtype=bool)  # the bytes a plain number cell is made of
+_PLAIN_BYTES[list(b"0123456789.-")] = True
 _DIGIT_LIMIT = 18  # digits a numerator may have and still fit in int64 (with its places)
-_WINDOW = 1 << 23  # bytes of the file checked at a time
 _NAME_BYTES = 4096  # longer unit names: the per-unit path (whole-column lines stay small)
 
 
@@ -55,7 +56,7 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         import pyarrow as pa
     except ImportError:
         return None
-    table = _csv_table(path, model) if path.suffix.lower() == ".csv" else None
+    table = _csv_table(path) if path.suffix.lower() == ".csv" else None
     if path.suffix.lower() == ".parquet" and path.is_file():
         table = _parquet_table(path)
     if table is None:
@@ -77,13 +78,14 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         return None  # an unknown group: the per-unit reader names the units
     inputs: dict[str, Col] = {}
     wants_of: dict[tuple[str, ...], npt.NDArray[np.bool_]] = {}
+    read = _read_all(table, [(name, decl.type) for name, decl in model.inputs.items()], pa)
     for name, decl in model.inputs.items():
         wanted_by = tuple(g for g in labels if name in model.inputs_for(g))
         if name not in fields:
             if wanted_by:
                 return None  # a missing column: the per-unit reader says which units need it
             continue
-        col = _column(table.column(name), decl.type, pa)
+        col = read[name]
         if col is None:
             return None
         present = np.ones(n, dtype=bool) if col.present is None else col.present
@@ -97,6 +99,18 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
             return None
         inputs[name] = col
     return UnitColumns(units, codes, labels, inputs)
+
+
+def _read_all(table: Any, wanted: list[tuple[str, Any]], pa: Any) -> dict[str, Col | None]:
+    """Each input's column read exactly, several at once: pyarrow's casts and numpy's scans
+    let go of the interpreter, so the columns are read side by side on the machine's cores."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    present = [(name, typ) for name, typ in wanted if name in table.column_names]
+    workers = min(4, os.cpu_count() or 1, max(1, len(present)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        cols = pool.map(lambda item: _column(table.column(item[0]), item[1], pa), present)
+        return dict(zip((name for name, _ in present), cols, strict=True))
 
 
 def _codes(groups: Any) -> tuple[npt.NDArray[np.intp], list[str]]:
@@ -114,13 +128,12 @@ def _plain_scheme(model: Model) -> bool:
     return all(type(d.type) in (ir.NumberType, ir.CountType) for d in model.inputs.values())
 
 
-def _csv_table(path: Path, model: Model) -> Any:
-    """The CSV file as a table, when pyarrow reads it as the csv module would (no quotes,
-    blank lines or bare carriage returns; every row as long as the header). Numbers are read
-    by pyarrow's CSV reader itself (counts as integers, other numbers as decimals with 12
-    places) when no cell can be written in a way pyarrow accepts and kaoping refuses (an
-    exponent, hexadecimal, a point with no digit on one side); else every cell is read as
-    text."""
+def _csv_table(path: Path) -> Any:
+    """The CSV file as a table of text cells, when pyarrow reads it as the csv module would
+    (no quotes, blank lines or bare carriage returns; every row as long as the header). Every
+    cell is kept as text: numbers are read from their digits by `_numbers`, never by pyarrow's
+    own number readers, which take forms kaoping refuses (an exponent, hexadecimal `0x10`, a
+    point with no digit on one side)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -131,7 +144,6 @@ def _csv_table(path: Path, model: Model) -> Any:
     if b'"' in data or b"\n\n" in data or data.startswith((b"\n", b"\r")):
         return None
     data = data.removeprefix(b"\xef\xbb\xbf")
-    octets = np.frombuffer(data, dtype=np.uint8)
     start = data.find(b"\n")
     if start < 0:
         return None
@@ -139,43 +151,15 @@ def _csv_table(path: Path, model: Model) -> Any:
         header = data[:start].removesuffix(b"\r").decode("utf-8").split(",")
     except UnicodeDecodeError:
         return None
-    # pyarrow reads an exponent as a decimal and `0x10` as a whole number (16); kaoping
-    # refuses both, so a file holding either anywhere is read as text (the bytes may be in a
-    # name: then only the faster reading is lost)
-    typed = not any(data.find(mark, start) >= 0 for mark in (b"e", b"E", b"0x", b"0X"))
-    for at in range(0, len(octets), _WINDOW):  # a window at a time: small temporaries
-        window = octets[at : at + _WINDOW + 1]  # one byte beyond, to see what follows
-        returns = np.flatnonzero(window[:-1] == ord("\r"))
-        if len(returns):  # line ends \r\n (a spreadsheet's, the csv module's): no bare \r
-            if (window[returns + 1] != ord("\n")).any() or at + returns[-1] + 1 >= len(octets):
-                return None
-            if (at + returns[0] == 0) or (octets[at + returns - 1] == ord("\n")).any():
-                return None  # a blank line
-        if len(octets) - at <= _WINDOW and len(window) and window[-1] == ord("\r"):
-            return None  # a bare \r at the very end
-        if typed:
-            # every point between two digits: no cell pyarrow reads otherwise than kaoping
-            points = np.flatnonzero(window[:_WINDOW] == ord(".")) + at
-            points = points[points > start]
-            if len(points):
-                before = octets[points - 1]
-                after = octets[np.minimum(points + 1, len(octets) - 1)]
-                digits = (before >= ord("0")) & (before <= ord("9")) & (after >= ord("0"))
-                digits &= (after <= ord("9")) & (points + 1 < len(octets))
-                typed = bool(digits.all())
-    types = {name: pa.string() for name in header}
-    if typed:
-        for name in header:
-            decl = model.inputs.get(name)
-            if decl is None:
-                continue
-            whole = isinstance(decl.type, ir.CountType) or getattr(decl.type, "integer", False)
-            types[name] = pa.int64() if whole else pa.decimal128(38, 12)
+    returns = data.count(b"\r")
+    # line ends \r\n (a spreadsheet's, the csv module's), never a bare \r, no blank line
+    if returns and (returns != data.count(b"\r\n") or b"\n\r" in data):
+        return None
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
             convert_options=pacsv.ConvertOptions(
-                column_types=types,
+                column_types={name: pa.string() for name in header},
                 strings_can_be_null=False,
                 null_values=[""],
                 true_values=[],
@@ -273,8 +257,8 @@ def _column(column: Any, typ: Any, pa: Any) -> Col | None:
 def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
     """A column of number cells read exactly: integer numerators over 10^places (empty cells
     absent). None where a cell is not plain (digits, at most one point with digits on both
-    sides, a leading minus), or breaks the input's type or range. pyarrow reads the digits
-    with the point taken out as a whole number; the point's place gives the scale."""
+    sides, a leading minus), or breaks the input's type or range. pyarrow reads the column as
+    a decimal at its most places, whose 64-bit numerator is the column's."""
     import pyarrow.compute as pc
 
     whole = isinstance(typ, ir.CountType) or bool(getattr(typ, "integer", False))
@@ -288,20 +272,13 @@ def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
     # only digits, points and minus signs: pyarrow's integer reader would also take a plus
     # sign, spaces and hexadecimal (`0x1.5`), which the per-unit reader judges
     body = raw[offsets[0] : offsets[-1]]
-    if not np.isin(body, _PLAIN_BYTES).all():
+    if not _PLAIN_BYTES[body].all():
         return None
     negative = present & (raw[np.minimum(offsets[:-1], len(raw) - 1)] == ord("-"))
-    if int(np.asarray(pc.count_substring(cells, ".")).max(initial=0)) > 1:
-        return None
     dot = np.asarray(pc.find_substring(cells, "."))
     has_dot = dot >= 0
-    digits_text = pc.replace_substring(cells, ".", "") if has_dot.any() else cells
-    if not present.all():
-        digits_text = pc.if_else(pa.array(present), digits_text, pa.scalar(None, pa.string()))
-    try:
-        digits = np.asarray(pc.cast(digits_text, pa.int64()).fill_null(0))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # a character other than digits, an empty side of the point, too long
+    if np.count_nonzero(body == ord(".")) != np.count_nonzero(has_dot):
+        return None  # a cell with two points
     before = np.where(has_dot, dot, lengths) - negative
     after = np.where(has_dot, lengths - dot - 1, 0)
     if ((before < 1) & present).any() or (has_dot & (after < 1)).any():
@@ -313,7 +290,17 @@ def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
     places = int(after.max(initial=0))
     if int((before + places).max(initial=0)) > _DIGIT_LIMIT:
         return None
-    value = digits if places == 0 else digits * (10 ** (places - after))
+    text = cells if present.all() else pc.if_else(pa.array(present), cells, pa.scalar(None))
+    try:  # exact: a decimal at the column's most places (a misplaced minus is refused here)
+        read = pc.cast(text, pa.int64() if places == 0 else pa.decimal128(38, places))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if places == 0:
+        value = np.asarray(read.fill_null(0), dtype=np.int64)
+    else:  # the numerator over 10^places: a decimal's low 64 bits (it fits: 18 digits at most)
+        words = np.frombuffer(read.buffers()[1], dtype=np.int64)
+        value = words[2 * read.offset : 2 * (read.offset + n) : 2]
+        value = value.copy() if present.all() else np.where(present, value, 0)
     col = scaled(value, 10**places, None if present.all() else present)
     return col if _in_range(col, typ) else None
 

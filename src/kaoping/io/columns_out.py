@@ -36,7 +36,7 @@ def _pieces(results: WholeResults) -> Iterator[tuple[GroupColumns, int, int]]:
 # ------------------------------------------------------------------------------ JSON
 
 
-def iter_json(results: WholeResults) -> Iterator[bytes]:
+def iter_json(results: WholeResults) -> Iterator[bytes | memoryview]:
     """The results JSON as `iter_json(..., compact=True)` writes it, then the final newline."""
     scheme = results.scheme
     head = {"scheme": scheme.scheme_id, "scheme_hash": scheme_hash(scheme)}
@@ -56,7 +56,7 @@ def _compact(value: Any) -> str:
 
 def _json_lines(
     results: WholeResults, g: GroupColumns, start: int, stop: int, fields: Fields
-) -> bytes:
+) -> memoryview:
     model = results.scheme.model
     block = g.block
     rows = g.order[start:stop]
@@ -253,7 +253,7 @@ def _cell_texts(col: Any, rows: Any) -> Any:
     return pc.if_else(pa.array(col.present[rows]), text, pa.scalar(None, pa.string()))
 
 
-def iter_csv(results: WholeResults) -> Iterator[bytes]:
+def iter_csv(results: WholeResults) -> Iterator[bytes | memoryview]:
     """The results as `results_table.iter_csv` writes them (UTF-8, a header row)."""
     import csv
     import io
@@ -274,7 +274,7 @@ def _csv_lines(
     stop: int,
     fields: Fields,
     columns: list[str],
-) -> bytes:
+) -> memoryview:
     """One row a unit: group, unit, total, rank, grade (none), flags, then every value."""
     rows = g.order[start:stop]
     lines = Lines(stop - start, fields.kept)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import stat
 import tempfile
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from kaoping.errors import OutputError
 
@@ -40,7 +42,9 @@ def check_target(target: str | Path, inputs: Iterable[str | Path] = ()) -> None:
 
 
 def write_output(
-    target: str | Path, chunks: Iterable[str | bytes], inputs: Iterable[str | Path] = ()
+    target: str | Path,
+    chunks: Iterable[str | bytes | memoryview],
+    inputs: Iterable[str | Path] = (),
 ) -> None:
     """Write `chunks` (text as UTF-8, or bytes as they are) to `target`; an OutputError (exit 2)
     when it cannot be, with no temporary file left behind whatever goes wrong, Ctrl-C included."""
@@ -71,7 +75,7 @@ def _names_a_descriptor(path: str) -> bool:
     return False
 
 
-def _write_directly(path: str, chunks: Iterable[str | bytes]) -> None:
+def _write_directly(path: str, chunks: Iterable[str | bytes | memoryview]) -> None:
     try:
         with open(path, "wb") as out:
             for chunk in chunks:
@@ -83,7 +87,7 @@ def _write_directly(path: str, chunks: Iterable[str | bytes]) -> None:
 
 
 def _replace(
-    path: str, real: str, chunks: Iterable[str | bytes], st: os.stat_result | None
+    path: str, real: str, chunks: Iterable[str | bytes | memoryview], st: os.stat_result | None
 ) -> None:
     folder, name = os.path.split(real)
     folder = folder or "."
@@ -95,8 +99,7 @@ def _replace(
         ) from None
     try:
         with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                out.write(_bytes(chunk))
+            _write_behind(out, chunks)
             out.flush()
             if st is not None:
                 os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode) & 0o777)
@@ -118,8 +121,49 @@ def _replace(
     _sync_folder(folder)
 
 
-def _bytes(chunk: str | bytes) -> bytes:
-    return chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+_SYNC_EVERY = 256 << 20  # bytes written between two syncs while the rest is still being made
+_AHEAD = 2  # chunks made and waiting to be written
+
+
+def _write_behind(out: BinaryIO, chunks: Iterable[str | bytes | memoryview]) -> None:
+    """Each chunk written while the next is made: a thread writes them, and syncs the file
+    every _SYNC_EVERY bytes, so the disk works during the run rather than all at the end (a
+    results file of gigabytes would otherwise wait seconds for its final fsync). A failure
+    on either side is raised here, after the thread has stopped."""
+    waiting: queue.Queue[bytes | memoryview | None] = queue.Queue(maxsize=_AHEAD)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        unsynced = 0
+        while (chunk := waiting.get()) is not None:
+            if failed:
+                continue  # take what is put, so that the maker is never kept waiting
+            try:
+                out.write(chunk)
+                unsynced += len(chunk)
+                if unsynced >= _SYNC_EVERY:
+                    out.flush()
+                    os.fdatasync(out.fileno())
+                    unsynced = 0
+            except BaseException as err:  # handed to the maker's thread, raised there
+                failed.append(err)
+
+    writer = threading.Thread(target=write, name="kaoping-writer", daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failed:
+                break
+            waiting.put(_bytes(chunk))
+    finally:
+        waiting.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
+
+
+def _bytes(chunk: str | bytes | memoryview) -> bytes | memoryview:
+    return chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
 
 def _umask() -> int:

@@ -91,8 +91,9 @@ class Lines:
             found.keep = (first, second)  # the ids in `key` stay theirs while this is kept
         return found
 
-    def bytes(self, trim: int = 0) -> bytes:
-        """The lines one after another, without the last `trim` bytes."""
+    def bytes(self, trim: int = 0) -> memoryview:
+        """The lines one after another, without the last `trim` bytes: a view of the buffer
+        pyarrow made them in (written out as it is, not copied again)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -117,8 +118,8 @@ class Lines:
         offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if wide else np.int32)
         data = texts.buffers()[2]
         if data is None:
-            return b""
-        return memoryview(data)[int(offsets[0]) : int(offsets[-1]) - trim].tobytes()
+            return memoryview(b"")
+        return memoryview(data)[int(offsets[0]) : int(offsets[-1]) - trim]
 
 
 def _longest(table: Table) -> int:
