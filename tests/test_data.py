@@ -482,3 +482,38 @@ def test_output_file_keeps_old_content_when_data_is_bad(files, tmp_path: Path) -
         "results.json",
         "scheme.rules",
     ]
+
+
+@pytest.mark.parametrize("reader", ["csv module", "pyarrow"])
+def test_a_list_input_in_csv_data_is_one_message_saying_where_it_can_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    # a CSV row has no room for a list of records: one message an input, not one a unit
+    from kaoping.io import data_arrow
+
+    if reader == "pyarrow":
+        monkeypatch.setattr(data_arrow, "ARROW_CSV_FROM", 0)
+    rows = "".join(f"镇{i},乡镇,1\n" for i in range(40))
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text("unit,group,信息报送次数\n" + rows, "utf-8")
+    s = compile_rules(CSV_LIST_RULES, "csv_lists")
+    with pytest.raises(DataError) as err:
+        load_file(csv_path, s.model)
+    [problem] = err.value.problems
+    assert (problem.unit, problem.field) == (None, "扣分事项")
+    assert "a list of 扣分记录 records (for the units of 乡镇)" in problem.message
+    assert "which a CSV file cannot hold" in problem.message and "JSON" in problem.message
+
+
+CSV_LIST_RULES = """\
+方案 "列表"
+分组 乡镇
+记录 扣分记录:
+    分值: 数值 0 至 10
+输入 信息报送次数: 次数 "次数"
+输入 扣分事项: 列表 扣分记录 "每起一条"
+评分 乡镇:
+    指标 信息报送 满分 10 = 信息报送次数
+    指标 扣分:
+        扣 合计 扣分事项 的 分值
+"""

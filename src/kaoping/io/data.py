@@ -14,7 +14,7 @@ from pathlib import Path
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
 from kaoping.io import data_arrow
-from kaoping.io.data_csv import csv_units
+from kaoping.io.data_csv import csv_units, refuse_lists_in_csv
 from kaoping.io.json_text import _decoder, _json_error, read_json_text
 from kaoping.io.jsonstream import UnitsStream
 from kaoping.io.validate import (
@@ -60,10 +60,13 @@ def load_dataset(
 
         raw = csv_units_arrow(_read_bytes(path), model, where)
         if raw is not None:
+            refuse_lists_in_csv(raw, model, where)
             return validate(raw, model, where), {}
     text = read_data_text(path)
     if path.suffix.lower() == ".csv":
-        return validate(csv_units(text, model, where), model, where), {}
+        raw = csv_units(text, model, where)
+        refuse_lists_in_csv(raw, model, where)
+        return validate(raw, model, where), {}
     if text.lstrip(" \t\r\n").startswith("{"):
         return _load_json_streamed(text, model, where)
     raw = read_json_text(text, where)

@@ -31,6 +31,33 @@ def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     return rows_units(rows, list(fields), model)
 
 
+def refuse_lists_in_csv(raw: dict[str, Any], model: Model, where: str) -> None:
+    """A list of records has no place in a CSV row: said once for each such input the units'
+    groups need, with where the data can go instead (not once a unit as a missing input)."""
+    needed: dict[str, tuple[str, list[str]]] = {}
+    for unit in raw["units"]:
+        group = unit["group"]
+        for name in model.inputs_for(group):
+            t = model.inputs[name].type
+            if isinstance(t, ir.ListType):
+                groups = needed.setdefault(name, (t.record, []))[1]
+                if group not in groups:
+                    groups.append(group)
+    problems = [
+        DataProblem(
+            where,
+            None,
+            name,
+            f"a list of {record} records (for the units of {', '.join(groups)}), which a CSV "
+            "file cannot hold: give the data as JSON, as Parquet (a column of lists) or as a "
+            "workbook (`kaoping template` makes one with a sheet for each list)",
+        )
+        for name, (record, groups) in needed.items()
+    ]
+    if problems:
+        raise DataError(problems)
+
+
 def check_columns(fields: list[str], model: Model, where: str) -> None:
     """The header of a table of units (CSV or Parquet): unit, group and the scheme's inputs,
     each once."""
