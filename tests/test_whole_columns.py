@@ -240,3 +240,122 @@ def test_data_requirements_met_are_checked_on_the_columns(tmp_path: Path, kind: 
     code, said = _score(rules, data, got, "columnar")
     assert code == 0 and "by whole columns" in said, said
     assert got.read_bytes() == want.read_bytes()
+
+
+# yes/no and option inputs: the words and values the per-unit reader takes, two groups
+CHOICES = """\
+方案 "是否与等次"
+舍入 2 位 四舍五入
+分组 乡镇 "乡镇"
+分组 街道 "街道"
+枚举 测评等次: 优, 良, 合格
+输入 满意度: 数值 0 至 10 "社会满意度测评得分"
+输入 信息质量达标: 是否 "信息质量是否达标"
+输入 县领导测评: 测评等次 "县领导测评等次"
+输入 督查通报: 是否 可缺 "是否被督查通报(未督查的为空)" 适用 街道
+对照表 测评分 按 测评等次:
+    优: 3
+    良: 2
+    合格: 1
+评分 乡镇, 街道:
+    指标 满意度测评 满分 10 = 满意度
+    指标 质量 满分 2:
+        加 2 若 信息质量达标
+    指标 县领导 满分 3 = 测评分[县领导测评]
+    指标 通报 = 若 所在分组 = 街道 且 (督查通报 缺省 否) 则 -1 否则 0
+    组内:
+        设 名次 = 排名 按 总分
+"""
+
+_WORDS = {True: ["true", "TRUE", "yes", "Yes", "是"], False: ["false", "False", "no", "NO", "否"]}
+
+
+def _choice_rows(n: int, seed: int) -> tuple[list[str], list[list[str]]]:
+    rng = random.Random(seed)
+    header = ["unit", "group", "满意度", "信息质量达标", "县领导测评", "督查通报"]
+    rows = []
+    for i in range(n):
+        group = rng.choice(["乡镇", "街道"])
+        notice = rng.choice(["", *_WORDS[True], *_WORDS[False]]) if group == "街道" else ""
+        rows.append(
+            [
+                f"u{i:05d}",
+                group,
+                _number(rng, 0, 10),
+                rng.choice(_WORDS[rng.random() < 0.7]),
+                rng.choice(["优", "良", "良", "合格"]),
+                notice,
+            ]
+        )
+    return header, rows
+
+
+@pytest.mark.parametrize(("n", "kind"), [(10_000, ".json"), (1_500, ".csv")])
+def test_yes_no_and_options_write_the_per_unit_bytes(tmp_path: Path, n: int, kind: str) -> None:
+    rules = tmp_path / "choices.rules"
+    rules.write_text(CHOICES, encoding="utf-8")
+    data = _csv(tmp_path / "units.csv", *_choice_rows(n, seed=n))
+    want, got = tmp_path / f"unit{kind}", tmp_path / f"whole{kind}"
+    code, said = _score(rules, data, want, "unit")
+    assert code == 0, said
+    code, said = _score(rules, data, got, "columnar")
+    assert code == 0 and "by whole columns" in said, said
+    assert got.read_bytes() == want.read_bytes()
+
+
+def test_parquet_booleans_score_as_their_words(tmp_path: Path) -> None:
+    rules = tmp_path / "choices.rules"
+    rules.write_text(CHOICES, encoding="utf-8")
+    header, rows = _choice_rows(1_200, seed=5)
+    data = _csv(tmp_path / "units.csv", header, rows)
+    truth = {w: v for v, words in _WORDS.items() for w in words}
+    columns: dict[str, pa.Array] = {h: pa.array([r[i] for r in rows]) for i, h in enumerate(header)}
+    for name in ("信息质量达标", "督查通报"):
+        at = header.index(name)
+        columns[name] = pa.array([truth.get(r[at]) for r in rows], pa.bool_())
+    pq.write_table(pa.table(columns), tmp_path / "units.parquet")
+    code, said = _score(rules, data, tmp_path / "from-csv.csv", "unit")
+    assert code == 0, said
+    code, said = _score(rules, tmp_path / "units.parquet", tmp_path / "whole.csv", "columnar")
+    assert code == 0 and "by whole columns" in said, said
+    assert (tmp_path / "whole.csv").read_bytes() == (tmp_path / "from-csv.csv").read_bytes()
+
+
+BAD_CHOICES = [
+    ("a number for a yes/no", 0, "信息质量达标", "1"),
+    ("another word for a yes/no", 1, "信息质量达标", "对"),
+    ("a required yes/no left empty", 2, "信息质量达标", ""),
+    ("a value the option lacks", 3, "县领导测评", "良好"),
+    ("a required option left empty", 4, "县领导测评", ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "row", "column", "cell"), BAD_CHOICES, ids=[b[0] for b in BAD_CHOICES]
+)
+def test_bad_yes_no_or_option_gets_the_per_unit_message(
+    tmp_path: Path, what: str, row: int, column: str, cell: str
+) -> None:
+    rules = tmp_path / "choices.rules"
+    rules.write_text(CHOICES, encoding="utf-8")
+    header, rows = _choice_rows(1_000, seed=3)
+    rows[row][header.index(column)] = cell
+    data = _csv(tmp_path / "units.csv", header, rows)
+    unit = _score(rules, data, tmp_path / "unit.csv", "unit")
+    whole = _score(rules, data, tmp_path / "whole.csv", "columnar")
+    assert unit[0] == 2 and column in unit[1], unit[1]
+    assert whole == unit
+
+
+@pytest.mark.parametrize("cell", [" 是", "yes ", " 良", "良 "])
+def test_spaces_around_a_word_or_option_score_as_per_unit(tmp_path: Path, cell: str) -> None:
+    """The per-unit reader takes a cell with spaces around it as the word: so do the results,
+    whichever path reads the file."""
+    rules = tmp_path / "choices.rules"
+    rules.write_text(CHOICES, encoding="utf-8")
+    header, rows = _choice_rows(1_000, seed=9)
+    rows[0][header.index("县领导测评" if "良" in cell else "信息质量达标")] = cell
+    data = _csv(tmp_path / "units.csv", header, rows)
+    assert _score(rules, data, tmp_path / "unit.csv", "unit")[0] == 0
+    assert _score(rules, data, tmp_path / "whole.csv", "columnar")[0] == 0
+    assert (tmp_path / "whole.csv").read_bytes() == (tmp_path / "unit.csv").read_bytes()

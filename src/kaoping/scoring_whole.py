@@ -79,13 +79,13 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
     if any(b.data_checks and f"check_{b.index}" not in found.namespace for b in model.blocks):
         return None
     # what the whole-table module reads from unit objects: last year's results, a
-    # distribution checked over the units, each unit's own group
+    # distribution checked over the units
     if any(f"_c.{name}(" in found.python for name in _READS_UNITS):
         return None
     return found
 
 
-_READS_UNITS = ("last_year", "settle", "unit_group", "require_distribution", "require_records")
+_READS_UNITS = ("last_year", "settle", "require_distribution", "require_records")
 
 
 def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeResults | None:
@@ -150,7 +150,8 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
                 return _absent(len(rows))
             return data.inputs[name] if whole and single else _take(data.inputs[name], rows)
 
-        table = Table(len(rows), Facts(read), names)
+        in_group = Labels(np.asarray(data.labels, dtype=object)[member_groups])
+        table = Table(len(rows), Facts(read), names, groups=in_group)
         where = ", ".join(data.labels[k] for k in dict.fromkeys(member_groups.tolist()))
         _check_requirements(found, block, table, [data.labels[k] for k in member_groups])
         run_guarded(found, f"the units of {where}", ns[f"unit_{block.index}"], table)

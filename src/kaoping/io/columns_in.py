@@ -14,6 +14,7 @@ unusual but valid: the same outcome either way, only slower."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,7 +27,7 @@ import numpy.typing as npt
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
-from kaoping.runtime.columnar.numbers import Col, scaled
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, scaled
 
 _PLAIN_BYTES = np.zeros(256, dtype=bool)  # the bytes a plain number cell is made of
 _PLAIN_BYTES[list(b"0123456789.-")] = True
@@ -42,7 +43,7 @@ class UnitColumns:
     names: Any  # a pyarrow string array
     groups: npt.NDArray[np.intp]  # each unit's group, an index into `labels`
     labels: list[str]
-    inputs: Mapping[str, Col]
+    inputs: Mapping[str, Col | Flags | Labels]
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -76,9 +77,9 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
     codes, labels = _codes(groups)
     if not set(labels) <= set(model.block_of_group):
         return None  # an unknown group: the per-unit reader names the units
-    inputs: dict[str, Col] = {}
+    inputs: dict[str, Col | Flags | Labels] = {}
     wants_of: dict[tuple[str, ...], npt.NDArray[np.bool_]] = {}
-    read = _read_all(table, [(name, decl.type) for name, decl in model.inputs.items()], pa)
+    read = _read_all(table, [(name, decl.type) for name, decl in model.inputs.items()], model, pa)
     for name, decl in model.inputs.items():
         wanted_by = tuple(g for g in labels if name in model.inputs_for(g))
         if name not in fields:
@@ -101,15 +102,27 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
     return UnitColumns(units, codes, labels, inputs)
 
 
-def _read_all(table: Any, wanted: list[tuple[str, Any]], pa: Any) -> dict[str, Col | None]:
+def _read_all(
+    table: Any, wanted: list[tuple[str, Any]], model: Model, pa: Any
+) -> dict[str, Col | Flags | Labels | None]:
     """Each input's column read exactly, several at once: pyarrow's casts and numpy's scans
     let go of the interpreter, so the columns are read side by side on the machine's cores."""
     from concurrent.futures import ThreadPoolExecutor
 
     present = [(name, typ) for name, typ in wanted if name in table.column_names]
     workers = min(4, os.cpu_count() or 1, max(1, len(present)))
+
+    def read(item: tuple[str, Any]) -> Col | Flags | Labels | None:
+        name, typ = item
+        column = table.column(name)
+        if isinstance(typ, ir.YesNoType):
+            return _yes_no(column, pa)
+        if isinstance(typ, ir.EnumType):
+            return _options(column, pa, frozenset(model.enums[typ.name].values))
+        return _column(column, typ, pa)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        cols = pool.map(lambda item: _column(table.column(item[0]), item[1], pa), present)
+        cols = pool.map(read, present)
         return dict(zip((name for name, _ in present), cols, strict=True))
 
 
@@ -120,12 +133,16 @@ def _codes(groups: Any) -> tuple[npt.NDArray[np.intp], list[str]]:
     return codes, [str(g) for g in encoded.dictionary.to_pylist()]
 
 
+_SCALAR = (ir.NumberType, ir.CountType, ir.YesNoType, ir.EnumType)
+
+
 def _plain_scheme(model: Model) -> bool:
-    """Inputs all numbers or counts, and no constant entered in the data (a CSV or Parquet
-    file of units has no top-level `constants`)."""
+    """Inputs all one value a unit (a number, count, yes/no or option: no list of records),
+    and no constant entered in the data (a CSV or Parquet file of units has no
+    top-level `constants`)."""
     if any(c.type is not None for c in model.constants.values()):
         return False
-    return all(type(d.type) in (ir.NumberType, ir.CountType) for d in model.inputs.values())
+    return all(isinstance(d.type, _SCALAR) for d in model.inputs.values())
 
 
 def _csv_table(path: Path) -> Any:
@@ -303,6 +320,49 @@ def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
         value = value.copy() if present.all() else np.where(present, value, 0)
     col = scaled(value, 10**places, None if present.all() else present)
     return col if _in_range(col, typ) else None
+
+
+# the yes/no words the per-unit reader takes (`data_csv`), in every mix of cases it accepts
+_YES = frozenset(
+    "".join(p) for w in ("true", "yes") for p in itertools.product(*((c, c.upper()) for c in w))
+) | {"是"}
+_NO = frozenset(
+    "".join(p) for w in ("false", "no") for p in itertools.product(*((c, c.upper()) for c in w))
+) | {"否"}
+
+
+def _yes_no(column: Any, pa: Any) -> Flags | None:
+    """A yes/no column: Parquet booleans, or the words the per-unit reader takes (true/false,
+    yes/no in any case, 是/否) written exactly; empty cells absent."""
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if pa.types.is_boolean(array.type):
+        present = None if array.null_count == 0 else np.asarray(array.is_valid())
+        return Flags(np.asarray(array.fill_null(False), dtype=bool), present)
+    cells = _text_column(column, pa)
+    if cells is None:
+        return None
+    present = np.asarray(pc.binary_length(cells)) > 0
+    yes = np.asarray(pc.is_in(cells, value_set=pa.array(sorted(_YES))))
+    no = np.asarray(pc.is_in(cells, value_set=pa.array(sorted(_NO))))
+    if (present & ~(yes | no)).any():
+        return None  # another spelling, a number, spaces around: the per-unit reader judges
+    return Flags(yes, None if present.all() else present)
+
+
+def _options(column: Any, pa: Any, choices: frozenset[str]) -> Labels | None:
+    """An enum input's column: each cell one of its values, written exactly; empty absent."""
+    import pyarrow.compute as pc
+
+    cells = _text_column(column, pa)
+    if cells is None:
+        return None
+    present = np.asarray(pc.binary_length(cells)) > 0
+    known = np.asarray(pc.is_in(cells, value_set=pa.array(sorted(choices), pa.string())))
+    if (present & ~known).any():
+        return None  # another value, spaces around one: the per-unit reader judges
+    return Labels(np.array(cells.to_pylist(), dtype=object), None if present.all() else present)
 
 
 def _in_range(col: Col, typ: Any) -> bool:

@@ -42,6 +42,8 @@ def unit_group(t: Table) -> Labels:
     """Each unit's group: the units' own, or the group a table of columns was handed over for."""
     if t.units:
         return Labels(np.array([u.group for u in t.units], dtype=object))
+    if t.groups is not None:
+        return t.groups
     return Labels(np.full(t.n, t.group, dtype=object))
 
 

@@ -49,6 +49,7 @@ class Table:
         group: str = "",
         values: dict[str, Any] | None = None,
         units: Sequence[Unit] = (),
+        groups: Labels | None = None,
     ):
         self.n = n
         self.facts = facts
@@ -61,6 +62,9 @@ class Table:
         # the units the rows stand for, when scored from units (last year's results, the run's
         # roster and warnings); empty for a table handed over as columns
         self.units = units
+        # each row's group, for a table of several groups handed over as columns (`group`
+        # names the one group of a table that has one)
+        self.groups = groups
 
     @property
     def names(self) -> Sequence[str]:
