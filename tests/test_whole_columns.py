@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -359,3 +360,118 @@ def test_spaces_around_a_word_or_option_score_as_per_unit(tmp_path: Path, cell: 
     assert _score(rules, data, tmp_path / "unit.csv", "unit")[0] == 0
     assert _score(rules, data, tmp_path / "whole.csv", "columnar")[0] == 0
     assert (tmp_path / "whole.csv").read_bytes() == (tmp_path / "unit.csv").read_bytes()
+
+
+# a list input from Parquet (a column of lists of structs): every kind of record field
+RECORDS = """\
+方案 "记录"
+分组 乡镇 "乡镇"
+分组 街道 "街道"
+枚举 事故等级: 较大, 重大, 特大
+记录 事故记录:
+    等级: 事故等级
+    损失: 数值 0 至 100 可缺
+    已整改: 是否
+    项目: 文本
+输入 满意度: 数值 0 至 10 "满意度"
+输入 事故: 列表 事故记录 "每起一条"
+对照表 事故减分 按 事故等级:
+    较大: 1
+    重大: 2
+    特大: 3
+评分 乡镇, 街道:
+    指标 满意度测评 满分 10 = 满意度
+    指标 事故扣分:
+        扣 合计 事故 的 事故减分[等级] 其中 非 已整改
+    设 最高损失 = 合计 事故 的 事故减分[等级] 每 项目 取最高
+    设 事故数 = 计数 事故
+    组内:
+        设 名次 = 排名 按 总分
+"""
+
+
+def _record_rows(n: int, seed: int) -> dict[str, Any]:
+    """Random units of RECORDS as Parquet columns (numbers as text, yes/no as booleans)."""
+    rng = random.Random(seed)
+    lists = []
+    for _ in range(n):
+        lists.append(
+            [
+                {
+                    "等级": rng.choice(["较大", "重大", "特大"]),
+                    "损失": rng.choice([None, _number(rng, 0, 100)]),
+                    "已整改": rng.random() < 0.4,
+                    "项目": rng.choice(["甲项目", "乙项目", '引"号']),
+                }
+                for _ in range(rng.choice([0, 0, 1, 2, 3]))
+            ]
+        )
+    record = pa.struct(
+        [
+            ("等级", pa.string()),
+            ("损失", pa.string()),
+            ("已整改", pa.bool_()),
+            ("项目", pa.string()),
+        ]
+    )
+    return {
+        "unit": [f"u{i:05d}" for i in range(n)],
+        "group": [rng.choice(["乡镇", "街道"]) for _ in range(n)],
+        "满意度": [_number(rng, 0, 10) for _ in range(n)],
+        "事故": pa.array(lists, pa.list_(record)),
+    }
+
+
+@pytest.mark.parametrize(("n", "kind"), [(10_000, ".json"), (1_500, ".csv")])
+def test_records_from_parquet_write_the_per_unit_bytes(tmp_path: Path, n: int, kind: str) -> None:
+    rules = tmp_path / "records.rules"
+    rules.write_text(RECORDS, encoding="utf-8")
+    data = tmp_path / "units.parquet"
+    pq.write_table(pa.table(_record_rows(n, seed=n)), data)
+    want, got = tmp_path / f"unit{kind}", tmp_path / f"whole{kind}"
+    code, said = _score(rules, data, want, "unit")
+    assert code == 0, said
+    code, said = _score(rules, data, got, "columnar")
+    assert code == 0 and "by whole columns" in said, said
+    assert got.read_bytes() == want.read_bytes()
+
+
+def _bad_record(columns: dict[str, Any], what: str) -> dict[str, Any]:
+    lists = columns["事故"].to_pylist()
+    record = columns["事故"].type
+    first = next(i for i, recs in enumerate(lists) if recs)
+    if what == "a null record":
+        lists[first][0] = None
+    elif what == "a number not plain":
+        lists[first][0]["损失"] = "1e1"
+    elif what == "a number out of range":
+        lists[first][0]["损失"] = "100.5"
+    elif what == "an unknown option":
+        lists[first][0]["等级"] = "一般"
+    elif what == "a required yes/no left null":
+        lists[first][0]["已整改"] = None
+    elif what == "a list not given":
+        lists[first] = None
+    return {**columns, "事故": pa.array(lists, record)}
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        "a null record",
+        "a number not plain",
+        "a number out of range",
+        "an unknown option",
+        "a required yes/no left null",
+        "a list not given",
+    ],
+)
+def test_bad_records_get_the_per_unit_message(tmp_path: Path, what: str) -> None:
+    rules = tmp_path / "records.rules"
+    rules.write_text(RECORDS, encoding="utf-8")
+    data = tmp_path / "units.parquet"
+    pq.write_table(pa.table(_bad_record(_record_rows(1_000, seed=4), what)), data)
+    unit = _score(rules, data, tmp_path / "unit.csv", "unit")
+    whole = _score(rules, data, tmp_path / "whole.csv", "columnar")
+    assert unit[0] == 2 and "事故" in unit[1], unit[1]
+    assert whole == unit

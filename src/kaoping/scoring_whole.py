@@ -25,6 +25,7 @@ import numpy.typing as npt
 from kaoping.compiler.load import CompiledScheme
 from kaoping.compiler.model import BlockModel
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels
+from kaoping.runtime.columnar.records import Records
 from kaoping.scoring_columnar import AUTO_THRESHOLD, Backend, ColumnarScheme, columnar_scheme
 
 
@@ -223,14 +224,14 @@ def _group_result(
     n = stop - start
     values = part.values
     total = values["total"]
-    if getattr(total, "present", None) is not None:
+    if not _everywhere(getattr(total, "present", None)):
         raise NotWhole("a unit without a total")
     rank_value = rank_path(block)
     rank = values.get(rank_value) if rank_value else None
     keys: list[Any] = [np.arange(n) if name_order is None else name_order]
     keys.append(_descending(total))
     if rank is not None:
-        if rank.present is not None or rank.num.dtype == object or rank.den != 1:
+        if not _everywhere(rank.present) or rank.num.dtype == object or rank.den != 1:
             raise NotWhole("a rank not a whole number for every unit")
         keys.append(rank.num.astype(np.int64))
     order = np.lexsort(keys)
@@ -266,6 +267,11 @@ def _group_result(
         flags,
         inapplicable,
     )
+
+
+def _everywhere(present: Any) -> bool:
+    """A value every unit has (a mask that holds everywhere, or none)."""
+    return present is None or bool(np.all(present))
 
 
 class _Names(Sequence[str]):
@@ -304,7 +310,10 @@ def _descending(col: Any) -> npt.NDArray[Any]:
 
 
 def _take(col: Any, rows: npt.NDArray[np.int64]) -> Any:
-    """The column's entries at `rows` (a number, yes/no or text column)."""
+    """The column's entries at `rows` (a number, yes/no or text column, or a list input's
+    records)."""
+    if isinstance(col, Records):
+        return col.pick(rows)
     present = None if col.present is None else col.present[rows]
     if isinstance(col, Col):
         return Col(col.num[rows], col.den, col.bound, present, col.whole)

@@ -28,6 +28,8 @@ from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels, scaled
+from kaoping.runtime.columnar.records import Records
+from kaoping.runtime.columnar.table import Column
 
 _PLAIN_BYTES = np.zeros(256, dtype=bool)  # the bytes a plain number cell is made of
 _PLAIN_BYTES[list(b"0123456789.-")] = True
@@ -43,7 +45,7 @@ class UnitColumns:
     names: Any  # a pyarrow string array
     groups: npt.NDArray[np.intp]  # each unit's group, an index into `labels`
     labels: list[str]
-    inputs: Mapping[str, Col | Flags | Labels]
+    inputs: Mapping[str, Column]
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -77,7 +79,7 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
     codes, labels = _codes(groups)
     if not set(labels) <= set(model.block_of_group):
         return None  # an unknown group: the per-unit reader names the units
-    inputs: dict[str, Col | Flags | Labels] = {}
+    inputs: dict[str, Column] = {}
     wants_of: dict[tuple[str, ...], npt.NDArray[np.bool_]] = {}
     read = _read_all(table, [(name, decl.type) for name, decl in model.inputs.items()], model, pa)
     for name, decl in model.inputs.items():
@@ -94,17 +96,23 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         if wants is None:
             keep = np.array([g in wanted_by for g in labels], dtype=bool)
             wants = wants_of[wanted_by] = keep[codes] if len(labels) else np.zeros(n, bool)
-        if (present & ~wants).any():  # a cell for an input its unit's group does not give
+        # a cell for an input its unit's group does not give (an empty list may be there)
+        given = (
+            present & (np.bincount(col.owner, minlength=n) > 0)
+            if isinstance(col, Records)
+            else present
+        )
+        if (given & ~wants).any():
             return None
-        if (~present & wants).any() and not decl.optional:
-            return None
+        if (~present & wants).any() and (isinstance(col, Records) or not decl.optional):
+            return None  # (a list not given at all: the per-unit reader judges)
         inputs[name] = col
     return UnitColumns(units, codes, labels, inputs)
 
 
 def _read_all(
     table: Any, wanted: list[tuple[str, Any]], model: Model, pa: Any
-) -> dict[str, Col | Flags | Labels | None]:
+) -> dict[str, Column | None]:
     """Each input's column read exactly, several at once: pyarrow's casts and numpy's scans
     let go of the interpreter, so the columns are read side by side on the machine's cores."""
     from concurrent.futures import ThreadPoolExecutor
@@ -112,13 +120,15 @@ def _read_all(
     present = [(name, typ) for name, typ in wanted if name in table.column_names]
     workers = min(4, os.cpu_count() or 1, max(1, len(present)))
 
-    def read(item: tuple[str, Any]) -> Col | Flags | Labels | None:
+    def read(item: tuple[str, Any]) -> Column | None:
         name, typ = item
         column = table.column(name)
         if isinstance(typ, ir.YesNoType):
             return _yes_no(column, pa)
         if isinstance(typ, ir.EnumType):
             return _options(column, pa, frozenset(model.enums[typ.name].values))
+        if isinstance(typ, ir.ListType):
+            return _records(column, model.records[typ.record], model, pa)
         return _column(column, typ, pa)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -133,16 +143,16 @@ def _codes(groups: Any) -> tuple[npt.NDArray[np.intp], list[str]]:
     return codes, [str(g) for g in encoded.dictionary.to_pylist()]
 
 
-_SCALAR = (ir.NumberType, ir.CountType, ir.YesNoType, ir.EnumType)
+_READ = (ir.NumberType, ir.CountType, ir.YesNoType, ir.EnumType, ir.ListType)
 
 
 def _plain_scheme(model: Model) -> bool:
-    """Inputs all one value a unit (a number, count, yes/no or option: no list of records),
-    and no constant entered in the data (a CSV or Parquet file of units has no
+    """Inputs all numbers, counts, yes/no, options or lists of records (from Parquet), and no
+    constant entered in the data (a CSV or Parquet file of units has no
     top-level `constants`)."""
     if any(c.type is not None for c in model.constants.values()):
         return False
-    return all(isinstance(d.type, _SCALAR) for d in model.inputs.values())
+    return all(isinstance(d.type, _READ) for d in model.inputs.values())
 
 
 def _csv_table(path: Path) -> Any:
@@ -207,12 +217,19 @@ def _text_column(column: Any, pa: Any) -> Any:
 
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return None
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    array = _array(column)
     if array.null_count:
         array = pc.fill_null(array, "")
     if pa.types.is_large_string(array.type):
         array = array.cast(pa.string())
     return array
+
+
+def _array(column: Any) -> Any:
+    """One array: a table's column (chunked) joined, or a record field's as it is."""
+    if not hasattr(column, "num_chunks"):
+        return column
+    return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
 
 
 def _names_ok(units: Any, pa: Any) -> bool:
@@ -244,7 +261,7 @@ def _column(column: Any, typ: Any, pa: Any) -> Col | None:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         cells = _text_column(column, pa)
         return None if cells is None else _numbers(cells, typ, pa)
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    array = _array(column)
     present = None if array.null_count == 0 else np.asarray(array.is_valid())
     whole = isinstance(typ, ir.CountType) or bool(getattr(typ, "integer", False))
     if pa.types.is_int64(kind):
@@ -336,7 +353,7 @@ def _yes_no(column: Any, pa: Any) -> Flags | None:
     yes/no in any case, 是/否) written exactly; empty cells absent."""
     import pyarrow.compute as pc
 
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    array = _array(column)
     if pa.types.is_boolean(array.type):
         present = None if array.null_count == 0 else np.asarray(array.is_valid())
         return Flags(np.asarray(array.fill_null(False), dtype=bool), present)
@@ -363,6 +380,64 @@ def _options(column: Any, pa: Any, choices: frozenset[str]) -> Labels | None:
     if (present & ~known).any():
         return None  # another value, spaces around one: the per-unit reader judges
     return Labels(np.array(cells.to_pylist(), dtype=object), None if present.all() else present)
+
+
+def _records(column: Any, record: ir.RecordDecl, model: Model, pa: Any) -> Records | None:
+    """A list input's Parquet column (a list of structs, a field each) as the records of every
+    unit; its `present` marks the units whose list is not null. None where the per-unit
+    reader must judge: another layout, a null record, a field missing or extra, a cell it does
+    not read as plainly valid (numbers as decimal text, yes/no as booleans, as that reader
+    takes them in a record)."""
+    array = _array(column)
+    kind = array.type
+    if not (pa.types.is_list(kind) and pa.types.is_struct(kind.value_type)):
+        return None
+    names = [kind.value_type.field(i).name for i in range(kind.value_type.num_fields)]
+    if sorted(names) != sorted(f.name for f in record.fields):
+        return None
+    offsets = np.asarray(array.offsets, dtype=np.int64)
+    values = array.values.slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+    if values.null_count:
+        return None
+    children = dict(zip(names, values.flatten(), strict=True))
+    fields: dict[str, Column] = {}
+    for decl in record.fields:
+        col = _field(children[decl.name], decl, model, pa)
+        if col is None:
+            return None
+        fields[decl.name] = col
+    owner = np.repeat(np.arange(len(array), dtype=np.int64), np.diff(offsets))
+    recs = Records(owner, len(array), fields)
+    recs.present = None if array.null_count == 0 else np.asarray(array.is_valid())
+    return recs
+
+
+def _field(cells: Any, decl: ir.FieldDecl, model: Model, pa: Any) -> Column | None:
+    """A record field's column: null cells absent (where the field is optional)."""
+    import pyarrow.compute as pc
+
+    if cells.null_count and not decl.optional:
+        return None
+    typ = decl.type
+    if isinstance(typ, ir.YesNoType):
+        if not pa.types.is_boolean(cells.type):
+            return None  # text in a record's yes/no: the per-unit reader's message
+        present = None if cells.null_count == 0 else np.asarray(cells.is_valid())
+        return Flags(np.asarray(cells.fill_null(False), dtype=bool), present)
+    if not pa.types.is_string(cells.type):
+        return None
+    if (np.asarray(pc.binary_length(cells.fill_null("x"))) == 0).any():
+        return None  # an empty text is not a missing value in a record: that reader judges
+    if isinstance(typ, ir.EnumType):
+        return _options(cells, pa, frozenset(model.enums[typ.name].values))
+    if isinstance(typ, ir.TextType):
+        try:
+            cells.validate(full=True)  # UTF-8, which a Parquet file does not promise
+        except pa.ArrowInvalid:
+            return None
+        present = None if cells.null_count == 0 else np.asarray(cells.is_valid())
+        return Labels(np.array(cells.fill_null("").to_pylist(), dtype=object), present)
+    return _numbers(_text_column(cells, pa), typ, pa)
 
 
 def _in_range(col: Col, typ: Any) -> bool:

@@ -22,6 +22,7 @@ from kaoping.io.results import total_places
 from kaoping.io.results_table import BATCH, HEAD, value_columns
 from kaoping.io.row_bytes import Kept, Lines, Table, texts_table
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels
+from kaoping.runtime.columnar.records import Records
 from kaoping.scoring_whole import GroupColumns, WholeResults
 
 CHUNK = 25_000  # units whose text is made at once
@@ -130,6 +131,7 @@ class Fields:
         self.style = style  # "json": numbers quoted, absent `null`; "csv": bare, absent empty
         self.kept = Kept()
         self._tables: dict[tuple[int, int, bool, str], tuple[int, Table]] = {}
+        self._lists: dict[tuple[int, str], Table] = {}  # each unit's records, as JSON
 
     def number(
         self,
@@ -168,9 +170,17 @@ class Fields:
         lines.pick(table, index)
 
     def value(self, lines: Lines, col: Any, rows: Any, prefix: str = "") -> None:
-        """`prefix` then a value as the results write it: a number exact, yes/no, text, absent."""
+        """`prefix` then a value as the results write it: a number exact, yes/no, text, absent,
+        a list of records (JSON only: the tables have no facts)."""
         if isinstance(col, Col):
             self.number(lines, col, rows, prefix=prefix)
+            return
+        if isinstance(col, Records):
+            key = (id(col), prefix)
+            table = self._lists.get(key)
+            if table is None:
+                table = self._lists[key] = Table(_records_json(col, prefix))
+            lines.pick(table, np.asarray(rows, dtype=np.intp))
             return
         absent = "null" if self.style == "json" else ""
         if isinstance(col, Flags):
@@ -190,6 +200,33 @@ class Fields:
         if col.present is not None:
             index = np.where(col.present[rows], index, len(table) - 1)
         lines.pick(table, index)
+
+
+def _records_json(recs: Records, prefix: str) -> Any:
+    """`prefix` then each unit's list of records as compact JSON (`[{"等级":"较大"}]`, fields
+    in their declared order, numbers as exact text), one text a unit of the column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts: list[Any] = []
+    for i, (name, field) in enumerate(recs.fields.items()):
+        parts.append(("{" if i == 0 else ",") + encode_basestring(name) + ":")
+        if isinstance(field, Col):
+            text = pc.binary_join_element_wise('"', number_texts(field.num, field.den), '"', "")
+        elif isinstance(field, Flags):
+            text = pc.if_else(pa.array(field.truth), "true", "false")
+        else:
+            shown = [encode_basestring(t) for t in field.text.tolist()]
+            text = pa.array(shown, type=pa.string())
+        if field.present is not None:
+            text = pc.if_else(pa.array(field.present), text, "null")
+        parts.append(text)
+    parts.append("}")
+    one = pc.binary_join_element_wise(*parts, "") if recs.fields else pa.array(["{}"] * len(recs))
+    counts = np.bincount(recs.owner, minlength=recs.n_units)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), one), ",")
+    return pc.binary_join_element_wise(prefix + "[", joined, "]", "")
 
 
 def _csv_text(text: str) -> str:

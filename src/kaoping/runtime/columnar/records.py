@@ -26,12 +26,14 @@ from kaoping.runtime.columnar.numbers import (
 class Records:
     """The records of one list input for the units of a table."""
 
-    __slots__ = ("fields", "n_units", "owner")
+    __slots__ = ("fields", "n_units", "owner", "present")
 
     def __init__(self, owner: np.ndarray, n_units: int, fields: dict[str, Any]):
         self.owner = owner
         self.n_units = n_units
         self.fields = fields
+        # the units whose list is given at all (None: every unit's), as a reader saw them
+        self.present: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.owner)
@@ -42,8 +44,20 @@ class Records:
         fields = {k: _take(v, keep) for k, v in self.fields.items()}
         return Records(self.owner[keep] - start, stop - start, fields)
 
+    def pick(self, rows: np.ndarray) -> Records:
+        """The records of units `rows` (in that order, renumbered from 0), each unit's in the
+        order they had."""
+        place = np.full(self.n_units, -1, dtype=np.int64)
+        place[rows] = np.arange(len(rows))
+        owner = place[self.owner]
+        kept = np.flatnonzero(owner >= 0)
+        kept = kept[np.argsort(owner[kept], kind="stable")]
+        fields = {k: _take(v, kept) for k, v in self.fields.items()}
+        return Records(owner[kept], len(rows), fields)
+
 
 def _take(v: Any, keep: np.ndarray) -> Any:
+    """The entries `keep` selects (a mask, or indices in the order wanted)."""
     mask = None if v.present is None else v.present[keep]
     if isinstance(v, Col):
         return Col(v.num[keep], v.den, v.bound, mask)
