@@ -183,7 +183,9 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
             run_guarded(found, f"group {group}", ns[f"group_{block.index}"], part)
             if len(table.events) != events_before:
                 raise NotWhole("events outside the group's table")
-            parts.append(Part(group, block.index, part))
+            graded = Part(group, block.index, part)
+            if model.gradings:  # (the tables kept for grading only when there is some)
+                parts.append(graded)
             out[group] = _group_result(
                 block,
                 group,
@@ -193,7 +195,7 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
                 data,
                 rows,
                 None if not single else _name_order(data.names),
-                parts[-1].grades,
+                graded.grades,
             )
             start = stop
     if model.gradings:  # every group scored: the grading lines read across groups
