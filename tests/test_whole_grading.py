@@ -34,6 +34,7 @@ group 丙组 "third"
 input work: number 0 to 100 "work"
 input extra: number 0 to 10 "extra"
 input bad: count "bad"
+input veto: yesno "vetoed"
 
 enum 等次: 优秀, 良好, 合格, 不合格
 enum 奖项: 一等, 二等, 无
@@ -42,6 +43,7 @@ enum 档次: 高, 中, 低
 scoring 甲组, 乙组:
     let 档 = band work {[60, inf): 高, (-inf, 60): 低}
     flag 多次 if bad ≥ 3
+    flag 否决 if veto
     total = work + extra
     across group:
         let 名次 = rank by total
@@ -49,6 +51,7 @@ scoring 甲组, 乙组:
 scoring 丙组:
     let 档 = band work {[50, inf): 中, (-inf, 50): 低}
     flag 多次 if bad ≥ 3
+    flag 否决 if veto
     total = work / 3 + extra
     across group:
         let 名次 = rank by total
@@ -67,7 +70,7 @@ grading 等次:
 # earlier one and its own grade after `otherwise`, a rank read
 LINES = """
 grading 等次:
-    bar 优秀, 良好 if bad ≥ 2
+    bar 优秀, 良好 if bad ≥ 2 or veto
     优秀 top 20% rounded half-even by total, extra
     良好 top 3 by 档, work in 甲组, 乙组
     不合格 if total < 30
@@ -120,6 +123,7 @@ def units(draw: Any) -> list[list[str]]:
                 str(draw(st.integers(0, 10)) * 10),
                 draw(st.sampled_from(["0", "5", "9.5", "10", "2.5"])),
                 str(draw(st.integers(0, 4))),
+                draw(st.sampled_from(["false", "false", "false", "true", "是", "no"])),
             ]
         )
     return rows
@@ -127,7 +131,7 @@ def units(draw: Any) -> list[list[str]]:
 
 def _csv(folder: Path, rows: list[list[str]]) -> Path:
     path = folder / "units.csv"
-    lines = ["unit,group,work,extra,bad", *(",".join(r) for r in rows)]
+    lines = ["unit,group,work,extra,bad,veto", *(",".join(r) for r in rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -170,7 +174,16 @@ def test_either_backend_through_score_grades_alike(name: str, rows: list[list[st
     scheme = compiled(name)
     raw = {
         "units": [
-            {"unit": r[0], "group": r[1], "facts": {"work": r[2], "extra": r[3], "bad": int(r[4])}}
+            {
+                "unit": r[0],
+                "group": r[1],
+                "facts": {
+                    "work": r[2],
+                    "extra": r[3],
+                    "bad": int(r[4]),
+                    "veto": r[5] in ("true", "是"),
+                },
+            }
             for r in rows
         ]
     }
@@ -186,7 +199,7 @@ def test_the_shares_round_as_the_line_says() -> None:
     """25% of ten units is 2.5: half-up and up give 优秀 to places 1 to 3, half-even and down
     to places 1 and 2; the third place is a tie of two units, which takes the grade whole."""
     works = [100, 90, 80, 80, 60, 50, 40, 30, 20, 10]
-    rows = [[f"u{i}", "甲组", str(w), "0", "0"] for i, w in enumerate(works)]
+    rows = [[f"u{i}", "甲组", str(w), "0", "0", "false"] for i, w in enumerate(works)]
     with tempfile.TemporaryDirectory() as folder:
         data = _csv(Path(folder), rows)
         for mode, best in (("half-up", 4), ("up", 4), ("half-even", 2), ("down", 2)):
@@ -201,7 +214,14 @@ def test_score_takes_whole_columns_for_a_scheme_with_grading(tmp_path: Path, kin
     rules = tmp_path / "grading.rules"
     rules.write_text(HEAD + LINES, encoding="utf-8")
     rows = [
-        [f"u{i:05d}", GROUPS[i % 3], str(i * 7 % 11 * 10), "9.5" if i % 5 else "0", str(i % 5)]
+        [
+            f"u{i:05d}",
+            GROUPS[i % 3],
+            str(i * 7 % 11 * 10),
+            "9.5" if i % 5 else "0",
+            str(i % 5),
+            "true" if i % 13 == 0 else "false",
+        ]
         for i in range(10_000 if kind == ".json" else 1_200)
     ]
     data = _csv(tmp_path, rows)
@@ -221,13 +241,13 @@ UNSUPPORTED = [
         "a grade read before its grading's `otherwise`",
         "    不合格 if total < 30\n",
         "    不合格 if total < 30\n    不合格 if 等次 = 良好 and bad ≥ 1\n",
-        "grading.rules:35",
+        "grading.rules:38",
     ),
     (
         "a division by a value that differs from unit to unit",
         "    合格 if extra ≥ 5\n",
         "    合格 if work / (bad + 1) ≥ 20\n",
-        "grading.rules:36",
+        "grading.rules:39",
     ),
 ]
 
@@ -246,7 +266,7 @@ def test_a_line_without_a_columnar_form_keeps_grading_per_unit(
     assert not isinstance(columnar_scheme(scheme), Exception)  # the values: on columns
     refused = grading_refused(scheme)
     assert refused is not None and what in refused and where in refused, refused
-    rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3)] for i in range(30)]
+    rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
     data = _csv(tmp_path, rows)
     assert score_whole(scheme, data, "columnar") is None
     args = ["score", str(rules), str(data), "-o", str(tmp_path / "out.csv"), "--verbose"]
