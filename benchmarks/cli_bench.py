@@ -8,11 +8,13 @@ evaluate the same units (../shared/bench, the 盘山县 六(一) formula in benc
     nice .venv/bin/python benchmarks/cli_bench.py --requirements --src ../main/src
 
 `--requirements` adds two data requirements every unit meets to the scheme (as 盘山
-`校验` lines: a given input or a bound, a sum within bounds); `--src` runs kaoping from
+`校验` lines: a given input or a bound, a sum within bounds); `--grading` adds a grading
+(优秀 the top 20% rounded half-up, 不合格 below 60, 合格 the others); `--src` runs kaoping from
 another source folder (an older checkout), for a before/after comparison in one run.
 
 Before timing, the totals and ranks the CLI wrote are checked against the Decimal reference
-(rounded half-even to 6 places, as the scheme rounds); a difference stops the script (exit 1).
+(rounded half-even to 6 places, as the scheme rounds), and with `--grading` the grades; a
+difference stops the script (exit 1).
 The machine is shared: the load average is printed with the figures."""
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -76,12 +78,26 @@ REQUIREMENTS = (
 )
 
 
-def with_requirements(folder: Path) -> Path:
-    """The bench scheme with REQUIREMENTS at the head of its scoring block."""
+GRADING = (
+    "\n枚举 等次: 优秀, 合格, 不合格\n\n"
+    "评定 等次:\n"
+    "    优秀 前 20% 四舍五入\n"
+    "    不合格 若 总分 < 60\n"
+    "    合格 其余\n"
+)
+
+
+def with_additions(folder: Path, requirements: bool, grading: bool) -> Path:
+    """The bench scheme with REQUIREMENTS at the head of its scoring block, GRADING at its
+    end, as asked."""
     lines = RULES.read_text(encoding="utf-8").splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if line.startswith("评分 ")) + 1
-    path = folder / "panshan_bench_required.rules"
-    path.write_text("".join([*lines[:at], REQUIREMENTS, *lines[at:]]), encoding="utf-8")
+    if requirements:
+        at = next(i for i, line in enumerate(lines) if line.startswith("评分 ")) + 1
+        lines = [*lines[:at], REQUIREMENTS, *lines[at:]]
+    if grading:
+        lines.append(GRADING)
+    path = folder / "panshan_bench_more.rules"
+    path.write_text("".join(lines), encoding="utf-8")
     return path
 
 
@@ -134,10 +150,13 @@ def written_units(out: Path) -> Any:
     yield from json.loads(out.read_text("utf-8"))["units"]
 
 
-def check(want: tuple[list[Any], list[int]], out: Path) -> None:
-    """The CLI's totals and ranks equal the Decimal reference's, unit for unit."""
+def check(want: tuple[list[Any], list[int]], out: Path, grading: bool = False) -> None:
+    """The CLI's totals and ranks (and with `grading`, grades) equal the Decimal reference's,
+    unit for unit."""
     totals, ranks = want
     six = Decimal("0.000001")
+    # GRADING: places 1 to 20% of the units (rounded half-up) 优秀, ties at the boundary too
+    top = int((Decimal(len(totals)) * Decimal("0.2")).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     bad = seen = 0
     for entry in written_units(out):
         i = int(entry["unit"][1:])
@@ -145,6 +164,9 @@ def check(want: tuple[list[Any], list[int]], out: Path) -> None:
         expected = Decimal(totals[i]).quantize(six, rounding=ROUND_HALF_EVEN)
         if Decimal(entry["total"]) != expected or entry["rank"] != ranks[i]:
             bad += 1
+        elif grading:
+            grade = "优秀" if ranks[i] <= top else ("不合格" if expected < 60 else "合格")
+            bad += entry["grade"] != grade
     if bad or seen != len(totals):
         sys.exit(f"disagreement: {bad} unit(s) differ from the Decimal reference")
 
@@ -156,6 +178,7 @@ def main() -> int:
     ap.add_argument("--formats", default="json", help="output formats: json,csv,parquet")
     ap.add_argument("--backend", help="pass --backend to kaoping score (when it has one)")
     ap.add_argument("--requirements", action="store_true", help="the scheme with requirements")
+    ap.add_argument("--grading", action="store_true", help="the scheme with a grading")
     ap.add_argument("--src", help="also run kaoping from this source folder (before/after)")
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()}")
@@ -164,7 +187,11 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "units.csv"
             write_csv(recs, data)
-            rules = with_requirements(Path(tmp)) if args.requirements else RULES
+            rules = (
+                with_additions(Path(tmp), args.requirements, args.grading)
+                if args.requirements or args.grading
+                else RULES
+            )
             np_s = numpy_eval(recs, 5)
             want = reference(recs)
             del recs  # the CLI runs beside this process: keep it small
@@ -179,7 +206,7 @@ def main() -> int:
                     for _ in range(args.repeat):
                         runs.append(run_cli(data, out, extra, rules, src))
                         if fmt == "json":
-                            check(want, out)
+                            check(want, out, args.grading)
                     report(n, fmt, runs, np_s, f"{label} " if label else "")
     print(f"load average after: {os.getloadavg()}")
     return 0

@@ -4,9 +4,10 @@ the columns (`io/columns_out`), with no per-unit object anywhere.
 
 Taken when the columnar backend scores the run (`--backend columnar`, or `auto` from 1,000
 units) and the scheme has nothing the per-unit module must still do after the values: no
-grading, consequence or raters' ordering, no constant entered in the data, and every data
-requirement one on each unit's own data (checked here on the columns first: a row breaking one
-leaves the run to the per-unit path, whose data error names it).
+consequence or raters' ordering, no constant entered in the data, every grading line one the
+columnar module computes (`grade_all`, on every group's table once all are scored), and every
+data requirement one on each unit's own data (checked here on the columns first: a row
+breaking one leaves the run to the per-unit path, whose data error names it).
 Anything it does not handle (such a scheme, a cell it does not read as plainly valid, a value
 above its maximum with no cap, `--history`, `--archive`, a workbook or the terminal table)
 leaves the run to the per-unit objects' path, which gives the same output (or the same data
@@ -50,6 +51,8 @@ class GroupColumns:
     fact_rows: npt.NDArray[np.int64]
     flags: dict[int, list[str]]
     inapplicable: dict[int, list[str]]
+    # grading name → each unit's grade (in the group's rows, as `values`), in grading order
+    grades: dict[str, Labels]
 
 
 @attrs.frozen
@@ -66,7 +69,7 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
     """The columnar module, when the per-unit module has nothing left to do after the values."""
     model = scheme.model
     ns = scheme.namespace
-    if model.gradings or model.run_requirements or ns.get("GRADINGS"):
+    if model.run_requirements:
         return None
     for block in model.blocks:
         if block.requires or ns.get(f"order_{block.index}") is not None:
@@ -75,6 +78,8 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
             return None
     found = columnar_scheme(scheme)
     if not isinstance(found, ColumnarScheme):
+        return None
+    if model.gradings and "grade_all" not in found.namespace:  # (GRADING_UNSUPPORTED: why)
         return None
     # data requirements: each checked on the columns (`check_N`), or the per-unit path's
     if any(b.data_checks and f"check_{b.index}" not in found.namespace for b in model.blocks):
@@ -87,6 +92,16 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
 
 
 _READS_UNITS = ("last_year", "settle", "require_distribution", "require_records")
+
+
+def grading_refused(scheme: CompiledScheme) -> str | None:
+    """Why the scheme's grading keeps the run off whole columns (the construct and its rule
+    line), if that is what does."""
+    found = columnar_scheme(scheme)
+    if not isinstance(found, ColumnarScheme):
+        return None
+    reason = found.namespace.get("GRADING_UNSUPPORTED")
+    return str(reason) if reason is not None else None
 
 
 def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeResults | None:
@@ -128,6 +143,7 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
     """Each block's units scored, a group's units one run of rows. Values do not depend on
     the order of units; the data of a single group is scored in the order of the file (its
     columns read as they are, not copied), other data grouped by (group, name)."""
+    from kaoping.runtime.columnar.grading import Part
     from kaoping.runtime.columnar.table import Facts, Table
     from kaoping.scoring_columnar import run_guarded
 
@@ -137,6 +153,7 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
     order = np.arange(len(data.groups)) if single else _canonical(data)
     groups_sorted = data.groups[order]
     out: dict[str, GroupColumns] = {}
+    parts: list[Part] = []
     for block in model.blocks:
         codes = [k for k, label in enumerate(data.labels) if label in block.groups]
         rows = order[np.isin(groups_sorted, np.asarray(codes, dtype=np.intp))]
@@ -167,6 +184,9 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
             run_guarded(found, f"group {group}", ns[f"group_{block.index}"], part)
             if len(table.events) != events_before:
                 raise NotWhole("events outside the group's table")
+            graded = Part(group, block.index, part)
+            if model.gradings:  # (the tables kept for grading only when there is some)
+                parts.append(graded)
             out[group] = _group_result(
                 block,
                 group,
@@ -176,8 +196,15 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
                 data,
                 rows,
                 None if not single else _name_order(data.names),
+                graded.grades,
             )
             start = stop
+    if model.gradings:  # every group scored: the grading lines read across groups
+        parts.sort(key=lambda p: p.group)  # (the per-unit order: a failure names the same)
+        run_guarded(found, "grading", ns["grade_all"], parts)
+        for p in parts:
+            if any(g.present is not None for g in p.grades.values()):
+                raise NotWhole("a unit no grading line graded")
     return [out[g.name] for g in model.module.groups if g.name in out]
 
 
@@ -214,6 +241,7 @@ def _group_result(
     data: Any,
     rows: npt.NDArray[np.int64],
     name_order: npt.NDArray[np.int64] | None,
+    grades: dict[str, Labels],
 ) -> GroupColumns:
     """The group's values with its units in the results' order: by rank (none: 0), by total
     (highest first), by name (`name_order`: each row's place in name order; None: the rows
@@ -266,6 +294,7 @@ def _group_result(
         picked,
         flags,
         inapplicable,
+        grades,
     )
 
 

@@ -71,7 +71,8 @@ def _json_lines(
         lines.text(',"rank":null')
     else:
         fields.number(lines, rank, rows, 0, quoted=False, prefix=',"rank":')
-    lines.text(',"grade":null,"grades":{},"scores":{')
+    _json_grades(lines, g, rows, fields)
+    lines.text(',"scores":{')
     kinds = ("section", "item", "let")
     scores = [p for p in block.order if p in g.values and block.values[p].kind in kinds]
     outputs = [p for p in block.order if p in g.values and block.values[p].kind == "output"]
@@ -96,6 +97,23 @@ def _json_lines(
     tail = (',"rank_value":' + encode_basestring(rank_value)) if rank_value else ""
     lines.text(tail + "},\n")
     return lines.bytes(trim=2)
+
+
+def _json_grades(lines: Lines, g: GroupColumns, rows: Any, fields: Fields) -> None:
+    """`"grade"` (the first grading's) and `"grades"` (every grading's, in order), as the
+    per-unit results give them: every unit has a grade in each grading."""
+    if not g.grades:
+        lines.text(',"grade":null,"grades":{}')
+        return
+    first = next(iter(g.grades.values()))
+    fields.value(lines, first, rows, ',"grade":')
+    for i, (name, col) in enumerate(g.grades.items()):
+        fields.value(lines, col, rows, (',"grades":{' if not i else ",") + _key(name))
+    lines.text("}")
+
+
+def _key(name: str) -> str:
+    return encode_basestring(name) + ":"
 
 
 def _json_names(names: Any) -> Any:
@@ -261,7 +279,7 @@ def _cells(results: WholeResults, g: GroupColumns, start: int, stop: int) -> lis
         g.names.slice(start, stop - start),
         number_texts(total.num[rows], total.den, places or 0),
         pa.array(rank.num[rows].astype(np.int64)) if rank is not None else pa.nulls(n, pa.int64()),
-        pa.nulls(n, pa.string()),
+        _cell_texts(next(iter(g.grades.values())), rows) if g.grades else pa.nulls(n, pa.string()),
         pa.array(flags, type=pa.string()),
     ]
     for path in value_columns(results.scheme.model):
@@ -312,7 +330,8 @@ def _csv_lines(
     fields: Fields,
     columns: list[str],
 ) -> memoryview:
-    """One row a unit: group, unit, total, rank, grade (none), flags, then every value."""
+    """One row a unit: group, unit, total, rank, grade (the first grading's), flags, then
+    every value."""
     rows = g.order[start:stop]
     lines = Lines(stop - start, fields.kept)
     lines.text(_csv_text(g.group) + ",")
@@ -330,7 +349,11 @@ def _csv_lines(
         lines.text(",")
     else:
         fields.number(lines, rank, rows, 0, prefix=",")
-    lines.text(",,")
+    if g.grades:
+        fields.value(lines, next(iter(g.grades.values())), rows, ",")
+        lines.text(",")
+    else:
+        lines.text(",,")
     if any(start <= i < stop for i in g.flags):
         texts = [_csv_text(", ".join(g.flags.get(i, []))) for i in range(start, stop)]
         distinct = list(dict.fromkeys(texts))

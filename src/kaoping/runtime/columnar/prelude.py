@@ -15,6 +15,7 @@ from kaoping.runtime.columnar.cohort import (
 )
 from kaoping.runtime.columnar.distribution import require_distribution, require_records
 from kaoping.runtime.columnar.given import computed, computed_only, give
+from kaoping.runtime.columnar.grading import Grading
 from kaoping.runtime.columnar.history import last_year, settle
 from kaoping.runtime.columnar.logic import (
     both,
@@ -50,6 +51,7 @@ ZERO = Q(0)
 
 __all__ = [
     "ZERO",
+    "Grading",
     "Q",
     "add",
     "aggregate",

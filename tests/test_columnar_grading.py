@@ -1,0 +1,106 @@
+"""The columnar grading (`grade_all`, what the whole-column path runs) against the per-unit
+`Grader` on the shipped schemes that grade: their values as scored per unit, put into
+columns group by group, graded on the columns, give every unit the grades the per-unit
+backend gave it, in the same order of gradings. (These schemes do not take the whole-column
+path yet, their data holding lists of records: this keeps their grading lines checked.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from helpers_columnar import CI, SUPPORTED, datasets, rosters, sample, scheme
+from kaoping.compiler.load import CompiledScheme
+from kaoping.errors import DataError
+from kaoping.io.data import validate
+from kaoping.runtime.columnar.grading import Part
+from kaoping.runtime.columnar.numbers import Flags, Labels, absent, column
+from kaoping.runtime.columnar.table import Facts, Table, reader
+from kaoping.runtime.unit import Unit
+from kaoping.scoring import score
+from kaoping.scoring_columnar import ColumnarScheme, columnar_scheme
+
+GRADED = [f for f in SUPPORTED if scheme(f).model.gradings]
+
+
+def _column(values: list[Any]) -> Any:
+    """The per-unit values of one path as a column (None: absent)."""
+    present = np.array([v is not None for v in values], dtype=bool)
+    mask = None if present.all() else present
+    known = [v for v in values if v is not None]
+    if not known:
+        return absent(len(values))
+    if isinstance(known[0], bool):
+        return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
+    if isinstance(known[0], str):
+        return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
+    return column(values)
+
+
+def _on_columns(compiled: CompiledScheme, units: list[Unit]) -> dict[str, list[tuple[str, str]]]:
+    found = columnar_scheme(compiled)
+    assert isinstance(found, ColumnarScheme)
+    groups: dict[str, list[Unit]] = {}
+    for u in sorted(units, key=lambda u: (u.group, u.name)):
+        groups.setdefault(u.group, []).append(u)
+    parts = []
+    for group, members in groups.items():
+        paths = dict.fromkeys(p for u in members for p in u.values)
+        values = {p: _column([u.values.get(p) for u in members]) for p in paths}
+        facts = Facts(reader(compiled.model, members))
+        names = [u.name for u in members]
+        table = Table(len(members), facts, names, group, values, units=members)
+        parts.append(Part(group, members[0].block, table))
+    found.namespace["grade_all"](parts)
+    out = {}
+    for part in parts:
+        for i, u in enumerate(part.table.units):
+            out[u.name] = [(name, str(col.text[i])) for name, col in part.grades.items()]
+    return out
+
+
+def _same_grades(folder: str, raw: dict[str, Any]) -> bool:
+    """Whether the data scored (False: a data error, the same on either backend)."""
+    compiled = scheme(folder)
+    try:
+        results = score(compiled, validate(raw, compiled.model, "test"), None)
+    except DataError:
+        return False
+    units = [r.unit for r in results.units]
+    assert _on_columns(compiled, units) == {u.name: list(u.grades.items()) for u in units}
+    return True
+
+
+@pytest.mark.parametrize("folder", GRADED)
+def test_samples_grade_alike_on_columns(folder: str) -> None:
+    assert _same_grades(folder, sample(folder))
+
+
+@pytest.mark.parametrize("folder", [f for f in GRADED if f != "anfu_2017"])
+def test_random_data_grades_alike_on_columns(folder: str) -> None:
+    @CI
+    @given(datasets(folder))
+    def check(raw: dict[str, Any]) -> None:
+        _same_grades(folder, raw)
+
+    check()
+
+
+def test_whole_rosters_grade_alike_on_columns() -> None:
+    """anfu-2017's groups whole (its distribution requirements met), its inputs drawn anew."""
+    scored = []
+
+    @settings(
+        CI,
+        max_examples=4,
+        suppress_health_check=[*CI.suppress_health_check, HealthCheck.large_base_example],
+    )
+    @given(rosters("anfu_2017"))
+    def check(raw: dict[str, Any]) -> None:
+        scored.append(_same_grades("anfu_2017", raw))
+
+    check()
+    assert all(scored)

@@ -1,0 +1,277 @@
+"""Grading on whole columns: a scheme with grading takes the whole-column path and writes the
+very bytes the per-unit path writes (JSON, CSV, Parquet), on random data full of ties, for
+every kind of grading line; a line with no columnar form keeps the run per unit and says so."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers_columnar import CI
+from kaoping.cli import main
+from kaoping.compiler.load import CompiledScheme, compile_paths
+from kaoping.io import results_table
+from kaoping.io.data import load_dataset, validate
+from kaoping.io.results import iter_json
+from kaoping.scoring import score
+from kaoping.scoring_columnar import columnar_scheme
+from kaoping.scoring_whole import grading_refused, score_whole, write_chunks
+
+HEAD = """\
+scheme "grading on columns"
+rounding 1 places half-up
+
+group 甲组 "first"
+group 乙组 "second"
+group 丙组 "third"
+
+input work: number 0 to 100 "work"
+input extra: number 0 to 10 "extra"
+input bad: count "bad"
+input veto: yesno "vetoed"
+
+enum 等次: 优秀, 良好, 合格, 不合格
+enum 奖项: 一等, 二等, 无
+enum 档次: 高, 中, 低
+
+scoring 甲组, 乙组:
+    let 档 = band work {[60, inf): 高, (-inf, 60): 低}
+    flag 多次 if bad ≥ 3
+    flag 否决 if veto
+    total = work + extra
+    across group:
+        let 名次 = rank by total
+
+scoring 丙组:
+    let 档 = band work {[50, inf): 中, (-inf, 50): 低}
+    flag 多次 if bad ≥ 3
+    flag 否决 if veto
+    total = work / 3 + extra
+    across group:
+        let 名次 = rank by total
+"""
+
+# quotas by count and by share, per group and for some groups only, in each rounding mode
+SHARES = """
+grading 等次:
+    优秀 top 25% rounded {mode}
+    良好 top 35% rounded {mode} in 甲组, 丙组
+    合格 top 2
+    不合格 otherwise
+"""
+
+# bars, a key chain (an enum key), conditions, otherwise, overrides, a grading reading an
+# earlier one and its own grade after `otherwise`, a rank read
+LINES = """
+grading 等次:
+    bar 优秀, 良好 if bad ≥ 2 or veto
+    优秀 top 20% rounded half-even by total, extra
+    良好 top 3 by 档, work in 甲组, 乙组
+    不合格 if total < 30
+    bar 合格 if bad ≥ 3
+    合格 if extra ≥ 5
+    合格 otherwise
+    demote 不合格 if bad ≥ 4
+    promote 良好 if 等次 = 合格 and extra ≥ 9.5
+
+grading 奖项:
+    bar 一等 if 等次 = 不合格
+    一等 top 1 in 乙组
+    二等 if 等次 = 优秀 or 等次 = 良好
+    无 otherwise
+    demote 无 if 名次 > 5
+"""
+
+SCHEMES = {
+    **{
+        f"shares {mode}": SHARES.format(mode=mode)
+        for mode in ("half-up", "half-even", "down", "up")
+    },
+    "lines": LINES,
+}
+GROUPS = ("甲组", "乙组", "丙组")
+_compiled: dict[str, CompiledScheme] = {}
+
+
+def compiled(name: str) -> CompiledScheme:
+    if name not in _compiled:
+        folder = Path(tempfile.mkdtemp())
+        rules = folder / "grading.rules"
+        rules.write_text(HEAD + SCHEMES[name], encoding="utf-8")
+        _compiled[name] = compile_paths("grading", [rules])
+    return _compiled[name]
+
+
+@st.composite
+def units(draw: Any) -> list[list[str]]:
+    """Units on a coarse grid of values (ties at every quota's boundary are common), in one
+    group, some or all three, their names in no particular order."""
+    groups = draw(st.lists(st.sampled_from(GROUPS), min_size=1, max_size=3, unique=True))
+    n = draw(st.integers(1, 40))
+    rows = []
+    for i in range(n):
+        rows.append(
+            [
+                draw(st.sampled_from([f"u{i:02d}", f"单位{n - i}", f"z{i}"])) + f"-{i}",
+                draw(st.sampled_from(groups)),
+                str(draw(st.integers(0, 10)) * 10),
+                draw(st.sampled_from(["0", "5", "9.5", "10", "2.5"])),
+                str(draw(st.integers(0, 4))),
+                draw(st.sampled_from(["false", "false", "false", "true", "是", "no"])),
+            ]
+        )
+    return rows
+
+
+def _csv(folder: Path, rows: list[list[str]]) -> Path:
+    path = folder / "units.csv"
+    lines = ["unit,group,work,extra,bad,veto", *(",".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def per_unit_bytes(scheme: CompiledScheme, data: Path, kind: str, backend: str = "unit") -> bytes:
+    """What `kaoping score` writes by the per-unit objects' path."""
+    loaded, roster = load_dataset(data, scheme.model, lambda message: None)
+    results = score(scheme, loaded, None, roster=roster, backend=backend)
+    assert results.backend == backend
+    if kind == "json":
+        return ("".join(iter_json(results, compact=True)) + "\n").encode()
+    if kind == "csv":
+        return "".join(results_table.iter_csv(results)).encode()
+    return b"".join(results_table.iter_parquet(results))
+
+
+def whole_bytes(scheme: CompiledScheme, data: Path, kind: str) -> bytes:
+    results = score_whole(scheme, data, "columnar")
+    assert results is not None  # the whole-column path, not a fallback
+    return b"".join(write_chunks(results, kind))
+
+
+@pytest.mark.parametrize("name", list(SCHEMES))
+@CI
+@given(rows=units())
+def test_grades_on_columns_write_the_per_unit_bytes(name: str, rows: list[list[str]]) -> None:
+    scheme = compiled(name)
+    with tempfile.TemporaryDirectory() as folder:
+        data = _csv(Path(folder), rows)
+        for kind in ("json", "csv", "parquet"):
+            assert whole_bytes(scheme, data, kind) == per_unit_bytes(scheme, data, kind)
+
+
+@pytest.mark.parametrize("name", list(SCHEMES))
+@CI
+@given(rows=units())
+def test_either_backend_through_score_grades_alike(name: str, rows: list[list[str]]) -> None:
+    """`score()` with the columnar backend computes the values on columns and grades per
+    unit: the results are the per-unit backend's, grade for grade."""
+    scheme = compiled(name)
+    raw = {
+        "units": [
+            {
+                "unit": r[0],
+                "group": r[1],
+                "facts": {
+                    "work": r[2],
+                    "extra": r[3],
+                    "bad": int(r[4]),
+                    "veto": r[5] in ("true", "是"),
+                },
+            }
+            for r in rows
+        ]
+    }
+    got = {}
+    for backend in ("unit", "columnar"):
+        results = score(scheme, validate(raw, scheme.model, "test"), None, backend=backend)
+        assert results.backend == backend
+        got[backend] = "".join(iter_json(results))
+    assert got["unit"] == got["columnar"]
+
+
+def test_the_shares_round_as_the_line_says() -> None:
+    """25% of ten units is 2.5: half-up and up give 优秀 to places 1 to 3, half-even and down
+    to places 1 and 2; the third place is a tie of two units, which takes the grade whole."""
+    works = [100, 90, 80, 80, 60, 50, 40, 30, 20, 10]
+    rows = [[f"u{i}", "甲组", str(w), "0", "0", "false"] for i, w in enumerate(works)]
+    with tempfile.TemporaryDirectory() as folder:
+        data = _csv(Path(folder), rows)
+        for mode, best in (("half-up", 4), ("up", 4), ("half-even", 2), ("down", 2)):
+            scheme = compiled(f"shares {mode}")
+            text = whole_bytes(scheme, data, "csv").decode()
+            assert text.count(",优秀,") == best, (mode, text)
+            assert text == per_unit_bytes(scheme, data, "csv").decode()
+
+
+@pytest.mark.parametrize("kind", [".json", ".csv", ".parquet"])
+def test_score_takes_whole_columns_for_a_scheme_with_grading(tmp_path: Path, kind: str) -> None:
+    rules = tmp_path / "grading.rules"
+    rules.write_text(HEAD + LINES, encoding="utf-8")
+    rows = [
+        [
+            f"u{i:05d}",
+            GROUPS[i % 3],
+            str(i * 7 % 11 * 10),
+            "9.5" if i % 5 else "0",
+            str(i % 5),
+            "true" if i % 13 == 0 else "false",
+        ]
+        for i in range(10_000 if kind == ".json" else 1_200)
+    ]
+    data = _csv(tmp_path, rows)
+    written = []
+    for backend in ("unit", "columnar"):
+        out = tmp_path / f"{backend}{kind}"
+        args = ["score", str(rules), str(data), "-o", str(out), "--backend", backend]
+        result = CliRunner().invoke(main, [*args, "--format", "json", "--verbose"])
+        assert result.exit_code == 0, result.stderr
+        assert ("by whole columns" in result.stderr) == (backend == "columnar"), result.stderr
+        written.append(out.read_bytes())
+    assert written[0] == written[1]
+
+
+UNSUPPORTED = [
+    (
+        "a grade read before its grading's `otherwise`",
+        "    不合格 if total < 30\n",
+        "    不合格 if total < 30\n    不合格 if 等次 = 良好 and bad ≥ 1\n",
+        "grading.rules:38",
+    ),
+    (
+        "a division by a value that differs from unit to unit",
+        "    合格 if extra ≥ 5\n",
+        "    合格 if work / (bad + 1) ≥ 20\n",
+        "grading.rules:39",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "old", "new", "where"), UNSUPPORTED, ids=[u[0] for u in UNSUPPORTED]
+)
+def test_a_line_without_a_columnar_form_keeps_grading_per_unit(
+    tmp_path: Path, what: str, old: str, new: str, where: str
+) -> None:
+    """The values are still computed on columns; `--verbose` names the line that keeps the
+    results per unit, and they are the per-unit backend's."""
+    rules = tmp_path / "grading.rules"
+    rules.write_text((HEAD + LINES).replace(old, new, 1), encoding="utf-8")
+    scheme = compile_paths("grading", [rules])
+    assert not isinstance(columnar_scheme(scheme), Exception)  # the values: on columns
+    refused = grading_refused(scheme)
+    assert refused is not None and what in refused and where in refused, refused
+    rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
+    data = _csv(tmp_path, rows)
+    assert score_whole(scheme, data, "columnar") is None
+    args = ["score", str(rules), str(data), "-o", str(tmp_path / "out.csv"), "--verbose"]
+    result = CliRunner().invoke(main, [*args, "--backend", "columnar"])
+    assert result.exit_code == 0, result.stderr
+    assert f"whole columns: not taken: no columnar form for {what}" in result.stderr
+    assert "by whole columns" not in result.stderr
+    assert (tmp_path / "out.csv").read_bytes() == per_unit_bytes(scheme, data, "csv", "columnar")
