@@ -475,3 +475,58 @@ def test_bad_records_get_the_per_unit_message(tmp_path: Path, what: str) -> None
     whole = _score(rules, data, tmp_path / "whole.csv", "columnar")
     assert unit[0] == 2 and "事故" in unit[1], unit[1]
     assert whole == unit
+
+
+def _sample_parquet(scheme: str, n: int, path: Path) -> None:
+    """The scheme's sample units, cycled to `n` (renamed), as a Parquet file: numbers as
+    decimal text, yes/no as booleans, lists of records as lists of structs."""
+    import json
+
+    from kaoping.plugins.manager import default_registry
+
+    registry = default_registry()
+    model = compile_paths(scheme, registry.rules(scheme)).model
+    sample = registry.sample(scheme)
+    assert sample is not None
+    units = json.loads(sample.read_text("utf-8"))["units"]
+    picked = [units[i % len(units)] for i in range(n)]
+    columns: dict[str, Any] = {
+        "unit": [f"{u['unit']}{i}" for i, u in enumerate(picked)],
+        "group": [u["group"] for u in picked],
+    }
+
+    def text(v: Any) -> Any:
+        return v if v is None or isinstance(v, bool) else str(v)
+
+    for name, decl in model.inputs.items():
+        cells = [u["facts"].get(name) for u in picked]
+        t = decl.type
+        if isinstance(t, ir.ListType):
+            fields = [
+                (f.name, pa.bool_() if isinstance(f.type, ir.YesNoType) else pa.string())
+                for f in model.records[t.record].fields
+            ]
+            lists = [
+                None if c is None else [{k: text(x) for k, x in r.items()} for r in c]
+                for c in cells
+            ]
+            columns[name] = pa.array(lists, pa.list_(pa.struct(fields)))
+        elif isinstance(t, ir.YesNoType):
+            columns[name] = pa.array(cells, pa.bool_())
+        else:
+            columns[name] = pa.array([text(c) for c in cells], pa.string())
+    pq.write_table(pa.table(columns), path)
+
+
+@pytest.mark.parametrize("scheme", ["panshan-2018", "example-zh", "example-en"])
+def test_shipped_schemes_from_parquet_take_whole_columns(tmp_path: Path, scheme: str) -> None:
+    """Lists of records (panshan-2018's 安全事故, the examples' reform items) and grading (the
+    examples): the whole-column path writes the per-unit path's results JSON."""
+    data = tmp_path / "units.parquet"
+    _sample_parquet(scheme, 10_000, data)
+    want, got = tmp_path / "unit.json", tmp_path / "whole.json"
+    code, said = _score(Path(scheme), data, want, "unit")
+    assert code == 0, said
+    code, said = _score(Path(scheme), data, got, "columnar")
+    assert code == 0 and "by whole columns" in said, said
+    assert got.read_bytes() == want.read_bytes()
