@@ -102,8 +102,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "W402": (
         "{name!r} can reach {upper}, above its maximum {max}, and has no cap",
         "{name!r} 最高可得 {upper},超过满分 {max},且未设封顶",
-        "add `cap {max}` or declare `uncapped` if the document says 上不封顶",
-        "若文件写明封顶请加 `封顶 {max}`;若上不封顶请写 `上不封顶`",
+        "{hint_en}",
+        "{hint_zh}",
     ),
     "W403": (
         "this {what} can never bind: the value always lies in {range}",

@@ -207,7 +207,10 @@ class CallInference(InferenceCore):
                 f"`{word}` 要读取同组其他单位:须写在 `组内:` 块中",
             )
         if isinstance(e, ir.Best | ir.GroupLowest):
-            return self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+            # over the units that have the value (未报送的不参与最佳值、最差值的确定); absent
+            # when none has it, as a group mean is
+            t = self.infer(e.operand, ctx)
+            return self.need_number(t.required(), e.operand, ctx).maybe(t.optional)
         if isinstance(e, ir.GroupMean):
             mean_parts(self, e, ctx)
             t = self.infer(e.operand, ctx)
