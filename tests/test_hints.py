@@ -304,9 +304,12 @@ def test_quoted_keywords_are_the_files_whatever_the_language(tmp_path: Path, lan
     Chinese, a Chinese-keyword file `封顶` in English (else following it would mix the sets)."""
     en = 'group G "g"\ninput x: count "r"\nscoring G:\n    item a max 10 = x\n'
     _, out = check(tmp_path, en, lang)
-    assert "W402" in out and "`cap 10`" in out and "`uncapped`" in out and "`封顶" not in out
+    assert "W402" in out and "`least(…, 10)`" in out and "`cap max`" in out and "`封顶" not in out
     zh = '分组 G "g"\n输入 x: 次数 "r"\n评分 G:\n    指标 a 满分 10 = x\n'
     _, out = check(tmp_path, zh, lang)
+    assert "W402" in out and "`最小(…, 10)`" in out and "`封顶 满分`" in out and "`cap" not in out
+    block = zh.replace("满分 10 = x", "满分 10:\n        起评 x")
+    _, out = check(tmp_path, block, lang)
     assert "W402" in out and "`封顶 10`" in out and "`上不封顶`" in out and "`cap" not in out
     followed = zh.replace("满分 10 = x", "满分 10:\n        起评 x\n        封顶 10")
     status, out = check(tmp_path, followed, lang)
@@ -410,3 +413,23 @@ def test_a_number_copied_with_its_unit_says_to_drop_the_unit(
     assert f"hint: a number is written without its unit: `{number}`, not `{number}{unit}`" in output
     code, output = check(tmp_path, text, "zh")
     assert f"数字不带单位:写 `{number}`,不写 `{number}{unit}`" in output
+
+
+def test_w402_on_a_one_line_item_does_not_ask_for_a_cap_it_cannot_hold() -> None:
+    # `指标 X 满分 N = …` has no place for `封顶`: the hint offers 最小(…, N) or the block form
+    text = '分组 G\n输入 次数: 次数 "次数"\n评分 G:\n    指标 加分 满分 2 = 次数 × 0.5\n'
+    _model, diags = frontend({"r.rules": text})
+    (d,) = [d for d in diags if d.code == "W402"]
+    hint = render(d, text, "zh")
+    assert "单行指标不能写封顶" in hint and "最小(…, 2)" in hint
+    assert "add `cap" not in render(d, text, "en")
+
+
+def test_w402_on_a_keyed_item_asks_for_a_bounded_row() -> None:
+    text = (
+        '分组 G\n输入 次数: 次数 "次数"\n评分 G:\n    指标 加分 满分 2 按 次数:\n'
+        "        0: 0\n        其余: 次数\n"
+    )
+    _model, diags = frontend({"r.rules": text})
+    (d,) = [d for d in diags if d.code == "W402"]
+    assert "最小(…, 2)" in render(d, text, "zh")
