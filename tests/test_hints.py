@@ -433,3 +433,50 @@ def test_w402_on_a_keyed_item_asks_for_a_bounded_row() -> None:
     _model, diags = frontend({"r.rules": text})
     (d,) = [d for d in diags if d.code == "W402"]
     assert "最小(…, 2)" in render(d, text, "zh")
+
+
+def test_a_unit_after_a_space_is_still_a_unit(tmp_path: Path) -> None:
+    # "90分以上" copied as `总分 < 90 分`: the hint named `分布`, a keyword nobody meant
+    text = "分组 甲\n枚举 等: 优, 差\n评分 甲:\n    指标 a 满分 5 = 5\n评定 等:\n    优 若 总分 ≥ 90 分\n    差 其余\n"
+    code, output = check(tmp_path, text, "en")
+    assert code == 1 and codes(output) == ["E101"]
+    assert "hint: a number is written without its unit: `90`, not `90 分`" in output
+    assert "分布" not in output
+
+
+def test_per_glued_to_a_unit_asks_for_the_name_of_the_count(tmp_path: Path) -> None:
+    # "每次扣2分" copied as `扣 2 每次 …`: splitting it into `每 次` (the old hint) is no rule
+    text = '分组 甲\n输入 n: 次数 "n"\n评分 甲:\n    指标 a 满分 5:\n        起评 满分\n        扣 2 每次 n\n'
+    code, output = check(tmp_path, text, "en")
+    assert code == 1 and codes(output) == ["E101"]
+    assert "`每` is followed by the name of a count" in output and "每 次" not in output
+
+
+def test_a_keyword_broken_by_a_space_is_named_whole(tmp_path: Path) -> None:
+    # `扣完 为止`: the old message asked for yet another space (`扣 完`)
+    text = '分组 甲\n输入 n: 次数 "n"\n评分 甲:\n    指标 a 满分 5:\n        起评 满分\n        扣 1 每 n\n        扣完 为止\n'
+    code, output = check(tmp_path, text, "zh")
+    assert code == 1 and codes(output) == ["E101"]
+    assert "`扣完为止` 是一个关键字" in output and "`扣完为止` 中间不加空格" in output
+
+
+@pytest.mark.parametrize(
+    ("text", "modes"),
+    [
+        ("分组 G\n舍入 1 位\n", "`四舍五入`、`银行家舍入`、`去尾`或`进一`"),
+        ("group G\nrounding 1 places\n", "`half-up`, `half-even`, `down` or `up`"),
+    ],
+)
+def test_a_rounding_without_its_mode_lists_every_mode(
+    tmp_path: Path, text: str, modes: str
+) -> None:
+    # 去尾 and 进一 were left out of the list, as if a scheme could not round down
+    code, output = check(tmp_path, text, "zh" if "舍入" in text else "en")
+    assert code == 1 and modes in output
+
+
+def test_an_absent_yes_no_is_not_offered_a_weighted_sum(tmp_path: Path) -> None:
+    text = '分组 G\n输入 c: 是否 可缺 "c"\n评分 G:\n    指标 a 满分 1:\n        加 1 若 c\n'
+    code, output = check(tmp_path, text, "en")
+    assert codes(output) == ["E206"] and "`c 缺省 否`" in output
+    assert "加权" not in output and "weighted" not in output

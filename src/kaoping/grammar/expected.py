@@ -21,6 +21,8 @@ KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
     ("places", "位"),
     ("half-up", "四舍五入"),
     ("half-even", "银行家舍入"),
+    ("down", "去尾"),
+    ("up", "进一"),
     ("group", "分组"),
     ("units", "单位"),
     ("enum", "枚举"),
@@ -412,9 +414,10 @@ def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
         return _table_row_hint(header, kw_set)
     before = (err.token_history or [None])[-1]
     if tok.type == "NAME" and _unit_after_number(before, tok):
+        gap = "" if before.end_pos == tok.start_pos else " "  # type: ignore[union-attr]
         return Words(
-            f"a number is written without its unit: `{before}`, not `{before}{text}`",
-            f"数字不带单位:写 `{before}`,不写 `{before}{text}`",
+            f"a number is written without its unit: `{before}`, not `{before}{gap}{text}`",
+            f"数字不带单位:写 `{before}`,不写 `{before}{gap}{text}`",
         )
     if tok.type == "NAME":
         close = nearest_keywords(text, kw_set, expected_keywords)
@@ -455,12 +458,12 @@ _UNITS = (
 
 
 def _unit_after_number(before: object, tok: Token) -> bool:
-    return (
-        isinstance(before, Token)
-        and before.type in _NUMBER_TOKENS
-        and before.end_pos == tok.start_pos
-        and str(tok.value).startswith(_UNITS)
-    )
+    """`0.5分` (the unit glued to the number), or `90 分` (the unit alone after it)."""
+    if not (isinstance(before, Token) and before.type in _NUMBER_TOKENS):
+        return False
+    if before.end_pos == tok.start_pos:
+        return str(tok.value).startswith(_UNITS)
+    return str(tok.value) in _UNITS
 
 
 def _table_row_hint(header: list[str], kw_set: str) -> Words:
