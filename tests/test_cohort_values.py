@@ -198,7 +198,10 @@ def test_best_and_lowest_leave_out_the_units_without_the_value() -> None:
 def test_best_of_a_value_no_unit_has_is_absent() -> None:
     # nobody reports: the best and the worst do not exist, each unit scores 0 (否则 0)
     s = compile_rules(FRONTIER, "frontier")
-    res = run(s, [unit("甲", "县区", 网办率=None, 开办时间=3), unit("乙", "县区", 网办率=None, 开办时间=3)])
+    res = run(
+        s,
+        [unit("甲", "县区", 网办率=None, 开办时间=3), unit("乙", "县区", 网办率=None, 开办时间=3)],
+    )
     assert [value(r, "网办") for r in res.units] == [0, 0]
 
 

@@ -477,6 +477,6 @@ def test_a_rounding_without_its_mode_lists_every_mode(
 
 def test_an_absent_yes_no_is_not_offered_a_weighted_sum(tmp_path: Path) -> None:
     text = '分组 G\n输入 c: 是否 可缺 "c"\n评分 G:\n    指标 a 满分 1:\n        加 1 若 c\n'
-    code, output = check(tmp_path, text, "en")
+    _code, output = check(tmp_path, text, "en")
     assert codes(output) == ["E206"] and "`c 缺省 否`" in output
     assert "加权" not in output and "weighted" not in output

@@ -414,7 +414,7 @@ def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
         return _table_row_hint(header, kw_set)
     before = (err.token_history or [None])[-1]
     if tok.type == "NAME" and _unit_after_number(before, tok):
-        gap = "" if before.end_pos == tok.start_pos else " "  # type: ignore[union-attr]
+        gap = "" if before.end_pos == tok.start_pos else " "
         return Words(
             f"a number is written without its unit: `{before}`, not `{before}{gap}{text}`",
             f"数字不带单位:写 `{before}`,不写 `{before}{gap}{text}`",

@@ -514,11 +514,12 @@ def _split_keyword(a: Token, b: Token, source: str) -> str | None:
         return None
     rest = source[end:].split("\n", 1)[0].strip()
     joined = f"{a.value}{b.value}{rest.split(' ', 1)[0]}" if rest else ""
+    glued = f"{a.value}{b.value}"
     for pair in KEYWORD_PAIRS:
         for word in pair:
-            if " " not in word and len(word) > len(str(a.value)) and joined.startswith(word):
-                if not f"{a.value}{b.value}".startswith(word):
-                    return word
+            longer = " " not in word and len(word) > len(str(a.value))
+            if longer and joined.startswith(word) and not glued.startswith(word):
+                return word
     return None
 
 

@@ -102,7 +102,9 @@ def chain(n: int, zero_absent: bool, first: Any, *rest: Any) -> Any:
     """`first op₁ x₁ op₂ x₂ …` folded from the left, as the per-unit `chain` does (a run of
     + and − summed in one pass: exact sums do not depend on the order)."""
     ops = rest[0::2]
-    if any(op in _ARITHMETIC for op in ops) and (first is None or any(x is None for x in rest[1::2])):
+    if any(op in _ARITHMETIC for op in ops) and (
+        first is None or any(x is None for x in rest[1::2])
+    ):
         return absent(n)  # an absent number for the whole group (the mean of a value no unit has)
     if ops and all(op in ("+", "-") for op in ops):
         terms = [first] + [

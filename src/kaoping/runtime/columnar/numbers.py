@@ -264,7 +264,7 @@ def _absent_as(a: Any, b: Any) -> Any:
 
 def add(a: Num, b: Num) -> Num:
     if a is None or b is None:
-        return _absent_as(a, b)  # type: ignore[no-any-return]
+        return _absent_as(a, b)
     if _linear(a, b):
         return total_of([a, b], len(a if isinstance(a, Col) else b))  # type: ignore[arg-type]
     if _is_zero(a) and isinstance(b, Col):  # x = 0; x += …: no new column
@@ -277,7 +277,7 @@ def add(a: Num, b: Num) -> Num:
 
 def sub(a: Num, b: Num) -> Num:
     if a is None or b is None:
-        return _absent_as(a, b)  # type: ignore[no-any-return]
+        return _absent_as(a, b)
     if _linear(a, b):
         return add(a, neg(b))
     if _is_zero(a) and isinstance(b, Col):
@@ -290,7 +290,7 @@ def sub(a: Num, b: Num) -> Num:
 
 def neg(a: Num) -> Num:
     if a is None:
-        return None  # type: ignore[return-value]
+        return None
     if _linear(a):
         scaled_a: Col = a.scale(Q(-1))  # type: ignore[union-attr]
         return scaled_a
@@ -301,7 +301,7 @@ def neg(a: Num) -> Num:
 
 def mul(a: Num, b: Num) -> Num:
     if a is None or b is None:
-        return _absent_as(a, b)  # type: ignore[no-any-return]
+        return _absent_as(a, b)
     if not isinstance(a, Col) and not isinstance(b, Col):
         return Q(a) * Q(b)
     if not isinstance(a, Col):
@@ -346,7 +346,7 @@ def div(a: Num, b: Num, zero_absent: bool) -> Num:
     """`a ÷ b` where `b` is one number for the whole column (a constant, a group's best).
     Zero: absent (`zero_absent`, as the per-unit `div`) or the error plain `/` raises."""
     if a is None or b is None:
-        return _absent_as(a, b)  # type: ignore[no-any-return]
+        return _absent_as(a, b)
     if isinstance(b, Col):
         raise TypeError("a column divides only by one number for the whole column")
     q = Q(b)
@@ -393,7 +393,7 @@ def truth(cond: Flags | bool | npt.NDArray[np.bool_] | None, n: int) -> npt.NDAr
 
 def least(a: Num, b: Num) -> Num:
     if a is None or b is None:
-        return _absent_as(a, b)  # type: ignore[no-any-return]
+        return _absent_as(a, b)
     na, nb, den, bound, present = _aligned(a, b)
     if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
         return Q(min(na, nb), den)
@@ -402,7 +402,7 @@ def least(a: Num, b: Num) -> Num:
 
 def greatest(a: Num, b: Num) -> Num:
     if a is None or b is None:
-        return _absent_as(a, b)  # type: ignore[no-any-return]
+        return _absent_as(a, b)
     na, nb, den, bound, present = _aligned(a, b)
     if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
         return Q(max(na, nb), den)
