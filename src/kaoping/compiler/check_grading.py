@@ -11,6 +11,7 @@ from kaoping.compiler.model import BlockModel, ValueDef
 from kaoping.compiler.scopes import ScopeChecks
 from kaoping.compiler.sheets import SheetChecks
 from kaoping.compiler.suggest import hint_args, suggestion_args
+from kaoping.grammar.expected import spell
 
 
 class GradingChecks(SheetChecks, ScopeChecks):
@@ -97,8 +98,25 @@ class GradingChecks(SheetChecks, ScopeChecks):
                     self.err("W414", rule.span, grades=", ".join(dead))
         names = list(self.model.gradings)  # this grading and the ones before it
         seen_gradings = frozenset(names[: names.index(grading.name) + 1])
+        graded = False  # whether the lines so far give every unit a grade
         for rule in grading.rules:
-            named = rule.grades if isinstance(rule, ir.Bar) else (rule.grade,)
+            graded = graded or isinstance(rule, ir.Otherwise)
+            if isinstance(rule, ir.Override) and rule.step and not graded:
+                word = spell(rule.kind, "zh")
+                self.type_error(
+                    rule.span,
+                    f"`{rule.kind}` moves the grade a unit has, and a unit may have none before "
+                    "the `otherwise` line",
+                    "put it after the `otherwise` line",
+                    "请把它写在 `其余` 行之后",
+                    f"`{word}` 调整单位已有的等次,而在 `其余` 行之前单位可能尚无等次",
+                )
+            if isinstance(rule, ir.Bar):
+                named = rule.grades
+            elif isinstance(rule, ir.Override) and rule.step:
+                named = ()
+            else:
+                named = (rule.grade,)
             for grade in named:
                 if enum is not None and grade not in enum.values:
                     self.err(

@@ -102,6 +102,8 @@ KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
     ("otherwise", "其余"),
     ("promote", "晋升"),
     ("demote", "降为"),
+    ("step down", "降一档"),
+    ("step up", "升一档"),
     ("consequences", "结果运用"),
     ("last year", "上年"),
     ("unit group", "所在分组"),
@@ -152,7 +154,7 @@ _CLAUSES |= {"rescale", "扣完为止", "不得分", "不涉及项目折算"}
 _STATEMENTS = {"item", "section", "let", "total", "output", "flag", "across"}
 _DECLARATIONS = {"scheme", "rounding", "group", "enum", "record", "input", "table", "scoring"}
 _DECLARATIONS |= {"grading", "consequences", "constant", "units"}
-_GRADE_LINES = {"bar", "promote", "demote"}
+_GRADE_LINES = {"bar", "promote", "demote", "step"}
 
 
 @attrs.frozen

@@ -131,3 +131,21 @@ class Grader:
                 self._step(u, line, rule, True, f"condition holds ({before} → {grade})")
             else:
                 self._step(u, line, rule, False, "condition does not hold")
+
+    def step(self, by: int, grades: Sequence[str], line: int, rule: str, cond: Cond) -> None:
+        """`step down if C` (by 1: 降一档) or `step up if C` (by −1): the next grade of the
+        enum, which lists the best first; a unit at the end keeps its grade (已为不合格的,仍为
+        不合格)."""
+        for u in self.units:
+            if id(u) in self.fixed:
+                self._step(u, line, rule, False, f"given {self._grade(u)}")
+            elif cond[u.block](u):
+                before = self._grade(u)
+                if before is None:  # (the checker puts the line after `otherwise`)
+                    raise AssertionError("a step before every unit has a grade")
+                at = grades.index(before) + by
+                after = grades[min(max(at, 0), len(grades) - 1)]
+                u.grades[self.name] = after
+                self._step(u, line, rule, True, f"condition holds ({before} → {after})")
+            else:
+                self._step(u, line, rule, False, "condition does not hold")
