@@ -173,6 +173,8 @@ _FUNCTION_PAIRS = (
     ("excess", "超出"),
     ("present", "有值"),
     ("satisfied", "满足数"),
+    ("roundup", "向上舍入"),
+    ("rounddown", "向下舍入"),
 )
 
 
