@@ -717,3 +717,33 @@ def test_step_lines_translate_between_the_keyword_sets() -> None:
     en = format_text(STEPS, to="en")
     assert "    step down if 极端事件 article" in en and "    step up if 表彰" in en
     assert compile_sources("en", {"s.rules": en}).model is not None
+
+
+def test_a_quota_that_ties_give_to_more_units_is_warned_about() -> None:
+    # 优秀名额不超过 30%: of 2 units the quota is 1, but two units tied on every key both get
+    # it; the run says so (the document may settle ties otherwise); no tie, no warning
+    s = compile_sources(
+        "ties",
+        {
+            "t.rules": (
+                '分组 乡镇\n枚举 等次: 优秀, 良好\n输入 得分: 数值 0 至 100 "得分"\n'
+                "评分 乡镇:\n    指标 综合 满分 100 = 得分\n"
+                "评定 等次:\n    优秀 前 30% 四舍五入\n    良好 其余\n"
+            )
+        },
+    )
+
+    def run_of(a: int, b: int) -> Results:
+        data = {"units": [g2("甲", a), g2("乙", b)]}
+        return score(s, validate(data, s.model, "t"))
+
+    def g2(name: str, x: int) -> dict[str, Any]:
+        return {"unit": name, "group": "乡镇", "facts": {"得分": x}}
+
+    tied = run_of(95, 95)
+    assert [r.unit.grades["等次"] for r in tied.units] == ["优秀", "优秀"]
+    (w,) = tied.warnings
+    assert (
+        w.code == "quota-ties" and "2 units receive 优秀" in w.message and "quota is 1" in w.message
+    )
+    assert run_of(95, 90).warnings == ()

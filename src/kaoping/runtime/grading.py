@@ -78,6 +78,7 @@ class Grader:
             ]
             ranks = rank([by[u.block](u) for u in candidates])
             places = dict(zip((id(u) for u in candidates), ranks, strict=True))
+            self._tied_past(group, members, grade, rule, n, [r for r in ranks if r <= n])
             for u in members:
                 if self._grade(u) is not None:
                     self._step(u, line, rule, False, self._graded(u))
@@ -100,6 +101,21 @@ class Grader:
                         False,
                         f"place {places[id(u)]} of {len(candidates)} eligible, quota {n}",
                     )
+
+    def _tied_past(
+        self, group: str, members: list[Unit], grade: str, rule: str, n: int, within: list[int]
+    ) -> None:
+        """Units tied at the quota's last place all receive the grade, so more than `n` may:
+        said in the run's warnings, since a document that caps the grade ("不超过30%") may mean
+        otherwise, and only a tie-break (`by 总分, …`) it states settles them."""
+        run = members[0].run if members else None
+        if len(within) > n and run is not None:
+            run.warn(
+                "quota-ties",
+                None,
+                f"group {group!r}: {len(within)} units receive {grade} from `{rule}`, whose "
+                f"quota is {n}: units tied at its last place all receive it",
+            )
 
     def when(self, grade: str, line: int, rule: str, cond: Cond) -> None:
         for u in self.units:
