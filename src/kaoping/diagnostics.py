@@ -78,8 +78,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "E207": (
         "{name!r} may not apply to a unit (`not applicable if`), and {where} does not say what then",
         "{name!r} 可能不涉及(`不涉及 若`),而{where_zh}未写明不涉及时如何计分",
-        "write `rescale` in its section, or `then group mean` after the item's condition",
-        "请在其所在部分写 `不涉及项目折算`,或在该指标的条件后写 `则 组内平均`",
+        "write `rescale` (or `take mean`, `take highest`, as the document says) in its section, "
+        "or `then group mean` after the item's condition",
+        "请按文件在其所在部分写 `不涉及项目折算`(或 `取平均`、`取最高`),或在该指标的条件后写 `则 组内平均`",
     ),
     "E301": (
         "table {table!r} has no row for {missing}",

@@ -354,6 +354,17 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
             tys = [child_tys[c] for c in counted]
             maxima = [m for c in counted if (m := max_of(block.values[c])) is not None]
             part = self.combined_ty(tys, maxima, mode, sec, label, span)
+            if mode != "sum" and any(t.optional for t in tys):
+                # the mean or the highest of the children that apply (某季度未考核的,按已考核季度
+                # 平均): within the children's ranges, whichever apply
+                part = T.number(
+                    None
+                    if any(t.low is None for t in tys)
+                    else min(t.low for t in tys if t.low is not None),
+                    None
+                    if any(t.high is None for t in tys)
+                    else max(t.high for t in tys if t.high is not None),
+                )
             if rescale:
                 part = self.rescaled_ty(sec, tys, maxima)
             elif mode == "sum":  # a requirement on the sum of what its items stay within
@@ -363,7 +374,13 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
                     vd.may_exceed = vd.may_exceed or may_exceed(sec, part)
                     part = T.intersect(part, T.number(None, ceiling))
             for c in counted:
-                if child_tys[c].optional and not rescale and block.values[c].kind == "item":
+                taken = mode != "sum"  # the mean or the highest of the children that apply
+                if (
+                    child_tys[c].optional
+                    and not rescale
+                    and not taken
+                    and block.values[c].kind == "item"
+                ):
                     where = f"its section {sec.name!r}"
                     node = block.values[c].node
                     assert node is not None
