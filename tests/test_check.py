@@ -157,7 +157,7 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         "scoring G:\n    let w = weighted {p: 60%, q: 30%}\n    item a max 100 = w\n",
         5,
         13,
-        ("weights add up to 0.9, not 1",),
+        ("weights add up to 90%, not 100%",),
     ),
     # bands with a gap
     "E406": (

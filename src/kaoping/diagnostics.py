@@ -119,8 +119,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "每个单位在一个部分下只有一张表:只在一个 `适用` 块中列出它",
     ),
     "E405": (
-        "weights add up to {total}, not 1",
-        "权重合计为 {total},不等于 1",
+        "weights add up to {total}, not 100%",
+        "权重合计为 {total},不等于 100%",
         "make the weights add up to 100%",
         "请使权重合计为 100%",
     ),

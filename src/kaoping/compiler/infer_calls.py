@@ -203,7 +203,7 @@ class CallInference(InferenceCore):
             else:
                 total += w
         if total != 1:
-            self.err("E405", e.span, total=T._fmt(total))
+            self.err("E405", e.span, total=f"{T._fmt(total * 100)}%")
         low = (
             None
             if not lows or any(x is None for x in lows)

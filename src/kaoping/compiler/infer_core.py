@@ -134,7 +134,7 @@ class InferenceCore:
     def check_shares(self, shares: Sequence[ir.Share], span: Span, enum_ty: T.Ty | None) -> T.Ty:
         total = sum((s.share for s in shares), Q(0))
         if total != 1:
-            self.err("E405", span, total=T._fmt(total))
+            self.err("E405", span, total=f"{T._fmt(total * 100)}%")
         enum = self.enum_containing([s.value for s in shares], span)
         if enum_ty is not None and enum is not None and enum_ty.enum != enum:
             self.type_error(
