@@ -475,3 +475,15 @@ def test_a_grading_name_of_one_block_only_says_where_it_is_defined() -> None:
         "'一票否决' is a value of the scoring block of 镇街, not of 部门, whose units this rule "
         "also reads it for: define it in that block too"
     )
+
+
+def test_a_typo_gives_one_message_not_a_range_warning_on_what_reads_it() -> None:
+    # the item with the unknown name has no range; the section summing it and the item reading
+    # the section warned W402 too, far from the typo
+    text = (
+        '分组 G\n输入 次数: 次数 "次数"\n评分 G:\n    部分 年终 满分 10:\n'
+        "        指标 甲 满分 10:\n            起评 满分\n            扣 1 每 次试\n            扣完为止\n"
+        "    指标 日常 满分 10 = 年终\n"
+    )
+    assert [d.code for d in diagnostics(text)] == ["W407", "E201"]  # (次数 unread: the typo)
+    assert [d.code for d in diagnostics(text.replace("次试", "次数"))] == []
