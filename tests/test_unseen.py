@@ -73,3 +73,15 @@ def test_every_case_cites_an_article_and_shows_its_arithmetic(folder: Path) -> N
     for path in sorted((folder / "cases").glob("*.yaml")):
         for case in yaml.safe_load(path.read_text("utf-8"))["cases"]:
             assert case.get("article") and case.get("arithmetic"), (path, case["name"])
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_every_article_the_rules_cite_is_in_the_document(folder: Path) -> None:
+    from kaoping.compiler.load import compile_paths
+    from kaoping.document import read_document
+    from kaoping.weave import weave
+
+    scheme = compile_paths(folder.name, sorted(folder.glob("*.rules")))
+    doc = read_document((folder / "document.txt").read_text("utf-8"))
+    woven = weave(scheme, folder.name, "document.txt", doc)
+    assert woven.citations and [c.article for c in woven.missing] == []
