@@ -747,3 +747,14 @@ def test_a_quota_that_ties_give_to_more_units_is_warned_about() -> None:
         w.code == "quota-ties" and "2 units receive 优秀" in w.message and "quota is 1" in w.message
     )
     assert run_of(95, 90).warnings == ()
+
+
+@pytest.mark.parametrize("line", ["    降为 一档 若 极端事件\n", "    降低一个等次 若 极端事件\n"])
+def test_a_grade_named_one_step_points_to_step_down(line: str) -> None:
+    # "降低一个等次" written as a grade (`降为 一档`): E204, with the line that says it
+    from kaoping.diagnostics import render
+
+    text = STEPS.replace("    降一档 若 极端事件 条款", line + "    降一档 若 极端事件 条款")
+    _, diags = frontend({"s.rules": text})
+    (e204,) = [d for d in diags if d.code == "E204"]
+    assert "`降一档 若 …`" in render(e204, text, "zh")

@@ -119,13 +119,20 @@ class GradingChecks(SheetChecks, ScopeChecks):
                 named = (rule.grade,)
             for grade in named:
                 if enum is not None and grade not in enum.values:
+                    hint = suggestion_args(grade, enum.values)
+                    if _one_step(grade):  # `降为 一档`, `降低一个等次 若 …`: the grade moved a step
+                        hint = {
+                            "suggest_en": "; to move a unit one grade, write `step down if …` "
+                            "(`step up if …`) after the `otherwise` line",
+                            "suggest_zh": ";调整一个等次请在 `其余` 行之后写 `降一档 若 …`(或 `升一档 若 …`)",
+                        }
                     self.err(
                         "E204",
                         rule.span,
                         value=grade,
                         enum=enum.name,
                         values=", ".join(enum.values),
-                        **suggestion_args(grade, enum.values),
+                        **hint,
                     )
             if isinstance(rule, ir.Quota):
                 for g in rule.groups:
@@ -172,3 +179,11 @@ class GradingChecks(SheetChecks, ScopeChecks):
                 )
                 block.outside_deps |= ctx.deps
                 block.outside_inputs |= ctx.inputs
+
+
+_STEP_WORDS = ("一档", "一个等次", "一个档次", "一等", "一级")
+
+
+def _one_step(grade: str) -> bool:
+    """A grade name that says "one grade down/up" (降低一个等次, 一档) rather than names a grade."""
+    return any(w in grade for w in _STEP_WORDS) or grade.startswith(("降低", "提升", "升高"))
