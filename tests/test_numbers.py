@@ -435,7 +435,7 @@ def test_weights_that_miss_one_by_a_tiny_amount_are_reported() -> None:
             "weights",
         )
     assert "E405" in str(err.value)
-    assert "1.00000000000000000000000000000001" in str(err.value)
+    assert "100.000000000000000000000000000001%, not 100%" in str(err.value)
 
 
 # ------------------------------------------------------------------ golden cases
