@@ -154,6 +154,13 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "a bar takes effect from where it stands: move it above the lines that give {grades}",
         "取消行自其所在位置起生效:请移到评定 {grades} 的行之前",
     ),
+    "W416": (
+        "{grade!r} is never given here: every unit with `{cond}` already has {earlier!r} from "
+        "line {line} (`{earlier_cond}`)",
+        "此行永远评不出 {grade!r}:凡 `{cond}` 的单位已由第 {line} 行(`{earlier_cond}`)评为 {earlier!r}",
+        "the lines apply in the order written: put the higher threshold first",
+        "各行按书写顺序评定:请把门槛高的一行写在前面",
+    ),
     "W415": (
         "{name!r} is scored in an `across` block but no rule reads it: its points count nowhere",
         "{name!r} 在 `组内`/`跨组` 块中计分,但没有规则读取它:其得分不计入任何地方",
@@ -253,6 +260,7 @@ TITLES: dict[str, tuple[str, str]] = {
         "取消行位于评定该等次的所有行之后",
     ),
     "W415": ("A value scored across the group that no rule reads", "组内计分的值没有规则读取"),
+    "W416": ("A grading line can never give its grade", "评定行永远评不出其等次"),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
     "E413": (
