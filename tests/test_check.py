@@ -157,7 +157,7 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         "scoring G:\n    let w = weighted {p: 60%, q: 30%}\n    item a max 100 = w\n",
         5,
         13,
-        ("weights add up to 0.9, not 1",),
+        ("weights add up to 90%, not 100%",),
     ),
     # bands with a gap
     "E406": (
@@ -231,6 +231,15 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         6,
         9,
         ("'b' is scored in an `across` block but no rule reads it",),
+    ),
+    # grades copied lowest threshold first: no unit is ever 良好
+    "W416": (
+        'group G "g"\nenum 等: 良好, 合格, 差\ninput x: number 0 to 100 "x"\nscoring G:\n'
+        "    item a max 100 = x\ngrading 等:\n    合格 if total >= 60\n"
+        "    良好 if total >= 80\n    差 otherwise\n",
+        8,
+        5,
+        ("'良好' is never given here", "already has '合格' from line 7"),
     ),
     # an empty scheme (or one with only comments): nothing would be scored
     "E604": (
@@ -475,3 +484,48 @@ def test_a_grading_name_of_one_block_only_says_where_it_is_defined() -> None:
         "'一票否决' is a value of the scoring block of 镇街, not of 部门, whose units this rule "
         "also reads it for: define it in that block too"
     )
+
+
+def test_a_typo_gives_one_message_not_a_range_warning_on_what_reads_it() -> None:
+    # the item with the unknown name has no range; the section summing it and the item reading
+    # the section warned W402 too, far from the typo
+    text = (
+        '分组 G\n输入 次数: 次数 "次数"\n评分 G:\n    部分 年终 满分 10:\n'
+        "        指标 甲 满分 10:\n            起评 满分\n            扣 1 每 次试\n            扣完为止\n"
+        "    指标 日常 满分 10 = 年终\n"
+    )
+    assert [d.code for d in diagnostics(text)] == ["W407", "E201"]  # (次数 unread: the typo)
+    assert [d.code for d in diagnostics(text.replace("次试", "次数"))] == []
+
+
+W416_RULES = (
+    '分组 G\n枚举 等次: 优秀, 良好, 合格, 不合格\n输入 x: 数值 0 至 100 "x"\n'
+    "评分 G:\n    指标 a 满分 100 = x\n评定 等次:\n{lines}    不合格 其余\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # lowest threshold first: no unit is ever 良好 or 优秀, and nothing said it (W416 now)
+        ("    合格 若 总分 ≥ 60\n    良好 若 总分 ≥ 80\n    优秀 若 总分 > 90\n", ["W416", "W416"]),
+        ("    合格 若 总分 > 60\n    良好 若 总分 ≥ 60\n", []),  # 60 itself is 良好
+        ("    合格 若 总分 ≥ 60\n    良好 若 总分 > 60\n", ["W416"]),
+        ("    不合格 若 总分 < 60\n    合格 若 总分 < 50\n", ["W416"]),
+        ("    优秀 若 总分 ≥ 90\n    良好 若 总分 ≥ 80\n    合格 若 总分 ≥ 60\n", []),
+        # a bar on 合格 above it lets some units through to 良好
+        ("    取消 合格 若 x > 95\n    合格 若 总分 ≥ 60\n    良好 若 总分 ≥ 80\n", []),
+    ],
+)
+def test_a_grade_line_an_earlier_threshold_covers_is_warned(
+    lines: str, expected: list[str]
+) -> None:
+    assert [d.code for d in diagnostics(W416_RULES.format(lines=lines))] == expected
+
+
+def test_a_grade_line_an_earlier_threshold_covers_gives_wrong_grades_without_w416() -> None:
+    # what the warning is about: 85 is 合格, not 良好
+    s = compile_text(W416_RULES.format(lines="    合格 若 总分 ≥ 60\n    良好 若 总分 ≥ 80\n"))
+    data = {"units": [{"unit": "U", "group": "G", "facts": {"x": 85}}]}
+    (r,) = score(s, validate(data, s.model, "d")).units
+    assert r.unit.grades["等次"] == "合格"

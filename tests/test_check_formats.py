@@ -332,7 +332,7 @@ def test_github_annotations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "endColumn": "38",
         "title": "E405",
     }
-    assert e405[2] == "weights add up to 0.9, not 1\nhint: make the weights add up to 100%"
+    assert e405[2] == "weights add up to 90%, not 100%\nhint: make the weights add up to 100%"
     assert "100%25" in lines[1]
 
 

@@ -651,3 +651,110 @@ def test_a_fact_of_last_year_that_is_not_a_number_is_a_data_error() -> None:
     with pytest.raises(DataError) as err:
         run(rules, [unit("甲", 排位=4)], history)
     assert [(p.unit, p.field) for p in err.value.problems] == [("甲", "排位")]
+
+
+STEPS = """
+分组 镇
+枚举 等次: 优秀, 良好, 合格, 不合格
+输入 得分: 数值 0 至 100 "得分"
+输入 极端事件: 是否 "发生个人极端事件"
+输入 表彰: 是否 "获省级以上表彰"
+评分 镇:
+    指标 综合 满分 100 = 得分
+评定 等次:
+    优秀 前 1 名
+    良好 若 总分 ≥ 80
+    合格 若 总分 ≥ 60
+    不合格 其余
+    降一档 若 极端事件 条款 "在评定的等次基础上降低一个等次;已为不合格的,仍为不合格"
+    升一档 若 表彰
+"""
+
+
+def test_step_down_moves_each_unit_one_grade_and_keeps_the_lowest() -> None:
+    # 优秀 → 良好 (the quota place is not passed on), 良好 → 合格 (once, not on to 不合格),
+    # 合格 → 不合格, 不合格 stays; 升一档: 合格 → 良好, 优秀 stays
+    s = compile_sources("steps", {"s.rules": STEPS})
+    units = [
+        ("甲", 95, True, False),
+        ("乙", 85, True, False),
+        ("丙", 82, False, False),
+        ("丁", 65, True, False),
+        ("戊", 40, True, False),
+        ("己", 62, False, True),
+        ("庚", 30, True, True),
+    ]
+    data = {
+        "units": [
+            {"unit": n, "group": "镇", "facts": {"得分": x, "极端事件": e, "表彰": a}}
+            for n, x, e, a in units
+        ]
+    }
+    res = score(s, validate(data, s.model, "t"))
+    got = {r.name: r.unit.grades["等次"] for r in res.units}
+    assert got == {
+        "甲": "良好",
+        "乙": "合格",
+        "丙": "良好",
+        "丁": "不合格",
+        "戊": "不合格",
+        "己": "良好",
+        "庚": "合格",  # 不合格 stays 不合格, then one up
+    }
+
+
+def test_a_step_before_every_unit_has_a_grade_is_refused() -> None:
+    # before `其余` a unit may have no grade to move
+    early = STEPS.replace("    优秀 前 1 名\n", "    降一档 若 表彰\n    优秀 前 1 名\n")
+    _, diags = frontend({"s.rules": early})
+    assert [d.code for d in diags if d.severity == "error"] == ["E203"]
+    assert "其余" in str(diags[0].args)
+
+
+def test_step_lines_translate_between_the_keyword_sets() -> None:
+    from kaoping.formatter import format_text
+
+    en = format_text(STEPS, to="en")
+    assert "    step down if 极端事件 article" in en and "    step up if 表彰" in en
+    assert compile_sources("en", {"s.rules": en}).model is not None
+
+
+def test_a_quota_that_ties_give_to_more_units_is_warned_about() -> None:
+    # 优秀名额不超过 30%: of 2 units the quota is 1, but two units tied on every key both get
+    # it; the run says so (the document may settle ties otherwise); no tie, no warning
+    s = compile_sources(
+        "ties",
+        {
+            "t.rules": (
+                '分组 乡镇\n枚举 等次: 优秀, 良好\n输入 得分: 数值 0 至 100 "得分"\n'
+                "评分 乡镇:\n    指标 综合 满分 100 = 得分\n"
+                "评定 等次:\n    优秀 前 30% 四舍五入\n    良好 其余\n"
+            )
+        },
+    )
+
+    def run_of(a: int, b: int) -> Results:
+        data = {"units": [g2("甲", a), g2("乙", b)]}
+        return score(s, validate(data, s.model, "t"))
+
+    def g2(name: str, x: int) -> dict[str, Any]:
+        return {"unit": name, "group": "乡镇", "facts": {"得分": x}}
+
+    tied = run_of(95, 95)
+    assert [r.unit.grades["等次"] for r in tied.units] == ["优秀", "优秀"]
+    (w,) = tied.warnings
+    assert (
+        w.code == "quota-ties" and "2 units receive 优秀" in w.message and "quota is 1" in w.message
+    )
+    assert run_of(95, 90).warnings == ()
+
+
+@pytest.mark.parametrize("line", ["    降为 一档 若 极端事件\n", "    降低一个等次 若 极端事件\n"])
+def test_a_grade_named_one_step_points_to_step_down(line: str) -> None:
+    # "降低一个等次" written as a grade (`降为 一档`): E204, with the line that says it
+    from kaoping.diagnostics import render
+
+    text = STEPS.replace("    降一档 若 极端事件 条款", line + "    降一档 若 极端事件 条款")
+    _, diags = frontend({"s.rules": text})
+    (e204,) = [d for d in diags if d.code == "E204"]
+    assert "`降一档 若 …`" in render(e204, text, "zh")

@@ -169,3 +169,93 @@ scoring Depts:
         assert diags == [] and model is not None
         modules.append(model.module)
     assert modules[0] == modules[1]
+
+
+FRONTIER = """
+方案 "前沿距离"
+分组 县区
+输入 网办率: 数值 0 至 100 可缺 "网上可办率(未报送的为空)"
+输入 开办时间: 数值 0 至 inf "企业开办时间(天)"
+评分 县区:
+    组内:
+        指标 网办 满分 100 条款 "(本地区-最差)÷(最佳-最差)×100;未报送的得0分,不参与最佳最差值确定" = 若 有值(网办率) 则 (网办率 - 组内最低 网办率) ÷ (组内最高 网办率 - 组内最低 网办率) × 100 缺省 100 否则 0
+        指标 开办 满分 100 条款 "(最差-本地区)÷(最差-最佳)×100" = 100 × (组内最高 开办时间 - 开办时间) ÷ (组内最高 开办时间 - 组内最低 开办时间) 缺省 100
+        总分 = 网办 + 开办
+"""
+
+
+def test_best_and_lowest_leave_out_the_units_without_the_value() -> None:
+    # 网办率 95, 85, 75 and one unreported: best 95, worst 75 among the three that report
+    # (an unreported 0 would make the worst 0): 85 → (85 − 75) ÷ 20 × 100 = 50; unreported 0.
+    # 开办时间 2, 4, 6, 6: best 2, worst 6: 4 → 100 × (6 − 4) ÷ 4 = 50
+    s = compile_rules(FRONTIER, "frontier")
+    data = [("甲", 95, 2), ("乙", 85, 4), ("丙", 75, 6), ("丁", None, 6)]
+    res = run(s, [unit(n, "县区", 网办率=x, 开办时间=t) for n, x, t in data])
+    got = {r.name: (value(r, "网办"), value(r, "开办")) for r in res.units}
+    assert got == {"甲": (100, 100), "乙": (50, 50), "丙": (0, 0), "丁": (0, 0)}
+
+
+def test_best_of_a_value_no_unit_has_is_absent() -> None:
+    # nobody reports: the best and the worst do not exist, each unit scores 0 (否则 0)
+    s = compile_rules(FRONTIER, "frontier")
+    res = run(
+        s,
+        [unit("甲", "县区", 网办率=None, 开办时间=3), unit("乙", "县区", 网办率=None, 开办时间=3)],
+    )
+    assert [value(r, "网办") for r in res.units] == [0, 0]
+
+
+def test_the_frontier_distance_scores_alike_on_both_backends() -> None:
+    from helpers_columnar import same_results
+
+    s = compile_rules(FRONTIER, "frontier")
+    data = [("甲", 95, 2), ("乙", 85, 4), ("丙", None, 6), ("丁", 75, 6)]
+    raw = {"units": [unit(n, "县区", 网办率=x, 开办时间=t) for n, x, t in data]}
+    assert same_results(s, raw) is not None
+    none = {"units": [unit(n, "县区", 网办率=None, 开办时间=3) for n in ("甲", "乙")]}
+    assert same_results(s, none) is not None
+
+
+def test_a_distance_to_the_frontier_lies_between_zero_and_its_factor() -> None:
+    # (X − lowest) ÷ (best − lowest) and (best − X) ÷ (best − lowest) lie in [0, 1]: no W402
+    _model, diags = frontend({"r.rules": FRONTIER})
+    assert diags == []
+
+
+def test_a_ratio_of_other_differences_is_not_taken_for_a_frontier_distance() -> None:
+    # (best − X) ÷ (best − lowest of another value) is not bounded: still W402
+    text = FRONTIER.replace(
+        "(组内最高 开办时间 - 组内最低 开办时间)", "(组内最高 开办时间 - 组内最低 网办率)"
+    ).replace(" 缺省 100\n        总分", " 缺省 100\n        总分")
+    _model, diags = frontend({"r.rules": text})
+    assert [d.code for d in diags if d.code.startswith("W")] == ["W402"]
+
+
+def test_a_group_value_no_unit_has_reads_as_absent_on_the_columnar_backend() -> None:
+    # nobody gives y: its mean is absent, so is every sum, difference, product, quotient and
+    # comparison with it, and the defaults apply (the columnar backend raised AttributeError)
+    from helpers_columnar import same_results
+
+    s = compile_rules(
+        """
+        分组 县区
+        输入 x: 数值 0 至 100 "x"
+        输入 y: 数值 0 至 100 可缺 "y"
+        评分 县区:
+            组内:
+                指标 a 满分 100 = (x - 组内平均 y) 缺省 0
+                指标 b 满分 2:
+                    加 1 若 (x > 组内平均 y) 缺省 否
+                    加 1 若 (x × 2 > 组内平均 y × 2 + 1) 缺省 否
+                指标 d = (x ÷ 组内平均 y) 缺省 4
+                指标 e = (x + 1 - 组内最高 y + 2) 缺省 5
+                总分 = a + b + d + e
+        """,
+        "absent",
+    )
+    raw = {"units": [unit(f"u{i}", "县区", x=5, y=None) for i in range(3)]}
+    got = same_results(s, raw)
+    assert got is not None
+    import json
+
+    assert {u["total"] for u in json.loads(got)["units"]} == {"9"}

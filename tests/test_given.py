@@ -286,3 +286,33 @@ def test_a_given_rank_is_a_whole_number_from_1(given: str, why: str) -> None:
     with pytest.raises(DataError) as err:
         validate(data, scheme.model, "d.json")
     assert f"unit {first['unit']!r}" in str(err.value) and why in str(err.value)
+
+
+def test_a_given_grade_is_not_moved_by_step_down() -> None:
+    # a committee's grade stands: `step down` (降一档) passes over it, as promote and demote do
+    rules = """\
+        scheme "t"
+        group G "g"
+        enum 等: 优, 良, 差
+        input x: number 0 to 10 "x"
+        scoring G:
+            item a max 10 = x
+        grading 等:
+            优 if total ≥ 8
+            良 otherwise
+            step down if total < 7
+        """
+    from helpers_scoring import compile_rules
+
+    scheme = compile_rules(rules)
+    units = [
+        {
+            "unit": "U1",
+            "group": "G",
+            "facts": {"x": 6},
+            "given": {"等": {"value": "优", "by": "c"}},
+        },
+        {"unit": "U2", "group": "G", "facts": {"x": 6}},
+    ]
+    results = score(scheme, validate({"units": units}, scheme.model, "d"))
+    assert {r.name: r.unit.grades["等"] for r in results.units} == {"U1": "优", "U2": "差"}

@@ -304,9 +304,12 @@ def test_quoted_keywords_are_the_files_whatever_the_language(tmp_path: Path, lan
     Chinese, a Chinese-keyword file `封顶` in English (else following it would mix the sets)."""
     en = 'group G "g"\ninput x: count "r"\nscoring G:\n    item a max 10 = x\n'
     _, out = check(tmp_path, en, lang)
-    assert "W402" in out and "`cap 10`" in out and "`uncapped`" in out and "`封顶" not in out
+    assert "W402" in out and "`least(…, 10)`" in out and "`cap max`" in out and "`封顶" not in out
     zh = '分组 G "g"\n输入 x: 次数 "r"\n评分 G:\n    指标 a 满分 10 = x\n'
     _, out = check(tmp_path, zh, lang)
+    assert "W402" in out and "`最小(…, 10)`" in out and "`封顶 满分`" in out and "`cap" not in out
+    block = zh.replace("满分 10 = x", "满分 10:\n        起评 x")
+    _, out = check(tmp_path, block, lang)
     assert "W402" in out and "`封顶 10`" in out and "`上不封顶`" in out and "`cap" not in out
     followed = zh.replace("满分 10 = x", "满分 10:\n        起评 x\n        封顶 10")
     status, out = check(tmp_path, followed, lang)
@@ -410,3 +413,70 @@ def test_a_number_copied_with_its_unit_says_to_drop_the_unit(
     assert f"hint: a number is written without its unit: `{number}`, not `{number}{unit}`" in output
     code, output = check(tmp_path, text, "zh")
     assert f"数字不带单位:写 `{number}`,不写 `{number}{unit}`" in output
+
+
+def test_w402_on_a_one_line_item_does_not_ask_for_a_cap_it_cannot_hold() -> None:
+    # `指标 X 满分 N = …` has no place for `封顶`: the hint offers 最小(…, N) or the block form
+    text = '分组 G\n输入 次数: 次数 "次数"\n评分 G:\n    指标 加分 满分 2 = 次数 × 0.5\n'
+    _model, diags = frontend({"r.rules": text})
+    (d,) = [d for d in diags if d.code == "W402"]
+    hint = render(d, text, "zh")
+    assert "单行指标不能写封顶" in hint and "最小(…, 2)" in hint
+    assert "add `cap" not in render(d, text, "en")
+
+
+def test_w402_on_a_keyed_item_asks_for_a_bounded_row() -> None:
+    text = (
+        '分组 G\n输入 次数: 次数 "次数"\n评分 G:\n    指标 加分 满分 2 按 次数:\n'
+        "        0: 0\n        其余: 次数\n"
+    )
+    _model, diags = frontend({"r.rules": text})
+    (d,) = [d for d in diags if d.code == "W402"]
+    assert "最小(…, 2)" in render(d, text, "zh")
+
+
+def test_a_unit_after_a_space_is_still_a_unit(tmp_path: Path) -> None:
+    # "90分以上" copied as `总分 < 90 分`: the hint named `分布`, a keyword nobody meant
+    text = "分组 甲\n枚举 等: 优, 差\n评分 甲:\n    指标 a 满分 5 = 5\n评定 等:\n    优 若 总分 ≥ 90 分\n    差 其余\n"
+    code, output = check(tmp_path, text, "en")
+    assert code == 1 and codes(output) == ["E101"]
+    assert "hint: a number is written without its unit: `90`, not `90 分`" in output
+    assert "分布" not in output
+
+
+def test_per_glued_to_a_unit_asks_for_the_name_of_the_count(tmp_path: Path) -> None:
+    # "每次扣2分" copied as `扣 2 每次 …`: splitting it into `每 次` (the old hint) is no rule
+    text = '分组 甲\n输入 n: 次数 "n"\n评分 甲:\n    指标 a 满分 5:\n        起评 满分\n        扣 2 每次 n\n'
+    code, output = check(tmp_path, text, "en")
+    assert code == 1 and codes(output) == ["E101"]
+    assert "`每` is followed by the name of a count" in output and "每 次" not in output
+
+
+def test_a_keyword_broken_by_a_space_is_named_whole(tmp_path: Path) -> None:
+    # `扣完 为止`: the old message asked for yet another space (`扣 完`)
+    text = '分组 甲\n输入 n: 次数 "n"\n评分 甲:\n    指标 a 满分 5:\n        起评 满分\n        扣 1 每 n\n        扣完 为止\n'
+    code, output = check(tmp_path, text, "zh")
+    assert code == 1 and codes(output) == ["E101"]
+    assert "`扣完为止` 是一个关键字" in output and "`扣完为止` 中间不加空格" in output
+
+
+@pytest.mark.parametrize(
+    ("text", "modes"),
+    [
+        ("分组 G\n舍入 1 位\n", "`四舍五入`、`银行家舍入`、`去尾`或`进一`"),
+        ("group G\nrounding 1 places\n", "`half-up`, `half-even`, `down` or `up`"),
+    ],
+)
+def test_a_rounding_without_its_mode_lists_every_mode(
+    tmp_path: Path, text: str, modes: str
+) -> None:
+    # 去尾 and 进一 were left out of the list, as if a scheme could not round down
+    code, output = check(tmp_path, text, "zh" if "舍入" in text else "en")
+    assert code == 1 and modes in output
+
+
+def test_an_absent_yes_no_is_not_offered_a_weighted_sum(tmp_path: Path) -> None:
+    text = '分组 G\n输入 c: 是否 可缺 "c"\n评分 G:\n    指标 a 满分 1:\n        加 1 若 c\n'
+    _code, output = check(tmp_path, text, "en")
+    assert codes(output) == ["E206"] and "`c 缺省 否`" in output
+    assert "加权" not in output and "weighted" not in output

@@ -151,3 +151,17 @@ def test_example_sample_scores_worked_out_by_hand():
     assert values["激励加分"] == 0
     assert total == D("20.00")
     assert (rank, grade) == (3, "警示单位")
+
+
+def test_a_rounding_line_carries_the_article_that_states_it():
+    # "总分保留两位小数(四舍五入)" is an article like any other: the rounding line cites it, and
+    # `kaoping doc` places it there
+    from helpers_scoring import compile_rules
+    from kaoping.weave import citations
+
+    zh = lower('分组 G\n舍入 2 位 四舍五入 条款 "第四条 (一)"\n', "a.rules")
+    en = lower('group G\nrounding 2 places half-up article "第四条 (一)"\n', "b.rules")
+    assert zh.rounding == en.rounding
+    assert zh.rounding is not None and zh.rounding.article == "第四条 (一)"
+    s = compile_rules('分组 G\n舍入 2 位 四舍五入 条款 "第四条 (一)"\n评分 G:\n    指标 a = 1\n')
+    assert [(c.line, c.article) for c in citations(s)] == [(2, "第四条 (一)")]

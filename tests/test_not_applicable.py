@@ -368,3 +368,59 @@ def test_the_group_the_item_is_not_for_is_rescaled_and_gives_no_input() -> None:
         run(scheme, [unit("城南", "街道", 信访得分=6, 防汛得分=5)])
     with pytest.raises(DataError, match="防汛得分"):
         run(scheme, [unit("东湖", "乡镇", 信访得分=6)])
+
+
+QUARTERS = """
+分组 乡镇
+输入 一季度得分: 数值 0 至 100 可缺 "第一季度考核得分(未开展考核的为空)"
+输入 二季度得分: 数值 0 至 100 可缺 "第二季度考核得分(未开展考核的为空)"
+输入 三季度得分: 数值 0 至 100 "第三季度考核得分"
+评分 乡镇:
+    部分 日常考核 满分 100 条款 "各季度平均;某季度未开展考核的,按已考核季度平均":
+        取平均
+        指标 一季度 满分 100:
+            起评 一季度得分
+            不涉及 若 非 有值(一季度得分)
+        指标 二季度 满分 100:
+            起评 二季度得分
+            不涉及 若 非 有值(二季度得分)
+        指标 三季度 满分 100 = 三季度得分
+    部分 最好季度 满分 100 条款 "取已考核季度的最高分":
+        取最高
+        指标 甲 满分 100:
+            起评 一季度得分
+            不涉及 若 非 有值(一季度得分)
+        指标 乙 满分 100:
+            起评 二季度得分
+            不涉及 若 非 有值(二季度得分)
+"""
+
+
+def test_a_mean_section_takes_the_mean_of_the_items_that_apply() -> None:
+    # 甲镇: 80, (not assessed), 90 → (80 + 90) ÷ 2 = 85, not (80 + 0 + 90) ÷ 3; best of 80 = 80
+    # 乙镇: 70, 95, 60 → 225 ÷ 3 = 75; best of 70 and 95 = 95
+    s = compile_rules(QUARTERS, "quarters")
+    res = run(
+        s,
+        [
+            unit("甲镇", "乡镇", 一季度得分=80, 二季度得分=None, 三季度得分=90),
+            unit("乙镇", "乡镇", 一季度得分=70, 二季度得分=95, 三季度得分=60),
+        ],
+    )
+    got = {r.name: (value(r, "日常考核"), value(r, "最好季度")) for r in res.units}
+    assert got == {"甲镇": (85, 80), "乙镇": (75, 95)}
+    assert diagnostics(QUARTERS) == []  # no E207, and the ranges stay within 100
+
+
+def test_a_highest_section_with_no_item_that_applies_is_a_data_error() -> None:
+    # neither 一季度 nor 二季度 applies: 最好季度 has nothing to take (日常考核 still has 三季度)
+    s = compile_rules(QUARTERS, "quarters")
+    with pytest.raises(DataError) as err:
+        run(s, [unit("甲镇", "乡镇", 一季度得分=None, 二季度得分=None, 三季度得分=90)])
+    assert "甲镇" in str(err.value) and "'最好季度'" in str(err.value)
+    assert "there is no highest to take" in str(err.value)
+
+
+def test_a_summed_section_still_says_what_then() -> None:
+    summed = QUARTERS.replace("        取平均\n", "")
+    assert "E207" in [d.code for d in diagnostics(summed)]

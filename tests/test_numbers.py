@@ -435,7 +435,7 @@ def test_weights_that_miss_one_by_a_tiny_amount_are_reported() -> None:
             "weights",
         )
     assert "E405" in str(err.value)
-    assert "1.00000000000000000000000000000001" in str(err.value)
+    assert "100.000000000000000000000000000001%, not 100%" in str(err.value)
 
 
 # ------------------------------------------------------------------ golden cases
@@ -480,3 +480,67 @@ def test_case_expectations_compare_exactly(files: dict[str, Path]) -> None:
     assert not close.passed and "550/3 (≈183.3333)" in close.message
     assert outcome["YAML NaN is no number"].passed
     assert outcome["YAML 1_000 is no number"].passed
+
+
+ROUNDUP = """
+分组 G
+输入 x: 数值 -10 至 10 "x"
+评分 G:
+    指标 上 满分 10 条款 "不足1个百分点的按1个百分点计算" = 向上舍入(x, 0)
+    指标 下 满分 10 条款 "不足0.1分的不计" = rounddown(x, 1)
+"""
+
+
+@pytest.mark.parametrize(
+    ("x", "up", "down"),
+    [
+        ("0.5", "1", "0.5"),
+        ("-0.5", "-1", "-0.5"),
+        ("2", "2", "2"),
+        ("2.01", "3", "2"),
+        ("-3.99", "-4", "-3.9"),
+        ("9.99", "10", "9.9"),
+    ],
+)
+def test_roundup_and_rounddown_round_away_from_and_toward_zero(x: str, up: str, down: str) -> None:
+    # as Excel's ROUNDUP / ROUNDDOWN: 2.01 → 3 (不足1个的按1个计), −3.99 to one place → −3.9
+    r = one(compile_rules(ROUNDUP, "roundup"), "G", x=x)
+    assert (value(r, "上"), value(r, "下")) == (D(up), D(down))
+
+
+def test_roundup_scores_alike_on_both_backends_and_keeps_its_range() -> None:
+    from helpers_columnar import same_results
+    from kaoping.compiler.load import frontend
+
+    s = compile_rules(ROUNDUP, "roundup")
+    xs = ["0.5", "-0.5", "2", "2.01", "-3.99", "9.99", "-10", "10"]
+    assert same_results(s, {"units": [unit(f"u{i}", "G", x=x) for i, x in enumerate(xs)]})
+    # x in [−10, 10] stays in [−10, 10] rounded: no W402 against the maximum 10
+    _model, diags = frontend({"r.rules": ROUNDUP})
+    assert diags == []
+
+
+@pytest.mark.parametrize(
+    ("call", "code"),
+    [
+        ("向上舍入(x, 11)", "E412"),
+        ("向上舍入(x, x)", "E203"),
+        ("向上舍入(x, 0.5)", "E203"),
+        ("向上舍入(x)", "E205"),
+    ],
+)
+def test_roundup_takes_a_whole_number_of_places_written_in_the_rules(call: str, code: str) -> None:
+    from kaoping.compiler.load import frontend
+
+    text = f'分组 G\n输入 x: 数值 0 至 10 "x"\n评分 G:\n    设 a = {call}\n'
+    _model, diags = frontend({"r.rules": text})
+    assert [d.code for d in diags if d.severity == "error"] == [code]
+
+
+def test_roundup_is_the_same_rule_in_either_keyword_set() -> None:
+    from kaoping.formatter import format_text
+
+    en = format_text(ROUNDUP, to="en")
+    assert "roundup(x, 0)" in en and "rounddown(x, 1)" in en
+    zh = compile_rules(ROUNDUP, "zh").model
+    assert compile_rules(en, "en").model.blocks[0].values.keys() == zh.blocks[0].values.keys()

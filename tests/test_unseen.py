@@ -1,10 +1,14 @@
-"""Three schemes written from the documentation alone, as an outside policy writer would: a
-市直单位 annual assessment (relative-to-best weights, quotas with bars, consequences across
-years), a 乡镇 综合考核 of three 序列 (a bonus ranked across groups, an item one group does not
-have, quotas by count and share, demotion by flag counts), and a 安全生产 专项考核 (raters' forced
-distribution, incidents by severity, a rate scored against the lowest, vetoes). Each folder holds
-the document, its rules, hand-worked golden cases citing the articles, and sample data; they run
-through `kaoping check` and `kaoping test` as a user runs them."""
+"""Schemes written from the documentation alone, as an outside policy writer would: a 市直单位
+annual assessment (relative-to-best weights, quotas with bars, consequences across years), a 乡镇
+综合考核 of three 序列 (a bonus ranked across groups, an item one group does not have, quotas by
+count and share, demotion by flag counts), a 安全生产 专项考核 (raters' forced distribution,
+incidents by severity, a rate scored against the lowest, vetoes), a 营商环境 评价 (前沿距离 over
+the regions that report, lower-is-better indicators, weights per 一级指标, tie-breaks), a 河长制
+考核 (quarters averaged over those held, 日常 60% + 年终 40%, 扣完为止, a quota with a floor and
+last year's grade) and a 信访 考核 (a 万人比 against the pooled district rate, 不足1个百分点按1个
+计, quotas rounded down, 降一档). Each folder holds the document, its rules, hand-worked golden
+cases citing the articles, and sample data; they run through `kaoping check`, `kaoping test` and
+`kaoping fmt --check` as a user runs them."""
 
 from __future__ import annotations
 
@@ -19,8 +23,15 @@ from kaoping.cli import main
 FOLDERS = sorted(p for p in (Path(__file__).parent / "unseen").iterdir() if p.is_dir())
 
 
-def test_there_are_three_documents() -> None:
-    assert [f.name for f in FOLDERS] == ["jiangbei-shizhi", "linhai-anquan", "qingshan-xiangzhen"]
+def test_there_are_six_documents() -> None:
+    assert [f.name for f in FOLDERS] == [
+        "jiangbei-shizhi",
+        "linhai-anquan",
+        "nanchuan-xinfang",
+        "qingshan-xiangzhen",
+        "qingxi-hezhang",
+        "yunxi-yingshang",
+    ]
     for folder in FOLDERS:
         for name in ("document.txt", "scheme.rules", "sample.json"):
             assert (folder / name).is_file(), folder / name
@@ -47,3 +58,30 @@ def test_the_sample_scores(folder: Path) -> None:
     units = json.loads(result.stdout)["units"]
     data = json.loads((folder / "sample.json").read_text("utf-8"))["units"]
     assert sorted(u["unit"] for u in units) == sorted(u["unit"] for u in data)
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_the_rules_are_in_the_canonical_layout(folder: Path) -> None:
+    result = CliRunner().invoke(main, ["fmt", "--check", str(folder)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_every_case_cites_an_article_and_shows_its_arithmetic(folder: Path) -> None:
+    import yaml
+
+    for path in sorted((folder / "cases").glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text("utf-8"))["cases"]:
+            assert case.get("article") and case.get("arithmetic"), (path, case["name"])
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_every_article_the_rules_cite_is_in_the_document(folder: Path) -> None:
+    from kaoping.compiler.load import compile_paths
+    from kaoping.document import read_document
+    from kaoping.weave import weave
+
+    scheme = compile_paths(folder.name, sorted(folder.glob("*.rules")))
+    doc = read_document((folder / "document.txt").read_text("utf-8"))
+    woven = weave(scheme, folder.name, "document.txt", doc)
+    assert woven.citations and [c.article for c in woven.missing] == []

@@ -78,8 +78,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "E207": (
         "{name!r} may not apply to a unit (`not applicable if`), and {where} does not say what then",
         "{name!r} 可能不涉及(`不涉及 若`),而{where_zh}未写明不涉及时如何计分",
-        "write `rescale` in its section, or `then group mean` after the item's condition",
-        "请在其所在部分写 `不涉及项目折算`,或在该指标的条件后写 `则 组内平均`",
+        "write `rescale` (or `take mean`, `take highest`, as the document says) in its section, "
+        "or `then group mean` after the item's condition",
+        "请按文件在其所在部分写 `不涉及项目折算`(或 `取平均`、`取最高`),或在该指标的条件后写 `则 组内平均`",
     ),
     "E301": (
         "table {table!r} has no row for {missing}",
@@ -102,8 +103,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "W402": (
         "{name!r} can reach {upper}, above its maximum {max}, and has no cap",
         "{name!r} 最高可得 {upper},超过满分 {max},且未设封顶",
-        "add `cap {max}` or declare `uncapped` if the document says 上不封顶",
-        "若文件写明封顶请加 `封顶 {max}`;若上不封顶请写 `上不封顶`",
+        "{hint_en}",
+        "{hint_zh}",
     ),
     "W403": (
         "this {what} can never bind: the value always lies in {range}",
@@ -118,8 +119,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "每个单位在一个部分下只有一张表:只在一个 `适用` 块中列出它",
     ),
     "E405": (
-        "weights add up to {total}, not 1",
-        "权重合计为 {total},不等于 1",
+        "weights add up to {total}, not 100%",
+        "权重合计为 {total},不等于 100%",
         "make the weights add up to 100%",
         "请使权重合计为 100%",
     ),
@@ -152,6 +153,13 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "此取消行位于所有评定 {grades} 的行之后:不取消任何单位",
         "a bar takes effect from where it stands: move it above the lines that give {grades}",
         "取消行自其所在位置起生效:请移到评定 {grades} 的行之前",
+    ),
+    "W416": (
+        "{grade!r} is never given here: every unit with `{cond}` already has {earlier!r} from "
+        "line {line} (`{earlier_cond}`)",
+        "此行永远评不出 {grade!r}:凡 `{cond}` 的单位已由第 {line} 行(`{earlier_cond}`)评为 {earlier!r}",
+        "the lines apply in the order written: put the higher threshold first",
+        "各行按书写顺序评定:请把门槛高的一行写在前面",
     ),
     "W415": (
         "{name!r} is scored in an `across` block but no rule reads it: its points count nowhere",
@@ -252,6 +260,7 @@ TITLES: dict[str, tuple[str, str]] = {
         "取消行位于评定该等次的所有行之后",
     ),
     "W415": ("A value scored across the group that no rule reads", "组内计分的值没有规则读取"),
+    "W416": ("A grading line can never give its grade", "评定行永远评不出其等次"),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
     "E413": (

@@ -288,12 +288,13 @@ def check(
 ) -> tuple[Model, list[Diagnostic]]:
     checker = Checker(module, functions)
     model = checker.run()
-    return model, _without_echoes(checker.diags)
+    return model, _without_echoes(checker.diags, model)
 
 
-def _without_echoes(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """Range warnings about a statement that also has an error are echoes of that error (an
-    unknown name has no range): drop them, so one mistake gives one message."""
+def _without_echoes(diags: list[Diagnostic], model: Model | None = None) -> list[Diagnostic]:
+    """Range warnings about a statement that also has an error, or that reads a value whose
+    statement has one, are echoes of that error (an unknown name has no range, and neither has
+    what sums it): drop them, so one mistake gives one message."""
     error_lines: dict[str, list[int]] = {}
     for d in diags:
         if d.severity == "error":
@@ -301,11 +302,43 @@ def _without_echoes(diags: list[Diagnostic]) -> list[Diagnostic]:
     for lines in error_lines.values():
         lines.sort()
 
+    def has_error(span: Span) -> bool:
+        lines = error_lines.get(span.path, [])
+        i = bisect.bisect_left(lines, span.line)  # the first error at or after the statement
+        return i < len(lines) and lines[i] <= max(span.end_line, span.line)
+
+    reading = _reading_errors(model, has_error) if model is not None and error_lines else set()
+
     def echo(d: Diagnostic) -> bool:
         if d.code not in ("W402", "W403"):
             return False
-        lines = error_lines.get(d.span.path, [])
-        i = bisect.bisect_left(lines, d.span.line)  # the first error at or after the statement
-        return i < len(lines) and lines[i] <= max(d.span.end_line, d.span.line)
+        return has_error(d.span) or (d.span.path, d.span.line) in reading
 
     return [d for d in diags if not echo(d)]
+
+
+def _reading_errors(model: Model, has_error: Any) -> set[tuple[str, int]]:
+    """Where the statements start (file, line) of the values that read, however indirectly, an
+    item or a let whose own statement has an error."""
+    found: set[tuple[str, int]] = set()
+    for block in model.blocks:
+        bad = {
+            path
+            for path, vd in block.values.items()
+            if vd.node is not None and vd.kind != "section" and has_error(vd.node.span)
+        }
+        grew = True
+        while grew:  # to the values reading them, and on
+            more = {p for p, vd in block.values.items() if p not in bad and vd.deps & bad}
+            more |= {
+                p
+                for p, vd in block.values.items()
+                if p not in bad and vd.kind == "section" and set(vd.children) & bad
+            }
+            grew = bool(more)
+            bad |= more
+        for path in bad:
+            node = block.values[path].node
+            if node is not None:
+                found.add((node.span.path, node.span.line))
+    return found

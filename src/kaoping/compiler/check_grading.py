@@ -11,6 +11,9 @@ from kaoping.compiler.model import BlockModel, ValueDef
 from kaoping.compiler.scopes import ScopeChecks
 from kaoping.compiler.sheets import SheetChecks
 from kaoping.compiler.suggest import hint_args, suggestion_args
+from kaoping.compiler.walk import same
+from kaoping.exact import Q
+from kaoping.grammar.expected import spell
 
 
 class GradingChecks(SheetChecks, ScopeChecks):
@@ -83,6 +86,31 @@ class GradingChecks(SheetChecks, ScopeChecks):
             block.values[st.name] = ValueDef(st.name, kind, st, "final", only=only)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ grading
+    def unreachable_grades(self, grading: ir.Grading) -> None:
+        """W416: an `if` line whose units an earlier line has all graded (`合格 若 总分 ≥ 60`
+        above `良好 若 总分 ≥ 80`: every unit at 80 or more is 合格 already, and no unit is
+        良好): the lines written lowest threshold first."""
+        rules = grading.rules
+        for j, later in enumerate(rules):
+            if not isinstance(later, ir.GradeIf) or (lt := _threshold(later.cond)) is None:
+                continue
+            for i, earlier in enumerate(rules[:j]):
+                if not isinstance(earlier, ir.GradeIf) or earlier.grade == later.grade:
+                    continue
+                et = _threshold(earlier.cond)
+                barred = any(isinstance(r, ir.Bar) and earlier.grade in r.grades for r in rules[:i])
+                if et is not None and not barred and same(et[0], lt[0]) and _within(lt, et):
+                    self.err(
+                        "W416",
+                        later.span,
+                        grade=later.grade,
+                        cond=str(later.cond),
+                        earlier=earlier.grade,
+                        line=earlier.span.line,
+                        earlier_cond=str(earlier.cond),
+                    )
+                    break
+
     def check_grading(self, grading: ir.Grading) -> None:
         enum = self.model.enums.get(grading.enum)
         assigning = [r for r in grading.rules if not isinstance(r, ir.Bar | ir.Override)]
@@ -95,19 +123,44 @@ class GradingChecks(SheetChecks, ScopeChecks):
                 dead = [g for g in rule.grades if g not in given]
                 if dead:  # `otherwise`, `promote` and `demote` ignore bars
                     self.err("W414", rule.span, grades=", ".join(dead))
+        self.unreachable_grades(grading)
         names = list(self.model.gradings)  # this grading and the ones before it
         seen_gradings = frozenset(names[: names.index(grading.name) + 1])
+        graded = False  # whether the lines so far give every unit a grade
         for rule in grading.rules:
-            named = rule.grades if isinstance(rule, ir.Bar) else (rule.grade,)
+            graded = graded or isinstance(rule, ir.Otherwise)
+            if isinstance(rule, ir.Override) and rule.step and not graded:
+                word = spell(rule.kind, "zh")
+                self.type_error(
+                    rule.span,
+                    f"`{rule.kind}` moves the grade a unit has, and a unit may have none before "
+                    "the `otherwise` line",
+                    "put it after the `otherwise` line",
+                    "请把它写在 `其余` 行之后",
+                    f"`{word}` 调整单位已有的等次,而在 `其余` 行之前单位可能尚无等次",
+                )
+            if isinstance(rule, ir.Bar):
+                named = rule.grades
+            elif isinstance(rule, ir.Override) and rule.step:
+                named = ()
+            else:
+                named = (rule.grade,)
             for grade in named:
                 if enum is not None and grade not in enum.values:
+                    hint = suggestion_args(grade, enum.values)
+                    if _one_step(grade):  # `降为 一档`, `降低一个等次 若 …`: the grade moved a step
+                        hint = {
+                            "suggest_en": "; to move a unit one grade, write `step down if …` "
+                            "(`step up if …`) after the `otherwise` line",
+                            "suggest_zh": ";调整一个等次请在 `其余` 行之后写 `降一档 若 …`(或 `升一档 若 …`)",
+                        }
                     self.err(
                         "E204",
                         rule.span,
                         value=grade,
                         enum=enum.name,
                         values=", ".join(enum.values),
-                        **suggestion_args(grade, enum.values),
+                        **hint,
                     )
             if isinstance(rule, ir.Quota):
                 for g in rule.groups:
@@ -154,3 +207,33 @@ class GradingChecks(SheetChecks, ScopeChecks):
                 )
                 block.outside_deps |= ctx.deps
                 block.outside_inputs |= ctx.inputs
+
+
+_STEP_WORDS = ("一档", "一个等次", "一个档次", "一等", "一级")
+
+
+def _one_step(grade: str) -> bool:
+    """A grade name that says "one grade down/up" (降低一个等次, 一档) rather than names a grade."""
+    return any(w in grade for w in _STEP_WORDS) or grade.startswith(("降低", "提升", "升高"))
+
+
+def _threshold(cond: ir.Expr) -> tuple[ir.Expr, str, Q] | None:
+    """`X op N` with N a number: a grade's threshold (`总分 ≥ 80`)."""
+    if not (isinstance(cond, ir.Compare) and isinstance(cond.right, ir.Num)):
+        return None
+    return (cond.left, cond.op, cond.right.value) if cond.op != "!=" else None
+
+
+def _within(later: tuple[ir.Expr, str, Q], earlier: tuple[ir.Expr, str, Q]) -> bool:
+    """Every X the later comparison admits, the earlier one admits too."""
+    _, lop, b = later
+    _, eop, a = earlier
+    if eop in (">=", ">"):
+        if lop not in (">=", ">", "="):
+            return False
+        return b > a or (b == a and (eop == ">=" or lop == ">"))
+    if eop in ("<=", "<"):
+        if lop not in ("<=", "<", "="):
+            return False
+        return b < a or (b == a and (eop == "<=" or lop == "<"))
+    return False

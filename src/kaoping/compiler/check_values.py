@@ -179,7 +179,14 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
         if item.formula is not None:
             ty = self.need_number(self.infer(item.formula, ctx), item.formula, ctx)
             self.check_max(
-                item.name, item.max, ty, item.span, capped=False, uncapped=False, item=True
+                item.name,
+                item.max,
+                ty,
+                item.span,
+                capped=False,
+                uncapped=False,
+                item=True,
+                form="keyed" if isinstance(item.formula, ir.Keyed) else "line",
             )
             return ty
         na, ctx = self.applicability(item, ctx)
@@ -268,6 +275,7 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
         capped: bool,
         uncapped: bool,
         item: bool = False,
+        form: str = "block",
     ) -> None:
         if mx is not None and item and ty.high is not None and ty.high < mx:
             # the item's own rules fall short of its 分值 (W408 is the same for a section)
@@ -276,7 +284,23 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
             return
         if ty.high is None or ty.high > mx:
             upper = "+∞" if ty.high is None else T._fmt(ty.high)
-            self.err("W402", span, name=name, upper=upper, max=T._fmt(mx))
+            m = T._fmt(mx)
+            if form == "keyed":  # a row's value is a formula: it bounds itself
+                hint_en = f"a keyed item cannot say `cap`: write the row's value as `least(…, {m})`"
+                hint_zh = f"按键取值的指标不能写封顶:请把该行的值写成 `最小(…, {m})`"
+            elif form == "line":  # `item X max N = …` has no place for a clause
+                hint_en = (
+                    f"a one-line item cannot say `cap`: write `least(…, {m})`, or the item as a "
+                    f"block (`item {name} max {m}:`, `start …`, `cap max`)"
+                )
+                hint_zh = (
+                    f"单行指标不能写封顶:可写 `最小(…, {m})`,或改写为块"
+                    f"(`指标 {name} 满分 {m}:`、`起评 …`、`封顶 满分`)"
+                )
+            else:
+                hint_en = f"add `cap {m}` or declare `uncapped` if the document says 上不封顶"
+                hint_zh = f"若文件写明封顶请加 `封顶 {m}`;若上不封顶请写 `上不封顶`"
+            self.err("W402", span, name=name, upper=upper, max=m, hint_en=hint_en, hint_zh=hint_zh)
 
     def section_ty(
         self, block: BlockModel, vd: ValueDef, sec: ir.Section, order: list[str], ctx: Ctx
@@ -330,6 +354,17 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
             tys = [child_tys[c] for c in counted]
             maxima = [m for c in counted if (m := max_of(block.values[c])) is not None]
             part = self.combined_ty(tys, maxima, mode, sec, label, span)
+            if mode != "sum" and any(t.optional for t in tys):
+                # the mean or the highest of the children that apply (某季度未考核的,按已考核季度
+                # 平均): within the children's ranges, whichever apply
+                part = T.number(
+                    None
+                    if any(t.low is None for t in tys)
+                    else min(t.low for t in tys if t.low is not None),
+                    None
+                    if any(t.high is None for t in tys)
+                    else max(t.high for t in tys if t.high is not None),
+                )
             if rescale:
                 part = self.rescaled_ty(sec, tys, maxima)
             elif mode == "sum":  # a requirement on the sum of what its items stay within
@@ -339,7 +374,13 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
                     vd.may_exceed = vd.may_exceed or may_exceed(sec, part)
                     part = T.intersect(part, T.number(None, ceiling))
             for c in counted:
-                if child_tys[c].optional and not rescale and block.values[c].kind == "item":
+                taken = mode != "sum"  # the mean or the highest of the children that apply
+                if (
+                    child_tys[c].optional
+                    and not rescale
+                    and not taken
+                    and block.values[c].kind == "item"
+                ):
                     where = f"its section {sec.name!r}"
                     node = block.values[c].node
                     assert node is not None

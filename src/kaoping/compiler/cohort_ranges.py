@@ -1,5 +1,6 @@
-"""Typing of the newer group values: a group mean's weight and condition, and the range of a
-share of the group's lowest (`k × group lowest X ÷ X` lies in [0, k])."""
+"""Typing of the newer group values: a group mean's weight and condition, the range of a
+share of the group's lowest (`k × group lowest X ÷ X` lies in [0, k]), and of a distance to
+the frontier (前沿距离: `(X − group lowest X) ÷ (best X − group lowest X)` lies in [0, 1])."""
 
 from __future__ import annotations
 
@@ -47,3 +48,37 @@ def share_of_lowest(e: ir.BinOp) -> Q | None:
             ):
                 return k.value
     return None
+
+
+def share_of_range(e: ir.BinOp) -> Q | None:
+    """k for the distance to the frontier (前沿距离法) and k times it: `(X − group lowest X) ÷
+    (best X − group lowest X)` when more is better, `(best X − X) ÷ (best X − group lowest X)`
+    when less is better. X lies between the group's lowest and best (both over the units that
+    have X), so the share lies in [0, 1]; it is absent when every unit has the same X."""
+    den = e.right
+    if not (
+        isinstance(den, ir.BinOp)
+        and den.op == "-"
+        and isinstance(den.left, ir.Best)
+        and isinstance(den.right, ir.GroupLowest)
+        and same(den.left.operand, den.right.operand)
+    ):
+        return None
+    x = den.left.operand
+    num, k = e.left, Q(1)
+    if isinstance(num, ir.BinOp) and num.op == "*":
+        for part, factor in ((num.left, num.right), (num.right, num.left)):
+            if isinstance(factor, ir.Num) and factor.value >= 0 and _distance(part, x):
+                return factor.value
+        return None
+    return k if _distance(num, x) else None
+
+
+def _distance(num: ir.Expr, x: ir.Expr) -> bool:
+    """`X − group lowest X` or `best X − X`."""
+    if not (isinstance(num, ir.BinOp) and num.op == "-"):
+        return False
+    left, right = num.left, num.right
+    if isinstance(right, ir.GroupLowest) and same(right.operand, x) and same(left, x):
+        return True
+    return isinstance(left, ir.Best) and same(left.operand, x) and same(right, x)

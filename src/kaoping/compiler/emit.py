@@ -126,7 +126,7 @@ class Emitter(StageEmitter):
                 self.comment(grading.span)
                 w(f"_g = _rt.Grader({grading.name!r}, units)", grading.span)
                 for rule in grading.rules:
-                    self.grade_rule(rule)
+                    self.grade_rule(rule, grading)
             w("return None")
         w()
 
@@ -150,7 +150,7 @@ class Emitter(StageEmitter):
             parts.append(f"{block.index}: lambda u: ({code},)")
         return "{" + ", ".join(parts) + "}"
 
-    def grade_rule(self, rule: ir.GradeRule) -> None:
+    def grade_rule(self, rule: ir.GradeRule, grading: ir.Grading) -> None:
         w = self.w
         line = rule.span.line
         text = self.rule_text(rule.span)
@@ -169,6 +169,12 @@ class Emitter(StageEmitter):
             w(f"_g.when({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})", rule.span)
         elif isinstance(rule, ir.Otherwise):
             w(f"_g.otherwise({rule.grade!r}, {line}, {text!r})", rule.span)
+        elif rule.step:
+            grades = self.model.enums[grading.enum].values
+            w(
+                f"_g.step({rule.step}, {grades!r}, {line}, {text!r}, {self.per_block(rule.cond)})",
+                rule.span,
+            )
         else:
             w(
                 f"_g.override({rule.grade!r}, {line}, {text!r}, {self.per_block(rule.cond)})",

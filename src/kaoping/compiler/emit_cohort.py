@@ -37,7 +37,10 @@ def emit_cohort_value(
         fn = "best" if isinstance(cnode, ir.Best) else "lowest"
         w(f"{name}v = {each(cnode.operand)}", cnode.span)
         w(f"{name} = _rt.{fn}({name}v)", cnode.span)
-        w(f"{name}u = [w.name for w, x in zip(units, {name}v) if x == {name}]", cnode.span)
+        w(
+            f"{name}u = [w.name for w, x in zip(units, {name}v) if x is not None and x == {name}]",
+            cnode.span,
+        )
         cohort[id(cnode)] = name
         notes.append((str(cnode), name))
         notes.append((f"{cnode}: unit", f"{name}u"))

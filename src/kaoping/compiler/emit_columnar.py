@@ -423,6 +423,10 @@ class ColumnarEmitter:
             )
         elif not kids:
             w("x = _c.ZERO", node.span)
+        elif mode != "sum" and any(
+            (ty := block.values[c].ty) is not None and ty.optional for c in kept
+        ):
+            raise Unsupported("the mean or highest of the items that apply", node.span)
         elif mode == "sum":
             w(f"x = _c.total_of([{', '.join(kids)}], n)", node.span)
         elif mode == "highest":

@@ -243,6 +243,11 @@ class ExprEmitter:
             return f"_c.greatest(_c.sub({args[0]}, {args[1]}), 0)"
         if name == "satisfied":
             return f"_c.satisfied({s.n}, {', '.join(args)})"
+        if name in ("roundup", "rounddown"):
+            places = e.args[1]
+            assert isinstance(places, ir.Num)  # (the checker asks for a whole number)
+            mode = "up" if name == "roundup" else "down"
+            return f"_c.round_to({args[0]}, {int(places.value)}, {mode!r})"
         raise Unsupported(f"the function `{e.func}`", e.span)
 
     def aggregate(self, e: ir.Aggregate, block: BlockModel, s: Scope) -> str:

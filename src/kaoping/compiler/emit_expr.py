@@ -142,6 +142,11 @@ class ExprEmitter(SectionEmitter):
                 return f"({self.ex(e.args[0], block, s)} is not None)"
             if name in ("least", "greatest", "shortfall", "excess", "satisfied"):
                 return f"_rt.{name}({args})"
+            if name in ("roundup", "rounddown"):
+                x, places = self.ex(e.args[0], block, s), e.args[1]
+                assert isinstance(places, ir.Num)  # (the checker asks for a whole number)
+                mode = "up" if name == "roundup" else "down"
+                return f"_rt.round_to({x}, {int(places.value)}, {mode!r})"
             return f"_fn[{e.func!r}]({args})"
         if isinstance(e, ir.Aggregate):
             return self.aggregate(e, block, s)

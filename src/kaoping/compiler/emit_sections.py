@@ -86,6 +86,12 @@ class SectionEmitter:
             combined = f"max({vals})"
         else:
             combined = f"({flat.plus([f'v[{c!r}]' for c in kids])}) / {self.const(Q(len(kids)))}"
+        if mode != "sum" and any(_may_be_absent(block, c) for c in kids):
+            # the mean or the highest of the children that apply to the unit
+            combined = (
+                f"_rt.applicable_taken(u.name, {node.name!r}, [{vals}], {mode!r}, "
+                f"{str(node.span)!r})"
+            )
         rescale = next((cl for cl in node.clauses if isinstance(cl, ir.Rescale)), None)
         parts = top = ""
         if rescale is not None:  # 不涉及项目折算: Σ applicable × max ÷ Σ their maxima
@@ -129,3 +135,9 @@ class SectionEmitter:
             if isinstance(cl, ir.RoundClause):
                 w(f"_it.round({cl.places}, {cl.mode!r}, {cl.span.line})", cl.span)
         w("_it.done()")
+
+
+def _may_be_absent(block: BlockModel, path: str) -> bool:
+    """A child that may not apply to a unit (`not applicable if`): absent there."""
+    ty = block.values[path].ty
+    return ty is not None and ty.optional

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
-from kaoping.compiler.cohort_ranges import share_of_lowest
+from kaoping.compiler.cohort_ranges import share_of_lowest, share_of_range
 from kaoping.compiler.infer_calls import CallInference
 from kaoping.compiler.infer_context import GROUPS, Ctx, _Unresolved
 from kaoping.compiler.keyed import keyed_ty
@@ -172,6 +172,10 @@ class ExprChecker(CallInference):
             return diff.maybe(absent)
         if e.op == "*":
             return T.mul(a, b).maybe(absent)
+        share = share_of_range(e)
+        if share is not None:
+            # a distance to the frontier, times a constant: 0 to k (absent when all are equal)
+            return T.number(Q(0), share).maybe(True)
         share = _share_of_best(e)
         if share is not None and a.low is not None and a.low >= 0:
             # a share of the group's best, times a constant: 0 to k (absent when best is 0)

@@ -16,7 +16,7 @@ from kaoping.compiler.infer_context import Ctx, _Unresolved, canonical_function
 from kaoping.compiler.infer_core import InferenceCore, not_given_hint, not_given_hint_zh
 from kaoping.compiler.model import Res
 from kaoping.compiler.suggest import function_suggestion
-from kaoping.exact import Q, show
+from kaoping.exact import MAX_ROUNDING_PLACES, Mode, Q, round_to, show
 
 
 class CallInference(InferenceCore):
@@ -69,6 +69,8 @@ class CallInference(InferenceCore):
                     e.span, f"{args[0]} is never absent", detail_zh=f"{args[0]} 不会缺失"
                 )
             return T.BOOL
+        if name in ("roundup", "rounddown"):
+            return self.rounded(e, name, ctx)
         if name == "satisfied":
             for a in args:
                 self.need_bool(self.infer(a, ctx), a)
@@ -79,9 +81,9 @@ class CallInference(InferenceCore):
                 "E201",
                 e.span,
                 name=e.func,
-                hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied"
-                + function_suggestion(e.func, self.functions)[0],
-                hint_zh="内置函数:最小、最大、不足、超出、有值、满足数"
+                hint_en="built-ins: least, greatest, shortfall, excess, present, satisfied, "
+                "roundup, rounddown" + function_suggestion(e.func, self.functions)[0],
+                hint_zh="内置函数:最小、最大、不足、超出、有值、满足数、向上舍入、向下舍入"
                 + function_suggestion(e.func, self.functions)[1],
             )
             return T.ANY_NUMBER
@@ -92,6 +94,34 @@ class CallInference(InferenceCore):
         for a in args:
             self.need_number(self.infer(a, ctx), a, ctx)
         return T.ANY_NUMBER
+
+    def rounded(self, e: ir.Call, name: str, ctx: Ctx) -> T.Ty:
+        """`roundup(x, n)` / `rounddown(x, n)`: x to n decimal places, away from zero or toward
+        it ("不足1个百分点的按1个百分点计算" is `roundup(x, 0)`); n a whole number 0 to 10."""
+        if len(e.args) != 2:
+            self.err("E205", e.span, detail=f"{e.func}(x, n) takes two arguments")
+            for a in e.args:
+                self.infer(a, ctx)
+            return T.ANY_NUMBER
+        x = self.need_number(self.infer(e.args[0], ctx), e.args[0], ctx)
+        places = e.args[1]
+        if not (isinstance(places, ir.Num) and places.value >= 0 and places.value.denominator == 1):
+            self.infer(places, ctx)
+            self.type_error(
+                places.span,
+                f"{e.func}(x, n) rounds to n decimal places: n is a whole number written in the "
+                f"rules, not {places}",
+                detail_zh=f"{e.func}(x, n) 舍入到 n 位小数:n 须是写在规则中的整数,不能是 {places}",
+            )
+            return T.ANY_NUMBER
+        n = int(places.value)
+        if n > MAX_ROUNDING_PLACES:
+            self.err("E412", places.span, places=str(n), most=MAX_ROUNDING_PLACES)
+            return T.ANY_NUMBER
+        mode: Mode = "up" if name == "roundup" else "down"
+        low = None if x.low is None else round_to(x.low, n, mode)
+        high = None if x.high is None else round_to(x.high, n, mode)
+        return T.number(low, high, integer=n == 0 or x.integer)
 
     def aggregate(self, e: ir.Aggregate, ctx: Ctx) -> T.Ty:
         decls = self.list_input(e.source, e.span, (e.per_field,))
@@ -173,7 +203,7 @@ class CallInference(InferenceCore):
             else:
                 total += w
         if total != 1:
-            self.err("E405", e.span, total=T._fmt(total))
+            self.err("E405", e.span, total=f"{T._fmt(total * 100)}%")
         low = (
             None
             if not lows or any(x is None for x in lows)
@@ -207,7 +237,10 @@ class CallInference(InferenceCore):
                 f"`{word}` 要读取同组其他单位:须写在 `组内:` 块中",
             )
         if isinstance(e, ir.Best | ir.GroupLowest):
-            return self.need_number(self.infer(e.operand, ctx), e.operand, ctx)
+            # over the units that have the value (未报送的不参与最佳值、最差值的确定); absent
+            # when none has it, as a group mean is
+            t = self.infer(e.operand, ctx)
+            return self.need_number(t.required(), e.operand, ctx).maybe(t.optional)
         if isinstance(e, ir.GroupMean):
             mean_parts(self, e, ctx)
             t = self.infer(e.operand, ctx)

@@ -17,12 +17,16 @@ BUILTINS = {
     "excess",
     "present",
     "satisfied",
+    "roundup",
+    "rounddown",
     "最小",
     "最大",
     "不足",
     "超出",
     "有值",
     "满足数",
+    "向上舍入",
+    "向下舍入",
 }
 _CANON = {
     "最小": "least",
@@ -31,6 +35,8 @@ _CANON = {
     "超出": "excess",
     "有值": "present",
     "满足数": "satisfied",
+    "向上舍入": "roundup",
+    "向下舍入": "rounddown",
 }
 # `unit group` is typed as an enum whose values are the declared groups; no user enum can have
 # this name, since it is not an identifier

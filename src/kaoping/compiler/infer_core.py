@@ -78,8 +78,11 @@ class InferenceCore:
             fallback = ("false", "否")
         elif ty.kind == "number":
             fallback = ("0", "0")
-        hint_en = f"test `present({name})`, or use `weighted … redistribute equally`"
-        hint_zh = f"用 `有值({name})` 判断,或用 `加权 … 缺项均分`"
+        hint_en = f"test `present({name})`"
+        hint_zh = f"用 `有值({name})` 判断"
+        if ty.kind == "number":  # the parts of a weighted sum are numbers
+            hint_en += ", or use `weighted … redistribute equally`"
+            hint_zh += ",或用 `加权 … 缺项均分`"
         if fallback is not None:
             hint_en = f"write `{name} default {fallback[0]}`, " + hint_en
             hint_zh = f"可写 `{name} 缺省 {fallback[1]}`、" + hint_zh
@@ -131,7 +134,7 @@ class InferenceCore:
     def check_shares(self, shares: Sequence[ir.Share], span: Span, enum_ty: T.Ty | None) -> T.Ty:
         total = sum((s.share for s in shares), Q(0))
         if total != 1:
-            self.err("E405", span, total=T._fmt(total))
+            self.err("E405", span, total=f"{T._fmt(total * 100)}%")
         enum = self.enum_containing([s.value for s in shares], span)
         if enum_ty is not None and enum is not None and enum_ty.enum != enum:
             self.type_error(

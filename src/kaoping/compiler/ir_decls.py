@@ -69,6 +69,7 @@ TypeRef = NumberType | CountType | YesNoType | TextType | EnumType | ListType
 class Rounding:
     places: int
     mode: RoundMode
+    article: str | None = None
     span: Span = _span()
 
 

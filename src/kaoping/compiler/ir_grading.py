@@ -81,15 +81,23 @@ class Otherwise:
 
 @attrs.frozen
 class Override:
-    """`promote G if C` / `demote G if C`."""
+    """`promote G if C` / `demote G if C`; `step down if C` / `step up if C` (降一档 / 升一档:
+    the next grade of the enum, the grade itself at its end), where `grade` is empty."""
 
-    kind: Literal["promote", "demote"]
+    kind: Literal["promote", "demote", "step down", "step up"]
     grade: str
     cond: Expr
     article: str | None = None
     span: Span = _span()
 
+    @property
+    def step(self) -> int:
+        """+1 a grade lower (the enum lists the best first), −1 higher, 0 a named grade."""
+        return {"step down": 1, "step up": -1}.get(self.kind, 0)
+
     def __str__(self) -> str:
+        if self.step:
+            return f"{self.kind} if {self.cond}"
         return f"{self.kind} {self.grade} if {self.cond}"
 
 

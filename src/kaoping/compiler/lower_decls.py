@@ -36,7 +36,7 @@ class DeclLowering(LowerBase):
 
     def rounding_decl(self, meta: Any, c: list[Any]) -> ir.Rounding:
         places, mode = c[0]
-        return ir.Rounding(places, mode, span=self.sp(meta))
+        return ir.Rounding(places, mode, self._article(c[1:]), span=self.sp(meta))
 
     def rounding_spec(self, meta: Any, c: list[Any]) -> tuple[int, ir.RoundMode]:
         return whole_number(str(c[0])), c[1]

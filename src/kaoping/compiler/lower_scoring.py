@@ -293,6 +293,12 @@ class ScoringLowering(LowerBase):
     def demote_rule(self, meta: Any, c: list[Any]) -> ir.Override:
         return ir.Override("demote", str(c[0]), c[1], span=self.sp(meta))
 
+    def step_down_rule(self, meta: Any, c: list[Any]) -> ir.Override:
+        return ir.Override("step down", "", c[-1], span=self.sp(meta))
+
+    def step_up_rule(self, meta: Any, c: list[Any]) -> ir.Override:
+        return ir.Override("step up", "", c[-1], span=self.sp(meta))
+
     def consequences_block(self, meta: Any, c: list[Any]) -> ir.Consequences:
         groups = next((x.names for x in c if isinstance(x, _Groups)), ())
         body = tuple(x for x in c if not isinstance(x, _Groups))

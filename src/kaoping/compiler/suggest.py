@@ -31,8 +31,17 @@ def suggestion_args(name: str, candidates: Iterable[str]) -> dict[str, str]:
     }
 
 
-_BUILTINS = ("least", "greatest", "shortfall", "excess", "present", "satisfied")
-_BUILTINS_ZH = ("最小", "最大", "不足", "超出", "有值", "满足数")
+_BUILTINS = (
+    "least",
+    "greatest",
+    "shortfall",
+    "excess",
+    "present",
+    "satisfied",
+    "roundup",
+    "rounddown",
+)
+_BUILTINS_ZH = ("最小", "最大", "不足", "超出", "有值", "满足数", "向上舍入", "向下舍入")
 
 
 def function_suggestion(name: str, plugin_functions: Iterable[str]) -> tuple[str, str]:

@@ -21,6 +21,8 @@ KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
     ("places", "位"),
     ("half-up", "四舍五入"),
     ("half-even", "银行家舍入"),
+    ("down", "去尾"),
+    ("up", "进一"),
     ("group", "分组"),
     ("units", "单位"),
     ("enum", "枚举"),
@@ -100,6 +102,8 @@ KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
     ("otherwise", "其余"),
     ("promote", "晋升"),
     ("demote", "降为"),
+    ("step down", "降一档"),
+    ("step up", "升一档"),
     ("consequences", "结果运用"),
     ("last year", "上年"),
     ("unit group", "所在分组"),
@@ -150,7 +154,7 @@ _CLAUSES |= {"rescale", "扣完为止", "不得分", "不涉及项目折算"}
 _STATEMENTS = {"item", "section", "let", "total", "output", "flag", "across"}
 _DECLARATIONS = {"scheme", "rounding", "group", "enum", "record", "input", "table", "scoring"}
 _DECLARATIONS |= {"grading", "consequences", "constant", "units"}
-_GRADE_LINES = {"bar", "promote", "demote"}
+_GRADE_LINES = {"bar", "promote", "demote", "step"}
 
 
 @attrs.frozen
@@ -169,6 +173,8 @@ _FUNCTION_PAIRS = (
     ("excess", "超出"),
     ("present", "有值"),
     ("satisfied", "满足数"),
+    ("roundup", "向上舍入"),
+    ("rounddown", "向下舍入"),
 )
 
 
@@ -412,9 +418,10 @@ def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
         return _table_row_hint(header, kw_set)
     before = (err.token_history or [None])[-1]
     if tok.type == "NAME" and _unit_after_number(before, tok):
+        gap = "" if before.end_pos == tok.start_pos else " "
         return Words(
-            f"a number is written without its unit: `{before}`, not `{before}{text}`",
-            f"数字不带单位:写 `{before}`,不写 `{before}{text}`",
+            f"a number is written without its unit: `{before}`, not `{before}{gap}{text}`",
+            f"数字不带单位:写 `{before}`,不写 `{before}{gap}{text}`",
         )
     if tok.type == "NAME":
         close = nearest_keywords(text, kw_set, expected_keywords)
@@ -455,12 +462,12 @@ _UNITS = (
 
 
 def _unit_after_number(before: object, tok: Token) -> bool:
-    return (
-        isinstance(before, Token)
-        and before.type in _NUMBER_TOKENS
-        and before.end_pos == tok.start_pos
-        and str(tok.value).startswith(_UNITS)
-    )
+    """`0.5分` (the unit glued to the number), or `90 分` (the unit alone after it)."""
+    if not (isinstance(before, Token) and before.type in _NUMBER_TOKENS):
+        return False
+    if before.end_pos == tok.start_pos:
+        return str(tok.value).startswith(_UNITS)
+    return str(tok.value) in _UNITS
 
 
 def _table_row_hint(header: list[str], kw_set: str) -> Words:

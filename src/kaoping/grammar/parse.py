@@ -418,7 +418,7 @@ def _one(
     """`keywords_from`: the whole file, when `source` is one declaration of it (its keyword
     set is the file's); `ends_file`: whether `source` runs to the end of the file."""
     if isinstance(err, GluedKeyword):
-        return _glued_diagnostic(err, path)
+        return _glued_diagnostic(err, path, source)
     return _syntax_diagnostic(err, source, path, keywords_from or source, ends_file)
 
 
@@ -476,19 +476,51 @@ def _syntax_diagnostic(
     )
 
 
-def _glued_diagnostic(err: GluedKeyword, path: str) -> Diagnostic:
+def _glued_diagnostic(err: GluedKeyword, path: str, source: str) -> Diagnostic:
     a, b = err.first, err.second
     hint_en, hint_zh = _GLUED_HINT
+    detail = f"{a.value}{b.value!s} needs a space: {a.value} {b.value}"
+    detail_zh = f"{a.value}{b.value!s} 之间须有空格:{a.value} {b.value}"
+    whole = _split_keyword(a, b, source)
+    if whole is not None:  # `扣完 为止`: a keyword of several characters broken by a space
+        detail = f"`{whole}` is one keyword"
+        detail_zh = f"`{whole}` 是一个关键字"
+        hint_en = f"write `{whole}` without a space"
+        hint_zh = f"`{whole}` 中间不加空格"
+    elif spell(str(a.value), "en") == "per" and str(b.value) in _COUNT_UNITS:
+        # 每次扣2分 copied as `扣 2 每次 …`: 每 is followed by the name of the count
+        detail = f"`{a.value}{b.value}`: `{a.value}` is followed by the name of a count"
+        detail_zh = f"`{a.value}{b.value}`:`{a.value}` 后面应是计数的名称"
+        deduct = spell("deduct", "zh" if str(a.value) == "每" else "en")
+        hint_en = f"write `{a.value} NAME` (`{deduct} 2 {a.value} 少报次数`)"
+        hint_zh = f"请写 `{a.value} 名称`(如 `{deduct} 2 {a.value} 少报次数`)"
     return Diagnostic(
         "E101",
         Span(path, a.line or 0, a.column or 0, b.end_line or 0, b.end_column or 0),
-        {
-            "detail": f"{a.value}{b.value!s} needs a space: {a.value} {b.value}",
-            "detail_zh": f"{a.value}{b.value!s} 之间须有空格:{a.value} {b.value}",
-            "hint_en": hint_en,
-            "hint_zh": hint_zh,
-        },
+        {"detail": detail, "detail_zh": detail_zh, "hint_en": hint_en, "hint_zh": hint_zh},
     )
+
+
+# what follows 每 in a document (每次、每项、每人): a unit, where the rules want a count's name
+_COUNT_UNITS = frozenset(("次", "项", "条", "件", "篇", "人", "个", "起", "批", "名", "位"))
+
+
+def _split_keyword(a: Token, b: Token, source: str) -> str | None:
+    """The keyword `a` and `b` start when the space after `b` is taken out (`扣完 为止`)."""
+    from kaoping.grammar.expected import KEYWORD_PAIRS
+
+    start, end = a.start_pos, b.end_pos
+    if start is None or end is None or source[start:end] != f"{a.value}{b.value}":
+        return None
+    rest = source[end:].split("\n", 1)[0].strip()
+    joined = f"{a.value}{b.value}{rest.split(' ', 1)[0]}" if rest else ""
+    glued = f"{a.value}{b.value}"
+    for pair in KEYWORD_PAIRS:
+        for word in pair:
+            longer = " " not in word and len(word) > len(str(a.value))
+            if longer and joined.startswith(word) and not glued.startswith(word):
+                return word
+    return None
 
 
 def _mixed_keywords(keywords: list[Token], path: str) -> Iterator[Diagnostic]:

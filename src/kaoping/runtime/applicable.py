@@ -43,6 +43,31 @@ def rescaled(
     return total * top / maxima, total, maxima
 
 
+def applicable_taken(unit: str, section: str, values: Sequence[Any], mode: str, where: str) -> Any:
+    """The mean (or the highest) of a section's children that apply to the unit (取平均 over the
+    quarters assessed: 某季度未考核的,按已考核季度平均). No child applying leaves nothing to take: a
+    data error, as for `rescale`."""
+    applicable = [v for v in values if v is not None]
+    if not applicable:
+        raise DataError(
+            [
+                DataProblem(
+                    where,
+                    unit,
+                    None,
+                    f"no item of section {section!r} applies to this unit: there is no "
+                    f"{'mean' if mode == 'mean' else 'highest'} to take; give the section's value",
+                )
+            ]
+        )
+    if mode == "highest":
+        return max(applicable)
+    total = applicable[0]
+    for v in applicable[1:]:
+        total = total + v
+    return total / len(applicable)
+
+
 def rescale(u: Unit, section: str, parts: Sequence[Part], top: Any, where: str) -> Any:
     """The rescaled value alone (plain scoring)."""
     return rescaled(u.name, section, parts, top, where)[0]

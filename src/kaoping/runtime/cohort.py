@@ -15,8 +15,13 @@ if TYPE_CHECKING:  # (unit.py imports this module through applicable.py)
     from kaoping.runtime.unit import Run, Unit
 
 
-def best(values: Sequence[Q]) -> Q:
-    return max(values) if values else ZERO
+def best(values: Sequence[Q | None]) -> Q | None:
+    """The highest value among the units that have one (0 for an empty group; absent when no
+    unit has one, as a group mean is)."""
+    present = [v for v in values if v is not None]
+    if present:
+        return max(present)
+    return None if values else ZERO
 
 
 def group_mean(values: Sequence[Q | None]) -> Q | None:

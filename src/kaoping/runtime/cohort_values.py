@@ -11,8 +11,12 @@ from kaoping.runtime.numbers import ONE, ZERO, div
 
 
 def lowest(values: Sequence[Any]) -> Any:
-    """The lowest value of the group (0 for an empty group, as `best` gives)."""
-    return min(values) if values else ZERO
+    """The lowest value among the units that have one (0 for an empty group, as `best` gives;
+    absent when no unit has one)."""
+    present = [v for v in values if v is not None]
+    if present:
+        return min(present)
+    return None if values else ZERO
 
 
 def _terms(

@@ -78,6 +78,7 @@ class Grader:
             ]
             ranks = rank([by[u.block](u) for u in candidates])
             places = dict(zip((id(u) for u in candidates), ranks, strict=True))
+            self._tied_past(group, members, grade, rule, n, [r for r in ranks if r <= n])
             for u in members:
                 if self._grade(u) is not None:
                     self._step(u, line, rule, False, self._graded(u))
@@ -100,6 +101,21 @@ class Grader:
                         False,
                         f"place {places[id(u)]} of {len(candidates)} eligible, quota {n}",
                     )
+
+    def _tied_past(
+        self, group: str, members: list[Unit], grade: str, rule: str, n: int, within: list[int]
+    ) -> None:
+        """Units tied at the quota's last place all receive the grade, so more than `n` may:
+        said in the run's warnings, since a document that caps the grade ("不超过30%") may mean
+        otherwise, and only a tie-break (`by 总分, …`) it states settles them."""
+        run = members[0].run if members else None
+        if len(within) > n and run is not None:
+            run.warn(
+                "quota-ties",
+                None,
+                f"group {group!r}: {len(within)} units receive {grade} from `{rule}`, whose "
+                f"quota is {n}: units tied at its last place all receive it",
+            )
 
     def when(self, grade: str, line: int, rule: str, cond: Cond) -> None:
         for u in self.units:
@@ -129,5 +145,23 @@ class Grader:
                 before = self._grade(u)
                 u.grades[self.name] = grade
                 self._step(u, line, rule, True, f"condition holds ({before} → {grade})")
+            else:
+                self._step(u, line, rule, False, "condition does not hold")
+
+    def step(self, by: int, grades: Sequence[str], line: int, rule: str, cond: Cond) -> None:
+        """`step down if C` (by 1: 降一档) or `step up if C` (by −1): the next grade of the
+        enum, which lists the best first; a unit at the end keeps its grade (已为不合格的,仍为
+        不合格)."""
+        for u in self.units:
+            if id(u) in self.fixed:
+                self._step(u, line, rule, False, f"given {self._grade(u)}")
+            elif cond[u.block](u):
+                before = self._grade(u)
+                if before is None:  # (the checker puts the line after `otherwise`)
+                    raise AssertionError("a step before every unit has a grade")
+                at = grades.index(before) + by
+                after = grades[min(max(at, 0), len(grades) - 1)]
+                u.grades[self.name] = after
+                self._step(u, line, rule, True, f"condition holds ({before} → {after})")
             else:
                 self._step(u, line, rule, False, "condition does not hold")

@@ -1,7 +1,7 @@
 """The one namespace generated code uses (`from kaoping.runtime import prelude as _rt`)."""
 
 from kaoping.runtime.aggregate import agg
-from kaoping.runtime.applicable import impute_mean, rescale
+from kaoping.runtime.applicable import applicable_taken, impute_mean, rescale
 from kaoping.runtime.checks import differing, no_row, unmet
 from kaoping.runtime.choices import band_noted, chosen, held
 from kaoping.runtime.cohort import (
@@ -41,6 +41,7 @@ __all__ = [
     "Q",
     "Unit",
     "agg",
+    "applicable_taken",
     "band",
     "band_noted",
     "best",

@@ -172,7 +172,7 @@ class _Texts:
 def _entries(module: ir.Module) -> Iterator[_Entry]:
     if module.rounding is not None:
         r = module.rounding
-        yield _Entry("rounding", (("places", r.places), ("mode", r.mode)), r.span, None)
+        yield _Entry("rounding", (("places", r.places), ("mode", r.mode)), r.span, r.article)
     for g in module.groups:
         yield _Entry(f"group {g.name}", (("title", g.title),), g.span, None)
     for e in module.enums:

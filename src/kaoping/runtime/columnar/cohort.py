@@ -37,12 +37,13 @@ def _as_col(x: Any, n: int) -> Col:
     return total_of([x], n)
 
 
-def best(x: Any, n: int) -> Q:
-    """The highest value of the group (0 for an empty group), as the per-unit `best`."""
+def best(x: Any, n: int) -> Q | None:
+    """The highest value among the units that have one (0 for an empty group, absent when no
+    unit has one), as the per-unit `best`."""
     c = _as_col(x, n)
     keep = _present(c, n)
     if not keep.any():
-        return ZERO
+        return None if n else ZERO
     if isinstance(c, Linear):
         return extreme(c, keep, True)
     return Q(int(c.num[keep].max()), c.den)

@@ -18,6 +18,7 @@ from kaoping.runtime.columnar.numbers import (
     _both,
     _mask,
     _present,
+    absent,
     add,
     div,
     mul,
@@ -48,8 +49,11 @@ def compare(op: str, a: Any, b: Any) -> Flags | bool:
         ta = a.truth if isinstance(a, Flags) else a
         tb = b.truth if isinstance(b, Flags) else b
         return Flags(np.asarray(_COMPARE[op](ta, tb), dtype=bool), _both(_mask(a), _mask(b)))
-    if a is None or b is None:
-        raise TypeError("comparison with an absent number")
+    if a is None or b is None:  # one absent number for the whole group: absent, unit by unit
+        col = a if isinstance(a, Col) else b
+        if isinstance(col, Col):
+            return Flags(np.zeros(len(col), dtype=bool), np.zeros(len(col), dtype=bool))
+        return None  # type: ignore[return-value]
     if isinstance(a, Linear) and not isinstance(b, Col):
         found = compare_number(op, a, Q(b))
         if found is not None:
@@ -91,10 +95,17 @@ def is_present(a: Any, n: int) -> Flags:
     return Flags(_present(a, n).copy())
 
 
+_ARITHMETIC = frozenset(("+", "-", "*", "/"))
+
+
 def chain(n: int, zero_absent: bool, first: Any, *rest: Any) -> Any:
     """`first op₁ x₁ op₂ x₂ …` folded from the left, as the per-unit `chain` does (a run of
     + and − summed in one pass: exact sums do not depend on the order)."""
     ops = rest[0::2]
+    if any(op in _ARITHMETIC for op in ops) and (
+        first is None or any(x is None for x in rest[1::2])
+    ):
+        return absent(n)  # an absent number for the whole group (the mean of a value no unit has)
     if ops and all(op in ("+", "-") for op in ops):
         terms = [first] + [
             x if op == "+" else neg(x) for op, x in zip(ops, rest[1::2], strict=True)

@@ -253,7 +253,18 @@ def _linear(*xs: Any) -> bool:
     return any(isinstance(x, Linear) for x in xs)
 
 
+def _absent_as(a: Any, b: Any) -> Any:
+    """What an operator gives when an operand is one absent number for the whole group (the mean
+    or best of a value no unit has): absent, for every unit when the other is a column."""
+    for x in (a, b):
+        if isinstance(x, Col):
+            return absent(len(x))
+    return None
+
+
 def add(a: Num, b: Num) -> Num:
+    if a is None or b is None:
+        return _absent_as(a, b)
     if _linear(a, b):
         return total_of([a, b], len(a if isinstance(a, Col) else b))  # type: ignore[arg-type]
     if _is_zero(a) and isinstance(b, Col):  # x = 0; x += …: no new column
@@ -265,6 +276,8 @@ def add(a: Num, b: Num) -> Num:
 
 
 def sub(a: Num, b: Num) -> Num:
+    if a is None or b is None:
+        return _absent_as(a, b)
     if _linear(a, b):
         return add(a, neg(b))
     if _is_zero(a) and isinstance(b, Col):
@@ -276,6 +289,8 @@ def sub(a: Num, b: Num) -> Num:
 
 
 def neg(a: Num) -> Num:
+    if a is None:
+        return None
     if _linear(a):
         scaled_a: Col = a.scale(Q(-1))  # type: ignore[union-attr]
         return scaled_a
@@ -285,6 +300,8 @@ def neg(a: Num) -> Num:
 
 
 def mul(a: Num, b: Num) -> Num:
+    if a is None or b is None:
+        return _absent_as(a, b)
     if not isinstance(a, Col) and not isinstance(b, Col):
         return Q(a) * Q(b)
     if not isinstance(a, Col):
@@ -328,6 +345,8 @@ def _reduce(c: Col) -> Col:
 def div(a: Num, b: Num, zero_absent: bool) -> Num:
     """`a ÷ b` where `b` is one number for the whole column (a constant, a group's best).
     Zero: absent (`zero_absent`, as the per-unit `div`) or the error plain `/` raises."""
+    if a is None or b is None:
+        return _absent_as(a, b)
     if isinstance(b, Col):
         raise TypeError("a column divides only by one number for the whole column")
     q = Q(b)
@@ -373,6 +392,8 @@ def truth(cond: Flags | bool | npt.NDArray[np.bool_] | None, n: int) -> npt.NDAr
 
 
 def least(a: Num, b: Num) -> Num:
+    if a is None or b is None:
+        return _absent_as(a, b)
     na, nb, den, bound, present = _aligned(a, b)
     if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
         return Q(min(na, nb), den)
@@ -380,6 +401,8 @@ def least(a: Num, b: Num) -> Num:
 
 
 def greatest(a: Num, b: Num) -> Num:
+    if a is None or b is None:
+        return _absent_as(a, b)
     na, nb, den, bound, present = _aligned(a, b)
     if not isinstance(na, np.ndarray) and not isinstance(nb, np.ndarray):
         return Q(max(na, nb), den)
