@@ -67,7 +67,8 @@ grading 等次:
 """
 
 # bars, a key chain (an enum key), conditions, otherwise, overrides, a grading reading an
-# earlier one and its own grade after `otherwise`, a rank read
+# earlier one and its own grade after `otherwise`, steps along the enum (降一档 / 升一档), a
+# rank read
 LINES = """
 grading 等次:
     bar 优秀, 良好 if bad ≥ 2 or veto
@@ -79,6 +80,8 @@ grading 等次:
     合格 otherwise
     demote 不合格 if bad ≥ 4
     promote 良好 if 等次 = 合格 and extra ≥ 9.5
+    step down if bad = 3
+    step up if extra = 10 and bad = 0
 
 grading 奖项:
     bar 一等 if 等次 = 不合格
@@ -225,7 +228,7 @@ def test_score_takes_whole_columns_for_a_scheme_with_grading(tmp_path: Path, kin
         for i in range(10_000 if kind == ".json" else 1_200)
     ]
     data = _csv(tmp_path, rows)
-    written = []
+    written, warned = [], []
     for backend in ("unit", "columnar"):
         out = tmp_path / f"{backend}{kind}"
         args = ["score", str(rules), str(data), "-o", str(out), "--backend", backend]
@@ -233,7 +236,10 @@ def test_score_takes_whole_columns_for_a_scheme_with_grading(tmp_path: Path, kin
         assert result.exit_code == 0, result.stderr
         assert ("by whole columns" in result.stderr) == (backend == "columnar"), result.stderr
         written.append(out.read_bytes())
+        warned.append([w for w in result.stderr.splitlines() if w.startswith("warning:")])
     assert written[0] == written[1]
+    # units tied at a quota's last place take it past its size: said alike on stderr
+    assert warned[0] == warned[1] and any("[quota-ties]" in w for w in warned[0]), warned
 
 
 UNSUPPORTED = [

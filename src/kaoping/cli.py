@@ -523,6 +523,7 @@ def _by_whole_columns(
         if not table and len(results) < COMPACT_FROM:  # the indented JSON: the per-unit writer
             return False
         chunks = write_chunks(results, kind.lstrip(".") if table else "json")
+        _warn(results.warnings)
         if verbose:
             click.echo(f"backend: columnar ({results.reason})", err=True)
         _emit(chunks, output, inputs)

@@ -27,6 +27,7 @@ from kaoping.compiler.load import CompiledScheme
 from kaoping.compiler.model import BlockModel
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels
 from kaoping.runtime.columnar.records import Records
+from kaoping.runtime.unit import Run, RunWarning
 from kaoping.scoring_columnar import AUTO_THRESHOLD, Backend, ColumnarScheme, columnar_scheme
 
 
@@ -60,6 +61,8 @@ class WholeResults:
     scheme: CompiledScheme
     groups: list[GroupColumns]
     reason: str
+    # the run's warnings (a quota that ties take past its size), as the per-unit run raises them
+    warnings: tuple[RunWarning, ...] = ()
 
     def __len__(self) -> int:
         return sum(len(g.names) for g in self.groups)
@@ -123,8 +126,9 @@ def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeRe
         else f"{n} units, at least {AUTO_THRESHOLD}, and every construct is supported"
     )
     reason = f"columnar backend: {how}; the data read and the results written by whole columns"
-    groups = _score_groups(scheme, found, data)
-    return WholeResults(scheme, groups, reason)
+    run = Run()
+    groups = _score_groups(scheme, found, data, run)
+    return WholeResults(scheme, groups, reason, run.warnings)
 
 
 def _canonical(data: Any) -> npt.NDArray[np.int64]:
@@ -139,7 +143,9 @@ def _canonical(data: Any) -> npt.NDArray[np.int64]:
     return np.asarray(order, dtype=np.int64)
 
 
-def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> list[GroupColumns]:
+def _score_groups(
+    scheme: CompiledScheme, found: ColumnarScheme, data: Any, run: Run | None = None
+) -> list[GroupColumns]:
     """Each block's units scored, a group's units one run of rows. Values do not depend on
     the order of units; the data of a single group is scored in the order of the file (its
     columns read as they are, not copied), other data grouped by (group, name)."""
@@ -201,7 +207,7 @@ def _score_groups(scheme: CompiledScheme, found: ColumnarScheme, data: Any) -> l
             start = stop
     if model.gradings:  # every group scored: the grading lines read across groups
         parts.sort(key=lambda p: p.group)  # (the per-unit order: a failure names the same)
-        run_guarded(found, "grading", ns["grade_all"], parts)
+        run_guarded(found, "grading", lambda ps: ns["grade_all"](ps, run), parts)
         for p in parts:
             if any(g.present is not None for g in p.grades.values()):
                 raise NotWhole("a unit no grading line graded")

@@ -60,11 +60,15 @@ class ColumnarEmitter:
             self.tables[name] = f"_t{len(self.tables)}"
         return self.tables[name]
 
-    def comment(self, span: Span) -> None:
+    def rule_text(self, span: Span) -> str:
+        """The rule's line as written (what the per-unit module names a grading line by)."""
         lines = self.sources.get(span.path, "").split("\n")
-        text = lines[span.line - 1].strip() if 0 < span.line <= len(lines) else ""
+        return _one_line(lines[span.line - 1]).strip() if 0 < span.line <= len(lines) else ""
+
+    def comment(self, span: Span) -> None:
+        text = self.rule_text(span)
         where = _one_line(span.short)
-        self.w(f"# {where}  {_one_line(text)}" if text else f"# {where}", span)
+        self.w(f"# {where}  {text}" if text else f"# {where}", span)
 
     def ex(self, e: ir.Expr, block: BlockModel, s: Scope) -> str:
         return self.exprs.ex(e, block, s)

@@ -65,13 +65,13 @@ def grading_function(em: ColumnarEmitter) -> None:
 
 def _write(em: ColumnarEmitter, exprs: _GradeExprs) -> None:
     w = em.w
-    w("def grade_all(parts):")
+    w("def grade_all(parts, run=None):")
     with w.indent():
         w('"""Every `grading` block, its lines in the order written, on every group\'s table."""')
         for grading in em.model.gradings.values():
             em.comment(grading.span)
             values = em.model.enums[grading.enum].values
-            w(f"_g = _c.Grading(parts, {grading.name!r}, {tuple(values)!r})", grading.span)
+            w(f"_g = _c.Grading(parts, {grading.name!r}, {tuple(values)!r}, run)", grading.span)
             for rule in grading.rules:
                 _rule(em, exprs, grading, rule)
             w("_g.done()", grading.span)
@@ -89,7 +89,8 @@ def _rule(em: ColumnarEmitter, exprs: _GradeExprs, grading: ir.Grading, rule: ir
         by = _keys(em, exprs, rule)
         share = em.const(rule.share) if rule.share is not None else "None"
         w(
-            f"_g.quota({rule.grade!r}, {rule.count!r}, {share}, {rule.mode!r}, {by}, "
+            f"_g.quota({rule.grade!r}, {em.rule_text(rule.span)!r}, {rule.count!r}, {share}, "
+            f"{rule.mode!r}, {by}, "
             f"{rule.groups!r})",
             rule.span,
         )
@@ -98,6 +99,8 @@ def _rule(em: ColumnarEmitter, exprs: _GradeExprs, grading: ir.Grading, rule: ir
     elif isinstance(rule, ir.Otherwise):
         w(f"_g.otherwise({rule.grade!r})", rule.span)
         exprs.complete.add(grading.name)
+    elif rule.step:  # `step down` / `step up`: one grade along the enum
+        w(f"_g.step({rule.step}, {_per_block(em, exprs, rule.cond)})", rule.span)
     else:
         w(f"_g.override({rule.grade!r}, {_per_block(em, exprs, rule.cond)})", rule.span)
 

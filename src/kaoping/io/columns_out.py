@@ -48,7 +48,8 @@ def iter_json(results: WholeResults) -> Iterator[bytes | memoryview]:
         yield separator
         yield _json_lines(results, g, start, stop, fields)  # each line but the last ",\n"
         separator = b",\n"
-    yield b'\n],"warnings":[]}\n\n'
+    warnings = [{"code": w.code, "unit": w.unit, "message": w.message} for w in results.warnings]
+    yield ('\n],"warnings":' + _compact(warnings) + "}\n\n").encode()
 
 
 def _compact(value: Any) -> str:

@@ -14,6 +14,14 @@ Cond = Mapping[int, Callable[[Unit], bool]]
 Value = Mapping[int, Callable[[Unit], tuple[Q, ...]]]
 
 
+def quota_ties(group: str, taking: int, grade: str, rule: str, n: int) -> str:
+    """The run's warning when units tied at a quota's last place take it past its size."""
+    return (
+        f"group {group!r}: {taking} units receive {grade} from `{rule}`, whose quota is {n}: "
+        "units tied at its last place all receive it"
+    )
+
+
 class Grader:
     def __init__(self, name: str, units: Sequence[Unit]):
         self.name = name
@@ -110,12 +118,7 @@ class Grader:
         otherwise, and only a tie-break (`by 总分, …`) it states settles them."""
         run = members[0].run if members else None
         if len(within) > n and run is not None:
-            run.warn(
-                "quota-ties",
-                None,
-                f"group {group!r}: {len(within)} units receive {grade} from `{rule}`, whose "
-                f"quota is {n}: units tied at its last place all receive it",
-            )
+            run.warn("quota-ties", None, quota_ties(group, len(within), grade, rule, n))
 
     def when(self, grade: str, line: int, rule: str, cond: Cond) -> None:
         for u in self.units:

@@ -10,7 +10,9 @@ unit of the run, each group's units one table (`Part`), with the meaning of the 
   place ≤ N take the grade, so a tie at the boundary takes it whole;
 - `if`: units without a grade, not barred, where the condition holds;
 - `otherwise`: every unit still without a grade, barred or not;
-- `promote`/`demote`: the grade set wherever the condition holds.
+- `promote`/`demote`: the grade set wherever the condition holds;
+- `step down`/`step up` (降一档 / 升一档): the next grade of the enum where it holds, the grade
+  at the end kept.
 
 No step is recorded (`explain` scores per unit), and no grade comes from the data: the
 whole-column path reads no given value. A grade is kept as its place in the grading's
@@ -29,6 +31,8 @@ import numpy.typing as npt
 from kaoping.exact import Mode, Q, round_count
 from kaoping.runtime.columnar.cohort import _key, rank
 from kaoping.runtime.columnar.numbers import Col, Labels, truth
+from kaoping.runtime.grading import quota_ties
+from kaoping.runtime.unit import Run
 
 # per block: the condition, or the ranking key chain, on a part's table and its grades so far
 Cond = Mapping[int, Callable[[Any, Mapping[str, Labels]], Any]]
@@ -49,8 +53,11 @@ class Part:
 class Grading:
     """One `grading` block being applied (the generated `grade_all` calls one method a line)."""
 
-    def __init__(self, parts: Sequence[Part], name: str, grades: tuple[str, ...]):
+    def __init__(
+        self, parts: Sequence[Part], name: str, grades: tuple[str, ...], run: Run | None = None
+    ):
         self.parts = parts
+        self.run = run  # where a quota taken past its size by ties is said (`quota-ties`)
         self.name = name
         self.grades = grades
         self.texts = np.array(grades, dtype=object)
@@ -88,6 +95,7 @@ class Grading:
     def quota(
         self,
         grade: str,
+        rule: str,
         count: int | None,
         share: Q | None,
         mode: Mode | None,
@@ -110,7 +118,12 @@ class Grading:
             chain = by[part.block](part.table, self._read(i))
             keys = [_candidates(k, rows, n) for k in chain]
             places = rank(keys, False, len(rows)).num
-            self.codes[i][rows[places <= size]] = code
+            taking = rows[places <= size]
+            self.codes[i][taking] = code
+            if len(taking) > size and self.run is not None:
+                self.run.warn(
+                    "quota-ties", None, quota_ties(part.group, len(taking), grade, rule, size)
+                )
 
     def when(self, grade: str, cond: Cond) -> None:
         code = self.grades.index(grade)
@@ -129,6 +142,16 @@ class Grading:
         code = self.grades.index(grade)
         for i in range(len(self.parts)):
             self.codes[i][self._holds(cond, i)] = code
+
+    def step(self, by: int, cond: Cond) -> None:
+        """`step down if C` (by 1: 降一档) or `step up if C` (by −1): the next grade of the
+        enum (best first) where the condition holds; a unit at the end keeps its grade. The
+        checker puts such a line after `otherwise`: every unit has a grade."""
+        last = len(self.grades) - 1
+        for i in range(len(self.parts)):
+            codes = self.codes[i]
+            hit = self._holds(cond, i)
+            codes[hit] = np.clip(codes[hit] + by, 0, last)
 
     def done(self) -> None:
         """Each part's grades, as text (absent where no line graded a unit)."""
