@@ -4,8 +4,9 @@ the columns (`io/columns_out`), with no per-unit object anywhere.
 
 Taken when the columnar backend scores the run (`--backend columnar`, or `auto` from 1,000
 units) and the scheme has nothing the per-unit module must still do after the values: no
-consequence or raters' ordering, no constant entered in the data, every grading line one the
-columnar module computes (`grade_all`, on every group's table once all are scored), and every
+raters' ordering, no constant entered in the data, every grading line one the columnar module
+computes (`grade_all`, on every group's table once all are scored), every consequence one it
+computes (`final_N`, on each group's table and grades once every grading is done), and every
 data requirement one on each unit's own data (checked here on the columns first: a row
 breaking one leaves the run to the per-unit path, whose data error names it).
 Anything it does not handle (such a scheme, a cell it does not read as plainly valid, a value
@@ -16,6 +17,7 @@ error) as always."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,13 +79,15 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
     for block in model.blocks:
         if block.requires or ns.get(f"order_{block.index}") is not None:
             return None
-        if any(vd.stage == "final" for vd in block.values.values()):
-            return None
     found = columnar_scheme(scheme)
     if not isinstance(found, ColumnarScheme):
         return None
     if model.gradings and "grade_all" not in found.namespace:  # (GRADING_UNSUPPORTED: why)
         return None
+    for block in model.blocks:  # consequences: `final_N` (FINAL_UNSUPPORTED_N: why not)
+        final = any(vd.stage == "final" for vd in block.values.values())
+        if final and f"final_{block.index}" not in found.namespace:
+            return None
     # data requirements: each checked on the columns (`check_N`), or the per-unit path's
     if any(b.data_checks and f"check_{b.index}" not in found.namespace for b in model.blocks):
         return None
@@ -98,12 +102,15 @@ _READS_UNITS = ("last_year", "settle", "require_distribution", "require_records"
 
 
 def grading_refused(scheme: CompiledScheme) -> str | None:
-    """Why the scheme's grading keeps the run off whole columns (the construct and its rule
-    line), if that is what does."""
+    """Why the scheme's grading or consequences keep the run off whole columns (the construct
+    and its rule line), if that is what does."""
     found = columnar_scheme(scheme)
     if not isinstance(found, ColumnarScheme):
         return None
-    reason = found.namespace.get("GRADING_UNSUPPORTED")
+    ns = found.namespace
+    reasons = [ns.get("GRADING_UNSUPPORTED")]
+    reasons += [ns.get(f"FINAL_UNSUPPORTED_{b.index}") for b in scheme.model.blocks]
+    reason = next((r for r in reasons if r is not None), None)
     return str(reason) if reason is not None else None
 
 
@@ -158,8 +165,8 @@ def _score_groups(
     single = len(data.labels) == 1
     order = np.arange(len(data.groups)) if single else _canonical(data)
     groups_sorted = data.groups[order]
-    out: dict[str, GroupColumns] = {}
-    parts: list[Part] = []
+    parts: list[Part] = []  # every group's table, in the order scored
+    scored: list[tuple[BlockModel, Any, tuple[int, int], npt.NDArray[np.int64]]] = []
     for block in model.blocks:
         codes = [k for k, label in enumerate(data.labels) if label in block.groups]
         rows = order[np.isin(groups_sorted, np.asarray(codes, dtype=np.intp))]
@@ -190,27 +197,36 @@ def _score_groups(
             run_guarded(found, f"group {group}", ns[f"group_{block.index}"], part)
             if len(table.events) != events_before:
                 raise NotWhole("events outside the group's table")
-            graded = Part(group, block.index, part)
-            if model.gradings:  # (the tables kept for grading only when there is some)
-                parts.append(graded)
-            out[group] = _group_result(
-                block,
-                group,
-                part,
-                [*table.events, *part.events],
-                (start, stop),
-                data,
-                rows,
-                None if not single else _name_order(data.names),
-                graded.grades,
-            )
+            parts.append(Part(group, block.index, part))
+            scored.append((block, table, (start, stop), rows))
             start = stop
     if model.gradings:  # every group scored: the grading lines read across groups
-        parts.sort(key=lambda p: p.group)  # (the per-unit order: a failure names the same)
-        run_guarded(found, "grading", lambda ps: ns["grade_all"](ps, run), parts)
-        for p in parts:
+        graded = sorted(parts, key=lambda p: p.group)  # (the per-unit order: a failure names
+        # the same)
+        run_guarded(found, "grading", lambda ps: ns["grade_all"](ps, run), graded)
+        for p in graded:
             if any(g.present is not None for g in p.grades.values()):
                 raise NotWhole("a unit no grading line graded")
+    out: dict[str, GroupColumns] = {}
+    for (block, table, span, rows), p in zip(scored, parts, strict=True):
+        final = ns.get(f"final_{block.index}")
+        if final is not None:  # the consequences, once every grade is known (after the group's
+            # values: its flags come last, as the per-unit path raises them)
+            events_before = len(table.events)
+            run_guarded(found, f"group {p.group}", partial(final, g=p.grades), p.table)
+            if len(table.events) != events_before:
+                raise NotWhole("events outside the group's table")
+        out[p.group] = _group_result(
+            block,
+            p.group,
+            p.table,
+            [*table.events, *p.table.events],
+            span,
+            data,
+            rows,
+            None if not single else _name_order(data.names),
+            p.grades,
+        )
     return [out[g.name] for g in model.module.groups if g.name in out]
 
 

@@ -5,7 +5,8 @@ fed by the same model.
 value; `group_N(t)` computes the values that read the whole group on one group's table (best,
 mean, ranks, the group's mean for an item that does not apply) as sorts and scans. Numbers are
 exact scaled integers (`kaoping.runtime.columnar`); each statement carries its `.rules` line.
-`grade_all(parts)` applies the gradings on every group's table (`emit_columnar_grading`), for
+`grade_all(parts)` applies the gradings on every group's table (`emit_columnar_grading`) and
+`final_N(t, g)` the consequences on one group's table and grades (`emit_columnar_final`), for
 the whole-column path; `score()` grades, and consequences run, in the per-unit module.
 A construct with no columnar form raises `Unsupported` (construct and rule line), and the
 scheme is scored by the per-unit backend."""
@@ -18,6 +19,7 @@ from kaoping.compiler import ir, walk
 from kaoping.compiler.applicable import not_applicable_of
 from kaoping.compiler.emit_columnar_checks import check_function
 from kaoping.compiler.emit_columnar_expr import ExprEmitter, Scope, Unsupported
+from kaoping.compiler.emit_columnar_final import final_function
 from kaoping.compiler.emit_columnar_grading import grading_function
 from kaoping.compiler.emit_writer import (
     Writer,
@@ -83,6 +85,7 @@ class ColumnarEmitter:
             self.cross_function(block)
             self.group_function(block)
             check_function(self, block)
+            final_function(self, block)
         grading_function(self)
         head = Writer()
         head(
