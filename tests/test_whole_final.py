@@ -1,0 +1,278 @@
+"""Consequences on whole columns: a scheme with `consequences:` takes the whole-column path and
+writes the very bytes the per-unit path writes (JSON, CSV, Parquet): outputs from the total,
+the facts and the grades, flags on grades, on values and on yes/no inputs (in the order the
+per-unit path raises them), lets, consequences for some groups, several groups and blocks, on
+random data full of ties at the quotas' boundaries. A consequence with no columnar form keeps
+the run per unit, and `--verbose` names it."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers_columnar import CI
+from kaoping.cli import main
+from kaoping.compiler.load import CompiledScheme, compile_paths
+from kaoping.io import results_table
+from kaoping.io.data import load_dataset
+from kaoping.io.results import iter_json
+from kaoping.scoring import score
+from kaoping.scoring_columnar import columnar_scheme
+from kaoping.scoring_whole import grading_refused, score_whole, write_chunks
+
+HEAD = """\
+scheme "consequences on columns"
+rounding 1 places half-up
+
+group 甲组 "first"
+group 乙组 "second"
+group 丙组 "third"
+
+input work: number 0 to 100 "work"
+input extra: number 0 to 10 "extra"
+input bad: count "bad"
+input veto: yesno "vetoed"
+
+enum 等次: 优秀, 良好, 合格, 不合格
+enum 奖项: 一等, 二等, 无
+enum 档次: 高, 中, 低
+
+table 奖金标准 by 等次:
+    优秀: 2000
+    良好: 1500
+    合格: 1000
+    不合格: 0
+
+scoring 甲组, 乙组:
+    let 档 = band work {[60, inf): 高, (-inf, 60): 低}
+    flag 多次 if bad ≥ 3
+    total = work + extra
+    across group:
+        let 名次 = rank by total
+
+scoring 丙组:
+    let 档 = band work {[50, inf): 中, (-inf, 50): 低}
+    flag 多次 if bad ≥ 3
+    total = work / 3 + extra
+    across group:
+        let 名次 = rank by total
+"""
+
+GRADING = """
+grading 等次:
+    bar 优秀 if veto
+    优秀 top 25% rounded half-up
+    良好 top 2 by total, extra in 甲组, 丙组
+    不合格 if total < 30
+    合格 otherwise
+
+grading 奖项:
+    一等 top 1
+    二等 if 等次 = 优秀 or 等次 = 良好
+    无 otherwise
+"""
+
+# every kind of line: outputs from the total, the facts, a grade (a choice, a table), a yes/no
+# and a text output, lets read by later lines, flags on grades, values and yes/no inputs, a
+# consequence for some groups, one name defined apart for two sets of groups
+CONSEQUENCES = """
+consequences:
+    flag 否决 if veto
+    output 系数 = if 等次 = 优秀 then 1.2 else 1
+    output 奖金 = 奖金标准[等次] × 系数 + total × 3 / 2 - extra
+    flag 警示 if 等次 = 不合格 or 名次 > 6
+    let 双优 = 等次 = 优秀 and 奖项 = 一等
+    flag 表彰 if 双优 or (档 = 高 and extra ≥ 9.5)
+    output 获奖 = 双优
+    output 评语 = if bad ≥ 2 then 档 else 档
+    flag 多扣 if bad ≥ 4
+consequences for 丙组:
+    output 丙奖 = work - bad × 2.5
+    output 份额 = total / 4
+consequences for 甲组, 乙组:
+    output 份额 = total / 2
+"""
+
+# consequences without a grading: the total and the facts only
+PLAIN = """
+consequences:
+    output 奖金 = total × 10 + extra / 2
+    flag 否决 if veto
+    flag 高分 if total ≥ 80
+"""
+
+SCHEMES = {"graded": GRADING + CONSEQUENCES, "plain": PLAIN}
+GROUPS = ("甲组", "乙组", "丙组")
+_compiled: dict[str, CompiledScheme] = {}
+
+
+def compiled(name: str) -> CompiledScheme:
+    if name not in _compiled:
+        folder = Path(tempfile.mkdtemp())
+        rules = folder / "final.rules"
+        rules.write_text(HEAD + SCHEMES[name], encoding="utf-8")
+        _compiled[name] = compile_paths("final", [rules])
+    return _compiled[name]
+
+
+@st.composite
+def units(draw: Any) -> list[list[str]]:
+    """Units on a coarse grid of values (ties at every quota's boundary are common), in one
+    group, some or all three, their names in no particular order."""
+    groups = draw(st.lists(st.sampled_from(GROUPS), min_size=1, max_size=3, unique=True))
+    n = draw(st.integers(1, 40))
+    rows = []
+    for i in range(n):
+        rows.append(
+            [
+                draw(st.sampled_from([f"u{i:02d}", f"单位{n - i}", f"z{i}"])) + f"-{i}",
+                draw(st.sampled_from(groups)),
+                str(draw(st.integers(0, 10)) * 10),
+                draw(st.sampled_from(["0", "5", "9.5", "10", "2.5"])),
+                str(draw(st.integers(0, 4))),
+                draw(st.sampled_from(["false", "false", "true", "是", "no"])),
+            ]
+        )
+    return rows
+
+
+def _csv(folder: Path, rows: list[list[str]]) -> Path:
+    path = folder / "units.csv"
+    lines = ["unit,group,work,extra,bad,veto", *(",".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def per_unit_bytes(scheme: CompiledScheme, data: Path, kind: str, backend: str = "unit") -> bytes:
+    """What `kaoping score` writes by the per-unit objects' path."""
+    loaded, roster = load_dataset(data, scheme.model, lambda message: None)
+    results = score(scheme, loaded, None, roster=roster, backend=backend)
+    assert results.backend == backend
+    if kind == "json":
+        return ("".join(iter_json(results, compact=True)) + "\n").encode()
+    if kind == "csv":
+        return "".join(results_table.iter_csv(results)).encode()
+    return b"".join(results_table.iter_parquet(results))
+
+
+def whole_bytes(scheme: CompiledScheme, data: Path, kind: str) -> bytes:
+    results = score_whole(scheme, data, "columnar")
+    assert results is not None  # the whole-column path, not a fallback
+    return b"".join(write_chunks(results, kind))
+
+
+@pytest.mark.parametrize("name", list(SCHEMES))
+@CI
+@given(rows=units())
+def test_consequences_on_columns_write_the_per_unit_bytes(name: str, rows: list[list[str]]) -> None:
+    scheme = compiled(name)
+    with tempfile.TemporaryDirectory() as folder:
+        data = _csv(Path(folder), rows)
+        for kind in ("json", "csv", "parquet"):
+            assert whole_bytes(scheme, data, kind) == per_unit_bytes(scheme, data, kind)
+
+
+def test_flags_and_outputs_as_the_per_unit_path_writes_them(tmp_path: Path) -> None:
+    """A unit's flags in the order raised (the scoring's first, then the consequences', in
+    the order written), its outputs in the order declared, its group's own definition."""
+    rows = [
+        ["a", "丙组", "90", "10", "4", "true"],
+        ["b", "丙组", "90", "10", "0", "false"],
+        ["c", "乙组", "10", "0", "4", "true"],
+    ]
+    data = _csv(tmp_path, rows)
+    text = whole_bytes(compiled("graded"), data, "json")
+    assert text == per_unit_bytes(compiled("graded"), data, "json")
+    got = {u["unit"]: u for u in json.loads(text)["units"]}
+    assert got["a"]["flags"] == ["多次", "否决", "多扣"]
+    assert got["c"]["flags"] == ["多次", "否决", "警示", "多扣"]
+    assert got["b"]["grades"] == {"等次": "优秀", "奖项": "一等"}
+    assert got["b"]["flags"] == ["表彰"]
+    assert list(got["b"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "丙奖", "份额"]
+    assert got["b"]["outputs"]["系数"] == "1.2"
+    assert got["b"]["outputs"]["份额"] == "10"  # (90 / 3 + 10) / 4, 丙组's definition
+    assert list(got["c"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "份额"]
+    assert got["c"]["outputs"]["份额"] == "5"  # (10 + 0) / 2
+
+
+@pytest.mark.parametrize("kind", [".json", ".csv", ".parquet"])
+def test_score_takes_whole_columns_for_a_scheme_with_consequences(
+    tmp_path: Path, kind: str
+) -> None:
+    rules = tmp_path / "final.rules"
+    rules.write_text(HEAD + GRADING + CONSEQUENCES, encoding="utf-8")
+    rows = [
+        [
+            f"u{i:05d}",
+            GROUPS[i % 3],
+            str(i * 7 % 11 * 10),
+            "9.5" if i % 5 else "0",
+            str(i % 5),
+            "true" if i % 13 == 0 else "false",
+        ]
+        for i in range(10_000 if kind == ".json" else 1_200)
+    ]
+    data = _csv(tmp_path, rows)
+    written = []
+    for backend in ("unit", "columnar"):
+        out = tmp_path / f"{backend}{kind}"
+        args = ["score", str(rules), str(data), "-o", str(out), "--backend", backend]
+        result = CliRunner().invoke(main, [*args, "--format", "json", "--verbose"])
+        assert result.exit_code == 0, result.stderr
+        assert ("by whole columns" in result.stderr) == (backend == "columnar"), result.stderr
+        written.append(out.read_bytes())
+    assert written[0] == written[1]
+    if kind == ".json":
+        units = json.loads(written[1])["units"]
+        assert len(units) == 10_000 and any("表彰" in u["flags"] for u in units)
+
+
+UNSUPPORTED = [
+    (
+        "`last year` in a consequence",
+        "    flag 多扣 if bad ≥ 4\n",
+        "    flag 多扣 if bad ≥ 4\n    let 连续 = (last year 等次 = 不合格) default false\n",
+        "final.rules:",
+    ),
+    (
+        "a division by a value that differs from unit to unit",
+        "    output 丙奖 = work - bad × 2.5\n",
+        "    output 丙奖 = work / (bad + 1)\n",
+        "final.rules:",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "old", "new", "where"), UNSUPPORTED, ids=[u[0] for u in UNSUPPORTED]
+)
+def test_a_consequence_without_a_columnar_form_keeps_the_run_per_unit(
+    tmp_path: Path, what: str, old: str, new: str, where: str
+) -> None:
+    """The values are still computed on columns; `--verbose` names the line that keeps the
+    results per unit, and they are the per-unit backend's."""
+    text = HEAD + GRADING + CONSEQUENCES
+    assert old in text
+    rules = tmp_path / "final.rules"
+    rules.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text.replace(old, new, 1).split("\n").index(new.rstrip("\n").split("\n")[-1]) + 1
+    scheme = compile_paths("final", [rules])
+    assert not isinstance(columnar_scheme(scheme), Exception)  # the values: on columns
+    refused = grading_refused(scheme)
+    assert refused is not None and what in refused and f"{where}{line}" in refused, refused
+    rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
+    data = _csv(tmp_path, rows)
+    assert score_whole(scheme, data, "columnar") is None
+    args = ["score", str(rules), str(data), "-o", str(tmp_path / "out.csv"), "--verbose"]
+    result = CliRunner().invoke(main, [*args, "--backend", "columnar"])
+    assert result.exit_code == 0, result.stderr
+    assert f"whole columns: not taken: no columnar form for {what}" in result.stderr
+    assert "by whole columns" not in result.stderr
+    assert (tmp_path / "out.csv").read_bytes() == per_unit_bytes(scheme, data, "csv", "columnar")
