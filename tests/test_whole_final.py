@@ -80,8 +80,8 @@ grading 奖项:
 """
 
 # every kind of line: outputs from the total, the facts, a grade (a choice, a table), a yes/no
-# and a text output, lets read by later lines, flags on grades, values and yes/no inputs, a
-# consequence for some groups, one name defined apart for two sets of groups
+# and a text output, lets read by later lines, flags on grades, values, yes/no inputs and the
+# unit's group, a consequence for some groups, one name defined apart for two sets of groups
 CONSEQUENCES = """
 consequences:
     flag 否决 if veto
@@ -93,6 +93,8 @@ consequences:
     output 获奖 = 双优
     output 评语 = if bad ≥ 2 then 档 else 档
     flag 多扣 if bad ≥ 4
+    output 奖 = 奖项
+    flag 丙组高分 if unit group = 丙组 and total ≥ 30
 consequences for 丙组:
     output 丙奖 = work - bad × 2.5
     output 份额 = total / 4
@@ -191,14 +193,14 @@ def test_flags_and_outputs_as_the_per_unit_path_writes_them(tmp_path: Path) -> N
     text = whole_bytes(compiled("graded"), data, "json")
     assert text == per_unit_bytes(compiled("graded"), data, "json")
     got = {u["unit"]: u for u in json.loads(text)["units"]}
-    assert got["a"]["flags"] == ["多次", "否决", "多扣"]
+    assert got["a"]["flags"] == ["多次", "否决", "多扣", "丙组高分"]
     assert got["c"]["flags"] == ["多次", "否决", "警示", "多扣"]
     assert got["b"]["grades"] == {"等次": "优秀", "奖项": "一等"}
-    assert got["b"]["flags"] == ["表彰"]
-    assert list(got["b"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "丙奖", "份额"]
+    assert got["b"]["flags"] == ["表彰", "丙组高分"]
+    assert list(got["b"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "奖", "丙奖", "份额"]
     assert got["b"]["outputs"]["系数"] == "1.2"
     assert got["b"]["outputs"]["份额"] == "10"  # (90 / 3 + 10) / 4, 丙组's definition
-    assert list(got["c"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "份额"]
+    assert list(got["c"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "奖", "份额"]
     assert got["c"]["outputs"]["份额"] == "5"  # (10 + 0) / 2
 
 
