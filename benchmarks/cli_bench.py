@@ -9,12 +9,14 @@ evaluate the same units (../shared/bench, the 盘山县 六(一) formula in benc
 
 `--requirements` adds two data requirements every unit meets to the scheme (as 盘山
 `校验` lines: a given input or a bound, a sum within bounds); `--grading` adds a grading
-(优秀 the top 20% rounded half-up, 不合格 below 60, 合格 the others); `--src` runs kaoping from
+(优秀 the top 20% rounded half-up, 不合格 below 60, 合格 the others); `--consequences` adds
+that grading and consequences reading it (an output 绩效奖金系数, 1.2 for 优秀 and 1 for the
+others; a flag 警示 on 不合格); `--src` runs kaoping from
 another source folder (an older checkout), for a before/after comparison in one run.
 
 Before timing, the totals and ranks the CLI wrote are checked against the Decimal reference
-(rounded half-even to 6 places, as the scheme rounds), and with `--grading` the grades; a
-difference stops the script (exit 1).
+(rounded half-even to 6 places, as the scheme rounds), with `--grading` the grades and with
+`--consequences` the output and the flags; a difference stops the script (exit 1).
 The machine is shared: the load average is printed with the figures."""
 
 from __future__ import annotations
@@ -87,15 +89,26 @@ GRADING = (
 )
 
 
-def with_additions(folder: Path, requirements: bool, grading: bool) -> Path:
+CONSEQUENCES = (
+    "\n结果运用:\n"
+    "    输出 绩效奖金系数 = 若 等次 = 优秀 则 1.2 否则 1\n"
+    "    标记 警示 若 等次 = 不合格\n"
+)
+
+
+def with_additions(
+    folder: Path, requirements: bool, grading: bool, consequences: bool = False
+) -> Path:
     """The bench scheme with REQUIREMENTS at the head of its scoring block, GRADING at its
-    end, as asked."""
+    end and CONSEQUENCES after it, as asked."""
     lines = RULES.read_text(encoding="utf-8").splitlines(keepends=True)
     if requirements:
         at = next(i for i, line in enumerate(lines) if line.startswith("评分 ")) + 1
         lines = [*lines[:at], REQUIREMENTS, *lines[at:]]
-    if grading:
+    if grading or consequences:
         lines.append(GRADING)
+    if consequences:
+        lines.append(CONSEQUENCES)
     path = folder / "panshan_bench_more.rules"
     path.write_text("".join(lines), encoding="utf-8")
     return path
@@ -150,9 +163,11 @@ def written_units(out: Path) -> Any:
     yield from json.loads(out.read_text("utf-8"))["units"]
 
 
-def check(want: tuple[list[Any], list[int]], out: Path, grading: bool = False) -> None:
-    """The CLI's totals and ranks (and with `grading`, grades) equal the Decimal reference's,
-    unit for unit."""
+def check(
+    want: tuple[list[Any], list[int]], out: Path, grading: bool = False, consequences: bool = False
+) -> None:
+    """The CLI's totals and ranks (and with `grading`, grades; with `consequences`, the output
+    and the flags) equal the Decimal reference's, unit for unit."""
     totals, ranks = want
     six = Decimal("0.000001")
     # GRADING: places 1 to 20% of the units (rounded half-up) 优秀, ties at the boundary too
@@ -164,9 +179,13 @@ def check(want: tuple[list[Any], list[int]], out: Path, grading: bool = False) -
         expected = Decimal(totals[i]).quantize(six, rounding=ROUND_HALF_EVEN)
         if Decimal(entry["total"]) != expected or entry["rank"] != ranks[i]:
             bad += 1
-        elif grading:
+        elif grading or consequences:
             grade = "优秀" if ranks[i] <= top else ("不合格" if expected < 60 else "合格")
             bad += entry["grade"] != grade
+            if consequences:
+                factor = "1.2" if grade == "优秀" else "1"
+                bad += entry["outputs"] != {"绩效奖金系数": factor}
+                bad += entry["flags"] != (["警示"] if grade == "不合格" else [])
     if bad or seen != len(totals):
         sys.exit(f"disagreement: {bad} unit(s) differ from the Decimal reference")
 
@@ -179,6 +198,9 @@ def main() -> int:
     ap.add_argument("--backend", help="pass --backend to kaoping score (when it has one)")
     ap.add_argument("--requirements", action="store_true", help="the scheme with requirements")
     ap.add_argument("--grading", action="store_true", help="the scheme with a grading")
+    ap.add_argument(
+        "--consequences", action="store_true", help="the scheme with a grading and consequences"
+    )
     ap.add_argument("--src", help="also run kaoping from this source folder (before/after)")
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()}")
@@ -188,8 +210,8 @@ def main() -> int:
             data = Path(tmp) / "units.csv"
             write_csv(recs, data)
             rules = (
-                with_additions(Path(tmp), args.requirements, args.grading)
-                if args.requirements or args.grading
+                with_additions(Path(tmp), args.requirements, args.grading, args.consequences)
+                if args.requirements or args.grading or args.consequences
                 else RULES
             )
             np_s = numpy_eval(recs, 5)
@@ -206,7 +228,7 @@ def main() -> int:
                     for _ in range(args.repeat):
                         runs.append(run_cli(data, out, extra, rules, src))
                         if fmt == "json":
-                            check(want, out, args.grading)
+                            check(want, out, args.grading, args.consequences)
                     report(n, fmt, runs, np_s, f"{label} " if label else "")
     print(f"load average after: {os.getloadavg()}")
     return 0
