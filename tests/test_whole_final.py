@@ -106,6 +106,7 @@ consequences for 甲组, 乙组:
 PLAIN = """
 consequences:
     output 奖金 = total × 10 + extra / 2
+    output 三分 = total / 3
     flag 否决 if veto
     flag 高分 if total ≥ 80
 """
