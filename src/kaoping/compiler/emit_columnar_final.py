@@ -1,6 +1,6 @@
 """Consequences for whole columns: `final_N(t, g)`, block N's `consequences:` lines (`let`,
 `output`, `flag`) on one group's table once every grading is done, from the same IR as the
-per-unit `final_N(u)` (`emit_stages.Emitter.final_function`), in the same order. A grade read
+per-unit `final_N(u)` (`emit_stages.StageEmitter.final_function`), in the same order. A grade read
 is the grading's text column on the group (`g`, what `grade_all` left on its `Part`); a
 consequence for some groups only is computed on the tables of those groups.
 
