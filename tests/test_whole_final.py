@@ -81,7 +81,8 @@ grading 奖项:
 
 # every kind of line: outputs from the total, the facts, a grade (a choice, a table), a yes/no
 # and a text output, lets read by later lines, flags on grades, values, yes/no inputs and the
-# unit's group, a consequence for some groups, one name defined apart for two sets of groups
+# unit's group, consequences for some groups, names defined apart for two sets of groups (in
+# two blocks, and in one)
 CONSEQUENCES = """
 consequences:
     flag 否决 if veto
@@ -100,6 +101,12 @@ consequences for 丙组:
     output 份额 = total / 4
 consequences for 甲组, 乙组:
     output 份额 = total / 2
+consequences for 甲组:
+    output 档奖 = total / 4
+    flag 甲警 if 等次 = 不合格
+consequences for 乙组:
+    output 档奖 = total / 5
+    flag 甲警 if 等次 = 合格
 """
 
 # consequences without a grading: the total and the facts only
@@ -201,8 +208,9 @@ def test_flags_and_outputs_as_the_per_unit_path_writes_them(tmp_path: Path) -> N
     assert list(got["b"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "奖", "丙奖", "份额"]
     assert got["b"]["outputs"]["系数"] == "1.2"
     assert got["b"]["outputs"]["份额"] == "10"  # (90 / 3 + 10) / 4, 丙组's definition
-    assert list(got["c"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "奖", "份额"]
+    assert list(got["c"]["outputs"]) == ["系数", "奖金", "获奖", "评语", "奖", "份额", "档奖"]
     assert got["c"]["outputs"]["份额"] == "5"  # (10 + 0) / 2
+    assert got["c"]["outputs"]["档奖"] == "2"  # 乙组's definition: 10 / 5
 
 
 @pytest.mark.parametrize("kind", [".json", ".csv", ".parquet"])
