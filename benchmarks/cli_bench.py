@@ -14,6 +14,10 @@ that grading and consequences reading it (an output 绩效奖金系数, 1.2 for 
 others; a flag 警示 on 不合格); `--src` runs kaoping from
 another source folder (an older checkout), for a before/after comparison in one run.
 
+After each format, the time writing as many bytes as its results file takes here (from
+memory, synced as kaoping syncs its output) is printed as a floor: no program writing that
+file could take less.
+
 Before timing, the totals and ranks the CLI wrote are checked against the Decimal reference
 (rounded half-even to 6 places, as the scheme rounds), with `--grading` the grades and with
 `--consequences` the output and the flags; a difference stops the script (exit 1).
@@ -230,8 +234,30 @@ def main() -> int:
                         if fmt == "json":
                             check(want, out, args.grading, args.consequences)
                     report(n, fmt, runs, np_s, f"{label} " if label else "")
+                floor(out, np_s)
     print(f"load average after: {os.getloadavg()}")
     return 0
+
+
+def floor(out: Path, np_s: float) -> None:
+    """What writing the results file's bytes alone takes here (the same size, from memory,
+    to a new file beside it, synced as `kaoping score` syncs its output): the least any
+    program writing that file could take, as a multiple of numpy's eval."""
+    size = out.stat().st_size
+    block = b"\0" * (64 << 20)
+    path = out.with_name(out.name + ".floor")
+    start = time.perf_counter()
+    with path.open("wb") as f:
+        for at in range(0, size, len(block)):
+            f.write(block[: min(len(block), size - at)])
+        f.flush()
+        os.fsync(f.fileno())
+    took = time.perf_counter() - start
+    path.unlink()
+    print(
+        f"    writing {size / 2**20:,.0f} MiB alone (from memory, fsync): {took:.1f} s, "
+        f"{took / np_s:,.0f}× numpy eval"
+    )
 
 
 def report(
