@@ -22,7 +22,7 @@ from kaoping.runtime.columnar.table import Facts, Table, reader
 from kaoping.runtime.unit import Unit
 from kaoping.scoring import score
 from kaoping.scoring_columnar import ColumnarScheme, columnar_scheme
-from kaoping.scoring_whole import grading_refused
+from kaoping.scoring_whole import stage_refused
 
 FINAL = [
     f
@@ -40,7 +40,7 @@ def test_the_shipped_consequences_on_columns() -> None:
         assert isinstance(found, ColumnarScheme)
         blocks = scheme(folder).model.blocks
         assert all(f"final_{b.index}" in found.namespace for b in blocks), folder
-    refused = grading_refused(scheme("heshan_2013"))
+    refused = stage_refused(scheme("heshan_2013"))
     assert (
         refused == "`last year` in a consequence (whole columns read no history) (scheme.rules:242)"
     )

@@ -25,7 +25,7 @@ from kaoping.io.data import load_dataset
 from kaoping.io.results import iter_json
 from kaoping.scoring import score
 from kaoping.scoring_columnar import columnar_scheme
-from kaoping.scoring_whole import grading_refused, score_whole, write_chunks
+from kaoping.scoring_whole import score_whole, stage_refused, write_chunks
 
 HEAD = """\
 scheme "consequences on columns"
@@ -276,7 +276,7 @@ def test_a_consequence_without_a_columnar_form_keeps_the_run_per_unit(
     line = text.replace(old, new, 1).split("\n").index(new.rstrip("\n").split("\n")[-1]) + 1
     scheme = compile_paths("final", [rules])
     assert not isinstance(columnar_scheme(scheme), Exception)  # the values: on columns
-    refused = grading_refused(scheme)
+    refused = stage_refused(scheme)
     assert refused is not None and what in refused and f"{where}{line}" in refused, refused
     rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
     data = _csv(tmp_path, rows)

@@ -21,7 +21,7 @@ from kaoping.io.data import load_dataset, validate
 from kaoping.io.results import iter_json
 from kaoping.scoring import score
 from kaoping.scoring_columnar import columnar_scheme
-from kaoping.scoring_whole import grading_refused, score_whole, write_chunks
+from kaoping.scoring_whole import score_whole, stage_refused, write_chunks
 
 HEAD = """\
 scheme "grading on columns"
@@ -270,7 +270,7 @@ def test_a_line_without_a_columnar_form_keeps_grading_per_unit(
     rules.write_text((HEAD + LINES).replace(old, new, 1), encoding="utf-8")
     scheme = compile_paths("grading", [rules])
     assert not isinstance(columnar_scheme(scheme), Exception)  # the values: on columns
-    refused = grading_refused(scheme)
+    refused = stage_refused(scheme)
     assert refused is not None and what in refused and where in refused, refused
     rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
     data = _csv(tmp_path, rows)

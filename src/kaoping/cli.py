@@ -509,12 +509,12 @@ def _by_whole_columns(
         return False
     if kind == ".xlsx" or backend == "unit" or path.suffix.lower() not in (".csv", ".parquet"):
         return False
-    from kaoping.scoring_whole import NotWhole, grading_refused, score_whole, write_chunks
+    from kaoping.scoring_whole import NotWhole, score_whole, stage_refused, write_chunks
 
     try:
         results = score_whole(compiled, path, backend)  # type: ignore[arg-type]
         if results is None:
-            refused = grading_refused(compiled) if verbose and backend != "unit" else None
+            refused = stage_refused(compiled) if verbose and backend != "unit" else None
             if refused is not None:
                 click.echo(f"whole columns: not taken: no columnar form for {refused}", err=True)
             return False

@@ -101,7 +101,7 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
 _READS_UNITS = ("last_year", "settle", "require_distribution", "require_records")
 
 
-def grading_refused(scheme: CompiledScheme) -> str | None:
+def stage_refused(scheme: CompiledScheme) -> str | None:
     """Why the scheme's grading or consequences keep the run off whole columns (the construct
     and its rule line), if that is what does."""
     found = columnar_scheme(scheme)
