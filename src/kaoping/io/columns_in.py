@@ -27,7 +27,7 @@ import numpy.typing as npt
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
-from kaoping.runtime.columnar.numbers import Col, Flags, Labels, scaled
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, magnitude, scaled
 from kaoping.runtime.columnar.records import Records
 from kaoping.runtime.columnar.table import Column
 
@@ -266,7 +266,7 @@ def _column(column: Any, typ: Any, pa: Any) -> Col | None:
     whole = isinstance(typ, ir.CountType) or bool(getattr(typ, "integer", False))
     if pa.types.is_int64(kind):
         value = np.asarray(array.fill_null(0), dtype=np.int64)
-        if (np.abs(value) >= 10**DATA_INTEGER_DIGITS).any():
+        if magnitude(value) >= 10**DATA_INTEGER_DIGITS:
             return None
         col = scaled(value, 1, present)
     elif pa.types.is_decimal(kind) and kind.scale == 12 and not whole:
@@ -280,7 +280,7 @@ def _column(column: Any, typ: Any, pa: Any) -> Col | None:
         while places < 12 and (low % 10 ** (12 - places) != 0).any():
             places += 1
         value = low // 10 ** (12 - places)
-        if (np.abs(value) >= 10 ** (DATA_INTEGER_DIGITS + places)).any():
+        if magnitude(value) >= 10 ** (DATA_INTEGER_DIGITS + places):
             return None
         col = scaled(value, 10**places, present)
     else:

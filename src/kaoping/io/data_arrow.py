@@ -128,8 +128,23 @@ def _texts(column: Any, name: str, where: str) -> Iterator[Any]:
         return (cell if cell is not None else "" for cell in column.to_pylist())
     if pt.is_string(kind) or pt.is_large_string(kind):
         return (cell if cell is not None else "" for cell in column.to_pylist())
-    if pt.is_integer(kind) or pt.is_decimal(kind):
+    if pt.is_integer(kind):
         texts = column.cast(pa.string())
         return (cell if cell is not None else "" for cell in texts.to_pylist())
+    if pt.is_decimal(kind):
+        return _decimal_texts(column, pa)
     message = f"a column of {kind} cannot hold an input's value: store it as decimal or text"
     raise DataError([DataProblem(where, None, name, message)])
+
+
+def _decimal_texts(column: Any, pa: Any) -> Iterator[str]:
+    """A decimal column's cells as plain decimal text. pyarrow's cast to text writes small
+    values with an exponent (`0E-12` for a zero of scale 12, `1.000E-9`, `1E+2` for a
+    negative scale), which the data reader refuses as written by hand; such cells are
+    written out from their exact value instead."""
+    import pyarrow.compute as pc
+
+    texts = column.cast(pa.string())
+    if not pc.any(pc.match_substring(texts, "E")).as_py():
+        return (cell if cell is not None else "" for cell in texts.to_pylist())
+    return ("" if cell is None else format(cell, "f") for cell in column.to_pylist())
