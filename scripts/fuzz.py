@@ -110,13 +110,20 @@ def columns(args: argparse.Namespace) -> int:
         if not verdict:
             signature = verdict.problems[0].splitlines()[0][:120]
             where = save(verdict, Path(args.save))
-            print(f"DISAGREE {case.describe()[:200]}\n  {signature}\n  saved in {where}", flush=True)
+            print(
+                f"DISAGREE {case.describe()[:200]}\n  {signature}\n  saved in {where}", flush=True
+            )
             found.setdefault(signature, report(verdict))
         seed += 1
         if tried % 10 == 0:
-            print(f"{time.strftime('%H:%M:%S')} {tried} tables (next seed {seed}), "
-                  f"{whole} scored by whole columns, {len(found)} defect(s)", flush=True)
-    print(f"\n{tried} tables tried, {whole} of them scored by whole columns, {len(found)} defect(s)")
+            print(
+                f"{time.strftime('%H:%M:%S')} {tried} tables (next seed {seed}), "
+                f"{whole} scored by whole columns, {len(found)} defect(s)",
+                flush=True,
+            )
+    print(
+        f"\n{tried} tables tried, {whole} of them scored by whole columns, {len(found)} defect(s)"
+    )
     for signature, text in found.items():
         print(f"\n=== {signature}\n{text[:3000]}")
     return 1 if found else 0
