@@ -91,6 +91,10 @@ def score_dask(
 
     compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
     where = str(dataset)
+    if Path(dataset).is_dir():  # every file the same columns (`check_dataset`)
+        from kaoping.io.data_arrow import check_dataset
+
+        check_dataset(Path(dataset))
     if constants is None:
         constants = dataset_constants(dataset)
     recipe = (compiled.scheme_id, dict(compiled.sources))

@@ -169,6 +169,47 @@ def mut_number(grid: Grid, rng: random.Random, model: Model) -> None:
     grid.changes.append(f"row {i + 1} {grid.header[j]} = {value[:40]!r}")
 
 
+BENIGN_NUMBERS = ["-0", "007", "0.10", "00.5", "-0.0", "0.000000000001", "99.999999999999", "0"]
+BENIGN_NAMES = ["Ω", "名称", "a b", "a\\b", "é", "x" * 300, "a;b", "a'b", "<a>", "NaN", "-1", "١"]
+
+
+def mut_benign(grid: Grid, rng: random.Random, model: Model) -> None:
+    """A change that keeps the table valid: most tables stay on the whole-column path."""
+    i = rng.randrange(len(grid.rows))
+    how = rng.choice(["number", "number", "bound", "name", "crlf", "bom", "empty optional"])
+    if how in ("number", "bound", "empty optional"):
+        cols = [j for j, h in enumerate(grid.header) if h in model.inputs and grid.rows[i][j]]
+        if not cols:
+            return
+        j = rng.choice(cols)
+        decl = model.inputs[grid.header[j]]
+        t = decl.type
+        if how == "empty optional":
+            if decl.optional:
+                grid.rows[i][j] = None
+            return
+        if isinstance(t, ir.CountType) or getattr(t, "integer", False):
+            value = rng.choice(["0", "00", "1", "000000000000000001"])
+        elif how == "bound":
+            value = rng.choice(_bounds(decl)[:4] or ["0"])
+        else:
+            value = rng.choice(BENIGN_NUMBERS)
+        low = getattr(t, "low", None)
+        if how == "bound" or low is None or low <= 0:
+            grid.rows[i][j] = value
+            grid.changes.append(f"row {i + 1} {grid.header[j]} = {value!r}")
+    elif how == "name":
+        value = rng.choice(BENIGN_NAMES) + str(i)
+        grid.rows[i][grid.header.index("unit")] = value
+        grid.changes.append(f"row {i + 1} unit = {value[:20]!r}")
+    elif how == "crlf":
+        grid.end = "\r\n"
+        grid.changes.append("CRLF")
+    else:
+        grid.bom = True
+        grid.changes.append("BOM")
+
+
 def mut_name(grid: Grid, rng: random.Random, model: Model) -> None:
     i = rng.randrange(len(grid.rows))
     j = grid.header.index("unit")
@@ -269,6 +310,7 @@ def mut_duplicate_row(grid: Grid, rng: random.Random, model: Model) -> None:
 
 
 CSV_MUTATIONS: list[tuple[float, Callable[[Grid, random.Random, Model], None]]] = [
+    (8, mut_benign),
     (6, mut_number),
     (2, mut_name),
     (1.5, mut_group),
@@ -316,6 +358,7 @@ def mut_parquet_type(grid: Grid, rng: random.Random, model: Model) -> None:
 
 
 PARQUET_MUTATIONS = [
+    (6, mut_benign),
     (6, mut_number),
     (2, mut_name),
     (1.5, mut_group),
@@ -474,6 +517,8 @@ def make_case(seed: int, scheme: str | None = None, kind: str | None = None,
     weights = [w for w, _ in mutations]
     count = rng.choice([0, 1, 1, 1, 2, 3])
     for _ in range(count):
+        if not grid.rows:  # a header only: nothing left to change
+            break
         (fn,) = rng.choices([f for _, f in mutations], weights)
         fn(grid, rng, model)
     if kind == "csv":

@@ -8,6 +8,7 @@ with the csv module's reading."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 import traceback
@@ -143,6 +144,7 @@ def check(case: Case, outputs: list[str] | None = None, arrow_csv: bool = True) 
             ]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        gc.collect()  # `score` pauses the collector: its cycles are collected here, case by case
     return verdict
 
 

@@ -319,8 +319,10 @@ def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
         return None  # "-", ".5", "5.": not plain
     if (before > DATA_INTEGER_DIGITS).any() or (after > DATA_PLACES).any():
         return None
-    if whole and (has_dot.any() or negative.any()):
-        return None  # a count or whole number written with a point, a negative count
+    if whole and has_dot.any():
+        return None  # a count or whole number written with a point
+    if isinstance(typ, ir.CountType) and negative.any():
+        return None  # a negative count (or `-0`)
     places = int(after.max(initial=0))
     if int((before + places).max(initial=0)) > _DIGIT_LIMIT:
         return None

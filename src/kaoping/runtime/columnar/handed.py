@@ -1,0 +1,170 @@
+"""Columns handed to `score_columns` by a program (a streaming reader, a Dask partition, a
+Spark batch), checked as the data readers check a file before anything is scored: the group
+is the scheme's, every column is one of its group's inputs, of the input's kind, as long as
+the others, and within the input's declared range. What fails is a DataError naming the
+input (and the first units that break it), never a Python error from inside the scoring code
+or a silently different number."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from kaoping.compiler import ir
+from kaoping.compiler.model import Model
+from kaoping.errors import DataError, DataProblem
+from kaoping.exact import Q, show
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, magnitude
+from kaoping.runtime.columnar.records import Records
+
+WHERE = "the columns"
+_SHOWN = 3  # units named per broken input
+
+
+def checked_facts(
+    model: Model, group: str, facts: Mapping[str, Any], names: Sequence[str] | None
+) -> tuple[int, dict[str, Any]]:
+    """The number of units and the facts to score (an optional input not given: absent), or
+    DataError with every problem found."""
+    if group not in model.block_of_group:
+        known = ", ".join(model.block_of_group)
+        raise DataError([DataProblem(WHERE, None, None, f"no group {group!r} (groups: {known})")])
+    from kaoping.io.data_csv import not_for_group
+
+    uses = model.inputs_for(group)
+    problems: list[DataProblem] = []
+    sizes = {name: _size(col) for name, col in facts.items()}
+    given = [size for size in sizes.values() if size is not None]
+    n = len(names) if names is not None else (given[0] if given else 0)
+    if names is not None and any(not isinstance(x, str) for x in names):
+        problems.append(DataProblem(WHERE, None, None, "every unit name must be text"))
+    for name, col in facts.items():
+        if name not in uses:
+            problems.append(DataProblem(WHERE, None, name, not_for_group(model, name, group)))
+        elif sizes[name] is None:
+            kind = type(col).__name__
+            problems.append(DataProblem(WHERE, None, name, f"not a column: {kind}"))
+        elif sizes[name] != n:
+            how = f"{len(names)} names" if names is not None else f"{n} in the first column"
+            problems.append(DataProblem(WHERE, None, name, f"{sizes[name]} rows, but {how}"))
+        else:
+            problems += _typed(model.inputs[name].type, col, name, names, model)
+    out = dict(facts)
+    for name in uses:
+        decl = model.inputs.get(name)
+        if decl is None or name in facts:
+            continue
+        if decl.optional:
+            out[name] = absent(n)
+        else:
+            problems.append(DataProblem(WHERE, None, name, f"the units of {group} need this input"))
+    if problems:
+        raise DataError(problems)
+    return n, out
+
+
+def _size(col: Any) -> int | None:
+    if isinstance(col, Col | Flags | Labels | Records):
+        return len(col)
+    return None
+
+
+def _typed(
+    t: ir.TypeRef, col: Any, name: str, names: Sequence[str] | None, model: Model
+) -> list[DataProblem]:
+    """The column's problems against its input's type: kind, range, whole numbers, enums."""
+    number = isinstance(t, ir.NumberType | ir.CountType)
+    want = (
+        Col
+        if number
+        else Flags
+        if isinstance(t, ir.YesNoType)
+        else Labels
+        if isinstance(t, ir.TextType | ir.EnumType)
+        else Records
+    )
+    if not isinstance(col, want):
+        message = f"a {want.__name__} column for this input, got {type(col).__name__}"
+        return [DataProblem(WHERE, None, name, message)]
+    if isinstance(col, Col):
+        return _numbers(t, col, name, names)
+    if isinstance(t, ir.EnumType):
+        allowed = set(model.enums[t.name].values)
+        if np.isin(col.text, list(allowed)).all():
+            return []  # (an absent entry's text is one of them or is passed over below)
+        keep = _kept(col)
+        bad = [i for i, x in enumerate(col.text.tolist()) if keep[i] and x not in allowed]
+        message = f"expected one of {', '.join(model.enums[t.name].values)}"
+        return _named(bad, names, name, lambda i: f"{message}, got {col.text[i]!r}")
+    return []
+
+
+def _numbers(t: Any, col: Col, name: str, names: Sequence[str] | None) -> list[DataProblem]:
+    num = col.num
+    if not isinstance(num, np.ndarray) or num.dtype.kind not in "iuO" or num.ndim != 1:
+        message = "its numerators must be a one-dimensional integer array"
+        return [DataProblem(WHERE, None, name, message)]
+    if isinstance(col.den, bool) or not isinstance(col.den, int) or col.den < 1:
+        return [DataProblem(WHERE, None, name, f"its denominator must be ≥ 1, got {col.den!r}")]
+    values = [int(x) for x in num.tolist()] if num.dtype.kind == "O" else None
+    largest = max(map(abs, values), default=0) if values is not None else magnitude(num)
+    if largest > col.bound:
+        message = f"its bound {col.bound} is below its largest numerator {largest}"
+        return [DataProblem(WHERE, None, name, message)]
+    whole = isinstance(t, ir.CountType) or bool(getattr(t, "integer", False))
+    low = Q(0) if isinstance(t, ir.CountType) else getattr(t, "low", None)
+    high = getattr(t, "high", None)
+    if values is None:  # the common case, checked a column at a time
+        kept = num if col.present is None else num[np.asarray(col.present, dtype=bool)]
+        if not len(kept):
+            return []
+        least, most = Q(int(kept.min()), col.den), Q(int(kept.max()), col.den)
+        if (
+            (low is None or least >= low)
+            and (high is None or most <= high)
+            and not (whole and col.den != 1 and (kept % col.den).any())
+        ):
+            return []
+    keep = _kept(col)
+    every = [Q(int(x), col.den) for x in num.tolist()]
+    bad = [
+        i
+        for i, v in enumerate(every)
+        if keep[i]
+        and (
+            (whole and v.denominator != 1)
+            or (low is not None and v < low)
+            or (high is not None and v > high)
+        )
+    ]
+
+    def why(i: int) -> str:
+        v = every[i]
+        if whole and v.denominator != 1:
+            return f"must be a whole number, got {show(v)}"
+        if isinstance(t, ir.CountType):
+            return f"a count cannot be negative, got {show(v)}"
+        shown_low = "-inf" if low is None else show(low)
+        shown_high = "inf" if high is None else show(high)
+        return f"{show(v)} is outside the allowed range {shown_low} to {shown_high}"
+
+    return _named(bad, names, name, why)
+
+
+def _kept(col: Any) -> list[bool]:
+    return [True] * len(col) if col.present is None else [bool(x) for x in col.present]
+
+
+def _named(bad: list[int], names: Sequence[str] | None, name: str, why: Any) -> list[DataProblem]:
+    """A problem for each of the first units in `bad`, and how many more there are."""
+    out = [
+        DataProblem(WHERE, names[i], name, why(i))
+        if names is not None
+        else DataProblem(f"{WHERE}, row {i + 1}", None, name, why(i))
+        for i in bad[:_SHOWN]
+    ]
+    if len(bad) > _SHOWN:
+        out.append(DataProblem(WHERE, None, name, f"and {len(bad) - _SHOWN} more unit(s)"))
+    return out
