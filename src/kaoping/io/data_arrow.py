@@ -141,11 +141,8 @@ def kind_problem(kind: Any) -> str | None:
                     "text (numbers as decimal text) or booleans"
                 )
         return None
-    if any(
-        test(kind)
-        for test in (pt.is_null, pt.is_boolean, pt.is_string, pt.is_large_string)
-        + (pt.is_integer, pt.is_decimal)
-    ):
+    held = (pt.is_null, pt.is_boolean, pt.is_string, pt.is_large_string, pt.is_integer)
+    if any(test(kind) for test in held) or pt.is_decimal(kind):
         return None
     return f"a column of {kind} cannot hold an input's value: store it as decimal or text"
 
