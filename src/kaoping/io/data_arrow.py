@@ -232,7 +232,7 @@ def _same_type(a: Any, b: Any) -> bool:
     """Types a dataset's files may differ in: text however encoded, a column all empty."""
     import pyarrow.types as pt
 
-    return pt.is_null(a) or pt.is_null(b) or _plain_type(a).equals(_plain_type(b))
+    return bool(pt.is_null(a) or pt.is_null(b) or _plain_type(a).equals(_plain_type(b)))
 
 
 def _decimal_texts(column: Any, pa: Any) -> Iterator[str]:

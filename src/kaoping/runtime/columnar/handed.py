@@ -16,7 +16,7 @@ from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import Q, show
-from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, magnitude
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent
 from kaoping.runtime.columnar.records import Records
 
 WHERE = "the columns"
@@ -90,7 +90,7 @@ def _typed(
         return [DataProblem(WHERE, None, name, message)]
     if isinstance(col, Col):
         return _numbers(t, col, name, names)
-    if isinstance(t, ir.EnumType):
+    if isinstance(t, ir.EnumType) and isinstance(col, Labels):
         allowed = set(model.enums[t.name].values)
         if np.isin(col.text, list(allowed)).all():
             return []  # (an absent entry's text is one of them or is passed over below)
@@ -108,8 +108,11 @@ def _numbers(t: Any, col: Col, name: str, names: Sequence[str] | None) -> list[D
         return [DataProblem(WHERE, None, name, message)]
     if isinstance(col.den, bool) or not isinstance(col.den, int) or col.den < 1:
         return [DataProblem(WHERE, None, name, f"its denominator must be ≥ 1, got {col.den!r}")]
-    values = [int(x) for x in num.tolist()] if num.dtype.kind == "O" else None
-    largest = max(map(abs, values), default=0) if values is not None else magnitude(num)
+    values = num.tolist() if num.dtype.kind == "O" else None
+    if values is not None and any(type(x) is not int for x in values):
+        return [DataProblem(WHERE, None, name, "its numerators must be whole numbers")]
+    lowest, highest = (int(num.min()), int(num.max())) if values is None and len(num) else (0, 0)
+    largest = max(map(abs, values), default=0) if values is not None else max(-lowest, highest)
     if largest > col.bound:
         message = f"its bound {col.bound} is below its largest numerator {largest}"
         return [DataProblem(WHERE, None, name, message)]
@@ -120,7 +123,9 @@ def _numbers(t: Any, col: Col, name: str, names: Sequence[str] | None) -> list[D
         kept = num if col.present is None else num[np.asarray(col.present, dtype=bool)]
         if not len(kept):
             return []
-        least, most = Q(int(kept.min()), col.den), Q(int(kept.max()), col.den)
+        if col.present is not None:
+            lowest, highest = int(kept.min()), int(kept.max())
+        least, most = Q(lowest, col.den), Q(highest, col.den)
         if (
             (low is None or least >= low)
             and (high is None or most <= high)
