@@ -432,7 +432,8 @@ def parquet_bytes(grid: Grid, model: Model, rng: random.Random) -> bytes:
         kind = grid.types.get(name)
         if kind is None and typed and name in model.inputs:
             t = model.inputs[name].type
-            kind = "int64" if isinstance(t, ir.CountType) else "decimal(38,12)"
+            whole = isinstance(t, ir.CountType) or getattr(t, "integer", False)
+            kind = "int64" if whole else "decimal(38,12)"
         arrays.append(_array(cells, kind))
     table = pa.table(dict(zip(_unique(grid.header), arrays, strict=True)))
     table = table.rename_columns(grid.header)
