@@ -5,20 +5,35 @@ never a KeyError from inside the scoring code or a silently different total."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from kaoping.compiler.load import compile_paths, compile_sources
+from kaoping.compiler.load import compile_sources
 from kaoping.errors import DataError
 from kaoping.exact import Q
 from kaoping.runtime.columnar.numbers import Col, column, scaled
 from kaoping.scoring_columnar import score_columns
 
-SCHEMES = Path(__file__).resolve().parent / "fuzz" / "column_schemes"
-SINGLE = compile_paths("single", [SCHEMES / "single.rules"])
+RULES = """\
+scheme "handed"
+group 单位 "units"
+input a: number 0 to 100 "a"
+input b: number 0 to 100 optional "b"
+input c: integer -5 to 5 "c"
+input n: count "n"
+scoring 单位:
+    let avg = weighted {a: 50%, b: 50%} redistribute equally
+    section 加分 max 2:
+        item 次数:
+            add 0.01 per n
+            cap 2
+    total = avg + c / 3 + 加分
+    across group:
+        let 名次 = rank by total
+"""
+SINGLE = compile_sources("handed", {"handed.rules": RULES})
 
 
 def _col(*values: Any) -> Col:
