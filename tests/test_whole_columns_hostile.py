@@ -136,3 +136,24 @@ def test_valid_tables_take_the_whole_column_path(tmp_path: Path, scheme: str) ->
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and "by whole columns" in result.stderr, result.stderr
     assert (tmp_path / "whole.csv").read_bytes() == unit[2]
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (b'{"zz": "1"}', "input 'constants.zz': this is not a constant"),
+        (b"[1]", "the schema metadata kaoping.constants must be a JSON object"),
+    ],
+)
+def test_constants_in_a_parquet_file_are_checked_by_both_paths(
+    tmp_path: Path, given: bytes, said: str
+) -> None:
+    """A scheme with no constant to enter: constants in the file's schema metadata are a data
+    error, whichever path reads it (the whole-column path hands such a file over)."""
+    grid = valid_grid(random.Random(3), "single", 1_000)
+    table = pa.table({h: [r[j] for r in grid.rows] for j, h in enumerate(grid.header)})
+    data = tmp_path / "units.parquet"
+    pq.write_table(table.replace_schema_metadata({b"kaoping.constants": given}), data)
+    code, stderr, written = _both(SINGLE, data)
+    assert code == 2 and said in stderr, stderr
+    assert written is None

@@ -29,7 +29,6 @@ functions' plugins must be installed on them. Needs kaoping's `[scale]` extra.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import pickle
 import shutil
@@ -41,11 +40,9 @@ from typing import Any
 from kaoping.compiler.load import CompiledScheme, compile_sources
 from kaoping.distributed_phases import COLUMNS
 from kaoping.errors import DataError, DataProblem, KaopingError, OutputError, SetupError
+from kaoping.io.data_arrow import CONSTANTS_KEY as CONSTANTS_KEY  # (programs import it from here)
+from kaoping.io.data_arrow import metadata_constants
 from kaoping.io.results_table import HEAD, row_of, value_columns
-
-# the Parquet schema metadata key holding the run's constants (a JSON object), as a JSON data
-# file's top-level "constants" holds them
-CONSTANTS_KEY = b"kaoping.constants"
 
 
 def require_dask() -> Any:
@@ -138,17 +135,7 @@ def dataset_constants(dataset: str | Path) -> dict[str, Any]:
     except (OSError, ValueError) as err:
         message = f"cannot read as Parquet: {str(err).splitlines()[0] if str(err) else err}"
         raise DataError([DataProblem(str(dataset), None, None, message)]) from None
-    text = (schema.metadata or {}).get(CONSTANTS_KEY)
-    if text is None:
-        return {}
-    try:
-        value = json.loads(text.decode("utf-8"), parse_float=str, parse_int=str)
-    except (UnicodeDecodeError, ValueError):
-        value = None
-    if not isinstance(value, dict):
-        message = "the schema metadata kaoping.constants must be a JSON object"
-        raise DataError([DataProblem(str(dataset), None, "constants", message)])
-    return value
+    return metadata_constants(schema.metadata, str(dataset)) or {}
 
 
 _COMPILED: dict[tuple[str, str], CompiledScheme] = {}

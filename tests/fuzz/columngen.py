@@ -49,6 +49,7 @@ class Grid:
     # Parquet: column name → arrow type to store it as (None: text), row group size
     types: dict[str, Any] = field(default_factory=dict)
     row_group: int | None = None
+    metadata: bytes | None = None  # Parquet: the schema metadata's kaoping.constants
 
 
 @dataclass
@@ -357,7 +358,13 @@ def mut_parquet_type(grid: Grid, rng: random.Random, model: Model) -> None:
     del pa
 
 
+def mut_metadata(grid: Grid, rng: random.Random, model: Model) -> None:
+    grid.metadata = rng.choice([b"{}", b'{"zz": "1"}', b"[1]", b"not json", b"\xff", b'{"a": 1}'])
+    grid.changes.append(f"kaoping.constants = {grid.metadata!r}")
+
+
 PARQUET_MUTATIONS = [
+    (0.5, mut_metadata),
     (6, mut_benign),
     (6, mut_number),
     (2, mut_name),
@@ -437,6 +444,8 @@ def parquet_bytes(grid: Grid, model: Model, rng: random.Random) -> bytes:
         arrays.append(_array(cells, kind))
     table = pa.table(dict(zip(_unique(grid.header), arrays, strict=True)))
     table = table.rename_columns(grid.header)
+    if grid.metadata is not None:
+        table = table.replace_schema_metadata({b"kaoping.constants": grid.metadata})
     sink = io.BytesIO()
     pq.write_table(table, sink, row_group_size=grid.row_group)
     return sink.getvalue()

@@ -202,12 +202,18 @@ def _csv_table(path: Path) -> Any:
 
 
 def _parquet_table(path: Path) -> Any:
+    """The Parquet file as a table; None when it gives constants (`kaoping.constants` in its
+    schema metadata: the per-unit reader checks them against the scheme's) or pyarrow cannot
+    read it (the per-unit reader says why)."""
     import pyarrow.parquet as pq
 
+    from kaoping.io.data_arrow import CONSTANTS_KEY
+
     try:
-        return pq.read_table(path)
-    except (OSError, ValueError):
+        table = pq.read_table(path)
+    except (OSError, ValueError, NotImplementedError):
         return None
+    return None if CONSTANTS_KEY in (table.schema.metadata or {}) else table
 
 
 def _text_column(column: Any, pa: Any) -> Any:

@@ -21,6 +21,10 @@ from kaoping.io.data_csv import check_columns, rows_units
 # from this size a CSV file is parsed by pyarrow (a smaller one is quicker with the csv module)
 ARROW_CSV_FROM = 8 * 2**20
 
+# the Parquet schema metadata key holding the run's constants (a JSON object), as a JSON data
+# file's top-level "constants" holds them
+CONSTANTS_KEY = b"kaoping.constants"
+
 
 def require_pyarrow(what: str) -> Any:
     """pyarrow, or a usage error naming the extra that brings it."""
@@ -44,7 +48,29 @@ def parquet_units(path: Path, model: Model) -> dict[str, Any]:
     except (OSError, ValueError, NotImplementedError) as err:  # pyarrow's errors derive from these
         message = f"cannot read as Parquet: {str(err).splitlines()[0] if str(err) else err}"
         raise DataError([DataProblem(where, None, None, message)]) from None
-    return table_units(table, model, where)
+    raw = table_units(table, model, where)
+    constants = metadata_constants(table.schema.metadata, where)
+    if constants is not None:
+        raw["constants"] = constants
+    return raw
+
+
+def metadata_constants(metadata: Any, where: str) -> dict[str, Any] | None:
+    """The run's constants a Parquet schema's metadata holds under `kaoping.constants` (a JSON
+    object, numbers as their text), or None when it holds none."""
+    import json
+
+    text = (metadata or {}).get(CONSTANTS_KEY)
+    if text is None:
+        return None
+    try:
+        value = json.loads(text.decode("utf-8"), parse_float=str, parse_int=str)
+    except (UnicodeDecodeError, ValueError):
+        value = None
+    if not isinstance(value, dict):
+        message = "the schema metadata kaoping.constants must be a JSON object"
+        raise DataError([DataProblem(where, None, "constants", message)])
+    return value
 
 
 def table_units(table: Any, model: Model, where: str) -> dict[str, Any]:
