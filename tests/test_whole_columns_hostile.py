@@ -157,3 +157,19 @@ def test_constants_in_a_parquet_file_are_checked_by_both_paths(
     code, stderr, written = _both(SINGLE, data)
     assert code == 2 and said in stderr, stderr
     assert written is None
+
+
+@pytest.mark.parametrize("typ", [pa.decimal256(40, 12), pa.decimal64(18, 12)], ids=str)
+def test_a_wider_or_narrower_decimal_column_is_read_as_its_values(
+    tmp_path: Path, typ: pa.DataType
+) -> None:
+    """A decimal256 (or decimal64) column of scale 12 was read with decimal128's layout, two
+    64-bit words a value: every value after the first wrong, silently."""
+    grid = valid_grid(random.Random(7), "single", 1_200)
+    table = pa.table({h: [r[j] for r in grid.rows] for j, h in enumerate(grid.header)})
+    at = table.column_names.index("a")
+    values = [decimal.Decimal(x) for x in table.column("a").to_pylist()]
+    data = tmp_path / "units.parquet"
+    pq.write_table(table.set_column(at, "a", pa.array(values, typ)), data)
+    code, said, written = _both(SINGLE, data)
+    assert code == 0 and written is not None, said

@@ -334,6 +334,8 @@ def mut_parquet_type(grid: Grid, rng: random.Random, model: Model) -> None:
             "decimal(10,2)",
             "decimal(38,12)",
             "decimal256(40,12)",
+            "decimal64(18,12)",
+            "decimal32(9,2)",
             "decimal(18,0)",
             "dictionary",
             "large_string",
@@ -479,9 +481,9 @@ def _array(cells: list[str | None], kind: str | None) -> Any:
             return pa.nulls(len(cells))
         if kind.startswith(("decimal", "decimal256")):
             precision, scale = (int(x) for x in kind[kind.index("(") + 1 : -1].split(","))
-            typ = (pa.decimal256 if kind.startswith("decimal256") else pa.decimal128)(
-                precision, scale
-            )
+            width = {"decimal256": pa.decimal256, "decimal64": pa.decimal64}
+            width["decimal32"] = pa.decimal32
+            typ = width.get(kind[: kind.index("(")], pa.decimal128)(precision, scale)
             values = [None if c is None or c == "" else decimal.Decimal(c.strip()) for c in cells]
             quant = decimal.Decimal(1).scaleb(-scale)
             with decimal.localcontext() as ctx:

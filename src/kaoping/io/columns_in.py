@@ -275,7 +275,7 @@ def _column(column: Any, typ: Any, pa: Any) -> Col | None:
         if magnitude(value) >= 10**DATA_INTEGER_DIGITS:
             return None
         col = scaled(value, 1, present)
-    elif pa.types.is_decimal(kind) and kind.scale == 12 and not whole:
+    elif pa.types.is_decimal128(kind) and kind.scale == 12 and not whole:  # (256: 4 words)
         words = np.frombuffer(array.buffers()[1], dtype=np.int64)
         words = words[2 * array.offset : 2 * (array.offset + len(array))].reshape(-1, 2)
         low = words[:, 0] if present is None else np.where(present, words[:, 0], 0)
