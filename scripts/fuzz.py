@@ -38,6 +38,12 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, help="--columns: the first seed (default: random)")
     parser.add_argument("--cases", type=int, help="--columns: stop after this many tables")
+    parser.add_argument(
+        "--units",
+        default="1000-20000",
+        help="--columns: units a table, LOW-HIGH (fewer than 1,000: more tables a minute, the "
+        "whole-column path asked for by --backend columnar)",
+    )
     args = parser.parse_args()
     if args.columns:
         return columns(args)
@@ -99,11 +105,13 @@ def columns(args: argparse.Namespace) -> int:
     from fuzz.columnrun import check, report, save
 
     seed = args.seed if args.seed is not None else random.randrange(10**9)
+    low, _, high = args.units.partition("-")
+    units = (int(low), int(high or low))
     deadline = time.monotonic() + args.minutes * 60
     tried = whole = 0
     found: dict[str, str] = {}  # signature (the first problem's first line) → report
     while time.monotonic() < deadline and (args.cases is None or tried < args.cases):
-        case = make_case(seed)
+        case = make_case(seed, units=units)
         verdict = check(case)
         tried += 1
         whole += verdict.whole > 0

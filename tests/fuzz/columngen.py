@@ -373,6 +373,7 @@ PARQUET_MUTATIONS = [
     (1.5, mut_group),
     (1.5, mut_other_group_input),
     (3, mut_parquet_type),
+    (0.7, mut_header),
     (0.5, mut_duplicate_row),
 ]
 
