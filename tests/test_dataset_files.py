@@ -149,3 +149,21 @@ def test_files_that_differ_only_in_how_text_is_stored_score_alike(
     alone = pacsv.read_csv(f"{folder}.csv", convert_options=_TEXT).to_pandas().sort_values("unit")
     assert list(one["unit"]) == list(alone["unit"])
     assert list(one["total"]) == list(alone["total"])
+
+
+def test_a_frame_of_mixed_cells_is_a_data_error() -> None:
+    """`per_unit_frame` (a Spark batch, a pandas frame): a column holding numbers and text
+    could not become an Arrow table, and pyarrow's ArrowInvalid escaped."""
+    import pandas as pd
+
+    from kaoping.compiler.load import compile_paths
+    from kaoping.distributed import score_frame
+    from kaoping.errors import DataError
+
+    scheme = compile_paths("single", [RULES])
+    cells = {"unit": ["x", "y"], "group": ["单位"] * 2, "a": [1, "2"], "b": [None, "3"]}
+    frame = pd.DataFrame({**cells, "c": ["0", "1"], "n": ["0", "1"]})
+    with pytest.raises(DataError, match="cannot read as a table: Could not convert '2'"):
+        score_frame(scheme, frame, where="batch 3")
+    empty = pd.DataFrame({name: [] for name in frame.columns})  # pandas makes these floats
+    assert len(score_frame(scheme, empty)) == 0

@@ -188,7 +188,12 @@ def _per_unit_rows(
     from kaoping.scoring_columnar import choose
 
     try:
-        table = pa.Table.from_pandas(part, preserve_index=False)
+        try:
+            table = pa.Table.from_pandas(part, preserve_index=False)
+        except (pa.ArrowException, ValueError, TypeError) as err:  # a column of mixed kinds
+            why = "; ".join(str(a) for a in err.args) or type(err).__name__
+            problem = DataProblem(here, None, None, f"cannot read as a table: {why}")
+            raise DataError([problem]) from None
         raw = table_units(table, scheme.model, here)
         raw["constants"] = dict(constants)
         units = validate(raw, scheme.model, here)

@@ -134,6 +134,8 @@ def _texts(column: Any, name: str, where: str) -> Iterator[Any]:
     if pt.is_dictionary(kind):
         column = column.cast(kind.value_type)
         kind = column.type
+    if column.null_count == len(column):  # no value at all (an empty frame's float columns)
+        return iter([""] * len(column))
     refused = kind_problem(kind)
     if refused is not None:
         raise DataError([DataProblem(where, None, name, refused)])
