@@ -115,3 +115,35 @@ def test_the_least_int64_numerator_is_in_range_as_its_value() -> None:
     x = scaled(np.array([-(2**63), 7], dtype=np.int64), 5**12)
     total = score_columns(unbounded, "单位", {"x": x})["total"]
     assert total.values() == [Q(-(2**63), 5**12), Q(7, 5**12)]
+
+
+def _sample_columns(scheme_id: str, group: str) -> tuple[Any, dict[str, Any], list[str]]:
+    """A shipped scheme's sample units of `group` as the columns the columnar backend reads."""
+    from kaoping import load_scheme
+    from kaoping.io.data import load_dataset
+    from kaoping.plugins.manager import default_registry
+    from kaoping.runtime.columnar.table import reader
+
+    scheme = load_scheme(scheme_id)
+    units, _ = load_dataset(default_registry().sample(scheme_id), scheme.model)  # type: ignore[arg-type]
+    members = [u for u in units if u.group == group]
+    read = reader(scheme.model, members)
+    facts = {name: read(name) for name in scheme.model.inputs_for(group)}
+    return scheme, facts, [u.name for u in members]
+
+
+def test_a_list_input_is_one_records_column_for_the_units() -> None:
+    """A Records column holds more records than units: its units are what is compared."""
+    scheme, facts, names = _sample_columns("heshan-2013", "经济管理部门")
+    assert any(len(col) != len(names) for col in facts.values())  # records outnumber units
+    assert len(score_columns(scheme, "经济管理部门", facts, names)["total"]) == len(names)
+
+
+def test_a_constant_entered_in_the_data_is_a_column_of_its_value() -> None:
+    scheme, facts, names = _sample_columns("shuangxiang-2012", "乡镇口")
+    with pytest.raises(DataError) as err:
+        score_columns(scheme, "乡镇口", facts, names)  # was KeyError inside a group value
+    assert "input '乡镇口安全生产分值': the units of 乡镇口 need this constant" in str(err.value)
+    given = {n: c for n, c in scheme.model.constants.items() if c.type is not None}
+    value = {n: column([Q(10)] * len(names)) for n in given if n.startswith("乡镇口")}
+    assert len(score_columns(scheme, "乡镇口", {**facts, **value}, names)["total"]) == len(names)

@@ -33,7 +33,10 @@ def checked_facts(
         raise DataError([DataProblem(WHERE, None, None, f"no group {group!r} (groups: {known})")])
     from kaoping.io.data_csv import not_for_group
 
-    uses = model.inputs_for(group)
+    uses: dict[str, Any] = dict(model.inputs_for(group))
+    for name, constant in model.constants.items():  # entered in the data: one value a unit
+        if constant.type is not None and group in model.constant_readers.get(name, frozenset()):
+            uses[name] = constant
     problems: list[DataProblem] = []
     sizes = {name: _size(col) for name, col in facts.items()}
     given = [size for size in sizes.values() if size is not None]
@@ -42,7 +45,10 @@ def checked_facts(
         problems.append(DataProblem(WHERE, None, None, "every unit name must be text"))
     for name, col in facts.items():
         if name not in uses:
-            problems.append(DataProblem(WHERE, None, name, not_for_group(model, name, group)))
+            why = not_for_group(model, name, group)
+            if name in model.constants and model.constants[name].type is not None:
+                why = f"this constant is not read by the rules of group {group!r}"
+            problems.append(DataProblem(WHERE, None, name, why))
         elif sizes[name] is None:
             kind = type(col).__name__
             problems.append(DataProblem(WHERE, None, name, f"not a column: {kind}"))
@@ -50,23 +56,28 @@ def checked_facts(
             how = f"{len(names)} names" if names is not None else f"{n} in the first column"
             problems.append(DataProblem(WHERE, None, name, f"{sizes[name]} rows, but {how}"))
         else:
-            problems += _typed(model.inputs[name].type, col, name, names, model)
+            problems += _typed(uses[name].type, col, name, names, model)
     out = dict(facts)
-    for name in uses:
-        decl = model.inputs.get(name)
-        if decl is None or name in facts:
+    for name, decl in uses.items():
+        if name in facts:
             continue
-        if decl.optional:
+        if getattr(decl, "optional", False):
             out[name] = absent(n)
         else:
-            problems.append(DataProblem(WHERE, None, name, f"the units of {group} need this input"))
+            what = "input" if name in model.inputs else "constant (a column of its one value)"
+            problems.append(
+                DataProblem(WHERE, None, name, f"the units of {group} need this {what}")
+            )
     if problems:
         raise DataError(problems)
     return n, out
 
 
 def _size(col: Any) -> int | None:
-    if isinstance(col, Col | Flags | Labels | Records):
+    """The units a column is for (a list input's records: their units), None if not one."""
+    if isinstance(col, Records):
+        return col.n_units
+    if isinstance(col, Col | Flags | Labels):
         return len(col)
     return None
 
@@ -87,6 +98,10 @@ def _typed(
     )
     if not isinstance(col, want):
         message = f"a {want.__name__} column for this input, got {type(col).__name__}"
+        return [DataProblem(WHERE, None, name, message)]
+    present = getattr(col, "present", None)
+    if present is not None and len(present) != len(col):
+        message = f"its presence mask has {len(present)} entries for {len(col)} values"
         return [DataProblem(WHERE, None, name, message)]
     if isinstance(col, Col):
         return _numbers(t, col, name, names)
