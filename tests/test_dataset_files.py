@@ -167,3 +167,14 @@ def test_a_frame_of_mixed_cells_is_a_data_error() -> None:
         score_frame(scheme, frame, where="batch 3")
     empty = pd.DataFrame({name: [] for name in frame.columns})  # pandas makes these floats
     assert len(score_frame(scheme, empty)) == 0
+
+
+def test_files_giving_other_constants_are_refused(cluster: LocalCluster, tmp_path: Path) -> None:
+    """Only the first file's constants (schema metadata `kaoping.constants`) were read: a
+    later file's other values were ignored."""
+    meta = {b"kaoping.constants": b"{}"}
+    folder = _dataset(tmp_path, _part(40), _part(40, 40).replace_schema_metadata(meta))
+    single, dask = _both(cluster, folder)
+    assert single.exit_code == 2, single.stderr
+    assert "part.1.parquet, input 'constants': its schema metadata gives other" in single.stderr
+    assert (dask.exit_code, dask.stderr) == (single.exit_code, single.stderr)

@@ -183,7 +183,8 @@ def check_dataset(path: Path) -> Any:
     types: a column another file lacks would read as empty there, one only another file has
     would be dropped, a float column there would be cast to text unseen, another type cast or
     refused. So every file must have the same columns, each of the same type (or all empty),
-    one a column may hold; and be named as a Parquet file (Dask reads no other). Else a data
+    one a column may hold, and the same constants in its schema metadata (the first file's
+    are read); and be named as a Parquet file (Dask reads no other). Else a data
     error names the file. Returns the schema to read the files with when it is not the
     dataset's own (a column all empty in the first file: the type another file gives it)."""
     import pyarrow as pa
@@ -207,6 +208,13 @@ def check_dataset(path: Path) -> Any:
             message = "not named as a Parquet file (*.parquet): rename it or move it out"
             problems.append(DataProblem(file, None, None, message))
         names = list(schema.names)
+        given = (schema.metadata or {}).get(CONSTANTS_KEY)
+        if given != (first.metadata or {}).get(CONSTANTS_KEY):
+            message = (
+                f"its schema metadata gives other constants (kaoping.constants) than "
+                f"{first_file}'s: give the run's constants the same in every file"
+            )
+            problems.append(DataProblem(file, None, "constants", message))
         if file != first_file:
             for name in first.names:
                 if name not in names:
