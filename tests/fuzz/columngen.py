@@ -339,6 +339,7 @@ def mut_parquet_type(grid: Grid, rng: random.Random, model: Model) -> None:
             "decimal(18,0)",
             "dictionary",
             "large_string",
+            "string_view",
             "null",
             "int8",
             "int32",
@@ -470,8 +471,8 @@ def _array(cells: list[str | None], kind: str | None) -> Any:
     if kind is None or kind == "string":
         return text
     try:
-        if kind == "large_string":
-            return text.cast(pa.large_string())
+        if kind in ("large_string", "string_view"):
+            return text.cast(getattr(pa, kind)())
         if kind == "dictionary":
             return text.dictionary_encode()
         if kind == "binary":

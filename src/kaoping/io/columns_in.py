@@ -64,6 +64,13 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         table = _parquet_table(path)
     if table is None:
         return None
+    try:
+        return _table_columns(table, model, pa)
+    except pa.ArrowException:  # a kernel pyarrow lacks for a column's type, text beyond 2 GiB
+        return None
+
+
+def _table_columns(table: Any, model: Model, pa: Any) -> UnitColumns | None:
     fields = [str(n) for n in table.column_names]
     if "unit" not in fields or "group" not in fields or len(set(fields)) != len(fields):
         return None
@@ -221,13 +228,13 @@ def _text_column(column: Any, pa: Any) -> Any:
     decimal or integer column goes through the per-unit reader)."""
     import pyarrow.compute as pc
 
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+    if not _is_text(column.type, pa):
         return None
     array = _array(column)
+    if not pa.types.is_string(array.type):  # large or view: one layout of offsets and bytes
+        array = array.cast(pa.string())
     if array.null_count:
         array = pc.fill_null(array, "")
-    if pa.types.is_large_string(array.type):
-        array = array.cast(pa.string())
     return array
 
 
@@ -236,6 +243,12 @@ def _array(column: Any) -> Any:
     if not hasattr(column, "num_chunks"):
         return column
     return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+
+
+def _is_text(kind: Any, pa: Any) -> bool:
+    return bool(
+        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+    )
 
 
 def _names_ok(units: Any, pa: Any) -> bool:
@@ -264,7 +277,7 @@ def _names_ok(units: Any, pa: Any) -> bool:
 def _column(column: Any, typ: Any, pa: Any) -> Col | None:
     """An input's column read exactly: from text, or from pyarrow's integers or decimals."""
     kind = column.type
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+    if _is_text(kind, pa):
         cells = _text_column(column, pa)
         return None if cells is None else _numbers(cells, typ, pa)
     array = _array(column)

@@ -134,6 +134,9 @@ def _texts(column: Any, name: str, where: str) -> Iterator[Any]:
     if pt.is_dictionary(kind):
         column = column.cast(kind.value_type)
         kind = column.type
+    if pt.is_string_view(kind):
+        column = column.cast(pa.string())
+        kind = column.type
     if column.null_count == len(column):  # no value at all (an empty frame's float columns)
         return iter([""] * len(column))
     refused = kind_problem(kind)
@@ -169,8 +172,8 @@ def kind_problem(kind: Any) -> str | None:
                     "text (numbers as decimal text) or booleans"
                 )
         return None
-    held = (pt.is_null, pt.is_boolean, pt.is_string, pt.is_large_string, pt.is_integer)
-    if any(test(kind) for test in held) or pt.is_decimal(kind):
+    held = (pt.is_null, pt.is_boolean, pt.is_string, pt.is_large_string, pt.is_string_view)
+    if any(test(kind) for test in held) or pt.is_integer(kind) or pt.is_decimal(kind):
         return None
     return f"a column of {kind} cannot hold an input's value: store it as decimal or text"
 
@@ -261,7 +264,7 @@ def _plain_type(kind: Any) -> Any:
     import pyarrow.types as pt
 
     kind = kind.value_type if pt.is_dictionary(kind) else kind
-    return pa.string() if pt.is_large_string(kind) else kind
+    return pa.string() if pt.is_large_string(kind) or pt.is_string_view(kind) else kind
 
 
 def _same_type(a: Any, b: Any) -> bool:
