@@ -135,16 +135,20 @@ def _numbers(t: Any, col: Col, name: str, names: Sequence[str] | None) -> list[D
     low = Q(0) if isinstance(t, ir.CountType) else getattr(t, "low", None)
     high = getattr(t, "high", None)
     if values is None:  # the common case, checked a column at a time
-        kept = num if col.present is None else num[np.asarray(col.present, dtype=bool)]
-        if not len(kept):
+        if col.present is not None:  # the units that have a value (no copy of the column)
+            given = np.asarray(col.present, dtype=bool)
+            if not given.any():
+                return []
+            limits = np.iinfo(num.dtype)
+            lowest = int(num.min(where=given, initial=limits.max))
+            highest = int(num.max(where=given, initial=limits.min))
+        elif not len(num):
             return []
-        if col.present is not None:
-            lowest, highest = int(kept.min()), int(kept.max())
         least, most = Q(lowest, col.den), Q(highest, col.den)
         if (
             (low is None or least >= low)
             and (high is None or most <= high)
-            and not (whole and col.den != 1 and (kept % col.den).any())
+            and not (whole and col.den != 1 and _fractions(num, col))
         ):
             return []
     keep = _kept(col)
@@ -171,6 +175,12 @@ def _numbers(t: Any, col: Col, name: str, names: Sequence[str] | None) -> list[D
         return f"{show(v)} is outside the allowed range {shown_low} to {shown_high}"
 
     return _named(bad, names, name, why)
+
+
+def _fractions(num: Any, col: Col) -> bool:
+    """Whether a unit with a value has a numerator the denominator does not divide."""
+    rest = num % col.den != 0
+    return bool((rest if col.present is None else rest & col.present).any())
 
 
 def _kept(col: Any) -> list[bool]:
