@@ -172,6 +172,7 @@ def mut_number(grid: Grid, rng: random.Random, model: Model) -> None:
 
 BENIGN_NUMBERS = ["-0", "007", "0.10", "00.5", "-0.0", "0.000000000001", "99.999999999999", "0"]
 BENIGN_NAMES = ["Ω", "名称", "a b", "a\\b", "é", "x" * 300, "a;b", "a'b", "<a>", "NaN", "-1", "١"]
+BENIGN_NAMES += ["😀", "𠀀", "\U0010fffd", "\ufffd", "Z", "~", "a\\\\", "{}", "null", "0"]
 
 
 def mut_benign(grid: Grid, rng: random.Random, model: Model) -> None:
