@@ -23,15 +23,21 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SCHEMES = {
     "bench": ROOT / "benchmarks" / "panshan_bench.rules",
+    "graded": HERE / "column_schemes" / "graded.rules",
+    "records": HERE / "column_schemes" / "records.rules",
     "districts": HERE / "column_schemes" / "districts.rules",
     "single": HERE / "column_schemes" / "single.rules",
 }
 _models: dict[str, Model] = {}
 
 
+model_enums: dict[str, list[str]] = {}  # every fuzzed scheme's enums (their names differ)
+
+
 def model_of(scheme: str) -> Model:
     if scheme not in _models:
         _models[scheme] = compile_paths(scheme, [SCHEMES[scheme]]).model
+        model_enums.update({k: list(e.values) for k, e in _models[scheme].enums.items()})
     return _models[scheme]
 
 
@@ -69,8 +75,18 @@ class Case:
 # ------------------------------------------------------------------------------ valid data
 
 
+YES_NO = ["true", "false", "是", "否", "yes", "no", "TRUE", "False", "Yes", "NO"]
+
+
 def _number(rng: random.Random, decl: ir.InputDecl) -> str:
+    """A valid cell of the input (a number, a yes/no word, an enum value)."""
     t = decl.type
+    if isinstance(t, ir.YesNoType):
+        return rng.choice(YES_NO[:4] if rng.random() < 0.9 else YES_NO)
+    if isinstance(t, ir.EnumType):
+        return rng.choice(model_enums[t.name])
+    if isinstance(t, ir.ListType):  # records (Parquet only): a list of dicts
+        return [_record(rng, k) for k in range(rng.choice([0, 0, 1, 1, 2, 3]))]  # type: ignore[return-value]
     if isinstance(t, ir.CountType):
         return str(rng.choice([0, 0, 0, 1, 1, 2, 3, 5, 12]))
     low = int(t.low) if t.low is not None else -1000
@@ -86,6 +102,45 @@ def _number(rng: random.Random, decl: ir.InputDecl) -> str:
         f".{abs(value) % 10**places:0{places}d}" if places else ""
     )
     return ("-" if value < 0 else "") + text
+
+
+def _record(rng: random.Random, k: int) -> dict[str, Any]:
+    """A record of records.rules' 奖励 (fields as the Parquet column holds them)."""
+    return {
+        "项目": f"p{k}",
+        "级别": rng.choice(model_enums["级别"]),
+        "当年": rng.random() < 0.7,
+        "分值": rng.choice([None, "0.5", "1", "2", "1.25", "0"]),
+    }
+
+
+RECORD_CELLS: list[Any] = [None, [], [None], "0", [{"项目": "x"}]]
+FIELD_CELLS: dict[str, list[Any]] = {
+    "分值": ["1e5", "3", "-1", "2.000000000001", "", " 1", "0x1", "١", "NaN", "+1", "-0"],
+    "级别": ["县", "", " 省", None, "国家\u200b"],
+    "当年": [None],
+    "项目": [None, "", "a,b", "\x07"],
+}
+
+
+def mut_records(grid: Grid, rng: random.Random, model: Model) -> None:
+    """A hostile record, list or field in a list input's column."""
+    cols = [j for j, h in enumerate(grid.header) if isinstance(model.inputs.get(h), ir.InputDecl)
+            and isinstance(model.inputs[h].type, ir.ListType)]  # fmt: skip
+    if not cols:
+        return
+    i, j = rng.randrange(len(grid.rows)), rng.choice(cols)
+    cell = grid.rows[i][j]
+    if rng.random() < 0.3 or not cell:
+        value = rng.choice(RECORD_CELLS)
+        grid.rows[i][j] = value
+        grid.changes.append(f"row {i + 1} {grid.header[j]} = {value!r}")
+        return
+    record = dict(rng.choice(cell))  # type: ignore[arg-type]
+    name = rng.choice(list(FIELD_CELLS))
+    record[name] = rng.choice(FIELD_CELLS[name])
+    grid.rows[i][j] = [record, *cell[1:]]  # type: ignore[misc]
+    grid.changes.append(f"row {i + 1} {grid.header[j]}: a record's {name} = {record[name]!r}")
 
 
 def valid_grid(rng: random.Random, scheme: str, n: int) -> Grid:
@@ -139,6 +194,21 @@ NAME_CELLS = [
     "a,b", 'a"b', "a\nb", "a\rb", "a\x07b", "a\u202eb", "a\u200bb", "\u00a0a", "a ", " a",
     "", "e\u0301", "\ufeffa", "a\u2028b", "x" * 5000, "名" * 1500, "a\tb", "\\", '"', "NaN",
 ]  # fmt: skip
+WORD_CELLS = [
+    "1",
+    "0",
+    " true",
+    "true ",
+    "ＴＲＵＥ",
+    "t",
+    "y",
+    "对",
+    "",
+    "优 ",
+    " 良",
+    "优\u200b",
+    "null",
+]
 GROUP_CELLS = ["丙组", "", " 工业", "工业 ", "单位 ", "UNIT", "工业\u200b", "\ufeff单位", "区直,"]
 
 
@@ -165,6 +235,11 @@ def mut_number(grid: Grid, rng: random.Random, model: Model) -> None:
     pool = (
         NUMBER_CELLS + _bounds(decl) + (COUNT_CELLS if isinstance(decl.type, ir.CountType) else [])
     )
+    if isinstance(decl.type, ir.YesNoType | ir.EnumType):
+        pool = WORD_CELLS + YES_NO + [v for vs in model_enums.values() for v in vs]
+    if isinstance(decl.type, ir.ListType):
+        mut_records(grid, rng, model)
+        return
     value = rng.choice(pool)
     grid.rows[i][j] = value
     grid.changes.append(f"row {i + 1} {grid.header[j]} = {value[:40]!r}")
@@ -186,6 +261,13 @@ def mut_benign(grid: Grid, rng: random.Random, model: Model) -> None:
         j = rng.choice(cols)
         decl = model.inputs[grid.header[j]]
         t = decl.type
+        if isinstance(t, ir.ListType):
+            return
+        if isinstance(t, ir.YesNoType | ir.EnumType):
+            value = _number(rng, decl) if isinstance(t, ir.EnumType) else rng.choice(YES_NO)
+            grid.rows[i][j] = value
+            grid.changes.append(f"row {i + 1} {grid.header[j]} = {value!r}")
+            return
         if how == "empty optional":
             if decl.optional:
                 grid.rows[i][j] = None
@@ -369,6 +451,7 @@ def mut_metadata(grid: Grid, rng: random.Random, model: Model) -> None:
 
 PARQUET_MUTATIONS = [
     (0.5, mut_metadata),
+    (2, mut_records),
     (6, mut_benign),
     (6, mut_number),
     (2, mut_name),
@@ -446,6 +529,12 @@ def parquet_bytes(grid: Grid, model: Model, rng: random.Random) -> bytes:
             t = model.inputs[name].type
             whole = isinstance(t, ir.CountType) or getattr(t, "integer", False)
             kind = "int64" if whole else "decimal(38,12)"
+            if isinstance(t, ir.YesNoType):
+                kind = "yesno"
+            elif isinstance(t, ir.ListType):
+                kind = "records"
+            elif isinstance(t, ir.EnumType):
+                kind = rng.choice(["string", "dictionary"])
         arrays.append(_array(cells, kind))
     table = pa.table(dict(zip(_unique(grid.header), arrays, strict=True)))
     table = table.rename_columns(grid.header)
@@ -468,6 +557,8 @@ def _array(cells: list[str | None], kind: str | None) -> Any:
 
     import pyarrow as pa
 
+    if kind == "records" or any(isinstance(c, list) for c in cells):
+        return _records_array(cells)
     text = pa.array(cells, type=pa.string())
     if kind is None or kind == "string":
         return text
@@ -500,6 +591,18 @@ def _array(cells: list[str | None], kind: str | None) -> Any:
         if kind in ("float64", "float16"):
             floats = pa.array([None if not c else float(c) for c in cells], type=pa.float64())
             return floats.cast(pa.float16()) if kind == "float16" else floats
+        if kind == "yesno":  # a Parquet boolean column of the words (other words: text)
+            words = {
+                "true": True,
+                "yes": True,
+                "是": True,
+                "false": False,
+                "no": False,
+                "否": False,
+            }
+            if any(c is not None and c.lower() not in words for c in cells):
+                return text
+            return pa.array([None if c is None else words[c.lower()] for c in cells])
         if kind == "bool":
             return pa.array([None if not c else c.strip() not in ("0", "") for c in cells])
         if kind == "timestamp":
@@ -518,12 +621,28 @@ def _array(cells: list[str | None], kind: str | None) -> Any:
 # ------------------------------------------------------------------------------ cases
 
 
+def _records_array(cells: list[Any]) -> Any:
+    """A list input's cells as a list-of-struct column (text fields as text, yes/no as
+    booleans); cells no such column can hold are written as text."""
+    import pyarrow as pa
+
+    record = pa.struct(
+        [("项目", pa.string()), ("级别", pa.string()), ("当年", pa.bool_()), ("分值", pa.string())]
+    )
+    try:
+        return pa.array(cells, type=pa.list_(record))
+    except (pa.ArrowException, TypeError, ValueError):
+        return pa.array([None if c is None else str(c) for c in cells], type=pa.string())
+
+
 def make_case(seed: int, scheme: str | None = None, kind: str | None = None,
               units: tuple[int, int] = (1000, 20000)) -> Case:  # fmt: skip
     """The case of `seed`: a scheme, a size, a kind of file and 0 to 3 changes."""
     rng = random.Random(seed)
-    scheme = scheme or rng.choice(["bench", "districts", "districts", "single", "single"])
-    kind = kind or rng.choice(["csv", "csv", "parquet"])
+    scheme = scheme or rng.choice(
+        ["bench", "districts", "districts", "single", "single", "graded", "records"]
+    )
+    kind = "parquet" if scheme == "records" else kind or rng.choice(["csv", "csv", "parquet"])
     low, high = units
     n = rng.choice([low, rng.randint(low, high), rng.randint(low, min(high, 3 * low))])
     model = model_of(scheme)
