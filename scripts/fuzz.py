@@ -111,7 +111,12 @@ def columns(args: argparse.Namespace) -> int:
     tried = whole = 0
     found: dict[str, str] = {}  # signature (the first problem's first line) → report
     while time.monotonic() < deadline and (args.cases is None or tried < args.cases):
-        case = make_case(seed, units=units)
+        try:
+            case = make_case(seed, units=units)
+        except Exception as err:  # a defect of the generator: said, and the run goes on
+            print(f"seed {seed}: the generator failed: {type(err).__name__}: {err}", flush=True)
+            seed += 1
+            continue
         verdict = check(case)
         tried += 1
         whole += verdict.whole > 0

@@ -284,7 +284,8 @@ def mut_benign(grid: Grid, rng: random.Random, model: Model) -> None:
             grid.changes.append(f"row {i + 1} {grid.header[j]} = {value!r}")
     elif how == "name":
         value = rng.choice(BENIGN_NAMES) + str(i)
-        grid.rows[i][grid.header.index("unit")] = value
+        if "unit" in grid.header:
+            grid.rows[i][grid.header.index("unit")] = value
         grid.changes.append(f"row {i + 1} unit = {value[:20]!r}")
     elif how == "crlf":
         grid.end = "\r\n"
@@ -296,6 +297,8 @@ def mut_benign(grid: Grid, rng: random.Random, model: Model) -> None:
 
 def mut_name(grid: Grid, rng: random.Random, model: Model) -> None:
     i = rng.randrange(len(grid.rows))
+    if "unit" not in grid.header:  # (a header change took it away)
+        return
     j = grid.header.index("unit")
     if rng.random() < 0.3:  # a name given twice
         k = rng.randrange(len(grid.rows))
@@ -309,6 +312,8 @@ def mut_name(grid: Grid, rng: random.Random, model: Model) -> None:
 
 def mut_group(grid: Grid, rng: random.Random, model: Model) -> None:
     i = rng.randrange(len(grid.rows))
+    if "group" not in grid.header:
+        return
     j = grid.header.index("group")
     value = rng.choice(GROUP_CELLS + list(model.block_of_group))
     grid.rows[i][j] = value
@@ -318,6 +323,8 @@ def mut_group(grid: Grid, rng: random.Random, model: Model) -> None:
 def mut_other_group_input(grid: Grid, rng: random.Random, model: Model) -> None:
     """A cell for an input the unit's group does not give (or an empty required one)."""
     i = rng.randrange(len(grid.rows))
+    if "group" not in grid.header:
+        return
     group = grid.rows[i][grid.header.index("group")] or ""
     uses = model.inputs_for(group) if group in model.block_of_group else set()
     other = [j for j, h in enumerate(grid.header) if h in model.inputs and h not in uses]
