@@ -211,3 +211,16 @@ def test_a_unit_in_two_partitions_is_a_data_error_in_the_cohort_phase(tmp_path: 
         cohort_frame(scheme, pd.concat([block, again]))
     [problem] = err.value.problems
     assert problem.unit == rows["unit"].iloc[0] and "2 times" in problem.message
+
+
+def test_a_parquet_dataset_gives_its_constants_to_kaoping_score_too(tmp_path: Path) -> None:
+    """The constants in the schema metadata (`kaoping.constants`, docs/scale.md) were read by
+    `--dask` only: `kaoping score SCHEME units/` said they were missing."""
+    _dataset("shuangxiang-2012", tmp_path / "units", parts=2)
+    out = tmp_path / "from-parquet.parquet"
+    args = ["score", "shuangxiang-2012", str(tmp_path / "units"), "--backend", "unit"]
+    result = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert _by_unit(pq.read_table(out).to_pylist()) == _by_unit(
+        _single_process("shuangxiang-2012", tmp_path)
+    )

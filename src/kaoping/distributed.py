@@ -29,7 +29,6 @@ functions' plugins must be installed on them. Needs kaoping's `[scale]` extra.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import pickle
 import shutil
@@ -41,11 +40,9 @@ from typing import Any
 from kaoping.compiler.load import CompiledScheme, compile_sources
 from kaoping.distributed_phases import COLUMNS
 from kaoping.errors import DataError, DataProblem, KaopingError, OutputError, SetupError
+from kaoping.io.data_arrow import CONSTANTS_KEY as CONSTANTS_KEY  # (programs import it from here)
+from kaoping.io.data_arrow import metadata_constants
 from kaoping.io.results_table import HEAD, row_of, value_columns
-
-# the Parquet schema metadata key holding the run's constants (a JSON object), as a JSON data
-# file's top-level "constants" holds them
-CONSTANTS_KEY = b"kaoping.constants"
 
 
 def require_dask() -> Any:
@@ -91,6 +88,10 @@ def score_dask(
 
     compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
     where = str(dataset)
+    if Path(dataset).is_dir():  # every file the same columns (`check_dataset`)
+        from kaoping.io.data_arrow import check_dataset
+
+        check_dataset(Path(dataset))
     if constants is None:
         constants = dataset_constants(dataset)
     recipe = (compiled.scheme_id, dict(compiled.sources))
@@ -134,17 +135,7 @@ def dataset_constants(dataset: str | Path) -> dict[str, Any]:
     except (OSError, ValueError) as err:
         message = f"cannot read as Parquet: {str(err).splitlines()[0] if str(err) else err}"
         raise DataError([DataProblem(str(dataset), None, None, message)]) from None
-    text = (schema.metadata or {}).get(CONSTANTS_KEY)
-    if text is None:
-        return {}
-    try:
-        value = json.loads(text.decode("utf-8"), parse_float=str, parse_int=str)
-    except (UnicodeDecodeError, ValueError):
-        value = None
-    if not isinstance(value, dict):
-        message = "the schema metadata kaoping.constants must be a JSON object"
-        raise DataError([DataProblem(str(dataset), None, "constants", message)])
-    return value
+    return metadata_constants(schema.metadata, str(dataset)) or {}
 
 
 _COMPILED: dict[tuple[str, str], CompiledScheme] = {}
@@ -197,7 +188,12 @@ def _per_unit_rows(
     from kaoping.scoring_columnar import choose
 
     try:
-        table = pa.Table.from_pandas(part, preserve_index=False)
+        try:
+            table = pa.Table.from_pandas(part, preserve_index=False)
+        except (pa.ArrowException, ValueError, TypeError) as err:  # a column of mixed kinds
+            why = "; ".join(str(a) for a in err.args) or type(err).__name__
+            problem = DataProblem(here, None, None, f"cannot read as a table: {why}")
+            raise DataError([problem]) from None
         raw = table_units(table, scheme.model, here)
         raw["constants"] = dict(constants)
         units = validate(raw, scheme.model, here)

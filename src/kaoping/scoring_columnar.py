@@ -150,14 +150,17 @@ def score_columns(
     (`kaoping.runtime.columnar`: `Col`, `Flags`, `Labels`, `Records`, all of one length);
     returns value path → column, the per-unit and group values (the total, ranks …). What
     a streaming reader, a Dask partition or Spark's `applyInPandas` calls per group. The data
-    requirements, grading and consequences are not run here (`score` runs them)."""
+    requirements, grading and consequences are not run here (`score` runs them); the columns
+    are checked against the inputs' kinds and ranges first (`runtime.columnar.handed`): a
+    DataError names what does not fit. An optional input not given is absent."""
+    from kaoping.runtime.columnar.handed import checked_facts
     from kaoping.runtime.columnar.table import Table
 
     found = columnar_scheme(scheme)
     if isinstance(found, Unsupported):
         raise found
+    n, facts = checked_facts(scheme.model, group, facts, names)
     index = scheme.model.block_of_group[group]
-    n = len(next(iter(facts.values()))) if facts else len(names or ())
     if f"cross_{index}" in found.namespace:  # one group's units cannot give these values
         block = scheme.model.blocks[index]
         raise Unsupported("values across several groups (one group's columns)", block.scoring.span)

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kaoping.exact import Q, exact_text
+from kaoping.runtime.columnar.numbers import magnitude
 
 _LIMIT = 2**62
 _TABLE_MIN = 4096  # a range of numerators this small is always written by table
@@ -47,7 +48,7 @@ def _texts(num: npt.NDArray[np.int64], den: int, min_places: int) -> Any:
     places = max(twos, fives, min_places)
     if places > 18:
         return _by_python(num, den, min_places)
-    bound = int(np.abs(num).max(initial=0))
+    bound = magnitude(num)
     if rest == 1:
         factor = 10**places // den
         if bound * factor >= _LIMIT:

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
-from kaoping.runtime.columnar.numbers import Col, Flags, Labels, scaled
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, magnitude, scaled
 from kaoping.runtime.columnar.records import Records
 from kaoping.runtime.columnar.table import Column
 
@@ -64,6 +64,13 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         table = _parquet_table(path)
     if table is None:
         return None
+    try:
+        return _table_columns(table, model, pa)
+    except pa.ArrowException:  # a kernel pyarrow lacks for a column's type, text beyond 2 GiB
+        return None
+
+
+def _table_columns(table: Any, model: Model, pa: Any) -> UnitColumns | None:
     fields = [str(n) for n in table.column_names]
     if "unit" not in fields or "group" not in fields or len(set(fields)) != len(fields):
         return None
@@ -202,12 +209,18 @@ def _csv_table(path: Path) -> Any:
 
 
 def _parquet_table(path: Path) -> Any:
+    """The Parquet file as a table; None when it gives constants (`kaoping.constants` in its
+    schema metadata: the per-unit reader checks them against the scheme's) or pyarrow cannot
+    read it (the per-unit reader says why)."""
     import pyarrow.parquet as pq
 
+    from kaoping.io.data_arrow import CONSTANTS_KEY
+
     try:
-        return pq.read_table(path)
-    except (OSError, ValueError):
+        table = pq.read_table(path)
+    except (OSError, ValueError, NotImplementedError):
         return None
+    return None if CONSTANTS_KEY in (table.schema.metadata or {}) else table
 
 
 def _text_column(column: Any, pa: Any) -> Any:
@@ -215,13 +228,13 @@ def _text_column(column: Any, pa: Any) -> Any:
     decimal or integer column goes through the per-unit reader)."""
     import pyarrow.compute as pc
 
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+    if not _is_text(column.type, pa):
         return None
     array = _array(column)
+    if not pa.types.is_string(array.type):  # large or view: one layout of offsets and bytes
+        array = array.cast(pa.string())
     if array.null_count:
         array = pc.fill_null(array, "")
-    if pa.types.is_large_string(array.type):
-        array = array.cast(pa.string())
     return array
 
 
@@ -230,6 +243,12 @@ def _array(column: Any) -> Any:
     if not hasattr(column, "num_chunks"):
         return column
     return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+
+
+def _is_text(kind: Any, pa: Any) -> bool:
+    return bool(
+        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+    )
 
 
 def _names_ok(units: Any, pa: Any) -> bool:
@@ -258,7 +277,7 @@ def _names_ok(units: Any, pa: Any) -> bool:
 def _column(column: Any, typ: Any, pa: Any) -> Col | None:
     """An input's column read exactly: from text, or from pyarrow's integers or decimals."""
     kind = column.type
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+    if _is_text(kind, pa):
         cells = _text_column(column, pa)
         return None if cells is None else _numbers(cells, typ, pa)
     array = _array(column)
@@ -266,10 +285,10 @@ def _column(column: Any, typ: Any, pa: Any) -> Col | None:
     whole = isinstance(typ, ir.CountType) or bool(getattr(typ, "integer", False))
     if pa.types.is_int64(kind):
         value = np.asarray(array.fill_null(0), dtype=np.int64)
-        if (np.abs(value) >= 10**DATA_INTEGER_DIGITS).any():
+        if magnitude(value) >= 10**DATA_INTEGER_DIGITS:
             return None
         col = scaled(value, 1, present)
-    elif pa.types.is_decimal(kind) and kind.scale == 12 and not whole:
+    elif pa.types.is_decimal128(kind) and kind.scale == 12 and not whole:  # (256: 4 words)
         words = np.frombuffer(array.buffers()[1], dtype=np.int64)
         words = words[2 * array.offset : 2 * (array.offset + len(array))].reshape(-1, 2)
         low = words[:, 0] if present is None else np.where(present, words[:, 0], 0)
@@ -280,7 +299,7 @@ def _column(column: Any, typ: Any, pa: Any) -> Col | None:
         while places < 12 and (low % 10 ** (12 - places) != 0).any():
             places += 1
         value = low // 10 ** (12 - places)
-        if (np.abs(value) >= 10 ** (DATA_INTEGER_DIGITS + places)).any():
+        if magnitude(value) >= 10 ** (DATA_INTEGER_DIGITS + places):
             return None
         col = scaled(value, 10**places, present)
     else:
@@ -319,8 +338,10 @@ def _numbers(cells: Any, typ: Any, pa: Any) -> Col | None:
         return None  # "-", ".5", "5.": not plain
     if (before > DATA_INTEGER_DIGITS).any() or (after > DATA_PLACES).any():
         return None
-    if whole and (has_dot.any() or negative.any()):
-        return None  # a count or whole number written with a point, a negative count
+    if whole and has_dot.any():
+        return None  # a count or whole number written with a point
+    if isinstance(typ, ir.CountType) and negative.any():
+        return None  # a negative count (or `-0`)
     places = int(after.max(initial=0))
     if int((before + places).max(initial=0)) > _DIGIT_LIMIT:
         return None

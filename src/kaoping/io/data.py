@@ -51,7 +51,7 @@ def load_dataset(
     if path.suffix.lower() in (".xls", ".et", ".ods"):
         message = "a workbook kaoping cannot read: save it as an Excel workbook (.xlsx)"
         raise DataError([DataProblem(where, None, None, message)])
-    if path.suffix.lower() == ".parquet" or _parquet_folder(path):  # a file, or a dataset
+    if path.suffix.lower() == ".parquet" or path.is_dir():  # a file, or a dataset
         from kaoping.io.data_arrow import parquet_units
 
         return validate(parquet_units(path, model), model, where), {}
@@ -96,11 +96,6 @@ def _load_json_streamed(
     if problems:
         raise DataError(problems)
     return _with_constants(out, constants), roster
-
-
-def _parquet_folder(path: Path) -> bool:
-    """A folder of Parquet files: a partitioned dataset (`part.0.parquet`, …)."""
-    return path.is_dir() and next(path.rglob("*.parquet"), None) is not None
 
 
 def _size(path: Path) -> int:

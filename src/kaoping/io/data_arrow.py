@@ -21,6 +21,10 @@ from kaoping.io.data_csv import check_columns, rows_units
 # from this size a CSV file is parsed by pyarrow (a smaller one is quicker with the csv module)
 ARROW_CSV_FROM = 8 * 2**20
 
+# the Parquet schema metadata key holding the run's constants (a JSON object), as a JSON data
+# file's top-level "constants" holds them
+CONSTANTS_KEY = b"kaoping.constants"
+
 
 def require_pyarrow(what: str) -> Any:
     """pyarrow, or a usage error naming the extra that brings it."""
@@ -38,12 +42,35 @@ def parquet_units(path: Path, model: Model) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     where = str(path)
+    schema = check_dataset(path) if path.is_dir() else None
     try:
-        table = pq.read_table(path)
-    except (OSError, ValueError) as err:  # pyarrow's errors derive from both
+        table = pq.read_table(path, schema=schema)
+    except (OSError, ValueError, NotImplementedError) as err:  # pyarrow's errors derive from these
         message = f"cannot read as Parquet: {str(err).splitlines()[0] if str(err) else err}"
         raise DataError([DataProblem(where, None, None, message)]) from None
-    return table_units(table, model, where)
+    raw = table_units(table, model, where)
+    constants = metadata_constants(table.schema.metadata, where)
+    if constants is not None:
+        raw["constants"] = constants
+    return raw
+
+
+def metadata_constants(metadata: Any, where: str) -> dict[str, Any] | None:
+    """The run's constants a Parquet schema's metadata holds under `kaoping.constants` (a JSON
+    object, numbers as their text), or None when it holds none."""
+    import json
+
+    text = (metadata or {}).get(CONSTANTS_KEY)
+    if text is None:
+        return None
+    try:
+        value = json.loads(text.decode("utf-8"), parse_float=str, parse_int=str)
+    except (UnicodeDecodeError, ValueError):
+        value = None
+    if not isinstance(value, dict):
+        message = "the schema metadata kaoping.constants must be a JSON object"
+        raise DataError([DataProblem(where, None, "constants", message)])
+    return value
 
 
 def table_units(table: Any, model: Model, where: str) -> dict[str, Any]:
@@ -107,29 +134,154 @@ def _texts(column: Any, name: str, where: str) -> Iterator[Any]:
     if pt.is_dictionary(kind):
         column = column.cast(kind.value_type)
         kind = column.type
+    if pt.is_string_view(kind):
+        column = column.cast(pa.string())
+        kind = column.type
+    if column.null_count == len(column):  # no value at all (an empty frame's float columns)
+        return iter([""] * len(column))
+    refused = kind_problem(kind)
+    if refused is not None:
+        raise DataError([DataProblem(where, None, name, refused)])
+    if pt.is_null(kind):
+        return iter([""] * len(column))
+    if pt.is_integer(kind):
+        texts = column.cast(pa.string())
+        return (cell if cell is not None else "" for cell in texts.to_pylist())
+    if pt.is_decimal(kind):
+        return _decimal_texts(column, pa)
+    # text, yes/no, records (lists of objects of text)
+    return (cell if cell is not None else "" for cell in column.to_pylist())
+
+
+def kind_problem(kind: Any) -> str | None:
+    """Why a Parquet column of this type cannot hold an input's values (None: it can)."""
+    import pyarrow.types as pt
+
+    if pt.is_dictionary(kind):
+        kind = kind.value_type
     if pt.is_floating(kind):
-        message = (
+        return (
             "a column of binary floats cannot hold decimals exactly: store it as decimal, "
             "integer or text"
         )
-        raise DataError([DataProblem(where, None, name, message)])
-    if pt.is_null(kind):
-        return iter([""] * len(column))
-    if pt.is_boolean(kind):
-        return (cell if cell is not None else "" for cell in column.to_pylist())
     if pt.is_list(kind) and pt.is_struct(kind.value_type):  # a record input: text fields
         for field in kind.value_type:
             if not (pt.is_string(field.type) or pt.is_boolean(field.type)):
-                message = (
+                return (
                     f"the records' field {field.name} is {field.type}: store record fields as "
                     "text (numbers as decimal text) or booleans"
                 )
-                raise DataError([DataProblem(where, None, name, message)])
-        return (cell if cell is not None else "" for cell in column.to_pylist())
-    if pt.is_string(kind) or pt.is_large_string(kind):
-        return (cell if cell is not None else "" for cell in column.to_pylist())
-    if pt.is_integer(kind) or pt.is_decimal(kind):
-        texts = column.cast(pa.string())
+        return None
+    held = (pt.is_null, pt.is_boolean, pt.is_string, pt.is_large_string, pt.is_string_view)
+    if any(test(kind) for test in held) or pt.is_integer(kind) or pt.is_decimal(kind):
+        return None
+    return f"a column of {kind} cannot hold an input's value: store it as decimal or text"
+
+
+_SUFFIXES = (".parquet", ".parq", ".pq")  # the files Dask's reader takes
+
+
+def check_dataset(path: Path) -> Any:
+    """A folder of Parquet files is read as one table, with the first file's columns and
+    types: a column another file lacks would read as empty there, one only another file has
+    would be dropped, a float column there would be cast to text unseen, another type cast or
+    refused. So every file must have the same columns, each of the same type (or all empty),
+    one a column may hold, and the same constants in its schema metadata (the first file's
+    are read); and be named as a Parquet file (Dask reads no other). Else a data
+    error names the file. Returns the schema to read the files with when it is not the
+    dataset's own (a column all empty in the first file: the type another file gives it)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    where = str(path)
+    try:
+        dataset = pq.ParquetDataset(where)
+        files = dataset.files
+        schemas = [(f, pq.read_schema(f)) for f in files]
+    except (OSError, ValueError) as err:
+        message = f"cannot read as Parquet: {str(err).splitlines()[0] if str(err) else err}"
+        raise DataError([DataProblem(where, None, None, message)]) from None
+    if not files:
+        message = "a folder with no Parquet file (*.parquet) in it"
+        raise DataError([DataProblem(where, None, None, message)])
+    problems: list[DataProblem] = []
+    first_file, first = schemas[0]
+    for file, schema in schemas:
+        if not file.lower().endswith(_SUFFIXES):
+            message = "not named as a Parquet file (*.parquet): rename it or move it out"
+            problems.append(DataProblem(file, None, None, message))
+        names = list(schema.names)
+        given = (schema.metadata or {}).get(CONSTANTS_KEY)
+        if given != (first.metadata or {}).get(CONSTANTS_KEY):
+            message = (
+                f"its schema metadata gives other constants (kaoping.constants) than "
+                f"{first_file}'s: give the run's constants the same in every file"
+            )
+            problems.append(DataProblem(file, None, "constants", message))
+        if file != first_file:
+            for name in first.names:
+                if name not in names:
+                    message = (
+                        f"this file has no column {name}, which {first_file} has: every file "
+                        "of a dataset gives the same columns"
+                    )
+                    problems.append(DataProblem(file, None, name, message))
+            for name in names:
+                if name not in first.names:
+                    message = (
+                        f"this column is not in {first_file}: every file of a dataset gives "
+                        "the same columns"
+                    )
+                    problems.append(DataProblem(file, None, name, message))
+        for field in schema:
+            refused = kind_problem(field.type)
+            if refused is not None:
+                problems.append(DataProblem(file, None, field.name, refused))
+            elif field.name in first.names:
+                was = first.field(field.name).type
+                if not _same_type(was, field.type):
+                    message = (
+                        f"this column is {field.type} here but {was} in {first_file}: store "
+                        "it as the same type in every file of a dataset"
+                    )
+                    problems.append(DataProblem(file, None, field.name, message))
+    if problems:
+        raise DataError(problems)
+    schema = dataset.schema  # (with the columns a `key=value` folder name gives)
+    changed = False
+    for i, field in enumerate(schema):
+        if pa.types.is_null(field.type):
+            types = [s.field(field.name).type for _, s in schemas if field.name in s.names]
+            given = [k for k in types if not pa.types.is_null(k)]
+            if given:
+                schema = schema.set(i, field.with_type(given[0]))
+                changed = True
+    return schema if changed else None
+
+
+def _plain_type(kind: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.types as pt
+
+    kind = kind.value_type if pt.is_dictionary(kind) else kind
+    return pa.string() if pt.is_large_string(kind) or pt.is_string_view(kind) else kind
+
+
+def _same_type(a: Any, b: Any) -> bool:
+    """Types a dataset's files may differ in: text however encoded, a column all empty."""
+    import pyarrow.types as pt
+
+    return bool(pt.is_null(a) or pt.is_null(b) or _plain_type(a).equals(_plain_type(b)))
+
+
+def _decimal_texts(column: Any, pa: Any) -> Iterator[str]:
+    """A decimal column's cells as plain decimal text. pyarrow's cast to text writes small
+    values with an exponent (`0E-12` for a zero of scale 12, `1.000E-9`, `1E+2` for a
+    negative scale), which the data reader refuses as written by hand; such cells are
+    written out from their exact value instead."""
+    import pyarrow.compute as pc
+
+    texts = column.cast(pa.string())
+    if not pc.any(pc.match_substring(texts, "E")).as_py():
         return (cell if cell is not None else "" for cell in texts.to_pylist())
-    message = f"a column of {kind} cannot hold an input's value: store it as decimal or text"
-    raise DataError([DataProblem(where, None, name, message)])
+    return ("" if cell is None else format(cell, "f") for cell in column.to_pylist())

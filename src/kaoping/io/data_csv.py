@@ -64,7 +64,9 @@ def check_columns(fields: list[str], model: Model, where: str) -> None:
     problems: list[DataProblem] = []
     for need in ("unit", "group"):
         if need not in fields:
-            problems.append(DataProblem(where, None, need, "the CSV needs a column named " + need))
+            problems.append(
+                DataProblem(where, None, need, "the table needs a column named " + need)
+            )
     for col in sorted({c for c in fields if fields.count(c) > 1}):
         problems.append(DataProblem(where, None, col, "this column appears more than once"))
     for col in fields:

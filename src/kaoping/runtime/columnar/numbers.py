@@ -125,7 +125,7 @@ def column(values: list[Any]) -> Col:
         present = None
     try:
         num = np.array(nums, dtype=np.int64)
-        bound = int(np.abs(num).max(initial=0))
+        bound = magnitude(num)
     except OverflowError:  # beyond int64: Python ints
         bound = max((abs(x) for x in nums), default=0)
         num = np.array(nums, dtype=object)
@@ -143,7 +143,7 @@ def scaled(num: Array, den: int, present: Mask = None) -> Col:
         bound = max((abs(int(x)) for x in keep.tolist()), default=0)
     else:
         keep = keep.astype(np.int64, copy=False)
-        bound = int(np.abs(keep).max(initial=0)) if len(keep) else 0
+        bound = magnitude(keep)
     return Col(_narrow(keep, bound), den, bound, present)
 
 
@@ -183,6 +183,14 @@ def _wide(num: Array, bound: int) -> Array:
     if need is np.int64 and num.dtype != np.int64:
         return num.astype(np.int64)
     return num
+
+
+def magnitude(num: Array) -> int:
+    """The largest absolute value in an int64 column, as a Python int (numpy's `abs` of
+    -2**63 is -2**63 itself: a bound taken that way would be negative)."""
+    if not len(num):
+        return 0
+    return max(-int(num.min()), int(num.max()), 0)
 
 
 def _narrow(num: Array, bound: int) -> Array:
