@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 from kaoping.compiler import ir
 from kaoping.compiler.load import CompiledScheme, compile_paths
 from kaoping.errors import DataError
-from kaoping.io.data import validate
+from kaoping.io import results_table
+from kaoping.io.data import load_dataset, validate
 from kaoping.io.results import iter_json
 from kaoping.scoring import score
+from kaoping.scoring_whole import score_whole, write_chunks
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES = ROOT / "src" / "kaoping" / "schemes"
@@ -238,3 +240,21 @@ CI = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+def per_unit_bytes(scheme: CompiledScheme, data: Path, kind: str, backend: str = "unit") -> bytes:
+    """What `kaoping score` writes by the per-unit objects' path."""
+    loaded, roster = load_dataset(data, scheme.model, lambda message: None)
+    results = score(scheme, loaded, None, roster=roster, backend=backend)
+    assert results.backend == backend
+    if kind == "json":
+        return ("".join(iter_json(results, compact=True)) + "\n").encode()
+    if kind == "csv":
+        return "".join(results_table.iter_csv(results)).encode()
+    return b"".join(results_table.iter_parquet(results))
+
+
+def whole_bytes(scheme: CompiledScheme, data: Path, kind: str) -> bytes:
+    results = score_whole(scheme, data, "columnar")
+    assert results is not None  # the whole-column path, not a fallback
+    return b"".join(write_chunks(results, kind))

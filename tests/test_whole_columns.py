@@ -478,44 +478,16 @@ def test_bad_records_get_the_per_unit_message(tmp_path: Path, what: str) -> None
 
 
 def _sample_parquet(scheme: str, n: int, path: Path) -> None:
-    """The scheme's sample units, cycled to `n` (renamed), as a Parquet file: numbers as
-    decimal text, yes/no as booleans, lists of records as lists of structs."""
-    import json
+    """The scheme's sample units cycled to `n` as a Parquet file: the layout the benchmark of
+    shipped schemes by whole columns writes (benchmarks/whole_schemes_bench.py), one definition."""
+    import importlib.util
 
-    from kaoping.plugins.manager import default_registry
-
-    registry = default_registry()
-    model = compile_paths(scheme, registry.rules(scheme)).model
-    sample = registry.sample(scheme)
-    assert sample is not None
-    units = json.loads(sample.read_text("utf-8"))["units"]
-    picked = [units[i % len(units)] for i in range(n)]
-    columns: dict[str, Any] = {
-        "unit": [f"{u['unit']}{i}" for i, u in enumerate(picked)],
-        "group": [u["group"] for u in picked],
-    }
-
-    def text(v: Any) -> Any:
-        return v if v is None or isinstance(v, bool) else str(v)
-
-    for name, decl in model.inputs.items():
-        cells = [u["facts"].get(name) for u in picked]
-        t = decl.type
-        if isinstance(t, ir.ListType):
-            fields = [
-                (f.name, pa.bool_() if isinstance(f.type, ir.YesNoType) else pa.string())
-                for f in model.records[t.record].fields
-            ]
-            lists = [
-                None if c is None else [{k: text(x) for k, x in r.items()} for r in c]
-                for c in cells
-            ]
-            columns[name] = pa.array(lists, pa.list_(pa.struct(fields)))
-        elif isinstance(t, ir.YesNoType):
-            columns[name] = pa.array(cells, pa.bool_())
-        else:
-            columns[name] = pa.array([text(c) for c in cells], pa.string())
-    pq.write_table(pa.table(columns), path)
+    where = BENCH.parent / "whole_schemes_bench.py"
+    spec = importlib.util.spec_from_file_location("whole_schemes_bench", where)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.write_parquet(scheme, n, path)
 
 
 @pytest.mark.parametrize("scheme", ["panshan-2018", "example-zh", "example-en"])

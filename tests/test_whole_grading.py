@@ -13,15 +13,14 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers_columnar import CI
+from helpers_columnar import CI, per_unit_bytes, whole_bytes
 from kaoping.cli import main
 from kaoping.compiler.load import CompiledScheme, compile_paths
-from kaoping.io import results_table
-from kaoping.io.data import load_dataset, validate
+from kaoping.io.data import validate
 from kaoping.io.results import iter_json
 from kaoping.scoring import score
 from kaoping.scoring_columnar import columnar_scheme
-from kaoping.scoring_whole import score_whole, stage_refused, write_chunks
+from kaoping.scoring_whole import score_whole, stage_refused
 
 HEAD = """\
 scheme "grading on columns"
@@ -137,24 +136,6 @@ def _csv(folder: Path, rows: list[list[str]]) -> Path:
     lines = ["unit,group,work,extra,bad,veto", *(",".join(r) for r in rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def per_unit_bytes(scheme: CompiledScheme, data: Path, kind: str, backend: str = "unit") -> bytes:
-    """What `kaoping score` writes by the per-unit objects' path."""
-    loaded, roster = load_dataset(data, scheme.model, lambda message: None)
-    results = score(scheme, loaded, None, roster=roster, backend=backend)
-    assert results.backend == backend
-    if kind == "json":
-        return ("".join(iter_json(results, compact=True)) + "\n").encode()
-    if kind == "csv":
-        return "".join(results_table.iter_csv(results)).encode()
-    return b"".join(results_table.iter_parquet(results))
-
-
-def whole_bytes(scheme: CompiledScheme, data: Path, kind: str) -> bytes:
-    results = score_whole(scheme, data, "columnar")
-    assert results is not None  # the whole-column path, not a fallback
-    return b"".join(write_chunks(results, kind))
 
 
 @pytest.mark.parametrize("name", list(SCHEMES))

@@ -10,24 +10,6 @@ from kaoping.compiler import types as T
 from kaoping.compiler.model import BlockModel, SheetDef
 from kaoping.exact import Q
 
-BUILTINS = {
-    "least",
-    "greatest",
-    "shortfall",
-    "excess",
-    "present",
-    "satisfied",
-    "roundup",
-    "rounddown",
-    "最小",
-    "最大",
-    "不足",
-    "超出",
-    "有值",
-    "满足数",
-    "向上舍入",
-    "向下舍入",
-}
 _CANON = {
     "最小": "least",
     "最大": "greatest",
@@ -38,6 +20,10 @@ _CANON = {
     "向上舍入": "roundup",
     "向下舍入": "rounddown",
 }
+# the built-in rule functions' English names (in the order hints list them), the Chinese ones
+BUILTIN_NAMES = tuple(dict.fromkeys(_CANON.values()))
+BUILTINS_ZH = tuple(_CANON)
+BUILTINS = frozenset(BUILTIN_NAMES) | frozenset(BUILTINS_ZH)
 # `unit group` is typed as an enum whose values are the declared groups; no user enum can have
 # this name, since it is not an identifier
 GROUPS = "<groups>"

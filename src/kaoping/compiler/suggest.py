@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from kaoping.compiler.infer_context import BUILTIN_NAMES, BUILTINS_ZH
 from kaoping.grammar.expected import KEYWORD_PAIRS, in_both
 
 
@@ -31,22 +32,9 @@ def suggestion_args(name: str, candidates: Iterable[str]) -> dict[str, str]:
     }
 
 
-_BUILTINS = (
-    "least",
-    "greatest",
-    "shortfall",
-    "excess",
-    "present",
-    "satisfied",
-    "roundup",
-    "rounddown",
-)
-_BUILTINS_ZH = ("最小", "最大", "不足", "超出", "有值", "满足数", "向上舍入", "向下舍入")
-
-
 def function_suggestion(name: str, plugin_functions: Iterable[str]) -> tuple[str, str]:
     """`; did you mean 'least'?` (English, Chinese) for an unknown function, or empty."""
-    close = nearest(name, [*_BUILTINS, *_BUILTINS_ZH, *plugin_functions], n=2)
+    close = nearest(name, [*BUILTIN_NAMES, *BUILTINS_ZH, *plugin_functions], n=2)
     if not close:
         return "", ""
     shown = [repr(c) for c in close]
