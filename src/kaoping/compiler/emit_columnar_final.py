@@ -55,9 +55,7 @@ def final_function(em: ColumnarEmitter, block: BlockModel) -> None:
         em.exprs = exprs
         em.path_now = None
     em.w = saved
-    offset = len(saved.lines)
-    saved.lines.extend(body.lines)
-    saved.spans.update({k + offset: v for k, v in body.spans.items()})
+    saved.extend(body)
 
 
 def _write(em: ColumnarEmitter, block: BlockModel) -> None:

@@ -58,9 +58,7 @@ def grading_function(em: ColumnarEmitter) -> None:
         em.w()
         return
     em.w = saved
-    offset = len(saved.lines)
-    saved.lines.extend(body.lines)
-    saved.spans.update({k + offset: v for k, v in body.spans.items()})
+    saved.extend(body)
 
 
 def _write(em: ColumnarEmitter, exprs: _GradeExprs) -> None:

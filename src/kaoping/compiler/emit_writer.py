@@ -44,6 +44,13 @@ class Writer:
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
 
+    def extend(self, other: Writer) -> None:
+        """`other`'s lines after this one's, each keeping its rules position (a function
+        written aside, kept only if it could be written whole)."""
+        offset = len(self.lines)
+        self.lines.extend(other.lines)
+        self.spans.update({k + offset: v for k, v in other.spans.items()})
+
     def part(self, traced: bool) -> str:
         """The text with only the traced twin's lines (`traced`) or only the others: the lines
         of the other part are left blank, so every line keeps its number, and both parts
