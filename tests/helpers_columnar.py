@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +259,48 @@ def whole_bytes(scheme: CompiledScheme, data: Path, kind: str) -> bytes:
     results = score_whole(scheme, data, "columnar")
     assert results is not None  # the whole-column path, not a fallback
     return b"".join(write_chunks(results, kind))
+
+
+# the small schemes of the grading and consequences tests: three groups, inputs work (0–100),
+# extra, bad (a count) and veto (a yes/no), one CSV column each
+GRID_GROUPS = ("甲组", "乙组", "丙组")
+_by_text: dict[tuple[str, str], CompiledScheme] = {}
+
+
+def compiled_text(text: str, name: str) -> CompiledScheme:
+    """A scheme from its rules text, compiled once (a hypothesis test runs many times)."""
+    key = (name, text)
+    if key not in _by_text:
+        rules = Path(tempfile.mkdtemp()) / f"{name}.rules"
+        rules.write_text(text, encoding="utf-8")
+        _by_text[key] = compile_paths(name, [rules])
+    return _by_text[key]
+
+
+@st.composite
+def grid_units(draw: Any, vetoes: tuple[str, ...]) -> list[list[str]]:
+    """Units on a coarse grid of values (ties at every quota's boundary are common), in one
+    group, some or all three, their names in no particular order; `vetoes` the veto cells."""
+    groups = draw(st.lists(st.sampled_from(GRID_GROUPS), min_size=1, max_size=3, unique=True))
+    n = draw(st.integers(1, 40))
+    rows = []
+    for i in range(n):
+        rows.append(
+            [
+                draw(st.sampled_from([f"u{i:02d}", f"单位{n - i}", f"z{i}"])) + f"-{i}",
+                draw(st.sampled_from(groups)),
+                str(draw(st.integers(0, 10)) * 10),
+                draw(st.sampled_from(["0", "5", "9.5", "10", "2.5"])),
+                str(draw(st.integers(0, 4))),
+                draw(st.sampled_from(vetoes)),
+            ]
+        )
+    return rows
+
+
+def grid_csv(folder: Path, rows: list[list[str]]) -> Path:
+    """The grid units as a CSV data file."""
+    path = folder / "units.csv"
+    lines = ["unit,group,work,extra,bad,veto", *(",".join(r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

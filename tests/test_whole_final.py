@@ -10,14 +10,20 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
-from hypothesis import strategies as st
 
-from helpers_columnar import CI, per_unit_bytes, whole_bytes
+from helpers_columnar import (
+    CI,
+    GRID_GROUPS,
+    compiled_text,
+    grid_csv,
+    grid_units,
+    per_unit_bytes,
+    whole_bytes,
+)
 from kaoping.cli import main
 from kaoping.compiler.load import CompiledScheme, compile_paths
 from kaoping.scoring_columnar import columnar_scheme
@@ -115,54 +121,21 @@ consequences:
 """
 
 SCHEMES = {"graded": GRADING + CONSEQUENCES, "plain": PLAIN}
-GROUPS = ("甲组", "乙组", "丙组")
-_compiled: dict[str, CompiledScheme] = {}
+GROUPS = GRID_GROUPS
+VETOES = ("false", "false", "true", "是", "no")
 
 
 def compiled(name: str) -> CompiledScheme:
-    if name not in _compiled:
-        folder = Path(tempfile.mkdtemp())
-        rules = folder / "final.rules"
-        rules.write_text(HEAD + SCHEMES[name], encoding="utf-8")
-        _compiled[name] = compile_paths("final", [rules])
-    return _compiled[name]
-
-
-@st.composite
-def units(draw: Any) -> list[list[str]]:
-    """Units on a coarse grid of values (ties at every quota's boundary are common), in one
-    group, some or all three, their names in no particular order."""
-    groups = draw(st.lists(st.sampled_from(GROUPS), min_size=1, max_size=3, unique=True))
-    n = draw(st.integers(1, 40))
-    rows = []
-    for i in range(n):
-        rows.append(
-            [
-                draw(st.sampled_from([f"u{i:02d}", f"单位{n - i}", f"z{i}"])) + f"-{i}",
-                draw(st.sampled_from(groups)),
-                str(draw(st.integers(0, 10)) * 10),
-                draw(st.sampled_from(["0", "5", "9.5", "10", "2.5"])),
-                str(draw(st.integers(0, 4))),
-                draw(st.sampled_from(["false", "false", "true", "是", "no"])),
-            ]
-        )
-    return rows
-
-
-def _csv(folder: Path, rows: list[list[str]]) -> Path:
-    path = folder / "units.csv"
-    lines = ["unit,group,work,extra,bad,veto", *(",".join(r) for r in rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return compiled_text(HEAD + SCHEMES[name], "final")
 
 
 @pytest.mark.parametrize("name", list(SCHEMES))
 @CI
-@given(rows=units())
+@given(rows=grid_units(VETOES))
 def test_consequences_on_columns_write_the_per_unit_bytes(name: str, rows: list[list[str]]) -> None:
     scheme = compiled(name)
     with tempfile.TemporaryDirectory() as folder:
-        data = _csv(Path(folder), rows)
+        data = grid_csv(Path(folder), rows)
         for kind in ("json", "csv", "parquet"):
             assert whole_bytes(scheme, data, kind) == per_unit_bytes(scheme, data, kind)
 
@@ -175,7 +148,7 @@ def test_flags_and_outputs_as_the_per_unit_path_writes_them(tmp_path: Path) -> N
         ["b", "丙组", "90", "10", "0", "false"],
         ["c", "乙组", "10", "0", "4", "true"],
     ]
-    data = _csv(tmp_path, rows)
+    data = grid_csv(tmp_path, rows)
     text = whole_bytes(compiled("graded"), data, "json")
     assert text == per_unit_bytes(compiled("graded"), data, "json")
     got = {u["unit"]: u for u in json.loads(text)["units"]}
@@ -208,7 +181,7 @@ def test_score_takes_whole_columns_for_a_scheme_with_consequences(
         ]
         for i in range(10_000 if kind == ".json" else 1_200)
     ]
-    data = _csv(tmp_path, rows)
+    data = grid_csv(tmp_path, rows)
     written = []
     for backend in ("unit", "columnar"):
         out = tmp_path / f"{backend}{kind}"
@@ -257,7 +230,7 @@ def test_a_consequence_without_a_columnar_form_keeps_the_run_per_unit(
     refused = stage_refused(scheme)
     assert refused is not None and what in refused and f"{where}{line}" in refused, refused
     rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
-    data = _csv(tmp_path, rows)
+    data = grid_csv(tmp_path, rows)
     assert score_whole(scheme, data, "columnar") is None
     args = ["score", str(rules), str(data), "-o", str(tmp_path / "out.csv"), "--verbose"]
     result = CliRunner().invoke(main, [*args, "--backend", "columnar"])

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
-from hypothesis import strategies as st
 
-from helpers_columnar import CI, per_unit_bytes, whole_bytes
+from helpers_columnar import (
+    CI,
+    GRID_GROUPS,
+    compiled_text,
+    grid_csv,
+    grid_units,
+    per_unit_bytes,
+    whole_bytes,
+)
 from kaoping.cli import main
 from kaoping.compiler.load import CompiledScheme, compile_paths
 from kaoping.io.data import validate
@@ -97,61 +103,28 @@ SCHEMES = {
     },
     "lines": LINES,
 }
-GROUPS = ("甲组", "乙组", "丙组")
-_compiled: dict[str, CompiledScheme] = {}
+GROUPS = GRID_GROUPS
+VETOES = ("false", "false", "false", "true", "是", "no")
 
 
 def compiled(name: str) -> CompiledScheme:
-    if name not in _compiled:
-        folder = Path(tempfile.mkdtemp())
-        rules = folder / "grading.rules"
-        rules.write_text(HEAD + SCHEMES[name], encoding="utf-8")
-        _compiled[name] = compile_paths("grading", [rules])
-    return _compiled[name]
-
-
-@st.composite
-def units(draw: Any) -> list[list[str]]:
-    """Units on a coarse grid of values (ties at every quota's boundary are common), in one
-    group, some or all three, their names in no particular order."""
-    groups = draw(st.lists(st.sampled_from(GROUPS), min_size=1, max_size=3, unique=True))
-    n = draw(st.integers(1, 40))
-    rows = []
-    for i in range(n):
-        rows.append(
-            [
-                draw(st.sampled_from([f"u{i:02d}", f"单位{n - i}", f"z{i}"])) + f"-{i}",
-                draw(st.sampled_from(groups)),
-                str(draw(st.integers(0, 10)) * 10),
-                draw(st.sampled_from(["0", "5", "9.5", "10", "2.5"])),
-                str(draw(st.integers(0, 4))),
-                draw(st.sampled_from(["false", "false", "false", "true", "是", "no"])),
-            ]
-        )
-    return rows
-
-
-def _csv(folder: Path, rows: list[list[str]]) -> Path:
-    path = folder / "units.csv"
-    lines = ["unit,group,work,extra,bad,veto", *(",".join(r) for r in rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return compiled_text(HEAD + SCHEMES[name], "grading")
 
 
 @pytest.mark.parametrize("name", list(SCHEMES))
 @CI
-@given(rows=units())
+@given(rows=grid_units(VETOES))
 def test_grades_on_columns_write_the_per_unit_bytes(name: str, rows: list[list[str]]) -> None:
     scheme = compiled(name)
     with tempfile.TemporaryDirectory() as folder:
-        data = _csv(Path(folder), rows)
+        data = grid_csv(Path(folder), rows)
         for kind in ("json", "csv", "parquet"):
             assert whole_bytes(scheme, data, kind) == per_unit_bytes(scheme, data, kind)
 
 
 @pytest.mark.parametrize("name", list(SCHEMES))
 @CI
-@given(rows=units())
+@given(rows=grid_units(VETOES))
 def test_either_backend_through_score_grades_alike(name: str, rows: list[list[str]]) -> None:
     """`score()` with the columnar backend computes the values on columns and grades per
     unit: the results are the per-unit backend's, grade for grade."""
@@ -185,7 +158,7 @@ def test_the_shares_round_as_the_line_says() -> None:
     works = [100, 90, 80, 80, 60, 50, 40, 30, 20, 10]
     rows = [[f"u{i}", "甲组", str(w), "0", "0", "false"] for i, w in enumerate(works)]
     with tempfile.TemporaryDirectory() as folder:
-        data = _csv(Path(folder), rows)
+        data = grid_csv(Path(folder), rows)
         for mode, best in (("half-up", 4), ("up", 4), ("half-even", 2), ("down", 2)):
             scheme = compiled(f"shares {mode}")
             text = whole_bytes(scheme, data, "csv").decode()
@@ -208,7 +181,7 @@ def test_score_takes_whole_columns_for_a_scheme_with_grading(tmp_path: Path, kin
         ]
         for i in range(10_000 if kind == ".json" else 1_200)
     ]
-    data = _csv(tmp_path, rows)
+    data = grid_csv(tmp_path, rows)
     written, warned = [], []
     for backend in ("unit", "columnar"):
         out = tmp_path / f"{backend}{kind}"
@@ -254,7 +227,7 @@ def test_a_line_without_a_columnar_form_keeps_grading_per_unit(
     refused = stage_refused(scheme)
     assert refused is not None and what in refused and where in refused, refused
     rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
-    data = _csv(tmp_path, rows)
+    data = grid_csv(tmp_path, rows)
     assert score_whole(scheme, data, "columnar") is None
     args = ["score", str(rules), str(data), "-o", str(tmp_path / "out.csv"), "--verbose"]
     result = CliRunner().invoke(main, [*args, "--backend", "columnar"])
