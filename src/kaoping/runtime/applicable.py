@@ -24,17 +24,7 @@ def rescaled(
     rule)."""
     applicable = [(value, mx) for value, mx, _ in parts if value is not None]
     if not applicable:
-        raise DataError(
-            [
-                DataProblem(
-                    where,
-                    unit,
-                    None,
-                    f"no item of section {section!r} applies to this unit: there is nothing "
-                    "to rescale; give the section's value",
-                )
-            ]
-        )
+        raise _none_applies(unit, section, where, "there is nothing to rescale")
     total = applicable[0][0]
     maxima = applicable[0][1]
     for value, mx in applicable[1:]:
@@ -49,23 +39,22 @@ def applicable_taken(unit: str, section: str, values: Sequence[Any], mode: str, 
     data error, as for `rescale`."""
     applicable = [v for v in values if v is not None]
     if not applicable:
-        raise DataError(
-            [
-                DataProblem(
-                    where,
-                    unit,
-                    None,
-                    f"no item of section {section!r} applies to this unit: there is no "
-                    f"{'mean' if mode == 'mean' else 'highest'} to take; give the section's value",
-                )
-            ]
-        )
+        taken = "mean" if mode == "mean" else "highest"
+        raise _none_applies(unit, section, where, f"there is no {taken} to take")
     if mode == "highest":
         return max(applicable)
     total = applicable[0]
     for v in applicable[1:]:
         total = total + v
     return total / len(applicable)
+
+
+def _none_applies(unit: str, section: str, where: str, what: str) -> DataError:
+    """No child of the section applies to the unit: `what` cannot be done without its value."""
+    message = (
+        f"no item of section {section!r} applies to this unit: {what}; give the section's value"
+    )
+    return DataError([DataProblem(where, unit, None, message)])
 
 
 def rescale(u: Unit, section: str, parts: Sequence[Part], top: Any, where: str) -> Any:
