@@ -60,6 +60,7 @@ from bench import COMMON_KEYS, k_prepare, load_peers  # noqa: E402
 
 from kaoping.compiler.load import compile_paths  # noqa: E402
 from kaoping.io.data import validate  # noqa: E402
+from kaoping.runtime.allocator import keep_freed_memory  # noqa: E402
 from kaoping.runtime.columnar.numbers import Col, scaled  # noqa: E402
 from kaoping.scoring import score  # noqa: E402
 from kaoping.scoring_columnar import score_columns  # noqa: E402
@@ -67,14 +68,29 @@ from kaoping.scoring_columnar import score_columns  # noqa: E402
 SIX = Decimal("0.000001")
 
 
+# the CPU time (user + system) of each timed run, beside its wall time: the steadier figure
+# on a shared machine, and the one the ratios use
+CPU: dict[int, float] = {}
+
+
 def timed(fn: Any, repeat: int) -> float:
-    runs = []
+    """The median wall time of `repeat` runs (their median CPU time is kept in `CPU`)."""
+    runs, cpu = [], []
     for _ in range(repeat):
         gc.collect()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
+        cpu.append(time.process_time() - c0)
+    wall = statistics.median(runs)
+    CPU[id(fn)] = statistics.median(cpu)
+    return wall
+
+
+def timed_cpu(row: dict[str, Any], key: str, fn: Any, repeat: int) -> None:
+    """`row[key]` the median wall time, `row[key + "_cpu"]` the median CPU time."""
+    row[key] = timed(fn, repeat)
+    row[key + "_cpu"] = CPU.pop(id(fn))
 
 
 def peak(fn: Any) -> int:
@@ -130,9 +146,9 @@ def panshan(n: int, repeat: int, unit_max: int, peers: dict[str, Any]) -> dict[s
         unit_totals = [by[f"u{i:07d}"].total for i in range(n)]
         assert [Fraction(int(t.numerator), int(t.denominator)) for t in unit_totals] == got
         row["per_unit"] = timed(lambda: score(scheme, units, backend="unit"), 1)
-    row["columnar"] = timed(lambda: score_columns(scheme, "单位", facts), repeat)
+    timed_cpu(row, "columnar", lambda: score_columns(scheme, "单位", facts), repeat)
     row["columns"] = timed(lambda: panshan_columns(d), repeat)
-    row["numpy"] = timed(lambda: neval(nmodel, nprep(nmodel, d)), repeat)
+    timed_cpu(row, "numpy", lambda: neval(nmodel, nprep(nmodel, d)), repeat)
     prepared = dprep(model, recs)
     row["decimal"] = timed(lambda: deval(model, prepared), 1)
     row["peak_columnar"] = peak(lambda: score_columns(scheme, "单位", facts))
@@ -322,12 +338,12 @@ def shuangxiang(n: int, repeat: int, unit_max: int) -> dict[str, Any]:
         assert [Fraction(int(t.numerator), int(t.denominator)) for t in got] == want
         assert [by[f"u{i:07d}"].rank for i in range(n)] == ranks.num.tolist()
         row["per_unit"] = timed(lambda: score(scheme, units, backend="unit"), 1)
-    row["columnar"] = timed(lambda: score_columns(scheme, "乡镇口", facts), repeat)
+    timed_cpu(row, "columnar", lambda: score_columns(scheme, "乡镇口", facts), repeat)
     # the totals are sums kept as parts; building every unit's exact total over one
     # denominator (what the results print) is timed apart, with the scoring
     row["with_totals"] = timed(lambda: score_columns(scheme, "乡镇口", facts)["total"].num, repeat)
     row["columns"] = timed(lambda: sx_columns(d, constants, n), repeat)
-    row["numpy"] = timed(lambda: sx_numpy(d, constants), repeat)
+    timed_cpu(row, "numpy", lambda: sx_numpy(d, constants), repeat)
     row["peak_columnar"] = peak(lambda: score_columns(scheme, "乡镇口", facts))
     row["peak_numpy"] = peak(lambda: sx_numpy(d, constants))
     return row
@@ -339,8 +355,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--unit-max", type=int, default=100000)
     ap.add_argument("--json")
+    ap.add_argument(
+        "--allocator",
+        choices=("kept", "default"),
+        default="kept",
+        help="kept (as `kaoping score` runs): freed large blocks stay in the heap for reuse "
+        "(kaoping.runtime.allocator), for kaoping and the peers alike; default: glibc's own",
+    )
     args = ap.parse_args()
     peers = load_peers()
+    kept = args.allocator == "kept" and keep_freed_memory()
+    print(f"allocator: {'freed blocks kept' if kept else 'glibc default'}")
     print("load average at the start:", " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
@@ -351,13 +376,15 @@ def main() -> None:
                 row = shuangxiang(n, args.repeat, args.unit_max)
             rows.append(row)
             ratio = row["columnar"] / row["numpy"]
+            cpu_ratio = row["columnar_cpu"] / row["numpy_cpu"]
             unit = f"{row['per_unit']:.2f} s" if "per_unit" in row else "—"
             dec = f"{row['decimal']:.2f} s" if "decimal" in row else "—"
             if "with_totals" in row:
                 dec += f"  with exact totals {row['with_totals']:.4f} s"
             print(
                 f"{row['scheme']:<12} N={n:>9,}  columnar {row['columnar']:.4f} s  "
-                f"numpy {row['numpy']:.4f} s  ({ratio:.2f}×)  columns {row['columns']:.3f} s  "
+                f"numpy {row['numpy']:.4f} s  ({ratio:.2f}×; CPU {row['columnar_cpu']:.4f} s ÷ "
+                f"{row['numpy_cpu']:.4f} s = {cpu_ratio:.2f}×)  columns {row['columns']:.3f} s  "
                 f"per-unit {unit}  Decimal {dec}  peak columnar "
                 f"{row['peak_columnar'] / 2**20:.0f} MiB, numpy {row['peak_numpy'] / 2**20:.0f} MiB",
                 flush=True,

@@ -403,8 +403,10 @@ def score_cmd(**options: Any) -> None:
     SCHEME. With `-o NAME.xlsx` the results are a workbook: rankings, a breakdown, an explanation
     sheet per unit; with `-o NAME.csv` or `-o NAME.parquet` a table, one row a unit. With
     `--dask ADDRESS` a Parquet dataset is scored on that Dask cluster, into a Parquet folder."""
+    from kaoping.runtime.allocator import keep_freed_memory
     from kaoping.scoring import paused_gc
 
+    keep_freed_memory()  # a large run's column temporaries reused, not faulted in again
     with paused_gc():  # reading, scoring and writing: no cycles for the collector to find
         _score(**options)
 

@@ -135,21 +135,25 @@ def _numbers(t: Any, col: Col, name: str, names: Sequence[str] | None) -> list[D
     low = Q(0) if isinstance(t, ir.CountType) else getattr(t, "low", None)
     high = getattr(t, "high", None)
     if values is None:  # the common case, checked a column at a time
-        if col.present is not None:  # the units that have a value (no copy of the column)
+        if not len(num):
+            return []
+
+        def within(lowest: int, highest: int) -> bool:
+            least, most = Q(lowest, col.den), Q(highest, col.den)
+            return (low is None or least >= low) and (high is None or most <= high)
+
+        # every entry within the range, the absent ones' too: no need to look closer
+        fits = within(lowest, highest)
+        if not fits and col.present is not None:  # the units that have a value only
             given = np.asarray(col.present, dtype=bool)
             if not given.any():
                 return []
             limits = np.iinfo(num.dtype)
-            lowest = int(num.min(where=given, initial=limits.max))
-            highest = int(num.max(where=given, initial=limits.min))
-        elif not len(num):
-            return []
-        least, most = Q(lowest, col.den), Q(highest, col.den)
-        if (
-            (low is None or least >= low)
-            and (high is None or most <= high)
-            and not (whole and col.den != 1 and _fractions(num, col))
-        ):
+            fits = within(
+                int(num.min(where=given, initial=limits.max)),
+                int(num.max(where=given, initial=limits.min)),
+            )
+        if fits and not (whole and col.den != 1 and _fractions(num, col)):
             return []
     keep = _kept(col)
     every = [Q(int(x), col.den) for x in num.tolist()]

@@ -230,15 +230,18 @@ def rank_linear(x: Linear, ascending: bool) -> Array | None:
     order = np.argsort(signed)
     s = signed[order]
     close = np.zeros(n, dtype=bool)  # too close to the one before to tell apart
-    same = np.zeros(n, dtype=bool)  # the same parts as the one before: the same value
     if n:
         close[1:] = s[1:] - s[:-1] <= 2 * err
-        same[1:] = True
-        for num, _, _ in x.parts:
-            sorted_num = num[order]
-            same[1:] &= sorted_num[1:] == sorted_num[:-1]
-    equal = close & same
-    unsure = close & ~same
+    # of those, the ones with the same parts as the one before (the same value) and the others
+    at = np.flatnonzero(close)
+    same = np.ones(len(at), dtype=bool)
+    here, before = order[at], order[at - 1]
+    for num, _, _ in x.parts:
+        same &= num[here] == num[before]
+    equal = np.zeros(n, dtype=bool)
+    equal[at] = same
+    unsure = np.zeros(n, dtype=bool)
+    unsure[at] = ~same
     if unsure.any():
         chain = np.cumsum(~close)  # units chained by close neighbours share a number
         for c in np.unique(chain[unsure]).tolist():
