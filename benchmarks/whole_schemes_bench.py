@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-SCHEMES = ("panshan-2018", "example-zh", "example-en")
+SCHEMES = ("panshan-2018", "yangquan-2014", "example-zh", "example-en")
 
 
 def write_parquet(scheme: str, n: int, path: Path) -> None:
@@ -39,6 +39,7 @@ def write_parquet(scheme: str, n: int, path: Path) -> None:
     sample = registry.sample(scheme)
     if sample is None:
         sys.exit(f"{scheme} has no sample data")
+    given = json.loads(sample.read_text("utf-8"), parse_float=str, parse_int=str)
     units = json.loads(sample.read_text("utf-8"))["units"]
     picked = [units[i % len(units)] for i in range(n)]
     columns: dict[str, Any] = {
@@ -66,7 +67,11 @@ def write_parquet(scheme: str, n: int, path: Path) -> None:
             columns[name] = pa.array(cells, pa.bool_())
         else:
             columns[name] = pa.array([text(c) for c in cells], pa.string())
-    pq.write_table(pa.table(columns), path)
+    table = pa.table(columns)
+    if given.get("constants"):  # the run's constants, as the schema metadata gives them
+        text = json.dumps(given["constants"], ensure_ascii=False).encode()
+        table = table.replace_schema_metadata({b"kaoping.constants": text})
+    pq.write_table(table, path)
 
 
 def run(scheme: str, data: Path, out: Path, backend: str) -> tuple[float, float, float, str]:

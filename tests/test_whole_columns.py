@@ -490,10 +490,11 @@ def _sample_parquet(scheme: str, n: int, path: Path) -> None:
     bench.write_parquet(scheme, n, path)
 
 
-@pytest.mark.parametrize("scheme", ["panshan-2018", "example-zh", "example-en"])
+@pytest.mark.parametrize("scheme", ["panshan-2018", "yangquan-2014", "example-zh", "example-en"])
 def test_shipped_schemes_from_parquet_take_whole_columns(tmp_path: Path, scheme: str) -> None:
-    """Lists of records (panshan-2018's 安全事故, the examples' reform items) and grading (the
-    examples): the whole-column path writes the per-unit path's results JSON."""
+    """Lists of records (panshan-2018's 安全事故, the examples' reform items), grading (the
+    examples) and a constant the data gives (yangquan-2014's 目标责任考核权重, in the file's
+    schema metadata): the whole-column path writes the per-unit path's results JSON."""
     data = tmp_path / "units.parquet"
     _sample_parquet(scheme, 10_000, data)
     want, got = tmp_path / "unit.json", tmp_path / "whole.json"
@@ -502,3 +503,31 @@ def test_shipped_schemes_from_parquet_take_whole_columns(tmp_path: Path, scheme:
     code, said = _score(Path(scheme), data, got, "columnar")
     assert code == 0 and "by whole columns" in said, said
     assert got.read_bytes() == want.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (None, "'constants.目标责任考核权重': missing: give it once for the run"),
+        ('{"目标责任考核权重": "150"}', "'constants.目标责任考核权重': 150 is outside"),
+        ('{"权重": "10"}', "'constants.权重': this is not a constant"),
+        ("[1, 2]", "must be a JSON object"),
+        ("{not json", "must be a JSON object"),
+    ],
+)
+def test_bad_constants_in_parquet_get_the_per_unit_message(
+    tmp_path: Path, given: str | None, said: str
+) -> None:
+    """yangquan-2014 reads 目标责任考核权重 from the data: a Parquet file whose metadata lacks
+    it, holds it out of range, names another or is not an object fails the whole-column run
+    with the per-unit run's message and exit code."""
+    data = tmp_path / "units.parquet"
+    _sample_parquet("yangquan-2014", 1_500, data)
+    table = pq.read_table(data)
+    meta = None if given is None else {b"kaoping.constants": given.encode()}
+    pq.write_table(table.replace_schema_metadata(meta), data)
+    unit = _score(Path("yangquan-2014"), data, tmp_path / "unit.csv", "unit")
+    whole = _score(Path("yangquan-2014"), data, tmp_path / "whole.csv", "columnar")
+    assert unit[0] == 2 and said in unit[1], unit[1]
+    assert whole == unit
+    assert not (tmp_path / "whole.csv").exists()

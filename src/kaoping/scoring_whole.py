@@ -4,7 +4,8 @@ the columns (`io/columns_out`), with no per-unit object anywhere.
 
 Taken when the columnar backend scores the run (`--backend columnar`, or `auto` from 1,000
 units) and the scheme has nothing the per-unit module must still do after the values: no
-raters' ordering, no constant entered in the data, every grading line one the columnar module
+raters' ordering, every constant entered in the data given (a Parquet file's schema
+metadata) and valid, every grading line one the columnar module
 computes (`grade_all`, on every group's table once all are scored), every consequence one it
 computes (`final_N`, on each group's table and grades once every grading is done), and every
 data requirement one on each unit's own data (checked here on the columns first: a row
@@ -16,7 +17,7 @@ error) as always."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,8 @@ class WholeResults:
     reason: str
     # the run's warnings (a quota that ties take past its size), as the per-unit run raises them
     warnings: tuple[RunWarning, ...] = ()
+    # the run's constants the data entered (read and checked)
+    constants: Mapping[str, Any] = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return sum(len(g.names) for g in self.groups)
@@ -135,7 +138,7 @@ def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeRe
     reason = f"columnar backend: {how}; the data read and the results written by whole columns"
     run = Run()
     groups = _score_groups(scheme, found, data, run)
-    return WholeResults(scheme, groups, reason, run.warnings)
+    return WholeResults(scheme, groups, reason, run.warnings, data.constants)
 
 
 def _canonical(data: Any) -> npt.NDArray[np.int64]:
@@ -157,7 +160,7 @@ def _score_groups(
     the order of units; the data of a single group is scored in the order of the file (its
     columns read as they are, not copied), other data grouped by (group, name)."""
     from kaoping.runtime.columnar.grading import Part
-    from kaoping.runtime.columnar.table import Facts, Table
+    from kaoping.runtime.columnar.table import Facts, Table, constant_column
     from kaoping.scoring_columnar import run_guarded
 
     model = scheme.model
@@ -177,6 +180,8 @@ def _score_groups(
         whole = len(rows) == len(data.groups)  # every row, in the file's order
 
         def read(name: str, rows: npt.NDArray[np.int64] = rows, whole: bool = whole) -> Any:
+            if name in data.constants:
+                return constant_column(data.constants[name], len(rows))
             if name not in data.inputs:
                 return _absent(len(rows))
             return data.inputs[name] if whole and single else _take(data.inputs[name], rows)

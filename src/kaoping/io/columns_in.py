@@ -26,7 +26,9 @@ import numpy.typing as npt
 
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
+from kaoping.errors import DataError, DataProblem
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
+from kaoping.io.validate import _constants as validated_constants
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels, magnitude, scaled
 from kaoping.runtime.columnar.records import Records
 from kaoping.runtime.columnar.table import Column
@@ -46,6 +48,8 @@ class UnitColumns:
     groups: npt.NDArray[np.intp]  # each unit's group, an index into `labels`
     labels: list[str]
     inputs: Mapping[str, Column]
+    # the run's constants the data gives (a Parquet file's schema metadata), validated
+    constants: Mapping[str, Any] = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -65,9 +69,28 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
     if table is None:
         return None
     try:
-        return _table_columns(table, model, pa)
+        data = _table_columns(table, model, pa)
     except pa.ArrowException:  # a kernel pyarrow lacks for a column's type, text beyond 2 GiB
         return None
+    if data is None or not any(c.type is not None for c in model.constants.values()):
+        return data
+    constants = _constants(table, model, str(path), set(data.labels))
+    return None if constants is None else attrs.evolve(data, constants=constants)
+
+
+def _constants(table: Any, model: Model, where: str, groups: set[str]) -> dict[str, Any] | None:
+    """The run's constants a Parquet file's schema metadata gives (`kaoping.constants`), read
+    and checked as the per-unit reader reads them; None at any problem (a CSV gives none: a
+    constant its groups need is one), which the per-unit reader then reports."""
+    from kaoping.io.data_arrow import metadata_constants
+
+    try:
+        raw = metadata_constants(table.schema.metadata, where) if table.schema else None
+    except DataError:
+        return None
+    problems: list[DataProblem] = []
+    constants = validated_constants(raw, model, where, problems, groups)
+    return None if problems else constants
 
 
 def _table_columns(table: Any, model: Model, pa: Any) -> UnitColumns | None:
@@ -154,10 +177,10 @@ _READ = (ir.NumberType, ir.CountType, ir.YesNoType, ir.EnumType, ir.ListType)
 
 
 def _plain_scheme(model: Model) -> bool:
-    """Inputs all numbers, counts, yes/no, options or lists of records (from Parquet), and no
-    constant entered in the data (a CSV or Parquet file of units has no
-    top-level `constants`)."""
-    if any(c.type is not None for c in model.constants.values()):
+    """Inputs all numbers, counts, yes/no, options or lists of records (from Parquet), and
+    constants entered in the data numbers, counts, yes/no or options."""
+    constants = (c.type for c in model.constants.values() if c.type is not None)
+    if not all(isinstance(t, _READ) and not isinstance(t, ir.ListType) for t in constants):
         return False
     return all(isinstance(d.type, _READ) for d in model.inputs.values())
 
@@ -209,18 +232,14 @@ def _csv_table(path: Path) -> Any:
 
 
 def _parquet_table(path: Path) -> Any:
-    """The Parquet file as a table; None when it gives constants (`kaoping.constants` in its
-    schema metadata: the per-unit reader checks them against the scheme's) or pyarrow cannot
-    read it (the per-unit reader says why)."""
+    """The Parquet file as a table; None when pyarrow cannot read it (the per-unit reader says
+    why)."""
     import pyarrow.parquet as pq
 
-    from kaoping.io.data_arrow import CONSTANTS_KEY
-
     try:
-        table = pq.read_table(path)
+        return pq.read_table(path)
     except (OSError, ValueError, NotImplementedError):
         return None
-    return None if CONSTANTS_KEY in (table.schema.metadata or {}) else table
 
 
 def _text_column(column: Any, pa: Any) -> Any:

@@ -18,7 +18,7 @@ import numpy as np
 from kaoping.compiler.emit import rank_path
 from kaoping.io.column_text import number_texts
 from kaoping.io.history_file import scheme_hash
-from kaoping.io.results import total_places
+from kaoping.io.results import constants_head, total_places
 from kaoping.io.results_table import BATCH, HEAD, value_columns
 from kaoping.io.row_bytes import Kept, Lines, Table, texts_table
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels
@@ -41,6 +41,8 @@ def iter_json(results: WholeResults) -> Iterator[bytes | memoryview]:
     """The results JSON as `iter_json(..., compact=True)` writes it, then the final newline."""
     scheme = results.scheme
     head = {"scheme": scheme.scheme_id, "scheme_hash": scheme_hash(scheme)}
+    if len(results):
+        head.update(constants_head(scheme.model, results.constants))
     yield (_compact(head)[:-1] + ',"units":[').encode()
     separator = b"\n"
     fields = Fields("json")

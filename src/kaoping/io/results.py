@@ -5,7 +5,7 @@ same values back; the table shows them as people read them ("≈183.3333")."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -66,6 +66,15 @@ def _plain(value: Any, texts: Texts | None = None) -> Any:
     if isinstance(value, list):
         return [{k: _plain(v, texts) for k, v in rec.items()} for rec in value]
     return value
+
+
+def constants_head(model: Model, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The results JSON's `constants` (the ones the data entered for this run, in the
+    scheme's order), when the scheme has constants entered in the data."""
+    names = [c.name for c in model.constants.values() if c.type is not None]
+    if not names:
+        return {}
+    return {"constants": {name: _plain(given[name]) for name in names if name in given}}
 
 
 def total_places(model: Model) -> int | None:
@@ -165,10 +174,8 @@ def iter_json(results: Results, compact: bool | None = None) -> Iterator[str]:
         # what `--history` checks next year: which rules produced these results
         "scheme_hash": scheme_hash(results.scheme),
     }
-    given = [c.name for c in model.constants.values() if c.type is not None]
-    if given and results.units:  # the constants entered for this run, once
-        facts = results.units[0].unit.facts
-        head["constants"] = {name: _plain(facts[name]) for name in given if name in facts}
+    if results.units:  # the constants entered for this run, once
+        head.update(constants_head(model, results.units[0].unit.facts))
     texts = Texts()
     rank_values = {block.index: rank_path(block) for block in model.blocks}  # once per block
     warnings = [{"code": w.code, "unit": w.unit, "message": w.message} for w in results.warnings]

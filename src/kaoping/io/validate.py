@@ -198,8 +198,10 @@ def _constants(
                     where,
                     None,
                     f"constants.{name}",
-                    "missing: give it in the data file's top-level `constants` object "
-                    f'({{"constants": {{"{name}": …}}, "units": […]}}; JSON data)',
+                    "missing: give it once for the run: in a JSON data file's top-level "
+                    f'`constants` ({{"constants": {{"{name}": …}}, "units": […]}}), a '
+                    "workbook's 常量 sheet or a Parquet file's schema metadata "
+                    "`kaoping.constants` (a CSV file of units cannot give it)",
                 )
             )
             continue

@@ -18,7 +18,7 @@ from kaoping.compiler.model import Model
 from kaoping.exact import Q
 from kaoping.runtime.columnar.linear import Linear
 from kaoping.runtime.columnar.logic import compare
-from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, column, truth
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, column, constant, truth
 from kaoping.runtime.columnar.records import Records, records_of
 from kaoping.runtime.unit import AboveMax, Unit
 
@@ -134,6 +134,16 @@ def reader(model: Model, units: Sequence[Unit]) -> Reader:
         return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
 
     return read
+
+
+def constant_column(value: Any, n: int) -> Column:
+    """A constant entered in the data (as validated: a number, a yes/no or an option), as the
+    column every unit reads it as."""
+    if isinstance(value, bool):
+        return Flags(np.full(n, value, dtype=bool))
+    if isinstance(value, str):
+        return Labels(np.full(n, value, dtype=object))
+    return constant(Q(value), n)
 
 
 def _kind(typ: object) -> str:
