@@ -4,6 +4,7 @@ path's messages and exit code."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -490,11 +491,14 @@ def _sample_parquet(scheme: str, n: int, path: Path) -> None:
     bench.write_parquet(scheme, n, path)
 
 
-@pytest.mark.parametrize("scheme", ["panshan-2018", "yangquan-2014", "example-zh", "example-en"])
+@pytest.mark.parametrize(
+    "scheme", ["panshan-2018", "yangquan-2014", "shuangxiang-2012", "example-zh", "example-en"]
+)
 def test_shipped_schemes_from_parquet_take_whole_columns(tmp_path: Path, scheme: str) -> None:
     """Lists of records (panshan-2018's 安全事故, the examples' reform items), grading (the
-    examples) and a constant the data gives (yangquan-2014's 目标责任考核权重, in the file's
-    schema metadata): the whole-column path writes the per-unit path's results JSON."""
+    examples, shuangxiang-2012), constants the data gives in the file's schema metadata
+    (yangquan-2014's 目标责任考核权重, shuangxiang-2012's 分值 and the requirements that they add
+    up to 1000): the whole-column path writes the per-unit path's results JSON."""
     data = tmp_path / "units.parquet"
     _sample_parquet(scheme, 10_000, data)
     want, got = tmp_path / "unit.json", tmp_path / "whole.json"
@@ -531,3 +535,20 @@ def test_bad_constants_in_parquet_get_the_per_unit_message(
     assert unit[0] == 2 and said in unit[1], unit[1]
     assert whole == unit
     assert not (tmp_path / "whole.csv").exists()
+
+
+def test_a_broken_requirement_on_constants_gets_the_per_unit_message(tmp_path: Path) -> None:
+    """shuangxiang-2012 requires the 中项 分值 of a 大块 to add up to 1000 ("004 三(一)6."),
+    checked once a run: constants that break it stop the whole-column run as the per-unit
+    run stops, with its message and exit code."""
+    data = tmp_path / "units.parquet"
+    _sample_parquet("shuangxiang-2012", 1_500, data)
+    table = pq.read_table(data)
+    constants = json.loads(table.schema.metadata[b"kaoping.constants"])
+    constants["乡镇口安全生产分值"] = str(int(constants["乡镇口安全生产分值"]) + 1)
+    meta = {b"kaoping.constants": json.dumps(constants, ensure_ascii=False).encode()}
+    pq.write_table(table.replace_schema_metadata(meta), data)
+    unit = _score(Path("shuangxiang-2012"), data, tmp_path / "unit.csv", "unit")
+    whole = _score(Path("shuangxiang-2012"), data, tmp_path / "whole.csv", "columnar")
+    assert unit[0] == 2 and "xiangzhen.rules:147" in unit[1], unit[1]
+    assert whole == unit

@@ -1,9 +1,10 @@
 """The data requirements of a block on whole columns: `check_N(t)` returns, for each
 `require COND` the per-unit `check_N(u)` tests on each unit, the groups it applies to (all:
-empty) and the rows of the block's table that break it. Emitted only where every such
-requirement has a columnar form and none compares units (`require same`) or reads constants
-alone: otherwise no `check_N` is written and the whole-column path leaves the run to the
-per-unit objects."""
+empty) and the rows of the block's table that break it. One reading constants alone (checked
+once a run by the per-unit module) reads them as the columns every unit reads: it holds for
+every row or for none. Emitted only where every such requirement has a columnar form and none
+compares units (`require same`): otherwise no `check_N` is written and the whole-column path
+leaves the run to the per-unit objects."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def check_function(em: ColumnarEmitter, block: BlockModel) -> None:
     """`check_N(t)` for the block, when every requirement of it is one on each unit's data."""
     checks = block.data_checks
-    if not checks or any(c.requirement.same or c.per_run for c in checks):
+    if not checks or any(c.requirement.same for c in checks):
         return
     body = Writer()
     outer, em.w = em.w, body

@@ -72,8 +72,8 @@ def read_columns(path: Path, model: Model) -> UnitColumns | None:
         data = _table_columns(table, model, pa)
     except pa.ArrowException:  # a kernel pyarrow lacks for a column's type, text beyond 2 GiB
         return None
-    if data is None or not any(c.type is not None for c in model.constants.values()):
-        return data
+    if data is None:
+        return None
     constants = _constants(table, model, str(path), set(data.labels))
     return None if constants is None else attrs.evolve(data, constants=constants)
 
@@ -85,7 +85,7 @@ def _constants(table: Any, model: Model, where: str, groups: set[str]) -> dict[s
     from kaoping.io.data_arrow import metadata_constants
 
     try:
-        raw = metadata_constants(table.schema.metadata, where) if table.schema else None
+        raw = metadata_constants(table.schema.metadata, where)
     except DataError:
         return None
     problems: list[DataProblem] = []
