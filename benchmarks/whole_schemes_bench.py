@@ -22,7 +22,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-SCHEMES = ("panshan-2018", "shuangxiang-2012", "yangquan-2014", "example-zh", "example-en")
+SCHEMES = (
+    "panshan-2018",
+    "shuangxiang-2012",
+    "heshan-2013",
+    "yangquan-2014",
+    "example-zh",
+    "example-en",
+)
 
 
 def write_parquet(scheme: str, n: int, path: Path) -> None:

@@ -492,13 +492,23 @@ def _sample_parquet(scheme: str, n: int, path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "scheme", ["panshan-2018", "yangquan-2014", "shuangxiang-2012", "example-zh", "example-en"]
+    "scheme",
+    [
+        "panshan-2018",
+        "yangquan-2014",
+        "shuangxiang-2012",
+        "heshan-2013",
+        "example-zh",
+        "example-en",
+    ],
 )
 def test_shipped_schemes_from_parquet_take_whole_columns(tmp_path: Path, scheme: str) -> None:
     """Lists of records (panshan-2018's 安全事故, the examples' reform items), grading (the
-    examples, shuangxiang-2012), constants the data gives in the file's schema metadata
-    (yangquan-2014's 目标责任考核权重, shuangxiang-2012's 分值 and the requirements that they add
-    up to 1000): the whole-column path writes the per-unit path's results JSON."""
+    examples, shuangxiang-2012, heshan-2013), constants the data gives in the file's schema
+    metadata (yangquan-2014's 目标责任考核权重, shuangxiang-2012's 分值 and the requirements that
+    they add up to 1000), `last year` in values and consequences with no last year's results
+    (heshan-2013's 排位 and 连续两年基本达标): the whole-column path writes the per-unit path's
+    results JSON."""
     data = tmp_path / "units.parquet"
     _sample_parquet(scheme, 10_000, data)
     want, got = tmp_path / "unit.json", tmp_path / "whole.json"

@@ -196,13 +196,32 @@ def test_score_takes_whole_columns_for_a_scheme_with_consequences(
         assert len(units) == 10_000 and any("表彰" in u["flags"] for u in units)
 
 
+def test_last_year_in_a_consequence_without_last_years_results(tmp_path: Path) -> None:
+    """A consequence reading last year's grade (read where a condition holds, too) takes whole
+    columns in a run without last year's results: absent for every unit, as per unit."""
+    old = "    flag 多扣 if bad ≥ 4\n"
+    new = (
+        "    flag 多扣 if bad ≥ 4\n"
+        "    flag 连续 if 等次 = 不合格 and (last year 等次 = 不合格 default true)\n"
+        "    output 上年 = last year total default 0\n"
+    )
+    text = HEAD + GRADING + CONSEQUENCES
+    assert old in text
+    rules = tmp_path / "final.rules"
+    rules.write_text(text.replace(old, new, 1), encoding="utf-8")
+    scheme = compile_paths("final", [rules])
+    assert stage_refused(scheme) is None
+    rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
+    data = grid_csv(tmp_path, rows)
+    text_out = whole_bytes(scheme, data, "json")
+    assert text_out == per_unit_bytes(scheme, data, "json")
+    units = json.loads(text_out)["units"]
+    failed = [u for u in units if u["grades"]["等次"] == "不合格"]
+    assert failed and all("连续" in u["flags"] for u in failed)
+    assert all(u["outputs"]["上年"] == "0" for u in units)
+
+
 UNSUPPORTED = [
-    (
-        "`last year` in a consequence",
-        "    flag 多扣 if bad ≥ 4\n",
-        "    flag 多扣 if bad ≥ 4\n    let 连续 = (last year 等次 = 不合格) default false\n",
-        "final.rules:",
-    ),
     (
         "a division by a value that differs from unit to unit",
         "    output 丙奖 = work - bad × 2.5\n",

@@ -94,14 +94,15 @@ def whole_scheme(scheme: CompiledScheme) -> ColumnarScheme | None:
     # data requirements: each checked on the columns (`check_N`), or the per-unit path's
     if any(b.data_checks and f"check_{b.index}" not in found.namespace for b in model.blocks):
         return None
-    # what the whole-table module reads from unit objects: last year's results, a
-    # distribution checked over the units
+    # what the whole-table module reads from unit objects: a distribution checked over the
+    # units (`last year` reads them too, but this path scores no run with last year's
+    # results: it is absent for every unit, as the per-unit module reads it then)
     if any(f"_c.{name}(" in found.python for name in _READS_UNITS):
         return None
     return found
 
 
-_READS_UNITS = ("last_year", "settle", "require_distribution", "require_records")
+_READS_UNITS = ("require_distribution", "require_records")
 
 
 def stage_refused(scheme: CompiledScheme) -> str | None:

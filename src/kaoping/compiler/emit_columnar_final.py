@@ -4,8 +4,11 @@ per-unit `final_N(u)` (`emit_stages.StageEmitter.final_function`), in the same o
 is the grading's text column on the group (`g`, what `grade_all` left on its `Part`); a
 consequence for some groups only is computed on the tables of those groups.
 
-What it cannot compute raises `Unsupported` with the line's span (`last year`: the
-whole-column path reads no earlier results); the module then holds no `final_N` and
+Only the whole-column path computes consequences on columns, and it scores no run with last
+year's results (`--history` keeps a run on unit objects): `last year` is absent for every unit
+there, as the per-unit module reads it without them (`runtime.columnar.history.no_last_year`,
+which refuses a table whose units have last year's results). What it cannot compute raises
+`Unsupported` with the line's span; the module then holds no `final_N` and
 `FINAL_UNSUPPORTED_N` says why, and the run is scored per unit."""
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ class _FinalExprs(ExprEmitter):
         return f"g[{res.target!r}]"
 
     def last_year(self, e: ir.LastYear, block: BlockModel, s: Scope) -> str:
-        raise Unsupported("`last year` in a consequence (whole columns read no history)", e.span)
+        kind = "number" if isinstance(e.operand, ir.TotalRef) else self.kind(e.operand, block)
+        if kind not in ("number", "bool", "enum", "text"):
+            raise Unsupported(f"`last year` of a {kind} value", e.span)
+        sort = {"number": "number", "bool": "yesno"}.get(kind, "text")
+        return f"_c.no_last_year(t, {sort!r})"
 
 
 def final_function(em: ColumnarEmitter, block: BlockModel) -> None:

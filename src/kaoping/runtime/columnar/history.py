@@ -60,6 +60,14 @@ def last_year(t: Table, key: str, kind: str, checked: bool, within: str | None =
     return _other(kind, values)
 
 
+def no_last_year(t: Table, kind: str) -> Any:
+    """`last year` in a run without last year's results (a consequence on the whole-column
+    path): absent for every row, as the per-unit module reads it then."""
+    if t.units and any(u.history is not None for u in t.units):
+        raise RuntimeError("consequences on columns read no last year's results")
+    return absent(t.n) if kind == "number" else _other(kind, [None] * t.n)
+
+
 def settle(t: Table) -> None:
     """What the per-unit stage's reads of last year met, raised unit by unit as the per-unit
     backend raises it: warnings in that order, the first refused number as a data error."""

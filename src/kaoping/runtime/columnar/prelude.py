@@ -16,7 +16,7 @@ from kaoping.runtime.columnar.cohort import (
 from kaoping.runtime.columnar.distribution import require_distribution, require_records
 from kaoping.runtime.columnar.given import computed, computed_only, give
 from kaoping.runtime.columnar.grading import Grading
-from kaoping.runtime.columnar.history import last_year, settle
+from kaoping.runtime.columnar.history import last_year, no_last_year, settle
 from kaoping.runtime.columnar.logic import (
     both,
     chain,
@@ -84,6 +84,7 @@ __all__ = [
     "mul",
     "neg",
     "negate",
+    "no_last_year",
     "peer_means",
     "per_record",
     "rank",
