@@ -250,6 +250,15 @@ def _value_data(
                 ]
             steps.append(step)
     own_lines = range(span.line, rules.ends.get((span.path, span.line), span.line) + 1)
+    # an aggregate in the value's own formula (a let, a one-line item) has no step to carry what
+    # each record counted for, so the value carries it: which records a mean dropped
+    stepped = {st.line for st in (trace.steps if trace is not None else [])}
+    records = [
+        {"record": i, "status": status, "value": rules.number(value)}
+        for line in own_lines
+        if line not in stepped
+        for i, status, value in u.record_notes.get(line, [])
+    ]
     weights = [
         {"part": name, "value": _show(part, rules), "weight": rules.number(weight)}
         for line in sorted({*own_lines, *(st.line for st in (trace.steps if trace else []))})
@@ -294,6 +303,7 @@ def _value_data(
         "group": group_values,
         "scope": _scope_data(results, vd),
         "weights": weights,
+        "records": records,
         # a section's children its mean or highest leaves out (`take mean excluding …`)
         "excluded": _excluded(node),
         "last_year": {k: _show(x, rules) for k, x in (trace.last_year.items() if trace else [])},

@@ -265,6 +265,7 @@ def _lines(v: dict[str, Any], data: dict[str, Any], lang: str) -> list[Line]:
         v["kind"] in ("let", "output", "flag", "total") or (v["kind"] == "item" and not v["steps"])
     ):
         lines.append(Line((text,), "code"))
+    lines.extend(_records(v.get("records", []), words, "    "))
     if v["scope"] is not None:
         scope = v["scope"]
         groups = ("、" if lang == "zh" else ", ").join(scope["groups"])
@@ -338,11 +339,18 @@ def _step(st: dict[str, Any], lang: str) -> list[Line]:
         read = _pairs(st["condition"].items())
         pieces = (words["cond_false"], *((": ", *read) if read else ()))
         lines.append(Line(pieces, "sub", "    ", skipped=True))
-    for rec in st.get("records", []):
+    lines.extend(_records(st.get("records", []), words, "    "))
+    return lines
+
+
+def _records(records: list[dict[str, Any]], words: dict[str, str], indent: str) -> list[Line]:
+    """What each record of an aggregate counted for, or why it was left out, one a line."""
+    lines = []
+    for rec in records:
         status: tuple[Piece, ...] = (rec["status"],)
         if rec["status"] == "counted":
             status = (words["counted"], *((" ", Num(rec["value"])) if rec["value"] else ()))
-        lines.append(Line((f"[{rec['record']}] ", *status), "sub", "    "))
+        lines.append(Line((f"[{rec['record']}] ", *status), "sub", indent))
     return lines
 
 

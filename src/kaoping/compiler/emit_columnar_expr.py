@@ -255,7 +255,8 @@ class ExprEmitter:
         inner = attrs.evolve(s, record=rec, n=f"len({rec})", cohort={})
         value = self.ex(e.value, block, inner) if e.value is not None else "None"
         where = self.ex(e.where, block, inner) if e.where is not None else "None"
-        drop = "None" if e.drop is None else self.drop(e.drop, e, block, inner)
+        drop = "".join(f"{self.drop(d, e, block, inner)}, " for d in e.drops)
+        drop = f"({drop})" if drop else "None"
         source = f"{s.f}[{e.source!r}]"
         return (
             f"(lambda {rec}: _c.aggregate({e.kind!r}, {rec}, {value}, {where}, "

@@ -169,8 +169,8 @@ class ExprLowering(LowerBase):
         tail = c[2:] if has_value else c[1:]
         where = next((x.expr for x in tail if isinstance(x, _Where)), None)
         per = next((x.field for x in tail if isinstance(x, _PerHighest)), None)
-        drop = next((x for x in tail if isinstance(x, ir.Drop)), None)
-        return ir.Aggregate(kind, source, value, where, per, drop, span=self.sp(meta))
+        drops = tuple(x for x in tail if isinstance(x, ir.Drop))
+        return ir.Aggregate(kind, source, value, where, per, drops, span=self.sp(meta))
 
     def where(self, meta: Any, c: list[Any]) -> _Where:
         return _Where(c[0])

@@ -140,7 +140,7 @@ def learnable(x: ir.Expr, model: Model) -> str | None:
         isinstance(x, ir.Aggregate)
         and x.kind == "count"
         and x.where is None
-        and x.drop is None
+        and not x.drops
         and x.per_field is None
         and x.source in model.inputs
     ):
