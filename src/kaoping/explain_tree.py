@@ -158,7 +158,7 @@ _STATEMENTS = (
 )
 
 
-_COHORT = (ir.Best, ir.GroupLowest, ir.GroupMean, ir.Rank, ir.Distribute)
+_COHORT = (ir.Best, ir.GroupLowest, ir.GroupMean, ir.GroupCount, ir.Rank, ir.Distribute)
 
 
 def _nodes(node: Any) -> Iterator[Any]:

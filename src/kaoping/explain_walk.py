@@ -366,6 +366,7 @@ def _pairs(items: Iterable[tuple[str, Any]]) -> tuple[Piece, ...]:
 # a group value is labelled by its expression as the English keyword set prints it; these are
 # the words such a label can hold, in the Chinese keyword set
 _GROUP_WORDS_ZH = (
+    ("group count", "组内单位数"),
     ("group lowest ", "组内最低 "),
     ("group mean ", "组内平均 "),
     ("peer mean ", "其他单位平均 "),

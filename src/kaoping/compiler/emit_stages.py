@@ -389,5 +389,7 @@ def _cohort_nodes(node: object) -> list[CohortNode]:
     return [
         x
         for x in walk.postorder(node)
-        if isinstance(x, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute)
+        if isinstance(
+            x, ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute
+        )
     ]

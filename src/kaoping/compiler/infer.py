@@ -115,7 +115,9 @@ class ExprChecker(CallInference):
             return self.aggregate(e, ctx)
         if isinstance(e, ir.Weighted):
             return self.weighted(e, ctx)
-        if isinstance(e, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute):
+        if isinstance(
+            e, ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute
+        ):
             return self.cohort(e, ctx)
         if isinstance(e, ir.LastYear):
             return self.last_year(e, ctx)

@@ -217,13 +217,16 @@ class CallInference(InferenceCore):
         return T.number(low, high)
 
     def cohort(
-        self, e: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute, ctx: Ctx
+        self,
+        e: ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute,
+        ctx: Ctx,
     ) -> T.Ty:
         if ctx.stage not in ("group", "cross"):
             word = {
                 ir.Best: "best",
                 ir.GroupLowest: "group lowest",
                 ir.GroupMean: "group mean",
+                ir.GroupCount: "group count",
                 ir.Rank: "rank by",
                 ir.Distribute: "distribute",
             }[type(e)]
@@ -241,6 +244,12 @@ class CallInference(InferenceCore):
             # when none has it, as a group mean is
             t = self.infer(e.operand, ctx)
             return self.need_number(t.required(), e.operand, ctx).maybe(t.optional)
+        if isinstance(e, ir.GroupCount):
+            # the unit itself is one of its group's units; a condition may leave none
+            if e.where is None:
+                return T.number(Q(1), None, integer=True)
+            self.need_bool(self.infer(e.where, ctx), e.where)
+            return T.number(Q(0), None, integer=True)
         if isinstance(e, ir.GroupMean):
             mean_parts(self, e, ctx)
             t = self.infer(e.operand, ctx)

@@ -303,6 +303,18 @@ class GroupMean:
 
 
 @attrs.frozen
+class GroupCount:
+    """`group count [where C]`: how many units the unit's group has (where C holds): 同类医院数,
+    参评单位数, for a place turned into a share of the group."""
+
+    where: Expr | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return "group count" + (f" where {self.where}" if self.where is not None else "")
+
+
+@attrs.frozen
 class Rank:
     """`rank by X, Y [ascending]`: 1 for the best; equal keys share a rank."""
 
@@ -420,6 +432,7 @@ Expr = (
     | Best
     | GroupLowest
     | GroupMean
+    | GroupCount
     | Rank
     | Distribute
     | LastYear

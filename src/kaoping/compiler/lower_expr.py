@@ -108,6 +108,10 @@ class ExprLowering(LowerBase):
         where = next((x.expr for x in c[1:] if isinstance(x, _Where)), None)
         return ir.GroupMean(c[0], weight, where, others, span=self.sp(meta))
 
+    def group_count(self, meta: Any, c: list[Any]) -> ir.GroupCount:
+        where = next((x.expr for x in c if isinstance(x, _Where)), None)
+        return ir.GroupCount(where, span=self.sp(meta))
+
     def peer_mean(self, meta: Any, c: list[Any]) -> ir.GroupMean:
         return self.group_mean(meta, c, others=True)
 

@@ -51,7 +51,16 @@ def reads_no_unit(expr: object, model: Model) -> bool:
 def reads_values(expr: object) -> bool:
     """Whether an expression reads something other than inputs: the total, or a cohort value."""
     return any(
-        isinstance(n, ir.TotalRef | ir.Best | ir.GroupMean | ir.Rank | ir.Distribute | ir.LastYear)
+        isinstance(
+            n,
+            ir.TotalRef
+            | ir.Best
+            | ir.GroupMean
+            | ir.GroupCount
+            | ir.Rank
+            | ir.Distribute
+            | ir.LastYear,
+        )
         for n in walk(expr)
     )
 

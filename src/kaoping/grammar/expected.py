@@ -88,6 +88,7 @@ KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
     ("best", "组内最高"),
     ("group lowest", "组内最低"),
     ("group mean", "组内平均"),
+    ("group count", "组内单位数"),
     ("peer mean", "其他单位平均"),
     ("rank by", "排名 按"),
     ("ascending", "升序"),
