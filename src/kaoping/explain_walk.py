@@ -292,6 +292,8 @@ def _lines(v: dict[str, Any], data: dict[str, Any], lang: str) -> list[Line]:
         lines.append(Line(tuple(used)))
     for k, val in v["group"].items():
         label = group_label_zh(k) if lang == "zh" else k
+        if isinstance(val, list):  # the units holding the best or the lowest, by name
+            val = ("、" if lang == "zh" else ", ").join(str(x) for x in val)
         lines.append(Line((f"{words['group_value']}: {label} = ", Num(val))))
     if v["inputs"]:
         read: list[Piece] = [f"{words['inputs']}: "]
