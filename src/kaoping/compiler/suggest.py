@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Iterable
 
 from kaoping.compiler.infer_context import BUILTIN_NAMES, BUILTINS_ZH
-from kaoping.grammar.expected import KEYWORD_PAIRS, in_both
+from kaoping.grammar.expected import KEYWORD_PAIRS, homophone_typo, in_both
 
 
 def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
@@ -69,7 +69,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None
             f"是否值写作 {_quoted(word)}",
         )
     keywords = [w for pair in KEYWORD_PAIRS for w in pair if " " not in w]
-    kw = difflib.get_close_matches(name, keywords, n=2, cutoff=0.6)
+    kw = [k for k in keywords if homophone_typo(name, k)][:2]  # 满份 for 满分
+    kw = kw or difflib.get_close_matches(name, keywords, n=2, cutoff=0.6)
     if kw:
         en = " or ".join(_quoted(k) for k in kw)
         zh = " 或 ".join(_quoted(k) for k in kw)
