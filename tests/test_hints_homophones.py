@@ -1,7 +1,8 @@
-"""A Chinese keyword typed with a homophone by a pinyin input method (起平 for 起评, 扣完位置 for
-扣完为止, 满份 for 满分, 封定 for 封顶): the hint names the keyword meant. The list of what an
-item clause may be names the Chinese clauses only, never `非` (the first word of the English
-`not applicable if`, whose Chinese is `不涉及`)."""
+"""Hints for what a policy writer types: a Chinese keyword typed with a homophone by a pinyin
+input method (起平 for 起评, 扣完位置 for 扣完为止, 满份 for 满分, 封定 for 封顶) names the keyword
+meant; the list of what an item clause may be names the Chinese clauses only, never `非` (the
+first word of the English `not applicable if`, whose Chinese is `不涉及`); a `前 15%` quota without
+its rounding asks for the document's."""
 
 from __future__ import annotations
 
@@ -70,3 +71,38 @@ def test_a_word_sharing_a_character_elsewhere_is_not_offered(tmp_path: Path) -> 
     from kaoping.grammar.expected import nearest_keywords
 
     assert "进一" not in nearest_keywords("先进", "zh")
+
+
+QUOTA = """方案 "名额"
+分组 医院
+枚举 等次: 优秀, 合格
+输入 得分: 数值 0 至 100 "得分"
+评分 医院:
+    指标 甲 满分 100 = 得分
+评定 等次:
+    优秀 前 15%LINE_END
+    合格 其余
+"""
+
+
+@pytest.mark.parametrize("line_end", ["", ' 条款 "三(二)"'])
+def test_a_share_quota_without_its_rounding_asks_for_the_documents(
+    tmp_path: Path, line_end: str
+) -> None:
+    # 优秀医院数不超过15%(计算结果不足1家的部分舍去): the rounding is the document's `去尾`
+    path = tmp_path / "q.rules"
+    path.write_text(QUOTA.replace("LINE_END", line_end), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "q.rules:8:" in result.output and "E101" in result.output
+    assert "a share of the group becomes a number of units only by a rounding" in result.output
+    assert "`去尾` where it drops the fraction" in result.output
+
+
+def test_a_grade_typed_with_a_homophone_is_named(tmp_path: Path) -> None:
+    # 优等 for 优秀 (the same 优, the other character mistyped): E204 names the grade meant
+    path = tmp_path / "g.rules"
+    path.write_text(QUOTA.replace("15%LINE_END", "15% 去尾\n    取消 优等 若 得分 < 85"), "utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert "E204 '优等' is not a value of enum '等次'" in result.output
+    assert "did you mean '优秀'?" in result.output

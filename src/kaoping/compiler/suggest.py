@@ -11,10 +11,12 @@ from kaoping.grammar.expected import KEYWORD_PAIRS, homophone_typo, in_both
 
 
 def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """Declared names close to `name`: by spelling (difflib), or one containing the other
-    (`报送` for `信息报送`), nearest first."""
+    """Declared names close to `name`: by spelling (difflib), a homophone slip, or one
+    containing the other (`报送` for `信息报送`), nearest first."""
     pool = sorted({c for c in candidates if c and c != name})
     close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
+    # 优等 for 优秀: as long, the same character in half the places (a pinyin slip)
+    close += [c for c in pool if c not in close and homophone_typo(name, c)][: n - len(close)]
     if len(close) < n and len(name) >= 2:
         close += [c for c in pool if c not in close and (name in c or c in name)][: n - len(close)]
     return close

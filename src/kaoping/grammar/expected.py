@@ -428,11 +428,25 @@ def explain(err: UnexpectedToken, source: str) -> tuple[str, str, str, str]:
     return detail, detail_zh, hint.en if hint else "", hint.zh if hint else ""
 
 
+_MODES = {"half-up", "half-even", "down", "up", "rounded", "四舍五入", "银行家舍入", "去尾", "进一"}
+
+
 def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
     tok = err.token
     text = str(tok.value)
     words = _terminal_words()
     expected_keywords = [words[n] for n in err.expected if n in words]
+    if "ROUNDED" in err.expected and text not in _MODES:
+        # `优秀 前 15%`: a share of the group is a number of units only once rounded (the
+        # word `rounded` is expected only where a rounding mode is)
+        down, half_up, up = (f"`{spell(m, kw_set)}`" for m in ("down", "half-up", "up"))
+        return Words(
+            f"a share of the group becomes a number of units only by a rounding: write the "
+            f"document's after the percentage ({down} where it drops the fraction, "
+            f"不足1个的部分舍去; {half_up}; {up})",
+            f"按比例确定的名额须写明取整方式:在百分数后写文件规定的方式(舍去不足1个的部分写 {down};"
+            f"或 {half_up}、{up})",
+        )
     if tok.type in words and _is_keyword_text(text):  # a keyword out of place
         clauses = {"start", "add"} <= {spell(w, "en") for w in expected_keywords}
         return belongs(text, kw_set, among_clauses=clauses)
