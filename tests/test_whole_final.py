@@ -203,12 +203,6 @@ UNSUPPORTED = [
         "    flag 多扣 if bad ≥ 4\n    let 连续 = (last year 等次 = 不合格) default false\n",
         "final.rules:",
     ),
-    (
-        "a division by a value that differs from unit to unit",
-        "    output 丙奖 = work - bad × 2.5\n",
-        "    output 丙奖 = work / (bad + 1)\n",
-        "final.rules:",
-    ),
 ]
 
 

@@ -1,0 +1,52 @@
+"""`a ÷ b` where the divisor differs from unit to unit (完成率 = 实际完成 ÷ 各单位的年度目标): each
+unit's quotient exact, over one denominator for the column, the least common multiple of the
+quotients' own (reduced) denominators. Targets written in round figures share few of them, so
+the column stays small; any data stays exact (Python integers where int64 would not hold it)."""
+
+from __future__ import annotations
+
+from math import gcd, lcm
+from typing import Any
+
+import numpy as np
+
+from kaoping.runtime.columnar.numbers import Col, _dtype_for, _present, _tidy, constant
+
+__all__ = ["divide_by_column"]
+
+
+def divide_by_column(a: Any, b: Col, zero_absent: bool) -> Col:
+    """Unit by unit `a ÷ b` (`a` a column or one number): absent where either is absent, and
+    where `b` is 0 when `zero_absent` (as the per-unit `div`), else the error `/` raises there."""
+    n = len(b)
+    if not isinstance(a, Col):
+        a = constant(a, n)
+    present = _present(a, n) & _present(b, n)
+    tops, bottoms, keep = a.num.tolist(), b.num.tolist(), present.tolist()
+    quotients: list[tuple[int, int] | None] = []
+    made: dict[tuple[int, int], tuple[int, int]] = {}
+    for top, bottom, k in zip(tops, bottoms, keep, strict=True):
+        if not k:
+            quotients.append(None)
+            continue
+        if bottom == 0:
+            if not zero_absent:
+                raise ZeroDivisionError("division by zero")
+            quotients.append(None)
+            continue
+        key = (int(top), int(bottom))
+        q = made.get(key)
+        if q is None:  # (top / a.den) ÷ (bottom / b.den), in lowest terms
+            num, den = key[0] * b.den, a.den * key[1]
+            if den < 0:
+                num, den = -num, -den
+            g = gcd(num, den) or 1
+            q = made[key] = (num // g, den // g)
+        quotients.append(q)
+    den = lcm(*{q[1] for q in quotients if q is not None}) if made else 1
+    nums = [0 if q is None else q[0] * (den // q[1]) for q in quotients]
+    bound = max((abs(x) for x in nums), default=0)
+    dtype = _dtype_for(bound)
+    num = np.array(nums, dtype=object) if dtype is object else np.array(nums, dtype=dtype)
+    kept = np.array([q is not None for q in quotients], dtype=bool)
+    return _tidy(Col(num, den, bound, None if kept.all() else kept))
