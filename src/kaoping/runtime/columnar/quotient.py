@@ -37,16 +37,16 @@ def divide_by_column(a: Any, b: Col, zero_absent: bool) -> Col:
         key = (int(top), int(bottom))
         q = made.get(key)
         if q is None:  # (top / a.den) ÷ (bottom / b.den), in lowest terms
-            num, den = key[0] * b.den, a.den * key[1]
-            if den < 0:
-                num, den = -num, -den
-            g = gcd(num, den) or 1
-            q = made[key] = (num // g, den // g)
+            over, under = key[0] * b.den, a.den * key[1]
+            if under < 0:
+                over, under = -over, -under
+            g = gcd(over, under) or 1
+            q = made[key] = (over // g, under // g)
         quotients.append(q)
     den = lcm(*{q[1] for q in quotients if q is not None}) if made else 1
     nums = [0 if q is None else q[0] * (den // q[1]) for q in quotients]
     bound = max((abs(x) for x in nums), default=0)
     dtype = _dtype_for(bound)
-    num = np.array(nums, dtype=object) if dtype is object else np.array(nums, dtype=dtype)
+    column = np.array(nums, dtype=object) if dtype is object else np.array(nums, dtype=dtype)
     kept = np.array([q is not None for q in quotients], dtype=bool)
-    return _tidy(Col(num, den, bound, None if kept.all() else kept))
+    return _tidy(Col(column, den, bound, None if kept.all() else kept))
