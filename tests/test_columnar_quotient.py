@@ -147,3 +147,65 @@ def test_whole_columns_grade_and_write_the_same(tmp_path: Path) -> None:
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     for kind in ("json", "csv"):
         assert whole_bytes(scheme, data, kind) == per_unit_bytes(scheme, data, kind)
+
+
+def test_quotients_sharing_no_useful_denominator_are_scored_per_unit(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Thousands of unrelated targets (123457, 98731 …) would make the column's denominator
+    huge: the run is scored per unit, with the same results, and `--verbose` says why."""
+    from kaoping.runtime.columnar import quotient
+
+    monkeypatch.setattr(quotient, "MAX_BITS", 16)
+    scheme = _scheme()
+    raw = {
+        "units": [
+            {
+                "unit": f"u{i}",
+                "group": "乡镇",
+                "facts": {
+                    "实际": 1000 + i,
+                    "目标": t,
+                    "计划": 1,
+                    "开工": 1,
+                    "增幅": 1,
+                    "基数": None,
+                },
+            }
+            for i, t in enumerate((101, 103, 107, 109, 113))
+        ]
+    }
+    res = score(scheme, validate(raw, scheme.model, "d"), backend="columnar")
+    assert res.backend == "unit" and "no denominator under 16 bits" in res.backend_reason
+    # 1000 ÷ 101 stays exact
+    assert res.by_name("u0").unit.values["完成率"] == D(1000) / 101  # type: ignore[union-attr]
+    data = tmp_path / "d.json"
+    import json
+
+    data.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    rules = tmp_path / "q.rules"
+    rules.write_text(RULES, encoding="utf-8")
+    outs = []
+    for backend in ("unit", "columnar"):
+        got = CliRunner().invoke(
+            main,
+            ["score", str(rules), str(data), "--backend", backend, "--format", "json", "--verbose"],
+        )
+        assert got.exit_code == 0, got.output
+        outs.append(got.stdout)
+    assert outs[0] == outs[1]
+    assert "the columnar backend was left" in got.stderr
+    # a CSV scored to a CSV: the whole-column path leaves the run to the per-unit objects too
+    csv = tmp_path / "d.csv"
+    lines = ["unit,group,实际,目标,计划,开工,增幅,基数"]
+    lines += [f"u{i},乡镇,{1000 + i},{t},1,1,1," for i, t in enumerate((101, 103, 107, 109, 113))]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written = []
+    for backend in ("unit", "columnar"):
+        out = tmp_path / f"{backend}.csv"
+        got = CliRunner().invoke(
+            main, ["score", str(rules), str(csv), "--backend", backend, "-o", str(out)]
+        )
+        assert got.exit_code == 0, got.output
+        written.append(out.read_bytes())
+    assert written[0] == written[1]

@@ -12,7 +12,15 @@ import numpy as np
 
 from kaoping.runtime.columnar.numbers import Col, _dtype_for, _present, _tidy, constant
 
-__all__ = ["divide_by_column"]
+__all__ = ["MAX_BITS", "TooWide", "divide_by_column"]
+
+# a column's denominator past this many bits (thousands of unrelated targets: 123457, 98731 …)
+# would make every later operation on it slow: the run is scored per unit instead, exactly
+MAX_BITS = 1024
+
+
+class TooWide(Exception):
+    """The quotients share no denominator of a useful size: score this run per unit."""
 
 
 def divide_by_column(a: Any, b: Col, zero_absent: bool) -> Col:
@@ -43,7 +51,14 @@ def divide_by_column(a: Any, b: Col, zero_absent: bool) -> Col:
             g = gcd(over, under) or 1
             q = made[key] = (over // g, under // g)
         quotients.append(q)
-    den = lcm(*{q[1] for q in quotients if q is not None}) if made else 1
+    den = 1
+    for under in {q[1] for q in made.values()}:
+        den = lcm(den, under)
+        if den.bit_length() > MAX_BITS:
+            raise TooWide(
+                "a division by a value that differs from unit to unit: its quotients share no "
+                f"denominator under {MAX_BITS} bits"
+            )
     nums = [0 if q is None else q[0] * (den // q[1]) for q in quotients]
     bound = max((abs(x) for x in nums), default=0)
     dtype = _dtype_for(bound)
