@@ -209,3 +209,32 @@ def test_quotients_sharing_no_useful_denominator_are_scored_per_unit(
         assert got.exit_code == 0, got.output
         written.append(out.read_bytes())
     assert written[0] == written[1]
+
+
+def test_the_dask_per_unit_phase_leaves_too_wide_quotients_to_the_units(monkeypatch: Any) -> None:
+    from kaoping.distributed_phases import per_unit_phase
+    from kaoping.runtime.columnar import quotient
+
+    scheme = _scheme()
+    raw = {
+        "units": [
+            {
+                "unit": f"u{i}",
+                "group": "乡镇",
+                "facts": {
+                    "实际": 1000 + i,
+                    "目标": t,
+                    "计划": 1,
+                    "开工": 1,
+                    "增幅": 1,
+                    "基数": None,
+                },
+            }
+            for i, t in enumerate((101, 103, 107, 109, 113))
+        ]
+    }
+    data = validate(raw, scheme.model, "d")
+    expected = per_unit_phase(scheme, data, columnar=False)
+    assert per_unit_phase(scheme, data, columnar=True) == expected
+    monkeypatch.setattr(quotient, "MAX_BITS", 16)
+    assert per_unit_phase(scheme, data, columnar=True) == expected
