@@ -49,3 +49,28 @@ def test_the_units_holding_the_best_are_named_plainly() -> None:
     text, _ = _explained("zh")
     assert "组内值: 组内最高 增幅:单位 = 甲镇" in text
     assert "['" not in text
+
+
+RATE = """
+分组 镇
+输入 实际: 数值 0 至 inf "实际到位资金"
+输入 目标: 数值 1 至 inf "年度目标"
+评分 镇:
+    设 完成率 = 实际 ÷ 目标
+    指标 超额加分 满分 3:
+        加 1 每 向下舍入(超出(完成率, 1) ÷ 10%, 0)
+        封顶 3
+"""
+
+
+def test_an_item_at_zero_shows_the_clause_that_added_nothing_and_the_value_it_read() -> None:
+    # 完成率 0.8: 超出 0, + 0 (每超过10个百分点加1分): the 0 traces to its rule and to 完成率
+    scheme = compile_sources("rate", {"s.rules": RATE})
+    units = [{"unit": "甲镇", "group": "镇", "facts": {"实际": 80, "目标": 100}}]
+    res = score(scheme, validate({"units": units}, scheme.model, "d"), trace=True)
+    text = explain_text(res, res.units[0])
+    item = text.split("超额加分 = 0")[1].split("total =")[0]
+    assert "+ 0" in item and "s.rules:8" in item
+    assert "values read: 完成率 = 0.8" in item
+    zh = explain_text(res, res.units[0], lang="zh")
+    assert "读取的值: 完成率 = 0.8" in zh

@@ -230,7 +230,12 @@ def _value_data(
 
     steps = []
     if trace is not None:
-        for st in trace.steps:
+        # an item none of whose clauses changed it (每超过10个百分点加1分, none exceeded): the
+        # clauses that ran and added 0 say where its 0 came from
+        shown = trace.steps
+        if vd.kind == "item" and not shown:
+            shown = [st for st in trace.passed if st.kind in ("add", "deduct")]
+        for st in shown:
             step: dict[str, Any] = {
                 "kind": st.kind,
                 "rule": f"{file}:{st.line}",
@@ -280,6 +285,17 @@ def _value_data(
         }
     )
     group_values = {k: _show(v, rules) for k, v in (trace.group_values.items() if trace else [])}
+    # the block's values the rule read (a let its clause divides), as they are for the unit;
+    # a section's own children are shown under it
+    reads = (
+        {}
+        if skipped or vd.kind in ("section", "total")
+        else {
+            dep: _show(u.values.get(dep), rules)
+            for dep in sorted(vd.deps)
+            if dep in block.values and dep not in vd.children and dep in u.values
+        }
+    )
     value = _show(u.values.get(vd.path), rules)
     text = rules.text(span.path, span.line)
     rounding = None
@@ -300,6 +316,7 @@ def _value_data(
         "article": vd.article,
         "steps": steps,
         "inputs": inputs,
+        "reads": reads,
         "group": group_values,
         "scope": _scope_data(results, vd),
         "weights": weights,

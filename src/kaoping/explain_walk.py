@@ -76,6 +76,7 @@ WORDS = {
         "excluded": "left out of the mean",
         "last_year": "last year",
         "inputs": "inputs",
+        "reads": "values read",
         "records": "records",
         "grading": "grading:",
         "applied": "applied",
@@ -108,6 +109,7 @@ WORDS = {
         "excluded": "不计入平均",
         "last_year": "上年",
         "inputs": "输入",
+        "reads": "读取的值",
         "records": "条",
         "grading": "评定:",
         "applied": "适用",
@@ -295,6 +297,12 @@ def _lines(v: dict[str, Any], data: dict[str, Any], lang: str) -> list[Line]:
         if isinstance(val, list):  # the units holding the best or the lowest, by name
             val = ("、" if lang == "zh" else ", ").join(str(x) for x in val)
         lines.append(Line((f"{words['group_value']}: {label} = ", Num(val))))
+    if v.get("reads"):
+        values: list[Piece] = [f"{words['reads']}: "]
+        for i, (k, val) in enumerate(v["reads"].items()):
+            values += [", "] if i else []
+            values += [f"{words['total'] if k == 'total' else k} = ", Val(val)]
+        lines.append(Line(tuple(values)))
     if v["inputs"]:
         read: list[Piece] = [f"{words['inputs']}: "]
         for i, (k, val) in enumerate(v["inputs"].items()):
