@@ -28,9 +28,8 @@ PERCENTILE = """
         设 位次 = 排名 按 死亡率 升序
         设 医院数 = 组内单位数
         设 中医科医院数 = 组内单位数 其中 设置中医科
-        指标 死亡率得分 满分 30:
-            起评 (1 - (位次 - 1) ÷ (组内单位数 - 1)) × 30 缺省 30
-            封顶 满分
+        指标 死亡率得分 满分 30 = (1 - (位次 - 1) ÷ (组内单位数 - 1)) × 30 缺省 30
+        总分 = 死亡率得分
     跨组 综合医院, 专科医院:
         设 全市医院数 = 组内单位数
 """
@@ -113,3 +112,29 @@ def test_fmt_translates_it() -> None:
     english = format_text(PERCENTILE, to="en")
     assert "let 中医科医院数 = group count where 设置中医科" in english
     assert format_text(english, to="zh") == format_text(PERCENTILE)
+
+
+def test_a_place_over_the_count_lies_between_0_and_1() -> None:
+    # no W402: (位次 − 1) ÷ (组内单位数 − 1) is at most 1, so the item stays within its 30
+    scheme = compile_sources("pct", {"s.rules": PERCENTILE})
+    assert scheme.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a count where a condition holds may be below the place
+        ("(组内单位数 - 1)) × 30", "((组内单位数 其中 设置中医科) - 1)) × 30"),
+        # a place among the pooled groups may be above this group's count
+        ("        设 位次 = 排名 按 死亡率 升序\n", ""),
+    ],
+)
+def test_other_shares_are_not_bounded_so(old: str, new: str) -> None:
+    rules = PERCENTILE.replace(old, new)
+    if not new:  # the rank moves into the pool of both groups
+        rules = rules.replace(
+            "        设 全市医院数 = 组内单位数\n",
+            "        设 全市医院数 = 组内单位数\n        设 位次 = 排名 按 死亡率 升序\n",
+        )
+    scheme = compile_sources("pct", {"s.rules": rules})
+    assert [d.code for d in scheme.warnings] == ["W402"]
