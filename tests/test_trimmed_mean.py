@@ -110,3 +110,10 @@ def test_explain_shows_the_records_of_an_aggregate_in_a_let() -> None:
     let = text.split("去最低 = 85")[1].split("民主评议 =")[0]
     assert "[1] counted 80" in let and "[2] dropped: among the 1 lowest" in let
     assert "[3] counted 90" in let
+
+
+def test_explain_in_chinese_says_why_a_record_was_left_out_in_chinese() -> None:
+    res = _run(_units(("甲局", [88, 90, 86, 92, 85, 89, 91])))
+    text = explain_text(res, res.units[0], lang="zh")
+    assert "[4] 剔除:最高的 1 项之一" in text and "[5] 剔除:最低的 1 项之一" in text
+    assert "dropped" not in text

@@ -8,6 +8,7 @@ fraction)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
@@ -357,11 +358,32 @@ def _records(records: list[dict[str, Any]], words: dict[str, str], indent: str) 
     """What each record of an aggregate counted for, or why it was left out, one a line."""
     lines = []
     for rec in records:
-        status: tuple[Piece, ...] = (rec["status"],)
+        status: tuple[Piece, ...] = (_record_status(rec["status"], words),)
         if rec["status"] == "counted":
             status = (words["counted"], *((" ", Num(rec["value"])) if rec["value"] else ()))
         lines.append(Line((f"[{rec['record']}] ", *status), "sub", indent))
     return lines
+
+
+_STATUS_ZH = (
+    (re.compile(r"^left out: its condition does not hold$"), "未计入:条件不成立"),
+    (
+        re.compile(r"^superseded: another record with the same (.+) is worth more$"),
+        r"未计入:同一\1另有得分更高的记录",
+    ),
+    (re.compile(r"^dropped: among the (\d+) lowest$"), r"剔除:最低的 \1 项之一"),
+    (re.compile(r"^dropped: among the (\d+) highest$"), r"剔除:最高的 \1 项之一"),
+)
+
+
+def _record_status(status: str, words: dict[str, str]) -> str:
+    """Why a record was left out of an aggregate, in the explanation's language (the runtime
+    notes it in English)."""
+    if words is WORDS["zh"]:
+        for pattern, zh in _STATUS_ZH:
+            if pattern.match(status):
+                return pattern.sub(zh, status)
+    return status
 
 
 def _pairs(items: Iterable[tuple[str, Any]]) -> tuple[Piece, ...]:
