@@ -54,7 +54,6 @@ FALLBACK = {
     "    section 个性 max 10:\n        for 甲单位:\n            item 专项 max 10 = 得分 ÷ 10\n": (
         "sheets (`for UNIT:` blocks)"
     ),
-    "    let 比 = 100 / (得分 + 1)\n": "a division by a value that differs from unit to unit",
 }
 
 

@@ -266,7 +266,7 @@ def test_group_values_are_labelled_in_the_chinese_keyword_set(tmp_path: Path) ->
     # 004 四(一): 60 ÷ 80 × 120 = 90
     assert "相对 = 90 (满分 120)" in output
     assert "组内值: 组内最高 基础分 = 80" in output
-    assert "组内值: 组内最高 基础分:单位 = ['甲']" in output
+    assert "组内值: 组内最高 基础分:单位 = 甲" in output
 
 
 # a veto bars 优秀; one 优秀 by total; 达标 from 600; the rest 不达标; then 不达标 below 650

@@ -6,7 +6,11 @@ incidents by severity, a rate scored against the lowest, vetoes), a 营商环境
 the regions that report, lower-is-better indicators, weights per 一级指标, tie-breaks), a 河长制
 考核 (quarters averaged over those held, 日常 60% + 年终 40%, 扣完为止, a quota with a floor and
 last year's grade) and a 信访 考核 (a 万人比 against the pooled district rate, 不足1个百分点按1个
-计, quotas rounded down, 降一档). Each folder holds the document, its rules, hand-worked golden
+计, quotas rounded down, 降一档), a 招商引资 目标考核 (a completion rate over each unit's own target, 超额
+bonus per whole 10%, a veto whose 先进 place passes on, a tie-break), a 党风廉政建设责任制 考核 (扣完为止
+per item, 问责 by kind, 去掉一个最高分和一个最低分后取平均, 连续两年 一般 or worse) and a 公立医院 绩效考核
+(relative to the best, 百分位 by place over 同类医院数, 不考核 items rescaled, 优秀 15% rounded down).
+Each folder holds the document, its rules, hand-worked golden
 cases citing the articles, and sample data; they run through `kaoping check`, `kaoping test` and
 `kaoping fmt --check` as a user runs them."""
 
@@ -23,8 +27,11 @@ from kaoping.cli import main
 FOLDERS = sorted(p for p in (Path(__file__).parent / "unseen").iterdir() if p.is_dir())
 
 
-def test_there_are_six_documents() -> None:
+def test_there_are_nine_documents() -> None:
     assert [f.name for f in FOLDERS] == [
+        "beiling-yiyuan",
+        "dongyang-zhaoshang",
+        "hexi-lianzheng",
         "jiangbei-shizhi",
         "linhai-anquan",
         "nanchuan-xinfang",

@@ -562,3 +562,23 @@ def test_a_broken_requirement_on_constants_gets_the_per_unit_message(tmp_path: P
     whole = _score(Path("shuangxiang-2012"), data, tmp_path / "whole.csv", "columnar")
     assert unit[0] == 2 and "xiangzhen.rules:147" in unit[1], unit[1]
     assert whole == unit
+
+
+def test_a_consequence_without_a_columnar_form_keeps_the_run_per_unit(tmp_path: Path) -> None:
+    """A grade read beside a unit's records has no columnar form: `--verbose` names the line
+    that keeps the results per unit, and they are the per-unit backend's."""
+    consequence = "结果运用:\n    输出 待整改 = 计数 事故 其中 非 已整改 且 等次 = 合格\n"
+    text = RECORDS + "评定 等次:\n    优秀 若 总分 ≥ 8\n    合格 其余\n" + consequence
+    text = text.replace("枚举 事故等级:", "枚举 等次: 优秀, 合格\n枚举 事故等级:")
+    rules = tmp_path / "records.rules"
+    rules.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("    输出 待整改 = 计数 事故 其中 非 已整改 且 等次 = 合格") + 1
+    data = tmp_path / "units.parquet"
+    pq.write_table(pa.table(_record_rows(1_000, seed=9)), data)
+    unit = _score(rules, data, tmp_path / "unit.csv", "unit")
+    code, said = _score(rules, data, tmp_path / "whole.csv", "columnar")
+    assert unit[0] == code == 0, said
+    why = f"a grade read beside a unit's records ({rules.name}:{line})"
+    assert f"whole columns: not taken: no columnar form for {why}" in said, said
+    assert "by whole columns" not in said
+    assert (tmp_path / "whole.csv").read_bytes() == (tmp_path / "unit.csv").read_bytes()

@@ -26,8 +26,7 @@ from helpers_columnar import (
 )
 from kaoping.cli import main
 from kaoping.compiler.load import CompiledScheme, compile_paths
-from kaoping.scoring_columnar import columnar_scheme
-from kaoping.scoring_whole import score_whole, stage_refused
+from kaoping.scoring_whole import stage_refused
 
 HEAD = """\
 scheme "consequences on columns"
@@ -219,41 +218,3 @@ def test_last_year_in_a_consequence_without_last_years_results(tmp_path: Path) -
     failed = [u for u in units if u["grades"]["等次"] == "不合格"]
     assert failed and all("连续" in u["flags"] for u in failed)
     assert all(u["outputs"]["上年"] == "0" for u in units)
-
-
-UNSUPPORTED = [
-    (
-        "a division by a value that differs from unit to unit",
-        "    output 丙奖 = work - bad × 2.5\n",
-        "    output 丙奖 = work / (bad + 1)\n",
-        "final.rules:",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("what", "old", "new", "where"), UNSUPPORTED, ids=[u[0] for u in UNSUPPORTED]
-)
-def test_a_consequence_without_a_columnar_form_keeps_the_run_per_unit(
-    tmp_path: Path, what: str, old: str, new: str, where: str
-) -> None:
-    """The values are still computed on columns; `--verbose` names the line that keeps the
-    results per unit, and they are the per-unit backend's."""
-    text = HEAD + GRADING + CONSEQUENCES
-    assert old in text
-    rules = tmp_path / "final.rules"
-    rules.write_text(text.replace(old, new, 1), encoding="utf-8")
-    line = text.replace(old, new, 1).split("\n").index(new.rstrip("\n").split("\n")[-1]) + 1
-    scheme = compile_paths("final", [rules])
-    assert not isinstance(columnar_scheme(scheme), Exception)  # the values: on columns
-    refused = stage_refused(scheme)
-    assert refused is not None and what in refused and f"{where}{line}" in refused, refused
-    rows = [[f"u{i}", GROUPS[i % 3], str(i % 4 * 10), "5", str(i % 3), "no"] for i in range(30)]
-    data = grid_csv(tmp_path, rows)
-    assert score_whole(scheme, data, "columnar") is None
-    args = ["score", str(rules), str(data), "-o", str(tmp_path / "out.csv"), "--verbose"]
-    result = CliRunner().invoke(main, [*args, "--backend", "columnar"])
-    assert result.exit_code == 0, result.stderr
-    assert f"whole columns: not taken: no columnar form for {what}" in result.stderr
-    assert "by whole columns" not in result.stderr
-    assert (tmp_path / "out.csv").read_bytes() == per_unit_bytes(scheme, data, "csv", "columnar")

@@ -204,9 +204,9 @@ UNSUPPORTED = [
         "grading.rules:38",
     ),
     (
-        "a division by a value that differs from unit to unit",
+        "`last year` read only where a condition holds",
         "    合格 if extra ≥ 5\n",
-        "    合格 if work / (bad + 1) ≥ 20\n",
+        "    合格 if extra ≥ 5 and (last year total default 0) ≥ 20\n",
         "grading.rules:39",
     ),
 ]

@@ -99,9 +99,14 @@ def _per_unit_phase(
     run_each(scheme, now, {b: ns[f"check_{b}"] for b in {u.block for u in now}}, problems)
     if problems:
         return [], problems
-    if columnar:
-        _columnar_values(scheme, now)
-    else:
+    from kaoping.runtime.columnar.quotient import TooWide
+
+    try:
+        if columnar:
+            _columnar_values(scheme, now)
+    except TooWide:  # quotients too unrelated for one column's denominator: per unit, alike
+        columnar = False
+    if not columnar:
         run_each(scheme, now, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in now}})
     wanted = cohort_facts(scheme)
     constants = scheme.model.constants

@@ -158,7 +158,7 @@ _STATEMENTS = (
 )
 
 
-_COHORT = (ir.Best, ir.GroupLowest, ir.GroupMean, ir.Rank, ir.Distribute)
+_COHORT = (ir.Best, ir.GroupLowest, ir.GroupMean, ir.GroupCount, ir.Rank, ir.Distribute)
 
 
 def _nodes(node: Any) -> Iterator[Any]:
@@ -230,7 +230,12 @@ def _value_data(
 
     steps = []
     if trace is not None:
-        for st in trace.steps:
+        # an item none of whose clauses changed it (每超过10个百分点加1分, none exceeded): the
+        # clauses that ran and added 0 say where its 0 came from
+        shown = trace.steps
+        if vd.kind == "item" and not shown:
+            shown = [st for st in trace.passed if st.kind in ("add", "deduct")]
+        for st in shown:
             step: dict[str, Any] = {
                 "kind": st.kind,
                 "rule": f"{file}:{st.line}",
@@ -250,6 +255,15 @@ def _value_data(
                 ]
             steps.append(step)
     own_lines = range(span.line, rules.ends.get((span.path, span.line), span.line) + 1)
+    # an aggregate in the value's own formula (a let, a one-line item) has no step to carry what
+    # each record counted for, so the value carries it: which records a mean dropped
+    stepped = {st.line for st in (trace.steps if trace is not None else [])}
+    records = [
+        {"record": i, "status": status, "value": rules.number(value)}
+        for line in own_lines
+        if line not in stepped
+        for i, status, value in u.record_notes.get(line, [])
+    ]
     weights = [
         {"part": name, "value": _show(part, rules), "weight": rules.number(weight)}
         for line in sorted({*own_lines, *(st.line for st in (trace.steps if trace else []))})
@@ -271,6 +285,17 @@ def _value_data(
         }
     )
     group_values = {k: _show(v, rules) for k, v in (trace.group_values.items() if trace else [])}
+    # the block's values the rule read (a let its clause divides), as they are for the unit;
+    # a section's own children are shown under it
+    reads = (
+        {}
+        if skipped or vd.kind in ("section", "total")
+        else {
+            dep: _show(u.values.get(dep), rules)
+            for dep in sorted(vd.deps)
+            if dep in block.values and dep not in vd.children and dep in u.values
+        }
+    )
     value = _show(u.values.get(vd.path), rules)
     text = rules.text(span.path, span.line)
     rounding = None
@@ -291,9 +316,11 @@ def _value_data(
         "article": vd.article,
         "steps": steps,
         "inputs": inputs,
+        "reads": reads,
         "group": group_values,
         "scope": _scope_data(results, vd),
         "weights": weights,
+        "records": records,
         # a section's children its mean or highest leaves out (`take mean excluding …`)
         "excluded": _excluded(node),
         "last_year": {k: _show(x, rules) for k, x in (trace.last_year.items() if trace else [])},

@@ -8,6 +8,7 @@ fraction)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
@@ -76,6 +77,7 @@ WORDS = {
         "excluded": "left out of the mean",
         "last_year": "last year",
         "inputs": "inputs",
+        "reads": "values read",
         "records": "records",
         "grading": "grading:",
         "applied": "applied",
@@ -108,6 +110,7 @@ WORDS = {
         "excluded": "不计入平均",
         "last_year": "上年",
         "inputs": "输入",
+        "reads": "读取的值",
         "records": "条",
         "grading": "评定:",
         "applied": "适用",
@@ -265,6 +268,7 @@ def _lines(v: dict[str, Any], data: dict[str, Any], lang: str) -> list[Line]:
         v["kind"] in ("let", "output", "flag", "total") or (v["kind"] == "item" and not v["steps"])
     ):
         lines.append(Line((text,), "code"))
+    lines.extend(_records(v.get("records", []), words, "    "))
     if v["scope"] is not None:
         scope = v["scope"]
         groups = ("、" if lang == "zh" else ", ").join(scope["groups"])
@@ -291,7 +295,15 @@ def _lines(v: dict[str, Any], data: dict[str, Any], lang: str) -> list[Line]:
         lines.append(Line(tuple(used)))
     for k, val in v["group"].items():
         label = group_label_zh(k) if lang == "zh" else k
+        if isinstance(val, list):  # the units holding the best or the lowest, by name
+            val = ("、" if lang == "zh" else ", ").join(str(x) for x in val)
         lines.append(Line((f"{words['group_value']}: {label} = ", Num(val))))
+    if v.get("reads"):
+        values: list[Piece] = [f"{words['reads']}: "]
+        for i, (k, val) in enumerate(v["reads"].items()):
+            values += [", "] if i else []
+            values += [f"{words['total'] if k == 'total' else k} = ", Val(val)]
+        lines.append(Line(tuple(values)))
     if v["inputs"]:
         read: list[Piece] = [f"{words['inputs']}: "]
         for i, (k, val) in enumerate(v["inputs"].items()):
@@ -338,12 +350,40 @@ def _step(st: dict[str, Any], lang: str) -> list[Line]:
         read = _pairs(st["condition"].items())
         pieces = (words["cond_false"], *((": ", *read) if read else ()))
         lines.append(Line(pieces, "sub", "    ", skipped=True))
-    for rec in st.get("records", []):
-        status: tuple[Piece, ...] = (rec["status"],)
+    lines.extend(_records(st.get("records", []), words, "    "))
+    return lines
+
+
+def _records(records: list[dict[str, Any]], words: dict[str, str], indent: str) -> list[Line]:
+    """What each record of an aggregate counted for, or why it was left out, one a line."""
+    lines = []
+    for rec in records:
+        status: tuple[Piece, ...] = (_record_status(rec["status"], words),)
         if rec["status"] == "counted":
             status = (words["counted"], *((" ", Num(rec["value"])) if rec["value"] else ()))
-        lines.append(Line((f"[{rec['record']}] ", *status), "sub", "    "))
+        lines.append(Line((f"[{rec['record']}] ", *status), "sub", indent))
     return lines
+
+
+_STATUS_ZH = (
+    (re.compile(r"^left out: its condition does not hold$"), "未计入:条件不成立"),
+    (
+        re.compile(r"^superseded: another record with the same (.+) is worth more$"),
+        r"未计入:同一\1另有得分更高的记录",
+    ),
+    (re.compile(r"^dropped: among the (\d+) lowest$"), r"剔除:最低的 \1 项之一"),
+    (re.compile(r"^dropped: among the (\d+) highest$"), r"剔除:最高的 \1 项之一"),
+)
+
+
+def _record_status(status: str, words: dict[str, str]) -> str:
+    """Why a record was left out of an aggregate, in the explanation's language (the runtime
+    notes it in English)."""
+    if words is WORDS["zh"]:
+        for pattern, zh in _STATUS_ZH:
+            if pattern.match(status):
+                return pattern.sub(zh, status)
+    return status
 
 
 def _pairs(items: Iterable[tuple[str, Any]]) -> tuple[Piece, ...]:
@@ -358,6 +398,7 @@ def _pairs(items: Iterable[tuple[str, Any]]) -> tuple[Piece, ...]:
 # a group value is labelled by its expression as the English keyword set prints it; these are
 # the words such a label can hold, in the Chinese keyword set
 _GROUP_WORDS_ZH = (
+    ("group count", "组内单位数"),
     ("group lowest ", "组内最低 "),
     ("group mean ", "组内平均 "),
     ("peer mean ", "其他单位平均 "),

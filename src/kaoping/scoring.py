@@ -174,17 +174,25 @@ def score(
         if d.name in hist:
             block = ns["BLOCK_OF_GROUP"][d.group]
             _complete_history(hist[d.name], ns["RANK_VALUE"].get(block), ns["GRADINGS"])
-    run = Run(dict(roster or {}))
-    _check_roster(run, data, complete, ns["BLOCK_OF_GROUP"])
+    from kaoping.runtime.columnar.quotient import TooWide
+
     # the collector is paused while the units and their results are created too: with it
     # running, creating them had been a third of what scoring took
     with paused_gc():
-        units = [_unit(scheme, d, hist.get(d.name), trace, run) for d in data]
-        # canonical order: every group-level operation sees the same sequence whatever the
-        # input order
-        units.sort(key=attrgetter("group", "name"))
-        with watch_interrupts():  # tells the user's Ctrl-C from a rule function's KeyboardInterrupt
-            _run(scheme, units, trace, choice.backend == "columnar", progress)
+        while True:
+            run = Run(dict(roster or {}))
+            _check_roster(run, data, complete, ns["BLOCK_OF_GROUP"])
+            units = [_unit(scheme, d, hist.get(d.name), trace, run) for d in data]
+            # canonical order: every group-level operation sees the same sequence whatever
+            # the input order
+            units.sort(key=attrgetter("group", "name"))
+            try:
+                with watch_interrupts():  # the user's Ctrl-C, not a rule function's
+                    _run(scheme, units, trace, choice.backend == "columnar", progress)
+            except TooWide as err:  # the data, not the scheme: per unit, the same results
+                choice = Choice("unit", f"the columnar backend was left: {err}")
+                continue
+            break
         results = unit_results(units, ns["RANK_VALUE"])
     # a history that matches no unit would give the no-history result in silence
     unmatched = [] if history is None else unmatched_units([d.name for d in data], hist)

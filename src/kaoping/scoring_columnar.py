@@ -172,9 +172,11 @@ def score_columns(
 
 def run_guarded(found: ColumnarScheme, who: str, fn: Callable[[Any], Any], arg: Any) -> None:
     """Run generated code; a failure names the rule line (as the per-unit backend's does)."""
+    from kaoping.runtime.columnar.quotient import TooWide
+
     try:
         fn(arg)
-    except KaopingError:
+    except (KaopingError, TooWide):
         raise
     except Exception as err:
         span = None

@@ -138,7 +138,12 @@ def score_whole(scheme: CompiledScheme, path: Path, backend: Backend) -> WholeRe
     )
     reason = f"columnar backend: {how}; the data read and the results written by whole columns"
     run = Run()
-    groups = _score_groups(scheme, found, data, run)
+    from kaoping.runtime.columnar.quotient import TooWide
+
+    try:
+        groups = _score_groups(scheme, found, data, run)
+    except TooWide as err:  # the per-unit objects' path scores it (and says so)
+        raise NotWhole(str(err)) from err
     return WholeResults(scheme, groups, reason, run.warnings, data.constants)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ SCHEMES = {
     "records": HERE / "column_schemes" / "records.rules",
     "districts": HERE / "column_schemes" / "districts.rules",
     "single": HERE / "column_schemes" / "single.rules",
+    "constants": HERE / "column_schemes" / "constants.rules",
 }
 _models: dict[str, Model] = {}
 
@@ -172,7 +174,53 @@ def valid_grid(rng: random.Random, scheme: str, n: int) -> Grid:
             else:
                 row.append(_number(rng, model.inputs[col]))
         rows.append(row)
-    return Grid(header, rows)
+    grid = Grid(header, rows)
+    if any(c.type is not None for c in model.constants.values()):
+        grid.metadata = json.dumps(valid_constants(rng), ensure_ascii=False).encode()
+    return grid
+
+
+def valid_constants(rng: random.Random) -> dict[str, Any]:
+    """column_schemes/constants.rules' constants: two weights adding up to 100 (as text or
+    JSON numbers, whole or not), a band, a yes/no."""
+    work = rng.choice([0, 100, rng.randint(0, 100), rng.randint(0, 1000) / 10])
+    rest = 100 - work
+    as_text = rng.random() < 0.5
+    return {
+        "工作权重": str(work) if as_text else work,
+        "测评权重": str(rest) if as_text else rest,
+        "奖励档次": rng.choice(["高", "中", "低"]),
+        "从严": rng.choice([True, False, "是", "否", "yes", "false"]),
+    }
+
+
+def mut_constants(grid: Grid, rng: random.Random, model: Model) -> None:
+    """A constant missing, out of range, of the wrong kind or unknown, the weights not adding
+    up to 100 (the scheme's requirement on constants alone), or the text itself broken."""
+    if grid.metadata is None:
+        return
+    given = json.loads(grid.metadata)
+    name = rng.choice(sorted(given))
+    how = rng.choice(["drop", "range", "kind", "unknown", "sum", "null", "twice", "fixed"])
+    if how == "drop":
+        del given[name]
+    elif how == "range":
+        given[rng.choice(["工作权重", "测评权重"])] = rng.choice(["150", "-1", "100.5", 101])
+    elif how == "kind":
+        given[name] = rng.choice(["", "高 ", "maybe", "1e2", "0x10", [1], {"a": 1}, 1.5])
+    elif how == "unknown":
+        given["权重"] = "10"
+    elif how == "sum":
+        given["测评权重"] = str(rng.choice([0, 1, 99, 50]))
+    elif how == "null":
+        given[name] = None
+    elif how == "fixed":
+        given["基数"] = "500"
+    text = json.dumps(given, ensure_ascii=False)
+    if how == "twice":
+        text = text[:-1] + f', "{name}": "1"}}'
+    grid.metadata = text.encode()
+    grid.changes.append(f"constants: {how} {name}")
 
 
 # ------------------------------------------------------------------------------ hostile cells
@@ -458,6 +506,7 @@ def mut_metadata(grid: Grid, rng: random.Random, model: Model) -> None:
 
 PARQUET_MUTATIONS = [
     (0.5, mut_metadata),
+    (1.5, mut_constants),
     (2, mut_records),
     (6, mut_benign),
     (6, mut_number),
@@ -647,7 +696,7 @@ def make_case(seed: int, scheme: str | None = None, kind: str | None = None,
     """The case of `seed`: a scheme, a size, a kind of file and 0 to 3 changes."""
     rng = random.Random(seed)
     scheme = scheme or rng.choice(
-        ["bench", "districts", "districts", "single", "single", "graded", "records"]
+        ["bench", "districts", "districts", "single", "single", "graded", "records", "constants"]
     )
     kind = "parquet" if scheme == "records" else kind or rng.choice(["csv", "csv", "parquet"])
     low, high = units

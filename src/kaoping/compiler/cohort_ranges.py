@@ -1,6 +1,7 @@
 """Typing of the newer group values: a group mean's weight and condition, the range of a
-share of the group's lowest (`k × group lowest X ÷ X` lies in [0, k]), and of a distance to
-the frontier (前沿距离: `(X − group lowest X) ÷ (best X − group lowest X)` lies in [0, 1])."""
+share of the group's lowest (`k × group lowest X ÷ X` lies in [0, k]), of a distance to
+the frontier (前沿距离: `(X − group lowest X) ÷ (best X − group lowest X)` lies in [0, 1]), and
+of a place as a share of the group (百分位: `(位次 − 1) ÷ (group count − 1)` lies in [0, 1])."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from kaoping.exact import Q
 if TYPE_CHECKING:
     from kaoping.compiler.infer_context import Ctx
     from kaoping.compiler.infer_core import InferenceCore
+    from kaoping.compiler.model import Model
 
 
 def mean_parts(checker: InferenceCore, e: ir.GroupMean, ctx: Ctx) -> None:
@@ -82,3 +84,41 @@ def _distance(num: ir.Expr, x: ir.Expr) -> bool:
     if isinstance(right, ir.GroupLowest) and same(right.operand, x) and same(left, x):
         return True
     return isinstance(left, ir.Best) and same(left.operand, x) and same(right, x)
+
+
+def place_over_count(model: Model, e: ir.BinOp, ctx: Ctx) -> bool:
+    """`(R − 1) ÷ (group count − 1)`, R a rank over the same units the count counts: a place
+    is at most the number of units ranked, so the share lies in [0, 1] (absent for a group of
+    one). A rank the data gives is checked as a whole number from 1, not against the count."""
+    num, den = e.left, e.right
+    if not (_less_one(num) and _less_one(den)):
+        return False
+    assert isinstance(num, ir.BinOp) and isinstance(den, ir.BinOp)
+    count = den.left
+    if not (isinstance(count, ir.GroupCount) and count.where is None):
+        return False
+    owner = ctx.block.values.get(ctx.owner)
+    here = owner.scope if owner is not None else ()
+    rank = num.left
+    if isinstance(rank, ir.Rank):
+        return True
+    if not isinstance(rank, ir.Ref):
+        return False
+    res = model.refs.get((id(rank), ctx.block.index))
+    vd = ctx.block.values.get(res.target) if res is not None and res.kind == "value" else None
+    return (
+        vd is not None
+        and isinstance(vd.node, ir.Let)
+        and isinstance(vd.node.expr, ir.Rank)
+        and vd.scope == here
+    )
+
+
+def _less_one(e: ir.Expr) -> bool:
+    """`x − 1`."""
+    return (
+        isinstance(e, ir.BinOp)
+        and e.op == "-"
+        and isinstance(e.right, ir.Num)
+        and e.right.value == 1
+    )

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from kaoping.compiler.emit_stages import StageEmitter
     from kaoping.compiler.model import BlockModel
 
-CohortNode = ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute
+CohortNode = ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute
 
 
 def emit_cohort_value(
@@ -44,6 +44,11 @@ def emit_cohort_value(
         cohort[id(cnode)] = name
         notes.append((str(cnode), name))
         notes.append((f"{cnode}: unit", f"{name}u"))
+    elif isinstance(cnode, ir.GroupCount):
+        keep = each(cnode.where) if cnode.where is not None else "None"
+        w(f"{name} = _rt.count_units(len(units), {keep})", cnode.span)
+        cohort[id(cnode)] = name
+        notes.append((str(cnode), name))
     elif isinstance(cnode, ir.GroupMean):
         if cnode.weight is None and cnode.where is None and not cnode.others:
             w(f"{name} = _rt.group_mean({each(cnode.operand)})", cnode.span)

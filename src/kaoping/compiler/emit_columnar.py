@@ -201,7 +201,10 @@ class ColumnarEmitter:
         self.comment(node.span)
         cohort: dict[int, str] = {}
         for cnode in walk.postorder(node):
-            if isinstance(cnode, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute):
+            if isinstance(
+                cnode,
+                ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute,
+            ):
                 self.cohort_value(block, cnode, cohort)
         self.value(block, vd, Scope(cohort=cohort), commented=True)
         if _reads_last_year(vd):  # (the per-unit backend reads it unit by unit for each value)
@@ -210,7 +213,7 @@ class ColumnarEmitter:
     def cohort_value(
         self,
         block: BlockModel,
-        cnode: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute,
+        cnode: ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute,
         cohort: dict[int, str],
     ) -> None:
         w = self.w
@@ -233,6 +236,9 @@ class ColumnarEmitter:
                 f"{name} = _c.distribute({x}, {labels!r}, ({shares},), {cnode.mode!r}, n)",
                 cnode.span,
             )
+        elif isinstance(cnode, ir.GroupCount):
+            keep = "None" if cnode.where is None else self.ex(cnode.where, block, s)
+            w(f"{name} = _c.count_units({keep}, n)", cnode.span)
         elif isinstance(cnode, ir.GroupMean):
             x = self.ex(cnode.operand, block, s)
             keep = "None" if cnode.where is None else self.ex(cnode.where, block, s)

@@ -162,8 +162,6 @@ class ExprEmitter:
     ) -> str:
         a, b = self.ex(left, block, s), self.ex(right, block, s)
         if op == "/":
-            if not self.scalar(right, s):
-                raise Unsupported("a division by a value that differs from unit to unit", e.span)
             zero_absent = self.optional(e, block) or self.optional(left, block)
             return f"_c.div({a}, {b}, {zero_absent!r})"
         return f"_c.{_BIN[op]}({a}, {b})"
@@ -173,33 +171,12 @@ class ExprEmitter:
         links = ir.chain_links(e)
         parts = [self.ex(links[0].left, block, s)]
         for x in links:
-            if x.op == "/" and not self.scalar(x.right, s):
-                raise Unsupported("a division by a value that differs from unit to unit", x.span)
             right = attrs.evolve(s, lazy=True) if isinstance(x, ir.Logic) else s
             parts += [repr(x.op), self.ex(x.right, block, right)]
         zero_absent = any(self.optional(x, block) for x in links) or self.optional(
             links[0].left, block
         )
         return f"_c.chain({s.n}, {zero_absent!r}, {', '.join(parts)})"
-
-    def scalar(self, e: ir.Expr, s: Scope) -> bool:
-        """Whether `e` is one number for the whole table (a constant, a group's best …)."""
-        if id(e) in s.cohort or isinstance(e, ir.Num | ir.MaxRef):
-            return True
-        if isinstance(e, ir.Ref):
-            res = self.model.refs.get((id(e), 0))
-            for block in self.model.blocks:
-                res = self.model.refs.get((id(e), block.index)) or res
-            return (
-                res is not None
-                and res.kind == "constant"
-                and self.model.constants[res.target].value is not None
-            )
-        if isinstance(e, ir.BinOp):
-            return self.scalar(e.left, s) and self.scalar(e.right, s)
-        if isinstance(e, ir.Neg):
-            return self.scalar(e.operand, s)
-        return False
 
     def last_year(self, e: ir.LastYear, block: BlockModel, s: Scope) -> str:
         """Last year's value for every unit (`kaoping.runtime.columnar.history`)."""
@@ -255,7 +232,8 @@ class ExprEmitter:
         inner = attrs.evolve(s, record=rec, n=f"len({rec})", cohort={})
         value = self.ex(e.value, block, inner) if e.value is not None else "None"
         where = self.ex(e.where, block, inner) if e.where is not None else "None"
-        drop = "None" if e.drop is None else self.drop(e.drop, e, block, inner)
+        drop = "".join(f"{self.drop(d, e, block, inner)}, " for d in e.drops)
+        drop = f"({drop})" if drop else "None"
         source = f"{s.f}[{e.source!r}]"
         return (
             f"(lambda {rec}: _c.aggregate({e.kind!r}, {rec}, {value}, {where}, "

@@ -234,11 +234,12 @@ class ExprEmitter(SectionEmitter):
             args.append(f"where=lambda {rec}: {self.ex(e.where, block, inner)}")
         if e.per_field is not None:
             args.append(f"per={e.per_field!r}")
-        if e.drop is not None:
-            args.append(
-                f"drop=({e.drop.count}, {e.drop.which!r}, "
-                f"lambda {rec}: {self.key(e.drop.key, block, inner)})"
+        if e.drops:
+            drops = "".join(
+                f"({d.count}, {d.which!r}, lambda {rec}: {self.key(d.key, block, inner)}), "
+                for d in e.drops
             )
+            args.append(f"drop=({drops})")
         if not self.fast and s.record is None:
             # traced scoring notes what each record contributed, for `explain`
             args.append(f"note=({s.u}, {e.span.line})")

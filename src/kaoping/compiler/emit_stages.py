@@ -236,6 +236,7 @@ class StageEmitter(ExprEmitter):
             self.setv(path, node.span.line, self.ex(node.expr, block, s), extra, node.span)
         elif isinstance(node, ir.Item) and isinstance(node.formula, ir.Keyed):
             emit_keyed(self, block, vd, node, node.formula, s)
+            self.group_noted(path, group_notes, node.span)
         elif isinstance(node, ir.Item) and node.formula is not None:
             self.setv(path, node.span.line, self.ex(node.formula, block, s), extra, node.span)
         elif isinstance(node, ir.Item) and (na := not_applicable_of(node)) is not None:
@@ -245,14 +246,23 @@ class StageEmitter(ExprEmitter):
             w("else:")
             with w.indent():
                 self.item(block, vd, node, s)
+                self.group_noted(path, group_notes, node.span)
                 self.over_max(vd, node, s)
             return
         elif isinstance(node, ir.Item):
             self.item(block, vd, node, s)
+            self.group_noted(path, group_notes, node.span)
         elif isinstance(node, ir.Section):
             self.section(block, vd, node, s)
         if isinstance(node, ir.Item | ir.Section):
             self.over_max(vd, node, s)
+
+    def group_noted(self, path: str, group_notes: list[tuple[str, str]] | None, span: Span) -> None:
+        """The group values an item's clauses read (the best its `start` divides by), noted on
+        its trace as a one-line value's are, for `explain`."""
+        if group_notes and not self.fast:
+            notes = ", ".join(f"{label!r}: {var}" for label, var in group_notes)
+            self.w(f"u.group_noted({path!r}, {{{notes}}})", span)
 
     def over_max(self, vd: ValueDef, node: ir.Item | ir.Section, s: _Scope) -> None:
         """No cap: a value above the maximum is kept, and reported on the unit."""
@@ -389,5 +399,7 @@ def _cohort_nodes(node: object) -> list[CohortNode]:
     return [
         x
         for x in walk.postorder(node)
-        if isinstance(x, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute)
+        if isinstance(
+            x, ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute
+        )
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
-from kaoping.compiler.cohort_ranges import share_of_lowest, share_of_range
+from kaoping.compiler.cohort_ranges import place_over_count, share_of_lowest, share_of_range
 from kaoping.compiler.infer_calls import CallInference
 from kaoping.compiler.infer_context import GROUPS, Ctx, _Unresolved
 from kaoping.compiler.keyed import keyed_ty
@@ -115,7 +115,9 @@ class ExprChecker(CallInference):
             return self.aggregate(e, ctx)
         if isinstance(e, ir.Weighted):
             return self.weighted(e, ctx)
-        if isinstance(e, ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute):
+        if isinstance(
+            e, ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute
+        ):
             return self.cohort(e, ctx)
         if isinstance(e, ir.LastYear):
             return self.last_year(e, ctx)
@@ -172,6 +174,9 @@ class ExprChecker(CallInference):
             return diff.maybe(absent)
         if e.op == "*":
             return T.mul(a, b).maybe(absent)
+        if place_over_count(self.model, e, ctx):
+            # a place as a share of the group: 0 (the first) to 1 (the last; absent for one unit)
+            return T.number(Q(0), Q(1)).maybe(True)
         share = share_of_range(e)
         if share is not None:
             # a distance to the frontier, times a constant: 0 to k (absent when all are equal)

@@ -143,11 +143,11 @@ class CallInference(InferenceCore):
         inner = attrs.evolve(ctx, fields=fields, deps=ctx.deps, inputs=ctx.inputs)
         if e.where is not None:
             self.need_bool(self.infer(e.where, inner), e.where)
-        if e.drop is not None:
-            kt = self.infer(e.drop.key, inner)
+        for d in e.drops:
+            kt = self.infer(d.key, inner)
             if kt.kind not in ("number", "enum") or kt.optional:
                 self.type_error(
-                    e.drop.key.span,
+                    d.key.span,
                     "`drop … by` needs a number or an enum",
                     detail_zh="`剔除 … 按` 须按数值或枚举排序",
                 )
@@ -156,12 +156,12 @@ class CallInference(InferenceCore):
         if e.where is not None or e.per_field is not None:
             records = T.number(Q(0), None, integer=True)
         if e.kind == "count":
-            return records if e.drop is None else T.number(Q(0), None, integer=True)
+            return records if not e.drops else T.number(Q(0), None, integer=True)
         assert e.value is not None
         vt = self.need_number(self.infer(e.value, inner), e.value, ctx)
         # the highest, lowest or mean of no record is absent: of one at least, it is present
         fewest = records.low if records.low is not None else Q(0)
-        some = fewest - (e.drop.count if e.drop is not None else 0) >= 1
+        some = fewest - sum(d.count for d in e.drops) >= 1
         if e.kind == "sum":
             if vt.low is not None and vt.low >= 0:
                 return T.number(Q(0), None, vt.integer)
@@ -217,13 +217,16 @@ class CallInference(InferenceCore):
         return T.number(low, high)
 
     def cohort(
-        self, e: ir.Best | ir.GroupLowest | ir.GroupMean | ir.Rank | ir.Distribute, ctx: Ctx
+        self,
+        e: ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute,
+        ctx: Ctx,
     ) -> T.Ty:
         if ctx.stage not in ("group", "cross"):
             word = {
                 ir.Best: "best",
                 ir.GroupLowest: "group lowest",
                 ir.GroupMean: "group mean",
+                ir.GroupCount: "group count",
                 ir.Rank: "rank by",
                 ir.Distribute: "distribute",
             }[type(e)]
@@ -241,6 +244,12 @@ class CallInference(InferenceCore):
             # when none has it, as a group mean is
             t = self.infer(e.operand, ctx)
             return self.need_number(t.required(), e.operand, ctx).maybe(t.optional)
+        if isinstance(e, ir.GroupCount):
+            # the unit itself is one of its group's units; a condition may leave none
+            if e.where is None:
+                return T.number(Q(1), None, integer=True)
+            self.need_bool(self.infer(e.where, ctx), e.where)
+            return T.number(Q(0), None, integer=True)
         if isinstance(e, ir.GroupMean):
             mean_parts(self, e, ctx)
             t = self.infer(e.operand, ctx)

@@ -99,6 +99,9 @@ from kaoping.compiler.ir_expr import (
     Expr as Expr,
 )
 from kaoping.compiler.ir_expr import (
+    GroupCount as GroupCount,
+)
+from kaoping.compiler.ir_expr import (
     GroupLowest as GroupLowest,
 )
 from kaoping.compiler.ir_expr import (

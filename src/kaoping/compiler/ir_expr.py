@@ -206,7 +206,8 @@ class Call:
 
 @attrs.frozen
 class Drop:
-    """`drop N lowest|highest by KEY` inside an aggregate."""
+    """`drop N lowest|highest by KEY` inside an aggregate; an aggregate may have several, applied
+    in the order written ("去掉一个最高分和一个最低分": one highest, then one lowest)."""
 
     count: int
     which: Literal["lowest", "highest"]
@@ -216,14 +217,14 @@ class Drop:
 
 @attrs.frozen
 class Aggregate:
-    """`sum|count|mean|highest|lowest LIST of EXPR where COND highest per FIELD drop …`."""
+    """`sum|count|mean|highest|lowest LIST of EXPR where COND highest per FIELD drop … drop …`."""
 
     kind: Literal["sum", "count", "mean", "highest", "lowest"]
     source: str
     value: Expr | None
     where: Expr | None
     per_field: str | None
-    drop: Drop | None
+    drops: tuple[Drop, ...]
     span: Span = _span()
 
     def __str__(self) -> str:
@@ -234,8 +235,8 @@ class Aggregate:
             text += f" where {self.where}"
         if self.per_field is not None:
             text += f" highest per {self.per_field}"
-        if self.drop is not None:
-            text += f" drop {self.drop.count} {self.drop.which} by {self.drop.key}"
+        for d in self.drops:
+            text += f" drop {d.count} {d.which} by {d.key}"
         return text
 
 
@@ -299,6 +300,18 @@ class GroupMean:
         if self.where is not None:
             text += f" where {self.where}"
         return text
+
+
+@attrs.frozen
+class GroupCount:
+    """`group count [where C]`: how many units the unit's group has (where C holds): 同类医院数,
+    参评单位数, for a place turned into a share of the group."""
+
+    where: Expr | None = None
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return "group count" + (f" where {self.where}" if self.where is not None else "")
 
 
 @attrs.frozen
@@ -419,6 +432,7 @@ Expr = (
     | Best
     | GroupLowest
     | GroupMean
+    | GroupCount
     | Rank
     | Distribute
     | LastYear

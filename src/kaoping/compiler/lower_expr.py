@@ -108,6 +108,10 @@ class ExprLowering(LowerBase):
         where = next((x.expr for x in c[1:] if isinstance(x, _Where)), None)
         return ir.GroupMean(c[0], weight, where, others, span=self.sp(meta))
 
+    def group_count(self, meta: Any, c: list[Any]) -> ir.GroupCount:
+        where = next((x.expr for x in c if isinstance(x, _Where)), None)
+        return ir.GroupCount(where, span=self.sp(meta))
+
     def peer_mean(self, meta: Any, c: list[Any]) -> ir.GroupMean:
         return self.group_mean(meta, c, others=True)
 
@@ -169,8 +173,8 @@ class ExprLowering(LowerBase):
         tail = c[2:] if has_value else c[1:]
         where = next((x.expr for x in tail if isinstance(x, _Where)), None)
         per = next((x.field for x in tail if isinstance(x, _PerHighest)), None)
-        drop = next((x for x in tail if isinstance(x, ir.Drop)), None)
-        return ir.Aggregate(kind, source, value, where, per, drop, span=self.sp(meta))
+        drops = tuple(x for x in tail if isinstance(x, ir.Drop))
+        return ir.Aggregate(kind, source, value, where, per, drops, span=self.sp(meta))
 
     def where(self, meta: Any, c: list[Any]) -> _Where:
         return _Where(c[0])

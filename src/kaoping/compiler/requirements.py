@@ -51,7 +51,16 @@ def reads_no_unit(expr: object, model: Model) -> bool:
 def reads_values(expr: object) -> bool:
     """Whether an expression reads something other than inputs: the total, or a cohort value."""
     return any(
-        isinstance(n, ir.TotalRef | ir.Best | ir.GroupMean | ir.Rank | ir.Distribute | ir.LastYear)
+        isinstance(
+            n,
+            ir.TotalRef
+            | ir.Best
+            | ir.GroupMean
+            | ir.GroupCount
+            | ir.Rank
+            | ir.Distribute
+            | ir.LastYear,
+        )
         for n in walk(expr)
     )
 
@@ -140,7 +149,7 @@ def learnable(x: ir.Expr, model: Model) -> str | None:
         isinstance(x, ir.Aggregate)
         and x.kind == "count"
         and x.where is None
-        and x.drop is None
+        and not x.drops
         and x.per_field is None
         and x.source in model.inputs
     ):

@@ -7,14 +7,16 @@ import difflib
 from collections.abc import Iterable
 
 from kaoping.compiler.infer_context import BUILTIN_NAMES, BUILTINS_ZH
-from kaoping.grammar.expected import KEYWORD_PAIRS, in_both
+from kaoping.grammar.expected import KEYWORD_PAIRS, homophone_typo, in_both
 
 
 def nearest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """Declared names close to `name`: by spelling (difflib), or one containing the other
-    (`报送` for `信息报送`), nearest first."""
+    """Declared names close to `name`: by spelling (difflib), a homophone slip, or one
+    containing the other (`报送` for `信息报送`), nearest first."""
     pool = sorted({c for c in candidates if c and c != name})
     close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
+    # 优等 for 优秀: as long, the same character in half the places (a pinyin slip)
+    close += [c for c in pool if c not in close and homophone_typo(name, c)][: n - len(close)]
     if len(close) < n and len(name) >= 2:
         close += [c for c in pool if c not in close and (name in c or c in name)][: n - len(close)]
     return close
@@ -69,7 +71,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None
             f"是否值写作 {_quoted(word)}",
         )
     keywords = [w for pair in KEYWORD_PAIRS for w in pair if " " not in w]
-    kw = difflib.get_close_matches(name, keywords, n=2, cutoff=0.6)
+    kw = [k for k in keywords if homophone_typo(name, k)][:2]  # 满份 for 满分
+    kw = kw or difflib.get_close_matches(name, keywords, n=2, cutoff=0.6)
     if kw:
         en = " or ".join(_quoted(k) for k in kw)
         zh = " 或 ".join(_quoted(k) for k in kw)

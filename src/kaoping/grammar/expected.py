@@ -88,6 +88,7 @@ KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
     ("best", "组内最高"),
     ("group lowest", "组内最低"),
     ("group mean", "组内平均"),
+    ("group count", "组内单位数"),
     ("peer mean", "其他单位平均"),
     ("rank by", "排名 按"),
     ("ascending", "升序"),
@@ -302,11 +303,20 @@ def expected_words(expected: Iterable[str], kw_set: str) -> Words | None:
     english: set[str] = set()
     # the grammar's order (terminals are numbered as they appear), not the alphabet
     order = {name: i for i, name in enumerate(words)}
+    # where the file's own spellings are expected, the other set's are their twins: translated,
+    # a phrase's first word would name another keyword (`not` of `not applicable if` is `非`)
+    own = any(
+        _is_keyword_text(t) and is_chinese(t) == (kw_set == "zh")
+        for t in (words.get(n) for n in expected)
+        if t is not None
+    )
     for name in sorted(expected, key=lambda n: (order.get(n, len(order)), n)):
         text = words.get(name)
         if text is not None and _is_keyword_text(text):
             # the parser's expected set may hold one spelling only: show the file's
             english.add(spell(text, "en"))
+            if own and is_chinese(text) != (kw_set == "zh"):
+                continue
             shown = spell(spell(text, "zh"), kw_set)  # `until` → `until zero`
             if is_chinese(shown) == (kw_set == "zh") and shown not in keywords:
                 keywords.append(shown)
@@ -351,7 +361,12 @@ def nearest_keywords(word: str, kw_set: str, among: Iterable[str] = ()) -> list[
     expected at that place first, then any keyword of either set."""
     for pool in (list(among), [w for pair in KEYWORD_PAIRS for w in pair]):
         candidates = {w: w for w in pool if _is_keyword_text(w)}
-        close = difflib.get_close_matches(word, list(candidates), n=4, cutoff=0.6)
+        close = [w for w in candidates if homophone_typo(word, w)]  # the likelier, first
+        close += [
+            w
+            for w in difflib.get_close_matches(word, list(candidates), n=4, cutoff=0.6)
+            if w not in close
+        ]
         found: list[str] = []
         for match in close:
             shown = spell(match, kw_set)
@@ -360,6 +375,15 @@ def nearest_keywords(word: str, kw_set: str, among: Iterable[str] = ()) -> list[
         if found:
             return found[:3]
     return []
+
+
+def homophone_typo(word: str, keyword: str) -> bool:
+    """A Chinese keyword typed with the wrong character of the same sound (起平 for 起评, 封定 for
+    封顶, 扣完位置 for 扣完为止): as long, and the same character in at least half the places."""
+    if not is_chinese(word) or len(word) != len(keyword) or len(word) < 2:
+        return False
+    same = sum(a == b for a, b in zip(word, keyword, strict=True))
+    return 0 < same < len(word) and 2 * same >= len(word)
 
 
 def no_such_keyword(word: str, matches: list[str]) -> Words:
@@ -404,11 +428,25 @@ def explain(err: UnexpectedToken, source: str) -> tuple[str, str, str, str]:
     return detail, detail_zh, hint.en if hint else "", hint.zh if hint else ""
 
 
+_MODES = {"half-up", "half-even", "down", "up", "rounded", "四舍五入", "银行家舍入", "去尾", "进一"}
+
+
 def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
     tok = err.token
     text = str(tok.value)
     words = _terminal_words()
     expected_keywords = [words[n] for n in err.expected if n in words]
+    if "ROUNDED" in err.expected and text not in _MODES:
+        # `优秀 前 15%`: a share of the group is a number of units only once rounded (the
+        # word `rounded` is expected only where a rounding mode is)
+        down, half_up, up = (f"`{spell(m, kw_set)}`" for m in ("down", "half-up", "up"))
+        return Words(
+            f"a share of the group becomes a number of units only by a rounding: write the "
+            f"document's after the percentage ({down} where it drops the fraction, "
+            f"不足1个的部分舍去; {half_up}; {up})",
+            f"按比例确定的名额须写明取整方式:在百分数后写文件规定的方式(舍去不足1个的部分写 {down};"
+            f"或 {half_up}、{up})",
+        )
     if tok.type in words and _is_keyword_text(text):  # a keyword out of place
         clauses = {"start", "add"} <= {spell(w, "en") for w in expected_keywords}
         return belongs(text, kw_set, among_clauses=clauses)

@@ -16,7 +16,14 @@ from lark.parse_tree_builder import PropagatePositions
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import RULES_INTEGER_DIGITS, RULES_PLACES, literal_too_long
 from kaoping.grammar import tables
-from kaoping.grammar.expected import expected_words, explain, keyword_set, spell
+from kaoping.grammar.expected import (
+    expected_words,
+    explain,
+    keyword_set,
+    nearest_keywords,
+    no_such_keyword,
+    spell,
+)
 from kaoping.grammar.fastparse import fast_parse
 from kaoping.grammar.treebuild import reposition
 from kaoping.span import Span
@@ -482,7 +489,15 @@ def _glued_diagnostic(err: GluedKeyword, path: str, source: str) -> Diagnostic:
     detail = f"{a.value}{b.value!s} needs a space: {a.value} {b.value}"
     detail_zh = f"{a.value}{b.value!s} 之间须有空格:{a.value} {b.value}"
     whole = _split_keyword(a, b, source)
-    if whole is not None:  # `扣完 为止`: a keyword of several characters broken by a space
+    glued = f"{a.value}{b.value}"
+    typo = [k for k in nearest_keywords(glued, keyword_set(source)) if len(k) == len(glued)]
+    if whole is None and typo and " " not in typo[0]:
+        # `扣完位置`: no keyword glued to a name, but 扣完为止 typed with a homophone
+        words = no_such_keyword(glued, typo[:1])
+        detail = f"unexpected {glued!r}"
+        detail_zh = f"不应出现 {glued!r}"
+        hint_en, hint_zh = words.en, words.zh
+    elif whole is not None:  # `扣完 为止`: a keyword of several characters broken by a space
         detail = f"`{whole}` is one keyword"
         detail_zh = f"`{whole}` 是一个关键字"
         hint_en = f"write `{whole}` without a space"

@@ -16,10 +16,11 @@ def select(
     where: Fn | None,
     per: str | None,
     value: Fn | None,
-    drop: tuple[int, str, Fn] | None,
+    drop: Sequence[tuple[int, str, Fn]] | None,
     why: dict[int, str] | None = None,
 ) -> list[Record]:
-    """The records an aggregate counts: filtered, the highest per field, minus the dropped.
+    """The records an aggregate counts: filtered, the highest per field, minus the dropped (each
+    `drop` in turn: "去掉一个最高分和一个最低分" drops the highest, then the lowest of the rest).
     `why`, when given, receives the reason each record left out was left out (by `id`)."""
     chosen = [r for r in records if where is None or where(r)]
     if why is not None and len(chosen) < len(records):
@@ -45,8 +46,7 @@ def select(
                 if id(r) not in kept:
                     why[id(r)] = f"superseded: another record with the same {per} is worth more"
         chosen = [best[k] for k in order]
-    if drop is not None:
-        count, which, key = drop
+    for count, which, key in drop or ():
         # among equal keys, the records worth least (by the aggregated value) go first, so the
         # outcome never depends on the order the records were listed in
         tie = (lambda r: value(r)) if value is not None else (lambda r: ZERO)
@@ -68,7 +68,7 @@ def agg(
     value: Fn | None = None,
     where: Fn | None = None,
     per: str | None = None,
-    drop: tuple[int, str, Fn] | None = None,
+    drop: Sequence[tuple[int, str, Fn]] | None = None,
     note: tuple[Any, int] | None = None,
 ) -> Q | None:
     """`note` (traced scoring only): the unit and rule line under which to record what each

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kaoping.runtime.numbers import ONE, ZERO, div
+from kaoping.runtime.numbers import ONE, ZERO, Q, div
 
 
 def lowest(values: Sequence[Any]) -> Any:
@@ -17,6 +17,11 @@ def lowest(values: Sequence[Any]) -> Any:
     if present:
         return min(present)
     return None if values else ZERO
+
+
+def count_units(n: int, keep: Sequence[bool] | None = None) -> Any:
+    """`group count [where C]`: the group's units (those where C holds)."""
+    return Q(n if keep is None else sum(1 for k in keep if k))
 
 
 def _terms(

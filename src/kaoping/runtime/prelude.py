@@ -12,7 +12,7 @@ from kaoping.runtime.cohort import (
     require_distribution,
     require_records,
 )
-from kaoping.runtime.cohort_values import lowest, mean_of, peer_means
+from kaoping.runtime.cohort_values import count_units, lowest, mean_of, peer_means
 from kaoping.runtime.grading import Grader
 from kaoping.runtime.numbers import (
     ZERO,
@@ -47,6 +47,7 @@ __all__ = [
     "best",
     "chain",
     "chosen",
+    "count_units",
     "default",
     "differing",
     "distribute",

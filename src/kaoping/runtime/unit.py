@@ -187,6 +187,12 @@ class Unit:
             )
         return value
 
+    def group_noted(self, path: str, group: dict[str, Any]) -> None:
+        """The group values the clauses of the item or section at `path` read (traced only)."""
+        trace = self.traces.get(path) if self.tracing else None
+        if trace is not None:
+            trace.group_values = group
+
     def give(self, path: str, line: int, flag: bool = False) -> Any:
         """The rule at `line` is skipped: the value is the data's, or absent when only given
         values read it."""

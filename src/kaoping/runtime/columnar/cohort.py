@@ -100,6 +100,14 @@ def mean_of(x: Any, weight: Any, keep: Any, n: int) -> Q | None:
     return None if weights == 0 else Q(total, c.den * weights)
 
 
+def count_units(keep: Any, n: int) -> Q:
+    """`group count [where C]`: the group's units (those where C holds), as the per-unit
+    `count_units`."""
+    if keep is None:
+        return Q(n)
+    return Q(int(truth(keep, n).sum()))
+
+
 def peer_means(x: Any, keep: Any, n: int) -> Col:
     """For each unit, the mean of the *other* units that have the value (and where `keep`
     holds): the group's sum less the unit's own, over the count less one; the whole group's

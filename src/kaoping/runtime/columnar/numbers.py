@@ -351,12 +351,15 @@ def _reduce(c: Col) -> Col:
 
 
 def div(a: Num, b: Num, zero_absent: bool) -> Num:
-    """`a ÷ b` where `b` is one number for the whole column (a constant, a group's best).
-    Zero: absent (`zero_absent`, as the per-unit `div`) or the error plain `/` raises."""
+    """`a ÷ b`, `b` one number for the whole column (a constant, a group's best) or a column
+    (each unit's own target: `kaoping.runtime.columnar.quotient`). Zero: absent
+    (`zero_absent`, as the per-unit `div`) or the error plain `/` raises."""
     if a is None or b is None:
         return _absent_as(a, b)
     if isinstance(b, Col):
-        raise TypeError("a column divides only by one number for the whole column")
+        from kaoping.runtime.columnar.quotient import divide_by_column
+
+        return divide_by_column(a, b, zero_absent)
     q = Q(b)
     if q == 0:
         if zero_absent:

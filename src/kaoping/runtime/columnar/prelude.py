@@ -5,6 +5,7 @@ from kaoping.exact import Q
 from kaoping.runtime.columnar.bands import band, keyed, unit_group
 from kaoping.runtime.columnar.cohort import (
     best,
+    count_units,
     distribute,
     group_mean,
     impute_mean,
@@ -63,6 +64,7 @@ __all__ = [
     "compare",
     "computed",
     "computed_only",
+    "count_units",
     "default",
     "distribute",
     "div",

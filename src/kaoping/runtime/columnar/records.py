@@ -5,6 +5,7 @@ integer scatter-adds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from math import lcm
 from typing import Any
 
@@ -107,11 +108,12 @@ def aggregate(
     value: Any,
     keep: Any,
     per: str | None,
-    drop: tuple[int, str, Any] | None = None,
+    drop: Sequence[tuple[int, str, Any]] | None = None,
 ) -> Col:
     """`kind` over each unit's records (those `keep` holds), one record per value of field
-    `per` (the one worth most) when `per` is given, less the `drop` = (count, "lowest" or
-    "highest", key column) records of each unit with the lowest or highest keys."""
+    `per` (the one worth most) when `per` is given, less, for each `drop` = (count, "lowest"
+    or "highest", key column) in turn, the records of each unit with the lowest or highest
+    keys."""
     m, n = len(recs), recs.n_units
     chosen = np.ones(m, dtype=bool)
     if isinstance(keep, Flags):
@@ -121,8 +123,8 @@ def aggregate(
     val = total_of([value], m) if value is not None else None
     if per is not None:
         chosen = _best_per(recs, chosen, val, per)
-    if drop is not None:
-        chosen = _drop(recs, chosen, val, *drop)
+    for one in drop or ():
+        chosen = _drop(recs, chosen, val, *one)
     owner = recs.owner[chosen]
     counts = np.bincount(owner, minlength=n).astype(np.int64)
     if kind == "count":
