@@ -238,3 +238,67 @@ def test_the_dask_per_unit_phase_leaves_too_wide_quotients_to_the_units(monkeypa
     assert per_unit_phase(scheme, data, columnar=True) == expected
     monkeypatch.setattr(quotient, "MAX_BITS", 16)
     assert per_unit_phase(scheme, data, columnar=True) == expected
+
+
+TWO_BLOCKS = """
+方案 "两块"
+分组 甲
+分组 乙
+输入 实际: 数值 0 至 inf "实际"
+输入 目标: 数值 0 至 inf "目标"
+输入 警: 是否 "警"
+评分 甲:
+    标记 警示 若 警
+    指标 工作 满分 100:
+        起评 实际
+        不涉及 若 警
+    总分 = 实际
+评分 乙:
+    设 完成率 = 实际 ÷ 目标 缺省 0
+    总分 = 完成率
+"""
+
+
+def test_a_block_scored_on_columns_before_too_wide_quotients_is_scored_once(
+    monkeypatch: Any,
+) -> None:
+    """The Dask per-unit phase: block 甲 is scored on columns, then block 乙's quotients share
+    no useful denominator and every unit is scored per unit instead; 甲's units carry their
+    flag and their item that does not apply once, as a per-unit run gives them."""
+    from kaoping.distributed_phases import per_unit_phase
+    from kaoping.runtime.columnar import quotient
+
+    scheme = compile_sources("two", {"two.rules": TWO_BLOCKS})
+    units = [
+        {"unit": f"a{i}", "group": "甲", "facts": {"实际": i, "警": True}} for i in range(3)
+    ] + [
+        {"unit": f"b{i}", "group": "乙", "facts": {"实际": 1000 + i, "目标": t}}
+        for i, t in enumerate((101, 103, 107, 109, 113))
+    ]
+    data = validate({"units": units}, scheme.model, "d")
+    expected = per_unit_phase(scheme, data, columnar=False)
+    monkeypatch.setattr(quotient, "MAX_BITS", 16)
+    got = per_unit_phase(scheme, data, columnar=True)
+    assert got == expected
+    assert '[["警示"], ["工作"]]' in [row["marks"] for row in got[0]]
+
+
+def test_score_columns_says_when_quotients_need_the_per_unit_backend(monkeypatch: Any) -> None:
+    """Columns handed to `score_columns` whose quotients share no useful denominator: the
+    caller is told to score them per unit (Unsupported, as for a scheme without a columnar
+    form), not handed an internal exception."""
+    import numpy as np
+    import pytest
+
+    from kaoping.compiler.emit_columnar import Unsupported
+    from kaoping.runtime.columnar import quotient
+    from kaoping.runtime.columnar.numbers import scaled
+    from kaoping.scoring_columnar import score_columns
+
+    scheme = compile_sources("two", {"two.rules": TWO_BLOCKS})
+    targets = np.array([101, 103, 107, 109, 113], dtype=np.int64)
+    facts = {"实际": scaled(np.arange(1000, 1005, dtype=np.int64), 1), "目标": scaled(targets, 1)}
+    assert len(score_columns(scheme, "乙", facts)["total"]) == 5
+    monkeypatch.setattr(quotient, "MAX_BITS", 16)
+    with pytest.raises(Unsupported, match="share no denominator under 16 bits"):
+        score_columns(scheme, "乙", facts)

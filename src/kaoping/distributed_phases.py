@@ -105,7 +105,10 @@ def _per_unit_phase(
         if columnar:
             _columnar_values(scheme, now)
     except TooWide:  # quotients too unrelated for one column's denominator: per unit, alike
-        columnar = False
+        columnar = False  # (on units made anew: blocks scored before it wrote theirs back)
+        run = Run()
+        units = [Unit(d.name, d.group, blocks[d.group], d.facts, run=run) for d in data]
+        now = [u for u in units if not deferred(scheme, u.block)]
     if not columnar:
         run_each(scheme, now, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in now}})
     wanted = cohort_facts(scheme)

@@ -152,7 +152,9 @@ def score_columns(
     a streaming reader, a Dask partition or Spark's `applyInPandas` calls per group. The data
     requirements, grading and consequences are not run here (`score` runs them); the columns
     are checked against the inputs' kinds and ranges first (`runtime.columnar.handed`): a
-    DataError names what does not fit. An optional input not given is absent."""
+    DataError names what does not fit. An optional input not given is absent. Unsupported
+    (a scheme without a columnar form, or quotients of these columns that share no useful
+    denominator) means: score these units with `score`, per unit."""
     from kaoping.runtime.columnar.handed import checked_facts
     from kaoping.runtime.columnar.table import Table
 
@@ -164,9 +166,14 @@ def score_columns(
     if f"cross_{index}" in found.namespace:  # one group's units cannot give these values
         block = scheme.model.blocks[index]
         raise Unsupported("values across several groups (one group's columns)", block.scoring.span)
+    from kaoping.runtime.columnar.quotient import TooWide
+
     table = Table(n, facts, names, group)
-    run_guarded(found, f"the units of {group}", found.namespace[f"unit_{index}"], table)
-    run_guarded(found, f"group {group}", found.namespace[f"group_{index}"], table)
+    try:
+        run_guarded(found, f"the units of {group}", found.namespace[f"unit_{index}"], table)
+        run_guarded(found, f"group {group}", found.namespace[f"group_{index}"], table)
+    except TooWide as err:  # these columns, not the scheme: `score` scores them per unit
+        raise Unsupported(str(err), None) from err
     return table.values
 
 
