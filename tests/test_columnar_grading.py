@@ -104,3 +104,35 @@ def test_whole_rosters_grade_alike_on_columns() -> None:
 
     check()
     assert all(scored)
+
+
+@pytest.mark.parametrize("folder", [f for f in GRADED if f != "anfu_2017"])
+def test_score_with_the_columnar_backend_grades_on_columns(folder: str) -> None:
+    """`score(backend="columnar")` grades by `grade_all` where it can (no step per unit is
+    kept: `explain` scores per unit), with the per-unit backend's grades and warnings."""
+    compiled = scheme(folder)
+    raw = sample(folder)
+    units = validate(raw, compiled.model, "sample")
+    by_units = score(compiled, units, None, backend="unit")
+    by_columns = score(compiled, validate(raw, compiled.model, "sample"), None, backend="columnar")
+    assert [(r.unit.name, r.unit.grades) for r in by_columns.units] == [
+        (r.unit.name, r.unit.grades) for r in by_units.units
+    ]
+    assert by_columns.warnings == by_units.warnings
+    assert all(not r.unit.grade_steps for r in by_columns.units)
+    assert all(r.unit.grade_steps for r in by_units.units)
+
+
+def test_a_grade_the_data_gives_is_graded_per_unit_with_the_columnar_backend() -> None:
+    """example-zh: a committee's 等次 for one unit; the other units' 等次 from the lines, as
+    the per-unit backend gives them (the Grader, with its steps)."""
+    compiled = scheme("example_zh")
+    raw = sample("example_zh")
+    first = raw["units"][0]
+    first["given"] = {"等次": {"value": "警示单位", "by": "县考评委员会"}}
+    by_units = score(compiled, validate(raw, compiled.model, "s"), None, backend="unit")
+    by_columns = score(compiled, validate(raw, compiled.model, "s"), None, backend="columnar")
+    grades = [(r.unit.name, r.unit.grades) for r in by_columns.units]
+    assert grades == [(r.unit.name, r.unit.grades) for r in by_units.units]
+    assert dict(grades)[first["unit"]]["等次"] == "警示单位"
+    assert all(r.unit.grade_steps for r in by_columns.units)

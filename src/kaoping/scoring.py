@@ -323,13 +323,16 @@ def _run(
     run_guarded(scheme, "the data", lambda us: problems.extend(ns["check_all"](us)), units)
     if problems:
         raise DataError(problems)
-    if columnar:  # every per-unit and group value by the whole-table module
-        from kaoping.scoring_columnar import run_columnar
+    if columnar:  # every per-unit and group value by the whole-table module, and the grades
+        from kaoping.scoring_columnar import grade_on_columns, run_columnar
 
-        run_columnar(scheme, units)
+        parts = run_columnar(scheme, units)
+        graded = not trace and grade_on_columns(scheme, parts, units)
     else:
         _values_per_unit(scheme, units, groups, version, progress)
-    run_guarded(scheme, "grading", ns["grade"], units)
+        graded = False
+    if not graded:
+        run_guarded(scheme, "grading", ns["grade"], units)
     if trace:  # (only traced scoring notes what `last year` read)
         for u in units:
             u.last_reads = {}  # what grading lines read is not a consequence's

@@ -15,15 +15,18 @@ import linecache
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from kaoping.compiler.emit_columnar import Unsupported, emit_columnar
 from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import KaopingError, ScoringError
-from kaoping.runtime.unit import Unit
+from kaoping.runtime.unit import Run, Unit
 from kaoping.span import Span
+
+if TYPE_CHECKING:  # (numpy is imported only when columns are scored)
+    from kaoping.runtime.columnar.grading import Part
 
 Backend = Literal["auto", "unit", "columnar"]
 
@@ -102,9 +105,11 @@ def choose(scheme: CompiledScheme, backend: Backend, units: Sequence[Any]) -> Ch
     return Choice("columnar", f"columnar backend: {how}")
 
 
-def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
+def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> list[Part]:
     """Every unit's per-unit and group values, by the whole-table module. `units` are in the
-    canonical order (group, name), so each group is one run of its block's table."""
+    canonical order (group, name), so each group is one run of its block's table; returns
+    each group's table, in that order (what `grade_on_columns` grades)."""
+    from kaoping.runtime.columnar.grading import Part
     from kaoping.runtime.columnar.table import Facts, Table, reader, write_back
 
     found = columnar_scheme(scheme)
@@ -129,6 +134,7 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
     # each group in the canonical order, whatever its block (as the per-unit backend: the
     # first group to fail is the one it names)
     starts: dict[int, int] = dict.fromkeys(blocks, 0)
+    parts = []
     for group, run in itertools.groupby(units, key=lambda u: u.group):
         size = len(list(run))
         index = scheme.model.block_of_group[group]
@@ -137,7 +143,40 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> None:
         known = len(part.values)
         run_guarded(found, f"group {group}", ns[f"group_{index}"], part)
         write_back(part, blocks[index][start : start + size], known)
+        parts.append(Part(group, index, part))
         starts[index] = start + size
+    return parts
+
+
+def grade_on_columns(scheme: CompiledScheme, parts: list[Part], units: list[Unit]) -> bool:
+    """Every grading by whole columns (`grade_all`, as the whole-column path grades) on the
+    groups' tables `run_columnar` left, each unit's grades written back in grading order and
+    the run's warnings raised as the per-unit `Grader` raises them. False, with nothing
+    changed, where the per-unit `Grader` must grade: no grading or none with a columnar form,
+    grades the data gives or raters' orderings set, a unit some grading leaves without one."""
+    found = columnar_scheme(scheme)
+    if not scheme.model.gradings or not isinstance(found, ColumnarScheme):
+        return False
+    ns = found.namespace
+    orders = any(f"order_{b.index}" in scheme.namespace for b in scheme.model.blocks)
+    if "grade_all" not in ns or orders or any(u.given for u in units):
+        return False
+    raised = Run()  # kept apart until every unit has its grades
+    graded = sorted(parts, key=lambda p: p.group)  # (the per-unit order: a failure names the same)
+    run_guarded(found, "grading", lambda ps: ns["grade_all"](ps, raised), graded)
+    if any(g.present is not None for p in graded for g in p.grades.values()):
+        return False
+    members: dict[str, list[Unit]] = {}
+    for u in units:
+        members.setdefault(u.group, []).append(u)
+    for p in graded:
+        for name, labels in p.grades.items():
+            for u, grade in zip(members[p.group], labels.text.tolist(), strict=True):
+                u.grades[name] = grade
+    if units and units[0].run is not None:
+        for w in raised.warnings:
+            units[0].run.warn(w.code, w.unit, w.message)
+    return True
 
 
 def score_columns(
