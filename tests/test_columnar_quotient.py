@@ -149,6 +149,20 @@ def test_whole_columns_grade_and_write_the_same(tmp_path: Path) -> None:
         assert whole_bytes(scheme, data, kind) == per_unit_bytes(scheme, data, kind)
 
 
+# targets whose quotients (1000 + i) ÷ target share no denominator: five primes
+PRIMES = (101, 103, 107, 109, 113)
+
+
+def _unrelated_targets() -> dict[str, Any]:
+    facts = {"计划": 1, "开工": 1, "增幅": 1, "基数": None}
+    return {
+        "units": [
+            {"unit": f"u{i}", "group": "乡镇", "facts": {"实际": 1000 + i, "目标": t, **facts}}
+            for i, t in enumerate(PRIMES)
+        ]
+    }
+
+
 def test_quotients_sharing_no_useful_denominator_are_scored_per_unit(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
@@ -158,23 +172,7 @@ def test_quotients_sharing_no_useful_denominator_are_scored_per_unit(
 
     monkeypatch.setattr(quotient, "MAX_BITS", 16)
     scheme = _scheme()
-    raw = {
-        "units": [
-            {
-                "unit": f"u{i}",
-                "group": "乡镇",
-                "facts": {
-                    "实际": 1000 + i,
-                    "目标": t,
-                    "计划": 1,
-                    "开工": 1,
-                    "增幅": 1,
-                    "基数": None,
-                },
-            }
-            for i, t in enumerate((101, 103, 107, 109, 113))
-        ]
-    }
+    raw = _unrelated_targets()
     res = score(scheme, validate(raw, scheme.model, "d"), backend="columnar")
     assert res.backend == "unit" and "no denominator under 16 bits" in res.backend_reason
     # 1000 ÷ 101 stays exact
@@ -198,7 +196,7 @@ def test_quotients_sharing_no_useful_denominator_are_scored_per_unit(
     # a CSV scored to a CSV: the whole-column path leaves the run to the per-unit objects too
     csv = tmp_path / "d.csv"
     lines = ["unit,group,实际,目标,计划,开工,增幅,基数"]
-    lines += [f"u{i},乡镇,{1000 + i},{t},1,1,1," for i, t in enumerate((101, 103, 107, 109, 113))]
+    lines += [f"u{i},乡镇,{1000 + i},{t},1,1,1," for i, t in enumerate(PRIMES)]
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     written = []
     for backend in ("unit", "columnar"):
@@ -216,23 +214,7 @@ def test_the_dask_per_unit_phase_leaves_too_wide_quotients_to_the_units(monkeypa
     from kaoping.runtime.columnar import quotient
 
     scheme = _scheme()
-    raw = {
-        "units": [
-            {
-                "unit": f"u{i}",
-                "group": "乡镇",
-                "facts": {
-                    "实际": 1000 + i,
-                    "目标": t,
-                    "计划": 1,
-                    "开工": 1,
-                    "增幅": 1,
-                    "基数": None,
-                },
-            }
-            for i, t in enumerate((101, 103, 107, 109, 113))
-        ]
-    }
+    raw = _unrelated_targets()
     data = validate(raw, scheme.model, "d")
     expected = per_unit_phase(scheme, data, columnar=False)
     assert per_unit_phase(scheme, data, columnar=True) == expected
@@ -273,7 +255,7 @@ def test_a_block_scored_on_columns_before_too_wide_quotients_is_scored_once(
         {"unit": f"a{i}", "group": "甲", "facts": {"实际": i, "警": True}} for i in range(3)
     ] + [
         {"unit": f"b{i}", "group": "乙", "facts": {"实际": 1000 + i, "目标": t}}
-        for i, t in enumerate((101, 103, 107, 109, 113))
+        for i, t in enumerate(PRIMES)
     ]
     data = validate({"units": units}, scheme.model, "d")
     expected = per_unit_phase(scheme, data, columnar=False)
@@ -296,7 +278,7 @@ def test_score_columns_says_when_quotients_need_the_per_unit_backend(monkeypatch
     from kaoping.scoring_columnar import score_columns
 
     scheme = compile_sources("two", {"two.rules": TWO_BLOCKS})
-    targets = np.array([101, 103, 107, 109, 113], dtype=np.int64)
+    targets = np.array(PRIMES, dtype=np.int64)
     facts = {"实际": scaled(np.arange(1000, 1005, dtype=np.int64), 1), "目标": scaled(targets, 1)}
     assert len(score_columns(scheme, "乙", facts)["total"]) == 5
     monkeypatch.setattr(quotient, "MAX_BITS", 16)
