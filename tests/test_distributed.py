@@ -224,3 +224,35 @@ def test_a_parquet_dataset_gives_its_constants_to_kaoping_score_too(tmp_path: Pa
     assert _by_unit(pq.read_table(out).to_pylist()) == _by_unit(
         _single_process("shuangxiang-2012", tmp_path)
     )
+
+
+@pytest.mark.parametrize(
+    "scheme", ["shuangxiang-2012", "heshan-2013", "yangquan-2014", "panshan-2018", "example-zh"]
+)
+def test_the_cohort_phase_on_columns_equals_it_per_unit(
+    scheme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cohort phase's values that read other units and its grades by whole columns (on the
+    values the per-unit phase sent) give every unit's results as per unit."""
+    from kaoping import load_scheme, scoring_columnar
+    from kaoping.distributed import cohort_frame, per_unit_frame
+
+    on_columns = []
+    group_values = scoring_columnar.group_values
+    monkeypatch.setattr(
+        scoring_columnar,
+        "group_values",
+        lambda *args: on_columns.append(args[2]) or group_values(*args),
+    )
+
+    compiled = load_scheme(scheme)
+    sample = _dataset(scheme, tmp_path / "units")
+    whole = pq.read_table(tmp_path / "units").to_pandas()
+    per_unit = per_unit_frame(compiled, whole, sample.get("constants", {}), backend="columnar")
+    for _, rows in per_unit.groupby("block"):
+        by_units = _rows(cohort_frame(compiled, rows, "unit"))
+        assert not on_columns
+        assert _rows(cohort_frame(compiled, rows, "columnar")) == by_units
+        assert len(on_columns) == 1
+        on_columns.clear()
+        assert any(r["rank"] for r in by_units)

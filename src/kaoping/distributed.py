@@ -120,7 +120,7 @@ def score_dask(
         meta = pd.DataFrame({c: pd.Series([], dtype=_dtype(c)) for c in columns})
         # grouped by a copy of the block: pandas hands `apply` its groups without their key
         travels = per_unit[list(COLUMNS)].assign(cohort=per_unit["block"])
-        results = travels.groupby("cohort").apply(_cohort_block, recipe, meta=meta)
+        results = travels.groupby("cohort").apply(_cohort_block, recipe, backend, meta=meta)
         if output is not None:
             _write(results, Path(output), dd)
     return results
@@ -222,8 +222,8 @@ def _problems(per_unit: Any) -> list[DataProblem]:
     return problems
 
 
-def _cohort_block(rows: Any, recipe: tuple[str, dict[str, str]]) -> Any:
-    return cohort_frame(_worker_scheme(recipe), rows)
+def _cohort_block(rows: Any, recipe: tuple[str, dict[str, str]], backend: str) -> Any:
+    return cohort_frame(_worker_scheme(recipe), rows, backend)
 
 
 def _dtype(column: str) -> str:
@@ -250,16 +250,17 @@ def per_unit_frame(
     return _per_unit_table(rows, list(COLUMNS))
 
 
-def cohort_frame(scheme: CompiledScheme | str, frame: Any) -> Any:
+def cohort_frame(scheme: CompiledScheme | str, frame: Any, backend: str = "auto") -> Any:
     """The cohort phase of one scoring block's rows of `per_unit_frame` (from any number of
-    partitions): the values that read other units, grades and consequences. Returns its
-    results, one row a unit, the columns of `results_columns`: what a Spark
-    `applyInPandas` over the per-unit rows grouped by `block` calls."""
+    partitions): the values that read other units, grades and consequences (by whole columns
+    where `backend` chooses it, as `kaoping score --backend`). Returns its results, one row a
+    unit, the columns of `results_columns`: what a Spark `applyInPandas` over the per-unit
+    rows grouped by `block` calls."""
     from kaoping.distributed_phases import cohort_phase
     from kaoping.io.results import Texts, total_places
 
     compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
-    results = cohort_phase(compiled, frame.to_dict("records"))
+    results = cohort_phase(compiled, frame.to_dict("records"), backend)
     values = value_columns(compiled.model)
     places = total_places(compiled.model)
     texts = Texts()
@@ -273,7 +274,8 @@ def score_frame(
     phases in one call (`how`: `per_unit_frame`'s `where` and `backend`); its results, the
     columns of `results_columns`."""
     compiled = scheme if isinstance(scheme, CompiledScheme) else _compiled(scheme)
-    return cohort_frame(compiled, per_unit_frame(compiled, frame, constants, **how))
+    backend = how.get("backend", "auto")
+    return cohort_frame(compiled, per_unit_frame(compiled, frame, constants, **how), backend)
 
 
 def per_unit_columns() -> dict[str, str]:

@@ -148,14 +148,20 @@ def _columnar_values(scheme: CompiledScheme, units: list[Unit]) -> None:
         write_back(table, members)
 
 
-def cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> Results:
+def cohort_phase(
+    scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]], backend: str = "auto"
+) -> Results:
     """A block's units rebuilt from the per-unit phase's rows and scored on: the values that
-    read other units, grading and consequences, as `kaoping.scoring.score` runs them."""
+    read other units, grading and consequences, as `kaoping.scoring.score` runs them (the
+    values that read other units and the grades by whole columns where `backend` chooses
+    them, as `kaoping score --backend`)."""
     with paused_gc():
-        return _cohort_phase(scheme, rows)
+        return _cohort_phase(scheme, rows, backend)
 
 
-def _cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> Results:
+def _cohort_phase(
+    scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]], backend: str
+) -> Results:
     ns = scheme.namespace
     run = Run()
     units = []
@@ -196,16 +202,21 @@ def _cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> 
     if problems:
         raise DataError(problems)
     run_each(scheme, later, {b: ns[f"unit_{b}_fast"] for b in {u.block for u in later}})
-    for index in sorted({u.block for u in units}):
-        cross = ns.get(f"cross_{index}_fast")  # `across G1, G2:` values, if any
-        if cross is not None:
-            members = [u for u in units if u.block == index]
-            where = ", ".join(dict.fromkeys(u.group for u in members))
-            run_guarded(scheme, f"the groups {where}", cross, members)
-    for members in groups.values():
-        group_fn = ns[f"group_{members[0].block}_fast"]
-        run_guarded(scheme, f"group {members[0].group}", group_fn, members)
-    run_guarded(scheme, "grading", ns["grade"], units)
+    if not later and _on_columns(scheme, units, backend):
+        graded = _group_values_on_columns(scheme, units)
+    else:
+        for index in sorted({u.block for u in units}):
+            cross = ns.get(f"cross_{index}_fast")  # `across G1, G2:` values, if any
+            if cross is not None:
+                members = [u for u in units if u.block == index]
+                where = ", ".join(dict.fromkeys(u.group for u in members))
+                run_guarded(scheme, f"the groups {where}", cross, members)
+        for members in groups.values():
+            group_fn = ns[f"group_{members[0].block}_fast"]
+            run_guarded(scheme, f"group {members[0].group}", group_fn, members)
+        graded = False
+    if not graded:
+        run_guarded(scheme, "grading", ns["grade"], units)
     for u in units:
         u.last_reads = {}
     run_each(scheme, units, {b: ns[f"final_{b}_fast"] for b in {u.block for u in units}})
@@ -215,6 +226,28 @@ def _cohort_phase(scheme: CompiledScheme, rows: Iterable[Mapping[str, Any]]) -> 
 # Values and facts as JSON text, each leaf tagged with its type so it reads back as it was:
 # an exact number as `q550/3` (gmpy2's exact text), a whole number `i3`, a yes/no `b1`/`b0`,
 # a label or name `s…`, no value `n`; records are lists of objects of such leaves.
+
+
+def _on_columns(scheme: CompiledScheme, units: list[Unit], backend: str) -> bool:
+    """Whether the cohort's group values are computed on columns (`backend` as `kaoping score
+    --backend`: auto from 1,000 units where the scheme has a columnar form)."""
+    from kaoping.scoring_columnar import choose
+
+    return choose(scheme, backend, units).backend == "columnar"  # type: ignore[arg-type]
+
+
+def _group_values_on_columns(scheme: CompiledScheme, units: list[Unit]) -> bool:
+    """The values that read other units by the whole-table module, on tables of the values
+    the per-unit phase sent, then the grades (True) where they have a columnar form."""
+    from kaoping.runtime.columnar.table import held_table
+    from kaoping.scoring_columnar import grade_on_columns, group_values
+
+    tables = {}
+    for index, run in itertools.groupby(sorted(units, key=lambda u: u.block), lambda u: u.block):
+        tables[index] = held_table(scheme.model, index, list(run))
+    held = {index: len(table.values) for index, table in tables.items()}
+    parts = group_values(scheme, units, tables, held)
+    return grade_on_columns(scheme, parts, units)
 
 
 def _dumps(values: Mapping[str, Any]) -> str:

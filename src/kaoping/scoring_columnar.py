@@ -109,28 +109,43 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> list[Part]:
     """Every unit's per-unit and group values, by the whole-table module. `units` are in the
     canonical order (group, name), so each group is one run of its block's table; returns
     each group's table, in that order (what `grade_on_columns` grades)."""
+    from kaoping.runtime.columnar.table import Facts, Table, reader
+
+    found = columnar_scheme(scheme)
+    assert isinstance(found, ColumnarScheme)
+    tables: dict[int, Table] = {}
+    for index, members in sorted(_blocks(units).items()):
+        names = [u.name for u in members]
+        table = Table(len(members), Facts(reader(scheme.model, members)), names, units=members)
+        where = ", ".join(dict.fromkeys(u.group for u in members))
+        run_guarded(found, f"the units of {where}", found.namespace[f"unit_{index}"], table)
+        tables[index] = table
+    return group_values(scheme, units, tables)
+
+
+def group_values(
+    scheme: CompiledScheme,
+    units: list[Unit],
+    tables: Mapping[int, Any],
+    held: Mapping[int, int] | None = None,
+) -> list[Part]:
+    """The values that read other units (`across G1, G2:`, then each group's) on the blocks'
+    tables, whose per-unit values are there (computed on them, or the units' own: the first
+    `held[block]` values of its table, not written back again), every value and event written
+    back to the units; returns each group's table, in the units' canonical order."""
     from kaoping.runtime.columnar.grading import Part
-    from kaoping.runtime.columnar.table import Facts, Table, reader, write_back
+    from kaoping.runtime.columnar.table import write_back
 
     found = columnar_scheme(scheme)
     assert isinstance(found, ColumnarScheme)
     ns = found.namespace
-    blocks: dict[int, list[Unit]] = {}
-    for u in units:
-        blocks.setdefault(u.block, []).append(u)
-    tables: dict[int, Table] = {}
-    for index, members in sorted(blocks.items()):
-        names = [u.name for u in members]
-        table = Table(len(members), Facts(reader(scheme.model, members)), names, units=members)
-        where = ", ".join(dict.fromkeys(u.group for u in members))
-        run_guarded(found, f"the units of {where}", ns[f"unit_{index}"], table)
-        tables[index] = table
+    blocks = _blocks(units)
     for index, members in sorted(blocks.items()):
         table = tables[index]
         if f"cross_{index}" in ns:  # `across G1, G2:` values, before any group's
             where = ", ".join(dict.fromkeys(u.group for u in members))
             run_guarded(found, f"the groups {where}", ns[f"cross_{index}"], table)
-        write_back(table, members)
+        write_back(table, members, (held or {}).get(index, 0))
     # each group in the canonical order, whatever its block (as the per-unit backend: the
     # first group to fail is the one it names)
     starts: dict[int, int] = dict.fromkeys(blocks, 0)
@@ -146,6 +161,13 @@ def run_columnar(scheme: CompiledScheme, units: list[Unit]) -> list[Part]:
         parts.append(Part(group, index, part))
         starts[index] = start + size
     return parts
+
+
+def _blocks(units: list[Unit]) -> dict[int, list[Unit]]:
+    blocks: dict[int, list[Unit]] = {}
+    for u in units:
+        blocks.setdefault(u.block, []).append(u)
+    return blocks
 
 
 def grade_on_columns(scheme: CompiledScheme, parts: list[Part], units: list[Unit]) -> bool:

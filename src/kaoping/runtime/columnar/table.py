@@ -136,6 +136,31 @@ def reader(model: Model, units: Sequence[Unit]) -> Reader:
     return read
 
 
+def held_table(model: Model, block: int, members: Sequence[Unit]) -> Table:
+    """A block's units whose per-unit values were computed before (a Dask partition's per-unit
+    phase) as the table its group stage reads: their facts, and each value they hold as a
+    column of its kind (`len(table.values)`: how many are the units' own)."""
+    names = [u.name for u in members]
+    table = Table(len(members), Facts(reader(model, members)), names, units=members)
+    values = model.blocks[block].values
+    for path in dict.fromkeys(p for u in members for p in u.values):
+        held = [u.values.get(path) for u in members]
+        ty = values[path].ty if path in values else None
+        table.values[path] = _held(held, None if ty is None else ty.kind)
+    return table
+
+
+def _held(values: list[Any], kind: str | None) -> Column:
+    known = next((v for v in values if v is not None), None)
+    present = np.array([v is not None for v in values], dtype=bool)
+    mask = None if present.all() else present
+    if isinstance(known, bool) or (known is None and kind == "bool"):
+        return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
+    if isinstance(known, str) or (known is None and kind in ("enum", "text")):
+        return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
+    return column(values) if known is not None else absent(len(values))
+
+
 def constant_column(value: Any, n: int) -> Column:
     """A constant entered in the data (as validated: a number, a yes/no or an option), as the
     column every unit reads it as."""
