@@ -97,6 +97,23 @@ def test_a_share_quota_without_its_rounding_asks_for_the_documents(
     assert "q.rules:8:" in result.output and "E101" in result.output
     assert "a share of the group becomes a number of units only by a rounding" in result.output
     assert "`去尾` where it drops the fraction" in result.output
+    # only a rounding may follow: not the end of the line, not an article
+    assert "expected `四舍五入`, `银行家舍入`, `去尾` or `进一`" in result.output
+
+
+def test_a_share_of_a_distribution_is_not_told_it_needs_a_rounding(tmp_path: Path) -> None:
+    """`require … distributed 优 20%, …` may end without a rounding (the document's share,
+    counted as the raters gave it): a bad word after it is not blamed on a missing one."""
+    path = tmp_path / "d.rules"
+    text = QUOTA.replace("LINE_END", " 去尾").replace(
+        "    指标 甲", "    校验 等次分 分布 优秀 20%, 合格 80% 好\n    指标 甲"
+    )
+    text = text.replace("输入 得分", '输入 等次分: 等次 "测评"\n输入 得分')
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "d.rules:7:" in result.output and "unexpected '好'" in result.output, result.output
+    assert "only by a rounding" not in result.output
 
 
 def test_a_grade_typed_with_a_homophone_is_named(tmp_path: Path) -> None:

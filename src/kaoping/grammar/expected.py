@@ -421,7 +421,11 @@ def explain(err: UnexpectedToken, source: str) -> tuple[str, str, str, str]:
     text = str(tok.value)
     shown = "end of line" if tok.type == "_NL" else repr(text)
     shown_zh = "行尾" if tok.type == "_NL" else repr(text)
-    expected = expected_words(err.expected, kw_set)
+    names: Iterable[str] = err.expected
+    if _after_quota_share(err):  # (the parser's set there is the one of every percentage)
+        words = _terminal_words()
+        names = [n for n in names if n == "ROUNDED" or spell(words.get(n, ""), "en") in _MODES]
+    expected = expected_words(names, kw_set)
     detail = f"unexpected {shown}" + (f"; expected {expected.en}" if expected else "")
     detail_zh = f"此处不应出现{shown_zh}" + (f";应为{expected.zh}" if expected else "")
     hint = _hint(err, kw_set)
@@ -431,14 +435,30 @@ def explain(err: UnexpectedToken, source: str) -> tuple[str, str, str, str]:
 _MODES = {"half-up", "half-even", "down", "up", "rounded", "四舍五入", "银行家舍入", "去尾", "进一"}
 
 
+def _after_quota_share(err: UnexpectedToken) -> bool:
+    """Whether the parser stopped right after a quota's percentage (`优秀 前 15%`), where a
+    rounding must follow (after a `require … distributed` share it may not)."""
+    try:
+        stack = err.interactive_parser.parser_state.value_stack
+    except AttributeError:
+        return False
+    if not stack or not isinstance(stack[-1], Token) or stack[-1].type != "PERCENT":
+        return False
+    for t in reversed(stack[:-1]):
+        if not isinstance(t, Token) or t.type in ("_NL", "_INDENT", "_DEDENT"):
+            return False
+        if spell(str(t.value), "en") == "top":
+            return True
+    return False
+
+
 def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
     tok = err.token
     text = str(tok.value)
     words = _terminal_words()
     expected_keywords = [words[n] for n in err.expected if n in words]
-    if "ROUNDED" in err.expected and text not in _MODES:
-        # `优秀 前 15%`: a share of the group is a number of units only once rounded (the
-        # word `rounded` is expected only where a rounding mode is)
+    if _after_quota_share(err) and text not in _MODES:
+        # `优秀 前 15%`: a share of the group is a number of units only once rounded
         down, half_up, up = (f"`{spell(m, kw_set)}`" for m in ("down", "half-up", "up"))
         return Words(
             f"a share of the group becomes a number of units only by a rounding: write the "
