@@ -241,6 +241,13 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         5,
         ("'良好' is never given here", "already has '合格' from line 7"),
     ),
+    "W417": (
+        'group G "g"\nenum 等: 优秀, 合格\ninput x: number 0 to 100 "x"\nscoring G:\n'
+        "    item a max 100 = x\ngrading 等:\n    优秀 top 0\n    合格 otherwise\n",
+        7,
+        5,
+        ("`优秀 top 0` gives '优秀' to no unit",),
+    ),
     # an empty scheme (or one with only comments): nothing would be scored
     "E604": (
         "# 只有注释的文件\n",

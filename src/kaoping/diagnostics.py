@@ -161,6 +161,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "the lines apply in the order written: put the higher threshold first",
         "各行按书写顺序评定:请把门槛高的一行写在前面",
     ),
+    "W417": (
+        "`{grade} top 0` gives {grade!r} to no unit",
+        "`{grade} 前 0 名` 不评任何单位为 {grade!r}",
+        "write the number of units the document gives {grade!r}, or remove the line",
+        "请写明文件规定的 {grade!r} 名额,或删去此行",
+    ),
     "W415": (
         "{name!r} is scored in an `across` block but no rule reads it: its points count nowhere",
         "{name!r} 在 `组内`/`跨组` 块中计分,但没有规则读取它:其得分不计入任何地方",
@@ -261,6 +267,7 @@ TITLES: dict[str, tuple[str, str]] = {
     ),
     "W415": ("A value scored across the group that no rule reads", "组内计分的值没有规则读取"),
     "W416": ("A grading line can never give its grade", "评定行永远评不出其等次"),
+    "W417": ("A quota of no unit", "名额为 0"),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
     "E413": (

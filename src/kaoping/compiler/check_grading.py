@@ -173,6 +173,8 @@ class GradingChecks(SheetChecks, ScopeChecks):
                             detail_zh="未声明",
                             **hint_args(g, self.groups),
                         )
+                if rule.count == 0:
+                    self.err("W417", rule.span, grade=rule.grade)
                 if rule.share is not None and not (0 < rule.share <= 1):
                     self.type_error(
                         rule.span,
