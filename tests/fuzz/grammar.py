@@ -30,11 +30,13 @@ ODD_GRAMMAR_NAMES = ["ＡＢ", "café", "甲" * 300, "_", "ǅ", "Ⅻ", "①", "m
 NUMBERS = ["1", "0", "2", "3", "5", "10", "100", "0.5", "0.25", "1.5", "99.99"]
 INTS = ["1", "0", "2", "3", "10", "28", "40", "100"]
 PERCENTS = ["50%", "0%", "5%", "10%", "100%", "150%", "33.3%"]
+FRACTIONS = ["1/3", "2/3", "1/10", "0/5", "1/0", "4/3", "３/９"]
 # one terminal in ten is drawn from these instead
 EXTREMES = {
     "NUMBER": ["1000000", "1" + "0" * 30, "9" * 60, "0." + "0" * 40 + "1", HUGE_DIGITS],
     "INT": ["9" * 30, "4300", "29", "41", HUGE_DIGITS],
     "PERCENT": ["9" * 30 + "%", "0.0001%", HUGE_DIGITS + "%"],
+    "FRACTION": ["1/" + "9" * 30, "9" * 30 + "/1", "1/" + HUGE_DIGITS],
 }
 STRINGS = ['"说明"', '""', "“中文说明”", '"附件2 第三条"', '"' + "长" * 500 + '"']
 NEWLINES = ["\n", "\n", "\n", "  # 注释\n", "\n\n"]
@@ -167,6 +169,7 @@ _POOL_STRATEGIES = {
     "NUMBER": st.sampled_from(NUMBERS),
     "INT": st.sampled_from(INTS),
     "PERCENT": st.sampled_from(PERCENTS),
+    "FRACTION": st.sampled_from(FRACTIONS),
     "STRING": st.sampled_from(STRINGS),
     "_NL": st.sampled_from(NEWLINES),
 }

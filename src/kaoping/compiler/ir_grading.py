@@ -50,11 +50,13 @@ class Quota:
     span: Span = _span()
 
     def __str__(self) -> str:
-        size = (
-            f"{self.count}"
-            if self.count is not None
-            else f"{show((self.share or Q(0)) * 100)}% rounded {self.mode}"
-        )
+        share = self.share or Q(0)
+        if self.count is not None:
+            size = f"{self.count}"
+        elif (share * 100).denominator == 1 or 10**12 % (share * 100).denominator == 0:
+            size = f"{show(share * 100)}% rounded {self.mode}"
+        else:  # a fraction no percentage writes exactly (`top 1/3`)
+            size = f"{share.numerator}/{share.denominator} rounded {self.mode}"
         return f"{self.grade} top {size}" + (f" in {', '.join(self.groups)}" if self.groups else "")
 
 

@@ -27,7 +27,7 @@ from kaoping.compiler.lower_parts import (
     _Per,
     _percent,
 )
-from kaoping.exact import Q, whole_number
+from kaoping.exact import Q, literal, whole_number
 
 
 class ScoringLowering(LowerBase):
@@ -274,6 +274,13 @@ class ScoringLowering(LowerBase):
 
     def quota_share(self, meta: Any, c: list[Any]) -> tuple[None, Q, ir.RoundMode]:
         return None, _percent(c[0]), c[1]
+
+    def quota_fraction(self, meta: Any, c: list[Any]) -> tuple[None, Q, ir.RoundMode]:
+        # `前 1/3`: a share a percentage would only approximate (33.33% of 9 units is 2.9997);
+        # n/0 is no share (the checker says a share lies between 0 and 100%)
+        top, _, bottom = str(c[0]).partition("/")
+        whole = literal(bottom)
+        return None, literal(top) / whole if whole else Q(0), c[1]
 
     def quota_by(self, meta: Any, c: list[Any]) -> _ByKeys:
         return _ByKeys(tuple(c))

@@ -19,7 +19,7 @@ from kaoping.grammar.parse import _Lark, _normalize, _RulesIndenter, parse, runt
 
 # the token types that carry a value of the rules (everything else that is a word is a keyword)
 VALUE_TYPES = frozenset(
-    ("NAME", "STRING", "NUMBER", "INT", "PERCENT", "INF", "CMP", "ADD_OP", "MUL_OP")
+    ("NAME", "STRING", "NUMBER", "INT", "PERCENT", "FRACTION", "INF", "CMP", "ADD_OP", "MUL_OP")
 )
 
 

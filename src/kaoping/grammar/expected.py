@@ -269,6 +269,7 @@ _VALUE_WORDS: dict[str, tuple[str, str]] = {
     "NUMBER": ("a number", "数字"),
     "INT": ("a whole number", "整数"),
     "PERCENT": ("a percentage", "百分数"),
+    "FRACTION": ("a fraction (1/3)", "分数(1/3)"),
     "STRING": ('a quoted text ("…")', "带引号的文字(“…”)"),
     "_NL": ("the end of the line", "行尾"),
     "_COLON": ("':'", "':'"),
@@ -411,7 +412,7 @@ def innermost_block(err: UnexpectedToken) -> list[Token]:
     return []
 
 
-_NUMBER_TOKENS = ("NUMBER", "INT", "PERCENT")
+_NUMBER_TOKENS = ("NUMBER", "INT", "PERCENT", "FRACTION")
 
 
 def explain(err: UnexpectedToken, source: str) -> tuple[str, str, str, str]:
@@ -435,6 +436,9 @@ def explain(err: UnexpectedToken, source: str) -> tuple[str, str, str, str]:
 _MODES = {"half-up", "half-even", "down", "up", "rounded", "四舍五入", "银行家舍入", "去尾", "进一"}
 
 
+_SHARES = ("PERCENT", "FRACTION")
+
+
 def _after_quota_share(err: UnexpectedToken) -> bool:
     """Whether the parser stopped right after a quota's percentage (`优秀 前 15%`), where a
     rounding must follow (after a `require … distributed` share it may not)."""
@@ -442,7 +446,7 @@ def _after_quota_share(err: UnexpectedToken) -> bool:
         stack = err.interactive_parser.parser_state.value_stack
     except AttributeError:
         return False
-    if not stack or not isinstance(stack[-1], Token) or stack[-1].type != "PERCENT":
+    if not stack or not isinstance(stack[-1], Token) or stack[-1].type not in _SHARES:
         return False
     for t in reversed(stack[:-1]):
         if not isinstance(t, Token) or t.type in ("_NL", "_INDENT", "_DEDENT"):

@@ -89,13 +89,14 @@ def _starts_word(text: str) -> bool:
     return bool(text) and (text[0].isalnum() or text[0] == "_")
 
 
-_NUMBER_TOKENS = frozenset(("NUMBER", "INT", "PERCENT"))
+_NUMBER_TOKENS = frozenset(("NUMBER", "INT", "PERCENT", "FRACTION"))
 _VALUE_TOKENS = {
     "NAME",
     "STRING",
     "NUMBER",
     "INT",
     "PERCENT",
+    "FRACTION",
     "COMMENT",
     "_NL",
     "INF",

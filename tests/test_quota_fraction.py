@@ -1,0 +1,91 @@
+"""`前 1/3 去尾`: a quota that is a fraction of the group ("前三分之一"), exact where a
+percentage is not (33.33% of 9 units is 2.9997 units)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kaoping.cli import main
+from kaoping.compiler.load import compile_sources
+from kaoping.io.validate import validate
+from kaoping.scoring import score
+
+RULES = """方案 "三分之一"
+分组 乡镇 "乡镇"
+枚举 等次: 优秀, 合格
+输入 得分: 数值 0 至 100 "得分"
+评分 乡镇:
+    总分 = 得分
+评定 等次:
+    优秀 前 SHARE 去尾
+    合格 其余
+"""
+
+
+def _nine() -> dict[str, object]:
+    """Nine units scoring 90, 80, … 10: no ties."""
+    return {
+        "units": [
+            {"unit": f"u{i}", "group": "乡镇", "facts": {"得分": str(90 - 10 * i)}}
+            for i in range(9)
+        ]
+    }
+
+
+@pytest.mark.parametrize("backend", ["unit", "columnar"])
+@pytest.mark.parametrize(("share", "best"), [("1/3", 3), ("33.33%", 2), ("３/９", 3)])
+def test_a_fraction_of_the_group_is_exact(backend: str, share: str, best: int) -> None:
+    # 9 × 1/3 = 3 → 去尾 3; 9 × 33.33% = 2.9997 → 去尾 2 (why a document's 三分之一 is a fraction)
+    scheme = compile_sources(f"q{share}", {"q.rules": RULES.replace("SHARE", share)})
+    results = score(scheme, validate(_nine(), scheme.model, "d"), None, backend=backend)
+    grades = {r.unit.name: r.unit.grades["等次"] for r in results.units}
+    assert sorted(n for n, g in grades.items() if g == "优秀") == [f"u{i}" for i in range(best)]
+
+
+def test_whole_columns_take_the_same_fraction(tmp_path: Path) -> None:
+    """1,200 units by whole columns: 1,200 × 1/3 = 400 优秀 exactly, as per unit."""
+    rules = tmp_path / "q.rules"
+    rules.write_text(RULES.replace("SHARE", "1/3"), encoding="utf-8")
+    data = tmp_path / "d.csv"
+    rows = [f"u{i:04d},乡镇,{i % 100}.{i % 7}" for i in range(1_200)]
+    data.write_text("unit,group,得分\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    written = []
+    for backend in ("unit", "columnar"):
+        out = tmp_path / f"{backend}.csv"
+        args = ["score", str(rules), str(data), "-o", str(out), "--backend", backend, "--verbose"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.stderr
+        assert ("by whole columns" in result.stderr) == (backend == "columnar")
+        written.append(out.read_text(encoding="utf-8"))
+    assert written[0] == written[1]
+    assert written[1].count(",优秀,") >= 400  # (ties at the 400th place all take it)
+
+
+@pytest.mark.parametrize(
+    ("share", "said"),
+    [
+        ("1/0 去尾", "q.rules:8:5: error E203 type error: a quota share must lie between 0%"),
+        ("4/3 去尾", "q.rules:8:5: error E203 type error: a quota share must lie between 0%"),
+        (
+            "1/3",
+            "q.rules:8:13: error E101 syntax error: unexpected end of line; expected `四舍五入`",
+        ),
+        ("1/" + "3" * 30 + " 去尾", "q.rules:8:10: error E106"),
+    ],
+)
+def test_a_fraction_that_is_no_share_is_an_error(tmp_path: Path, share: str, said: str) -> None:
+    rules = tmp_path / "q.rules"
+    rules.write_text(RULES.replace("SHARE 去尾", share), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(rules)])
+    assert result.exit_code == 1
+    assert said in result.output, result.output
+
+
+def test_the_formatter_keeps_the_fraction(tmp_path: Path) -> None:
+    rules = tmp_path / "q.rules"
+    rules.write_text(RULES.replace("SHARE", "1/3"), encoding="utf-8")
+    assert CliRunner().invoke(main, ["fmt", "--to", "en", str(rules)]).exit_code == 0
+    assert "    优秀 top 1/3 rounded down\n" in rules.read_text(encoding="utf-8")
