@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from kaoping.cli import main
 from kaoping.compiler.load import compile_sources
+from kaoping.errors import CompileError
 from kaoping.io.validate import validate
 from kaoping.scoring import score
 
@@ -89,3 +90,33 @@ def test_the_formatter_keeps_the_fraction(tmp_path: Path) -> None:
     rules.write_text(RULES.replace("SHARE", "1/3"), encoding="utf-8")
     assert CliRunner().invoke(main, ["fmt", "--to", "en", str(rules)]).exit_code == 0
     assert "    优秀 top 1/3 rounded down\n" in rules.read_text(encoding="utf-8")
+
+
+DISTRIBUTE = """方案 "分档"
+分组 乡镇 "乡镇"
+枚举 档: 好, 中, 差
+输入 得分: 数值 0 至 100 "得分"
+评分 乡镇:
+    组内:
+        设 档次 = 分档 得分 为 SHARES 去尾
+        总分 = 得分
+"""
+
+
+@pytest.mark.parametrize("backend", ["unit", "columnar"])
+def test_thirds_split_a_group_as_the_document_says(backend: str) -> None:
+    # "好、中、差各占三分之一": nine units in three bands of 3 (sizes ⌊9 × 1/3⌋, ⌊9 × 2/3⌋ − 3, rest)
+    scheme = compile_sources(
+        "thirds", {"d.rules": DISTRIBUTE.replace("SHARES", "好 1/3, 中 1/3, 差 1/3")}
+    )
+    results = score(scheme, validate(_nine(), scheme.model, "d"), None, backend=backend)
+    bands = [results.by_name(f"u{i}").unit.values["档次"] for i in range(9)]  # type: ignore[union-attr]
+    assert bands == ["好"] * 3 + ["中"] * 3 + ["差"] * 3
+
+
+def test_thirds_written_as_percentages_do_not_add_up() -> None:
+    """33.33% three times is 99.99%: the shares must add up to 100% (E405), which thirds do."""
+    text = DISTRIBUTE.replace("SHARES", "好 33.33%, 中 33.33%, 差 33.33%")
+    with pytest.raises(CompileError) as err:
+        compile_sources("percent", {"d.rules": text})
+    assert [d.code for d in err.value.diagnostics] == ["E405"]

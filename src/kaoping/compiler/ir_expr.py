@@ -335,6 +335,14 @@ class Share:
     span: Span = _span()
 
 
+def share_text(share: Q) -> str:
+    """A share as the rules write it: `20%`, or `1/3` where no percentage is exact."""
+    percent = share * 100
+    if 10**12 % int(percent.denominator) == 0:
+        return f"{show(percent)}%"
+    return f"{share.numerator}/{share.denominator}"
+
+
 @attrs.frozen
 class Distribute:
     """`distribute X into A 20%, B 60%, C 20% rounded MODE` (forced distribution). Without a
@@ -346,7 +354,7 @@ class Distribute:
     span: Span = _span()
 
     def __str__(self) -> str:
-        inner = ", ".join(f"{s.value} {show(s.share * 100)}%" for s in self.shares)
+        inner = ", ".join(f"{s.value} {share_text(s.share)}" for s in self.shares)
         rounded = f" rounded {self.mode}" if self.mode is not None else ""
         return f"distribute {self.operand} into {inner}{rounded}"
 

@@ -16,9 +16,9 @@ from kaoping.compiler.ir_decls import (
     TableDecl,
     UnitsDecl,
 )
-from kaoping.compiler.ir_expr import Expr, RoundMode, _span
+from kaoping.compiler.ir_expr import Expr, RoundMode, _span, share_text
 from kaoping.compiler.ir_rules import Flag, Let, Output, Requirement, Scoring
-from kaoping.exact import Q, show
+from kaoping.exact import Q
 from kaoping.span import Span
 
 
@@ -50,13 +50,10 @@ class Quota:
     span: Span = _span()
 
     def __str__(self) -> str:
-        share = self.share or Q(0)
         if self.count is not None:
             size = f"{self.count}"
-        elif (share * 100).denominator == 1 or 10**12 % (share * 100).denominator == 0:
-            size = f"{show(share * 100)}% rounded {self.mode}"
-        else:  # a fraction no percentage writes exactly (`top 1/3`)
-            size = f"{share.numerator}/{share.denominator} rounded {self.mode}"
+        else:
+            size = f"{share_text(self.share or Q(0))} rounded {self.mode}"
         return f"{self.grade} top {size}" + (f" in {', '.join(self.groups)}" if self.groups else "")
 
 

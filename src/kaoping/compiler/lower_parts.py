@@ -53,6 +53,16 @@ def _percent(tok: Token) -> Q:
     return literal(str(tok)[:-1]) / 100
 
 
+def _share(tok: Token) -> Q:
+    """`20%`, or `1/3` (a document's 三分之一, which no percentage writes exactly); n/0 is no
+    share, and reads as 0 (the checker says a share lies between 0 and 100%)."""
+    if tok.type != "FRACTION":
+        return _percent(tok)
+    top, _, bottom = str(tok).partition("/")
+    whole = literal(bottom)
+    return literal(top) / whole if whole else Q(0)
+
+
 _Bounds = tuple[Q | None, bool, Q | None, bool]
 
 

@@ -26,8 +26,9 @@ from kaoping.compiler.lower_parts import (
     _PartBy,
     _Per,
     _percent,
+    _share,
 )
-from kaoping.exact import Q, literal, whole_number
+from kaoping.exact import Q, whole_number
 
 
 class ScoringLowering(LowerBase):
@@ -232,7 +233,7 @@ class ScoringLowering(LowerBase):
         return tuple(c)
 
     def share(self, meta: Any, c: list[Token]) -> ir.Share:
-        return ir.Share(str(c[0]), _percent(c[1]), span=self.sp(meta))
+        return ir.Share(str(c[0]), _share(c[1]), span=self.sp(meta))
 
     def rounded(self, meta: Any, c: list[Any]) -> ir.RoundMode:
         return cast(ir.RoundMode, c[-1])
@@ -276,11 +277,8 @@ class ScoringLowering(LowerBase):
         return None, _percent(c[0]), c[1]
 
     def quota_fraction(self, meta: Any, c: list[Any]) -> tuple[None, Q, ir.RoundMode]:
-        # `前 1/3`: a share a percentage would only approximate (33.33% of 9 units is 2.9997);
-        # n/0 is no share (the checker says a share lies between 0 and 100%)
-        top, _, bottom = str(c[0]).partition("/")
-        whole = literal(bottom)
-        return None, literal(top) / whole if whole else Q(0), c[1]
+        # `前 1/3`: a share a percentage would only approximate (33.33% of 9 units is 2.9997)
+        return None, _share(c[0]), c[1]
 
     def quota_by(self, meta: Any, c: list[Any]) -> _ByKeys:
         return _ByKeys(tuple(c))
