@@ -252,3 +252,34 @@ def test_bidi_controls_in_rules_text_are_shown_in_report_and_doc_pages(tmp_path:
         assert "\u202e" not in page and "\u2066" not in page
         for text in shown:
             assert text in page
+
+
+@pytest.mark.parametrize(
+    ("rules_text", "with_cases", "option"),
+    [
+        (None, False, "--junitxml"),  # a scheme with no golden cases beside it
+        ("scoring 县直单位:\n    oops\n", True, "--junitxml"),  # a scheme that does not compile
+        (None, False, "--coverage-file"),
+    ],
+)
+@pytest.mark.parametrize("ref", ["folder", "file"])
+def test_a_test_report_over_the_tested_rules_file_is_refused_and_the_file_kept(
+    rules_text: str | None, with_cases: bool, option: str, ref: str, tmp_path: Path
+) -> None:
+    """`kaoping test FOLDER --junitxml FOLDER/scheme.rules` replaced the rules file with the XML
+    report when the scheme had no cases or failed to compile: only files it had read were kept
+    from being written over."""
+    folder = tmp_path / "scheme"
+    folder.mkdir()
+    rules = folder / "scheme.rules"
+    rules.write_text(rules_text or (EXAMPLE / "scheme.rules").read_text("utf-8"), "utf-8")
+    if with_cases:
+        shutil.copytree(EXAMPLE / "cases", folder / "cases")
+    before = rules.read_bytes()
+    given = str(folder if ref == "folder" else rules)
+    extra = ["--coverage-format", "lcov"] if option == "--coverage-file" else []
+    result = run("test", given, option, str(rules), *extra)
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert f"refusing to write {rules}: it is {rules}, an input of this run" in result.output
+    assert rules.read_bytes() == before

@@ -807,7 +807,15 @@ def test_cmd(
     passed = failed = 0
     code = 0
     report: list[tuple[str, CaseResult | None, str]] = []
-    read: list[str | Path] = []  # what a report must not be written over
+    # what a report must not be written over: every file a REF names, read or not (a scheme
+    # that fails to compile, or has no cases, is still the user's), refused before the work
+    read = [file for ref in chosen for file in _files_of(reg, ref)]
+    for target in (junitxml, coverage_file):
+        if target:
+            try:
+                check_target(target, read)
+            except KaopingError as err:
+                _fail(err)
     for ref in chosen:
         try:
             compiled = load_scheme(ref, reg)
@@ -854,12 +862,18 @@ def _cases_beside(ref: str) -> list[Path]:
     return files
 
 
-def _scheme_files(reg: Registry, sid: str) -> list[Path]:
-    """A scheme's rules and cases files: the inputs a report must not be written over."""
-    try:
-        return [*reg.rules(sid), *reg.cases(sid)]
-    except KaopingError:
-        return []
+def _files_of(reg: Registry, ref: str) -> list[Path]:
+    """The rules and cases files a REF of `test` names: the inputs a report must not be written
+    over, found without compiling (a file given, the rules under a folder, `cases/*.yaml`)."""
+    path = Path(ref)
+    if ref in reg.schemes or not path.exists():
+        try:
+            return [*reg.rules(ref), *reg.cases(ref)]
+        except KaopingError:
+            return []
+    folder = path if path.is_dir() else path.parent
+    rules = sorted(path.rglob("*.rules")) if path.is_dir() else [path]
+    return [*rules, *sorted((folder / "cases").glob("*.yaml"))]
 
 
 def _junit(report: list[tuple[str, Any, str]], passed: int, failed: int) -> str:
