@@ -283,3 +283,45 @@ def test_a_test_report_over_the_tested_rules_file_is_refused_and_the_file_kept(
     assert result.exit_code == 2, result.output
     assert f"refusing to write {rules}: it is {rules}, an input of this run" in result.output
     assert rules.read_bytes() == before
+
+
+_WRITER = """
+import sys, time
+from kaoping.io.output import write_output
+
+def chunks():
+    yield "first half of the results\\n"
+    print("writing", flush=True)
+    time.sleep(60)
+    yield "second half\\n"
+
+write_output(sys.argv[1], chunks())
+"""
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_run_stopped_by_a_signal_mid_write_leaves_no_temporary_file(
+    signame: str, existing: bool, tmp_path: Path
+) -> None:
+    """`kill` (SIGTERM) or a closed terminal (SIGHUP) while `score -o` was writing ended the
+    process at once and left the half-written `.NAME.XXXX.tmp` beside the output; Ctrl-C
+    already removed it. The process still ends by the signal, and an old output stays."""
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "results.json"
+    if existing:
+        target.write_text("last run\n", "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(target)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "writing\n"
+    assert len(list(tmp_path.glob(".results.json.*.tmp"))) == 1  # the write is under way
+    proc.send_signal(getattr(signal, signame))
+    assert proc.wait(timeout=30) == -getattr(signal, signame)
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["results.json"] if existing else [])
+    if existing:
+        assert target.read_text("utf-8") == "last run\n"

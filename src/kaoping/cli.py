@@ -809,7 +809,7 @@ def test_cmd(
     report: list[tuple[str, CaseResult | None, str]] = []
     # what a report must not be written over: every file a REF names, read or not (a scheme
     # that fails to compile, or has no cases, is still the user's), refused before the work
-    read = [file for ref in chosen for file in _files_of(reg, ref)]
+    read: list[str | Path] = [file for ref in chosen for file in _files_of(reg, ref)]
     for target in (junitxml, coverage_file):
         if target:
             try:
