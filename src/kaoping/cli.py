@@ -318,8 +318,9 @@ def _scored(
 
     warnings: list[RunWarning] = []
     last_year = None
+    history_where = "history"
     if history is not None:
-        last_year, warnings = read_history(history, compiled)
+        last_year, warnings, history_where = read_history(history, compiled)
     units, roster = load_dataset(
         data,
         compiled.model,
@@ -338,6 +339,7 @@ def _scored(
             complete=complete,
             backend=backend,
             progress=progress.update,
+            history_where=history_where,
         )
     except Unsupported as err:  # `--backend columnar` on what it cannot score
         raise click.UsageError(
