@@ -346,7 +346,6 @@ def test_units_on_one_side_only_are_named_on_both_sides(last_year, tmp_path: Pat
     assert "unit '新单位'" in err and "unit '单位2'" in err and "unit '单位3'" in err
 
 
-
 @pytest.mark.parametrize("command", ["score", "report", "diff"])
 def test_a_bad_value_in_the_history_names_the_history_file_and_the_field(
     command: str, last_year, tmp_path: Path
