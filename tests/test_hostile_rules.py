@@ -144,3 +144,32 @@ def test_the_diagnostics_of_one_file_split_it_into_lines_once() -> None:
         "t.rules:500:1: warning W407 input '输入500' is declared but never used",
         "    input 输入500: count",
     ]
+
+
+SMALL = """group 甲
+input n: count "次数"
+scoring 甲:
+    item x max 4:
+        add n
+        cap 4
+"""
+
+
+def test_a_rules_file_over_a_million_characters_is_e107_before_it_is_parsed(
+    tmp_path: Path,
+) -> None:
+    """A 48 MB rules file (one sum of 12 million terms) took all the memory there was and
+    ended in a MemoryError traceback after half a minute; 100,000 items (3.7 MB) took 2.7 GB.
+    A file is refused at once over 1,000,000 characters, and one of exactly that many is read."""
+    limit = 1_000_000  # docs/diagnostics.md, E107
+    padding = limit - len(SMALL) - 1  # a comment line: "#" + padding + "\n"
+    at_limit = SMALL + "#" + "x" * (padding - 1) + "\n"
+    assert len(at_limit) == limit
+    code, out = check(tmp_path, at_limit)
+    assert code == 0, out[:500]
+    code, out = check(tmp_path, at_limit + "\n")
+    assert code == 1
+    assert out.startswith(
+        "t.rules:1:1: error E107 the file has 1,000,001 characters, more than the 1,000,000 "
+        "a rules file may have\n    group 甲\n    ^\n"
+    ), out[:500]

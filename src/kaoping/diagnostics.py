@@ -49,6 +49,13 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "a number in the rules has at most 18 digits before the decimal point and 30 after",
         "规则中的数字小数点前最多 18 位、小数点后最多 30 位",
     ),
+    "E107": (
+        "the file has {chars} characters, more than the {limit} a rules file may have",
+        "文件有 {chars} 个字符,超过规则文件的上限 {limit} 个",
+        "a scheme's rules are tens of thousands of characters: is this the right file? "
+        "Split a very large scheme into several files in one folder",
+        "一个方案的规则通常只有几万个字符:请确认文件是否正确;过大的方案可拆成同一文件夹下的多个文件",
+    ),
     "K101": (
         "this file mixes keyword sets: {kw!r} is {this}, the file started in {first}",
         "本文件混用了两套关键字:{kw!r} 属于{this_zh},而文件先使用了{first_zh}",
@@ -229,6 +236,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E104": ("Nested more than 100 levels deep", "嵌套超过 100 层"),
     "E105": ("Python refused the code generated for a rule", "为规则生成的代码无法编译"),
     "E106": ("A number with too many digits", "数字位数过多"),
+    "E107": ("A rules file too large to parse", "规则文件过大,无法解析"),
     "K101": ("The file mixes the English and Chinese keyword sets", "文件混用了中英文两套关键字"),
     "E201": ("Unknown name", "未定义的名称"),
     "E202": ("A name is defined twice", "名称重复定义"),
