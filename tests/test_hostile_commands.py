@@ -325,3 +325,26 @@ def test_a_run_stopped_by_a_signal_mid_write_leaves_no_temporary_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == (["results.json"] if existing else [])
     if existing:
         assert target.read_text("utf-8") == "last run\n"
+
+
+@pytest.mark.parametrize("where", ["long id", "dir under a file", "dir is a device"])
+def test_new_scheme_that_cannot_create_its_folder_says_so_and_leaves_nothing(
+    where: str, tmp_path: Path
+) -> None:
+    """An id of 300 letters (valid by its pattern) ended in an OSError traceback ("File name
+    too long"), and so did --dir under a file; --dir /dev/full said "File exists"."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", "utf-8")
+    scheme_id, directory, why = {
+        "long id": ("a" * 300, tmp_path, "File name too long"),
+        "dir under a file": ("ok-id", blocker / "sub", "Not a directory"),
+        "dir is a device": ("ok-id", Path("/dev/full"), "/dev/full is not a folder"),
+    }[where]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run("new-scheme", "--dir", str(directory), scheme_id)
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: cannot create {directory / f'kaoping-scheme-{scheme_id}'}: {why}\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
