@@ -348,3 +348,70 @@ def test_new_scheme_that_cannot_create_its_folder_says_so_and_leaves_nothing(
         f"error: cannot create {directory / f'kaoping-scheme-{scheme_id}'}: {why}\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def _limited(args: list[str], cwd: Path) -> tuple[int, str]:
+    """`kaoping ARGS` in a process of at most 2 GB of memory: what read /dev/zero to its end
+    stopped there with a MemoryError instead of taking the machine's memory."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "kaoping.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+    )
+    return proc.returncode, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [("rules", 1), ("data", 2), ("data.csv", 2), ("history", 2), ("units", 2)],
+)
+def test_a_device_given_as_an_input_is_refused_by_name_not_read_forever(
+    role: str, code: int, tmp_path: Path
+) -> None:
+    """/dev/zero as rules, data (also through a `.csv` symlink, which the whole-column reader
+    read first), last year's results or template --units was read until memory ran out (a
+    MemoryError traceback, or the machine's memory). A device is refused before it is read."""
+    rules = tmp_path / "scheme.rules"
+    shutil.copy(EXAMPLE / "scheme.rules", rules)
+    data = tmp_path / "data.json"
+    shutil.copy(EXAMPLE / "sample.json", data)
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    args = {
+        "rules": ["score", "/dev/zero", str(data)],
+        "data": ["score", str(rules), "/dev/zero"],
+        "data.csv": ["score", str(rules), "zero.csv", "--format", "json"],
+        "history": ["score", str(rules), str(data), "--history", "/dev/zero"],
+        "units": ["template", str(rules), "--units", "/dev/zero", "-o", "t.xlsx"],
+    }[role]
+    exit_code, err = _limited(args, tmp_path)
+    assert exit_code == code, err[-2000:]
+    shown = "zero.csv" if role == "data.csv" else "/dev/zero"
+    assert err == f"error: {shown}: not a regular file (a device): give the file itself\n"
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_pipe_is_still_read_as_a_data_file(tmp_path: Path) -> None:
+    """`kaoping score RULES <(command)`: a pipe ends when its writer does, and is read."""
+    import os
+
+    rules = tmp_path / "scheme.rules"
+    shutil.copy(EXAMPLE / "scheme.rules", rules)
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "wb") as w:
+        w.write((EXAMPLE / "sample.json").read_bytes())
+    try:
+        result = run("score", str(rules), f"/dev/fd/{read_end}", "--format", "json")
+    finally:
+        os.close(read_end)
+    assert result.exit_code == 0, result.output
+    assert '"unit": "县发改委"' in result.stdout

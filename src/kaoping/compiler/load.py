@@ -24,6 +24,7 @@ from kaoping.compiler.limits import nesting_errors
 from kaoping.compiler.lower import build_module, lower_file
 from kaoping.compiler.lower_parts import LoweringError
 from kaoping.compiler.model import Model
+from kaoping.devices import device_problem
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
 from kaoping.errors import CompileError, SourceError
 from kaoping.grammar.expected import keyword_set, names_like_keywords
@@ -96,6 +97,9 @@ def read_sources(paths: Sequence[Path]) -> dict[str, str]:
 
 
 def read_text(path: Path) -> str:
+    device = device_problem(path)
+    if device is not None:
+        raise SourceError(f"{path}: {device}")
     try:
         return path.read_text("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
+from kaoping.devices import device_problem
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels, magnitude, scaled
 from kaoping.runtime.columnar.records import Records
@@ -171,6 +172,8 @@ def _csv_table(path: Path) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    if device_problem(path) is not None:  # the per-unit reader refuses it by name
+        return None
     try:
         data = path.read_bytes()
     except OSError:
