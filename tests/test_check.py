@@ -53,6 +53,15 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         25,
         ("the number 1234567890123456789 (19 digits) is too long",),
     ),
+    # a million characters and one: a comment fills the file past the limit
+    "E107": (
+        'group G "g"\ninput x: number 0 to 10 "x"\nscoring G:\n    item a max 10 = x\n#'
+        + "x" * (1_000_001 - 75)
+        + "\n",
+        1,
+        1,
+        ("the file has 1,000,001 characters, more than the 1,000,000",),
+    ),
     "K101": (
         'group G "g"\ninput x: number 0 to 10 "x"\n评分 G:\n    item a max 10 = x\n',
         3,

@@ -58,7 +58,8 @@ def test_every_code_the_checker_emits_is_catalogued_titled_and_documented() -> N
 
 # E105 reports a limit of the emitter that no rules text reaches once the checks before it pass
 # (tests/test_limits.py lifts the emitter's guard to provoke it): its entry has no example
-NO_EXAMPLE = {"E105"}
+# E107 a rules file of over a million characters, which no example in a page can be
+NO_EXAMPLE = {"E105", "E107"}
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))

@@ -252,3 +252,198 @@ def test_bidi_controls_in_rules_text_are_shown_in_report_and_doc_pages(tmp_path:
         assert "\u202e" not in page and "\u2066" not in page
         for text in shown:
             assert text in page
+
+
+@pytest.mark.parametrize(
+    ("rules_text", "with_cases", "option"),
+    [
+        (None, False, "--junitxml"),  # a scheme with no golden cases beside it
+        ("scoring 县直单位:\n    oops\n", True, "--junitxml"),  # a scheme that does not compile
+        (None, False, "--coverage-file"),
+    ],
+)
+@pytest.mark.parametrize("ref", ["folder", "file"])
+def test_a_test_report_over_the_tested_rules_file_is_refused_and_the_file_kept(
+    rules_text: str | None, with_cases: bool, option: str, ref: str, tmp_path: Path
+) -> None:
+    """`kaoping test FOLDER --junitxml FOLDER/scheme.rules` replaced the rules file with the XML
+    report when the scheme had no cases or failed to compile: only files it had read were kept
+    from being written over."""
+    folder = tmp_path / "scheme"
+    folder.mkdir()
+    rules = folder / "scheme.rules"
+    rules.write_text(rules_text or (EXAMPLE / "scheme.rules").read_text("utf-8"), "utf-8")
+    if with_cases:
+        shutil.copytree(EXAMPLE / "cases", folder / "cases")
+    before = rules.read_bytes()
+    given = str(folder if ref == "folder" else rules)
+    extra = ["--coverage-format", "lcov"] if option == "--coverage-file" else []
+    result = run("test", given, option, str(rules), *extra)
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert f"refusing to write {rules}: it is {rules}, an input of this run" in result.output
+    assert rules.read_bytes() == before
+
+
+_WRITER = """
+import sys, time
+from kaoping.io.output import write_output
+
+def chunks():
+    yield "first half of the results\\n"
+    print("writing", flush=True)
+    time.sleep(60)
+    yield "second half\\n"
+
+write_output(sys.argv[1], chunks())
+"""
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_run_stopped_by_a_signal_mid_write_leaves_no_temporary_file(
+    signame: str, existing: bool, tmp_path: Path
+) -> None:
+    """`kill` (SIGTERM) or a closed terminal (SIGHUP) while `score -o` was writing ended the
+    process at once and left the half-written `.NAME.XXXX.tmp` beside the output; Ctrl-C
+    already removed it. The process still ends by the signal, and an old output stays."""
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "results.json"
+    if existing:
+        target.write_text("last run\n", "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(target)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "writing\n"
+    assert len(list(tmp_path.glob(".results.json.*.tmp"))) == 1  # the write is under way
+    proc.send_signal(getattr(signal, signame))
+    assert proc.wait(timeout=30) == -getattr(signal, signame)
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["results.json"] if existing else [])
+    if existing:
+        assert target.read_text("utf-8") == "last run\n"
+
+
+@pytest.mark.parametrize("where", ["long id", "dir under a file", "dir is a device"])
+def test_new_scheme_that_cannot_create_its_folder_says_so_and_leaves_nothing(
+    where: str, tmp_path: Path
+) -> None:
+    """An id of 300 letters (valid by its pattern) ended in an OSError traceback ("File name
+    too long"), and so did --dir under a file; --dir /dev/full said "File exists"."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", "utf-8")
+    scheme_id, directory, why = {
+        "long id": ("a" * 300, tmp_path, "File name too long"),
+        "dir under a file": ("ok-id", blocker / "sub", "Not a directory"),
+        "dir is a device": ("ok-id", Path("/dev/full"), "/dev/full is not a folder"),
+    }[where]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run("new-scheme", "--dir", str(directory), scheme_id)
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: cannot create {directory / f'kaoping-scheme-{scheme_id}'}: {why}\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def _limited(args: list[str], cwd: Path) -> tuple[int, str]:
+    """`kaoping ARGS` in a process of at most 2 GB of memory: what read /dev/zero to its end
+    stopped there with a MemoryError instead of taking the machine's memory."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "kaoping.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+    )
+    return proc.returncode, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [("rules", 1), ("data", 2), ("data.csv", 2), ("history", 2), ("units", 2)],
+)
+def test_a_device_given_as_an_input_is_refused_by_name_not_read_forever(
+    role: str, code: int, tmp_path: Path
+) -> None:
+    """/dev/zero as rules, data (also through a `.csv` symlink, which the whole-column reader
+    read first), last year's results or template --units was read until memory ran out (a
+    MemoryError traceback, or the machine's memory). A device is refused before it is read."""
+    rules = tmp_path / "scheme.rules"
+    shutil.copy(EXAMPLE / "scheme.rules", rules)
+    data = tmp_path / "data.json"
+    shutil.copy(EXAMPLE / "sample.json", data)
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    args = {
+        "rules": ["score", "/dev/zero", str(data)],
+        "data": ["score", str(rules), "/dev/zero"],
+        "data.csv": ["score", str(rules), "zero.csv", "--format", "json"],
+        "history": ["score", str(rules), str(data), "--history", "/dev/zero"],
+        "units": ["template", str(rules), "--units", "/dev/zero", "-o", "t.xlsx"],
+    }[role]
+    exit_code, err = _limited(args, tmp_path)
+    assert exit_code == code, err[-2000:]
+    shown = "zero.csv" if role == "data.csv" else "/dev/zero"
+    assert err == f"error: {shown}: not a regular file (a device): give the file itself\n"
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_pipe_is_still_read_as_a_data_file(tmp_path: Path) -> None:
+    """`kaoping score RULES <(command)`: a pipe ends when its writer does, and is read."""
+    import os
+
+    rules = tmp_path / "scheme.rules"
+    shutil.copy(EXAMPLE / "scheme.rules", rules)
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "wb") as w:
+        w.write((EXAMPLE / "sample.json").read_bytes())
+    try:
+        result = run("score", str(rules), f"/dev/fd/{read_end}", "--format", "json")
+    finally:
+        os.close(read_end)
+    assert result.exit_code == 0, result.output
+    assert '"unit": "县发改委"' in result.stdout
+
+
+def test_one_cell_far_right_does_not_widen_every_row_of_a_workbook(tmp_path: Path) -> None:
+    """A blank in cell XFD3 (column 16,384) of a filled template, 42 KB: every row was read
+    16,384 cells wide (3,000 units: 16 s and 470 MB instead of 2 s; 30,000 units would take
+    the machine's memory). Each row is now as long as its own last cell; the results agree."""
+    import openpyxl
+
+    from kaoping.io.xlsx_read import _Reader
+
+    template = tmp_path / "template.xlsx"
+    assert run("template", "example-en", "-o", str(template)).exit_code == 0
+    wb = openpyxl.load_workbook(template)
+    ws = wb["县直单位"]
+    header = [c.value for c in ws[1]]
+    ws["A2"] = "县发改委"
+    ws["B2"] = "是"
+    narrow = tmp_path / "narrow.xlsx"
+    wb.save(narrow)
+    ws["XFD3"] = " "
+    wide = tmp_path / "wide.xlsx"
+    wb.save(wide)
+
+    read = openpyxl.load_workbook(wide, read_only=True, data_only=True)
+    rows = dict(_Reader(wide, None, print).rows(read["县直单位"]))  # type: ignore[arg-type]
+    assert len(rows[1]) == len(header) and rows[2] == ["县发改委", "是"]
+    assert len(rows[3]) == 16384  # the row that has the far cell, and no other
+    read.close()
+    narrow_run = run("score", "example-en", str(narrow), "--format", "json")
+    wide_run = run("score", "example-en", str(wide), "--format", "json")
+    assert wide_run.exit_code == narrow_run.exit_code
+    assert wide_run.output == narrow_run.output.replace(str(narrow), str(wide))

@@ -346,6 +346,34 @@ def test_units_on_one_side_only_are_named_on_both_sides(last_year, tmp_path: Pat
     assert "unit '新单位'" in err and "unit '单位2'" in err and "unit '单位3'" in err
 
 
+@pytest.mark.parametrize("command", ["score", "report", "diff"])
+def test_a_bad_value_in_the_history_names_the_history_file_and_the_field(
+    command: str, last_year, tmp_path: Path
+) -> None:
+    """A total `NaN` and a fact `x` in last year's results were reported as
+    `history: unit '单位1', input 'total': …`: no file named (which of the files given?), and
+    `total` called an input. The message names the --history file (or the archive's run)."""
+    rules, data, history = last_year
+    doc = json.loads(history.read_text("utf-8"))
+    entry = {u["unit"]: u for u in doc["units"]}
+    entry["单位1"]["total"] = "NaN"
+    entry["单位2"]["facts"]["信息报送次数"] = "x"
+    bad = tmp_path / "bad-results.json"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    args = {
+        "score": ["score", str(rules), str(data)],
+        "report": ["report", str(rules), str(data), "-o", str(tmp_path / "r.html")],
+        "diff": ["diff", str(rules), str(rules), str(data)],
+    }[command]
+    result = CliRunner().invoke(main, [*args, "--history", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert f"{bad}: unit '单位1', field 'total': expected a number, got 'NaN'" in result.stderr
+    assert f"{bad}: unit '单位2', input '信息报送次数': expected a number, got 'x'" in (
+        result.stderr
+    )
+    assert "history: unit" not in result.stderr
+
+
 # ------------------------------------------------------------------ large data, read unit by unit
 
 U1 = '{"unit": "单位1", "group": "县直单位", "facts": {"信息报送次数": 3}}'

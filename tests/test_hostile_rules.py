@@ -118,3 +118,58 @@ def test_a_nested_section_repeating_a_sheet_path_is_e202_at_the_second(sheet_fir
     errors = [d for d in diags if d.severity == "error"]
     assert [(d.code, d.span.line, d.span.col) for d in errors] == [("E202", 10, 13)]
     assert "first at r.rules:7:13" in errors[0].headline()
+
+
+def test_the_diagnostics_of_one_file_split_it_into_lines_once() -> None:
+    """Each diagnostic split the whole file again to show its line: `check` of a 100,000-item
+    file (3.7 MB, a W402 per item) took minutes, quadratic in the file (10,000 items 14 s,
+    20,000 items 51 s). The file is split once for all of its diagnostics."""
+    from kaoping.diagnostics import Diagnostic, render
+    from kaoping.span import Span
+
+    class Counted(str):
+        splits = 0
+
+        def split(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+            Counted.splits += 1
+            return super().split(*args, **kwargs)
+
+    source = Counted("".join(f"input 输入{i}: count\n" for i in range(1, 1001)))
+    shown = [
+        render(Diagnostic("W407", Span("t.rules", n, 1, n, 6), {"name": f"输入{n}"}), source)
+        for n in range(1, 1001)
+    ]
+    assert Counted.splits == 1
+    assert shown[499].split("\n")[:2] == [
+        "t.rules:500:1: warning W407 input '输入500' is declared but never used",
+        "    input 输入500: count",
+    ]
+
+
+SMALL = """group 甲
+input n: count "次数"
+scoring 甲:
+    item x max 4:
+        add n
+        cap 4
+"""
+
+
+def test_a_rules_file_over_a_million_characters_is_e107_before_it_is_parsed(
+    tmp_path: Path,
+) -> None:
+    """A 48 MB rules file (one sum of 12 million terms) took all the memory there was and
+    ended in a MemoryError traceback after half a minute; 100,000 items (3.7 MB) took 2.7 GB.
+    A file is refused at once over 1,000,000 characters, and one of exactly that many is read."""
+    limit = 1_000_000  # docs/diagnostics.md, E107
+    padding = limit - len(SMALL) - 1  # a comment line: "#" + padding + "\n"
+    at_limit = SMALL + "#" + "x" * (padding - 1) + "\n"
+    assert len(at_limit) == limit
+    code, out = check(tmp_path, at_limit)
+    assert code == 0, out[:500]
+    code, out = check(tmp_path, at_limit + "\n")
+    assert code == 1
+    assert out.startswith(
+        "t.rules:1:1: error E107 the file has 1,000,001 characters, more than the 1,000,000 "
+        "a rules file may have\n    group 甲\n    ^\n"
+    ), out[:500]

@@ -299,7 +299,8 @@ def test_a_history_value_of_the_wrong_type_is_a_data_error(
     hist = _history(files["dir"], entry)
     result = _score(str(files["rules"]), str(data), "--history", str(hist))
     assert result.exit_code == 2, result.output
-    assert f"unit 'U', input '{field}'" in result.output
+    noun = "input" if "facts" in entry else "field"  # a fact is an input; a total is not
+    assert f"{hist}: unit 'U', {noun} '{field}'" in result.output
     _no_bare_exception(result.output)
 
 
@@ -309,7 +310,8 @@ def test_json_nan_and_infinity_literals_in_history_are_data_errors(files: dict[s
     for literal in ("NaN", "Infinity", "-Infinity"):
         hist.write_text('{"scheme": "n", "units": [{"unit": "U", "total": ' + literal + "}]}")
         result = _score(str(files["rules"]), str(data), "--history", str(hist))
-        assert result.exit_code == 2 and "unit 'U', input 'total'" in result.output, result.output
+        assert result.exit_code == 2, result.output
+        assert f"{hist}: unit 'U', field 'total'" in result.output, result.output
 
 
 # ------------------------------------------------------------------ strict reading of data

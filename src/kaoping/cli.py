@@ -318,8 +318,9 @@ def _scored(
 
     warnings: list[RunWarning] = []
     last_year = None
+    history_where = "history"
     if history is not None:
-        last_year, warnings = read_history(history, compiled)
+        last_year, warnings, history_where = read_history(history, compiled)
     units, roster = load_dataset(
         data,
         compiled.model,
@@ -338,6 +339,7 @@ def _scored(
             complete=complete,
             backend=backend,
             progress=progress.update,
+            history_where=history_where,
         )
     except Unsupported as err:  # `--backend columnar` on what it cannot score
         raise click.UsageError(
@@ -809,7 +811,15 @@ def test_cmd(
     passed = failed = 0
     code = 0
     report: list[tuple[str, CaseResult | None, str]] = []
-    read: list[str | Path] = []  # what a report must not be written over
+    # what a report must not be written over: every file a REF names, read or not (a scheme
+    # that fails to compile, or has no cases, is still the user's), refused before the work
+    read: list[str | Path] = [file for ref in chosen for file in _files_of(reg, ref)]
+    for target in (junitxml, coverage_file):
+        if target:
+            try:
+                check_target(target, read)
+            except KaopingError as err:
+                _fail(err)
     for ref in chosen:
         try:
             compiled = load_scheme(ref, reg)
@@ -856,12 +866,18 @@ def _cases_beside(ref: str) -> list[Path]:
     return files
 
 
-def _scheme_files(reg: Registry, sid: str) -> list[Path]:
-    """A scheme's rules and cases files: the inputs a report must not be written over."""
-    try:
-        return [*reg.rules(sid), *reg.cases(sid)]
-    except KaopingError:
-        return []
+def _files_of(reg: Registry, ref: str) -> list[Path]:
+    """The rules and cases files a REF of `test` names: the inputs a report must not be written
+    over, found without compiling (a file given, the rules under a folder, `cases/*.yaml`)."""
+    path = Path(ref)
+    if ref in reg.schemes or not path.exists():
+        try:
+            return [*reg.rules(ref), *reg.cases(ref)]
+        except KaopingError:
+            return []
+    folder = path if path.is_dir() else path.parent
+    rules = sorted(path.rglob("*.rules")) if path.is_dir() else [path]
+    return [*rules, *sorted((folder / "cases").glob("*.yaml"))]
 
 
 def _junit(report: list[tuple[str, Any, str]], passed: int, failed: int) -> str:

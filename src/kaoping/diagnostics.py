@@ -3,6 +3,7 @@ and Chinese, so `--lang` changes words, never meaning."""
 
 from __future__ import annotations
 
+import functools
 import locale
 import os
 from collections.abc import Iterable, Mapping
@@ -47,6 +48,13 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "数字 {number}({digits} 位)过长:{detail_zh}",
         "a number in the rules has at most 18 digits before the decimal point and 30 after",
         "规则中的数字小数点前最多 18 位、小数点后最多 30 位",
+    ),
+    "E107": (
+        "the file has {chars} characters, more than the {limit} a rules file may have",
+        "文件有 {chars} 个字符,超过规则文件的上限 {limit} 个",
+        "a scheme's rules are tens of thousands of characters: is this the right file? "
+        "Split a very large scheme into several files in one folder",
+        "一个方案的规则通常只有几万个字符:请确认文件是否正确;过大的方案可拆成同一文件夹下的多个文件",
     ),
     "K101": (
         "this file mixes keyword sets: {kw!r} is {this}, the file started in {first}",
@@ -234,6 +242,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E104": ("Nested more than 100 levels deep", "嵌套超过 100 层"),
     "E105": ("Python refused the code generated for a rule", "为规则生成的代码无法编译"),
     "E106": ("A number with too many digits", "数字位数过多"),
+    "E107": ("A rules file too large to parse", "规则文件过大,无法解析"),
     "K101": ("The file mixes the English and Chinese keyword sets", "文件混用了中英文两套关键字"),
     "E201": ("Unknown name", "未定义的名称"),
     "E202": ("A name is defined twice", "名称重复定义"),
@@ -348,7 +357,7 @@ def render(diag: Diagnostic, source: str | None, lang: str = "en") -> str:
     label = {"error": "错误", "warning": "警告"}[diag.severity] if lang == "zh" else diag.severity
     out = [f"{diag.span}: {label} {diag.code} {diag.message(lang)}"]
     if source is not None and diag.span.line > 0:
-        lines = source.split("\n")  # as the parser counts lines, not `splitlines`
+        lines = _lines(source)
         if diag.span.line <= len(lines):
             text = visible(lines[diag.span.line - 1].rstrip("\r"))
             out.append(f"    {text}")
@@ -364,6 +373,13 @@ def render(diag: Diagnostic, source: str | None, lang: str = "en") -> str:
     if hint:
         out.append(("  提示:" if lang == "zh" else "  hint: ") + hint)
     return "\n".join(out)
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(source: str) -> tuple[str, ...]:
+    """The source's lines, as the parser counts them (not `splitlines`); split once for all
+    its diagnostics: 100,000 warnings on one large file each splitting it took minutes."""
+    return tuple(source.split("\n"))
 
 
 def visible(text: str) -> str:

@@ -38,18 +38,21 @@ class SourceError(KaopingError):
 class DataProblem:
     """One problem with the input data, located by unit and field."""
 
-    def __init__(self, where: str, unit: str | None, field: str | None, message: str):
+    def __init__(
+        self, where: str, unit: str | None, field: str | None, message: str, noun: str = "input"
+    ):
         self.where = where
         self.unit = unit
         self.field = field
         self.message = message
+        self.noun = noun  # what `field` is: an input of the data, a field of a results file
 
     def __str__(self) -> str:
         loc = self.where
         if self.unit is not None:
             loc += f": unit {self.unit!r}"
         if self.field is not None:
-            loc += f", input {self.field!r}"
+            loc += f", {self.noun} {self.field!r}"
         return f"{loc}: {self.message}"
 
 

@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 from string import Template
 
-from kaoping.errors import KaopingError
+from kaoping.errors import KaopingError, OutputError
 
 __all__ = ["SCHEME_ID", "InvalidSchemeId", "ScaffoldExists", "package_name", "scaffold"]
 
@@ -61,8 +61,13 @@ def scaffold(scheme_id: str, directory: Path) -> Path:
     _check_id(scheme_id)
     directory = Path(directory)
     root = directory / f"kaoping-scheme-{scheme_id}"
-    if root.exists() or root.is_symlink():
-        raise ScaffoldExists(f"{root} exists already; remove it or choose another --dir")
+    try:
+        if root.exists() or root.is_symlink():
+            raise ScaffoldExists(f"{root} exists already; remove it or choose another --dir")
+    except OSError as err:  # a name too long
+        raise OutputError(f"cannot create {root}: {err.strerror}") from None
+    if directory.exists() and not directory.is_dir():
+        raise OutputError(f"cannot create {root}: {directory} is not a folder")
     pkg = package_name(scheme_id)
     values = {
         "scheme_id": scheme_id,
@@ -78,10 +83,13 @@ def scaffold(scheme_id: str, directory: Path) -> Path:
         f"src/{pkg}/cases/basic.yaml": _CASES,
         f"src/{pkg}/sample.json": _SAMPLE,
     }
-    directory.mkdir(parents=True, exist_ok=True)
-    # not tempfile.mkdtemp: its 0o700 mode would stay on the renamed folder
-    staging = directory / f".{root.name}.{secrets.token_hex(4)}.tmp"
-    staging.mkdir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        # not tempfile.mkdtemp: its 0o700 mode would stay on the renamed folder
+        staging = directory / f".{root.name}.{secrets.token_hex(4)}.tmp"
+        staging.mkdir()
+    except OSError as err:  # a file in the way, no permission, a name too long, a full disk
+        raise OutputError(f"cannot create {root}: {err.strerror}") from None
     try:
         for rel, template in files.items():
             path = staging / rel
@@ -90,8 +98,10 @@ def scaffold(scheme_id: str, directory: Path) -> Path:
         if root.exists():  # created by someone else meanwhile
             raise ScaffoldExists(f"{root} exists already; remove it or choose another --dir")
         staging.rename(root)
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise OutputError(f"cannot create {root}: {err.strerror}") from None
         raise
     return root
 

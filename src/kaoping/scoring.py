@@ -91,18 +91,20 @@ def history_index(
         written = entry.get("unit") if isinstance(entry, Mapping) else None
         if not is_text(written) or not written:
             problems.append(
-                DataProblem(f"{where}: units[{i}]", None, "unit", "every entry needs a unit name")
+                DataProblem(
+                    f"{where}: units[{i}]", None, "unit", "every entry needs a unit name", "field"
+                )
             )
             continue
         name, refused = clean_name(written)  # as the data's names are: "U2 " is U2
         if refused:
-            problems.append(DataProblem(f"{where}: units[{i}]", None, "unit", refused))
+            problems.append(DataProblem(f"{where}: units[{i}]", None, "unit", refused, "field"))
             continue
         flat: dict[str, Any] = {}
         for key in ("scores", "outputs", "grades"):
             part = entry.get(key) or {}
             if not isinstance(part, Mapping):
-                problems.append(DataProblem(where, name, key, "must be an object"))
+                problems.append(DataProblem(where, name, key, "must be an object", "field"))
                 continue
             wants = types.gradings if key == "grades" else types.values
             for k, v in part.items():
@@ -119,12 +121,12 @@ def history_index(
             flat["grade"] = read_value(entry["grade"], want, where, name, "grade", problems)
         facts = entry.get("facts") or {}
         if not isinstance(facts, Mapping):
-            problems.append(DataProblem(where, name, "facts", "must be an object"))
+            problems.append(DataProblem(where, name, "facts", "must be an object", "field"))
             facts = {}
         for key, value in facts.items():  # last year's inputs, read by `last year INPUT`
             # a figure entered last year that the rules now compute (a rank) has its value's type
             as_type = types.inputs.get(key) or types.values.get(key)
-            fact = read_value(value, as_type, where, name, key, problems)
+            fact = read_value(value, as_type, where, name, key, problems, "input")
             flat.setdefault(key, fact)
         if name in out:
             problems.append(DataProblem(where, name, None, "this unit appears twice"))
@@ -155,13 +157,15 @@ def score(
     complete: bool = False,
     backend: str = "unit",
     progress: Callable[[int], object] | None = None,
+    history_where: str = "history",
 ) -> Results:
     """Score every unit; with `trace`, keep what `explain` shows (rule steps, group values).
 
     `roster` gives how many units a group has in all, when the data holds only some of them
     (one unit re-scored after an appeal): what reads the whole group is then warned about, and
     `complete` makes such partial data an error instead. `progress` is told of each 1,000
-    units scored (a progress bar).
+    units scored (a progress bar). `history_where` names the history in its problems (its
+    file).
 
     `backend`: "unit" (the reference, and what a trace needs), "columnar" (whole tables; a
     scheme it cannot score raises `Unsupported`) or "auto" (see `scoring_columnar.choose`)."""
@@ -169,7 +173,7 @@ def score(
 
     ns = scheme.namespace
     choice = Choice("unit", "tracing") if trace else choose(scheme, backend, data)  # type: ignore[arg-type]
-    hist = history_index(history, model=scheme.model)
+    hist = history_index(history, history_where, scheme.model)
     for d in data:
         if d.name in hist:
             block = ns["BLOCK_OF_GROUP"][d.group]

@@ -75,7 +75,7 @@ def diff_cmd(
     except KaopingError as err:
         _fail(err)
     try:  # last year's results are OLD_SCHEME's; the new version reads the same values
-        last_year, warnings = read_history(history, old) if history else (None, [])
+        last_year, warnings, where = read_history(history, old) if history else (None, [], "")
     except KaopingError as err:
         _fail(err)
     warnings_once = {  # a workbook's warnings (a formula with no saved value), once
@@ -86,7 +86,7 @@ def diff_cmd(
     for which, compiled, ref in (("old", old, old_scheme), ("new", new, new_scheme)):
         try:
             units, roster = load_dataset(path, compiled.model, warnings_once[which])
-            results = score(compiled, units, last_year, roster=roster)
+            results = score(compiled, units, last_year, roster=roster, history_where=where)
         except KaopingError as err:
             why = f"the data does not fit the {which} scheme {compiled.scheme_id!r} ({ref}):"
             click.echo(for_terminal(f"error: {why}"), err=True)

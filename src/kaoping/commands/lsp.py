@@ -30,9 +30,10 @@ def lsp_cmd(docs_url: str | None) -> None:
         click.echo("error: `kaoping lsp` needs pygls: pip install 'kaoping[lsp]'", err=True)
         sys.exit(USAGE_EXIT)
     from kaoping.check_formats.sarif import default_docs_url
+    from kaoping.lsp.frames import BoundedStdin
     from kaoping.plugins.manager import default_registry
 
     log_to_stderr()
     registry = default_registry()
     server = build_server(registry.functions(), docs_url or default_docs_url())
-    server.start_io()
+    server.start_io(BoundedStdin(sys.stdin.buffer))  # type: ignore[arg-type]

@@ -83,9 +83,11 @@ def report(
             load_warnings.append(message)
             click.echo(f"warning: {for_terminal(message)}", err=True)
 
-        last_year, history_warnings = read_history(history, compiled) if history else (None, [])
+        last_year, history_warnings, where = (
+            read_history(history, compiled) if history else (None, [], "history")
+        )
         units, roster = load_dataset(path, compiled.model, warn)
-        results = score(compiled, units, last_year, trace=True, roster=roster)
+        results = score(compiled, units, last_year, trace=True, roster=roster, history_where=where)
     except KaopingError as err:
         _fail(err)
     warnings = (*history_warnings, *results.warnings)

@@ -24,10 +24,11 @@ from kaoping.compiler.limits import nesting_errors
 from kaoping.compiler.lower import build_module, lower_file
 from kaoping.compiler.lower_parts import LoweringError
 from kaoping.compiler.model import Model
+from kaoping.devices import device_problem
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
 from kaoping.errors import CompileError, SourceError
 from kaoping.grammar.expected import keyword_set, names_like_keywords
-from kaoping.grammar.parse import parse
+from kaoping.grammar.parse import MAX_RULES_CHARS, parse
 from kaoping.runtime.functions import guard_function
 from kaoping.span import Span
 
@@ -96,6 +97,9 @@ def read_sources(paths: Sequence[Path]) -> dict[str, str]:
 
 
 def read_text(path: Path) -> str:
+    device = device_problem(path)
+    if device is not None:
+        raise SourceError(f"{path}: {device}")
     try:
         return path.read_text("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -204,9 +208,12 @@ def _check(
 def _in_files_keywords(diags: list[Diagnostic], sources: Mapping[str, str]) -> list[Diagnostic]:
     """Each diagnostic told its file's keyword set, so the keywords it quotes are the file's
     (each file read for them only when a diagnostic points into it)."""
-    pointed = {d.span.path for d in diags if d.span.path in sources}
-    sets = {path: keyword_set(sources[path]) for path in pointed}
-    names = {path: names_like_keywords(sources[path], sets[path]) for path in pointed}
+    # (of a file too large to parse, E107, only as much as may be parsed is read)
+    pointed = {
+        d.span.path: sources[d.span.path][:MAX_RULES_CHARS] for d in diags if d.span.path in sources
+    }
+    sets = {path: keyword_set(text) for path, text in pointed.items()}
+    names = {path: names_like_keywords(text, sets[path]) for path, text in pointed.items()}
     return [
         attrs.evolve(d, keywords=sets.get(d.span.path), names=names.get(d.span.path, frozenset()))
         for d in diags

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
+from kaoping.devices import device_problem
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
 from kaoping.io.validate import _constants as validated_constants
@@ -194,6 +195,8 @@ def _csv_table(path: Path) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    if device_problem(path) is not None:  # the per-unit reader refuses it by name
+        return None
     try:
         data = path.read_bytes()
     except OSError:

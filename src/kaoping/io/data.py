@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kaoping.compiler.model import Model
+from kaoping.devices import device_problem
 from kaoping.errors import DataError, DataProblem
 from kaoping.io import data_arrow
 from kaoping.io.data_csv import csv_units, refuse_lists_in_csv
@@ -44,6 +45,9 @@ def load_dataset(
     every unit of its groups). A CSV file or a workbook declares no roster. `warn` receives
     warnings (a workbook's formula with no saved value)."""
     where = str(path)
+    device = device_problem(path)
+    if device is not None:
+        raise DataError([DataProblem(where, None, None, device)])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from kaoping.io.xlsx_read import read_workbook
 
@@ -117,6 +121,9 @@ def _read_bytes(path: Path) -> bytes:
 def read_data_text(path: Path) -> str:
     """A data or history file's text: UTF-8 (a BOM is fine), or a data error saying so."""
     where = str(path)
+    device = device_problem(path)
+    if device is not None:
+        raise DataError([DataProblem(where, None, None, device)])
     try:
         return path.read_text("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -91,14 +91,21 @@ def _of_input(t: ir.TypeRef, model: Model) -> Expect:
 
 
 def read_value(
-    value: Any, want: Expect | None, where: str, unit: str, field: str, problems: list[DataProblem]
+    value: Any,
+    want: Expect | None,
+    where: str,
+    unit: str,
+    field: str,
+    problems: list[DataProblem],
+    noun: str = "field",
 ) -> Any:
-    """`value` as `want` says, or None after a problem naming the unit and the field."""
+    """`value` as `want` says, or None after a problem naming the unit and the field (`noun`:
+    a field of the results, such as `total`, or a fact's input)."""
     if value is None or want is None:
         return value
 
     def bad(message: str) -> None:
-        problems.append(DataProblem(where, unit, field, message))
+        problems.append(DataProblem(where, unit, field, message, noun))
 
     if want.kind in ("number", "rank", "count"):
         try:

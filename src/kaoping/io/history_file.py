@@ -31,9 +31,10 @@ def scheme_hash(scheme: CompiledScheme) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def read_history(path: str, scheme: CompiledScheme) -> tuple[Any, list[RunWarning]]:
+def read_history(path: str, scheme: CompiledScheme) -> tuple[Any, list[RunWarning], str]:
     """The parsed results file (or `archive:PATH#YEAR`: the latest run of that year in the
-    archive), if it is one of this scheme; a data error (exit 2) if not."""
+    archive), if it is one of this scheme, its warnings and the name that locates a problem
+    in its values (the file, or the archive's run); a data error (exit 2) if not."""
     if path.startswith("archive:"):
         from kaoping.archive.history_ref import archived_results
 
@@ -63,13 +64,13 @@ def read_history(path: str, scheme: CompiledScheme) -> tuple[Any, list[RunWarnin
         )
     given = doc.get("scheme_hash")
     if given == scheme_hash(scheme):
-        return doc, []
+        return doc, [], path
     produced = (
         "by rules that differ from these"
         if is_text(given)
         else "by rules it does not identify (no scheme_hash)"
     )
-    return doc, [
+    warning = [
         RunWarning(
             "history-rules-changed",
             None,
@@ -77,6 +78,7 @@ def read_history(path: str, scheme: CompiledScheme) -> tuple[Any, list[RunWarnin
             "year; its values are read as last year's rules produced them",
         )
     ]
+    return doc, warning, path
 
 
 def unmatched_units(data: Collection[str], history: Collection[str]) -> list[RunWarning]:

@@ -6,17 +6,19 @@ so no planted file or symlink is followed), flushed to disk and then renamed ove
 readers see the old file or the new one, and two runs writing the same target leave one of them
 complete. The target keeps its permission bits. A symlink is followed: the file it points to is
 replaced, the link itself stays. A FIFO, a terminal or `/dev/stdout` cannot be replaced and is
-written directly."""
+written directly. A SIGTERM or SIGHUP while the temporary file exists removes it before the
+signal ends the process, as Ctrl-C does."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import queue
+import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -59,7 +61,50 @@ def write_output(
     if _names_a_descriptor(path) or (st is not None and not stat.S_ISREG(st.st_mode)):
         _write_directly(path, chunks)
     else:
-        _replace(path, os.path.realpath(path), chunks, st)
+        with _signals_unwind():
+            _replace(path, os.path.realpath(path), chunks, st)
+
+
+class _Signalled(BaseException):
+    """A terminating signal, raised where the main thread is so that cleanup runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame: object) -> None:
+    raise _Signalled(signum)
+
+
+_UNWOUND = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """SIGTERM (`kill`, a service or CI job stopped) and SIGHUP (the terminal closed) end a
+    process at once by default, leaving a half-written temporary file beside the target. While
+    writing they raise instead; once the temporary is removed the signal is delivered again
+    with its default action, so the process still ends by it (exit 143 for SIGTERM). A handler
+    the embedding program installed is left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    taken = {}
+    for signum in _UNWOUND:
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            taken[signum] = signal.signal(signum, _raise_signalled)
+    try:
+        yield
+    except _Signalled as sig:
+        for signum in taken:
+            signal.signal(signum, signal.SIG_DFL)
+        taken.clear()
+        os.kill(os.getpid(), sig.signum)
+        raise  # only if the signal did not end the process (it is blocked)
+    finally:
+        for signum, previous in taken.items():
+            signal.signal(signum, previous)
 
 
 def _names_a_descriptor(path: str) -> bool:

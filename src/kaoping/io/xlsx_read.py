@@ -93,6 +93,11 @@ class _Reader:
         """(row number, cell values) of a sheet; an error cell is reported, a formula with no
         saved value warned about, both read as empty."""
         formulas = self.formulas.get(ws.title, set())
+        # each row as long as its last cell, not padded to the sheet's widest: one cell in
+        # column XFD (16,384) made every row of a 42 KB workbook 16,384 cells (3,000 rows:
+        # 16 s and 470 MB; a larger file, the machine's memory)
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
         for cells in ws.iter_rows():
             values: list[Any] = []
             row = None

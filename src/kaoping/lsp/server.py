@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +20,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from kaoping.compiler.load import RuleFunction
 from kaoping.lsp import completion, diagnostics, formatting, hover, navigation, symbols
+from kaoping.lsp.frames import SKIPPED
 from kaoping.lsp.positions import from_position, lines_of, to_range
 from kaoping.lsp.schemes import Checked, Schemes
 from kaoping.span import Span
@@ -130,12 +132,21 @@ class KaopingServer(LanguageServer):
         return from_position(lines_of(checked.sources.get(path, "")), pos, self.codec)
 
 
+_TRACEBACK = "Traceback (most recent call last):"
+_RAISED = re.compile(r"(?m)^[ |]*([A-Za-z_][\w.]*(?:Error|Exception|Warning): .*)$")
+
+
 class _OneLine(logging.Formatter):
     """A log record as one line: a malformed message from the editor is reported on stderr
     (the editor's log of the server), never as a Python traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
-        text = f"kaoping lsp: {record.levelname.lower()}: {record.getMessage()}"
+        message = record.getMessage()
+        if _TRACEBACK in message:  # pygls puts one in the message: its first line, the error
+            head, _, rest = message.partition("\n")
+            raised = [m.group(1) for m in _RAISED.finditer(rest)]
+            message = f"{head}: {raised[-1]}" if raised else head
+        text = f"kaoping lsp: {record.levelname.lower()}: {message}"
         if record.exc_info and record.exc_info[1] is not None:
             text += f": {record.exc_info[1]}"
         return " ".join(text.split("\n"))
@@ -167,6 +178,10 @@ def build_server(
     debounce: float = DEBOUNCE_SECONDS,
 ) -> KaopingServer:
     server = KaopingServer(functions, docs_url, debounce)
+
+    @server.feature(SKIPPED)
+    def skipped(ls: KaopingServer, params: object) -> None:
+        """A message too large to read (lsp/frames.py): already logged."""
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: KaopingServer, params: types.DidOpenTextDocumentParams) -> None:
