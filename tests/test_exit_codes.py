@@ -5,6 +5,7 @@ errors. Each code that a command can give is produced here, through the real com
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -303,8 +304,22 @@ def test_readme_lists_the_same_exit_codes() -> None:
         for code, text in (
             line.strip("|").split("|", 1)
             for line in readme.split("\n")
-            if line.startswith("| ") and line[2:3].isdigit() and line[3:5] == " |"
+            if re.match(r"\| \d+ \|", line)
         )
     )
-    assert sorted(rows) == [0, 1, 2, 3]
+    assert sorted(rows) == [0, 1, 2, 3, 130]
     assert "usage" in rows[3] and "data" in rows[2] and "rules errors" in rows[1]
+
+
+def test_ctrl_c_is_exit_130_not_a_rules_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Click turns a Ctrl-C into "Aborted!" and exit 1, which a CI step would read as rules
+    errors: kaoping says "interrupted" and exits 130, as a shell reports a Ctrl-C."""
+    import kaoping.cli
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kaoping.cli, "load_scheme", interrupted)
+    result = CliRunner().invoke(kaoping.cli.main, ["compile", "example-zh"])
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr and "Aborted" not in result.output

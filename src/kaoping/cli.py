@@ -4,8 +4,8 @@ Exit codes, the same for every command (EXIT_CODES, printed by `kaoping --help`)
 (warnings allowed); 1 rules errors or failed golden cases; 2 data errors (bad data or history, a
 rule failing while scoring, no such unit, a scheme whose plugin failed, an output that cannot be
 written); 3 usage errors (an unknown command or option, a missing argument, an argument naming
-no file and no installed scheme). Problems with installed plugins that do not concern the
-command's scheme are printed once as warnings."""
+no file and no installed scheme); 130 interrupted (Ctrl-C). Problems with installed plugins
+that do not concern the command's scheme are printed once as warnings."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ LANG = click.option(
 
 
 USAGE_EXIT = 3
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as a shell reports a Ctrl-C
 
 EXIT_CODES = """\b
 Exit codes (every command):
@@ -53,6 +54,7 @@ Exit codes (every command):
      whose plugin failed, an output file that cannot be written or already exists
   3  usage errors: an unknown command or option, a missing argument, a bad option value, an
      argument naming neither a file nor an installed scheme
+  130  interrupted (Ctrl-C): an output being written is removed, not left half-written
 When several apply, the highest is returned."""
 
 
@@ -98,7 +100,12 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         with _usage_exit():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:  # the user's Ctrl-C: not click's "Aborted!" and exit 1,
+                # which would read as rules errors
+                click.echo("\ninterrupted", err=True)
+                sys.exit(INTERRUPTED_EXIT)
 
 
 def _fail(err: KaopingError, lang: str | None = None) -> None:
