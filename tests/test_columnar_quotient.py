@@ -284,3 +284,40 @@ def test_score_columns_says_when_quotients_need_the_per_unit_backend(monkeypatch
     monkeypatch.setattr(quotient, "MAX_BITS", 16)
     with pytest.raises(Unsupported, match="share no denominator under 16 bits"):
         score_columns(scheme, "乙", facts)
+
+
+GROUP_QUOTIENT = """
+方案 "组内"
+分组 乡镇 "乡镇"
+输入 实际: 数值 0 至 inf "实际"
+输入 目标: 数值 0 至 inf "目标"
+评分 乡镇:
+    设 完成率 = 实际 ÷ 目标 缺省 0
+    组内:
+        设 相对 = 组内最高 完成率 ÷ 目标 缺省 0
+        设 名次 = 排名 按 总分
+"""
+
+
+def test_the_dask_cohort_phase_leaves_too_wide_quotients_to_the_units(monkeypatch: Any) -> None:
+    """A group value divided by each unit's own target, the targets unrelated: the cohort
+    phase on columns gives way to the per-unit one, with the per-unit results."""
+    import pandas as pd
+
+    from kaoping.distributed import cohort_frame, per_unit_frame
+    from kaoping.runtime.columnar import quotient
+
+    scheme = compile_sources("group", {"g.rules": GROUP_QUOTIENT})
+    frame = pd.DataFrame(
+        {
+            "unit": [f"u{i}" for i in range(len(PRIMES))],
+            "group": ["乡镇"] * len(PRIMES),
+            "实际": [str(1000 + i) for i in range(len(PRIMES))],
+            "目标": [str(t) for t in PRIMES],
+        }
+    )
+    rows = per_unit_frame(scheme, frame, backend="unit")
+    expected = cohort_frame(scheme, rows, "unit")
+    monkeypatch.setattr(quotient, "MAX_BITS", 16)
+    got = cohort_frame(scheme, rows, "columnar")
+    assert got.to_dict("records") == expected.to_dict("records")

@@ -155,8 +155,15 @@ def cohort_phase(
     read other units, grading and consequences, as `kaoping.scoring.score` runs them (the
     values that read other units and the grades by whole columns where `backend` chooses
     them, as `kaoping score --backend`)."""
+    from kaoping.runtime.columnar.quotient import TooWide
+
+    rows = list(rows)
     with paused_gc():
-        return _cohort_phase(scheme, rows, backend)
+        try:
+            return _cohort_phase(scheme, rows, backend)
+        except TooWide:  # quotients too unrelated for one column's denominator: the units
+            # again from their rows, per unit (as `score` does)
+            return _cohort_phase(scheme, rows, "unit")
 
 
 def _cohort_phase(
