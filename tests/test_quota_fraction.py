@@ -75,6 +75,7 @@ def test_whole_columns_take_the_same_fraction(tmp_path: Path) -> None:
             "q.rules:8:13: error E101 syntax error: unexpected end of line; expected `四舍五入`",
         ),
         ("1/" + "3" * 30 + " 去尾", "q.rules:8:10: error E106"),
+        ("1 / 3 去尾", "fraction written without spaces (`1/3`), then its rounding"),
     ],
 )
 def test_a_fraction_that_is_no_share_is_an_error(tmp_path: Path, share: str, said: str) -> None:

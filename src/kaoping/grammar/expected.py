@@ -439,14 +439,15 @@ _MODES = {"half-up", "half-even", "down", "up", "rounded", "四舍五入", "银�
 _SHARES = ("PERCENT", "FRACTION")
 
 
-def _after_quota_share(err: UnexpectedToken) -> bool:
+def _after_quota_share(err: UnexpectedToken, kinds: tuple[str, ...] = _SHARES) -> bool:
     """Whether the parser stopped right after a quota's percentage (`优秀 前 15%`), where a
-    rounding must follow (after a `require … distributed` share it may not)."""
+    rounding must follow (after a `require … distributed` share it may not); or, `kinds`
+    INT, right after its count (`优秀 前 1 / 3`)."""
     try:
         stack = err.interactive_parser.parser_state.value_stack
     except AttributeError:
         return False
-    if not stack or not isinstance(stack[-1], Token) or stack[-1].type not in _SHARES:
+    if not stack or not isinstance(stack[-1], Token) or stack[-1].type not in kinds:
         return False
     for t in reversed(stack[:-1]):
         if not isinstance(t, Token) or t.type in ("_NL", "_INDENT", "_DEDENT"):
@@ -470,6 +471,12 @@ def _hint(err: UnexpectedToken, kw_set: str) -> Words | None:
             f"不足1个的部分舍去; {half_up}; {up})",
             f"按比例确定的名额须写明取整方式:在百分数后写文件规定的方式(舍去不足1个的部分写 {down};"
             f"或 {half_up}、{up})",
+        )
+    if text in ("/", "÷") and _after_quota_share(err, ("INT",)):  # `前 1 / 3`
+        return Words(
+            "a share of the group is a percentage (`15%`) or a fraction written without spaces "
+            "(`1/3`), then its rounding",
+            "按比例确定的名额写作百分数(`15%`)或不带空格的分数(`1/3`),其后写取整方式",
         )
     if tok.type in words and _is_keyword_text(text):  # a keyword out of place
         clauses = {"start", "add"} <= {spell(w, "en") for w in expected_keywords}
