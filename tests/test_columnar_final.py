@@ -17,8 +17,7 @@ from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError
 from kaoping.io.data import validate
 from kaoping.runtime.columnar.grading import Part
-from kaoping.runtime.columnar.numbers import Flags, Labels, absent, column
-from kaoping.runtime.columnar.table import Facts, Table, reader
+from kaoping.runtime.columnar.table import Facts, Table, held_column, reader
 from kaoping.runtime.unit import Unit
 from kaoping.scoring import score
 from kaoping.scoring_columnar import ColumnarScheme, columnar_scheme
@@ -43,20 +42,6 @@ def test_the_shipped_consequences_on_columns() -> None:
         assert stage_refused(scheme(folder)) is None
 
 
-def _column(values: list[Any]) -> Any:
-    """The per-unit values of one path as a column (None: absent)."""
-    present = np.array([v is not None for v in values], dtype=bool)
-    mask = None if present.all() else present
-    known = [v for v in values if v is not None]
-    if not known:
-        return absent(len(values))
-    if isinstance(known[0], bool):
-        return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
-    if isinstance(known[0], str):
-        return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
-    return column(values)
-
-
 def _final(compiled: CompiledScheme, units: list[Unit]) -> dict[str, Any]:
     """Each unit's consequences computed on columns: (path → value, the flags they raised)."""
     found = columnar_scheme(compiled)
@@ -69,7 +54,7 @@ def _final(compiled: CompiledScheme, units: list[Unit]) -> dict[str, Any]:
     for group, members in groups.items():
         values_of = compiled.model.blocks[members[0].block].values
         paths = dict.fromkeys(p for u in members for p in u.values if values_of[p].stage != "final")
-        values = {p: _column([u.values.get(p) for u in members]) for p in paths}
+        values = {p: held_column([u.values.get(p) for u in members]) for p in paths}
         facts = Facts(reader(compiled.model, members))
         names = [u.name for u in members]
         table = Table(len(members), facts, names, group, values, units=members)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -17,27 +16,12 @@ from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError
 from kaoping.io.data import validate
 from kaoping.runtime.columnar.grading import Part
-from kaoping.runtime.columnar.numbers import Flags, Labels, absent, column
-from kaoping.runtime.columnar.table import Facts, Table, reader
+from kaoping.runtime.columnar.table import Facts, Table, held_column, reader
 from kaoping.runtime.unit import Unit
 from kaoping.scoring import score
 from kaoping.scoring_columnar import ColumnarScheme, columnar_scheme
 
 GRADED = [f for f in SUPPORTED if scheme(f).model.gradings]
-
-
-def _column(values: list[Any]) -> Any:
-    """The per-unit values of one path as a column (None: absent)."""
-    present = np.array([v is not None for v in values], dtype=bool)
-    mask = None if present.all() else present
-    known = [v for v in values if v is not None]
-    if not known:
-        return absent(len(values))
-    if isinstance(known[0], bool):
-        return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
-    if isinstance(known[0], str):
-        return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
-    return column(values)
 
 
 def _on_columns(compiled: CompiledScheme, units: list[Unit]) -> dict[str, list[tuple[str, str]]]:
@@ -49,7 +33,7 @@ def _on_columns(compiled: CompiledScheme, units: list[Unit]) -> dict[str, list[t
     parts = []
     for group, members in groups.items():
         paths = dict.fromkeys(p for u in members for p in u.values)
-        values = {p: _column([u.values.get(p) for u in members]) for p in paths}
+        values = {p: held_column([u.values.get(p) for u in members]) for p in paths}
         facts = Facts(reader(compiled.model, members))
         names = [u.name for u in members]
         table = Table(len(members), facts, names, group, values, units=members)

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from kaoping.compiler.load import CompiledScheme
 from kaoping.compiler.model import BlockModel
-from kaoping.runtime.columnar.numbers import Col, Flags, Labels
+from kaoping.runtime.columnar.numbers import Col, Flags, Labels, full
 from kaoping.runtime.columnar.records import Records
 from kaoping.runtime.unit import Run, RunWarning
 from kaoping.scoring_columnar import AUTO_THRESHOLD, Backend, ColumnarScheme, columnar_scheme
@@ -166,7 +166,7 @@ def _score_groups(
     the order of units; the data of a single group is scored in the order of the file (its
     columns read as they are, not copied), other data grouped by (group, name)."""
     from kaoping.runtime.columnar.grading import Part
-    from kaoping.runtime.columnar.table import Facts, Table, constant_column
+    from kaoping.runtime.columnar.table import Facts, Table
     from kaoping.scoring_columnar import run_guarded
 
     model = scheme.model
@@ -187,7 +187,7 @@ def _score_groups(
 
         def read(name: str, rows: npt.NDArray[np.int64] = rows, whole: bool = whole) -> Any:
             if name in data.constants:
-                return constant_column(data.constants[name], len(rows))
+                return full(data.constants[name], len(rows))
             if name not in data.inputs:
                 return _absent(len(rows))
             return data.inputs[name] if whole and single else _take(data.inputs[name], rows)

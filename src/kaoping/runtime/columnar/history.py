@@ -11,12 +11,10 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import Q
 from kaoping.runtime.columnar.given import skipping
-from kaoping.runtime.columnar.numbers import Flags, Labels, absent, column
+from kaoping.runtime.columnar.numbers import absent, column, flags_or_labels
 
 if TYPE_CHECKING:
     from kaoping.runtime.columnar.table import Table
@@ -32,7 +30,7 @@ def last_year(t: Table, key: str, kind: str, checked: bool, within: str | None =
     `within` (their rule is skipped: it reads nothing)."""
     units = t.units
     if not units:
-        return absent(t.n) if kind == "number" else _other(kind, [None] * t.n)
+        return absent(t.n) if kind == "number" else flags_or_labels(kind, [None] * t.n)
     pending = _PENDING.setdefault(t, [])
     skipped = skipping(t, within)
     values: list[Any] = []
@@ -57,7 +55,7 @@ def last_year(t: Table, key: str, kind: str, checked: bool, within: str | None =
         values.append(value)
     if kind == "number":
         return column(values)
-    return _other(kind, values)
+    return flags_or_labels(kind, values)
 
 
 def no_last_year(t: Table, kind: str) -> Any:
@@ -65,7 +63,7 @@ def no_last_year(t: Table, kind: str) -> Any:
     path): absent for every row, as the per-unit module reads it then."""
     if t.units and any(u.history is not None for u in t.units):
         raise RuntimeError("consequences on columns read no last year's results")
-    return absent(t.n) if kind == "number" else _other(kind, [None] * t.n)
+    return absent(t.n) if kind == "number" else flags_or_labels(kind, [None] * t.n)
 
 
 def settle(t: Table) -> None:
@@ -76,11 +74,3 @@ def settle(t: Table) -> None:
         if what == "problem":
             raise DataError([detail])
         run.warn(*detail)
-
-
-def _other(kind: str, values: list[Any]) -> Any:
-    present = np.array([v is not None for v in values], dtype=bool)
-    mask = None if present.all() else present
-    if kind == "yesno":
-        return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
-    return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)

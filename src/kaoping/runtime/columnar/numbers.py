@@ -134,6 +134,16 @@ def column(values: list[Any]) -> Col:
     return Col(_narrow(num, bound), den, bound, present)
 
 
+def flags_or_labels(kind: str, values: list[Any]) -> Flags | Labels:
+    """The per-unit backend's yes/no (`kind` "yesno") or text values (None: absent) as a
+    column."""
+    present = np.array([v is not None for v in values], dtype=bool)
+    mask = None if present.all() else present
+    if kind == "yesno":
+        return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
+    return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
+
+
 def scaled(num: Array, den: int, present: Mask = None) -> Col:
     """A column from integer numerators over `den` (int64, or Python ints in an object array):
     how a reader that already holds exact fixed-point data (0.1 points: tenths) hands it over."""
@@ -550,11 +560,14 @@ def _linear_sum(values: list[Any], n: int) -> Col:
 
 
 def full(value: Any, n: int) -> Any:
-    """A value for every unit of the table: a number becomes a column."""
+    """A value for every unit of the table (a constant the data entered too): a number, a
+    yes/no or an option becomes a column."""
     if isinstance(value, Col | Flags | Labels):
         return value
     if isinstance(value, bool):
         return Flags(np.full(n, value))
+    if isinstance(value, str):
+        return Labels(np.full(n, value, dtype=object))
     if value is None:
         return absent(n)
     return constant(Q(value), n)

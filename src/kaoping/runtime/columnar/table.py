@@ -18,7 +18,15 @@ from kaoping.compiler.model import Model
 from kaoping.exact import Q
 from kaoping.runtime.columnar.linear import Linear
 from kaoping.runtime.columnar.logic import compare
-from kaoping.runtime.columnar.numbers import Col, Flags, Labels, absent, column, constant, truth
+from kaoping.runtime.columnar.numbers import (
+    Col,
+    Flags,
+    Labels,
+    absent,
+    column,
+    flags_or_labels,
+    truth,
+)
 from kaoping.runtime.columnar.records import Records, records_of
 from kaoping.runtime.unit import AboveMax, Unit
 
@@ -127,11 +135,7 @@ def reader(model: Model, units: Sequence[Unit]) -> Reader:
             if all(v is None for v in values):
                 return absent(len(values))
             return column(values)
-        present = np.array([v is not None for v in values], dtype=bool)
-        mask = None if present.all() else present
-        if kind == "yesno":
-            return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
-        return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
+        return flags_or_labels(kind, values)
 
     return read
 
@@ -146,29 +150,19 @@ def held_table(model: Model, block: int, members: Sequence[Unit]) -> Table:
     for path in dict.fromkeys(p for u in members for p in u.values):
         held = [u.values.get(path) for u in members]
         ty = values[path].ty if path in values else None
-        table.values[path] = _held(held, None if ty is None else ty.kind)
+        table.values[path] = held_column(held, None if ty is None else ty.kind)
     return table
 
 
-def _held(values: list[Any], kind: str | None) -> Column:
+def held_column(values: list[Any], kind: str | None = None) -> Column:
+    """One value's per-unit results (None: absent) as a column of the kind of the first one
+    present, or of the value's type `kind` ("bool", "enum", "text", "number") when none is."""
     known = next((v for v in values if v is not None), None)
-    present = np.array([v is not None for v in values], dtype=bool)
-    mask = None if present.all() else present
     if isinstance(known, bool) or (known is None and kind == "bool"):
-        return Flags(np.array([bool(v) for v in values], dtype=bool), mask)
+        return flags_or_labels("yesno", values)
     if isinstance(known, str) or (known is None and kind in ("enum", "text")):
-        return Labels(np.array(["" if v is None else v for v in values], dtype=object), mask)
+        return flags_or_labels("text", values)
     return column(values) if known is not None else absent(len(values))
-
-
-def constant_column(value: Any, n: int) -> Column:
-    """A constant entered in the data (as validated: a number, a yes/no or an option), as the
-    column every unit reads it as."""
-    if isinstance(value, bool):
-        return Flags(np.full(n, value, dtype=bool))
-    if isinstance(value, str):
-        return Labels(np.full(n, value, dtype=object))
-    return constant(Q(value), n)
 
 
 def _kind(typ: object) -> str:
