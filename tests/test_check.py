@@ -257,6 +257,14 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         5,
         ("`优秀 top 0` gives '优秀' to no unit",),
     ),
+    # a `default` for a zero divisor that a requirement rules out
+    "W418": (
+        'group G "g"\ninput t: number 0 to 100 "t"\ninput x: number 0 to 100 "x"\nscoring G:\n'
+        "    require t > 0\n    item a = x / t default 0\n",
+        6,
+        14,
+        ("`default` never applies to (x / t): a data requirement rules out a zero t",),
+    ),
     # an empty scheme (or one with only comments): nothing would be scored
     "E604": (
         "# 只有注释的文件\n",

@@ -562,3 +562,83 @@ def test_a_section_bounded_by_a_sum_still_reports_a_given_item_that_passes_it() 
     r = score(s, validate(data, s.model, "d.json")).by_name("镇")
     assert r is not None and value(r, "大块") == 1300
     assert [(a.path, a.value) for a in r.unit.above_max] == [("大块", 1300)]
+
+
+# ------------------------------------------------------------------------------ never zero
+
+PER_CAPITA = """
+方案 "安全生产"
+分组 县区
+输入 死亡人数: 次数 "生产安全事故死亡人数"
+输入 地区生产总值: 数值 0 至 10000 "地区生产总值(亿元)"
+评分 县区:
+    {require}
+    指标 亿元GDP死亡率 = 死亡人数 ÷ 地区生产总值
+"""
+
+
+@pytest.mark.parametrize(
+    "require", ["校验 地区生产总值 > 0", "校验 0 < 地区生产总值", "校验 地区生产总值 ≠ 0"]
+)
+def test_a_requirement_that_rules_out_zero_makes_a_division_need_no_default(require: str) -> None:
+    # "亿元GDP生产安全事故死亡率 = 死亡人数 ÷ 地区生产总值": a county's GDP is never 0, and the
+    # requirement says so; the range stays [0, 10000], so only "never 0" makes the quotient exist
+    assert diagnostics(PER_CAPITA.format(require=require)) == []
+
+
+def test_a_bound_that_keeps_zero_still_asks_what_then_and_names_the_divisor() -> None:
+    _model, diags = frontend({"r.rules": PER_CAPITA.format(require="校验 地区生产总值 ≥ 0")})
+    assert [(d.code, d.span.line) for d in diags] == [("E206", 8)]
+    hint = diags[0].args["hint_en"]
+    assert "a quotient by 地区生产总值 is absent where 地区生产总值 is 0" in str(hint)
+    assert "`require 地区生产总值 > 0`" in str(hint)
+    assert "`校验 地区生产总值 > 0`" in str(diags[0].args["hint_zh"])
+
+
+def test_an_absent_dividend_is_not_blamed_on_the_divisor() -> None:
+    # 死亡人数 may be absent itself: the hint is E206's usual one, with no divisor named
+    text = PER_CAPITA.format(require="").replace('次数 "生产', '次数 可缺 "生产')
+    _model, diags = frontend({"r.rules": text})
+    assert [d.code for d in diags] == ["E206"]
+    assert "quotient" not in str(diags[0].args["hint_en"])
+
+
+def test_a_product_of_values_never_zero_divides_without_a_default() -> None:
+    text = (
+        PER_CAPITA.format(require="校验 地区生产总值 > 0 且 人口 > 0")
+        .replace("评分 县区:", '输入 人口: 数值 0 至 1000 "常住人口(万人)"\n评分 县区:')
+        .replace("死亡人数 ÷ 地区生产总值", "死亡人数 ÷ (地区生产总值 × 人口)")
+    )
+    assert diagnostics(text) == []
+
+
+def test_never_zero_divisions_score_exactly_on_both_backends_and_zero_is_a_data_error() -> None:
+    from helpers_columnar import same_results
+
+    s = compile_rules(PER_CAPITA.format(require="校验 地区生产总值 > 0"), "per_capita")
+    good = {
+        "units": [
+            unit("甲县", "县区", 死亡人数=3, 地区生产总值="0.3"),
+            unit("乙县", "县区", 死亡人数=7, 地区生产总值="210"),
+        ]
+    }
+    out = same_results(s, good)
+    assert out is not None
+    totals = {u["unit"]: u["total"] for u in json.loads(out)["units"]}
+    assert totals == {"甲县": "10", "乙县": "1/30"}  # 3 ÷ 0.3; 7 ÷ 210
+    zero = {"units": [unit("甲县", "县区", 死亡人数=3, 地区生产总值="0")]}
+    assert same_results(s, zero) is None  # the same data error on both backends
+    with pytest.raises(DataError) as err:
+        run(s, zero["units"])
+    assert "the requirement 地区生产总值 > 0 does not hold: 地区生产总值 = 0" in str(err.value)
+
+
+def test_the_range_shows_an_open_end_at_zero() -> None:
+    from kaoping.compiler import types as T
+    from kaoping.exact import Q
+
+    positive = T.never_zero(T.number(Q(0), Q(100)))
+    assert positive.range_text == "(0, 100]"
+    assert T.neg(positive).range_text == "[-100, 0)"
+    assert not T.can_be_zero(T.mul(positive, positive))
+    assert T.can_be_zero(T.mul(positive, T.number(Q(0), Q(1))))

@@ -175,6 +175,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "write the number of units the document gives {grade!r}, or remove the line",
         "请写明文件规定的 {grade!r} 名额,或删去此行",
     ),
+    "W418": (
+        "`default` never applies to {expr}: a data requirement rules out a zero {divisor}",
+        "`缺省` 对 {expr} 永远不起作用:数据校验已排除 {divisor} 为 0",
+        "remove `default …`: the requirement is checked on the data before scoring",
+        "请删去 `缺省 …`:该校验在计分前已对数据执行",
+    ),
     "W415": (
         "{name!r} is scored in an `across` block but no rule reads it: its points count nowhere",
         "{name!r} 在 `组内`/`跨组` 块中计分,但没有规则读取它:其得分不计入任何地方",
@@ -277,6 +283,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "W415": ("A value scored across the group that no rule reads", "组内计分的值没有规则读取"),
     "W416": ("A grading line can never give its grade", "评定行永远评不出其等次"),
     "W417": ("A quota of no unit", "名额为 0"),
+    "W418": (
+        "A default that a requirement makes unnecessary",
+        "数据校验已使缺省值不起作用",
+    ),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),
     "E413": (

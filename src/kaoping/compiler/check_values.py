@@ -76,7 +76,7 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
             if isinstance(node, ir.Total):
                 ty = self.need_number(ty, node.expr, ctx)
             elif ty.optional and isinstance(node, ir.Output):
-                self.absent(node.expr.span, str(node.expr), ty)
+                self.absent(node.expr.span, str(node.expr), ty, node.expr, ctx.block.index)
                 ty = ty.required()
         else:  # pragma: no cover - every kind is handled above
             raise AssertionError(vd.kind)

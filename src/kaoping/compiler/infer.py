@@ -92,7 +92,10 @@ class ExprChecker(CallInference):
         if isinstance(e, ir.Default):
             a = self.infer(e.operand, ctx)
             b = self.infer(e.fallback, ctx)
-            if not a.optional:
+            divisor = None if a.optional else self.required_divisor(e.operand, ctx)
+            if divisor is not None:  # (rules written before requirements proved it: a warning)
+                self.err("W418", e.span, expr=str(e.operand), divisor=divisor)
+            elif not a.optional:
                 self.type_error(
                     e.span,
                     f"{e.operand} is never absent, so `default` never applies",

@@ -14,6 +14,7 @@ from kaoping.compiler.infer_context import GROUPS, UNRESOLVED, Ctx, FunctionSig,
 from kaoping.compiler.model import BlockModel, Model, Res, SheetDef
 from kaoping.compiler.requirements import narrowed
 from kaoping.compiler.suggest import did_you_mean, suggestion_args
+from kaoping.compiler.walk import preorder
 from kaoping.diagnostics import Diagnostic
 from kaoping.exact import Q
 from kaoping.span import Span
@@ -70,9 +71,13 @@ class InferenceCore:
     def err(self, code: str, span: Span, **args: object) -> None:
         self.diags.append(Diagnostic(code, span, args))
 
-    def absent(self, span: Span, name: str, ty: T.Ty) -> None:
+    def absent(
+        self, span: Span, name: str, ty: T.Ty, expr: object = None, block: int | None = None
+    ) -> None:
         """E206, its hint's fallback of the value's own type: a yes/no value defaults to
-        `false`, a number to 0; an enum or text value has no fallback the checker accepts."""
+        `false`, a number to 0; an enum or text value has no fallback the checker accepts.
+        Where `expr` (checked in `block`) is absent only because it divides by a value that
+        may be 0, the hint names that divisor and the requirement that rules 0 out."""
         fallback: tuple[str, str] | None = None
         if ty.kind == "bool":
             fallback = ("false", "否")
@@ -88,7 +93,37 @@ class InferenceCore:
             hint_zh = f"可写 `{name} 缺省 {fallback[1]}`、" + hint_zh
         else:
             hint_en, hint_zh = hint_en[0].upper() + hint_en[1:], "可" + hint_zh
+        divisor = None if block is None else self.zero_divisor(expr, block)
+        if divisor is not None:
+            hint_en += (
+                f"; a quotient by {divisor} is absent where {divisor} is 0: if the data never "
+                f"gives 0, say so with `require {divisor} > 0`"
+            )
+            hint_zh += f";{divisor} 为 0 时商缺失:若数据不会为 0,可写 `校验 {divisor} > 0`"
         self.err("E206", span, name=name, hint_en=hint_en, hint_zh=hint_zh)
+
+    def required_divisor(self, expr: object, ctx: Ctx) -> str | None:
+        """A divisor in `expr` that only a data requirement keeps from being 0."""
+        for node in preorder(expr):
+            if isinstance(node, ir.BinOp) and node.op == "/":
+                right = self.model.types.get((id(node.right), ctx.block.index))
+                if right is not None and T.zero_ruled_out(right):
+                    return str(node.right)
+        return None
+
+    def zero_divisor(self, expr: object, block: int) -> str | None:
+        """The divisor, in `expr`, that may be 0 while nothing divided by it may be absent:
+        the one reason the quotient may be absent (as the checker typed them in `block`)."""
+        types = self.model.types
+        for node in preorder(expr):
+            if not (isinstance(node, ir.BinOp) and node.op == "/"):
+                continue
+            left, right = types.get((id(node.left), block)), types.get((id(node.right), block))
+            if left is None or right is None or left.optional or right.optional:
+                continue
+            if right.kind == "number" and T.can_be_zero(right):
+                return str(node.right)
+        return None
 
     def type_error(
         self, span: Span, detail: str, hint: str = "", hint_zh: str = "", detail_zh: str = ""
@@ -166,7 +201,7 @@ class InferenceCore:
             return T.ANY_NUMBER
         if t.optional:
             if expr is not None:
-                self.absent(expr.span, str(expr), t)
+                self.absent(expr.span, str(expr), t, expr, ctx.block.index)
             t = t.required()
         if t.kind != "number":
             if expr is not None:

@@ -99,6 +99,7 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
         return key, None
 
     facts: list[tuple[str | Q, str | Q, bool]] = []  # small ≤ big (strict: <)
+    nonzero: set[str] = set()  # `x > 0`, `x < 0`, `x ≠ 0`: x is never zero
     for left, op, right in pairs:
         _learn_sum(block, model, left, op, right)
         lk, lv = term(left)
@@ -113,6 +114,9 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
             facts.append((b, a, op == ">"))
         elif op == "=":
             facts.extend([(a, b, False), (b, a, False)])
+        key = lk if rk is None else rk if lk is None else None  # a term against a number
+        if key is not None and op in ("<", ">", "!=") and (lv == 0 or rv == 0):
+            nonzero.add(key)
     for _ in range(3):  # chains of two or three comparisons settle in as many rounds
         for small, big, strict in facts:
             lo = small if isinstance(small, Q) else bounds[small].low
@@ -125,6 +129,8 @@ def learn(block: BlockModel, model: Model, conds: Iterable[ir.Expr]) -> None:
                 if strict and bounds[big].integer:  # a count above 0 is at least 1
                     lo = Q(floor(lo) + 1)
                 bounds[big] = T.intersect(bounds[big], T.number(lo, None))
+    for key in nonzero:
+        bounds[key] = T.never_zero(bounds[key])
     for key, ty in bounds.items():
         block.known[key] = T.intersect(block.known[key], ty) if key in block.known else ty
     for small, big, strict in facts:
@@ -210,13 +216,13 @@ def _summands(x: ir.Expr) -> Iterator[ir.Expr]:
 
 def _comparisons(cond: ir.Expr) -> Iterator[tuple[ir.Expr, str, ir.Expr]]:
     """The comparisons `cond` joins with `and`, in the order written (a loop, not recursion:
-    a requirement may join hundreds)."""
+    a requirement may join hundreds); `≠` proves only that a term is not that number."""
     todo = [cond]
     while todo:
         x = todo.pop()
         if isinstance(x, ir.Logic) and x.op == "and":
             todo += [x.right, x.left]
-        elif isinstance(x, ir.Compare) and x.op != "!=":
+        elif isinstance(x, ir.Compare):
             yield x.left, x.op, x.right
 
 

@@ -22,6 +22,9 @@ class Ty:
     record: str | None = None  # lists: of which record
     optional: bool = False
     integer: bool = False
+    # never zero, though a bound is: what `require x > 0` proves of a number with no least
+    # step, which a closed range cannot say (a divisor that needs no `default`)
+    nonzero: bool = False
 
     def __str__(self) -> str:
         base = {"number": "number", "bool": "yesno", "text": "text"}.get(self.kind)
@@ -54,7 +57,9 @@ class Ty:
     def range_text(self) -> str:
         lo = "-∞" if self.low is None else _fmt(self.low)
         hi = "+∞" if self.high is None else _fmt(self.high)
-        return f"[{lo}, {hi}]"
+        opening = "(" if self.nonzero and self.low == 0 else "["
+        closing = ")" if self.nonzero and self.high == 0 else "]"
+        return f"{opening}{lo}, {hi}{closing}"
 
 
 def _fmt(d: Q) -> str:
@@ -106,7 +111,16 @@ def sub(a: Ty, b: Ty) -> Ty:
 
 
 def neg(a: Ty) -> Ty:
-    return number(None if a.high is None else -a.high, None if a.low is None else -a.low, a.integer)
+    negated = number(
+        None if a.high is None else -a.high, None if a.low is None else -a.low, a.integer
+    )
+    return attrs.evolve(negated, nonzero=True) if a.nonzero else negated
+
+
+def _nonzero_product(product: Ty, a: Ty, b: Ty) -> Ty:
+    """A product of two numbers that are never zero is never zero."""
+    never = not can_be_zero(a) and not can_be_zero(b) and can_be_zero(product)
+    return attrs.evolve(product, nonzero=True) if never else product
 
 
 def mul(a: Ty, b: Ty) -> Ty:
@@ -114,11 +128,11 @@ def mul(a: Ty, b: Ty) -> Ty:
     if all(x is not None for x in bounds):
         assert a.low is not None and a.high is not None and b.low is not None and b.high is not None
         products = [a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high]
-        return number(min(products), max(products), a.integer and b.integer)
+        return _nonzero_product(number(min(products), max(products), a.integer and b.integer), a, b)
     if a.low is not None and b.low is not None and a.low >= 0 and b.low >= 0:
         high = None if a.high is None or b.high is None else a.high * b.high
-        return number(a.low * b.low, high, a.integer and b.integer)
-    return ANY_NUMBER
+        return _nonzero_product(number(a.low * b.low, high, a.integer and b.integer), a, b)
+    return _nonzero_product(ANY_NUMBER, a, b)
 
 
 def div(a: Ty, b: Ty) -> Ty:
@@ -132,7 +146,14 @@ def div(a: Ty, b: Ty) -> Ty:
 
 
 def can_be_zero(t: Ty) -> bool:
+    if t.nonzero:
+        return False
     return not ((t.low is not None and t.low > 0) or (t.high is not None and t.high < 0))
+
+
+def zero_ruled_out(t: Ty) -> bool:
+    """Whether only a requirement keeps `t` from being zero (its range holds 0)."""
+    return t.nonzero and can_be_zero(attrs.evolve(t, nonzero=False))
 
 
 def union(a: Ty, b: Ty) -> Ty:
@@ -156,7 +177,14 @@ def intersect(a: Ty, b: Ty) -> Ty:
     """`a` narrowed to what `b` allows (keeping whether `a` may be absent)."""
     low = b.low if a.low is None else (a.low if b.low is None else max(a.low, b.low))
     high = b.high if a.high is None else (a.high if b.high is None else min(a.high, b.high))
-    return attrs.evolve(a, low=low, high=high, integer=a.integer or b.integer)
+    return attrs.evolve(
+        a, low=low, high=high, integer=a.integer or b.integer, nonzero=a.nonzero or b.nonzero
+    )
+
+
+def never_zero(a: Ty) -> Ty:
+    """`a`, known never to be zero (`require a > 0`, `a < 0`, `a ≠ 0`)."""
+    return attrs.evolve(a, nonzero=True)
 
 
 def with_zero(a: Ty) -> Ty:
