@@ -38,6 +38,7 @@ KW = {
     "scoring": ("scoring", "评分"),
     "section": ("section", "部分"),
     "item": ("item", "指标"),
+    "require": ("require", "校验"),
     "max": ("max", "满分"),
     "start": ("start max", "起评 满分"),
     "add": ("add", "加"),
@@ -230,6 +231,13 @@ def schemes(draw: Draw) -> tuple[str, list[Input], list[str], str | None]:
             typ += " " + g.k("optional")
         lines.append(f'{g.k("input")} {inp.name}: {typ} "说明"')
     lines.append(f"{g.k('scoring')} {', '.join(groups)}:")
+    divisors = [i for i in inputs if i.kind == "number" and not i.optional]
+    if divisors and draw(st.booleans()):
+        # a requirement ruling out 0 (the data may break it): a division by it needs no default
+        x = draw(st.sampled_from(divisors)).name
+        cond = g.pick([f"{x} > 0", f"0 < {x}", f"{x} < 0", f"{x} != 0", f"{x} ≠ 0"])
+        lines.append(f"    {g.k('require')} {cond}")
+        lines.append(f"    {g.k('item')} 商 = {g.num(depth)} ÷ {x}")
     for n in range(draw(st.integers(1, 4))):
         maximum = f" {g.k('max')} {g.pick(MAXIMA)}" if draw(st.integers(0, 3)) else ""
         if draw(st.booleans()):
