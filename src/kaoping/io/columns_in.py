@@ -29,6 +29,7 @@ from kaoping.compiler.model import Model
 from kaoping.devices import device_problem
 from kaoping.errors import DataError, DataProblem
 from kaoping.exact import DATA_INTEGER_DIGITS, DATA_PLACES
+from kaoping.io.text import key_text
 from kaoping.io.validate import _constants as validated_constants
 from kaoping.runtime.columnar.numbers import Col, Flags, Labels, magnitude, scaled
 from kaoping.runtime.columnar.records import Records
@@ -478,6 +479,8 @@ def _field(cells: Any, decl: ir.FieldDecl, model: Model, pa: Any) -> Column | No
             cells.validate(full=True)  # UTF-8, which a Parquet file does not promise
         except pa.ArrowInvalid:
             return None
+        if any(key_text(x) != x for x in pc.unique(cells.fill_null("x")).to_pylist()):
+            return None  # text not in its compared form (spaces, NFD, empty): that reader judges
         present = None if cells.null_count == 0 else np.asarray(cells.is_valid())
         return Labels(np.array(cells.fill_null("").to_pylist(), dtype=object), present)
     return _numbers(_text_column(cells, pa), typ, pa)

@@ -34,6 +34,16 @@ def clean_name(raw: str) -> tuple[str, str | None]:
     return name, None
 
 
+def key_text(raw: str) -> str:
+    """A record's text field as compared (NFC, surrounding whitespace removed): the text is a
+    key (`highest per 事项`), and two texts that look the same must be the same key, as two unit
+    names are the same unit."""
+    text = raw.strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
 def describe(c: str) -> str:
     """`U+200B ZERO WIDTH SPACE`: a character named so that it can be found and removed."""
     name = unicodedata.name(c, "")

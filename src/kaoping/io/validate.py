@@ -22,7 +22,7 @@ from kaoping.io.data_csv import not_for_group
 from kaoping.io.given import Given, read_given
 from kaoping.io.json_text import _duplicates, duplicate_keys
 from kaoping.io.numbers import is_text, plain_number, read_number, show_value
-from kaoping.io.text import clean_name, is_unicode
+from kaoping.io.text import clean_name, is_unicode, key_text
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 # how many distinct cells `_units` keeps read (a column of distinct values gains nothing)
@@ -372,7 +372,11 @@ def convert(
         if not is_unicode(value):
             bad(f"{show_value(value)} contains a lone surrogate, which is not Unicode text")
             return None
-        return value
+        text = key_text(value)
+        if not text:  # two unnamed matters would count as one (`highest per` keys on it)
+            bad(f"{show_value(value)} is empty: the text names what the record is about")
+            return None
+        return text
     if isinstance(t, ir.EnumType):
         values = model.enums[t.name].values
         if not is_text(value) or value not in values:
