@@ -13,7 +13,9 @@ exactly as the per-unit backend's `None` is."""
 
 from __future__ import annotations
 
+from itertools import repeat
 from math import gcd, lcm
+from operator import is_not
 from typing import Any
 
 import numpy as np
@@ -118,9 +120,9 @@ def column(values: list[Any]) -> Col:
     den = lcm(*{int(v.denominator) for v in distinct}) if distinct else 1
     scaled_of: dict[Any, int] = {v: int(v * den) for v in distinct}
     scaled_of[None] = 0
-    nums = [scaled_of[v] for v in values]
+    nums = list(map(scaled_of.__getitem__, values))
     # (`None in values` would compare every rational with None: far slower than `is`)
-    present: Mask = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    present: Mask = np.fromiter(map(is_not, values, repeat(None)), dtype=bool, count=len(values))
     if present is not None and present.all():
         present = None
     try:

@@ -8,6 +8,7 @@ to each unit, in the order the per-unit backend records them, by `write_back`.""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
@@ -125,7 +126,7 @@ def reader(model: Model, units: Sequence[Unit]) -> Reader:
         typ = decl.type if decl is not None else None
         if typ is None and name in model.constants:
             typ = model.constants[name].type
-        values = [facts.get(name) for facts in every]
+        values = list(map(methodcaller("get", name), every))  # (a loop in C: 30,000 units)
         if isinstance(typ, ir.ListType):
             record = model.records[typ.record]
             kinds = {f.name: _kind(f.type) for f in record.fields}
