@@ -9,7 +9,9 @@ last year's grade) and a 信访 考核 (a 万人比 against the pooled district 
 计, quotas rounded down, 降一档), a 招商引资 目标考核 (a completion rate over each unit's own target, 超额
 bonus per whole 10%, a veto whose 先进 place passes on, a tie-break), a 党风廉政建设责任制 考核 (扣完为止
 per item, 问责 by kind, 去掉一个最高分和一个最低分后取平均, 连续两年 一般 or worse) and a 公立医院 绩效考核
-(relative to the best, 百分位 by place over 同类医院数, 不考核 items rescaled, 优秀 15% rounded down).
+(relative to the best, 百分位 by place over 同类医院数, 不考核 items rescaled, 优秀 15% rounded down),
+a 工作人员 年度考核 of individual staff (优秀 20% per 单位 rounded half-up, at least one, 不确定等次
+people left out of the base; bars down to 不称职; 连续三年优秀 counted across years).
 Each folder holds the document, its rules, hand-worked golden
 cases citing the articles, and sample data; they run through `kaoping check`, `kaoping test` and
 `kaoping fmt --check` as a user runs them."""
@@ -27,7 +29,7 @@ from kaoping.cli import main
 FOLDERS = sorted(p for p in (Path(__file__).parent / "unseen").iterdir() if p.is_dir())
 
 
-def test_there_are_nine_documents() -> None:
+def test_there_are_the_documents() -> None:
     assert [f.name for f in FOLDERS] == [
         "beiling-yiyuan",
         "dongyang-zhaoshang",
@@ -35,6 +37,7 @@ def test_there_are_nine_documents() -> None:
         "jiangbei-shizhi",
         "linhai-anquan",
         "nanchuan-xinfang",
+        "pinghu-niandu",
         "qingshan-xiangzhen",
         "qingxi-hezhang",
         "yunxi-yingshang",
