@@ -255,10 +255,13 @@ class ExprChecker(CallInference):
             if key.optional:
                 self.absent(e.key.span, str(e.key), key)
             if key.kind != "enum" or key.enum != table.enum:
+                by_en, by_zh = table.enum, table.enum
+                if table.enum == GROUPS:  # `按 所在分组`
+                    by_en, by_zh = "unit group", "所在分组"
                 self.type_error(
                     e.key.span,
-                    f"table {table.name!r} is looked up by {table.enum}, not by {key}",
-                    detail_zh=f"对照表 {table.name!r} 按 {table.enum} 查,不能按{key.zh}查",
+                    f"table {table.name!r} is looked up by {by_en}, not by {key}",
+                    detail_zh=f"对照表 {table.name!r} 按 {by_zh} 查,不能按{key.zh}查",
                 )
         values = [r.value for r in table.rows] or [Q(0)]
         return T.number(min(values), max(values))
