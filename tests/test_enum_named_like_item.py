@@ -100,3 +100,17 @@ def test_data_short_of_the_counted_records_is_refused() -> None:
     with pytest.raises(DataError) as err:
         score(scheme, validate(data, scheme.model, "d"), None)
     assert "计数 专家评分 其中" in str(err.value) and "= 2" in str(err.value)
+
+
+def test_a_counted_condition_alone_makes_its_mean_present() -> None:
+    """The same without an item named like the enum value: only the requirement proves it."""
+    rules = (
+        RULES.replace("指标 办学条件 满分 40", "指标 条件分 满分 40")
+        .replace("指标 教育教学 满分 60", "指标 教学分 满分 60")
+        .replace("办学条件 > 30", "条件分 > 30")
+    )
+    compile_sources("d", {"d.rules": rules})
+    bare = rules.replace("校验 (计数 专家评分 其中 部分 = 办学条件) ≥ 3\n", "")
+    with pytest.raises(CompileError) as err:
+        compile_sources("d", {"d.rules": bare})
+    assert "E206" in str(err.value) and "办学条件平均分" in str(err.value)
