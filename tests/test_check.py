@@ -553,3 +553,20 @@ def test_a_grade_line_an_earlier_threshold_covers_gives_wrong_grades_without_w41
     data = {"units": [{"unit": "U", "group": "G", "facts": {"x": 85}}]}
     (r,) = score(s, validate(data, s.model, "d")).units
     assert r.unit.grades["等次"] == "合格"
+
+
+@pytest.mark.parametrize(
+    ("cap", "hint"),
+    [
+        ("        cap 8\n", "leave out its `max` and keep its `cap`"),
+        ("", "check the maxima against the document"),
+    ],
+)
+def test_e401_on_a_capped_pool_says_to_drop_the_max(cap: str, hint: str) -> None:
+    # 加分合计不超过8分 over items of 5 and 5: a pool, whose items may add up to more than its cap
+    text = (
+        'group G "g"\ninput x: number 0 to 5 "x"\nscoring G:\n    section s max 8:\n'
+        "        item a max 5 = x\n        item b max 5 = x\n" + cap
+    )
+    [d] = diagnostics(text)
+    assert d.code == "E401" and hint in render(d, text)

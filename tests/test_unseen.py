@@ -9,7 +9,13 @@ last year's grade) and a 信访 考核 (a 万人比 against the pooled district 
 计, quotas rounded down, 降一档), a 招商引资 目标考核 (a completion rate over each unit's own target, 超额
 bonus per whole 10%, a veto whose 先进 place passes on, a tie-break), a 党风廉政建设责任制 考核 (扣完为止
 per item, 问责 by kind, 去掉一个最高分和一个最低分后取平均, 连续两年 一般 or worse) and a 公立医院 绩效考核
-(relative to the best, 百分位 by place over 同类医院数, 不考核 items rescaled, 优秀 15% rounded down).
+(relative to the best, 百分位 by place over 同类医院数, 不考核 items rescaled, 优秀 15% rounded down),
+a 工作人员 年度考核 of individual staff (优秀 20% per 单位 rounded half-up, at least one, 不确定等次
+people left out of the base; bars down to 不称职; 连续三年优秀 counted across years), a 生态环境保护
+目标责任制 考核 (完成率 against a target capped at 100%, 18 + 12 × relative place, 不足1个百分点按1个计,
+类别权重 by a table keyed by group, bonuses capped, last year's PM2.5 from history, 一票否决) and a
+学校 督导评估 (each part's assessors averaged after dropping the highest and lowest when five or
+more, 回收率 折算, 25% quota with a tie-break, a second grading of 示范学校, 进步 by last year's rank).
 Each folder holds the document, its rules, hand-worked golden
 cases citing the articles, and sample data; they run through `kaoping check`, `kaoping test` and
 `kaoping fmt --check` as a user runs them."""
@@ -27,14 +33,17 @@ from kaoping.cli import main
 FOLDERS = sorted(p for p in (Path(__file__).parent / "unseen").iterdir() if p.is_dir())
 
 
-def test_there_are_nine_documents() -> None:
+def test_there_are_the_documents() -> None:
     assert [f.name for f in FOLDERS] == [
         "beiling-yiyuan",
+        "donghu-dudao",
         "dongyang-zhaoshang",
         "hexi-lianzheng",
         "jiangbei-shizhi",
+        "jinchuan-shengtai",
         "linhai-anquan",
         "nanchuan-xinfang",
+        "pinghu-niandu",
         "qingshan-xiangzhen",
         "qingxi-hezhang",
         "yunxi-yingshang",

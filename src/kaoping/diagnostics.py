@@ -99,8 +99,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "E401": (
         "the children of {name!r} add up to {total}, more than its maximum {max}",
         "{name!r} 下各项满分合计 {total},超过其满分 {max}",
-        "check the maxima against the document",
-        "请对照文件核对各项满分",
+        "{hint_en}",
+        "{hint_zh}",
     ),
     "W408": (
         "the children of {name!r} add up to {total}, less than its maximum {max}",

@@ -20,6 +20,7 @@ _ZH = (
     (re.compile(r"given by (?P<by>.*)"), "由 {by} 给定"),
     (re.compile(r"given (?P<grade>.*)"), "已给定 {grade}"),
     (re.compile(r"barred from (?P<grade>.*)"), "不得评为 {grade}"),
+    (re.compile(r"not counted in the quota"), "不计入名额基数"),
     (
         re.compile(r"place (?P<place>\d+) of (?P<of>\d+) eligible, quota (?P<quota>\d+)"),
         "在 {of} 个可评单位中排第 {place},名额 {quota} 个",

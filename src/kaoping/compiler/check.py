@@ -56,6 +56,7 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
         self.reads: dict[str, set[str]] = {}  # input or constant → the groups reading it
         self._visiting: list[str] = []  # values being typed, outermost first
         self._entered: set[str] = set(self._visiting)
+        self._own_last_year: dict[str, str] = {}  # value being typed → kind its `last year` read
         # values named like an input, table or constant (E202 given): a reference to the name
         # reads the value, so the cycle and the unused input that follow are not reported
         self._shadowing: set[str] = set()

@@ -77,20 +77,21 @@ class DeclarationChecks(ExprChecker):
                 self.undeclared(table.span, table.enum, "enum", "枚举")
                 continue
             keys = self._unique(table.rows, lambda r: r.key)
+            shown = "groups" if enum.name == GROUPS else enum.name  # `按 所在分组`
             for row in table.rows:
                 if row.key not in enum.values:
                     self.err(
                         "E204",
                         row.span,
                         value=row.key,
-                        enum=enum.name,
+                        enum=shown,
                         values=", ".join(enum.values),
                         **suggestion_args(row.key, enum.values),
                     )
             missing = [v for v in enum.values if v not in keys]
             if missing:
                 self.err(
-                    "E301", table.span, table=table.name, missing=", ".join(missing), enum=enum.name
+                    "E301", table.span, table=table.name, missing=", ".join(missing), enum=shown
                 )
         for name in list(md.inputs):
             if name in md.tables:

@@ -181,6 +181,14 @@ class GradingChecks(SheetChecks, ScopeChecks):
                         "a quota share must lie between 0% and 100%",
                         detail_zh="名额比例须在 0% 与 100% 之间",
                     )
+                if rule.minimum is not None and rule.share is None:
+                    self.type_error(
+                        rule.span,
+                        "`minimum N` is for a quota by share (`top 20% half-up minimum 1`):"
+                        " a quota of a number of units is that number",
+                        detail_zh="`至少 N 名` 用于按比例的名额(`前 20% 四舍五入 至少 1 名`):"
+                        "按人数的名额就是该人数",
+                    )
             for block in self.model.blocks:
                 if (
                     isinstance(rule, ir.Quota)
@@ -197,6 +205,8 @@ class GradingChecks(SheetChecks, ScopeChecks):
                         if kt.kind == "enum" and not kt.optional:
                             continue  # enums rank best value first
                         self.need_number(kt, key, ctx)
+                    if rule.where is not None:
+                        self.need_bool(self.infer(rule.where, ctx), rule.where)
                 self.used_inputs |= ctx.inputs
                 self.check_sheet_reads(block, ctx.deps, f"grading {grading.name}", None, rule.span)
                 groups = rule.groups if isinstance(rule, ir.Quota) and rule.groups else ()

@@ -160,9 +160,10 @@ class Emitter(StageEmitter):
         elif isinstance(rule, ir.Quota):
             by = self.per_block_keys(rule.by, rule.groups)
             share = self.const(rule.share) if rule.share is not None else "None"
+            where = self.per_block(rule.where) if rule.where is not None else "None"
             w(
                 f"_g.quota({rule.grade!r}, {line}, {text!r}, {rule.count!r}, {share}, "
-                f"{rule.mode!r}, {by}, {rule.groups!r})",
+                f"{rule.mode!r}, {by}, {rule.groups!r}, {rule.minimum!r}, {where})",
                 rule.span,
             )
         elif isinstance(rule, ir.GradeIf):

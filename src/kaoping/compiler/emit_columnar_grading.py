@@ -86,10 +86,11 @@ def _rule(em: ColumnarEmitter, exprs: _GradeExprs, grading: ir.Grading, rule: ir
     elif isinstance(rule, ir.Quota):
         by = _keys(em, exprs, rule)
         share = em.const(rule.share) if rule.share is not None else "None"
+        where = _per_block(em, exprs, rule.where) if rule.where is not None else "None"
         w(
             f"_g.quota({rule.grade!r}, {em.rule_text(rule.span)!r}, {rule.count!r}, {share}, "
             f"{rule.mode!r}, {by}, "
-            f"{rule.groups!r})",
+            f"{rule.groups!r}, {rule.minimum!r}, {where})",
             rule.span,
         )
     elif isinstance(rule, ir.GradeIf):

@@ -204,8 +204,24 @@ class ExprChecker(CallInference):
         return T.BOOL.maybe(ta.optional or tb.optional)
 
     def compare(self, e: ir.Compare, ctx: Ctx) -> T.Ty:
-        left = self._infer(e.left, ctx)
-        right = self._infer(e.right, ctx)
+        # `部分 = 办学条件` where an item is named like the enum value (the document's part
+        # names both): the side that names a value of the other side's enum is that value
+        left: T.Ty | _Unresolved | None = None
+        right: T.Ty | _Unresolved | None = None
+        if self._enum_value_name(e.left) and not self._enum_value_name(e.right):
+            right = self._infer(e.right, ctx)
+            if isinstance(right, T.Ty) and self._names_value_of(e.left, right):
+                self.literal(e.left, right, ctx)
+                left = self.model.types[(id(e.left), ctx.block.index)]
+        elif self._enum_value_name(e.right) and not self._enum_value_name(e.left):
+            left = self._infer(e.left, ctx)
+            if isinstance(left, T.Ty) and self._names_value_of(e.right, left):
+                self.literal(e.right, left, ctx)
+                right = self.model.types[(id(e.right), ctx.block.index)]
+        if left is None:
+            left = self._infer(e.left, ctx)
+        if right is None:
+            right = self._infer(e.right, ctx)
         if (
             isinstance(left, _Unresolved)
             and isinstance(right, T.Ty)
@@ -244,8 +260,26 @@ class ExprChecker(CallInference):
             )
         return T.BOOL.maybe(absent)
 
+    def _enum_value_name(self, e: ir.Expr) -> bool:
+        """Whether `e` is a bare name that is a value of some enum."""
+        return (
+            isinstance(e, ir.Ref)
+            and len(e.path) == 1
+            and any(e.path[0] in d.values for d in self.model.enums.values())
+        )
+
+    def _names_value_of(self, e: ir.Expr, other: T.Ty) -> bool:
+        """Whether the bare name `e` is a value of the enum `other` is."""
+        enum = self.model.enums.get(other.enum or "") if other.kind == "enum" else None
+        return enum is not None and isinstance(e, ir.Ref) and e.path[0] in enum.values
+
     def lookup(self, e: ir.Lookup, ctx: Ctx) -> T.Ty:
         table = self.model.tables.get(e.table)
+        if table is not None and self._names_value_of(e.key, T.Ty("enum", enum=table.enum)):
+            # `未达标扣分[办学条件]` reads the row even where a value is named 办学条件
+            self.literal(e.key, T.Ty("enum", enum=table.enum), ctx)
+            values = [r.value for r in table.rows] or [Q(0)]
+            return T.number(min(values), max(values))
         key = self._infer(e.key, ctx)
         if table is None:
             self.undeclared(e.span, e.table, "table", "对照表")
@@ -258,10 +292,13 @@ class ExprChecker(CallInference):
             if key.optional:
                 self.absent(e.key.span, str(e.key), key)
             if key.kind != "enum" or key.enum != table.enum:
+                by_en, by_zh = table.enum, table.enum
+                if table.enum == GROUPS:  # `按 所在分组`
+                    by_en, by_zh = "unit group", "所在分组"
                 self.type_error(
                     e.key.span,
-                    f"table {table.name!r} is looked up by {table.enum}, not by {key}",
-                    detail_zh=f"对照表 {table.name!r} 按 {table.enum} 查,不能按{key.zh}查",
+                    f"table {table.name!r} is looked up by {by_en}, not by {key}",
+                    detail_zh=f"对照表 {table.name!r} 按 {by_zh} 查,不能按{key.zh}查",
                 )
         values = [r.value for r in table.rows] or [Q(0)]
         return T.number(min(values), max(values))

@@ -15,6 +15,7 @@ from kaoping.compiler.cohort_ranges import mean_parts
 from kaoping.compiler.infer_context import Ctx, _Unresolved, canonical_function
 from kaoping.compiler.infer_core import InferenceCore, not_given_hint, not_given_hint_zh
 from kaoping.compiler.model import Res
+from kaoping.compiler.requirements import count_key
 from kaoping.compiler.suggest import function_suggestion
 from kaoping.exact import MAX_ROUNDING_PLACES, Mode, Q, round_to, show
 
@@ -152,8 +153,8 @@ class CallInference(InferenceCore):
                     detail_zh="`剔除 … 按` 须按数值或枚举排序",
                 )
         # the requirements may bound how many records every unit's list has
-        records = ctx.block.known.get(f"count:{e.source}", T.number(Q(0), None, integer=True))
-        if e.where is not None or e.per_field is not None:
+        records = ctx.block.known.get(count_key(e), T.number(Q(0), None, integer=True))
+        if e.per_field is not None:
             records = T.number(Q(0), None, integer=True)
         if e.kind == "count":
             return records if not e.drops else T.number(Q(0), None, integer=True)

@@ -33,6 +33,11 @@ class InferenceCore:
     def infer_value(self, block: BlockModel, path: str, order: list[str]) -> T.Ty:
         raise NotImplementedError
 
+    def last_year_of_own(self, block: BlockModel, path: str, ctx: Ctx) -> T.Ty | None:
+        """The type of `last year X` read while X itself is being typed (连续优秀年数 counting
+        on last year's count), or None when X is not being typed."""
+        return None
+
     def undeclared(self, span: Span, name: str, keyword_en: str, keyword_zh: str) -> None:
         """E201 for a name that a declaration (`group`, `enum`, `record`, `table`) should make;
         the hint names the nearest declared one of that kind, if any is near."""
@@ -309,6 +314,8 @@ class InferenceCore:
                 ctx.deps.add(path)
             vd = block.values[path]
             ty = vd.ty
+            if ty is None and ctx.no_deps:  # `last year X` in X's own rule: not a cycle
+                ty = self.last_year_of_own(block, path, ctx)
             if ty is None:
                 ty = self.infer_value(block, path, [])  # order fixed later by the driver
             ty = narrowed(ty, f"value:{path}", ctx)

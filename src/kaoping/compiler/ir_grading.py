@@ -48,12 +48,21 @@ class Quota:
     groups: tuple[str, ...]
     article: str | None = None
     span: Span = _span()
+    # `minimum N` (至少 N 名: "不足1人的按1人确定"): the share's count is never below N
+    minimum: int | None = None
+    # `where C` (其中 C: "不确定等次的人员不计入参加考核人数"): the share is of the units where C
+    # holds, and only they compete
+    where: Expr | None = None
 
     def __str__(self) -> str:
         if self.count is not None:
             size = f"{self.count}"
         else:
             size = f"{share_text(self.share or Q(0))} rounded {self.mode}"
+        if self.minimum is not None:
+            size += f" minimum {self.minimum}"
+        if self.where is not None:
+            size += f" where {self.where}"
         return f"{self.grade} top {size}" + (f" in {', '.join(self.groups)}" if self.groups else "")
 
 

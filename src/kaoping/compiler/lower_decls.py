@@ -8,6 +8,7 @@ from typing import Any
 from lark import Token
 
 from kaoping.compiler import ir
+from kaoping.compiler.infer_context import GROUPS
 from kaoping.compiler.lower_parts import (
     _MODES,
     LowerBase,
@@ -179,7 +180,12 @@ class DeclLowering(LowerBase):
 
     def table_decl(self, meta: Any, c: list[Any]) -> ir.TableDecl:
         rows = tuple(x for x in c[2:] if isinstance(x, ir.TableRow))
-        return ir.TableDecl(str(c[0]), str(c[1]), rows, self._article(c[2:]), span=self.sp(meta))
+        # `按 所在分组`: a row per group (类别权重), looked up as `权重[所在分组]`
+        key = GROUPS if isinstance(c[1], _ByGroup) else str(c[1])
+        return ir.TableDecl(str(c[0]), key, rows, self._article(c[2:]), span=self.sp(meta))
+
+    def table_by_group(self, meta: Any, c: list[Any]) -> _ByGroup:
+        return _ByGroup()
 
     def table_row(self, meta: Any, c: list[Any]) -> ir.TableRow:
         return ir.TableRow(str(c[0]), c[1], span=self.sp(meta))
@@ -193,3 +199,7 @@ class DeclLowering(LowerBase):
 
     def neg_percent(self, meta: Any, c: list[Token]) -> Q:
         return -_percent(c[0])
+
+
+class _ByGroup:
+    """`按 所在分组` in a table's line: its rows are the groups."""

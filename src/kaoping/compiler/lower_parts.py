@@ -139,6 +139,11 @@ class _Where(_Wrapped):
     pass
 
 
+class _Minimum:
+    def __init__(self, count: int):
+        self.count = count
+
+
 class _Weight(_Wrapped):
     pass
 

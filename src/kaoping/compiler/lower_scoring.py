@@ -21,12 +21,14 @@ from kaoping.compiler.lower_parts import (
     _If,
     _Key,
     _Max,
+    _Minimum,
     _mode_after,
     _OrderedBy,
     _PartBy,
     _Per,
     _percent,
     _share,
+    _Where,
 )
 from kaoping.exact import Q, whole_number
 
@@ -268,7 +270,25 @@ class ScoringLowering(LowerBase):
         size = c[1]
         by = next((x.keys for x in c[2:] if isinstance(x, _ByKeys)), ())
         groups = next((x.names for x in c[2:] if isinstance(x, _Groups)), ())
-        return ir.Quota(str(c[0]), size[0], size[1], size[2], by, groups, span=self.sp(meta))
+        minimum = next((x.count for x in c[2:] if isinstance(x, _Minimum)), None)
+        where = next((x.expr for x in c[2:] if isinstance(x, _Where)), None)
+        return ir.Quota(
+            str(c[0]),
+            size[0],
+            size[1],
+            size[2],
+            by,
+            groups,
+            span=self.sp(meta),
+            minimum=minimum,
+            where=where,
+        )
+
+    def quota_min(self, meta: Any, c: list[Token]) -> _Minimum:
+        return _Minimum(whole_number(str(c[0])))
+
+    def quota_where(self, meta: Any, c: list[Any]) -> _Where:
+        return _Where(c[0])
 
     def quota_count(self, meta: Any, c: list[Token]) -> tuple[int, None, None]:
         return whole_number(str(c[0])), None, None

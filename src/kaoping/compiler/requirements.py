@@ -154,13 +154,19 @@ def learnable(x: ir.Expr, model: Model) -> str | None:
     if (
         isinstance(x, ir.Aggregate)
         and x.kind == "count"
-        and x.where is None
         and not x.drops
         and x.per_field is None
         and x.source in model.inputs
     ):
-        return f"count:{x.source}"
+        return count_key(x)
     return None
+
+
+def count_key(x: ir.Aggregate) -> str:
+    """`count:LIST`, or `count:LIST where C` for the records where C holds (每个部分的评分人数
+    不少于3人: `(count 评分 where 部分 = 办学条件) ≥ 3` bounds the mean of those records): an
+    aggregate with the same condition, written the same, counts the same records."""
+    return f"count:{x.source}" + (f" where {x.where}" if x.where is not None else "")
 
 
 def fixed_value(x: ir.Expr, model: Model) -> Q | None:
@@ -175,7 +181,7 @@ def fixed_value(x: ir.Expr, model: Model) -> Q | None:
 def declared(key: str, model: Model) -> T.Ty:
     """The range a learnable key has before any requirement: its declared type."""
     kind, name = key.split(":", 1)
-    if kind == "count":
+    if kind == "count":  # of a list, or of its records where a condition holds
         return T.number(Q(0), None, integer=True)
     decl = model.inputs.get(name)
     typ = decl.type if decl is not None else model.constants[name].type

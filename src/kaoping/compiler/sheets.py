@@ -108,7 +108,22 @@ class SheetChecks(ExprChecker):
                 )
             child_max = max(maxima) if maxima else None
         if sec.max is not None and child_max is not None and child_max > sec.max:
-            self.err("E401", span, name=name, total=T._fmt(child_max), max=T._fmt(sec.max))
+            hint_en, hint_zh = "check the maxima against the document", "请对照文件核对各项满分"
+            if any(isinstance(c, ir.Cap) for c in sec.clauses):  # 加分合计不超过4分: a pool
+                hint_en = (
+                    "a pool whose items may add up to more than its cap (累计不超过): leave out "
+                    "its `max` and keep its `cap`"
+                )
+                hint_zh = "各项合计可超过上限的加分池(累计不超过):去掉该部分的 `满分`,保留 `封顶`"
+            self.err(
+                "E401",
+                span,
+                name=name,
+                total=T._fmt(child_max),
+                max=T._fmt(sec.max),
+                hint_en=hint_en,
+                hint_zh=hint_zh,
+            )
         every_child_has_max = len(maxima) == len(tys) and bool(tys)
         if (
             mode == "sum"

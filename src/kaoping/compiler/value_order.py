@@ -31,6 +31,9 @@ class ValueOrder(ExprChecker):
     # values named like an input, table or constant (E202 given): a cycle through one follows
     # from that clash and is not reported again
     _shadowing: set[str]
+    # a value whose own rule (or a value it reads) reads `last year` of it while it is typed
+    # (连续优秀年数 = 上年 连续优秀年数 + 1): the kind that read assumed, checked once it is typed
+    _own_last_year: dict[str, str]
 
     def compute_value(self, block: BlockModel, vd: ValueDef, order: list[str]) -> T.Ty:
         raise NotImplementedError
@@ -53,6 +56,17 @@ class ValueOrder(ExprChecker):
         self._type_from(block, path)
         assert vd.ty is not None
         return vd.ty
+
+    def last_year_of_own(self, block: BlockModel, path: str, ctx: object) -> T.Ty | None:
+        """`last year X` read while X is being typed reads last year's results, not X, so it
+        is no cycle: a flag's last year is yes/no, any other value's a number (the kind is
+        checked once X is typed)."""
+        key = f"{block.index}:{path}"
+        if key not in self._entered:
+            return None
+        kind = "bool" if block.values[path].kind == "flag" else "number"
+        self._own_last_year[key] = kind
+        return T.BOOL if kind == "bool" else T.ANY_NUMBER
 
     def _type_from(self, block: BlockModel, root: str) -> None:
         """Type `root` after every value it reads, and those after theirs: the recursion of
@@ -81,6 +95,15 @@ class ValueOrder(ExprChecker):
                 todo.extend(reversed(self._reads_first(block, vd, need.path)))
                 continue
             assert self._visiting[-1] == key
+            assumed = self._own_last_year.pop(key, None)
+            if assumed is not None and ty.kind != assumed:
+                self.type_error(
+                    vd.node.span if vd.node is not None else block.scoring.span,
+                    f"`last year {path}` in its own rule reads a number, but {path} is not one",
+                    hint="only a number or a flag can read its own last year's value",
+                    detail_zh=f"`上年 {path}` 写在它自己的规则中,按数值读取,但 {path} 不是数值",
+                    hint_zh="只有数值或标记可以读取自己的上年值",
+                )
             self._visiting.pop()
             self._entered.discard(key)
             vd.ty = ty

@@ -26,6 +26,7 @@ _BY_NODE: dict[str, tuple[tuple[str, str], ...]] = {
     "agg_count": (("count", "计数"),),
     "member": (("in", "属于"),),
     "quota_in": (("in", "于"),),
+    "quota_where": (("where", "其中"),),
     "rounding_spec@rounding_decl": (("rounding", "舍入"),),
     "rounding_spec@round_clause": (("round", "舍入"),),
     "round_mode": (
@@ -235,7 +236,7 @@ _CLOSE = frozenset(("RPAR", "RSQB", "RBRACE"))
 
 # a particle of one keyword set, after the whole number of a node: (node, keyword it follows in
 # that set, particle)
-_PARTICLES = (("quota_count", "前", "名"), ("drop", "剔除", "项"))
+_PARTICLES = (("quota_count", "前", "名"), ("quota_min", "至少", "名"), ("drop", "剔除", "项"))
 
 
 def _particles(words: list[Word], tree: Tree[Token], to: str | None) -> list[Word]:
@@ -243,7 +244,7 @@ def _particles(words: list[Word], tree: Tree[Token], to: str | None) -> list[Wor
     before an English rounding mode where it may stand (`--to en`), dropped from a Chinese one."""
     node_spans = {
         name: [(s, e) for s, e, node in spans(tree) if node.data == name]
-        for name in ("quota_count", "drop", "rounded")
+        for name in ("quota_count", "quota_min", "drop", "rounded")
     }
     out: list[Word] = []
     i = 0

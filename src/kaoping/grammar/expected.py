@@ -100,6 +100,7 @@ KEYWORD_PAIRS: tuple[tuple[str, str], ...] = (
     ("grading", "评定"),
     ("bar", "取消"),
     ("top", "前"),
+    ("minimum", "至少"),
     ("otherwise", "其余"),
     ("promote", "晋升"),
     ("demote", "降为"),

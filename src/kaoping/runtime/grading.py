@@ -67,6 +67,8 @@ class Grader:
         mode: Mode | None,
         by: Value,
         groups: Sequence[str],
+        minimum: int | None = None,
+        where: Cond | None = None,
     ) -> None:
         by_group: dict[str, list[Unit]] = {}
         for u in self.units:
@@ -76,13 +78,17 @@ class Grader:
                 for u in members:
                     self._step(u, line, rule, False, f"the quota is not for group {group}", False)
                 continue
+            # `where C`: the share is of the units where C holds, and only they compete
+            counted = {id(u) for u in members if where is None or where[u.block](u)}
             if count is not None:
                 n = count
             else:
                 assert share is not None and mode is not None
-                n = round_count(share * len(members), mode)
+                n = max(round_count(share * len(counted), mode), minimum or 0)
             candidates = [
-                u for u in members if self._grade(u) is None and grade not in self.barred[id(u)]
+                u
+                for u in members
+                if self._grade(u) is None and grade not in self.barred[id(u)] and id(u) in counted
             ]
             ranks = rank([by[u.block](u) for u in candidates])
             places = dict(zip((id(u) for u in candidates), ranks, strict=True))
@@ -92,6 +98,8 @@ class Grader:
                     self._step(u, line, rule, False, self._graded(u))
                 elif grade in self.barred[id(u)]:
                     self._step(u, line, rule, False, f"barred from {grade}")
+                elif id(u) not in counted:
+                    self._step(u, line, rule, False, "not counted in the quota")
                 elif places[id(u)] <= n:
                     u.grades[self.name] = grade
                     self._step(

@@ -101,18 +101,24 @@ class Grading:
         mode: Mode | None,
         by: Keys,
         groups: tuple[str, ...],
+        minimum: int | None = None,
+        where: Cond | None = None,
     ) -> None:
         code = self.grades.index(grade)
         for i, part in enumerate(self.parts):
             if groups and part.group not in groups:
                 continue
             n = part.table.n
+            # `where C`: the share is of the units where C holds, and only they compete
+            counted = self._holds(where, i) if where is not None else None
             if count is not None:
                 size = count
             else:
                 assert share is not None and mode is not None
-                size = round_count(share * n, mode)
-            rows = np.flatnonzero(self._open(grade, i))
+                base = n if counted is None else int(counted.sum())
+                size = max(round_count(share * base, mode), minimum or 0)
+            open_ = self._open(grade, i)
+            rows = np.flatnonzero(open_ if counted is None else open_ & counted)
             if not len(rows):
                 continue
             chain = by[part.block](part.table, self._read(i))
