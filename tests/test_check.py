@@ -263,7 +263,7 @@ CASES: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
         "    require t > 0\n    item a = x / t default 0\n",
         6,
         14,
-        ("`default` never applies to (x / t): a data requirement rules out a zero t",),
+        ("`default` never applies to (x / t): t is never 0 here",),
     ),
     # an empty scheme (or one with only comments): nothing would be scored
     "E604": (

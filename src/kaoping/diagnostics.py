@@ -176,10 +176,10 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "请写明文件规定的 {grade!r} 名额,或删去此行",
     ),
     "W418": (
-        "`default` never applies to {expr}: a data requirement rules out a zero {divisor}",
-        "`缺省` 对 {expr} 永远不起作用:数据校验已排除 {divisor} 为 0",
-        "remove `default …`: the requirement is checked on the data before scoring",
-        "请删去 `缺省 …`:该校验在计分前已对数据执行",
+        "`default` never applies to {expr}: {divisor} is never 0 here",
+        "`缺省` 对 {expr} 永远不起作用:{divisor} 在此不会为 0",
+        "a data requirement, or the condition this stands under, rules 0 out: remove `default …`",
+        "数据校验或此处所在的条件已排除 0:请删去 `缺省 …`",
     ),
     "W415": (
         "{name!r} is scored in an `across` block but no rule reads it: its points count nowhere",
@@ -284,8 +284,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "W416": ("A grading line can never give its grade", "评定行永远评不出其等次"),
     "W417": ("A quota of no unit", "名额为 0"),
     "W418": (
-        "A default that a requirement makes unnecessary",
-        "数据校验已使缺省值不起作用",
+        "A default that a requirement or a condition makes unnecessary",
+        "数据校验或条件已使缺省值不起作用",
     ),
     "E411": ("A unit has two sheets under one section", "单位在同一部分下有两张个性指标表"),
     "E412": ("Rounding to more places than kaoping allows", "舍入位数超出范围"),

@@ -210,11 +210,15 @@ class ValueTyping(SheetChecks, ApplicableChecks, ScopeChecks, ValueOrder):
                     acc = T.add(acc, self.need_number(self.infer(cl.value, ctx), cl.value, ctx))
         for cl in item.clauses:
             if isinstance(cl, ir.Add):
-                amount = self.need_number(self.infer(cl.amount, ctx), cl.amount, ctx)
-                if cl.per is not None:
-                    amount = T.mul(amount, self.need_number(self.infer(cl.per, ctx), cl.per, ctx))
+                where = ctx  # the amount is computed only where the clause's condition holds
                 if cl.cond is not None:
                     self.need_bool(self.infer(cl.cond, ctx), cl.cond)
+                    where = self.under(cl.cond, ctx)[0]
+                amount = self.need_number(self.infer(cl.amount, where), cl.amount, where)
+                if cl.per is not None:
+                    per = self.need_number(self.infer(cl.per, where), cl.per, where)
+                    amount = T.mul(amount, per)
+                if cl.cond is not None:
                     amount = T.with_zero(amount)
                 acc = T.add(acc, amount) if cl.sign > 0 else T.sub(acc, amount)
             elif isinstance(cl, ir.Cap):

@@ -162,7 +162,9 @@ class ExprEmitter:
     ) -> str:
         a, b = self.ex(left, block, s), self.ex(right, block, s)
         if op == "/":
-            zero_absent = self.optional(e, block) or self.optional(left, block)
+            # read only where a condition holds (a keyed row, an `if`'s branch), the divisor
+            # is known non-zero there alone: the other rows' quotients are absent, never read
+            zero_absent = s.lazy or self.optional(e, block) or self.optional(left, block)
             return f"_c.div({a}, {b}, {zero_absent!r})"
         return f"_c.{_BIN[op]}({a}, {b})"
 
@@ -173,8 +175,10 @@ class ExprEmitter:
         for x in links:
             right = attrs.evolve(s, lazy=True) if isinstance(x, ir.Logic) else s
             parts += [repr(x.op), self.ex(x.right, block, right)]
-        zero_absent = any(self.optional(x, block) for x in links) or self.optional(
-            links[0].left, block
+        zero_absent = (
+            s.lazy
+            or any(self.optional(x, block) for x in links)
+            or self.optional(links[0].left, block)
         )
         return f"_c.chain({s.n}, {zero_absent!r}, {', '.join(parts)})"
 

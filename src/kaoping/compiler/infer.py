@@ -76,7 +76,8 @@ class ExprChecker(CallInference):
             return T.BOOL.maybe(t.optional)
         if isinstance(e, ir.IfExpr):
             self.need_bool(self.infer(e.cond, ctx), e.cond)
-            a, b = self.infer(e.then, ctx), self.infer(e.otherwise, ctx)
+            holds, fails = self.under(e.cond, ctx)  # each branch knows what led to it
+            a, b = self.infer(e.then, holds), self.infer(e.otherwise, fails)
             if "error" in (a.kind, b.kind):
                 return T.ERROR
             if a.kind != b.kind or (a.kind == "enum" and a.enum != b.enum):

@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
+
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
+from kaoping.compiler.branch_facts import branch_ranges, within
 from kaoping.compiler.infer_context import GROUPS, UNRESOLVED, Ctx, FunctionSig, _Unresolved
 from kaoping.compiler.model import BlockModel, Model, Res, SheetDef
 from kaoping.compiler.requirements import narrowed
@@ -108,13 +111,41 @@ class InferenceCore:
         self.err("E206", span, name=name, hint_en=hint_en, hint_zh=hint_zh)
 
     def required_divisor(self, expr: object, ctx: Ctx) -> str | None:
-        """A divisor in `expr` that only a data requirement keeps from being 0."""
+        """A divisor in `expr` that is never 0 here only because a data requirement, or the
+        condition the expression stands under, rules 0 out (its own type allows 0)."""
         for node in preorder(expr):
             if isinstance(node, ir.BinOp) and node.op == "/":
                 right = self.model.types.get((id(node.right), ctx.block.index))
-                if right is not None and T.zero_ruled_out(right):
+                if right is None or T.can_be_zero(right):
+                    continue
+                own = self.unnarrowed(node.right, ctx)
+                if T.zero_ruled_out(right) or (own is not None and T.can_be_zero(own)):
                     return str(node.right)
         return None
+
+    def unnarrowed(self, x: ir.Expr, ctx: Ctx) -> T.Ty | None:
+        """The type of an input, constant or value `x` names, before any requirement or
+        condition narrows it (None for other expressions)."""
+        res = self.model.refs.get((id(x), ctx.block.index))
+        if res is None:
+            return None
+        if res.kind == "input":
+            inp = self.model.inputs[res.target]
+            return self.input_ty(inp.type, inp.optional)
+        if res.kind == "constant":
+            const = self.model.constants[res.target]
+            return None if const.type is None else self.input_ty(const.type, False)
+        if res.kind == "value":
+            return ctx.block.values[res.target].ty
+        return None
+
+    def under(self, cond: ir.Expr, ctx: Ctx) -> tuple[Ctx, Ctx]:
+        """Where `cond` (typed) holds, and where it fails: `ctx` with what each proves."""
+        holds, fails = branch_ranges(cond, self.model, ctx.block.index)
+        return (
+            attrs.evolve(ctx, narrow=within(ctx.narrow, holds)) if holds else ctx,
+            attrs.evolve(ctx, narrow=within(ctx.narrow, fails)) if fails else ctx,
+        )
 
     def zero_divisor(self, expr: object, block: int) -> str | None:
         """The divisor, in `expr`, that may be 0 while nothing divided by it may be absent:
