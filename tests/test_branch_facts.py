@@ -42,6 +42,8 @@ def codes(body: str) -> list[tuple[str, int]]:
         "    item 完成 = if 次数 > 0 then 10 ÷ 次数 else 0\n",
         "    item 完成 max 10:\n        add 实际 ÷ 目标 if 目标 > 0\n        cap max\n",
         "    let 差 = 实际 - 目标\n    item 完成 = if 差 > 0 then 1 ÷ 差 else 0\n",
+        # a keyed row open at 0: its key is never 0 there
+        "    item 完成 by 目标:\n        (0, 100]: 实际 ÷ 目标\n        otherwise: 0\n",
     ],
 )
 def test_a_branch_reached_only_where_the_divisor_is_not_zero_needs_no_default(body: str) -> None:
@@ -59,6 +61,8 @@ def test_a_branch_reached_only_where_the_divisor_is_not_zero_needs_no_default(bo
         "    item 完成 = if 实际 > 0 then 实际 ÷ 目标 else 0\n",
         # `≥ 0` keeps 0
         "    item 完成 max 10:\n        add 实际 ÷ 目标 if 目标 ≥ 0\n        cap max\n",
+        # a keyed row closed at 0 holds 0
+        "    item 完成 by 目标:\n        [0, 100]: 实际 ÷ 目标\n",
     ],
 )
 def test_a_condition_that_keeps_zero_still_asks_what_then(body: str) -> None:

@@ -83,7 +83,12 @@ def _keys_of(
         return [key] * n
     if n > 1 and interval.low is not None:
         return [T.const(interval.low + i) for i in range(n)]
-    return [T.intersect(key, T.number(interval.low, interval.high))] * n
+    within = T.number(interval.low, interval.high)
+    if (interval.low == 0 and not interval.low_closed) or (
+        interval.high == 0 and not interval.high_closed
+    ):
+        within = T.never_zero(within)  # `(0, 1]`: a key there divides (`10 ÷ 完成率`)
+    return [T.intersect(key, within)] * n
 
 
 def _uncovered(intervals: list[_Interval], key: T.Ty) -> tuple[Q | None, Q | None] | None:
