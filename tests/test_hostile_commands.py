@@ -447,3 +447,87 @@ def test_one_cell_far_right_does_not_widen_every_row_of_a_workbook(tmp_path: Pat
     wide_run = run("score", "example-en", str(wide), "--format", "json")
     assert wide_run.exit_code == narrow_run.exit_code
     assert wide_run.output == narrow_run.output.replace(str(narrow), str(wide))
+
+
+FORMULA_RULES = """scheme "=1+1 考评"
+
+group 甲组 "甲组"
+
+constant 系数: number 0 to 10 "=2+2 系数" article "=3+3 第一条"
+
+input 分数: number 0 to 100 "=HYPERLINK(1)" article "@SUM(1)"
+
+scoring 甲组:
+    item 得分 max 100 article "+4+4":
+        add 分数 × 系数 / 10
+"""
+
+
+def test_no_text_from_the_rules_or_data_becomes_a_formula_in_a_workbook(tmp_path: Path) -> None:
+    """A title, description, article or unit name starting with `=` is read back as that text by
+    every workbook kaoping writes (`template`, `score -o`), never as a formula Excel runs."""
+    from openpyxl import load_workbook
+
+    rules = tmp_path / "s.rules"
+    rules.write_text(FORMULA_RULES, encoding="utf-8")
+    units = tmp_path / "units.csv"
+    units.write_text("单位,组\n=1+1,甲组\n", encoding="utf-8")
+    template = tmp_path / "t.xlsx"
+    made = run("template", str(rules), "-o", str(template), "--units", str(units))
+    assert made.exit_code == 0, made.output
+    data = tmp_path / "d.json"
+    data.write_text(
+        '{"units": [{"unit": "=1+1", "group": "甲组", "facts": {"分数": 50}}],'
+        ' "constants": {"系数": 10}}',
+        encoding="utf-8",
+    )
+    results = tmp_path / "r.xlsx"
+    scored = run("score", str(rules), str(data), "-o", str(results))
+    assert scored.exit_code == 0, scored.output
+    for book in (template, results):
+        texts = []
+        for ws in load_workbook(book):
+            for row in ws.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (book.name, ws.title, cell.coordinate)
+                    if isinstance(cell.value, str) and cell.value[:1] in "=+@":
+                        texts.append(cell.value)
+        assert texts, book.name
+    first = load_workbook(template)
+    assert first["说明"]["A1"].value == "=1+1 考评 — 数据填报模板"
+    assert [c.value for c in first["常量"][2]][2:] == ["=2+2 系数", "=3+3 第一条"]
+
+
+@pytest.mark.parametrize("backend", ["unit", "columnar"])
+def test_a_csv_of_results_keeps_a_formula_like_name_and_says_so(
+    tmp_path: Path, backend: str
+) -> None:
+    """`score -o x.csv` writes a unit named `=1+1` as the data gave it (a CSV file is data,
+    joined on the names) and warns that a spreadsheet opening it directly may run it."""
+    rules = tmp_path / "s.rules"
+    rules.write_text(
+        '分组 甲组 "甲组"\n输入 分数: 数值 0 至 100 "分数"\n评分 甲组:\n    指标 得分 满分 100 = 分数\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.csv"
+    data.write_text("unit,group,分数\n=1+1,甲组,5\n-2+3,甲组,6\nB,甲组,7\n", encoding="utf-8")
+    out = tmp_path / "r.csv"
+    result = CliRunner().invoke(
+        main, ["score", str(rules), str(data), "-o", str(out), "--backend", backend]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").splitlines()[1:] == [
+        "甲组,B,7,,,,7",
+        "甲组,-2+3,6,,,,6",
+        "甲组,=1+1,5,,,,5",
+    ]
+    assert (
+        f"warning: {out}: unit name(s) '-2+3', '=1+1' start with =, +, - or @, which a "
+        "spreadsheet opening this CSV file directly may run as a formula" in result.stderr
+    )
+    plain = tmp_path / "plain.csv"
+    plain.write_text("unit,group,分数\nA,甲组,5\n", encoding="utf-8")
+    quiet = CliRunner().invoke(
+        main, ["score", str(rules), str(plain), "-o", str(out), "--backend", backend]
+    )
+    assert quiet.exit_code == 0 and quiet.stderr == "", quiet.stderr

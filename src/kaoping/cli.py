@@ -496,6 +496,9 @@ def _score(
 
         rows = results_table.iter_parquet if kind == ".parquet" else results_table.iter_csv
         _emit(rows(results), output, inputs)
+        if kind == ".csv":
+            assert output is not None
+            _formula_warning(output, (r.name for r in results.ordered()))
         return
     chunks = iter_json(results) if fmt == "json" else iter_table(results)
     _emit(itertools.chain(chunks, ["\n"]), output, inputs)
@@ -520,6 +523,7 @@ def _by_whole_columns(
         return False
     if kind == ".xlsx" or backend == "unit" or path.suffix.lower() not in (".csv", ".parquet"):
         return False
+    from kaoping.io.columns_out import formula_like
     from kaoping.scoring_whole import NotWhole, score_whole, stage_refused, write_chunks
 
     try:
@@ -538,9 +542,20 @@ def _by_whole_columns(
         if verbose:
             click.echo(f"backend: columnar ({results.reason})", err=True)
         _emit(chunks, output, inputs)
+        if kind == ".csv":
+            assert output is not None
+            _formula_warning(output, (n for g in results.groups for n in formula_like(g.names)))
     except NotWhole:
         return False
     return True
+
+
+def _formula_warning(output: str, names: Iterable[str]) -> None:
+    from kaoping.io.results_table import formula_warning
+
+    warning = formula_warning(output, names)
+    if warning is not None:
+        click.echo(for_terminal(warning), err=True)
 
 
 def _archive(
@@ -863,7 +878,7 @@ def test_cmd(
 def _cases_beside(ref: str) -> list[Path]:
     """The golden cases of a rules folder (or of the folder of a rules file): `cases/*.yaml`.
     None at all is an error: a path given to `test` that tests nothing is a mistake."""
-    from kaoping.cases import CaseFileError
+    from kaoping.case_yaml import CaseFileError
 
     path = Path(ref)
     folder = (path if path.is_dir() else path.parent) / "cases"
