@@ -479,6 +479,7 @@ def _field(cells: Any, decl: ir.FieldDecl, model: Model, pa: Any) -> Column | No
         except pa.ArrowInvalid:
             return None
         present = None if cells.null_count == 0 else np.asarray(cells.is_valid())
+        cells = pc.utf8_normalize(cells, "NFC")  # as the per-unit reader compares texts
         return Labels(np.array(cells.fill_null("").to_pylist(), dtype=object), present)
     return _numbers(_text_column(cells, pa), typ, pa)
 

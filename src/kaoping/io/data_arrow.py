@@ -17,6 +17,7 @@ from typing import Any
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem, SetupError
 from kaoping.io.data_csv import check_columns, rows_units
+from kaoping.io.text import nfc
 
 # from this size a CSV file is parsed by pyarrow (a smaller one is quicker with the csv module)
 ARROW_CSV_FROM = 8 * 2**20
@@ -76,7 +77,7 @@ def metadata_constants(metadata: Any, where: str) -> dict[str, Any] | None:
 def table_units(table: Any, model: Model, where: str) -> dict[str, Any]:
     """An Arrow table of units (a Parquet file's, a Dask partition's) as the data `validate`
     reads; rows are named `where: row N` (from 1)."""
-    fields = [str(name) for name in table.column_names]
+    fields = [nfc(str(name)) for name in table.column_names]
     check_columns(fields, model, where)
     columns = [_texts(table.column(i), name, where) for i, name in enumerate(fields)]
     rows = (
@@ -114,7 +115,7 @@ def csv_units_arrow(data: bytes, model: Model, where: str) -> dict[str, Any] | N
         return None
     if [str(n) for n in table.column_names] != header:  # repeated names: the csv module says
         return None
-    fields = header
+    fields = [nfc(f) for f in header]
     check_columns(fields, model, where)
     columns = [table.column(i).to_pylist() for i in range(len(fields))]
     # no quotes and no blank lines: row n (from 1) is on line n + 1

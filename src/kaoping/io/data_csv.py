@@ -14,6 +14,7 @@ from typing import Any
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
+from kaoping.io.text import nfc
 
 # words only: a 1 / 0 in a yes/no column is a number, rejected as in JSON
 _TRUE = {"true", "yes", "是"}
@@ -25,7 +26,8 @@ _FALSE = {"false", "no", "否"}
 def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     """One row per unit; columns unit, group, then one per scalar input (empty = null)."""
     reader = csv.DictReader(io.StringIO(text))
-    fields = reader.fieldnames or []
+    fields = [nfc(f) for f in reader.fieldnames or []]  # a header in NFD names the same input
+    reader.fieldnames = fields
     check_columns(list(fields), model, where)
     rows = ((f"{where}:{lineno}", row) for lineno, row in _csv_rows(reader, where))
     return rows_units(rows, list(fields), model)

@@ -34,6 +34,12 @@ def clean_name(raw: str) -> tuple[str, str | None]:
     return name, None
 
 
+def nfc(text: str) -> str:
+    """`text` in Unicode's composed form (NFC), the form names are compared in, in rules files
+    and data alike: `Café` typed with a combining accent is the same text as with `é`."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def describe(c: str) -> str:
     """`U+200B ZERO WIDTH SPACE`: a character named so that it can be found and removed."""
     name = unicodedata.name(c, "")

@@ -1,0 +1,155 @@
+"""Unicode a policy writer or an office hands kaoping without seeing it: a name typed with a
+combining accent (NFD) in the rules or the data is the same name as its composed twin (NFC);
+an invisible character (zero-width, a direction override) in a rules file is refused at its
+line and column with its name; texts that differ only in their Unicode form are one text."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kaoping.cli import main
+from kaoping.compiler.load import frontend
+
+CAFE = "Café"  # composed: é is U+00E9
+CAFE_NFD = unicodedata.normalize("NFD", CAFE)  # e followed by U+0301 COMBINING ACUTE ACCENT
+assert CAFE != CAFE_NFD
+
+RULES = f"""group 甲组 "甲组"
+
+enum 等级: 优{CAFE}, 差
+
+input {CAFE}分: number 0 to 100 "分"
+input 级: 等级 "级"
+
+scoring 甲组:
+    item 得分 max 100:
+        add {CAFE}分
+        add 5 if 级 = 优{CAFE}
+"""
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("defined", "used"), [(CAFE, CAFE_NFD), (CAFE_NFD, CAFE), (CAFE_NFD, CAFE_NFD)]
+)
+def test_a_name_typed_decomposed_is_the_name_typed_composed(
+    tmp_path: Path, defined: str, used: str
+) -> None:
+    # was E101 "unexpected character '́'" at the combining accent
+    text = RULES.replace(f"input {CAFE}分", f"input {defined}分").replace(
+        f"add {CAFE}分", f"add {used}分"
+    )
+    rules = write(tmp_path / "s.rules", text)
+    data = write(
+        tmp_path / "d.json",
+        json.dumps(
+            {"units": [{"unit": "A", "group": "甲组", "facts": {f"{CAFE}分": 7, "级": "差"}}]}
+        ),
+    )
+    result = run("score", str(rules), str(data), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"][0]["total"] == "7"
+
+
+def test_data_keys_and_values_in_either_form_name_the_same_input(tmp_path: Path) -> None:
+    rules = write(tmp_path / "s.rules", RULES)
+    # the input's key and the enum value with a combining accent: 7 + 5 = 12, as composed
+    facts = {f"{CAFE_NFD}分": 7, "级": f"优{CAFE_NFD}"}
+    data = write(
+        tmp_path / "d.json",
+        json.dumps({"units": [{"unit": "A", "group": "甲组", "facts": facts}]}),
+    )
+    result = run("score", str(rules), str(data), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"][0]["total"] == "12"
+
+
+@pytest.mark.parametrize("backend", ["unit", "columnar"])
+def test_a_csv_header_in_either_form_names_the_input(tmp_path: Path, backend: str) -> None:
+    rules = write(tmp_path / "s.rules", RULES)
+    data = write(tmp_path / "d.csv", f"unit,group,{CAFE_NFD}分,级\nA,甲组,7,优{CAFE_NFD}\n")
+    result = run("score", str(rules), str(data), "--format", "json", "--backend", backend)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"][0]["total"] == "12"  # 7 + 5
+
+
+def test_a_key_given_in_both_forms_is_given_twice(tmp_path: Path) -> None:
+    rules = write(tmp_path / "s.rules", RULES)
+    facts = {f"{CAFE}分": 7, f"{CAFE_NFD}分": 8, "级": "差"}
+    data = write(
+        tmp_path / "d.json",
+        json.dumps({"units": [{"unit": "A", "group": "甲组", "facts": facts}]}),
+    )
+    result = run("score", str(rules), str(data))
+    assert result.exit_code == 2
+    assert f"unit 'A', input '{CAFE}分': given twice (once with a combining mark" in result.stderr
+
+
+def test_texts_that_differ_only_in_form_are_one_text(tmp_path: Path) -> None:
+    """`highest per 工作` keeps one record of each work: the same work typed twice, once
+    composed, once not, is one work (15), not two (15 + 10 = 25, as it was)."""
+    rules = write(
+        tmp_path / "s.rules",
+        """group 甲组 "甲组"
+
+record 成果项:
+    工作: text
+    得分: number 0 to 20
+
+input 成果: list of 成果项 "成果"
+
+scoring 甲组:
+    item 特色 max 40:
+        add sum 成果 of 得分 highest per 工作
+""",
+    )
+    records = [{"工作": CAFE, "得分": 15}, {"工作": CAFE_NFD, "得分": 10}]
+    data = write(
+        tmp_path / "d.json",
+        json.dumps({"units": [{"unit": "A", "group": "甲组", "facts": {"成果": records}}]}),
+    )
+    result = run("score", str(rules), str(data), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"][0]["total"] == "15"
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ('input 分\u200b数: number 0 to 10 "x"', "U+200B ZERO WIDTH SPACE"),  # in a name
+        ('input 分数: number 0 to 10 "x \u202e 01 ot 0"', "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ('input 分数: number 0 to 10 "x"  # \u2066note', "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ('input 分数: number 0 to 10 "x\u00ad"', "U+00AD SOFT HYPHEN"),
+    ],
+)
+def test_an_invisible_character_is_e103_named_at_its_place(
+    tmp_path: Path, line: str, shown: str
+) -> None:
+    col = line.index(chr(int(shown[2:6], 16))) + 1
+    text = f'group 甲组 "甲组"\n{line}\nscoring 甲组:\n    item 得分 max 10 = 分数\n'
+    _, diags = frontend({"t.rules": text})
+    errors = [d for d in diags if d.severity == "error"]
+    assert [(d.code, d.span.line, d.span.col) for d in errors] == [("E103", 2, col)]
+    rules = write(tmp_path / "t.rules", text)
+    result = run("check", str(rules))
+    assert result.exit_code == 1
+    assert (
+        f"t.rules:2:{col}: error E103 an invisible or control character ({shown}) is not "
+        "allowed in a rules file" in result.output
+    )
+    assert "\u202e" not in result.output and "\u2066" not in result.output
