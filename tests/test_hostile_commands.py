@@ -531,3 +531,23 @@ def test_a_csv_of_results_keeps_a_formula_like_name_and_says_so(
         main, ["score", str(rules), str(plain), "-o", str(out), "--backend", backend]
     )
     assert quiet.exit_code == 0 and quiet.stderr == "", quiet.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("score", "example-en", "--sample", "-o", ""),
+        ("score", "example-en", "--sample", "--archive", "", "--year", "2017"),
+        ("report", "example-en", "--sample", "-o", ""),
+        ("template", "example-en", "-o", ""),
+        ("diff", "example-en", "example-zh", "--sample", "-o", ""),
+        ("test", "example-en", "--junitxml", ""),
+        ("test", "example-en", "--coverage-file", ""),
+        ("history", "--archive", ""),
+    ],
+)
+def test_an_empty_output_path_is_a_usage_error(args: tuple[str, ...]) -> None:
+    """`-o "$OUT"` with OUT unset: it wrote the results to stdout and no file, exit 0."""
+    result = run(*args)
+    assert result.exit_code == 3, result.output
+    assert "an empty path: name the file" in result.output

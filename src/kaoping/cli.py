@@ -22,6 +22,7 @@ import click
 
 from kaoping import load_scheme
 from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRef, history_input
+from kaoping.commands import FilePath
 from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, DataError, KaopingError, OutputError
@@ -374,7 +375,7 @@ def _scored(
     "--output",
     "-o",
     # a folder or an unwritable path is the output writer's data error (exit 2), not usage
-    type=click.Path(),
+    type=FilePath(),
     help="Write to this file (written whole, or not at all).",
 )
 @click.option(
@@ -385,7 +386,7 @@ def _scored(
 )
 @click.option(
     "--archive",
-    type=click.Path(),
+    type=FilePath(),
     help="Record the run in this results archive (SQLite; created if missing): the scheme, "
     "the data as read, the results, the time, who ran it.",
 )
@@ -691,7 +692,7 @@ def explain(
     "--output",
     "-o",
     required=True,
-    type=click.Path(),
+    type=FilePath(),
     help="The workbook to write (.xlsx; written whole, or not at all).",
 )
 @click.option(
@@ -792,14 +793,14 @@ def inputs(scheme: str) -> None:
 
 @main.command("test")
 @click.argument("refs", nargs=-1)
-@click.option("--junitxml", type=click.Path(), help="Write a JUnit XML report.")
+@click.option("--junitxml", type=FilePath(), help="Write a JUnit XML report.")
 @FOLDERS
 @click.option(
     "--coverage", is_flag=True, help="Report the rule lines and branches no case exercised."
 )
 @click.option(
     "--coverage-file",
-    type=click.Path(),
+    type=FilePath(),
     help="Write the coverage as LCOV (.info) or Cobertura XML (.xml); implies --coverage.",
 )
 @click.option(

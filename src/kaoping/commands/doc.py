@@ -8,12 +8,14 @@ from typing import Any
 
 import click
 
+from kaoping.commands import FilePath
+
 ALIASES = "document-aliases.yaml"
 
 
 @click.command("doc")
 @click.argument("scheme")
-@click.option("-o", "--output", type=click.Path(), help="The HTML file to write (else stdout).")
+@click.option("-o", "--output", type=FilePath(), help="The HTML file to write (else stdout).")
 @click.option(
     "--document",
     type=click.Path(dir_okay=False),
