@@ -153,3 +153,20 @@ def test_an_invisible_character_is_e103_named_at_its_place(
         "allowed in a rules file" in result.output
     )
     assert "\u202e" not in result.output and "\u2066" not in result.output
+
+
+def test_a_name_typed_in_full_width_is_told_from_its_half_width_twin(tmp_path: Path) -> None:
+    """An input method in full-width mode types `Ａ类得分` for `A类得分`: other characters (so
+    an unknown name, E201), and the hint names the twin and says why they differ."""
+    text = (
+        'group 甲组 "甲组"\ninput A类得分: number 0 to 10 "x"\nscoring 甲组:\n'
+        "    item 得分 max 10 = Ａ类得分\n"
+    )
+    rules = write(tmp_path / "t.rules", text)
+    result = run("check", str(rules))
+    assert result.exit_code == 1
+    assert "t.rules:4:22: error E201 unknown name 'Ａ类得分'" in result.output
+    assert (
+        "hint: did you mean 'A类得分'? 'Ａ类得分' differs from it only in the width or form of "
+        "its characters (full-width ＡＢ１ are other characters than AB1)" in result.output
+    )
