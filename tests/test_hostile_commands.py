@@ -551,3 +551,28 @@ def test_an_empty_output_path_is_a_usage_error(args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.exit_code == 3, result.output
     assert "an empty path: name the file" in result.output
+
+
+def test_an_output_named_with_up_to_255_bytes_is_written(tmp_path: Path) -> None:
+    """A legal file name of 254 bytes (83 Chinese characters): its temporary's name, the
+    target's with a dot, a random part and `.tmp`, was over 255 bytes, and the write failed
+    with 'File name too long'."""
+    name = "考评结果" * 20 + "一二三.json"
+    assert len(name.encode()) == 254
+    out = tmp_path / name
+    result = run("score", "example-en", "--sample", "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert '"scheme": "example-en"' in out.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_an_archive_name_too_long_for_its_journal_is_refused_by_name(tmp_path: Path) -> None:
+    """A 249-byte archive name is a legal file name, but SQLite's NAME-journal beside it is
+    not: refused before the run with why, not 'unable to open database file'."""
+    db = tmp_path / ("档" * 82 + ".db")
+    result = run("score", "example-en", "--sample", "--archive", str(db), "--year", "2017")
+    assert result.exit_code == 2
+    assert "cannot use the archive: its name is over 247 bytes: SQLite writes NAME-journal" in (
+        result.stderr
+    )
+    assert list(tmp_path.iterdir()) == []

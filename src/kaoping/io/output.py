@@ -145,7 +145,7 @@ def _replace(
     folder, name = os.path.split(real)
     folder = folder or "."
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{_cut(name)}.", suffix=".tmp", dir=folder)
     except OSError as err:
         raise OutputError(
             f"cannot write {path}: cannot create a file in {folder}: {err.strerror}"
@@ -178,6 +178,17 @@ def _replace(
             raise OutputError(f"cannot write {path}: {err.strerror}") from None
         raise
     _sync_folder(folder)
+
+
+# bytes of the target's name a temporary's name keeps: with the dot before, the random part and
+# ".tmp" after, it stays within the 255 bytes a file name may have (a target named with 250 bytes,
+# 83 Chinese characters, is a legal name whose temporary was not)
+_NAME_KEPT = 200
+
+
+def _cut(name: str) -> str:
+    data = os.fsencode(name)
+    return name if len(data) <= _NAME_KEPT else data[:_NAME_KEPT].decode("utf-8", "ignore")
 
 
 _SYNC_EVERY = 256 << 20  # bytes written between two syncs while the rest is still being made
