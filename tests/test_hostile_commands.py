@@ -6,6 +6,7 @@ expanded, a value of the wrong kind shown as if it were a result, or an altered 
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -223,27 +224,27 @@ def test_a_document_that_is_no_regular_file_is_named_so(special: str, tmp_path: 
     assert not (tmp_path / "d.html").exists()
 
 
-def test_bidi_controls_in_rules_text_are_shown_in_report_and_doc_pages(tmp_path: Path) -> None:
-    """A scheme title and an input's description carrying U+202E (RIGHT-TO-LEFT OVERRIDE) and
-    U+2066 (LEFT-TO-RIGHT ISOLATE): the terminal showed them escaped, the report and doc pages
-    passed them on raw, reversing the words after them on screen."""
-    rules = (EXAMPLE / "scheme.rules").read_text("utf-8")
-    rules = rules.replace("示例:县直单位改革工作考核(节选)", "考核\u202e表彰名单\u2066")
-    rules = rules.replace("是否开展改革专题调研", "是否\u202e开展")
-    path = tmp_path / "scheme.rules"
-    path.write_text(rules, "utf-8")
+def test_bidi_controls_in_text_are_shown_in_report_and_doc_pages(tmp_path: Path) -> None:
+    """U+202E (RIGHT-TO-LEFT OVERRIDE) and U+2066 (LEFT-TO-RIGHT ISOLATE) in a record's text
+    and in the source document: the report and doc pages show them escaped, never raw (which
+    reverses the words after them on screen). In a rules file they are refused (E103), so no
+    title or description carries them to a page."""
+    data = json.loads((EXAMPLE / "sample.json").read_text("utf-8"))
+    data["units"][0]["facts"]["成果"][0]["工作"] = "阶梯\u202e水价\u2066"
+    data_path = tmp_path / "d.json"
+    data_path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     document = tmp_path / "document.txt"
     document.write_text("附件2\n部署谋划\n1. 调研\u202e反向\n", "utf-8")
     for args, out, shown in (
         (
-            ["report", str(path), str(EXAMPLE / "sample.json")],
+            ["report", "example-en", str(data_path)],
             tmp_path / "r.html",
-            ["考核\\u202e表彰名单\\u2066"],
+            ["阶梯\\u202e水价\\u2066"],
         ),
         (
-            ["doc", str(path), "--document", str(document)],
+            ["doc", str(EXAMPLE / "scheme.rules"), "--document", str(document)],
             tmp_path / "d.html",
-            ["是否\\u202e开展", "调研\\u202e反向"],
+            ["调研\\u202e反向"],
         ),
     ):
         result = run(*args, "-o", str(out))
@@ -252,6 +253,15 @@ def test_bidi_controls_in_rules_text_are_shown_in_report_and_doc_pages(tmp_path:
         assert "\u202e" not in page and "\u2066" not in page
         for text in shown:
             assert text in page
+    rules = (EXAMPLE / "scheme.rules").read_text("utf-8")
+    path = tmp_path / "scheme.rules"
+    path.write_text(rules.replace("示例:县直单位改革工作考核(节选)", "考核\u202e表彰名单"), "utf-8")
+    refused = run("report", str(path), str(EXAMPLE / "sample.json"), "-o", str(tmp_path / "x.html"))
+    assert refused.exit_code == 1
+    assert "scheme.rules:3:11: error E103 an invisible or control character (U+202E" in (
+        refused.output
+    )
+    assert not (tmp_path / "x.html").exists()
 
 
 @pytest.mark.parametrize(
