@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -586,3 +587,27 @@ def test_an_archive_name_too_long_for_its_journal_is_refused_by_name(tmp_path: P
         result.stderr
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_fifo_named_rules_inside_a_folder_is_refused_not_read(tmp_path: Path) -> None:
+    """A FIFO named *.rules in a scheme's folder: `check`, `test` and `score` of the folder
+    waited on it forever (no writer), and so did the language server for a file opened there."""
+    from kaoping.lsp.schemes import rules_files
+
+    folder = tmp_path / "scheme"
+    folder.mkdir()
+    shutil.copy(EXAMPLE / "scheme.rules", folder / "scheme.rules")
+    (folder / "cases").mkdir()
+    shutil.copy(EXAMPLE / "cases" / "basic.yaml", folder / "cases" / "basic.yaml")
+    fifo = folder / "b.rules"
+    os.mkfifo(fifo)
+    message = f"{fifo}: not a regular file (a FIFO) in the folder: remove it, or name the rules"
+    for args, code in (
+        (("check", str(folder)), 1),
+        (("test", str(folder)), 1),
+        (("score", str(folder), str(EXAMPLE / "sample.json")), 1),
+    ):
+        result = run(*args)
+        assert result.exit_code == code, result.output
+        assert message in result.output
+    assert rules_files(folder) == [folder / "scheme.rules"]
