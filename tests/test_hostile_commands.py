@@ -611,3 +611,26 @@ def test_a_fifo_named_rules_inside_a_folder_is_refused_not_read(tmp_path: Path) 
         assert result.exit_code == code, result.output
         assert message in result.output
     assert rules_files(folder) == [folder / "scheme.rules"]
+
+
+def test_sheet_titles_are_ones_excel_opens(tmp_path: Path) -> None:
+    """Units named `abc` and `ABC` (one title to Excel, which compares without case), `'x'`
+    (an apostrophe may not start or end a title) and `History` (Excel's own): each explanation
+    sheet gets a title Excel accepts, and says whose it is on its first line."""
+    from openpyxl import load_workbook
+
+    rules = tmp_path / "s.rules"
+    rules.write_text(
+        '分组 甲组 "甲组"\n输入 分数: 数值 0 至 100 "分数"\n评分 甲组:\n    指标 得分 满分 100 = 分数\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.csv"
+    data.write_text("unit,group,分数\nabc,甲组,5\nABC,甲组,6\n'x',甲组,7\nHistory,甲组,8\n", "utf-8")
+    out = tmp_path / "r.xlsx"
+    result = run("score", str(rules), str(data), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    titles = {wb[t]["A1"].value.split(" (")[0]: t for t in wb.sheetnames[2:]}
+    assert titles == {"History": "History_", "'x'": "_x_", "ABC": "ABC", "abc": "abc~2"}
+    folded = [t.casefold() for t in wb.sheetnames]
+    assert len(set(folded)) == len(folded)

@@ -56,13 +56,15 @@ def put(ws: Any, row: int, col: int, value: Any, places: int = 0) -> Any:
 
 
 def _unique(name: str, used: set[str]) -> str:
+    """A sheet title no other sheet has, as Excel compares titles: without regard to case
+    (`abc` and `ABC` cannot both be sheets)."""
     title = sheet_title(name)
     n = 2
-    while title in used:
+    while title.casefold() in used:
         suffix = f"~{n}"
-        title = sheet_title(name)[: 31 - len(suffix)] + suffix
+        title = sheet_title(sheet_title(name)[: 31 - len(suffix)] + suffix)
         n += 1
-    used.add(title)
+    used.add(title.casefold())
     return title
 
 
