@@ -625,7 +625,9 @@ def test_sheet_titles_are_ones_excel_opens(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     data = tmp_path / "d.csv"
-    data.write_text("unit,group,分数\nabc,甲组,5\nABC,甲组,6\n'x',甲组,7\nHistory,甲组,8\n", "utf-8")
+    data.write_text(
+        "unit,group,分数\nabc,甲组,5\nABC,甲组,6\n'x',甲组,7\nHistory,甲组,8\n", "utf-8"
+    )
     out = tmp_path / "r.xlsx"
     result = run("score", str(rules), str(data), "-o", str(out))
     assert result.exit_code == 0, result.output
