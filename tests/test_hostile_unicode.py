@@ -170,3 +170,32 @@ def test_a_name_typed_in_full_width_is_told_from_its_half_width_twin(tmp_path: P
         "hint: did you mean 'A类得分'? 'Ａ类得分' differs from it only in the width or form of "
         "its characters (full-width ＡＢ１ are other characters than AB1)" in result.output
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "d.json",
+            json.dumps({"units": [{"unit": "A", "group": "甲组", "facts": {"Ａ类得分": 1}}]}),
+            "unit 'A', input 'Ａ类得分': this input is not an input of this scheme; did you mean "
+            "'A类得分'? 'Ａ类得分' differs from it only in the width or form of its characters",
+        ),
+        (
+            "d.csv",
+            "unit,group,Ａ类得分\nA,甲组,1\n",
+            "input 'Ａ类得分': no input of this scheme has this name; did you mean 'A类得分'?",
+        ),
+    ],
+)
+def test_a_data_key_typed_in_full_width_names_its_twin(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    rules = write(
+        tmp_path / "s.rules",
+        'group 甲组 "甲组"\ninput A类得分: number 0 to 10 "x"\nscoring 甲组:\n'
+        "    item 得分 max 10 = A类得分\n",
+    )
+    result = run("score", str(rules), str(write(tmp_path / name, text)))
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -73,7 +73,7 @@ def check_columns(fields: list[str], model: Model, where: str) -> None:
         problems.append(DataProblem(where, None, col, "this column appears more than once"))
     for col in fields:
         if col not in ("unit", "group") and col not in model.inputs:
-            problems.append(DataProblem(where, None, col, "no input of this scheme has this name"))
+            problems.append(DataProblem(where, None, col, _no_input(col, model)))
     if problems:
         raise DataError(problems)
 
@@ -135,6 +135,20 @@ def rows_units(
     return {"units": units}
 
 
+def _no_input(name: str, model: Model, why: str = "no input of this scheme has this name") -> str:
+    """`why` a column or key names nothing, with its twin when it is typed in full width
+    (`Ａ类得分` for `A类得分`, as an input method in full-width mode types it)."""
+    from kaoping.compiler.suggest import width_twin
+
+    twin = width_twin(name, model.inputs)
+    if twin is None:
+        return why
+    return (
+        f"{why}; did you mean {twin!r}? {name!r} differs from it only in the width or form "
+        "of its characters"
+    )
+
+
 def not_for_group(model: Model, name: str, group: str) -> str:
     """Why a unit of `group` may not give the fact `name`."""
     decl = model.inputs.get(name)
@@ -144,7 +158,7 @@ def not_for_group(model: Model, name: str, group: str) -> str:
     if constant is not None:
         return "this is a constant the rules fix: the data does not give it"
     if decl is None:
-        return "this input is not an input of this scheme"
+        return _no_input(name, model, "this input is not an input of this scheme")
     if decl.groups:
         return f"this input is not given for group {group!r} (it is for {', '.join(decl.groups)})"
     return f"this input is not given for group {group!r}: no rule of that group reads it"
