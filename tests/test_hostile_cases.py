@@ -165,3 +165,22 @@ def test_flags_of_mixed_kinds_are_compared_not_a_traceback(scheme: Path) -> None
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "no unit '县发改委' in the results" in result.output
+
+
+def test_a_case_naming_what_the_scheme_lacks_fails_saying_which(scheme: Path) -> None:
+    facts = (
+        "{开展改革调研: true, 明确责任分工: true, 信息报送次数: 4, 信息质量达标: true, "
+        "中央采用篇数: 0, 省采用篇数: 0, 影响全县考评: false, 负责事项: [], 成果: [], 满意度: 8}"
+    )
+    write_case(
+        scheme,
+        "cases: [{name: a, article: x, arithmetic: y, units: [{unit: A, group: 县直单位, "
+        f"facts: {facts}}}], expect: {{A: {{grade: {{等级: 先进}}, scores: {{不存在: 1}}, "
+        "outputs: {无: 1}}, B: {total: 1}}}]\n",
+    )
+    result = run("test", str(scheme))
+    assert result.exit_code == 1
+    assert (
+        "A: no value '不存在'; A: no grading '等级' (the unit's: 等次); A: no output '无'; "
+        "no unit 'B' in the results" in result.output
+    )

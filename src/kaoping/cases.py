@@ -239,7 +239,10 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
                 else:
                     want_grades = {next(iter(u.grades)): want_grades}
             for gname, gval in want_grades.items():
-                if u.grades.get(gname) != gval:
+                if gname not in u.grades:
+                    known = ", ".join(u.grades) or "none"
+                    problems.append(f"{unit_name}: no grading {gname!r} (the unit's: {known})")
+                elif u.grades.get(gname) != gval:
                     problems.append(
                         f"{unit_name}: {gname} is {u.grades.get(gname)}, expected {gval}"
                     )
