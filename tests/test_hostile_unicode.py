@@ -199,3 +199,20 @@ def test_a_data_key_typed_in_full_width_names_its_twin(
     result = run("score", str(rules), str(write(tmp_path / name, text)))
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_template_units_are_read_as_the_data_will_read_them(tmp_path: Path) -> None:
+    """`template --units`: a name with a direction override was written into the workbook
+    (which the data reader then refuses), and `Café` typed both ways was two units (one
+    unit twice, once the workbook is read)."""
+    hidden = write(tmp_path / "hidden.txt", "A\u202eB\n")
+    result = run("template", "example-en", "-o", str(tmp_path / "t.xlsx"), "--units", str(hidden))
+    assert result.exit_code == 2
+    assert "hidden.txt:1: the unit name 'A\\u202eB' contains U+202E (RIGHT-TO-LEFT OVERRIDE)" in (
+        result.stderr
+    )
+    twice = write(tmp_path / "twice.txt", f"{CAFE_NFD}\n{CAFE}\n")
+    result = run("template", "example-en", "-o", str(tmp_path / "t.xlsx"), "--units", str(twice))
+    assert result.exit_code == 2
+    assert f"twice.txt:2: unit '{CAFE}': this unit appears twice" in result.stderr
+    assert not (tmp_path / "t.xlsx").exists()
