@@ -636,3 +636,27 @@ def test_sheet_titles_are_ones_excel_opens(tmp_path: Path) -> None:
     assert titles == {"History": "History_", "'x'": "_x_", "ABC": "ABC", "abc": "abc~2"}
     folded = [t.casefold() for t in wb.sheetnames]
     assert len(set(folded)) == len(folded)
+
+
+def test_a_text_longer_than_a_cell_is_cut_saying_so(tmp_path: Path) -> None:
+    """A record's text of 40,000 characters in an explanation line: openpyxl kept the first
+    32,767 characters (Excel's limit) without a word; the cell now says it was cut and where
+    the whole text is."""
+    from openpyxl import load_workbook
+
+    data = json.loads((EXAMPLE / "sample.json").read_text("utf-8"))
+    data["units"][0]["facts"]["成果"][0]["工作"] = "长" * 40_000
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    out = tmp_path / "r.xlsx"
+    result = run("score", "example-en", str(path), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    long = [
+        c.value
+        for ws in load_workbook(out)
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and len(c.value) > 30_000
+    ]
+    assert len(long) == 1 and len(long[0]) == 32_767
+    assert long[0].endswith("长…（截断：共 40,027 字符，全文见 --format json）")

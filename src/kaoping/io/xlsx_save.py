@@ -44,6 +44,18 @@ def save_atomic(wb: Any, path: Path) -> None:
     write_output(path, [buffer.getvalue()])
 
 
+CELL_LIMIT = 32_767  # characters Excel keeps in a cell; a longer one makes it repair the file
+
+
+def fitted(value: Any) -> Any:
+    """A text longer than a cell may hold, cut saying so (the whole text is in the JSON
+    results); openpyxl cut it at the limit without a word, a text silently not the data's."""
+    if isinstance(value, str) and len(value) > CELL_LIMIT:
+        note = f"…（截断：共 {len(value):,} 字符，全文见 --format json）"
+        return value[: CELL_LIMIT - len(note)] + note
+    return value
+
+
 def text_only(cell: Any) -> Any:
     """Keep text that starts with `=` as text: a unit's name or an explanation line is never a
     formula Excel would run."""
