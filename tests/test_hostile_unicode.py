@@ -216,3 +216,25 @@ def test_template_units_are_read_as_the_data_will_read_them(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert f"twice.txt:2: unit '{CAFE}': this unit appears twice" in result.stderr
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_last_years_enum_fact_in_either_form_is_its_value(tmp_path: Path) -> None:
+    rules = write(tmp_path / "s.rules", RULES)
+    data = write(
+        tmp_path / "d.json",
+        json.dumps(
+            {
+                "units": [
+                    {"unit": "A", "group": "甲组", "facts": {f"{CAFE}分": 7, "级": f"优{CAFE}"}}
+                ]
+            }
+        ),
+    )
+    last = run("score", str(rules), str(data), "--format", "json")
+    assert last.exit_code == 0, last.output
+    history = json.loads(last.stdout)
+    assert history["units"][0]["facts"]["级"] == f"优{CAFE}"
+    history["units"][0]["facts"]["级"] = f"优{CAFE_NFD}"  # as another tool wrote it
+    path = write(tmp_path / "last.json", json.dumps(history, ensure_ascii=False))
+    result = run("score", str(rules), str(data), "--history", str(path))
+    assert result.exit_code == 0, result.output
