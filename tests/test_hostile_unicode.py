@@ -238,3 +238,21 @@ def test_last_years_enum_fact_in_either_form_is_its_value(tmp_path: Path) -> Non
     path = write(tmp_path / "last.json", json.dumps(history, ensure_ascii=False))
     result = run("score", str(rules), str(data), "--history", str(path))
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_a_group_named_in_either_form_is_the_group(tmp_path: Path, suffix: str) -> None:
+    rules = write(
+        tmp_path / "s.rules",
+        f'group {CAFE}组 "g"\ninput 分数: number 0 to 100 "分数"\nscoring {CAFE}组:\n'
+        "    item 得分 max 100 = 分数\n",
+    )
+    group = f"{CAFE_NFD}组"
+    text = (
+        json.dumps({"units": [{"unit": "A", "group": group, "facts": {"分数": 5}}]})
+        if suffix == ".json"
+        else f"unit,group,分数\nA,{group},5\n"
+    )
+    result = run("score", str(rules), str(write(tmp_path / f"d{suffix}", text)), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"][0]["group"] == f"{CAFE}组"

@@ -90,6 +90,8 @@ def rows_units(
     uses: dict[str, Any] = {}  # group → the inputs its units give, looked up once a group
     for here, row in rows:
         group = row.get("group") or ""
+        if type(group) is str and group not in model.block_of_group:
+            group = nfc(group)  # a group's name typed decomposed, as any name
         if row.get(None):
             problems.append(
                 DataProblem(

@@ -135,6 +135,8 @@ def _units(
             continue
         seen[name] = (i, written)
         group = entry.get("group")
+        if is_text(group) and group not in model.block_of_group and is_unicode(group):
+            group = nfc(group)  # a group's name typed decomposed, as any name
         if not is_text(group) or group not in model.block_of_group:
             problems.append(
                 DataProblem(
