@@ -256,3 +256,21 @@ def test_a_group_named_in_either_form_is_the_group(tmp_path: Path, suffix: str) 
     result = run("score", str(rules), str(write(tmp_path / f"d{suffix}", text)), "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["units"][0]["group"] == f"{CAFE}组"
+
+
+def test_a_golden_case_takes_its_groups_defaults_in_either_form(tmp_path: Path) -> None:
+    write(
+        tmp_path / "s.rules",
+        f'group {CAFE}组 "g"\ninput 分数: number 0 to 100 "分数"\nscoring {CAFE}组:\n'
+        "    item 得分 max 100 = 分数\n",
+    )
+    (tmp_path / "cases").mkdir()
+    write(
+        tmp_path / "cases" / "c.yaml",
+        f"defaults: {{{CAFE}组: {{分数: 5}}}}\n"
+        f"cases: [{{name: a, article: x, arithmetic: '分数 5', units: [{{unit: A, "
+        f"group: {CAFE_NFD}组, facts: {{}}}}], expect: {{A: {{total: 5}}}}}}]\n",
+    )
+    result = run("test", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "1 passed, 0 failed" in result.output

@@ -20,7 +20,8 @@ from kaoping.case_yaml import (
 from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError, KaopingError
 from kaoping.exact import NumberError, Q, describe
-from kaoping.io.numbers import read_number
+from kaoping.io.numbers import is_text, read_number
+from kaoping.io.text import nfc
 from kaoping.io.validate import read_roster, validate
 from kaoping.scoring import Results, score
 
@@ -124,9 +125,11 @@ def _check_expect(case: Mapping[str, Any], label: str) -> None:
 
 def _merged_units(case: Case) -> list[dict[str, Any]]:
     units = []
+    # a group named in either Unicode form (NFC, NFD) is one group, as in data files
+    defaults = {nfc(str(k)): v for k, v in case.defaults.items()}
     for u in case.data["units"] or []:
         group = u.get("group")
-        facts = dict(case.defaults.get(group, {}) or {}) if isinstance(group, str) else {}
+        facts = dict(defaults.get(nfc(group), {}) or {}) if is_text(group) else {}
         facts.update(u.get("facts") or {})
         # every other key (`given`, a misspelt one) goes to validation as a data file's would
         units.append({**u, "facts": facts})
