@@ -660,3 +660,32 @@ def test_a_text_longer_than_a_cell_is_cut_saying_so(tmp_path: Path) -> None:
     ]
     assert len(long) == 1 and len(long[0]) == 32_767
     assert long[0].endswith("长…（截断：共 40,027 字符，全文见 --format json）")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: " + "[" * 50_000 + "]" * 50_000 + "\n", "document-aliases.yaml: nested too deeply"),
+        (
+            "a: x\na: y\n",
+            "document-aliases.yaml:2:1: not valid YAML: the key 'a' is given twice in one mapping",
+        ),
+    ],
+)
+def test_document_aliases_are_read_strictly(tmp_path: Path, text: str, message: str) -> None:
+    """`document-aliases.yaml` nested past Python's stack ended `doc` in a RecursionError
+    traceback; a word given twice silently kept the second."""
+    document = tmp_path / "document.txt"
+    document.write_text("附件2\n部署谋划\n", "utf-8")
+    (tmp_path / "document-aliases.yaml").write_text(text, "utf-8")
+    result = run(
+        "doc",
+        str(EXAMPLE / "scheme.rules"),
+        "--document",
+        str(document),
+        "-o",
+        str(tmp_path / "d.html"),
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "d.html").exists()

@@ -1,4 +1,4 @@
-"""Reading a golden-case YAML file strictly: what `kaoping test` is handed may be malformed or
+"""Reading a golden-case YAML file (or `document-aliases.yaml`) strictly: what `kaoping test` is handed may be malformed or
 hostile, and must end in a message naming file:line:column, never a traceback or a hang.
 
 - safe YAML only (no `!!python/…` tags), numbers kept as their text (`NumberText`);
@@ -107,7 +107,9 @@ def load_yaml(path: Path) -> Any:
     except OSError as err:
         raise CaseFileError(f"{path}: cannot read: {err.strerror or err}") from None
     if len(raw) > MAX_BYTES:
-        raise CaseFileError(f"{path}: over {MAX_BYTES // (1024 * 1024)} MiB: not a case file")
+        raise CaseFileError(
+            f"{path}: over {MAX_BYTES // (1024 * 1024)} MiB: not a file written by hand"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -121,7 +123,7 @@ def load_yaml(path: Path) -> Any:
     except yaml.YAMLError as err:
         raise CaseFileError(f"{path}: not valid YAML: {err}") from None
     except RecursionError:
-        raise CaseFileError(f"{path}: nested too deeply to be a case file") from None
+        raise CaseFileError(f"{path}: nested too deeply to be read") from None
     _bounded(doc, path)
     return doc
 
@@ -145,7 +147,7 @@ def _bounded(doc: Any, path: Path) -> None:
             if total > MAX_EXPANDED:
                 raise CaseFileError(
                     f"{where(path, node)}: expands to over {MAX_EXPANDED:,} values through "
-                    "its aliases (*name): not a case file"
+                    "its aliases (*name): not a file written by hand"
                 )
             sizes[key] = total
             continue
