@@ -689,3 +689,36 @@ def test_document_aliases_are_read_strictly(tmp_path: Path, text: str, message: 
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (tmp_path / "d.html").exists()
+
+
+@pytest.mark.parametrize("backend", ["unit", "columnar"])
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        ('{"a": 1, "a": 2}', "input 'constants.a': given twice"),
+        (
+            '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "d.parquet: schema metadata kaoping.constants: nested too deeply to be unit data",
+        ),
+    ],
+)
+def test_parquet_constants_are_read_as_strictly_as_json_data(
+    tmp_path: Path, backend: str, metadata: str, message: str
+) -> None:
+    """A Parquet file's `kaoping.constants` giving a constant twice kept the last one (a = 2,
+    total 10, said nothing); nested past the stack, it ended in a RecursionError traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rules = tmp_path / "s.rules"
+    rules.write_text(
+        'group 甲组 "甲组"\nconstant a: number 0 to 10 "a"\ninput 分数: number 0 to 100 "分数"\n'
+        "scoring 甲组:\n    item 得分 max 100 = 分数 × a\n",
+        "utf-8",
+    )
+    table = pa.table({"unit": ["A"], "group": ["甲组"], "分数": ["5"]})
+    data = tmp_path / "d.parquet"
+    pq.write_table(table.replace_schema_metadata({"kaoping.constants": metadata}), data)
+    result = run("score", str(rules), str(data), "--backend", backend)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr

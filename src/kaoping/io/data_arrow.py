@@ -59,14 +59,16 @@ def parquet_units(path: Path, model: Model) -> dict[str, Any]:
 def metadata_constants(metadata: Any, where: str) -> dict[str, Any] | None:
     """The run's constants a Parquet schema's metadata holds under `kaoping.constants` (a JSON
     object, numbers as their text), or None when it holds none."""
-    import json
+    from kaoping.io.json_text import read_json_text
 
     text = (metadata or {}).get(CONSTANTS_KEY)
     if text is None:
         return None
-    try:
-        value = json.loads(text.decode("utf-8"), parse_float=str, parse_int=str)
-    except (UnicodeDecodeError, ValueError):
+    try:  # the data's strict reader: a constant given twice is kept as such, to be refused
+        value = read_json_text(
+            text.decode("utf-8"), f"{where}: schema metadata {CONSTANTS_KEY.decode()}"
+        )
+    except UnicodeDecodeError:
         value = None
     if not isinstance(value, dict):
         message = "the schema metadata kaoping.constants must be a JSON object"
