@@ -722,3 +722,31 @@ def test_parquet_constants_are_read_as_strictly_as_json_data(
     result = run("score", str(rules), str(data), "--backend", backend)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+
+
+def test_an_older_archive_altered_to_a_rank_past_sqlites_integers_is_a_data_error(
+    archive: Path, tmp_path: Path
+) -> None:
+    """A schema-1 archive (before the table of unit rows) whose results JSON was altered to
+    a rank of 10^30: migrating it ended in OverflowError ('Python int too large to convert to
+    SQLite INTEGER'); now a data error naming the run, unit and field, the archive unchanged."""
+    old = tmp_path / "old.db"
+    shutil.copy(archive, old)
+    with contextlib.closing(sqlite3.connect(old)) as db:
+        run_id, text = db.execute("SELECT id, results_json FROM runs").fetchone()
+        doc = json.loads(text)
+        doc["units"][0]["rank"] = 10**30
+        db.execute("UPDATE runs SET results_json = ? WHERE id = ?", (json.dumps(doc), run_id))
+        db.execute("DROP TABLE unit_results")
+        db.execute("PRAGMA user_version = 1")
+        db.commit()
+    before = old.read_bytes()
+    result = run("history", "--archive", str(old))
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    unit = doc["units"][0]["unit"]
+    assert (
+        f"run {run_id}: unit {unit!r}, field 'rank': a rank is a whole number from 1, got "
+        f"{10**30}" in result.stderr
+    )
+    assert old.read_bytes() == before
