@@ -274,3 +274,22 @@ def test_a_golden_case_takes_its_groups_defaults_in_either_form(tmp_path: Path) 
     result = run("test", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "1 passed, 0 failed" in result.output
+
+
+def test_a_golden_cases_expectations_name_units_and_values_in_either_form(tmp_path: Path) -> None:
+    write(
+        tmp_path / "s.rules",
+        f'group 甲组 "甲组"\nenum 等次: 优{CAFE}, 差\ninput 分数: number 0 to 100 "分数"\n'
+        f"scoring 甲组:\n    item {CAFE}项 max 100 = 分数\n"
+        f"grading 等次:\n    优{CAFE} if total >= 60\n    差 otherwise\n",
+    )
+    (tmp_path / "cases").mkdir()
+    write(
+        tmp_path / "cases" / "c.yaml",
+        f"cases: [{{name: a, article: x, arithmetic: '分数 70 ≥ 60', "
+        f"units: [{{unit: {CAFE}局, group: 甲组, facts: {{分数: 70}}}}], "
+        f"expect: {{{CAFE_NFD}局: {{scores: {{{CAFE_NFD}项: 70}}, grade: 优{CAFE_NFD}}}}}}}]\n",
+    )
+    result = run("test", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "1 passed, 0 failed" in result.output

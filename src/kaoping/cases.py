@@ -205,14 +205,15 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
     for unit_name, exp in expect.items():
         exp = exp or {}
-        r = results.by_name(str(unit_name))
+        r = results.by_name(nfc(str(unit_name).strip()))  # as the units' names were read
         if r is None:
             problems.append(f"no unit {unit_name!r} in the results")
             continue
         u = r.unit
         for path, want in (exp.get("scores") or {}).items():
             # a value is named as in the rules: by its path, or by any unique tail of it
-            matches = [k for k in u.values if k == path or k.endswith("." + str(path))]
+            path = nfc(str(path))
+            matches = [k for k in u.values if k == path or k.endswith("." + path)]
             if len(matches) != 1:
                 problems.append(
                     f"{unit_name}: "
@@ -242,6 +243,8 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
                 else:
                     want_grades = {next(iter(u.grades)): want_grades}
             for gname, gval in want_grades.items():
+                gname = nfc(str(gname))
+                gval = nfc(gval) if is_text(gval) else gval
                 if gname not in u.grades:
                     known = ", ".join(u.grades) or "none"
                     problems.append(f"{unit_name}: no grading {gname!r} (the unit's: {known})")
@@ -253,6 +256,7 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
         if "flags" in exp and sorted(u.flags) != want_flags:
             problems.append(f"{unit_name}: flags are {sorted(u.flags)}, expected {want_flags}")
         for name, want in (exp.get("outputs") or {}).items():
+            name = nfc(str(name))
             if name not in u.values:
                 problems.append(f"{unit_name}: no output {name!r}")
             elif not _eq(u.values[name], want):
