@@ -293,3 +293,21 @@ def test_a_golden_cases_expectations_name_units_and_values_in_either_form(tmp_pa
     result = run("test", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "1 passed, 0 failed" in result.output
+
+
+def test_a_given_value_named_in_either_form_is_that_value(tmp_path: Path) -> None:
+    rules = write(
+        tmp_path / "s.rules",
+        f'group 甲组 "甲组"\ninput 分数: number 0 to 100 "分数"\nscoring 甲组:\n'
+        f"    item {CAFE}项 max 100 = 分数\n",
+    )
+    unit = {
+        "unit": "A",
+        "group": "甲组",
+        "facts": {"分数": 70},
+        "given": {f"{CAFE_NFD}项": {"value": "80", "by": "复核组"}},
+    }
+    data = write(tmp_path / "d.json", json.dumps({"units": [unit]}))
+    result = run("score", str(rules), str(data), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["units"][0]["total"] == "80"
