@@ -101,6 +101,9 @@ class DataCheck:
     inputs: tuple[str, ...]
     constants: tuple[str, ...] = ()
     per_run: bool = False
+    # the units of the one sheet whose items alone read its inputs (all units: empty): a
+    # requirement on a sheet's own inputs binds the units that give them
+    units: frozenset[str] = frozenset()
 
 
 @attrs.define
