@@ -405,3 +405,16 @@ def test_a_requirement_on_a_shared_input_still_binds_every_unit() -> None:
     with pytest.raises(DataError) as err:  # 党建得分 is read by every unit
         run(scheme, [unit("城关镇", "乡镇", 片区完成率="0.8")])
     assert "城关镇" in str(err.value) and "党建得分" in str(err.value)
+
+
+def test_a_scheme_level_requirement_on_one_sheets_inputs_binds_that_sheets_units_alone() -> None:
+    rules = TARGETS.replace("    校验 游客目标 > 0 条款 \"附件2\"\n", "").replace(
+        "评分 乡镇:", "校验 游客目标 > 0 条款 \"附件2\"\n评分 乡镇:"
+    )
+    assert rules.count("校验 游客目标 > 0") == 1 and diagnostics(rules) == []
+    scheme = compile_rules(rules, "targets")
+    results = run(scheme, [unit("城关镇", "乡镇", 片区完成率="0.8", 党建得分=16)])
+    assert value(results.by_name("城关镇"), "total") == D("28")  # 0.8 × 15 + 16
+    with pytest.raises(DataError) as err:
+        run(scheme, [unit("云岭乡", "乡镇", 游客人次=6, 游客目标=0, 党建得分=18)])
+    assert "云岭乡" in str(err.value) and "游客目标 > 0" in str(err.value)

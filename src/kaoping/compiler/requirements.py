@@ -281,7 +281,8 @@ def check_scheme_requirements(checker: Checker) -> None:
             block.data_checks.append(
                 DataCheck(req, () if groups == block.groups else groups, names, constants)
             )
-            block.outside_inputs.update(names)  # checked whatever values a unit is given
+            if req.same:  # the others: `sheets.scope_data_checks` (a sheet's inputs alone?)
+                block.outside_inputs.update(names)  # checked whatever values a unit is given
         for name in (*names, *constants):
             if name not in model.inputs or not model.inputs[name].groups:
                 checker.reads.setdefault(name, set()).update(applies)
