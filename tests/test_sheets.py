@@ -418,3 +418,16 @@ def test_a_scheme_level_requirement_on_one_sheets_inputs_binds_that_sheets_units
     with pytest.raises(DataError) as err:
         run(scheme, [unit("云岭乡", "乡镇", 游客人次=6, 游客目标=0, 党建得分=18)])
     assert "云岭乡" in str(err.value) and "游客目标 > 0" in str(err.value)
+
+
+def test_a_fact_for_another_units_sheet_is_a_data_error(scheme: Any) -> None:
+    # 县发改委 is given 价格投诉次数, which only 县市场监管局's sheet reads: the office typed it
+    # in the wrong row, and it counted for nothing (scored silently before)
+    data = units()
+    data[0]["facts"]["价格投诉次数"] = 2
+    with pytest.raises(DataError) as err:
+        run(scheme, data)
+    text = str(err.value)
+    assert "县发改委" in text and "价格投诉次数" in text and "县市场监管局" in text
+    data[0]["facts"]["价格投诉次数"] = None  # an empty cell stays fine
+    assert run(scheme, data).by_name("县发改委") is not None

@@ -236,6 +236,9 @@ class Model:
     _inputs_for: dict[str, dict[str, ir.InputDecl]] = attrs.field(
         factory=dict, repr=False, init=False
     )
+    _sheet_readers: dict[str, frozenset[str] | None] = attrs.field(
+        factory=dict, repr=False, init=False
+    )
     _orderings: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = attrs.field(
         factory=dict, repr=False, init=False
     )
@@ -245,6 +248,16 @@ class Model:
 
     def ty(self, node: object, block: int) -> Ty:
         return self.types[(id(node), block)]
+
+    def sheet_readers(self, name: str) -> frozenset[str] | None:
+        """The units whose own sheets alone read input `name` (None: some rule of the group
+        reads it), computed once per input: data validation asks for every unit."""
+        if name not in self._sheet_readers:
+            sheets = self.sheets_reading(name)
+            self._sheet_readers[name] = (
+                frozenset(u for sh in sheets for u in sh.units) if sheets else None
+            )
+        return self._sheet_readers[name]
 
     def sheets_reading(self, name: str) -> list[SheetDef]:
         """The sheets whose items read input `name` when no other rule does (else none): the
