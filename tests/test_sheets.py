@@ -394,7 +394,9 @@ def test_a_requirement_on_one_sheets_inputs_binds_that_sheets_units_alone() -> N
     with pytest.raises(DataError) as err:  # a unit of the sheet is still held to it
         run(scheme, [unit("云岭乡", "乡镇", 游客人次=6, 游客目标=0, 党建得分=18)])
     assert "云岭乡" in str(err.value) and "游客目标 > 0" in str(err.value)
-    data = validate({"units": [unit("城关镇", "乡镇", 片区完成率="0.8", 党建得分=16)]}, scheme.model, "d")
+    data = validate(
+        {"units": [unit("城关镇", "乡镇", 片区完成率="0.8", 党建得分=16)]}, scheme.model, "d"
+    )
     traced = score(scheme, data, trace=True)
     shown = [q["text"] for q in explain_data(traced, traced.units[0])["requirements"]]
     assert shown == ["党建得分 ≥ 0"]  # explain lists what the unit was held to
@@ -408,8 +410,8 @@ def test_a_requirement_on_a_shared_input_still_binds_every_unit() -> None:
 
 
 def test_a_scheme_level_requirement_on_one_sheets_inputs_binds_that_sheets_units_alone() -> None:
-    rules = TARGETS.replace("    校验 游客目标 > 0 条款 \"附件2\"\n", "").replace(
-        "评分 乡镇:", "校验 游客目标 > 0 条款 \"附件2\"\n评分 乡镇:"
+    rules = TARGETS.replace('    校验 游客目标 > 0 条款 "附件2"\n', "").replace(
+        "评分 乡镇:", '校验 游客目标 > 0 条款 "附件2"\n评分 乡镇:'
     )
     assert rules.count("校验 游客目标 > 0") == 1 and diagnostics(rules) == []
     scheme = compile_rules(rules, "targets")

@@ -217,9 +217,7 @@ def _as_written(diags: list[Diagnostic], sources: Mapping[str, str]) -> list[Dia
         if not written or not isinstance(name, str) or written == name:
             out.append(d)
             continue
-        args = {
-            k: v.replace(name, written) if isinstance(v, str) else v for k, v in d.args.items()
-        }
+        args = {k: v.replace(name, written) if isinstance(v, str) else v for k, v in d.args.items()}
         out.append(attrs.evolve(d, args=args))
     return out
 
