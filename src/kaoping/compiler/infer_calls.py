@@ -222,7 +222,9 @@ class CallInference(InferenceCore):
         e: ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute,
         ctx: Ctx,
     ) -> T.Ty:
-        if ctx.stage not in ("group", "cross"):
+        # (a data requirement reading the group is told so by `check_condition`, in or out
+        # of `across group:`: not that it belongs in the block it may already stand in)
+        if ctx.stage not in ("group", "cross") and ctx.owner != "require":
             word = {
                 ir.Best: "best",
                 ir.GroupLowest: "group lowest",
