@@ -433,3 +433,16 @@ def test_a_fact_for_another_units_sheet_is_a_data_error(scheme: Any) -> None:
     assert "县发改委" in text and "价格投诉次数" in text and "县市场监管局" in text
     data[0]["facts"]["价格投诉次数"] = None  # an empty cell stays fine
     assert run(scheme, data).by_name("县发改委") is not None
+
+
+def test_a_sheets_unit_given_its_section_still_gives_what_its_requirement_reads() -> None:
+    # 白沙乡's 个性指标 is given (a value the committee settled), so its sheet's items are not
+    # computed; the requirement on 游客目标 still binds it (a KeyError while scoring before)
+    scheme = compile_rules(TARGETS, "targets")
+    given = {"个性指标": {"value": 12, "by": "考评办"}}
+    entry = {**unit("白沙乡", "乡镇", 党建得分=18), "given": given}
+    with pytest.raises(DataError) as err:
+        run(scheme, [entry])
+    assert "白沙乡" in str(err.value) and "游客目标" in str(err.value)
+    entry["facts"]["游客目标"] = 8
+    assert value(run(scheme, [entry]).by_name("白沙乡"), "total") == D("30")  # 12 + 18

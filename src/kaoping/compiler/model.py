@@ -172,6 +172,9 @@ class BlockModel:
         """The inputs a unit's computed values (and the grading and `require` lines) read; with
         `unit`, only the values on that unit's sheets (another unit's sheet asks nothing of it)."""
         read = set(self.outside_inputs)
+        for check in self.data_checks:  # a requirement on a sheet's inputs: its units give them
+            if check.units and (unit is None or unit in check.units):
+                read.update(check.inputs)
         for path, vd in self.values.items():
             if path not in skipped and (unit is None or vd.for_unit(unit)):
                 read |= vd.inputs
