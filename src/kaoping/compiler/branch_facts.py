@@ -41,16 +41,25 @@ def within(narrow: Narrow, more: Narrow) -> Narrow:
 
 
 def _facts(cond: ir.Expr, model: Model, block: int, holds: bool) -> Narrow:
-    if isinstance(cond, ir.Not):
-        return _facts(cond.operand, model, block, not holds)
-    if isinstance(cond, ir.Logic):
-        # `a and b` holds: both hold; `a or b` fails: both fail; otherwise nothing is known
-        if (cond.op == "and") == holds:
-            left = _facts(cond.left, model, block, holds)
-            return within(left, _facts(cond.right, model, block, holds))
-        return {}
-    if not isinstance(cond, ir.Compare):
-        return {}
+    """Walked on a stack of its own: a run of 2,000 `and`s nests 2,000 deep."""
+    out: Narrow = {}
+    stack: list[tuple[ir.Expr, bool]] = [(cond, holds)]
+    while stack:
+        c, h = stack.pop()
+        while isinstance(c, ir.Not):
+            c, h = c.operand, not h
+        if isinstance(c, ir.Logic):
+            # `a and b` holds: both hold; `a or b` fails: both fail; otherwise nothing is known
+            if (c.op == "and") == h:
+                stack.append((c.right, h))
+                stack.append((c.left, h))
+            continue
+        if isinstance(c, ir.Compare):
+            out = within(out, _compared(c, model, block, h))
+    return out
+
+
+def _compared(cond: ir.Compare, model: Model, block: int, holds: bool) -> Narrow:
     op = cond.op if holds else _NEGATED[cond.op]
     key, term = ref_key(model, cond.left, block), cond.left
     number = _number(model, cond.right, block)
