@@ -138,3 +138,41 @@ def test_other_shares_are_not_bounded_so(old: str, new: str) -> None:
         )
     scheme = compile_sources("pct", {"s.rules": rules})
     assert [d.code for d in scheme.warnings] == ["W402"]
+
+
+SHARE = PERCENTILE.replace(
+    "        总分 = 死亡率得分\n",
+    "        设 位次百分比 = 位次 ÷ 组内单位数\n"
+    "        设 档位 = 分段 位次百分比 {(0, 10%]: 甲档, (10%, 30%]: 乙档, (30%, 1]: 丙档}\n"
+    "        指标 位次分 满分 10 = (1 - 位次百分比) × 10\n"
+    "        总分 = 死亡率得分 + 位次分\n",
+).replace("评分 综合医院", "枚举 档: 甲档, 乙档, 丙档\n评分 综合医院")
+
+
+def test_a_place_over_the_count_as_a_percentage_lies_above_0_up_to_1() -> None:
+    # "位次百分比=本单位位次÷同类单位数,10%以内(含)为甲档……": the place over the count is above 0
+    # and at most 1, so a band from (0, 10%] to (30%, 1] covers it and 位次分 stays within its 10
+    # (before: E406 "do not cover values below 0", "above 1", and W402 on 位次分)
+    scheme = compile_sources("pct", {"s.rules": SHARE})
+    assert scheme.warnings == []
+    results = score(scheme, validate({"units": ROWS}, scheme.model, "data"))
+    got = {r.name: (r.unit.values["位次百分比"], r.unit.values["档位"]) for r in results.units}
+    # 综合医院 of 4: 甲 1/4 = 25% 乙档, 乙 2/4 = 50% 丙档, 丙 and 丁 tie at 3: 3/4 丙档;
+    # 专科医院 of 1: 戊 1/1 = 100% 丙档
+    assert got == {
+        "甲院": (D("1/4"), "乙档"),
+        "乙院": (D("1/2"), "丙档"),
+        "丙院": (D("3/4"), "丙档"),
+        "丁院": (D("3/4"), "丙档"),
+        "戊院": (D("1"), "丙档"),
+    }
+    assert same_results(scheme, {"units": ROWS}) is not None
+
+
+def test_a_band_that_misses_a_share_says_what_range_the_share_has() -> None:
+    with pytest.raises(CompileError) as err:
+        compile_sources("pct", {"s.rules": SHARE.replace("(30%, 1]", "(30%, 90%]")})
+    assert "do not cover values above 0.9: 位次百分比 lies in (0, 1]" in str(err.value)
+    with pytest.raises(CompileError) as err:
+        compile_sources("pct", {"s.rules": SHARE.replace("(0, 10%]", "(5%, 10%]")})
+    assert "do not cover values at or below 0.05: 位次百分比 lies in (0, 1]" in str(err.value)

@@ -480,3 +480,22 @@ def test_an_absent_yes_no_is_not_offered_a_weighted_sum(tmp_path: Path) -> None:
     _code, output = check(tmp_path, text, "en")
     assert codes(output) == ["E206"] and "`c 缺省 否`" in output
     assert "加权" not in output and "weighted" not in output
+
+
+def test_a_value_that_may_be_absent_is_quoted_as_the_file_writes_it(tmp_path: Path) -> None:
+    # "逆向指标得分=同类部门最低值÷本部门数值×该项分值": 时长 may be 0, so the quotient may be absent;
+    # the message quoted the checker's print of it, `((group lowest 时长 / 时长) * 15)`, English
+    # keywords and ASCII operators in a Chinese message, and the hint offered that to copy
+    text = (
+        '方案 "逆向"\n分组 部门\n输入 时长: 数值 0 至 inf "平均办理时长"\n评分 部门:\n'
+        "    组内:\n        指标 办理时长 满分 15 = 组内最低 时长 ÷ 时长 × 15\n"
+    )
+    code, out = check(tmp_path, text, "zh")
+    assert code == 1
+    assert "E206 '组内最低 时长 ÷ 时长 × 15' 在此可能缺失" in out
+    assert "可写 `组内最低 时长 ÷ 时长 × 15 缺省 0`" in out
+    assert "group lowest" not in out and " * " not in out
+    code, out = check(tmp_path, text, "en")
+    assert "E206 '组内最低 时长 ÷ 时长 × 15' may be absent here" in out
+    fixed = text.replace("× 15\n", "× 15 缺省 0\n")  # the hint's `default`, copied, compiles
+    assert check(tmp_path, fixed, "zh")[0] == 0

@@ -316,7 +316,8 @@ def test_a_sheet_rescales_by_its_own_maxima() -> None:
         "        for 县教育局:\n            item b max 10 = 10\n",
         "sheet_rescale",
     )
-    data = [unit("县发改委", "G", x=6, 不涉及=True), unit("县教育局", "G", x=6, 不涉及=True)]
+    # (only 县发改委's sheet reads 不涉及: 县教育局 does not give it)
+    data = [unit("县发改委", "G", x=6, 不涉及=True), unit("县教育局", "G", x=6)]
     totals = {r.name: r.total for r in run(s, data).units}
     # 县发改委: its a does not apply; 共同 6 of 10 → 6 × 20/10 = 12
     # 县教育局: its sheet has no such item: (6 + 10) × 20/20 = 16

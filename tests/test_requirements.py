@@ -642,3 +642,22 @@ def test_the_range_shows_an_open_end_at_zero() -> None:
     assert T.neg(positive).range_text == "[-100, 0)"
     assert not T.can_be_zero(T.mul(positive, positive))
     assert T.can_be_zero(T.mul(positive, T.number(Q(0), Q(1))))
+
+
+@pytest.mark.parametrize("where", ["    组内:\n        ", "    ", ""])
+def test_a_requirement_reading_the_group_is_told_it_checks_each_units_data(where: str) -> None:
+    # "优秀等次比例不超过20%" tried as a requirement, in `组内:` (where it was told that 组内单位数
+    # "belongs in an `组内:` block", twice, beside a third error about scored values), in the block
+    # and at the top of the file: one error each time, saying why, and what says a share instead
+    req = "校验 (组内单位数 其中 评价 = 优秀) ≤ 组内单位数 × 20%\n"
+    text = (
+        '方案 "比例"\n分组 部门\n枚举 档: 优秀, 良好\n输入 评价: 档 "评价档次"\n'
+        + (req if not where else "")
+        + "评分 部门:\n    指标 基础 满分 10 = 若 评价 = 优秀 则 10 否则 8\n"
+        + (where + req if where else "")
+    )
+    _, diags = frontend({"t.rules": text})
+    assert [d.code for d in diags] == ["E203"]
+    assert "cannot read other units of the group" in diags[0].message("en")
+    assert "belongs in" not in diags[0].message("en")
+    assert "`校验 X 分布 A 20%, B 80%`" in diags[0].hint("zh")

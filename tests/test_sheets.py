@@ -351,3 +351,98 @@ def test_english_and_chinese_sheets_are_the_same_rules() -> None:
     )
     assert en.module == zh.module
     assert [r.total for r in run(zh, [unit("A", "G", x=3)]).units] == [3]
+
+
+TARGETS = """
+方案 "乡村振兴(节选)"
+分组 乡镇
+单位 山区三乡: 白沙乡, 云岭乡
+输入 游客人次: 数值 0 至 inf "接待游客人次"
+输入 游客目标: 数值 0 至 inf "接待游客人次目标"
+输入 党建得分: 数值 0 至 20 "党建引领得分"
+输入 片区完成率: 数值 0 至 1 "片区任务完成率"
+评分 乡镇:
+    校验 游客目标 > 0 条款 "附件2"
+    校验 党建得分 ≥ 0
+    部分 个性指标 满分 15:
+        适用 山区三乡:
+            指标 生态旅游 满分 15:
+                起评 游客人次 ÷ 游客目标 × 15
+                封顶 满分
+        适用 城关镇:
+            指标 片区建设 满分 15 = 片区完成率 × 15
+    指标 党建引领 满分 20 = 党建得分
+"""
+
+
+def test_a_requirement_on_one_sheets_inputs_binds_that_sheets_units_alone() -> None:
+    # "接待游客人次完成目标得满分,未完成的按完成率计分": only the 山区 sheet divides by its
+    # 游客目标, so only 山区 units give it; 城关镇 gives none, and is not asked for one
+    # (before: "unit '城关镇', input '游客目标': missing")
+    scheme = compile_rules(TARGETS, "targets")
+    assert diagnostics(TARGETS) == []
+    results = run(
+        scheme,
+        [
+            unit("白沙乡", "乡镇", 游客人次=6, 游客目标=8, 党建得分=18),
+            unit("城关镇", "乡镇", 片区完成率="0.8", 党建得分=16),
+        ],
+    )
+    # 白沙乡: 6 ÷ 8 × 15 = 11.25, + 18 = 29.25; 城关镇: 0.8 × 15 = 12, + 16 = 28
+    assert value(results.by_name("白沙乡"), "total") == D("29.25")
+    assert value(results.by_name("城关镇"), "total") == D("28")
+    with pytest.raises(DataError) as err:  # a unit of the sheet is still held to it
+        run(scheme, [unit("云岭乡", "乡镇", 游客人次=6, 游客目标=0, 党建得分=18)])
+    assert "云岭乡" in str(err.value) and "游客目标 > 0" in str(err.value)
+    data = validate(
+        {"units": [unit("城关镇", "乡镇", 片区完成率="0.8", 党建得分=16)]}, scheme.model, "d"
+    )
+    traced = score(scheme, data, trace=True)
+    shown = [q["text"] for q in explain_data(traced, traced.units[0])["requirements"]]
+    assert shown == ["党建得分 ≥ 0"]  # explain lists what the unit was held to
+
+
+def test_a_requirement_on_a_shared_input_still_binds_every_unit() -> None:
+    scheme = compile_rules(TARGETS, "targets")
+    with pytest.raises(DataError) as err:  # 党建得分 is read by every unit
+        run(scheme, [unit("城关镇", "乡镇", 片区完成率="0.8")])
+    assert "城关镇" in str(err.value) and "党建得分" in str(err.value)
+
+
+def test_a_scheme_level_requirement_on_one_sheets_inputs_binds_that_sheets_units_alone() -> None:
+    rules = TARGETS.replace('    校验 游客目标 > 0 条款 "附件2"\n', "").replace(
+        "评分 乡镇:", '校验 游客目标 > 0 条款 "附件2"\n评分 乡镇:'
+    )
+    assert rules.count("校验 游客目标 > 0") == 1 and diagnostics(rules) == []
+    scheme = compile_rules(rules, "targets")
+    results = run(scheme, [unit("城关镇", "乡镇", 片区完成率="0.8", 党建得分=16)])
+    assert value(results.by_name("城关镇"), "total") == D("28")  # 0.8 × 15 + 16
+    with pytest.raises(DataError) as err:
+        run(scheme, [unit("云岭乡", "乡镇", 游客人次=6, 游客目标=0, 党建得分=18)])
+    assert "云岭乡" in str(err.value) and "游客目标 > 0" in str(err.value)
+
+
+def test_a_fact_for_another_units_sheet_is_a_data_error(scheme: Any) -> None:
+    # 县发改委 is given 价格投诉次数, which only 县市场监管局's sheet reads: the office typed it
+    # in the wrong row, and it counted for nothing (scored silently before)
+    data = units()
+    data[0]["facts"]["价格投诉次数"] = 2
+    with pytest.raises(DataError) as err:
+        run(scheme, data)
+    text = str(err.value)
+    assert "县发改委" in text and "价格投诉次数" in text and "县市场监管局" in text
+    data[0]["facts"]["价格投诉次数"] = None  # an empty cell stays fine
+    assert run(scheme, data).by_name("县发改委") is not None
+
+
+def test_a_sheets_unit_given_its_section_still_gives_what_its_requirement_reads() -> None:
+    # 白沙乡's 个性指标 is given (a value the committee settled), so its sheet's items are not
+    # computed; the requirement on 游客目标 still binds it (a KeyError while scoring before)
+    scheme = compile_rules(TARGETS, "targets")
+    given = {"个性指标": {"value": 12, "by": "考评办"}}
+    entry = {**unit("白沙乡", "乡镇", 党建得分=18), "given": given}
+    with pytest.raises(DataError) as err:
+        run(scheme, [entry])
+    assert "白沙乡" in str(err.value) and "游客目标" in str(err.value)
+    entry["facts"]["游客目标"] = 8
+    assert value(run(scheme, [entry]).by_name("白沙乡"), "total") == D("30")  # 12 + 18

@@ -15,7 +15,13 @@ people left out of the base; bars down to 不称职; 连续三年优秀 counted 
 目标责任制 考核 (完成率 against a target capped at 100%, 18 + 12 × relative place, 不足1个百分点按1个计,
 类别权重 by a table keyed by group, bonuses capped, last year's PM2.5 from history, 一票否决) and a
 学校 督导评估 (each part's assessors averaged after dropping the highest and lowest when five or
-more, 回收率 折算, 25% quota with a tie-break, a second grading of 示范学校, 进步 by last year's rank).
+more, 回收率 折算, 25% quota with a tie-break, a second grading of 示范学校, 进步 by last year's rank), a
+乡村振兴 实绩考核 of 乡镇 (共性 relative to the best of the 类别, 个性指标 per 乡镇 on sheets with a
+requirement on one sheet's inputs, 加减分 相抵 with a floor, 先进 passed on past a veto), a 市场监管
+系统 年度绩效 (季度 20% each + 年终 20% with an absent quarter's weight shared, 扣分 by 问题等级 with 整改
+halving, 优秀 30% of those ≥ 90, last year's 不合格 barring 优秀, 一票否决, 降一档, 连续两年) and a 政务服务
+效能评价 (正向 over the best, 逆向 the lowest over one's own, 折算 to 80 without 即办件, 位次百分比 bands
+compared as exact fractions, a forced 20/50/30 distribution of window grades checked without rounding).
 Each folder holds the document, its rules, hand-worked golden
 cases citing the articles, and sample data; they run through `kaoping check`, `kaoping test` and
 `kaoping fmt --check` as a user runs them."""
@@ -38,14 +44,17 @@ def test_there_are_the_documents() -> None:
         "beiling-yiyuan",
         "donghu-dudao",
         "dongyang-zhaoshang",
+        "fengcheng-zhengwu",
         "hexi-lianzheng",
         "jiangbei-shizhi",
         "jinchuan-shengtai",
         "linhai-anquan",
+        "linjiang-shijian",
         "nanchuan-xinfang",
         "pinghu-niandu",
         "qingshan-xiangzhen",
         "qingxi-hezhang",
+        "xikou-xiangcun",
         "yunxi-yingshang",
     ]
     for folder in FOLDERS:

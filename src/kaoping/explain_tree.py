@@ -70,7 +70,8 @@ def explain_data(
             },
         }
         for check in block.data_checks
-        if not check.groups or u.group in check.groups
+        if (not check.groups or u.group in check.groups)
+        and (not check.units or u.name in check.units)
     ]
     return {
         "unit": u.name,

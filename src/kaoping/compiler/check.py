@@ -40,6 +40,7 @@ from kaoping.compiler.requirements import (
     reads_no_unit,
 )
 from kaoping.compiler.scopes import scope_only
+from kaoping.compiler.sheets import scope_data_checks
 from kaoping.compiler.suggest import hint_args
 from kaoping.diagnostics import Diagnostic
 from kaoping.span import Span
@@ -83,6 +84,8 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
         for grading in self.m.gradings:
             self.check_grading(grading)
         check_scheme_requirements(self)
+        for block in self.model.blocks:
+            scope_data_checks(self.model, block)
         self.model.needed_by = needed_by(self.model, self.reads)
         for name, decl in self.model.inputs.items():
             if name not in self.used_inputs and name not in self._shadowed:
@@ -260,8 +263,9 @@ class Checker(DeclarationChecks, GradingChecks, ValueTyping):
         block.order = order
         for data_check in block.data_checks:
             check_condition(self, data_check.requirement, Ctx(block, "unit", "require"))
-            # checked on every unit's data, whatever values it is given
-            block.outside_inputs.update(data_check.inputs)
+            if data_check.requirement.same or data_check.per_run:
+                block.outside_inputs.update(data_check.inputs)
+            # the others: checked on every unit's data (or a sheet's units': scope_data_checks)
         for req in block.requires:
             if isinstance(req, ir.RequireRecords):
                 self.check_require_records(block, req)

@@ -97,9 +97,22 @@ def place_over_count(model: Model, e: ir.BinOp, ctx: Ctx) -> bool:
     count = den.left
     if not (isinstance(count, ir.GroupCount) and count.where is None):
         return False
+    return _is_rank(model, num.left, ctx)
+
+
+def place_share(model: Model, e: ir.BinOp, ctx: Ctx) -> bool:
+    """`R ÷ group count`, R a rank over the same units the count counts (位次百分比 = 本单位位次 ÷
+    同类单位数): above 0, and at most 1 (the last place), never absent (the count is 1 at least)."""
+    count = e.right
+    if not (isinstance(count, ir.GroupCount) and count.where is None):
+        return False
+    return _is_rank(model, e.left, ctx)
+
+
+def _is_rank(model: Model, rank: ir.Expr, ctx: Ctx) -> bool:
+    """A `rank by` (or a `let` holding one) over the units of the value's own scope."""
     owner = ctx.block.values.get(ctx.owner)
     here = owner.scope if owner is not None else ()
-    rank = num.left
     if isinstance(rank, ir.Rank):
         return True
     if not isinstance(rank, ir.Ref):

@@ -35,6 +35,8 @@ def emit_checks(em: Emitter) -> None:
                 test = f"not {em.ex(req.cond, block, scope)}"
                 if check.groups:
                     test = f"u.group in {check.groups!r} and {test}"
+                if check.units:  # a requirement on one sheet's inputs: its units give them
+                    test = f"u.name in {tuple(sorted(check.units))!r} and {test}"
                 w(f"if {test}:", req.span)
                 with w.indent():
                     _append_unmet(em, check, block, scope, "u.name", check.inputs or None)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def check_function(em: ColumnarEmitter, block: BlockModel) -> None:
     """`check_N(t)` for the block, when every requirement of it is one on each unit's data."""
     checks = block.data_checks
-    if not checks or any(c.requirement.same for c in checks):
+    if not checks or any(c.requirement.same or c.units for c in checks):
         return
     body = Writer()
     outer, em.w = em.w, body

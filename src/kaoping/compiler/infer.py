@@ -8,9 +8,16 @@ measures in `infer_calls`, and the context an expression is typed in is `infer_c
 
 from __future__ import annotations
 
+import attrs
+
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
-from kaoping.compiler.cohort_ranges import place_over_count, share_of_lowest, share_of_range
+from kaoping.compiler.cohort_ranges import (
+    place_over_count,
+    place_share,
+    share_of_lowest,
+    share_of_range,
+)
 from kaoping.compiler.infer_calls import CallInference
 from kaoping.compiler.infer_context import GROUPS, Ctx, _Unresolved
 from kaoping.compiler.keyed import keyed_ty
@@ -178,6 +185,9 @@ class ExprChecker(CallInference):
             return diff.maybe(absent)
         if e.op == "*":
             return T.mul(a, b).maybe(absent)
+        if place_share(self.model, e, ctx):
+            # 位次百分比: above 0 (the first of many) to 1 (the last), never absent
+            return attrs.evolve(T.number(Q(0), Q(1)), nonzero=True)
         if place_over_count(self.model, e, ctx):
             # a place as a share of the group: 0 (the first) to 1 (the last; absent for one unit)
             return T.number(Q(0), Q(1)).maybe(True)

@@ -222,7 +222,9 @@ class CallInference(InferenceCore):
         e: ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute,
         ctx: Ctx,
     ) -> T.Ty:
-        if ctx.stage not in ("group", "cross"):
+        # (a data requirement reading the group is told so by `check_condition`, in or out
+        # of `across group:`: not that it belongs in the block it may already stand in)
+        if ctx.stage not in ("group", "cross") and ctx.owner != "require":
             word = {
                 ir.Best: "best",
                 ir.GroupLowest: "group lowest",
@@ -336,16 +338,22 @@ class CallInference(InferenceCore):
                 )
         if rows:
             first, last = rows[0], rows[-1]
+            at_open_low = t.low == first.low and not first.low_closed
             if first.low is not None and (
-                t.low is None or t.low < first.low or (t.low == first.low and not first.low_closed)
+                t.low is None
+                or t.low < first.low
+                # (0, …] covers a value never 0 whose bound is 0 (位次百分比: above 0)
+                or (at_open_low and not (t.nonzero and t.low == 0))
             ):
                 self.err(
                     "E406",
                     first.span,
                     what="bands",
                     what_zh="分段",
-                    detail=f"do not cover values below {_bound(first.low)}",
-                    detail_zh=f"未覆盖 {_bound(first.low)} 以下的值",
+                    detail=f"do not cover values {'' if first.low_closed else 'at or '}below "
+                    f"{_bound(first.low)}: {e.operand} lies in {t.range_text}",
+                    detail_zh=f"未覆盖 {_bound(first.low)} {'' if first.low_closed else '及'}以下的值"
+                    f":{e.operand} 的取值范围是 {t.range_text}",
                 )
             if last.high is not None and (
                 t.high is None
@@ -357,8 +365,11 @@ class CallInference(InferenceCore):
                     last.span,
                     what="bands",
                     what_zh="分段",
-                    detail=f"do not cover values above {_bound(last.high)}",
-                    detail_zh=f"未覆盖 {_bound(last.high)} 以上的值",
+                    detail=f"do not cover values {'' if last.high_closed else 'at or '}above "
+                    f"{_bound(last.high)}: "
+                    f"{e.operand} lies in {t.range_text}",
+                    detail_zh=f"未覆盖 {_bound(last.high)} {'' if last.high_closed else '及'}以上的值"
+                    f":{e.operand} 的取值范围是 {t.range_text}",
                 )
         return T.Ty("enum", enum=enum)
 

@@ -30,7 +30,7 @@ from kaoping.errors import CompileError, SourceError
 from kaoping.grammar.expected import keyword_set, names_like_keywords
 from kaoping.grammar.parse import MAX_RULES_CHARS, parse
 from kaoping.runtime.functions import guard_function
-from kaoping.span import Span
+from kaoping.span import Span, text_of
 
 
 @attrs.define(eq=False)
@@ -205,8 +205,25 @@ def _check(
         return None, sort_diagnostics(_in_files_keywords(diags, sources))
     sigs = {name: FunctionSig(name, f.arity) for name, f in (functions or {}).items()}
     model, more = check(module, sigs)
-    diags.extend(more)
+    diags.extend(_as_written(more, sources))
     return model, sort_diagnostics(_in_files_keywords(diags, sources))
+
+
+def _as_written(diags: list[Diagnostic], sources: Mapping[str, str]) -> list[Diagnostic]:
+    """E206 quotes the value that may be absent as the rules file writes it (`组内最低 时长 ÷ 时长
+    × 15`), not as the checker prints it (`((group lowest 时长 / 时长) * 15)`), in its message and
+    in the `default` its hint offers."""
+    out = []
+    for d in diags:
+        name = d.args.get("name")
+        source = sources.get(d.span.path)
+        written = text_of(source, d.span) if d.code == "E206" and source is not None else ""
+        if not written or not isinstance(name, str) or written == name:
+            out.append(d)
+            continue
+        args = {k: v.replace(name, written) if isinstance(v, str) else v for k, v in d.args.items()}
+        out.append(attrs.evolve(d, args=args))
+    return out
 
 
 def _in_files_keywords(diags: list[Diagnostic], sources: Mapping[str, str]) -> list[Diagnostic]:

@@ -101,6 +101,9 @@ class DataCheck:
     inputs: tuple[str, ...]
     constants: tuple[str, ...] = ()
     per_run: bool = False
+    # the units of the one sheet whose items alone read its inputs (all units: empty): a
+    # requirement on a sheet's own inputs binds the units that give them
+    units: frozenset[str] = frozenset()
 
 
 @attrs.define
@@ -169,6 +172,9 @@ class BlockModel:
         """The inputs a unit's computed values (and the grading and `require` lines) read; with
         `unit`, only the values on that unit's sheets (another unit's sheet asks nothing of it)."""
         read = set(self.outside_inputs)
+        for check in self.data_checks:  # a requirement on a sheet's inputs: its units give them
+            if check.units and (unit is None or unit in check.units):
+                read.update(check.inputs)
         for path, vd in self.values.items():
             if path not in skipped and (unit is None or vd.for_unit(unit)):
                 read |= vd.inputs
@@ -233,6 +239,9 @@ class Model:
     _inputs_for: dict[str, dict[str, ir.InputDecl]] = attrs.field(
         factory=dict, repr=False, init=False
     )
+    _sheet_readers: dict[str, frozenset[str] | None] = attrs.field(
+        factory=dict, repr=False, init=False
+    )
     _orderings: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = attrs.field(
         factory=dict, repr=False, init=False
     )
@@ -242,6 +251,16 @@ class Model:
 
     def ty(self, node: object, block: int) -> Ty:
         return self.types[(id(node), block)]
+
+    def sheet_readers(self, name: str) -> frozenset[str] | None:
+        """The units whose own sheets alone read input `name` (None: some rule of the group
+        reads it), computed once per input: data validation asks for every unit."""
+        if name not in self._sheet_readers:
+            sheets = self.sheets_reading(name)
+            self._sheet_readers[name] = (
+                frozenset(u for sh in sheets for u in sh.units) if sheets else None
+            )
+        return self._sheet_readers[name]
 
     def sheets_reading(self, name: str) -> list[SheetDef]:
         """The sheets whose items read input `name` when no other rule does (else none): the

@@ -55,6 +55,7 @@ def reads_values(expr: object) -> bool:
             n,
             ir.TotalRef
             | ir.Best
+            | ir.GroupLowest
             | ir.GroupMean
             | ir.GroupCount
             | ir.Rank
@@ -281,7 +282,8 @@ def check_scheme_requirements(checker: Checker) -> None:
             block.data_checks.append(
                 DataCheck(req, () if groups == block.groups else groups, names, constants)
             )
-            block.outside_inputs.update(names)  # checked whatever values a unit is given
+            if req.same:  # the others: `sheets.scope_data_checks` (a sheet's inputs alone?)
+                block.outside_inputs.update(names)  # checked whatever values a unit is given
         for name in (*names, *constants):
             if name not in model.inputs or not model.inputs[name].groups:
                 checker.reads.setdefault(name, set()).update(applies)
@@ -327,12 +329,26 @@ def check_condition(checker: Checker, req: ir.Requirement, ctx: Ctx) -> None:
             f"`require same` compares a number, a yes/no or an enum value, not {t}",
             detail_zh=f"`校验 相同` 比较数值、是否或枚举值,不能比较{t.zh}",
         )
-    if ctx.deps or reads_values(req.cond):
+    cohort = next((n for n in walk(req.cond) if isinstance(n, _COHORT)), None)
+    if cohort is not None:
+        checker.type_error(
+            cohort.span,
+            "a requirement checks each unit's data before anything is scored: it cannot read "
+            "other units of the group",
+            "to check how many units are given each grade, write `require X distributed A "
+            "20%, B 80%`; to mark a group that breaks a share, a `flag` in `across group:`",
+            "校验各档人数比例请写 `校验 X 分布 A 20%, B 80%`;要标出超出比例的分组,可在 `组内:` 中写 `标记`",
+            "数据校验在计分之前逐个单位检查数据:不能读取同组其他单位",
+        )
+    elif ctx.deps or reads_values(req.cond):
         checker.type_error(
             req.cond.span,
             "a requirement checks the data: it may read inputs only, not scored values",
             detail_zh="数据校验只检查数据:只能读取输入,不能读取得分",
         )
+
+
+_COHORT = ir.Best | ir.GroupLowest | ir.GroupMean | ir.GroupCount | ir.Rank | ir.Distribute
 
 
 def narrowed(t: T.Ty, key: str, ctx: Ctx) -> T.Ty:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from kaoping.compiler import ir
 from kaoping.compiler import types as T
 from kaoping.compiler.infer import ExprChecker
-from kaoping.compiler.model import BlockModel, SheetDef, ValueDef
+from kaoping.compiler.model import BlockModel, DataCheck, Model, SheetDef, ValueDef
 from kaoping.exact import Q
 from kaoping.span import Span
 
@@ -167,3 +169,25 @@ class SheetChecks(ExprChecker):
                 f"{dep!r} 属于个性指标 {dvd.sheet.path!r},只对 {'、'.join(sorted(dvd.sheet.units))} "
                 f"存在,而 {reader!r} 对 {readers_zh} 计算",
             )
+
+
+def scope_data_checks(model: Model, block: BlockModel) -> None:
+    """A block's requirement on inputs that one sheet's items alone read ("游客目标 > 0" where
+    only the 山区 sheet divides by it) binds that sheet's units, who give those inputs; the
+    others do not give them. Any other requirement is checked on every unit's data."""
+    scoped: list[tuple[DataCheck, frozenset[str]]] = []
+    for check in block.data_checks:
+        if check.requirement.same or check.per_run:
+            continue
+        sheets = {id(sh): sh for name in check.inputs for sh in model.sheets_reading(name)}
+        alone = all(len(model.sheets_reading(name)) == 1 for name in check.inputs)
+        if check.inputs and alone and len(sheets) == 1:
+            scoped.append((check, next(iter(sheets.values())).units))
+        else:
+            scoped.append((check, frozenset()))
+    for check, units in scoped:
+        if units:
+            i = block.data_checks.index(check)
+            block.data_checks[i] = attrs.evolve(check, units=units)
+        else:
+            block.outside_inputs.update(check.inputs)

@@ -212,6 +212,15 @@ def _constants(
     return out
 
 
+def _other_sheets(name: str, readers: frozenset[str]) -> str:
+    """A fact only other units' own sheets read: never silently ignored."""
+    whom = ", ".join(sorted(readers))
+    return (
+        f"this input is read only by the own items (`for` sheets) of {whom}, not by this "
+        "unit's: leave it out (in a CSV file, leave the cell empty)"
+    )
+
+
 def _no_sheet(block: BlockModel, section: str, where: str, unit: str) -> DataProblem:
     sheets = "; ".join(
         sh.label if sh.units == {sh.label} else f"{sh.label} ({', '.join(sorted(sh.units))})"
@@ -278,6 +287,10 @@ def _facts(
             )
             continue
         value = facts[name]
+        readers = model.sheet_readers(name) if needed is not None and value is not None else None
+        if readers is not None and unit not in readers:
+            problems.append(DataProblem(where, unit, name, _other_sheets(name, readers)))
+            continue
         if value is None:
             if needed is not None and name not in needed:
                 continue  # an empty cell for an input only other units' sheets read
