@@ -304,3 +304,22 @@ def grid_csv(folder: Path, rows: list[list[str]]) -> Path:
     lines = ["unit,group,work,extra,bad,veto", *(",".join(r) for r in rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def cli_csv_both_backends(rules: Path, data: Path, folder: Path) -> str:
+    """`kaoping score RULES DATA -o X.csv` unit by unit and by whole columns (which `--verbose`
+    must say it took): the same file both ways, its text."""
+    from click.testing import CliRunner
+
+    from kaoping.cli import main
+
+    written = []
+    for backend in ("unit", "columnar"):
+        out = folder / f"{backend}.csv"
+        args = ["score", str(rules), str(data), "-o", str(out), "--backend", backend, "--verbose"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.stderr
+        assert ("by whole columns" in result.stderr) == (backend == "columnar")
+        written.append(out.read_text(encoding="utf-8"))
+    assert written[0] == written[1]
+    return written[1]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers_columnar import cli_csv_both_backends
 from kaoping.cli import main
 from kaoping.compiler.load import compile_sources
 from kaoping.errors import CompileError
@@ -91,16 +92,8 @@ def test_whole_columns_take_the_same_base(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     rows = [f"u{i:04d},科室,{i / 12:.4f},{'是' if i % 10 == 0 else '否'}" for i in range(1_200)]
     data.write_text("unit,group,得分,不定等次\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    written = []
-    for backend in ("unit", "columnar"):
-        out = tmp_path / f"{backend}.csv"
-        args = ["score", str(rules), str(data), "-o", str(out), "--backend", backend, "--verbose"]
-        result = CliRunner().invoke(main, args)
-        assert result.exit_code == 0, result.stderr
-        assert ("by whole columns" in result.stderr) == (backend == "columnar")
-        written.append(out.read_text(encoding="utf-8"))
-    assert written[0] == written[1]
-    assert written[1].count(",优秀,") == 216
+    written = cli_csv_both_backends(rules, data, tmp_path)
+    assert written.count(",优秀,") == 216
 
 
 @pytest.mark.parametrize(
