@@ -208,11 +208,11 @@ def check(
     lang = lang or default_lang()
     reg = _registry()
     for p in paths:
-        if not (p in reg.schemes or p in reg.conflicts or Path(p).exists()):
+        if not (reg.knows(p) or Path(p).exists()):
             raise click.BadParameter(f"{p!r} is neither a file, a folder nor an installed scheme")
-    names = list(paths) or sorted(reg.schemes)
+    names = list(paths) or reg.names()  # a plugin set aside too: a failed target, not skipped
     if folders:
-        names = scheme_folders(names, installed=[*reg.schemes, *reg.conflicts])
+        names = scheme_folders(names, installed=reg.names())
     run = check_all(names, reg)
     for line in render_run(run, fmt, lang, docs_url or default_docs_url()):
         # rules text in a diagnostic is shown, never obeyed (JSON and SARIF escape it themselves)
@@ -812,9 +812,9 @@ def test_cmd(
     measured = []
 
     reg = _registry()  # its warnings: else a broken plugin's cases would be skipped in silence
-    chosen = list(refs) or sorted(reg.schemes)
+    chosen = list(refs) or reg.names()  # a plugin set aside too: a failure, not skipped
     if folders:
-        chosen = scheme_folders(chosen, installed=[*reg.schemes, *reg.conflicts])
+        chosen = scheme_folders(chosen, installed=reg.names())
     passed = failed = 0
     code = 0
     report: list[tuple[str, CaseResult | None, str]] = []
