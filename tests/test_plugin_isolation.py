@@ -532,6 +532,30 @@ def test_cli_score_with_a_failing_rule_function_is_exit_2_with_the_names(
     assert cli(monkeypatch, reg, "score", "good", str(data)).exit_code == 0
 
 
+def test_a_golden_case_failing_in_a_rule_function_says_error_not_a_class_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`kaoping test`'s line for a case that could not be scored reads as the `score` command's
+    error does ("error: …"), not as a Python exception's class ("ScoringError: …")."""
+    fn = make_plugin(kaoping_rule_functions=lambda self: [RuleFunction("倍增", lambda x: 0.1, 1)])
+    folder = tmp_path / "s"
+    folder.mkdir()
+    write_scheme(folder, "s", rule="倍增(1)")
+    (folder / "cases").mkdir()
+    (folder / "cases" / "a.yaml").write_text(
+        "cases:\n  - name: 一次\n    article: 第一条\n    arithmetic: 倍增(1) × 1\n"
+        "    units: [{unit: 甲, group: 单位, facts: {次数: 1}}]\n"
+        "    expect: {甲: {total: '2'}}\n",
+        "utf-8",
+    )
+    reg = Registry(load_entry_points=False, plugins=[("fn", fn)])
+    tested = cli(monkeypatch, reg, "test", str(folder))
+    assert tested.exit_code == 1
+    [detail] = [line for line in tested.stdout.splitlines() if line.startswith("     ")]
+    assert detail.startswith(f"     error: {folder / 's.rules'}:9:"), detail
+    assert "while scoring 甲: rule function '倍增' of plugin 'fn' returned 0.1, a float" in detail
+
+
 # --- the user's Ctrl-C still stops kaoping ---
 
 
