@@ -908,10 +908,15 @@ def _junit(report: list[tuple[str, Any, str]], passed: int, failed: int) -> str:
     "directory",
     type=click.Path(file_okay=False),
     default=".",
-    help="Where to create the plugin package folder.",
+    help="Where to create the plugin package folder (default: the current folder).",
 )
 def new_scheme(scheme_id: str, directory: str) -> None:
-    """Scaffold a jurisdiction plugin package for SCHEME_ID."""
+    """Scaffold a jurisdiction plugin package for SCHEME_ID: DIR/kaoping-scheme-SCHEME_ID/ with
+    pyproject.toml (the entry point), a README, and src/kaoping_scheme_<id>/ holding a small
+    working scheme.rules, golden cases (cases/basic.yaml) and sample.json. SCHEME_ID is what users
+    type: lowercase ASCII letters, digits and single hyphens, by convention the place and the
+    year (jian-2018). An existing folder is never overwritten (exit 2). Then `pip install -e` the
+    folder; the whole workflow is in docs/adding-a-jurisdiction.md."""
     from kaoping.scaffold import scaffold
 
     try:
@@ -919,6 +924,14 @@ def new_scheme(scheme_id: str, directory: str) -> None:
     except KaopingError as err:
         _fail(err)
     click.echo(f"created {root}")
+    reg = _registry()
+    if reg.knows(scheme_id):  # installing this package would make the id unusable for both
+        click.echo(
+            f"warning: {scheme_id!r} is already an installed scheme; once this package is "
+            "installed too, both claim the id and neither can be used: rename it (the entry "
+            "point's name and SchemeInfo's id) or uninstall the other",
+            err=True,
+        )
     click.echo(
         f"next: pip install -e {root} && kaoping check {scheme_id} && kaoping test {scheme_id}"
     )
