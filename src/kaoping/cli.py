@@ -192,6 +192,7 @@ FOLDERS = click.option(
 @click.option(
     "--docs-url",
     metavar="URL",
+    callback=lambda ctx, param, value: _sarif_docs_url(ctx, param, value),
     help="Where docs/diagnostics.md is published: each SARIF rule's helpUri is URL#code "
     "(default: the docs of the source tree kaoping runs from, when there is one).",
 )
@@ -256,6 +257,12 @@ def compile_cmd(
             f"{compiled.scheme_id}: compiled ({len(compiled.python.splitlines())} lines "
             f"of Python, {len(compiled.warnings)} warning(s))"
         )
+
+
+def _sarif_docs_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from kaoping.check_formats.sarif import docs_url_option
+
+    return docs_url_option(ctx, param, value)
 
 
 def _data_path(compiled: CompiledScheme, data: str | None, sample: bool) -> Path:
