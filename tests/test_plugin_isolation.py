@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from helpers_plugins import FakeEntryPoint, info, score_one, write_scheme
+from helpers_plugins import FakeEntryPoint, info, score_one, with_case, write_scheme
 from helpers_scoring import D
 from kaoping import load_scheme
 from kaoping.cli import main
@@ -201,7 +201,7 @@ def test_cli_other_schemes_list_check_score_and_test_with_the_warning_once(
         load_entry_points=False,
         plugins=[
             ("bad-functions", make_plugin(kaoping_rule_functions=lambda self: [1])),
-            ("good", write_scheme(tmp_path, "good")),
+            ("good", with_case(write_scheme(tmp_path, "good"))),
         ],
     )
     data = tmp_path / "data.json"

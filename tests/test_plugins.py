@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from helpers_plugins import FakeEntryPoint, FilePlugin, score_one, write_scheme
+from helpers_plugins import FakeEntryPoint, FilePlugin, score_one, with_case, write_scheme
 from kaoping import load_scheme
 from kaoping.compiler.load import RuleFunction
 from kaoping.errors import CompileError, PluginError, ScoringError, UnknownScheme
@@ -298,13 +298,39 @@ def test_cli_reports_conflicts_and_broken_plugins(
         broken.output
     )
 
-    # every installed scheme: the good one has no cases; the conflict and the broken plugin
-    # are failures, not skipped with a warning
+    # every installed scheme: the conflict and the broken plugin are failures, not skipped
+    # with a warning; so is the good scheme, whose plugin gives no golden case to run
     tested = runner.invoke(main, ["test"])
     assert tested.exit_code == 2
     assert "warning: plugin 'broken'" in tested.output
     assert "FAIL broken: scheme 'broken' cannot be used" in tested.output
     assert "FAIL same: scheme id 'same' is claimed by several plugins" in tested.output
-    assert tested.output.strip().endswith("0 passed, 2 failed")
+    assert "FAIL good: scheme 'good' has no golden cases: its plugin gives none" in tested.output
+    assert tested.output.strip().endswith("0 passed, 3 failed")
 
     assert runner.invoke(main, ["check", "good"]).exit_code == 0
+
+
+def test_testing_an_installed_scheme_without_golden_cases_fails(
+    monkeypatch: pytest.MonkeyPatch, scheme: Any
+) -> None:
+    """As for a rules folder: a plugin giving no cases (a wheel built without them in
+    package-data) must not pass `kaoping test` in CI with nothing tested ("0 passed, 0 failed",
+    exit 0 before)."""
+    from click.testing import CliRunner
+
+    from kaoping.cli import main
+    from kaoping.plugins import manager
+
+    reg = Registry(
+        load_entry_points=False,
+        plugins=[("bare", scheme("bare")), ("tested", with_case(scheme("tested")))],
+    )
+    monkeypatch.setattr(manager, "_DEFAULT", reg)
+    bare = CliRunner().invoke(main, ["test", "bare"])
+    assert bare.exit_code == 1
+    assert "FAIL bare: scheme 'bare' has no golden cases: its plugin gives none" in bare.output
+    assert bare.output.strip().endswith("0 passed, 1 failed")
+    tested = CliRunner().invoke(main, ["test", "tested"])
+    assert tested.exit_code == 0, tested.output
+    assert tested.output.strip().endswith("1 passed, 0 failed")

@@ -838,7 +838,7 @@ def test_cmd(
         try:
             compiled = load_scheme(ref, reg)
             installed = ref in reg.schemes or not Path(ref).exists()  # as load_scheme decides
-            case_files = reg.cases(ref) if installed else _cases_beside(ref)
+            case_files = _installed_cases(reg, ref) if installed else _cases_beside(ref)
             read.extend([*compiled.sources, *case_files])
             results = run_files(compiled, case_files, trace=coverage)
         except KaopingError as err:
@@ -865,6 +865,21 @@ def test_cmd(
         if coverage_file is not None:
             _emit([written], coverage_file, read)
     sys.exit(max(code, 1) if failed else 0)
+
+
+def _installed_cases(reg: Registry, scheme_id: str) -> list[Path]:
+    """The golden cases an installed scheme's plugin gives. None is a failure, as for a folder:
+    a wheel built without its cases (package-data) would otherwise pass with nothing tested."""
+    from kaoping.cases import CaseFileError
+
+    files = reg.cases(scheme_id)
+    if not files:
+        raise CaseFileError(
+            f"scheme {scheme_id!r} has no golden cases: its plugin gives none (SchemeFolder "
+            "reads cases/*.yaml beside the rules; an installed wheel has them only when "
+            "package-data lists them)"
+        )
+    return files
 
 
 def _cases_beside(ref: str) -> list[Path]:
