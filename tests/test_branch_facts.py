@@ -112,3 +112,46 @@ def test_both_backends_score_branches_over_zero_divisors_alike() -> None:
     assert out is not None
     totals = {u["unit"]: u["total"] for u in json.loads(out)["units"]}
     assert totals == {"甲": "10", "乙": "10.75", "丙": "125"}
+
+
+def test_explain_and_given_values_compute_a_clause_only_where_its_condition_holds() -> None:
+    # 甲's 目标 is 0: the clause `add 实际 ÷ 目标 if 目标 > 0` is skipped, its amount never computed
+    # (explain once computed it to show it, and divided by 0); 乙 gives 完成 (an appeal decision),
+    # so it is scored by the variant that tests each value for being given
+    from kaoping.explain import explain_text
+    from kaoping.explain_tree import explain_data
+    from kaoping.io.validate import validate
+    from kaoping.scoring import score
+
+    s = compile_rules(TOTALS, "branches")
+    given = unit("乙", "单位", 目标=0, 实际=2)
+    given["given"] = {"完成": {"value": 6, "by": "考核办复核"}}
+    data = validate({"units": [unit("甲", "单位", 目标=0, 实际=7), given]}, s.model, "t")
+    for traced in (True, False):
+        res = score(s, data, trace=traced)
+        totals = {r.name: r.total for r in res.units}
+        assert totals == {"甲": 10, "乙": 6}  # 乙: 6 (given) + 0 + 0
+    traced_res = score(s, data, trace=True)
+    r = traced_res.by_name("甲")
+    assert r is not None
+    [step] = next(v for v in explain_data(traced_res, r)["values"] if v["path"] == "加")["steps"]
+    assert (step["kind"], step["amount"], step["condition"]) == ("skip", None, {"目标": "0"})
+    assert "its condition does not hold: 目标 = 0" in explain_text(traced_res, r)
+
+
+def test_a_branch_no_unit_reaches_is_checked_without_a_crash() -> None:
+    # in `else` of `if 次数 > 0`, 次数 is 0; `if 次数 > 0` inside it can never hold: its range is
+    # empty, which once divided by the 0 at its top inside the checker (ZeroDivisionError)
+    body = "    item 完成 = if 0 < 次数 then 1 ÷ 次数 else (if 次数 > 0 then 1 ÷ 次数 else 0)\n"
+    assert codes(body) == []
+
+
+def test_a_requirement_no_data_meets_is_checked_without_a_crash() -> None:
+    # 目标 declared ≤ 0 and required ≥ 1: no unit can meet it (each one is a data error); the
+    # checker once divided by the empty range's top, 0 (a traceback from `kaoping check`).
+    # Where the requirement holds, 目标 ≥ 1: the quotient needs no default
+    text = HEAD.replace('0 to 100 "年度目标"', '-5 to 0 "年度目标"') + (
+        "    require 目标 ≥ 1\n    item 完成 = 1 ÷ 目标\n"
+    )
+    _model, diags = frontend({"r.rules": text})
+    assert [d.code for d in diags if d.code != "W407"] == []

@@ -86,7 +86,7 @@ def test_a_malformed_case_file_is_named_without_a_traceback(folder: Path) -> Non
     bad.write_text("cases: [\n  - name: x\n", "utf-8")
     result = run(str(folder))
     assert result.exit_code == 1
-    assert f"{bad}: not valid YAML" in result.stdout
+    assert f"{bad}:2:3: not valid YAML: expected the node content" in result.stdout
     assert isinstance(result.exception, SystemExit)  # a message, not a crash
 
 

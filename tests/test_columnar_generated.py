@@ -3,8 +3,8 @@ items, sections, clauses, requirements ruling out a zero divisor, group values, 
 generated JSON data, scored unit by unit and by whole columns. The two must write the same
 results, byte for byte, or raise the same data error.
 
-Schemes the checker refuses (most draws hold a 40-digit literal on purpose) are not scored:
-there is nothing to compare. KAOPING_FUZZ_EXAMPLES and KAOPING_FUZZ_RANDOM set the budget, as
+The generator's tame draws keep every number within kaoping's limits, so most schemes compile;
+those the checker still refuses are not scored: there is nothing to compare. KAOPING_FUZZ_EXAMPLES and KAOPING_FUZZ_RANDOM set the budget, as
 for the fuzzing suite (docs/fuzzing.md)."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _scored(compiled: Any, data: Path, backend: str) -> tuple[str, str]:
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-@given(scheme=schemes(), data=st.data())
+@given(scheme=schemes(tame=True), data=st.data())
 def test_generated_schemes_score_the_same_on_both_backends(
     scheme: tuple[str, Any, list[str], Any], data: st.DataObject, tmp_path_factory: Any
 ) -> None:
@@ -56,7 +56,7 @@ def test_generated_schemes_score_the_same_on_both_backends(
             [
                 ("unit", f"单位{n}"),
                 ("group", data.draw(st.sampled_from(groups))),
-                ("facts", Obj((inp.name, _fact(data.draw, inp)) for inp in inputs)),
+                ("facts", Obj((inp.name, _fact(data.draw, inp, tame=True)) for inp in inputs)),
             ]
         )
         for n in range(data.draw(st.integers(1, 6)))

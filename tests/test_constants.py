@@ -354,7 +354,8 @@ cases:
 
 @pytest.mark.parametrize("text", ["constants: [30]\ncases: []\n", "constants: 30\ncases: []\n"])
 def test_a_case_files_constants_must_be_a_mapping(tmp_path: Path, text: str) -> None:
-    from kaoping.cases import CaseFileError, read_cases
+    from kaoping.case_yaml import CaseFileError
+    from kaoping.cases import read_cases
 
     path = tmp_path / "c.yaml"
     path.write_text(text, "utf-8")

@@ -272,7 +272,7 @@ def test_a_file_that_cannot_be_written_is_exit_2_and_unchanged(
 
     tried: list[str] = []
 
-    def refuse(target: object, chunks: object, inputs: object = ()) -> None:
+    def refuse(target: object, chunks: object, inputs: object = (), was: object = None) -> None:
         tried.append(str(target))
         raise OutputError(f"cannot write {target}: No space left on device")
 
@@ -327,3 +327,54 @@ def test_two_clauses_of_one_kind_on_two_lines_stay_two_lines_when_translated() -
     there = fmt(text, to="zh")
     assert there.splitlines()[-2:] == ["        扣完为止", "        扣完为止  # again"]
     assert fmt(there, to="en") == fmt(text) == fmt(fmt(text, to="en"), to="en")
+
+
+def test_a_read_only_file_is_not_rewritten(tmp_path: Path) -> None:
+    """A file marked read-only (no write bit: a vendored scheme, a file under review) is
+    reported, exit 2, and left as it is, also for root, who could replace it; the others are
+    still formatted."""
+    locked, other = tmp_path / "a.rules", tmp_path / "b.rules"
+    locked.write_text(UGLY, "utf-8")
+    locked.chmod(0o444)
+    other.write_text(UGLY, "utf-8")
+    code, out, err = run(str(locked), str(other))
+    assert code == 2
+    assert f"error: not written: {locked} is read-only" in err
+    assert out == f"reformatted {other}\n"
+    assert locked.read_text("utf-8") == UGLY and stat.S_IMODE(locked.stat().st_mode) == 0o444
+    assert other.read_text("utf-8") == TIDY
+
+
+def test_a_file_changed_while_it_is_formatted_keeps_the_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor saving the file between fmt's reading and its writing: the saved text stays
+    (it was replaced by the formatting of the text before), fmt says so and exits 2."""
+    import kaoping.formatter as formatter
+
+    rules = tmp_path / "a.rules"
+    rules.write_text(UGLY, "utf-8")
+    saved = UGLY + "# added in the editor\n"
+    real = formatter.format_text
+
+    def format_while_saved(text: str, source: str, to: str | None = None) -> str:
+        out = real(text, source, to)
+        rules.write_text(saved, "utf-8")
+        return out
+
+    monkeypatch.setattr(formatter, "format_text", format_while_saved)
+    code, out, err = run(str(rules))
+    assert out == ""
+    assert code == 2
+    assert f"error: not written: {rules} changed while it was being formatted; run again" in err
+    assert rules.read_text("utf-8") == saved
+    assert [p.name for p in tmp_path.iterdir()] == ["a.rules"]  # no temporary left
+
+
+def test_a_file_that_does_not_parse_is_never_rewritten(tmp_path: Path) -> None:
+    broken = tmp_path / "a.rules"
+    text = "group G\nscoring G:\n  item A = = 1\n"
+    broken.write_text(text, "utf-8")
+    code, _, _ = run(str(broken))
+    assert code == 1
+    assert broken.read_text("utf-8") == text

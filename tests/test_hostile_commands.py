@@ -6,6 +6,8 @@ expanded, a value of the wrong kind shown as if it were a result, or an altered 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -223,27 +225,27 @@ def test_a_document_that_is_no_regular_file_is_named_so(special: str, tmp_path: 
     assert not (tmp_path / "d.html").exists()
 
 
-def test_bidi_controls_in_rules_text_are_shown_in_report_and_doc_pages(tmp_path: Path) -> None:
-    """A scheme title and an input's description carrying U+202E (RIGHT-TO-LEFT OVERRIDE) and
-    U+2066 (LEFT-TO-RIGHT ISOLATE): the terminal showed them escaped, the report and doc pages
-    passed them on raw, reversing the words after them on screen."""
-    rules = (EXAMPLE / "scheme.rules").read_text("utf-8")
-    rules = rules.replace("示例:县直单位改革工作考核(节选)", "考核\u202e表彰名单\u2066")
-    rules = rules.replace("是否开展改革专题调研", "是否\u202e开展")
-    path = tmp_path / "scheme.rules"
-    path.write_text(rules, "utf-8")
+def test_bidi_controls_in_text_are_shown_in_report_and_doc_pages(tmp_path: Path) -> None:
+    """U+202E (RIGHT-TO-LEFT OVERRIDE) and U+2066 (LEFT-TO-RIGHT ISOLATE) in a record's text
+    and in the source document: the report and doc pages show them escaped, never raw (which
+    reverses the words after them on screen). In a rules file they are refused (E103), so no
+    title or description carries them to a page."""
+    data = json.loads((EXAMPLE / "sample.json").read_text("utf-8"))
+    data["units"][0]["facts"]["成果"][0]["工作"] = "阶梯\u202e水价\u2066"
+    data_path = tmp_path / "d.json"
+    data_path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     document = tmp_path / "document.txt"
     document.write_text("附件2\n部署谋划\n1. 调研\u202e反向\n", "utf-8")
     for args, out, shown in (
         (
-            ["report", str(path), str(EXAMPLE / "sample.json")],
+            ["report", "example-en", str(data_path)],
             tmp_path / "r.html",
-            ["考核\\u202e表彰名单\\u2066"],
+            ["阶梯\\u202e水价\\u2066"],
         ),
         (
-            ["doc", str(path), "--document", str(document)],
+            ["doc", str(EXAMPLE / "scheme.rules"), "--document", str(document)],
             tmp_path / "d.html",
-            ["是否\\u202e开展", "调研\\u202e反向"],
+            ["调研\\u202e反向"],
         ),
     ):
         result = run(*args, "-o", str(out))
@@ -252,6 +254,15 @@ def test_bidi_controls_in_rules_text_are_shown_in_report_and_doc_pages(tmp_path:
         assert "\u202e" not in page and "\u2066" not in page
         for text in shown:
             assert text in page
+    rules = (EXAMPLE / "scheme.rules").read_text("utf-8")
+    path = tmp_path / "scheme.rules"
+    path.write_text(rules.replace("示例:县直单位改革工作考核(节选)", "考核\u202e表彰名单"), "utf-8")
+    refused = run("report", str(path), str(EXAMPLE / "sample.json"), "-o", str(tmp_path / "x.html"))
+    assert refused.exit_code == 1
+    assert "scheme.rules:3:11: error E103 an invisible or control character (U+202E" in (
+        refused.output
+    )
+    assert not (tmp_path / "x.html").exists()
 
 
 @pytest.mark.parametrize(
@@ -447,3 +458,295 @@ def test_one_cell_far_right_does_not_widen_every_row_of_a_workbook(tmp_path: Pat
     wide_run = run("score", "example-en", str(wide), "--format", "json")
     assert wide_run.exit_code == narrow_run.exit_code
     assert wide_run.output == narrow_run.output.replace(str(narrow), str(wide))
+
+
+FORMULA_RULES = """scheme "=1+1 考评"
+
+group 甲组 "甲组"
+
+constant 系数: number 0 to 10 "=2+2 系数" article "=3+3 第一条"
+
+input 分数: number 0 to 100 "=HYPERLINK(1)" article "@SUM(1)"
+
+scoring 甲组:
+    item 得分 max 100 article "+4+4":
+        add 分数 × 系数 / 10
+"""
+
+
+def test_no_text_from_the_rules_or_data_becomes_a_formula_in_a_workbook(tmp_path: Path) -> None:
+    """A title, description, article or unit name starting with `=` is read back as that text by
+    every workbook kaoping writes (`template`, `score -o`), never as a formula Excel runs."""
+    from openpyxl import load_workbook
+
+    rules = tmp_path / "s.rules"
+    rules.write_text(FORMULA_RULES, encoding="utf-8")
+    units = tmp_path / "units.csv"
+    units.write_text("单位,组\n=1+1,甲组\n", encoding="utf-8")
+    template = tmp_path / "t.xlsx"
+    made = run("template", str(rules), "-o", str(template), "--units", str(units))
+    assert made.exit_code == 0, made.output
+    data = tmp_path / "d.json"
+    data.write_text(
+        '{"units": [{"unit": "=1+1", "group": "甲组", "facts": {"分数": 50}}],'
+        ' "constants": {"系数": 10}}',
+        encoding="utf-8",
+    )
+    results = tmp_path / "r.xlsx"
+    scored = run("score", str(rules), str(data), "-o", str(results))
+    assert scored.exit_code == 0, scored.output
+    for book in (template, results):
+        texts = []
+        for ws in load_workbook(book):
+            for row in ws.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (book.name, ws.title, cell.coordinate)
+                    if isinstance(cell.value, str) and cell.value[:1] in "=+@":
+                        texts.append(cell.value)
+        assert texts, book.name
+    first = load_workbook(template)
+    assert first["说明"]["A1"].value == "=1+1 考评 — 数据填报模板"
+    assert [c.value for c in first["常量"][2]][2:] == ["=2+2 系数", "=3+3 第一条"]
+
+
+@pytest.mark.parametrize("backend", ["unit", "columnar"])
+def test_a_csv_of_results_keeps_a_formula_like_name_and_says_so(
+    tmp_path: Path, backend: str
+) -> None:
+    """`score -o x.csv` writes a unit named `=1+1` as the data gave it (a CSV file is data,
+    joined on the names) and warns that a spreadsheet opening it directly may run it."""
+    rules = tmp_path / "s.rules"
+    rules.write_text(
+        '分组 甲组 "甲组"\n输入 分数: 数值 0 至 100 "分数"\n评分 甲组:\n    指标 得分 满分 100 = 分数\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.csv"
+    data.write_text("unit,group,分数\n=1+1,甲组,5\n-2+3,甲组,6\nB,甲组,7\n", encoding="utf-8")
+    out = tmp_path / "r.csv"
+    result = CliRunner().invoke(
+        main, ["score", str(rules), str(data), "-o", str(out), "--backend", backend]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").splitlines()[1:] == [
+        "甲组,B,7,,,,7",
+        "甲组,-2+3,6,,,,6",
+        "甲组,=1+1,5,,,,5",
+    ]
+    assert (
+        f"warning: {out}: unit name(s) '-2+3', '=1+1' start with =, +, - or @, which a "
+        "spreadsheet opening this CSV file directly may run as a formula" in result.stderr
+    )
+    plain = tmp_path / "plain.csv"
+    plain.write_text("unit,group,分数\nA,甲组,5\n", encoding="utf-8")
+    quiet = CliRunner().invoke(
+        main, ["score", str(rules), str(plain), "-o", str(out), "--backend", backend]
+    )
+    assert quiet.exit_code == 0 and quiet.stderr == "", quiet.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("score", "example-en", "--sample", "-o", ""),
+        ("score", "example-en", "--sample", "--archive", "", "--year", "2017"),
+        ("report", "example-en", "--sample", "-o", ""),
+        ("template", "example-en", "-o", ""),
+        ("diff", "example-en", "example-zh", "--sample", "-o", ""),
+        ("test", "example-en", "--junitxml", ""),
+        ("test", "example-en", "--coverage-file", ""),
+        ("history", "--archive", ""),
+    ],
+)
+def test_an_empty_output_path_is_a_usage_error(args: tuple[str, ...]) -> None:
+    """`-o "$OUT"` with OUT unset: it wrote the results to stdout and no file, exit 0."""
+    result = run(*args)
+    assert result.exit_code == 3, result.output
+    assert "an empty path: name the file" in result.output
+
+
+def test_an_output_named_with_up_to_255_bytes_is_written(tmp_path: Path) -> None:
+    """A legal file name of 254 bytes (83 Chinese characters): its temporary's name, the
+    target's with a dot, a random part and `.tmp`, was over 255 bytes, and the write failed
+    with 'File name too long'."""
+    name = "考评结果" * 20 + "一二三.json"
+    assert len(name.encode()) == 254
+    out = tmp_path / name
+    result = run("score", "example-en", "--sample", "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert '"scheme": "example-en"' in out.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_an_archive_name_too_long_for_its_journal_is_refused_by_name(tmp_path: Path) -> None:
+    """A 249-byte archive name is a legal file name, but SQLite's NAME-journal beside it is
+    not: refused before the run with why, not 'unable to open database file'."""
+    db = tmp_path / ("档" * 82 + ".db")
+    result = run("score", "example-en", "--sample", "--archive", str(db), "--year", "2017")
+    assert result.exit_code == 2
+    assert "cannot use the archive: its name is over 247 bytes: SQLite writes NAME-journal" in (
+        result.stderr
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_fifo_named_rules_inside_a_folder_is_refused_not_read(tmp_path: Path) -> None:
+    """A FIFO named *.rules in a scheme's folder: `check`, `test` and `score` of the folder
+    waited on it forever (no writer), and so did the language server for a file opened there."""
+    from kaoping.lsp.schemes import rules_files
+
+    folder = tmp_path / "scheme"
+    folder.mkdir()
+    shutil.copy(EXAMPLE / "scheme.rules", folder / "scheme.rules")
+    (folder / "cases").mkdir()
+    shutil.copy(EXAMPLE / "cases" / "basic.yaml", folder / "cases" / "basic.yaml")
+    fifo = folder / "b.rules"
+    os.mkfifo(fifo)
+    message = f"{fifo}: not a regular file (a FIFO) in the folder: remove it, or name the rules"
+    for args, code in (
+        (("check", str(folder)), 1),
+        (("test", str(folder)), 1),
+        (("score", str(folder), str(EXAMPLE / "sample.json")), 1),
+    ):
+        result = run(*args)
+        assert result.exit_code == code, result.output
+        assert message in result.output
+    assert rules_files(folder) == [folder / "scheme.rules"]
+
+
+def test_sheet_titles_are_ones_excel_opens(tmp_path: Path) -> None:
+    """Units named `abc` and `ABC` (one title to Excel, which compares without case), `'x'`
+    (an apostrophe may not start or end a title) and `History` (Excel's own): each explanation
+    sheet gets a title Excel accepts, and says whose it is on its first line."""
+    from openpyxl import load_workbook
+
+    rules = tmp_path / "s.rules"
+    rules.write_text(
+        '分组 甲组 "甲组"\n输入 分数: 数值 0 至 100 "分数"\n评分 甲组:\n    指标 得分 满分 100 = 分数\n',
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.csv"
+    data.write_text(
+        "unit,group,分数\nabc,甲组,5\nABC,甲组,6\n'x',甲组,7\nHistory,甲组,8\n", "utf-8"
+    )
+    out = tmp_path / "r.xlsx"
+    result = run("score", str(rules), str(data), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    titles = {wb[t]["A1"].value.split(" (")[0]: t for t in wb.sheetnames[2:]}
+    assert titles == {"History": "History_", "'x'": "_x_", "ABC": "ABC", "abc": "abc~2"}
+    folded = [t.casefold() for t in wb.sheetnames]
+    assert len(set(folded)) == len(folded)
+
+
+def test_a_text_longer_than_a_cell_is_cut_saying_so(tmp_path: Path) -> None:
+    """A record's text of 40,000 characters in an explanation line: openpyxl kept the first
+    32,767 characters (Excel's limit) without a word; the cell now says it was cut and where
+    the whole text is."""
+    from openpyxl import load_workbook
+
+    data = json.loads((EXAMPLE / "sample.json").read_text("utf-8"))
+    data["units"][0]["facts"]["成果"][0]["工作"] = "长" * 40_000
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    out = tmp_path / "r.xlsx"
+    result = run("score", "example-en", str(path), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    long = [
+        c.value
+        for ws in load_workbook(out)
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and len(c.value) > 30_000
+    ]
+    assert len(long) == 1 and len(long[0]) == 32_767
+    assert long[0].endswith("长…（截断：共 40,027 字符，全文见 --format json）")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: " + "[" * 50_000 + "]" * 50_000 + "\n", "document-aliases.yaml: nested too deeply"),
+        (
+            "a: x\na: y\n",
+            "document-aliases.yaml:2:1: not valid YAML: the key 'a' is given twice in one mapping",
+        ),
+    ],
+)
+def test_document_aliases_are_read_strictly(tmp_path: Path, text: str, message: str) -> None:
+    """`document-aliases.yaml` nested past Python's stack ended `doc` in a RecursionError
+    traceback; a word given twice silently kept the second."""
+    document = tmp_path / "document.txt"
+    document.write_text("附件2\n部署谋划\n", "utf-8")
+    (tmp_path / "document-aliases.yaml").write_text(text, "utf-8")
+    result = run(
+        "doc",
+        str(EXAMPLE / "scheme.rules"),
+        "--document",
+        str(document),
+        "-o",
+        str(tmp_path / "d.html"),
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "d.html").exists()
+
+
+@pytest.mark.parametrize("backend", ["unit", "columnar"])
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        ('{"a": 1, "a": 2}', "input 'constants.a': given twice"),
+        (
+            '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "d.parquet: schema metadata kaoping.constants: nested too deeply to be unit data",
+        ),
+    ],
+)
+def test_parquet_constants_are_read_as_strictly_as_json_data(
+    tmp_path: Path, backend: str, metadata: str, message: str
+) -> None:
+    """A Parquet file's `kaoping.constants` giving a constant twice kept the last one (a = 2,
+    total 10, said nothing); nested past the stack, it ended in a RecursionError traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rules = tmp_path / "s.rules"
+    rules.write_text(
+        'group 甲组 "甲组"\nconstant a: number 0 to 10 "a"\ninput 分数: number 0 to 100 "分数"\n'
+        "scoring 甲组:\n    item 得分 max 100 = 分数 × a\n",
+        "utf-8",
+    )
+    table = pa.table({"unit": ["A"], "group": ["甲组"], "分数": ["5"]})
+    data = tmp_path / "d.parquet"
+    pq.write_table(table.replace_schema_metadata({"kaoping.constants": metadata}), data)
+    result = run("score", str(rules), str(data), "--backend", backend)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_an_older_archive_altered_to_a_rank_past_sqlites_integers_is_a_data_error(
+    archive: Path, tmp_path: Path
+) -> None:
+    """A schema-1 archive (before the table of unit rows) whose results JSON was altered to
+    a rank of 10^30: migrating it ended in OverflowError ('Python int too large to convert to
+    SQLite INTEGER'); now a data error naming the run, unit and field, the archive unchanged."""
+    old = tmp_path / "old.db"
+    shutil.copy(archive, old)
+    with contextlib.closing(sqlite3.connect(old)) as db:
+        run_id, text = db.execute("SELECT id, results_json FROM runs").fetchone()
+        doc = json.loads(text)
+        doc["units"][0]["rank"] = 10**30
+        db.execute("UPDATE runs SET results_json = ? WHERE id = ?", (json.dumps(doc), run_id))
+        db.execute("DROP TABLE unit_results")
+        db.execute("PRAGMA user_version = 1")
+        db.commit()
+    before = old.read_bytes()
+    result = run("history", "--archive", str(old))
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    unit = doc["units"][0]["unit"]
+    assert (
+        f"run {run_id}: unit {unit!r}, field 'rank': a rank is a whole number from 1, got "
+        f"{10**30}" in result.stderr
+    )
+    assert old.read_bytes() == before

@@ -4,12 +4,17 @@ years ("连续三年确定为优秀等次的,记三等功") is `设 连续优秀
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from helpers_columnar import same_results
+from helpers_scoring import unit
 from kaoping.compiler.load import compile_sources
 from kaoping.errors import CompileError
+from kaoping.io.history_file import read_history
 from kaoping.io.validate import validate
 from kaoping.scoring import score
 
@@ -101,7 +106,10 @@ def test_a_value_that_is_not_a_number_cannot_read_itself_as_one() -> None:
     with pytest.raises(CompileError) as err:
         compile_sources("own", {"q.rules": rules})
     assert "E203" in str(err.value)
-    assert "写在它自己的规则中,按数值读取" in str(err.value) or "reads a number" in str(err.value)
+    assert (
+        "`上年 曾经满分`, read by 曾经满分 itself or by a value 曾经满分 reads, reads a number"
+        in str(err.value)
+    )
     assert "E502" not in str(err.value)
 
 
@@ -110,3 +118,34 @@ def test_a_real_cycle_is_still_one() -> None:
     with pytest.raises(CompileError) as err:
         compile_sources("own", {"q.rules": rules})
     assert "E502" in str(err.value)
+
+
+CARRY = """
+方案 "加分结转"
+分组 单位 "单位"
+输入 本年加分: 数值 0 至 10 "本年获得的加分"
+输入 已用: 数值 0 至 10 "本年已使用的加分"
+评分 单位:
+    设 累计 = (上年 余额 缺省 0) + 本年加分
+    设 余额 = 累计 - 最小(已用, 累计)
+    指标 加分 满分 10 = 最小(累计, 10)
+"""
+
+
+def test_a_value_reading_last_year_of_a_value_that_reads_it_is_no_cycle(tmp_path: Path) -> None:
+    # 加分结转: 累计 = last year's 余额 + this year's; 余额 = 累计 − what was used. 余额 reads 累计
+    # this year, 累计 reads 余额 of last year: no cycle (E502 before). Year 1: 甲 累计 0 + 6 = 6,
+    # 余额 6 − 2 = 4; year 2: 累计 4 + 7 = 11, 加分 least(11, 10) = 10. 乙: 3 − least(5, 3) = 0,
+    # then 0 + 1 = 1
+    compiled = compile_sources("carry", {"c.rules": CARRY})
+    first = {
+        "units": [unit("甲", "单位", 本年加分=6, 已用=2), unit("乙", "单位", 本年加分=3, 已用=5)]
+    }
+    history = tmp_path / "last.json"
+    history.write_text(same_results(compiled, first) or "", encoding="utf-8")
+    second = {
+        "units": [unit("甲", "单位", 本年加分=7, 已用=1), unit("乙", "单位", 本年加分=1, 已用=0)]
+    }
+    out = same_results(compiled, second, read_history(str(history), compiled)[0])
+    assert out is not None
+    assert {u["unit"]: u["total"] for u in json.loads(out)["units"]} == {"甲": "10", "乙": "1"}

@@ -526,7 +526,10 @@ def test_shipped_schemes_from_parquet_take_whole_columns(tmp_path: Path, scheme:
         ('{"目标责任考核权重": "150"}', "'constants.目标责任考核权重': 150 is outside"),
         ('{"权重": "10"}', "'constants.权重': this is not a constant"),
         ("[1, 2]", "must be a JSON object"),
-        ("{not json", "must be a JSON object"),
+        (  # located, as a data file's JSON is
+            "{not json",
+            "schema metadata kaoping.constants:1:2: not valid JSON: Expecting property name",
+        ),
     ],
 )
 def test_bad_constants_in_parquet_get_the_per_unit_message(

@@ -8,12 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
+from kaoping.case_yaml import (
+    CaseFileError,
+    expect_list,
+    expect_mapping,
+    expect_scalar,
+    load_yaml,
+    where,
+)
 from kaoping.compiler.load import CompiledScheme
 from kaoping.errors import DataError, KaopingError
 from kaoping.exact import NumberError, Q, describe
-from kaoping.io.numbers import NumberText, read_number
+from kaoping.io.numbers import is_text, read_number
+from kaoping.io.text import nfc
 from kaoping.io.validate import read_roster, validate
 from kaoping.scoring import Results, score
 
@@ -30,35 +38,6 @@ _CASE_KEYS = {
     "expect_error",
 }
 _EXPECT_KEYS = {"scores", "total", "rank", "grade", "flags", "outputs"}
-
-
-class _NumberTextLoader(yaml.SafeLoader):
-    """YAML numbers stay as their text (never floats, never int() on unbounded digits) until
-    the case reader knows what each is for: a fact, a history value or an expectation."""
-
-
-def _number_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> NumberText:
-    return NumberText(loader.construct_scalar(node))
-
-
-_NumberTextLoader.add_constructor("tag:yaml.org,2002:float", _number_text)
-_NumberTextLoader.add_constructor("tag:yaml.org,2002:int", _number_text)
-
-
-def load_yaml(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            return yaml.load(fh, Loader=_NumberTextLoader)
-    except OSError as err:
-        raise CaseFileError(f"{path}: cannot read: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise CaseFileError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
-    except yaml.YAMLError as err:
-        raise CaseFileError(f"{path}: not valid YAML: {err}") from None
-
-
-class CaseFileError(KaopingError):
-    """A golden-case file is malformed."""
 
 
 @attrs.frozen
@@ -83,43 +62,74 @@ class CaseResult:
 def read_cases(path: Path) -> list[Case]:
     doc = load_yaml(path)
     if not isinstance(doc, Mapping) or "cases" not in doc:
-        raise CaseFileError(f"{path}: expected a mapping with `cases:`")
+        raise CaseFileError(f"{where(path, doc)}: expected a mapping with `cases:`")
+    at = where(path, doc)
     unknown = set(doc) - _FILE_KEYS
     if unknown:
-        raise CaseFileError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
-    defaults = doc.get("defaults") or {}
-    constants = doc.get("constants") or {}
-    for key, value in (("defaults", defaults), ("constants", constants)):
-        if not isinstance(value, Mapping):
-            raise CaseFileError(f"{path}: `{key}:` must be a mapping")
+        raise CaseFileError(f"{at}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+    defaults = expect_mapping(doc.get("defaults"), "defaults", at)
+    for group, facts in defaults.items():
+        expect_mapping(facts, f"defaults: {group}", where(path, defaults))
+    constants = expect_mapping(doc.get("constants"), "constants", at)
     out = []
-    for i, case in enumerate(doc["cases"], 1):
+    for i, case in enumerate(expect_list(doc["cases"], "cases", at, null_ok=False), 1):
         name = case.get("name") if isinstance(case, Mapping) else None
-        label = f"{path}: case {i} ({name or 'unnamed'})"
+        label = f"{where(path, case)}: case {i} ({name or 'unnamed'})"
         if not isinstance(case, Mapping) or not name:
             raise CaseFileError(f"{label}: every case needs a `name`")
         bad = set(case) - _CASE_KEYS
         if bad:
-            raise CaseFileError(f"{label}: unknown key(s) {', '.join(sorted(bad))}")
+            raise CaseFileError(f"{label}: unknown key(s) {', '.join(sorted(map(str, bad)))}")
         for need in ("article", "arithmetic", "units"):
             if need not in case:
                 raise CaseFileError(f"{label}: missing `{need}`")
+        for key in ("name", "article", "arithmetic", "expect_error"):
+            expect_scalar(case.get(key), key, label)
         if ("expect" in case) == ("expect_error" in case):
             raise CaseFileError(f"{label}: give exactly one of `expect` and `expect_error`")
-        for unit, exp in (case.get("expect") or {}).items():
-            bad = set(exp or {}) - _EXPECT_KEYS
-            if bad:
-                raise CaseFileError(
-                    f"{label}: expect {unit}: unknown key(s) {', '.join(sorted(bad))}"
-                )
+        _check_units(case, label)
+        _check_expect(case, label)
         out.append(Case(path, str(name), str(case["article"]), case, defaults, constants))
     return out
 
 
+def _check_units(case: Mapping[str, Any], label: str) -> None:
+    """The shape `_merged_units` relies on; what each unit holds, validation judges."""
+    for j, unit in enumerate(expect_list(case["units"], "units", label), 1):
+        unit = expect_mapping(unit, f"units: {j}", label, null_ok=False)
+        expect_mapping(unit.get("facts"), f"units: {j}: facts", label)
+    expect_list(case.get("history"), "history", label)
+
+
+def _check_expect(case: Mapping[str, Any], label: str) -> None:
+    for unit, exp in expect_mapping(case.get("expect"), "expect", label).items():
+        exp = expect_mapping(exp, f"expect: {unit}", label)
+        bad = set(exp) - _EXPECT_KEYS
+        if bad:
+            raise CaseFileError(
+                f"{label}: expect {unit}: unknown key(s) {', '.join(sorted(map(str, bad)))}"
+            )
+        for key in ("scores", "outputs"):
+            expect_mapping(exp.get(key), f"expect: {unit}: {key}", label)
+        for key in ("total", "rank"):
+            expect_scalar(exp.get(key), f"expect: {unit}: {key}", label)
+        for value in expect_list(exp.get("flags"), f"expect: {unit}: flags", label):
+            expect_scalar(value, f"expect: {unit}: flags", label)
+        grade = exp.get("grade")
+        if isinstance(grade, Mapping):
+            for gname, gvalue in grade.items():
+                expect_scalar(gvalue, f"expect: {unit}: grade: {gname}", label)
+        else:
+            expect_scalar(grade, f"expect: {unit}: grade", label)
+
+
 def _merged_units(case: Case) -> list[dict[str, Any]]:
     units = []
-    for u in case.data["units"]:
-        facts = dict(case.defaults.get(u.get("group"), {}) or {})
+    # a group named in either Unicode form (NFC, NFD) is one group, as in data files
+    defaults = {nfc(str(k)): v for k, v in case.defaults.items()}
+    for u in case.data["units"] or []:
+        group = u.get("group")
+        facts = dict(defaults.get(nfc(group), {}) or {}) if is_text(group) else {}
         facts.update(u.get("facts") or {})
         # every other key (`given`, a misspelt one) goes to validation as a data file's would
         units.append({**u, "facts": facts})
@@ -194,14 +204,16 @@ def _rank(expected: Any) -> int:
 def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
     for unit_name, exp in expect.items():
-        r = results.by_name(str(unit_name))
+        exp = exp or {}
+        r = results.by_name(nfc(str(unit_name).strip()))  # as the units' names were read
         if r is None:
             problems.append(f"no unit {unit_name!r} in the results")
             continue
         u = r.unit
         for path, want in (exp.get("scores") or {}).items():
             # a value is named as in the rules: by its path, or by any unique tail of it
-            matches = [k for k in u.values if k == path or k.endswith("." + str(path))]
+            path = nfc(str(path))
+            matches = [k for k in u.values if k == path or k.endswith("." + path)]
             if len(matches) != 1:
                 problems.append(
                     f"{unit_name}: "
@@ -231,15 +243,20 @@ def compare(results: Results, expect: Mapping[str, Any]) -> list[str]:
                 else:
                     want_grades = {next(iter(u.grades)): want_grades}
             for gname, gval in want_grades.items():
-                if u.grades.get(gname) != gval:
+                gname = nfc(str(gname))
+                gval = nfc(gval) if is_text(gval) else gval
+                if gname not in u.grades:
+                    known = ", ".join(u.grades) or "none"
+                    problems.append(f"{unit_name}: no grading {gname!r} (the unit's: {known})")
+                elif u.grades.get(gname) != gval:
                     problems.append(
                         f"{unit_name}: {gname} is {u.grades.get(gname)}, expected {gval}"
                     )
-        if "flags" in exp and sorted(u.flags) != sorted(exp["flags"] or []):
-            problems.append(
-                f"{unit_name}: flags are {sorted(u.flags)}, expected {sorted(exp['flags'] or [])}"
-            )
+        want_flags = sorted(str(f) for f in exp.get("flags") or [])
+        if "flags" in exp and sorted(u.flags) != want_flags:
+            problems.append(f"{unit_name}: flags are {sorted(u.flags)}, expected {want_flags}")
         for name, want in (exp.get("outputs") or {}).items():
+            name = nfc(str(name))
             if name not in u.values:
                 problems.append(f"{unit_name}: no output {name!r}")
             elif not _eq(u.values[name], want):

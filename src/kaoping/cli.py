@@ -22,6 +22,7 @@ import click
 
 from kaoping import load_scheme
 from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRef, history_input
+from kaoping.commands import FilePath
 from kaoping.compiler.load import CompiledScheme
 from kaoping.diagnostics import default_lang, render
 from kaoping.errors import CompileError, DataError, KaopingError, OutputError
@@ -381,7 +382,7 @@ def _scored(
     "--output",
     "-o",
     # a folder or an unwritable path is the output writer's data error (exit 2), not usage
-    type=click.Path(),
+    type=FilePath(),
     help="Write to this file (written whole, or not at all).",
 )
 @click.option(
@@ -392,7 +393,7 @@ def _scored(
 )
 @click.option(
     "--archive",
-    type=click.Path(),
+    type=FilePath(),
     help="Record the run in this results archive (SQLite; created if missing): the scheme, "
     "the data as read, the results, the time, who ran it.",
 )
@@ -503,6 +504,9 @@ def _score(
 
         rows = results_table.iter_parquet if kind == ".parquet" else results_table.iter_csv
         _emit(rows(results), output, inputs)
+        if kind == ".csv":
+            assert output is not None
+            _formula_warning(output, (r.name for r in results.ordered()))
         return
     chunks = iter_json(results) if fmt == "json" else iter_table(results)
     _emit(itertools.chain(chunks, ["\n"]), output, inputs)
@@ -527,6 +531,7 @@ def _by_whole_columns(
         return False
     if kind == ".xlsx" or backend == "unit" or path.suffix.lower() not in (".csv", ".parquet"):
         return False
+    from kaoping.io.columns_out import formula_like
     from kaoping.scoring_whole import NotWhole, score_whole, stage_refused, write_chunks
 
     try:
@@ -545,9 +550,20 @@ def _by_whole_columns(
         if verbose:
             click.echo(f"backend: columnar ({results.reason})", err=True)
         _emit(chunks, output, inputs)
+        if kind == ".csv":
+            assert output is not None
+            _formula_warning(output, (n for g in results.groups for n in formula_like(g.names)))
     except NotWhole:
         return False
     return True
+
+
+def _formula_warning(output: str, names: Iterable[str]) -> None:
+    from kaoping.io.results_table import formula_warning
+
+    warning = formula_warning(output, names)
+    if warning is not None:
+        click.echo(for_terminal(warning), err=True)
 
 
 def _archive(
@@ -683,7 +699,7 @@ def explain(
     "--output",
     "-o",
     required=True,
-    type=click.Path(),
+    type=FilePath(),
     help="The workbook to write (.xlsx; written whole, or not at all).",
 )
 @click.option(
@@ -784,14 +800,14 @@ def inputs(scheme: str) -> None:
 
 @main.command("test")
 @click.argument("refs", nargs=-1)
-@click.option("--junitxml", type=click.Path(), help="Write a JUnit XML report.")
+@click.option("--junitxml", type=FilePath(), help="Write a JUnit XML report.")
 @FOLDERS
 @click.option(
     "--coverage", is_flag=True, help="Report the rule lines and branches no case exercised."
 )
 @click.option(
     "--coverage-file",
-    type=click.Path(),
+    type=FilePath(),
     help="Write the coverage as LCOV (.info) or Cobertura XML (.xml); implies --coverage.",
 )
 @click.option(
@@ -885,7 +901,7 @@ def _installed_cases(reg: Registry, scheme_id: str) -> list[Path]:
 def _cases_beside(ref: str) -> list[Path]:
     """The golden cases of a rules folder (or of the folder of a rules file): `cases/*.yaml`.
     None at all is an error: a path given to `test` that tests nothing is a mistake."""
-    from kaoping.cases import CaseFileError
+    from kaoping.case_yaml import CaseFileError
 
     path = Path(ref)
     folder = (path if path.is_dir() else path.parent) / "cases"

@@ -10,6 +10,21 @@ import stat
 from pathlib import Path
 
 
+def found_problem(path: Path) -> str | None:
+    """Why a file found in a folder (not named by the user) cannot be read as a rules file: a
+    FIFO, a socket or a device there would be read until its writer ends, which may be never
+    (a FIFO in a scheme's folder hung `check`, `test` and the language server). Named on the
+    command line, a pipe is still read (`<(command)`)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"not a regular file ({kind}) in the folder: remove it, or name the rules files"
+
+
 def device_problem(path: Path) -> str | None:
     """Why `path` cannot be read as a file, if it is a device; None for anything else."""
     try:

@@ -26,10 +26,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "请用空格缩进",
     ),
     "E103": (
-        "a control character ({char}) is not allowed in a rules file",
-        "规则文件中不能有控制字符({char})",
-        "delete it (a file full of NULs was saved as UTF-16: save it as UTF-8)",
-        "请删除它(满是 NUL 的文件是存成了 UTF-16:请另存为 UTF-8)",
+        "an invisible or control character ({char}) is not allowed in a rules file",
+        "规则文件中不能有不可见字符或控制字符({char})",
+        "delete it: it cannot be seen, and a direction control makes the line show other than "
+        "it reads (a file full of NULs was saved as UTF-16: save it as UTF-8)",
+        "请删除它:它看不见,方向控制字符会使这一行显示得与实际内容不同"
+        "(满是 NUL 的文件是存成了 UTF-16:请另存为 UTF-8)",
     ),
     "E104": (
         "nested too deeply: at most {limit} levels of nesting",
@@ -244,7 +246,7 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
 TITLES: dict[str, tuple[str, str]] = {
     "E101": ("Syntax error", "语法错误"),
     "E102": ("Tab or full-width space in the indentation", "缩进中有制表符或全角空格"),
-    "E103": ("A control character in the file", "文件中有控制字符"),
+    "E103": ("A control or invisible character in the file", "文件中有控制字符或不可见字符"),
     "E104": ("Nested more than 100 levels deep", "嵌套超过 100 层"),
     "E105": ("Python refused the code generated for a rule", "为规则生成的代码无法编译"),
     "E106": ("A number with too many digits", "数字位数过多"),

@@ -30,6 +30,7 @@ OK_OR_RULES = frozenset({0, 1})  # check: clean, or rules errors
 OK_OR_DATA = frozenset({0, 2})  # scoring good rules: a result, or data errors
 ANY_DOCUMENTED = frozenset({0, 1, 2})  # scoring generated rules: also rules errors
 REJECTED = frozenset({2})  # data the documentation says is an error
+USAGE = frozenset({3})  # a bad option value (an empty output path)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from fuzz.case import OK_OR_DATA, REJECTED, Case, Command
+from fuzz.case import OK_OR_DATA, REJECTED, USAGE, Case, Command
 from fuzz.shipped import by_id
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -57,17 +57,23 @@ def output_cases(draw: Draw) -> Case:
     }
     run = ("score", "rules/scheme.rules", "data.json", "--history", "history.json", *fmt)
     junit = draw(st.integers(0, 4)) == 4
+    empty = target == ""  # a script's unset "$OUT": a usage error, not stdout
     if junit:  # `kaoping test` reads none of the case's files: any of them may be its target
         is_input = False
         commands = [
-            Command(("test", "example-en", "--junitxml", target), OK_OR_DATA, "test", output=target)
+            Command(
+                ("test", "example-en", "--junitxml", target),
+                USAGE if empty else OK_OR_DATA,
+                "test",
+                output=target,
+            )
         ]
     else:
         commands = [
             Command(run, OK_OR_DATA, "score", json_out=bool(fmt)),
             Command(
                 (*run, "-o", target),
-                REJECTED if is_input or not good else OK_OR_DATA,
+                USAGE if empty else REJECTED if is_input or not good else OK_OR_DATA,
                 "score",
                 output=target,
                 same_as=0,

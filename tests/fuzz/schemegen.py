@@ -39,6 +39,7 @@ KW = {
     "section": ("section", "部分"),
     "item": ("item", "指标"),
     "require": ("require", "校验"),
+    "by": ("by", "按"),
     "max": ("max", "满分"),
     "start": ("start max", "起评 满分"),
     "add": ("add", "加"),
@@ -103,9 +104,10 @@ class Input:
 
 
 class _Gen:
-    def __init__(self, draw: Draw, lang: str, inputs: list[Input]):
+    def __init__(self, draw: Draw, lang: str, inputs: list[Input], tame: bool = False):
         self.draw, self.lang, self.inputs = draw, lang, inputs
         self.after_items = False  # `total` is known only once every item is
+        self.tame = tame  # no number past kaoping's limits: schemes that compile, mostly
 
     def k(self, word: str) -> str:
         en, zh = KW[word]
@@ -122,7 +124,7 @@ class _Gen:
             or (choice == 1 and not self.after_items and not numbers)
             or (choice == 2 and not numbers)
         ):
-            if self.draw(st.integers(0, 7)) == 7:
+            if self.draw(st.integers(0, 7)) == 7 and not self.tame:
                 return self.pick(BIG_LITERALS)
             return self.pick(LITERALS)
         if choice == 1 and self.after_items:
@@ -132,6 +134,8 @@ class _Gen:
             if ref.optional:
                 return f"({ref.name} {self.k('default')} {self.pick(LITERALS)})"
             return str(ref.name)
+        if choice == 3 and self.divisors() and self.draw(st.booleans()):
+            return self.guarded(depth)
         if choice in (3, 4):
             op = self.pick(["+", "-", "×", "÷", "*", "/"])
             expr = f"{self.num(depth - 1)} {op} {self.num(depth - 1)}"
@@ -153,6 +157,25 @@ class _Gen:
             )
         fn = self.k(self.pick(["least", "greatest", "shortfall", "excess"]))
         return f"{fn}({self.num(depth - 1)}, {self.num(depth - 1)})"
+
+    def divisors(self) -> list[Input]:
+        return [i for i in self.inputs if i.kind in ("number", "count") and not i.optional]
+
+    def guard(self) -> tuple[str, str, bool]:
+        """(a divisor, a comparison of it with 0, whether the comparison holding rules 0 out)."""
+        x = self.draw(st.sampled_from(self.divisors())).name
+        op = self.pick([">", "<", "!=", "≠", "="])
+        cond = f"{x} {op} 0" if self.draw(st.booleans()) else f"0 {op} {x}"
+        return x, cond, op != "="
+
+    def guarded(self, depth: int) -> str:
+        """A quotient by a value under a condition that rules its 0 out (完成率 = 实际 ÷ 目标
+        where 目标 ≠ 0): no default, the branch knows."""
+        x, cond, holds = self.guard()
+        quotient = f"{self.num(depth - 1)} ÷ {x}"
+        other = self.num(depth - 1)
+        then, otherwise = (quotient, other) if holds else (other, quotient)
+        return "(" + self.k("then").format(cond, then, otherwise) + ")"
 
     def bool(self, depth: int) -> str:
         flags = [i for i in self.inputs if i.kind == "yesno"]
@@ -182,6 +205,11 @@ class _Gen:
             return self.k("start")
         if choice in (0, 1, 2):
             line = f"{self.k('deduct' if choice == 2 else 'add')} {self.num(depth)}"
+            guard = self.divisors() and self.draw(st.integers(0, 3)) == 0
+            if guard:  # an amount that divides where the clause's condition rules 0 out
+                x, cond, holds = self.guard()
+                if holds:
+                    return f"{line} ÷ {x} {self.k('if')} {cond}"
             if self.draw(st.booleans()):
                 line += f" {self.k('per')} {self.num(depth)}"
             if self.draw(st.booleans()):
@@ -201,8 +229,9 @@ class _Gen:
 
 
 @st.composite
-def schemes(draw: Draw) -> tuple[str, list[Input], list[str], str | None]:
-    """(rules text, inputs, groups, the grading's enum name or None)."""
+def schemes(draw: Draw, tame: bool = False) -> tuple[str, list[Input], list[str], str | None]:
+    """(rules text, inputs, groups, the grading's enum name or None). `tame`: no number past
+    kaoping's limits (most schemes compile: for comparing the backends)."""
     lang = draw(st.sampled_from(["zh", "en"]))
     names = ["甲", "乙", "丙", "丁", "戊"] if lang == "zh" else ["a", "b", "c", "d", "e"]
     inputs = []
@@ -210,15 +239,17 @@ def schemes(draw: Draw) -> tuple[str, list[Input], list[str], str | None]:
         kind = draw(st.sampled_from(["number", "count", "yesno"]))
         inp = Input(name, kind, draw(st.integers(0, 4)) == 4)
         if kind == "number" and draw(st.booleans()):
-            inp.low = draw(st.sampled_from(["0", "-10", "-" + "9" * 40]))
-            inp.high = draw(st.sampled_from(["100", "10", "9" * 40, HUGE_DIGITS]))
+            lows, highs = ["0", "-10", "-" + "9" * 40], ["100", "10", "9" * 40, HUGE_DIGITS]
+            inp.low = draw(st.sampled_from(lows[:2] if tame else lows))
+            inp.high = draw(st.sampled_from(highs[:2] if tame else highs))
         inputs.append(inp)
-    g = _Gen(draw, lang, inputs)
+    g = _Gen(draw, lang, inputs, tame)
     depth = draw(st.integers(0, 4))
     groups = ["县直单位", "乡镇"][: draw(st.integers(1, 2))]
     lines = [f'{g.k("scheme")} "生成的方案"']
     if draw(st.booleans()):
-        lines.append(g.k("places").format(g.pick(PLACES), g.pick(MODES[lang])))
+        places = PLACES[:5] if tame else PLACES
+        lines.append(g.k("places").format(g.pick(places), g.pick(MODES[lang])))
     lines += [f"{g.k('group')} {name}" for name in groups]
     grading = draw(st.booleans())
     if grading:
@@ -238,8 +269,16 @@ def schemes(draw: Draw) -> tuple[str, list[Input], list[str], str | None]:
         cond = g.pick([f"{x} > 0", f"0 < {x}", f"{x} < 0", f"{x} != 0", f"{x} ≠ 0"])
         lines.append(f"    {g.k('require')} {cond}")
         lines.append(f"    {g.k('item')} 商 = {g.num(depth)} ÷ {x}")
+    keyed = [i for i in g.divisors() if i.kind == "number"]
+    if keyed and draw(st.integers(0, 3)) == 0:
+        # a keyed item whose row open at 0 divides by its key (the row knows it is not 0)
+        x = draw(st.sampled_from(keyed)).name
+        lines.append(f"    {g.k('item')} 档 {g.k('by')} {x}:")
+        lines.append(f"        (0, 10]: {g.num(depth)} ÷ {x}")
+        lines.append(f"        {g.k('otherwise')}: {g.num(depth)}")
     for n in range(draw(st.integers(1, 4))):
-        maximum = f" {g.k('max')} {g.pick(MAXIMA)}" if draw(st.integers(0, 3)) else ""
+        maxima = MAXIMA[:6] if tame else MAXIMA
+        maximum = f" {g.k('max')} {g.pick(maxima)}" if draw(st.integers(0, 3)) else ""
         if draw(st.booleans()):
             lines.append(f"    {g.k('item')} 项{n}{maximum} = {g.num(depth)}")
         else:
@@ -271,8 +310,9 @@ def schemes(draw: Draw) -> tuple[str, list[Input], list[str], str | None]:
     return "\n".join(lines) + "\n", inputs, groups, "等次" if grading else None
 
 
-def _fact(draw: Draw, inp: Input) -> Any:
-    hostile = draw(st.integers(0, 7)) == 7
+def _fact(draw: Draw, inp: Input, tame: bool = False) -> Any:
+    """A fact for `inp`: now and then absent, or (unless `tame`) a value no input takes."""
+    hostile = draw(st.integers(0, 7)) == 7 and not tame
     if inp.optional and draw(st.integers(0, 3)) == 0:
         return None
     if hostile:

@@ -84,6 +84,11 @@ def unit_rows(
             raise bad("a unit of its results has no name, group or total")
         rank = u.get("rank")
         grade = u.get("grade")
+        if isinstance(rank, int) and not isinstance(rank, bool) and not 1 <= rank < 2**63:
+            # (an archive altered by hand: SQLite holds no larger whole number)
+            raise bad(
+                f"unit {u['unit']!r}, field 'rank': a rank is a whole number from 1, got {rank}"
+            )
         rows.append(
             (
                 run_id,

@@ -90,7 +90,15 @@ def _not_a_file(path: str) -> str | None:
         return "it is a folder"
     if os.path.exists(path) and not os.path.isfile(path):
         return "it is not a regular file"
+    if len(os.fsencode(os.path.basename(path))) > _NAME_BYTES:
+        return (
+            f"its name is over {_NAME_BYTES} bytes: SQLite writes NAME-journal beside it, whose "
+            "name would be over the 255 bytes a file name may have; choose a shorter name"
+        )
     return None
+
+
+_NAME_BYTES = 255 - len("-journal")
 
 
 def check_writable(path: str) -> None:
@@ -156,7 +164,7 @@ def reading(path: str) -> Iterator[sqlite3.Connection]:
     """A connection to read an existing archive at the current schema: an older archive is
     migrated first (which needs write access to it)."""
     if not os.path.isfile(path):
-        why = _not_a_file(path) or "no such file"
+        why = (_not_a_file(path) if os.path.exists(path) else None) or "no such file"
         raise _refuse(path, f"cannot read the archive: {why}")
     with _sqlite_errors(path):
         with contextlib.closing(_connect(path, read_only=True)) as db:

@@ -7,7 +7,25 @@ its heavy dependencies inside the command, so that `kaoping --help` stays fast.
 
 from __future__ import annotations
 
+import os
+
 import click
+
+
+class FilePath(click.Path):
+    """A path to write or record into (`-o`, `--archive`, `--junitxml`): an empty one (a
+    script's unset `"$OUT"`) is a usage error, not "no path" (which writes to stdout and
+    leaves no file, with exit 0)."""
+
+    def convert(
+        self,
+        value: str | os.PathLike[str],
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> str | bytes | os.PathLike[str]:
+        if value == "":
+            self.fail("an empty path: name the file", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def register(group: click.Group) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRef
+from kaoping.commands import FilePath
 
 
 @click.command("diff")
@@ -31,7 +32,7 @@ from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRe
 @click.option(
     "--output",
     "-o",
-    type=click.Path(),
+    type=FilePath(),
     help="Write to this file (written whole, or not at all); NAME.xlsx: a workbook with a "
     "sheet of unit changes and a sheet of rule changes.",
 )

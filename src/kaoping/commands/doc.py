@@ -8,12 +8,14 @@ from typing import Any
 
 import click
 
+from kaoping.commands import FilePath
+
 ALIASES = "document-aliases.yaml"
 
 
 @click.command("doc")
 @click.argument("scheme")
-@click.option("-o", "--output", type=click.Path(), help="The HTML file to write (else stdout).")
+@click.option("-o", "--output", type=FilePath(), help="The HTML file to write (else stdout).")
 @click.option(
     "--document",
     type=click.Path(dir_okay=False),
@@ -78,16 +80,19 @@ def _read_text(path: Path) -> str:
 def _aliases(path: Path) -> dict[str, str]:
     """The words the rules use for parts the document names otherwise (`县区总表: 县(区)…总表`),
     from `document-aliases.yaml` beside the document, if there is one."""
-    import yaml
+    import re
 
+    from kaoping.case_yaml import CaseFileError, load_yaml
     from kaoping.errors import DataError, DataProblem
 
     if not path.is_file():
         return {}
-    try:
-        loaded: Any = yaml.safe_load(_read_text(path))
-    except yaml.YAMLError as err:
-        raise DataError([DataProblem(str(path), None, None, f"not valid YAML: {err}")]) from None
+    try:  # as strictly as golden cases: no key twice, no alias bomb, no nesting past the stack
+        loaded: Any = load_yaml(path)
+    except CaseFileError as err:
+        found = re.match(rf"({re.escape(str(path))}(?::\d+:\d+)?): (.*)", str(err), re.DOTALL)
+        where, why = found.groups() if found else (str(path), str(err))
+        raise DataError([DataProblem(where, None, None, why)]) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict) or not all(

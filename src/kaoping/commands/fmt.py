@@ -39,7 +39,7 @@ def fmt_cmd(
     2 when a file cannot be written, 3 on a usage error."""
     from kaoping.cli import _print_diagnostics
     from kaoping.diagnostics import default_lang
-    from kaoping.errors import CompileError, KaopingError
+    from kaoping.errors import CompileError, KaopingError, OutputError
     from kaoping.formatter import format_text
     from kaoping.io.output import write_output
     from kaoping.io.text import for_terminal
@@ -54,7 +54,7 @@ def fmt_cmd(
     failed = write_failed = False
     for path in files:
         try:
-            text = read_rules(path)
+            raw, text = read_rules(path)
         except UnreadableFile as err:
             click.echo(for_terminal(str(err)), err=True)
             failed = True
@@ -74,7 +74,9 @@ def fmt_cmd(
             click.echo(f"would reformat {for_terminal(str(path))}")
         else:
             try:
-                write_output(path, [formatted])
+                if not writable(path):
+                    raise OutputError(f"not written: {path} is read-only")
+                write_output(path, [formatted], was=raw)
             except KaopingError as err:
                 click.echo(f"error: {for_terminal(str(err))}", err=True)
                 write_failed = True
@@ -111,9 +113,19 @@ def rules_files(paths: tuple[str, ...]) -> list[Path]:
     return list(unique.values())
 
 
-def read_rules(path: Path) -> str:
-    """The file's text; a file that is no regular file (a FIFO, a device: reading it could
-    block or never end), cannot be read or is not UTF-8 is an UnreadableFile."""
+def writable(path: Path) -> bool:
+    """A file fmt may rewrite: one its user may write and that is not marked read-only (no
+    write bit for anyone: root may write it, but the mark says it is not to change)."""
+    try:
+        st = os.stat(path)
+    except OSError:  # gone since it was read: the write says so
+        return True
+    return os.access(path, os.W_OK) and bool(st.st_mode & 0o222)
+
+
+def read_rules(path: Path) -> tuple[bytes, str]:
+    """The file's bytes and text; a file that is no regular file (a FIFO, a device: reading it
+    could block or never end), cannot be read or is not UTF-8 is an UnreadableFile."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise UnreadableFile(f"{path}: error: not a regular file")
@@ -121,7 +133,7 @@ def read_rules(path: Path) -> str:
     except OSError as err:
         raise UnreadableFile(f"{path}: error: cannot read: {err.strerror}") from None
     try:
-        return data.decode("utf-8")
+        return data, data.decode("utf-8")
     except UnicodeDecodeError as err:
         line_start = data.rfind(b"\n", 0, err.start) + 1
         line = data.count(b"\n", 0, err.start) + 1

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from kaoping.commands import FilePath
+
 _RUN_HEAD = ["run", "year", "scheme", "version", "rules hash", "units", "run at", "by"]
 _YEAR_HEAD = ["year", "scheme", "group", "total", "rank", "grade", "run at", "by", "run"]
 
@@ -28,7 +30,7 @@ def _table(header: list[str], rows: Sequence[Sequence[Any]]) -> list[str]:
 @click.option(
     "--archive",
     required=True,
-    type=click.Path(),
+    type=FilePath(),
     help="The results archive (`score --archive` records into it).",
 )
 @click.option("--scheme", "scheme_id", help="Only this scheme's runs (a scheme id).")

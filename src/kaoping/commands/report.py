@@ -12,6 +12,7 @@ import attrs
 import click
 
 from kaoping.archive.history_ref import HISTORY_HELP, HISTORY_METAVAR, HistoryRef, history_input
+from kaoping.commands import FilePath
 
 
 def _made() -> str:
@@ -33,7 +34,7 @@ def _made() -> str:
     "--output",
     "-o",
     required=True,
-    type=click.Path(),
+    type=FilePath(),
     help="The page to write (.html; written whole, or not at all, never over an input).",
 )
 @click.option(

@@ -41,16 +41,25 @@ def within(narrow: Narrow, more: Narrow) -> Narrow:
 
 
 def _facts(cond: ir.Expr, model: Model, block: int, holds: bool) -> Narrow:
-    if isinstance(cond, ir.Not):
-        return _facts(cond.operand, model, block, not holds)
-    if isinstance(cond, ir.Logic):
-        # `a and b` holds: both hold; `a or b` fails: both fail; otherwise nothing is known
-        if (cond.op == "and") == holds:
-            left = _facts(cond.left, model, block, holds)
-            return within(left, _facts(cond.right, model, block, holds))
-        return {}
-    if not isinstance(cond, ir.Compare):
-        return {}
+    """What every comparison `cond` joins proves (a loop, not recursion: a condition may join
+    hundreds): under `and` where it holds, under `or` where it fails, `not` turning one into
+    the other; a comparison under any other join proves nothing."""
+    known: Narrow = {}
+    todo: list[tuple[ir.Expr, bool]] = [(cond, holds)]
+    while todo:
+        x, true = todo.pop()
+        if isinstance(x, ir.Not):
+            todo.append((x.operand, not true))
+        elif isinstance(x, ir.Logic):
+            if (x.op == "and") == true:  # both sides are known to hold (or to fail)
+                todo += [(x.right, true), (x.left, true)]
+        elif isinstance(x, ir.Compare):
+            for key, ty in _compared(x, model, block, true).items():
+                known[key] = T.intersect(known[key], ty) if key in known else ty
+    return known
+
+
+def _compared(cond: ir.Compare, model: Model, block: int, holds: bool) -> Narrow:
     op = cond.op if holds else _NEGATED[cond.op]
     key, term = ref_key(model, cond.left, block), cond.left
     number = _number(model, cond.right, block)

@@ -306,8 +306,17 @@ class StageEmitter(ExprEmitter):
                 amount = self.ex(cl.amount, block, s)
                 if cl.per is not None:
                     amount = f"{amount} * {self.ex(cl.per, block, s)}"
-                cond = f", {self.ex(cl.cond, block, s)}" if cl.cond is not None else ""
-                w(f"_it.add({amount}, {line}, {cl.sign}{cond})", cl.span)
+                if cl.cond is None:
+                    w(f"_it.add({amount}, {line}, {cl.sign})", cl.span)
+                    continue
+                # the amount only where the condition holds: the checker typed it knowing so
+                # (`add 实际 ÷ 目标 if 目标 > 0` divides by no 0)
+                w(f"if {self.ex(cl.cond, block, s)}:", cl.span)
+                with w.indent():
+                    w(f"_it.add({amount}, {line}, {cl.sign})", cl.span)
+                w("else:")
+                with w.indent():
+                    w(f"_it.skip({line})", cl.span)
             elif isinstance(cl, ir.Floor):
                 w(f"_it.floor({self.ex(cl.value, block, s)}, {line})", cl.span)
             elif isinstance(cl, ir.Cap):

@@ -24,7 +24,7 @@ from kaoping.compiler.limits import nesting_errors
 from kaoping.compiler.lower import build_module, lower_file
 from kaoping.compiler.lower_parts import LoweringError
 from kaoping.compiler.model import Model
-from kaoping.devices import device_problem
+from kaoping.devices import device_problem, found_problem
 from kaoping.diagnostics import Diagnostic, sort_diagnostics
 from kaoping.errors import CompileError, SourceError
 from kaoping.grammar.expected import keyword_set, names_like_keywords
@@ -93,6 +93,10 @@ def read_sources(paths: Sequence[Path]) -> dict[str, str]:
             found = sorted(p.rglob("*.rules"))
             if not found:
                 raise SourceError(f"{p}: no .rules files in this folder")
+            for f in found:
+                special = found_problem(f)
+                if special is not None:
+                    raise SourceError(f"{f}: {special}")
             files.extend(found)
         else:
             files.append(p)

@@ -4,6 +4,7 @@ keywords of either set (a keyword misspelt reads as a name)."""
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 
 from kaoping.compiler.infer_context import BUILTIN_NAMES, BUILTINS_ZH
@@ -55,8 +56,26 @@ def hint_args(name: str, candidates: Iterable[str]) -> dict[str, str]:
     }
 
 
+def width_twin(name: str, candidates: Iterable[str]) -> str | None:
+    """The declared name `name` is typed as with full-width letters or digits (`Ａ类` for
+    `A类`, `得分１` for `得分1`, as an input method in full-width mode types them): the same
+    name to the eye, other characters to kaoping (which compares names as typed, in NFC)."""
+    folded = unicodedata.normalize("NFKC", name)
+    if folded == name:
+        return None
+    return next((c for c in candidates if unicodedata.normalize("NFKC", c) == folded), None)
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> tuple[str, str] | None:
     """(English, Chinese) `did you mean 'reports'?`, or None when nothing is near."""
+    candidates = list(candidates)
+    twin = width_twin(name, candidates)
+    if twin is not None:
+        return (
+            f"did you mean {twin!r}? {name!r} differs from it only in the width or form of its "
+            "characters (full-width ＡＢ１ are other characters than AB1)",
+            f"是否应为 {twin!r}?{name!r} 与它只差字符的全角半角或写法(全角 ＡＢ１ 与 AB1 是不同的字符)",
+        )
     close = nearest(name, candidates)
     if close:
         shown = [repr(c) for c in close]

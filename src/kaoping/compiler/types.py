@@ -174,9 +174,14 @@ def clamp(a: Ty, floor: Q | None, cap: Q | None) -> Ty:
 
 
 def intersect(a: Ty, b: Ty) -> Ty:
-    """`a` narrowed to what `b` allows (keeping whether `a` may be absent)."""
+    """`a` narrowed to what `b` allows (keeping whether `a` may be absent). Where the two share
+    no number (a branch no unit reaches: `if x > 0` inside `else` of `if x > 0`, or a
+    requirement no data meets), `b` is taken: what is typed there is never computed, and an
+    empty range would divide by zero in the checker's own arithmetic."""
     low = b.low if a.low is None else (a.low if b.low is None else max(a.low, b.low))
     high = b.high if a.high is None else (a.high if b.high is None else min(a.high, b.high))
+    if low is not None and high is not None and low > high:
+        low, high = b.low, b.high
     return attrs.evolve(
         a, low=low, high=high, integer=a.integer or b.integer, nonzero=a.nonzero or b.nonzero
     )

@@ -58,15 +58,32 @@ class ValueOrder(ExprChecker):
         return vd.ty
 
     def last_year_of_own(self, block: BlockModel, path: str, ctx: object) -> T.Ty | None:
-        """`last year X` read while X is being typed reads last year's results, not X, so it
-        is no cycle: a flag's last year is yes/no, any other value's a number (the kind is
-        checked once X is typed)."""
+        """`last year X` reads last year's results, not X, so it is no cycle: read while X is
+        being typed, or by a value X itself reads this year (累计 = 上年 余额 + …, 余额 = 累计 − …),
+        a flag's last year is yes/no and any other value's a number (the kind is checked once
+        X is typed); None where X can simply be typed first."""
         key = f"{block.index}:{path}"
         if key not in self._entered:
-            return None
+            reader = self._visiting[-1].split(":", 1)[1] if self._visiting else None
+            if reader is None or not self._reaches(block, path, reader):
+                return None
         kind = "bool" if block.values[path].kind == "flag" else "number"
         self._own_last_year[key] = kind
         return T.BOOL if kind == "bool" else T.ANY_NUMBER
+
+    def _reaches(self, block: BlockModel, start: str, goal: str) -> bool:
+        """Whether `start` reads `goal` this year, directly or through other values (a read
+        under `last year` is not one)."""
+        seen, todo = {start}, [start]
+        while todo:
+            path = todo.pop()
+            if path == goal:
+                return True
+            for read in self._this_year(block, block.values[path]):
+                if read not in seen:
+                    seen.add(read)
+                    todo.append(read)
+        return False
 
     def _type_from(self, block: BlockModel, root: str) -> None:
         """Type `root` after every value it reads, and those after theirs: the recursion of
@@ -99,16 +116,45 @@ class ValueOrder(ExprChecker):
             if assumed is not None and ty.kind != assumed:
                 self.type_error(
                     vd.node.span if vd.node is not None else block.scoring.span,
-                    f"`last year {path}` in its own rule reads a number, but {path} is not one",
-                    hint="only a number or a flag can read its own last year's value",
-                    detail_zh=f"`上年 {path}` 写在它自己的规则中,按数值读取,但 {path} 不是数值",
-                    hint_zh="只有数值或标记可以读取自己的上年值",
+                    f"`last year {path}`, read by {path} itself or by a value {path} reads, "
+                    f"reads a number, but {path} is not one",
+                    hint="only a number or a flag can be read under `last year` by a value it "
+                    "reads this year",
+                    detail_zh=f"`上年 {path}` 由 {path} 自身或 {path} 所读取的值读取,按数值读取,"
+                    f"但 {path} 不是数值",
+                    hint_zh="只有数值或标记可以被它本年所读取的值按 `上年` 读取",
                 )
             self._visiting.pop()
             self._entered.discard(key)
             vd.ty = ty
             self._order.append(path)
             todo.pop()
+
+    def _this_year(self, block: BlockModel, vd: ValueDef) -> list[str]:
+        """The values `vd`'s rules read, but under `last year`."""
+        nodes: list[object] = [node for _, node in vd.variants]
+        if isinstance(vd.node, ir.Section):
+            nodes.extend(vd.node.clauses)
+        elif not nodes and vd.node is not None:
+            nodes.append(vd.node)
+        reads = list(vd.children)
+        stack = list(nodes)
+        while stack:
+            x = stack.pop()
+            if isinstance(x, tuple):
+                stack.extend(x)
+            elif not walk.is_node(x) or isinstance(x, ir.LastYear):
+                continue
+            elif isinstance(x, ir.TotalRef):
+                reads.append("total")
+            else:
+                if isinstance(x, ir.Ref | ir.WeightPart):
+                    ref = x if isinstance(x, ir.Ref) else ir.Ref((x.name,))
+                    path = self.find_value(block, ref)
+                    if path is not None:
+                        reads.append(path)
+                stack.extend(walk.children(x))
+        return [r for r in reads if r in block.values]
 
     def _reads_first(self, block: BlockModel, vd: ValueDef, needed: str) -> list[str]:
         """The values `vd` reads that are not typed yet, `needed` (the one it stopped at) first,

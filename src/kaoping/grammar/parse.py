@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -227,9 +228,26 @@ def parse(source: str, path: str) -> Parsed:
             return Parsed(None, tuple(_all_syntax_errors(err, source, path)))
         except DedentError:
             return Parsed(None, (_dedent_diagnostic(source, path),))
+    if not unicodedata.is_normalized("NFC", source):
+        _compose_names(tree)
     diagnostics = [*_long_numbers(indenter.long_numbers, path)]
     diagnostics += _mixed_keywords(indenter.keywords, path)
     return Parsed(tree, tuple(diagnostics))
+
+
+def _compose_names(tree: Tree[Token]) -> None:
+    """Names and strings in Unicode's composed form (NFC), as data names are read: `Café` typed
+    with a combining accent (e + U+0301) is the same name as with `é`, and a unit named in a
+    `units` list matches the data's. Positions stay those of the text as written."""
+    for subtree in tree.iter_subtrees():
+        children = subtree.children
+        for i, child in enumerate(children):
+            if (
+                isinstance(child, Token)
+                and child.type in ("NAME", "STRING")
+                and not unicodedata.is_normalized("NFC", child.value)
+            ):
+                children[i] = child.update(value=unicodedata.normalize("NFC", child.value))
 
 
 _TOO_LONG = {
@@ -266,7 +284,17 @@ def _long_numbers(found: list[tuple[Token, str]], path: str) -> Iterator[Diagnos
 # or a form feed is never part of a rule, and would otherwise travel into comments of the
 # generated Python, into messages and onto the terminal. A lone carriage return moves a
 # terminal's cursor back over the line, so only the one closing a line (\r\n) is accepted.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!$)")  # per line
+# per line: controls (a lone CR, not the CR of a CRLF line end); and Unicode's format characters
+# (category Cf: zero-width spaces and joiners, the soft hyphen, bidirectional embeddings,
+# overrides and isolates, a BOM after the start, tags) and line separators, which cannot be
+# seen: two names would look the same and differ, and a direction control makes the line show
+# other than it reads ("Trojan Source"), in a string or a comment as much as in a name
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    r"\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    r"\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    r"\U000e0001\U000e0020-\U000e007f]|\r(?!$)"
+)
 
 
 def _control_characters(source: str, path: str) -> Iterator[Diagnostic]:
@@ -277,7 +305,8 @@ def _control_characters(source: str, path: str) -> Iterator[Diagnostic]:
             continue
         char = found.group()
         col = found.start() + 1
-        shown = " ".join(filter(None, (f"U+{ord(char):04X}", _CONTROL_NAMES.get(char))))
+        name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "")
+        shown = " ".join(filter(None, (f"U+{ord(char):04X}", name)))
         yield Diagnostic("E103", Span(path, lineno, col, lineno, col + 1), {"char": shown})
 
 

@@ -250,6 +250,14 @@ def _records_json(recs: Records, prefix: str) -> Any:
     return pc.binary_join_element_wise(prefix + "[", joined, "]", "")
 
 
+def formula_like(names: Any) -> list[str]:
+    """The names of a column of unit names that start as a spreadsheet formula does (see
+    `results_table.formula_warning`), found on the column."""
+    import pyarrow.compute as pc
+
+    return list(pc.filter(names, pc.match_substring_regex(names, r"^[=+\-@]")).to_pylist())
+
+
 def _csv_text(text: str) -> str:
     """A cell as the csv module writes it: quoted (quotes doubled) when it holds , " or a
     line break."""

@@ -17,6 +17,7 @@ from typing import Any
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem, SetupError
 from kaoping.io.data_csv import check_columns, rows_units
+from kaoping.io.text import nfc
 
 # from this size a CSV file is parsed by pyarrow (a smaller one is quicker with the csv module)
 ARROW_CSV_FROM = 8 * 2**20
@@ -58,14 +59,16 @@ def parquet_units(path: Path, model: Model) -> dict[str, Any]:
 def metadata_constants(metadata: Any, where: str) -> dict[str, Any] | None:
     """The run's constants a Parquet schema's metadata holds under `kaoping.constants` (a JSON
     object, numbers as their text), or None when it holds none."""
-    import json
+    from kaoping.io.json_text import read_json_text
 
     text = (metadata or {}).get(CONSTANTS_KEY)
     if text is None:
         return None
-    try:
-        value = json.loads(text.decode("utf-8"), parse_float=str, parse_int=str)
-    except (UnicodeDecodeError, ValueError):
+    try:  # the data's strict reader: a constant given twice is kept as such, to be refused
+        value = read_json_text(
+            text.decode("utf-8"), f"{where}: schema metadata {CONSTANTS_KEY.decode()}"
+        )
+    except UnicodeDecodeError:
         value = None
     if not isinstance(value, dict):
         message = "the schema metadata kaoping.constants must be a JSON object"
@@ -76,7 +79,7 @@ def metadata_constants(metadata: Any, where: str) -> dict[str, Any] | None:
 def table_units(table: Any, model: Model, where: str) -> dict[str, Any]:
     """An Arrow table of units (a Parquet file's, a Dask partition's) as the data `validate`
     reads; rows are named `where: row N` (from 1)."""
-    fields = [str(name) for name in table.column_names]
+    fields = [nfc(str(name)) for name in table.column_names]
     check_columns(fields, model, where)
     columns = [_texts(table.column(i), name, where) for i, name in enumerate(fields)]
     rows = (
@@ -114,7 +117,7 @@ def csv_units_arrow(data: bytes, model: Model, where: str) -> dict[str, Any] | N
         return None
     if [str(n) for n in table.column_names] != header:  # repeated names: the csv module says
         return None
-    fields = header
+    fields = [nfc(f) for f in header]
     check_columns(fields, model, where)
     columns = [table.column(i).to_pylist() for i in range(len(fields))]
     # no quotes and no blank lines: row n (from 1) is on line n + 1

@@ -14,6 +14,7 @@ from typing import Any
 from kaoping.compiler import ir
 from kaoping.compiler.model import Model
 from kaoping.errors import DataError, DataProblem
+from kaoping.io.text import nfc
 
 # words only: a 1 / 0 in a yes/no column is a number, rejected as in JSON
 _TRUE = {"true", "yes", "是"}
@@ -25,7 +26,8 @@ _FALSE = {"false", "no", "否"}
 def csv_units(text: str, model: Model, where: str) -> dict[str, Any]:
     """One row per unit; columns unit, group, then one per scalar input (empty = null)."""
     reader = csv.DictReader(io.StringIO(text))
-    fields = reader.fieldnames or []
+    fields = [nfc(f) for f in reader.fieldnames or []]  # a header in NFD names the same input
+    reader.fieldnames = fields
     check_columns(list(fields), model, where)
     rows = ((f"{where}:{lineno}", row) for lineno, row in _csv_rows(reader, where))
     return rows_units(rows, list(fields), model)
@@ -71,7 +73,7 @@ def check_columns(fields: list[str], model: Model, where: str) -> None:
         problems.append(DataProblem(where, None, col, "this column appears more than once"))
     for col in fields:
         if col not in ("unit", "group") and col not in model.inputs:
-            problems.append(DataProblem(where, None, col, "no input of this scheme has this name"))
+            problems.append(DataProblem(where, None, col, _no_input(col, model)))
     if problems:
         raise DataError(problems)
 
@@ -88,6 +90,8 @@ def rows_units(
     uses: dict[str, Any] = {}  # group → the inputs its units give, looked up once a group
     for here, row in rows:
         group = row.get("group") or ""
+        if type(group) is str and group not in model.block_of_group:
+            group = nfc(group)  # a group's name typed decomposed, as any name
         if row.get(None):
             problems.append(
                 DataProblem(
@@ -133,6 +137,20 @@ def rows_units(
     return {"units": units}
 
 
+def _no_input(name: str, model: Model, why: str = "no input of this scheme has this name") -> str:
+    """`why` a column or key names nothing, with its twin when it is typed in full width
+    (`Ａ类得分` for `A类得分`, as an input method in full-width mode types it)."""
+    from kaoping.compiler.suggest import width_twin
+
+    twin = width_twin(name, model.inputs)
+    if twin is None:
+        return why
+    return (
+        f"{why}; did you mean {twin!r}? {name!r} differs from it only in the width or form "
+        "of its characters"
+    )
+
+
 def not_for_group(model: Model, name: str, group: str) -> str:
     """Why a unit of `group` may not give the fact `name`."""
     decl = model.inputs.get(name)
@@ -142,7 +160,7 @@ def not_for_group(model: Model, name: str, group: str) -> str:
     if constant is not None:
         return "this is a constant the rules fix: the data does not give it"
     if decl is None:
-        return "this input is not an input of this scheme"
+        return _no_input(name, model, "this input is not an input of this scheme")
     if decl.groups:
         return f"this input is not given for group {group!r} (it is for {', '.join(decl.groups)})"
     return f"this input is not given for group {group!r}: no rule of that group reads it"

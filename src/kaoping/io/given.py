@@ -19,6 +19,7 @@ from kaoping.compiler.model import BlockModel, Model, ValueDef
 from kaoping.errors import DataProblem
 from kaoping.exact import Q, show
 from kaoping.io.numbers import is_text
+from kaoping.io.text import is_unicode, nfc
 
 _KEYS = {"value", "by", "note"}
 TOTAL_ZH = "总分"  # the total as the Chinese keyword set names it
@@ -101,6 +102,8 @@ def read_given(
     block = model.blocks[model.block_of_group[group]]
     for name, entry in raw.items():
         label = f"given.{name}"
+        if is_text(name) and is_unicode(name):
+            name = nfc(name)  # a value's name typed decomposed, as any name
         path, why = resolve(block, model, name, unit)
         if path is None:
             problems.append(DataProblem(where, unit, label, f"{name!r} {why}"))

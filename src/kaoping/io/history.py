@@ -16,6 +16,7 @@ from kaoping.compiler.types import Ty
 from kaoping.errors import DataProblem
 from kaoping.exact import NumberError
 from kaoping.io.numbers import is_text, read_number, show_value
+from kaoping.io.text import is_unicode, nfc
 
 Kind = Literal["number", "rank", "count", "bool", "choice", "text", "list"]
 
@@ -130,6 +131,8 @@ def read_value(
             return value
         bad(f"expected a list, got {show_value(value)}")
         return None
+    if is_text(value) and is_unicode(value):
+        value = nfc(value)  # as data texts are read: `last year 工作` compares as this year's
     if is_text(value) and (want.kind == "text" or value in want.choices):
         return value
     if want.kind == "choice":

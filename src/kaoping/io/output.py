@@ -47,9 +47,13 @@ def write_output(
     target: str | Path,
     chunks: Iterable[str | bytes | memoryview],
     inputs: Iterable[str | Path] = (),
+    was: bytes | None = None,
 ) -> None:
     """Write `chunks` (text as UTF-8, or bytes as they are) to `target`; an OutputError (exit 2)
-    when it cannot be, with no temporary file left behind whatever goes wrong, Ctrl-C included."""
+    when it cannot be, with no temporary file left behind whatever goes wrong, Ctrl-C included.
+    `was`: what the target held when it was read (`fmt` rewriting it in place); when it holds
+    anything else just before the new file replaces it (an editor saved it meanwhile), it is
+    left as it is and the write refused, so that no one's change is lost."""
     path = os.fspath(target)
     check_target(path, inputs)
     try:
@@ -62,7 +66,7 @@ def write_output(
         _write_directly(path, chunks)
     else:
         with _signals_unwind():
-            _replace(path, os.path.realpath(path), chunks, st)
+            _replace(path, os.path.realpath(path), chunks, st, was)
 
 
 class _Signalled(BaseException):
@@ -132,12 +136,16 @@ def _write_directly(path: str, chunks: Iterable[str | bytes | memoryview]) -> No
 
 
 def _replace(
-    path: str, real: str, chunks: Iterable[str | bytes | memoryview], st: os.stat_result | None
+    path: str,
+    real: str,
+    chunks: Iterable[str | bytes | memoryview],
+    st: os.stat_result | None,
+    was: bytes | None = None,
 ) -> None:
     folder, name = os.path.split(real)
     folder = folder or "."
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{_cut(name)}.", suffix=".tmp", dir=folder)
     except OSError as err:
         raise OutputError(
             f"cannot write {path}: cannot create a file in {folder}: {err.strerror}"
@@ -154,16 +162,33 @@ def _replace(
             else:
                 os.fchmod(out.fileno(), 0o666 & ~_umask())
             os.fsync(out.fileno())
+        if was is not None and _content(real) != was:
+            raise OutputError(
+                f"not written: {path} changed while it was being formatted; run again"
+            )
         os.replace(tmp, real)
     except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(err, OutputError):
+            raise
         if isinstance(err, UnicodeEncodeError):
             raise OutputError(f"cannot write {path}: {_not_unicode(err)}") from None
         if isinstance(err, OSError):
             raise OutputError(f"cannot write {path}: {err.strerror}") from None
         raise
     _sync_folder(folder)
+
+
+# bytes of the target's name a temporary's name keeps: with the dot before, the random part and
+# ".tmp" after, it stays within the 255 bytes a file name may have (a target named with 250 bytes,
+# 83 Chinese characters, is a legal name whose temporary was not)
+_NAME_KEPT = 200
+
+
+def _cut(name: str) -> str:
+    data = os.fsencode(name)
+    return name if len(data) <= _NAME_KEPT else data[:_NAME_KEPT].decode("utf-8", "ignore")
 
 
 _SYNC_EVERY = 256 << 20  # bytes written between two syncs while the rest is still being made
@@ -205,6 +230,14 @@ def _write_behind(out: BinaryIO, chunks: Iterable[str | bytes | memoryview]) -> 
         writer.join()
     if failed:
         raise failed[0]
+
+
+def _content(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def _bytes(chunk: str | bytes | memoryview) -> bytes | memoryview:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kaoping.compiler.model import Model
@@ -62,6 +62,28 @@ def row_of(r: UnitResult, columns: list[str], places: int | None, texts: Texts) 
         else:  # an enum value, or no value
             row.append(None if value is None else str(value))
     return row
+
+
+# what a spreadsheet opening a CSV file directly takes as the start of a formula
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def formula_warning(output: str, names: Iterable[str]) -> str | None:
+    """A warning when units' names in a CSV file start as a formula does. The file keeps each
+    name as the data gave it (a CSV file is data, joined on these names; a prefix would change
+    them), so the warning says how to open it safely."""
+    found = [n for n in names if n.startswith(FORMULA_START)]
+    if not found:
+        return None
+    shown = ", ".join(repr(n) for n in found[:3]) + (
+        f" and {len(found) - 3} more" if len(found) > 3 else ""
+    )
+    return (
+        f"warning: {output}: unit name(s) {shown} start with =, +, - or @, which a spreadsheet "
+        "opening this CSV file directly may run as a formula; the file holds them as the data "
+        "gave them: import it with the unit column as text, or write -o NAME.xlsx (its cells are "
+        "always text)"
+    )
 
 
 def iter_csv(results: Results) -> Iterator[str]:

@@ -34,14 +34,17 @@ def clean_name(raw: str) -> tuple[str, str | None]:
     return name, None
 
 
+def nfc(text: str) -> str:
+    """`text` in Unicode's composed form (NFC), the form names are compared in, in rules files
+    and data alike: `Café` typed with a combining accent is the same text as with `é`."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def key_text(raw: str) -> str:
     """A record's text field as compared (NFC, surrounding whitespace removed): the text is a
     key (`highest per 事项`), and two texts that look the same must be the same key, as two unit
     names are the same unit."""
-    text = raw.strip()
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return text
+    return nfc(raw.strip())
 
 
 def describe(c: str) -> str:

@@ -13,6 +13,7 @@ from kaoping.errors import DataError, DataProblem
 from kaoping.io.data import read_data_text
 from kaoping.io.json_text import read_json_text
 from kaoping.io.numbers import is_text
+from kaoping.io.text import clean_name
 
 _HEADERS = {"unit,group", "单位,组", "单位,分组", "unit", "单位"}
 
@@ -71,8 +72,12 @@ def _checked(
     groups = list(model.block_of_group)
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
-    for unit, group, here in pairs:
-        if group not in model.block_of_group:
+    for raw, group, here in pairs:
+        # as the data will read the name: NFC, and never with an invisible character
+        unit, refused = clean_name(raw)
+        if refused is not None:
+            problems.append(DataProblem(here, None, None, refused))
+        elif group not in model.block_of_group:
             problems.append(
                 DataProblem(
                     here,

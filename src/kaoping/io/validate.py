@@ -22,7 +22,7 @@ from kaoping.io.data_csv import not_for_group
 from kaoping.io.given import Given, read_given
 from kaoping.io.json_text import _duplicates, duplicate_keys
 from kaoping.io.numbers import is_text, plain_number, read_number, show_value
-from kaoping.io.text import clean_name, is_unicode, key_text
+from kaoping.io.text import clean_name, is_unicode, key_text, nfc
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 # how many distinct cells `_units` keeps read (a column of distinct values gains nothing)
@@ -135,6 +135,8 @@ def _units(
             continue
         seen[name] = (i, written)
         group = entry.get("group")
+        if is_text(group) and group not in model.block_of_group and is_unicode(group):
+            group = nfc(group)  # a group's name typed decomposed, as any name
         if not is_text(group) or group not in model.block_of_group:
             problems.append(
                 DataProblem(
@@ -183,6 +185,7 @@ def _constants(
         return {}
     for key in _duplicates(raw):
         problems.append(DataProblem(where, None, f"constants.{key}", "given twice"))
+    raw = composed_keys(raw, wanted, where, None, "constants.", problems)
     for key in raw:
         if key not in wanted:
             why = "is fixed by the rules" if key in model.constants else "is not a constant"
@@ -243,6 +246,7 @@ def _facts(
     partner = {**places, **{p: g for g, p in places.items()}} if places else places
     for key in _duplicates(facts):
         problems.append(DataProblem(where, unit, key, "given twice; the data is ambiguous"))
+    facts = composed_keys(facts, wanted, where, unit, "", problems)
     for key in facts:
         if key not in wanted:
             problems.append(DataProblem(where, unit, key, not_for_group(model, key, group)))
@@ -300,6 +304,36 @@ def _facts(
         )
         if memo is not None and len(problems) == before and len(memo) < _MEMO_LIMIT:
             memo[name, value] = out[name]
+    return out
+
+
+def composed_keys(
+    given: Mapping[str, Any],
+    names: Mapping[str, Any],
+    where: str,
+    unit: str | None,
+    label: str,
+    problems: list[DataProblem],
+) -> Mapping[str, Any]:
+    """`given` with each key that names nothing as written but does in Unicode's composed form
+    (NFC, the form the rules' names are in) renamed to it; a key then given twice (once
+    composed, once not) is a problem. Keys that match as written cost nothing more."""
+    if all(key in names for key in given):
+        return given
+    out: dict[str, Any] = {}
+    for key, value in given.items():
+        name = nfc(key) if isinstance(key, str) and key not in names and is_unicode(key) else key
+        if name in out:
+            problems.append(
+                DataProblem(
+                    where,
+                    unit,
+                    f"{label}{name}",
+                    "given twice (once with a combining mark, as Unicode's decomposed form "
+                    "writes it); the data is ambiguous",
+                )
+            )
+        out[name] = value
     return out
 
 
@@ -372,13 +406,15 @@ def convert(
         if not is_unicode(value):
             bad(f"{show_value(value)} contains a lone surrogate, which is not Unicode text")
             return None
-        text = key_text(value)
+        text = key_text(value)  # compared (`highest per 事项`) as names are: composed
         if not text:  # two unnamed matters would count as one (`highest per` keys on it)
             bad(f"{show_value(value)} is empty: the text names what the record is about")
             return None
         return text
     if isinstance(t, ir.EnumType):
         values = model.enums[t.name].values
+        if is_text(value) and value not in values and is_unicode(value):
+            value = nfc(value)  # `优` typed with a combining mark is the rules' value
         if not is_text(value) or value not in values:
             bad(f"expected one of {', '.join(values)}, got {show_value(value)}")
             return None
@@ -401,6 +437,7 @@ def convert(
             problems.append(
                 DataProblem(where, unit, f"{label}.{key}", "given twice; the data is ambiguous")
             )
+        item = composed_keys(item, fields, where, unit, f"{label}.", problems)
         for key in item:
             if key not in fields:
                 problems.append(

@@ -31,8 +31,17 @@ _TITLE_LIMIT = 31  # Excel's limit on a sheet's name
 
 
 def sheet_title(name: str) -> str:
-    """A name as a sheet title: Excel forbids `[]:*?/\\` and more than 31 characters."""
-    return _BAD_TITLE.sub("_", name)[:_TITLE_LIMIT]
+    """A name as a sheet title: Excel forbids `[]:*?/\\`, more than 31 characters, an
+    apostrophe first or last, and the title `History` (its own, in any case): a workbook with
+    such a sheet is one Excel says is damaged and repairs by dropping what it cannot read."""
+    title = _BAD_TITLE.sub("_", name)[:_TITLE_LIMIT]
+    if title.startswith("'"):
+        title = "_" + title[1:]
+    if title.endswith("'"):
+        title = title[:-1] + "_"
+    if title.casefold() == "history":
+        title = title + "_"
+    return title
 
 
 def scalar_inputs(model: Model, group: str) -> list[ir.InputDecl]:

@@ -28,6 +28,7 @@ from kaoping.errors import DataError, DataProblem
 from kaoping.io import xlsx_layout as lay
 from kaoping.io.data_csv import not_for_group
 from kaoping.io.numbers import NumberText
+from kaoping.io.text import nfc
 from kaoping.io.validate import UnitData, convert, validate
 
 _TRUE = {"true", "yes", "是"}
@@ -129,7 +130,7 @@ class _Reader:
         for i, text in enumerate(first[1:], 1):
             if text is None:
                 continue
-            name = wanted.get(str(text))
+            name = wanted.get(nfc(str(text)))
             if name is None:
                 self.problem(title, 1, None, str(text), "no column of this sheet has this header")
             elif name in columns.values():

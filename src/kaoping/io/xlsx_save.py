@@ -32,10 +32,28 @@ def fit_columns(ws: Any, rows: list[list[Any]], minimum: int = 6) -> None:
 
 def save_atomic(wb: Any, path: Path) -> None:
     """Write the workbook as every output file is written (kaoping.io.output): whole or not at
-    all, its permissions kept, a special file or symlink handled as for any output."""
+    all, its permissions kept, a special file or symlink handled as for any output. No cell is a
+    formula: a title, description or name from the rules or data that starts with `=` stays
+    the text it is, in every cell of every sheet (not only those the writer marked)."""
+    for ws in wb.worksheets:  # kaoping writes no formula: every cell from rules or data is text
+        for row in ws.iter_rows():
+            for cell in row:
+                text_only(cell)
     buffer = io.BytesIO()
     wb.save(buffer)
     write_output(path, [buffer.getvalue()])
+
+
+CELL_LIMIT = 32_767  # characters Excel keeps in a cell; a longer one makes it repair the file
+
+
+def fitted(value: Any) -> Any:
+    """A text longer than a cell may hold, cut saying so (the whole text is in the JSON
+    results); openpyxl cut it at the limit without a word, a text silently not the data's."""
+    if isinstance(value, str) and len(value) > CELL_LIMIT:
+        note = f"…（截断：共 {len(value):,} 字符，全文见 --format json）"
+        return value[: CELL_LIMIT - len(note)] + note
+    return value
 
 
 def text_only(cell: Any) -> Any:

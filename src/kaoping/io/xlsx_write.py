@@ -18,7 +18,7 @@ from kaoping.compiler.model import Model
 from kaoping.exact import Q, exact_text, places_of, show
 from kaoping.io.results import total_places
 from kaoping.io.xlsx_layout import sheet_title
-from kaoping.io.xlsx_save import fit_columns, save_atomic, text_only
+from kaoping.io.xlsx_save import fit_columns, fitted, save_atomic, text_only
 from kaoping.scoring import Results, UnitResult
 
 _EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
@@ -51,18 +51,20 @@ def put(ws: Any, row: int, col: int, value: Any, places: int = 0) -> Any:
     elif isinstance(value, list):
         cell.value = f"{len(value)} 条"
     else:
-        cell.value = value
+        cell.value = fitted(value)
     return text_only(cell)
 
 
 def _unique(name: str, used: set[str]) -> str:
+    """A sheet title no other sheet has, as Excel compares titles: without regard to case
+    (`abc` and `ABC` cannot both be sheets)."""
     title = sheet_title(name)
     n = 2
-    while title in used:
+    while title.casefold() in used:
         suffix = f"~{n}"
-        title = sheet_title(name)[: 31 - len(suffix)] + suffix
+        title = sheet_title(sheet_title(name)[: 31 - len(suffix)] + suffix)
         n += 1
-    used.add(title)
+    used.add(title.casefold())
     return title
 
 
@@ -150,7 +152,7 @@ def write_results(results: Results, path: Path, lang: str) -> None:
         ws = wb.create_sheet(_unique(r.name, used))
         lines = explain_text(results, r, lang).splitlines()
         for row, line in enumerate(lines, 1):
-            text_only(ws.cell(row=row, column=1, value=line))
+            text_only(ws.cell(row=row, column=1, value=fitted(line)))
         ws.column_dimensions["A"].width = 100
         ws.freeze_panes = "A2"
     save_atomic(wb, path)

@@ -20,6 +20,7 @@ from kaoping.compiler.load import RuleFunction, frontend, read_text
 from kaoping.compiler.lower import lower_file
 from kaoping.compiler.lower_parts import LoweringError
 from kaoping.compiler.model import Model
+from kaoping.devices import found_problem
 from kaoping.diagnostics import Diagnostic
 from kaoping.errors import SourceError
 from kaoping.grammar.parse import parse
@@ -58,7 +59,8 @@ def rules_files(folder: Path, most: int = _MOST_ENTRIES) -> list[Path]:
         if seen > most:
             return sorted(p for p in folder.glob("*.rules") if p.is_file())
         found.extend(Path(root) / f for f in files if f.endswith(".rules"))
-    return sorted(found)
+    # a FIFO, socket or device named *.rules would be read until its writer ends: never
+    return sorted(p for p in found if found_problem(p) is None)
 
 
 class Schemes:

@@ -307,11 +307,12 @@ class ItemCalc:
         if self.steps is not None:
             self.steps.append(Step("row", line, amount, key))
 
-    def add(self, amount: Q, line: int, sign: int = 1, cond: bool = True) -> None:
-        if not cond:
-            if self.steps is not None:
-                self.steps.append(Step("skip", line, amount))
-            return
+    def skip(self, line: int) -> None:
+        """A clause whose condition does not hold: nothing added (nor computed)."""
+        if self.steps is not None:
+            self.steps.append(Step("skip", line))
+
+    def add(self, amount: Q, line: int, sign: int = 1) -> None:
         if not amount:
             if self.steps is not None:
                 self.passed.append(Step("add" if sign > 0 else "deduct", line, amount))
