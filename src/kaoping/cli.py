@@ -886,7 +886,7 @@ def test_cmd(
 def _installed_cases(reg: Registry, scheme_id: str) -> list[Path]:
     """The golden cases an installed scheme's plugin gives. None is a failure, as for a folder:
     a wheel built without its cases (package-data) would otherwise pass with nothing tested."""
-    from kaoping.cases import CaseFileError
+    from kaoping.case_yaml import CaseFileError
 
     files = reg.cases(scheme_id)
     if not files:
