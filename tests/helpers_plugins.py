@@ -39,6 +39,7 @@ class FilePlugin:
     def __init__(self, scheme_id: str, rules: Path):
         self.info = info(scheme_id)
         self.rules = rules
+        self.cases: list[Path] = []
 
     @hookimpl
     def kaoping_schemes(self) -> list[SchemeInfo]:
@@ -48,12 +49,28 @@ class FilePlugin:
     def kaoping_scheme_rules(self, scheme_id: str) -> list[Path] | None:
         return [self.rules] if scheme_id == self.info.id else None
 
+    @hookimpl
+    def kaoping_scheme_cases(self, scheme_id: str) -> list[Path] | None:
+        return self.cases if scheme_id == self.info.id else None
+
 
 def write_scheme(folder: Path, scheme_id: str, rule: str = "2") -> FilePlugin:
     """A FilePlugin for a one-item scheme: `rule` points per 次数, capped at 10."""
     path = folder / f"{scheme_id}.rules"
     path.write_text(RULES.format(title=scheme_id, rule=rule), "utf-8")
     return FilePlugin(scheme_id, path)
+
+
+def with_case(plugin: FilePlugin) -> FilePlugin:
+    """`plugin` (a scheme of rule "2") with one golden case: 3 次数 × 2 = 6 points."""
+    path = plugin.rules.with_name(f"{plugin.info.id}-cases.yaml")
+    path.write_text(
+        "cases:\n  - name: 三次\n    article: 第一条\n    arithmetic: 3 × 2 = 6\n"
+        "    units: [{unit: 甲, group: 单位, facts: {次数: 3}}]\n    expect: {甲: {total: '6'}}\n",
+        "utf-8",
+    )
+    plugin.cases = [path]
+    return plugin
 
 
 def score_one(reg: Registry, scheme_id: str, times: int) -> Q:

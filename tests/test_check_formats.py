@@ -121,6 +121,27 @@ def test_docs_url_sets_every_help_uri_and_lang_zh_the_titles(tmp_path: Path) -> 
     assert [r["shortDescription"]["text"] for r in rules] == [TITLES[c][1] for c in CATALOGUE]
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["docs/diagnostics.md", "diagnostics.html", "//example.org/d.html", "https://x.org/d#top"],
+)
+def test_docs_url_not_an_absolute_url_is_a_usage_error(tmp_path: Path, url: str) -> None:
+    """A relative helpUri makes a SARIF log code scanning cannot link from (the schema's
+    `format: uri` is an absolute URI); a fragment would be followed by a second `#code`."""
+    path = write(tmp_path, "good.rules", GOOD)
+    result = run(str(path), "--format", "sarif", "--docs-url", url)
+    assert result.exit_code == 3, result.output
+    assert f"{url!r} is not an absolute URL without a #fragment" in result.output
+    assert result.stdout == ""
+
+
+def test_docs_url_may_be_a_file_uri(tmp_path: Path) -> None:
+    path = write(tmp_path, "good.rules", GOOD)
+    code, log = sarif(str(path), "--docs-url", DOC.as_uri())
+    assert code == 0
+    assert log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"].startswith("file:///")
+
+
 def test_sarif_results_locations_and_utf16_columns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,7 +84,8 @@ def test_hostile_installed_plugins_leave_every_other_scheme_working(tmp_path: Pa
         f"warning: plugin 'interrupts' (kp_hostile_interrupt:plugin, {LABEL}) failed to load: "
         "raised KeyboardInterrupt",
         f"warning: plugin 'bad-functions' (kp_hostile_functions:plugin, {LABEL}): "
-        "kaoping_rule_functions() item 1 is 1, not a RuleFunction; it is left out",
+        "kaoping_rule_functions() item 1 is 1, not a RuleFunction; the plugin is left out: "
+        "none of its schemes or rule functions are used",
     ]
 
     def ok(*args: str) -> subprocess.CompletedProcess[str]:
@@ -112,6 +113,23 @@ def test_hostile_installed_plugins_leave_every_other_scheme_working(tmp_path: Pa
         f"kaoping_scheme_rules('bad-rules') {site / 'gone.rules'} does not exist"
     ) in broken.stderr
     assert "Traceback" not in broken.stderr
+
+    # a scheme whose plugin failed to import is named as such, exit 2 (not "no such scheme")
+    for args in (["check", "exits"], ["score", "exits", "--sample"], ["test", "exits"]):
+        gone = kaoping(site, *args)
+        assert gone.returncode == 2, (args, gone.stdout, gone.stderr)
+        assert (
+            f"scheme 'exits' cannot be used: plugin 'exits' (kp_hostile_exit:plugin, {LABEL}) "
+            "failed to load: called sys.exit(3) at import"
+        ) in gone.stdout + gone.stderr
+    # checking every installed scheme counts the plugins set aside as failed targets (in CI a
+    # plugin that no longer imports must not pass unnoticed); the others are still checked
+    everything = kaoping(site, "check", "--format", "json")
+    assert everything.returncode == 2
+    targets = {t["target"]: t for t in json.loads(everything.stdout)["targets"]}
+    for name in ("exits", "interrupts", "bad-functions"):
+        assert targets[name]["status"] == "failed" and "cannot be used" in targets[name]["problem"]
+    assert targets["example-zh"]["status"] == "ok"
 
 
 def test_the_users_ctrl_c_while_a_plugin_imports_stops_kaoping(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from helpers_plugins import FakeEntryPoint, info, score_one, write_scheme
+from helpers_plugins import FakeEntryPoint, info, score_one, with_case, write_scheme
 from helpers_scoring import D
 from kaoping import load_scheme
 from kaoping.cli import main
@@ -169,7 +170,9 @@ def test_a_plugin_failing_at_registration_is_set_aside_naming_plugin_and_hook(
         plugins=[("bad", make_plugin(**hooks)), ("good", write_scheme(tmp_path, "good"))],
     )
     [problem] = reg.problems
-    assert problem.startswith("plugin 'bad'") and problem.endswith("it is left out")
+    assert problem.startswith("plugin 'bad'") and problem.endswith(
+        "the plugin is left out: none of its schemes or rule functions are used"
+    )
     assert expected in problem
     assert list(reg.schemes) == ["good"]
     assert reg.functions() == {}
@@ -198,7 +201,7 @@ def test_cli_other_schemes_list_check_score_and_test_with_the_warning_once(
         load_entry_points=False,
         plugins=[
             ("bad-functions", make_plugin(kaoping_rule_functions=lambda self: [1])),
-            ("good", write_scheme(tmp_path, "good")),
+            ("good", with_case(write_scheme(tmp_path, "good"))),
         ],
     )
     data = tmp_path / "data.json"
@@ -206,7 +209,6 @@ def test_cli_other_schemes_list_check_score_and_test_with_the_warning_once(
     warning = "warning: plugin 'bad-functions': kaoping_rule_functions() item 1 is 1"
     for args in (
         ["list"],
-        ["check"],
         ["check", "good"],
         ["score", "good", str(data), "--format", "json"],
         ["explain", "good", str(data), "--unit", "甲"],
@@ -217,6 +219,14 @@ def test_cli_other_schemes_list_check_score_and_test_with_the_warning_once(
         assert result.exit_code == 0, (args, result.output)
         assert result.stderr.count(warning) == 1, (args, result.stderr)
         assert result.stderr.count("warning:") == 1, (args, result.stderr)
+    # every installed scheme checked: the good one is, and the plugin set aside is a failure
+    everything = cli(monkeypatch, reg, "check")
+    assert everything.exit_code == 2, everything.output
+    assert "good: ok" in everything.stdout and "bad-functions: FAILED" in everything.stdout
+    assert everything.stderr.count(warning) == 1
+    assert (
+        "error: scheme 'bad-functions' cannot be used: plugin 'bad-functions'" in everything.stderr
+    )
     scored = cli(monkeypatch, reg, "score", "good", str(data), "--format", "json")
     assert Decimal(json.loads(scored.stdout)["units"][0]["total"]) == 8  # 2 per 次数, 4 次数
     assert cli(monkeypatch, reg, "list").stdout.split()[0] == "good"
@@ -265,7 +275,8 @@ def test_entry_points_of_one_name_from_two_distributions_are_both_named(
     ]
     monkeypatch.setattr(manager.importlib.metadata, "entry_points", lambda **kw: eps)
     reg = Registry()
-    with pytest.raises(PluginError, match=r"several plugins: same, same \(my_copy:plugin\)"):
+    both = "plugin 'same' (kaoping_scheme_same:plugin), plugin 'same' (my_copy:plugin)"
+    with pytest.raises(PluginError, match=re.escape(f"several plugins: {both}; uninstall")):
         reg.rules("same")
 
 
@@ -519,6 +530,30 @@ def test_cli_score_with_a_failing_rule_function_is_exit_2_with_the_names(
         and "while scoring 甲: rule function '倍增' of plugin 'fn'" in bad.stderr
     )
     assert cli(monkeypatch, reg, "score", "good", str(data)).exit_code == 0
+
+
+def test_a_golden_case_failing_in_a_rule_function_says_error_not_a_class_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`kaoping test`'s line for a case that could not be scored reads as the `score` command's
+    error does ("error: …"), not as a Python exception's class ("ScoringError: …")."""
+    fn = make_plugin(kaoping_rule_functions=lambda self: [RuleFunction("倍增", lambda x: 0.1, 1)])
+    folder = tmp_path / "s"
+    folder.mkdir()
+    write_scheme(folder, "s", rule="倍增(1)")
+    (folder / "cases").mkdir()
+    (folder / "cases" / "a.yaml").write_text(
+        "cases:\n  - name: 一次\n    article: 第一条\n    arithmetic: 倍增(1) × 1\n"
+        "    units: [{unit: 甲, group: 单位, facts: {次数: 1}}]\n"
+        "    expect: {甲: {total: '2'}}\n",
+        "utf-8",
+    )
+    reg = Registry(load_entry_points=False, plugins=[("fn", fn)])
+    tested = cli(monkeypatch, reg, "test", str(folder))
+    assert tested.exit_code == 1
+    [detail] = [line for line in tested.stdout.splitlines() if line.startswith("     ")]
+    assert detail.startswith(f"     error: {folder / 's.rules'}:9:"), detail
+    assert "while scoring 甲: rule function '倍增' of plugin 'fn' returned 0.1, a float" in detail
 
 
 # --- the user's Ctrl-C still stops kaoping ---

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from helpers_plugins import FakeEntryPoint, FilePlugin, score_one, write_scheme
+from helpers_plugins import FakeEntryPoint, FilePlugin, score_one, with_case, write_scheme
 from kaoping import load_scheme
 from kaoping.compiler.load import RuleFunction
-from kaoping.errors import CompileError, PluginError, UnknownScheme
+from kaoping.errors import CompileError, PluginError, ScoringError, UnknownScheme
 from kaoping.plugins import hookspecs
 from kaoping.plugins.folder import SchemeFolder
 from kaoping.plugins.hookspecs import SchemeInfo, hookimpl
@@ -132,7 +132,7 @@ def test_a_third_claimant_joins_the_conflict(scheme: Any) -> None:
         load_entry_points=False,
         plugins=[("p1", scheme("x")), ("p2", scheme("x")), ("p3", scheme("x"))],
     )
-    with pytest.raises(PluginError, match="p1, p2, p3"):
+    with pytest.raises(PluginError, match="plugin 'p1', plugin 'p2', plugin 'p3'"):
         reg.rules("x")
 
 
@@ -194,6 +194,25 @@ def test_rule_function_contributed_twice_is_reported_naming_both_plugins() -> No
     reg.functions()  # once per compile: reported once
     [problem] = reg.problems
     assert "'倍增'" in problem and "'one'" in problem and "'two'" in problem
+
+
+def test_a_rule_function_contributed_twice_is_called_by_no_rule(scheme: Any) -> None:
+    """Neither plugin's function is used in the other's place: a scheme calling the name fails
+    while scoring, naming both plugins (before, the first plugin's ran: 2 × 3 = 6, silently)."""
+    reg = Registry(
+        load_entry_points=False,
+        plugins=[
+            ("a-other", FunctionPlugin("倍增", 2)),
+            ("b-mine", FunctionPlugin("倍增", 3)),
+            ("s", scheme("s", rule="倍增(1)")),
+        ],
+    )
+    with pytest.raises(ScoringError) as info:
+        score_one(reg, "s", 3)
+    message = str(info.value)
+    assert "rule function '倍增' is contributed by several plugins: plugin 'a-other', " in message
+    assert "plugin 'b-mine'; no rule can call it until all but one are uninstalled" in message
+    assert "while scoring 甲" in message
 
 
 def _hookspecs() -> list[Any]:
@@ -267,14 +286,51 @@ def test_cli_reports_conflicts_and_broken_plugins(
 
     checked = runner.invoke(main, ["check", "same"])
     assert checked.exit_code != 0
-    assert "claimed by several plugins: first, second" in checked.output
+    assert "claimed by several plugins: plugin 'first', plugin 'second'" in checked.output
 
     scored = runner.invoke(main, ["score", "same", "--sample"])
-    assert scored.exit_code != 0
-    assert "first, second" in scored.output
+    assert scored.exit_code == 2
+    assert "plugin 'first', plugin 'second'; uninstall all but one" in scored.output
 
-    tested = runner.invoke(main, ["test"])  # the good scheme has no cases: 0 passed, 0 failed
+    broken = runner.invoke(main, ["check", "broken"])  # installed, set aside: not a usage error
+    assert broken.exit_code == 2
+    assert "scheme 'broken' cannot be used: plugin 'broken': kaoping_schemes() raised" in (
+        broken.output
+    )
+
+    # every installed scheme: the conflict and the broken plugin are failures, not skipped
+    # with a warning; so is the good scheme, whose plugin gives no golden case to run
+    tested = runner.invoke(main, ["test"])
+    assert tested.exit_code == 2
     assert "warning: plugin 'broken'" in tested.output
-    assert tested.output.strip().endswith("0 passed, 0 failed")
+    assert "FAIL broken: scheme 'broken' cannot be used" in tested.output
+    assert "FAIL same: scheme id 'same' is claimed by several plugins" in tested.output
+    assert "FAIL good: scheme 'good' has no golden cases: its plugin gives none" in tested.output
+    assert tested.output.strip().endswith("0 passed, 3 failed")
 
     assert runner.invoke(main, ["check", "good"]).exit_code == 0
+
+
+def test_testing_an_installed_scheme_without_golden_cases_fails(
+    monkeypatch: pytest.MonkeyPatch, scheme: Any
+) -> None:
+    """As for a rules folder: a plugin giving no cases (a wheel built without them in
+    package-data) must not pass `kaoping test` in CI with nothing tested ("0 passed, 0 failed",
+    exit 0 before)."""
+    from click.testing import CliRunner
+
+    from kaoping.cli import main
+    from kaoping.plugins import manager
+
+    reg = Registry(
+        load_entry_points=False,
+        plugins=[("bare", scheme("bare")), ("tested", with_case(scheme("tested")))],
+    )
+    monkeypatch.setattr(manager, "_DEFAULT", reg)
+    bare = CliRunner().invoke(main, ["test", "bare"])
+    assert bare.exit_code == 1
+    assert "FAIL bare: scheme 'bare' has no golden cases: its plugin gives none" in bare.output
+    assert bare.output.strip().endswith("0 passed, 1 failed")
+    tested = CliRunner().invoke(main, ["test", "tested"])
+    assert tested.exit_code == 0, tested.output
+    assert tested.output.strip().endswith("1 passed, 0 failed")

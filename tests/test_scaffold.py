@@ -147,6 +147,26 @@ def test_cli_new_scheme(tmp_path: Path) -> None:
     assert "invalid scheme id 'Bad_Id'" in bad.output
 
 
+def test_the_year_comes_from_the_id(tmp_path: Path) -> None:
+    """`kaoping list` shows SchemeInfo's year: the document's (the id's by convention), not the
+    year the package happened to be created in."""
+    text = scaffold("xinfeng-2019", tmp_path) / "src/kaoping_scheme_xinfeng_2019/__init__.py"
+    assert "year=2019," in text.read_text("utf-8")
+    assert "某县2019年度" in text.read_text("utf-8")
+
+
+def test_new_scheme_warns_when_the_id_is_installed_already(tmp_path: Path) -> None:
+    """Installing the package would make both schemes unusable (the id claimed twice): say so
+    when the package is created, not only once it is installed."""
+    result = CliRunner().invoke(main, ["new-scheme", "example-zh", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "kaoping-scheme-example-zh" / "pyproject.toml").is_file()
+    assert "warning: 'example-zh' is already an installed scheme" in result.stderr
+    assert "neither can be used" in result.stderr
+    fresh = CliRunner().invoke(main, ["new-scheme", "xinfeng-2024", "--dir", str(tmp_path)])
+    assert fresh.exit_code == 0 and "warning" not in fresh.stderr
+
+
 # --- end to end: a fresh virtualenv, kaoping and the scaffolded package installed, no network ---
 
 

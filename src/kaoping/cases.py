@@ -164,7 +164,7 @@ def run_case(scheme: CompiledScheme, case: Case, trace: bool = False) -> CaseRes
             return CaseResult(case, False, f"expected an error containing {want!r}, got: {err}")
         return CaseResult(case, False, f"data error: {err}")
     except KaopingError as err:
-        return CaseResult(case, False, f"{type(err).__name__}: {err}")
+        return CaseResult(case, False, f"error: {err}")  # as `score` says it, not a class name
     if "expect_error" in case.data:
         return CaseResult(
             case,

@@ -91,10 +91,10 @@ class CheckRun:
 
 
 def check_target(name: str, registry: Registry) -> Target:
-    """Read and check one target: an installed scheme id (or an id several plugins claim, so
-    that the conflict is reported), else a rules file or folder."""
+    """Read and check one target: an installed scheme id (or an id several plugins claim, or
+    whose plugin was set aside, so that the problem is reported), else a rules file or folder."""
     try:
-        installed = name in registry.schemes or name in registry.conflicts
+        installed = registry.knows(name)  # one that cannot be used says why
         sources = read_sources(registry.rules(name) if installed else [Path(name)])
     except KaopingError as err:
         return Target(name, {}, [], str(err), err.exit_code)

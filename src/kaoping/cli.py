@@ -193,6 +193,7 @@ FOLDERS = click.option(
 @click.option(
     "--docs-url",
     metavar="URL",
+    callback=lambda ctx, param, value: _sarif_docs_url(ctx, param, value),
     help="Where docs/diagnostics.md is published: each SARIF rule's helpUri is URL#code "
     "(default: the docs of the source tree kaoping runs from, when there is one).",
 )
@@ -209,11 +210,11 @@ def check(
     lang = lang or default_lang()
     reg = _registry()
     for p in paths:
-        if not (p in reg.schemes or p in reg.conflicts or Path(p).exists()):
+        if not (reg.knows(p) or Path(p).exists()):
             raise click.BadParameter(f"{p!r} is neither a file, a folder nor an installed scheme")
-    names = list(paths) or sorted(reg.schemes)
+    names = list(paths) or reg.names()  # a plugin set aside too: a failed target, not skipped
     if folders:
-        names = scheme_folders(names, installed=[*reg.schemes, *reg.conflicts])
+        names = scheme_folders(names, installed=reg.names())
     run = check_all(names, reg)
     for line in render_run(run, fmt, lang, docs_url or default_docs_url()):
         # rules text in a diagnostic is shown, never obeyed (JSON and SARIF escape it themselves)
@@ -257,6 +258,12 @@ def compile_cmd(
             f"{compiled.scheme_id}: compiled ({len(compiled.python.splitlines())} lines "
             f"of Python, {len(compiled.warnings)} warning(s))"
         )
+
+
+def _sarif_docs_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from kaoping.check_formats.sarif import docs_url_option
+
+    return docs_url_option(ctx, param, value)
 
 
 def _data_path(compiled: CompiledScheme, data: str | None, sample: bool) -> Path:
@@ -828,9 +835,9 @@ def test_cmd(
     measured = []
 
     reg = _registry()  # its warnings: else a broken plugin's cases would be skipped in silence
-    chosen = list(refs) or sorted(reg.schemes)
+    chosen = list(refs) or reg.names()  # a plugin set aside too: a failure, not skipped
     if folders:
-        chosen = scheme_folders(chosen, installed=[*reg.schemes, *reg.conflicts])
+        chosen = scheme_folders(chosen, installed=reg.names())
     passed = failed = 0
     code = 0
     report: list[tuple[str, CaseResult | None, str]] = []
@@ -847,7 +854,7 @@ def test_cmd(
         try:
             compiled = load_scheme(ref, reg)
             installed = ref in reg.schemes or not Path(ref).exists()  # as load_scheme decides
-            case_files = reg.cases(ref) if installed else _cases_beside(ref)
+            case_files = _installed_cases(reg, ref) if installed else _cases_beside(ref)
             read.extend([*compiled.sources, *case_files])
             results = run_files(compiled, case_files, trace=coverage)
         except KaopingError as err:
@@ -874,6 +881,21 @@ def test_cmd(
         if coverage_file is not None:
             _emit([written], coverage_file, read)
     sys.exit(max(code, 1) if failed else 0)
+
+
+def _installed_cases(reg: Registry, scheme_id: str) -> list[Path]:
+    """The golden cases an installed scheme's plugin gives. None is a failure, as for a folder:
+    a wheel built without its cases (package-data) would otherwise pass with nothing tested."""
+    from kaoping.case_yaml import CaseFileError
+
+    files = reg.cases(scheme_id)
+    if not files:
+        raise CaseFileError(
+            f"scheme {scheme_id!r} has no golden cases: its plugin gives none (SchemeFolder "
+            "reads cases/*.yaml beside the rules; an installed wheel has them only when "
+            "package-data lists them)"
+        )
+    return files
 
 
 def _cases_beside(ref: str) -> list[Path]:
@@ -924,10 +946,15 @@ def _junit(report: list[tuple[str, Any, str]], passed: int, failed: int) -> str:
     "directory",
     type=click.Path(file_okay=False),
     default=".",
-    help="Where to create the plugin package folder.",
+    help="Where to create the plugin package folder (default: the current folder).",
 )
 def new_scheme(scheme_id: str, directory: str) -> None:
-    """Scaffold a jurisdiction plugin package for SCHEME_ID."""
+    """Scaffold a jurisdiction plugin package for SCHEME_ID: DIR/kaoping-scheme-SCHEME_ID/ with
+    pyproject.toml (the entry point), a README, and src/kaoping_scheme_<id>/ holding a small
+    working scheme.rules, golden cases (cases/basic.yaml) and sample.json. SCHEME_ID is what users
+    type: lowercase ASCII letters, digits and single hyphens, by convention the place and the
+    year (jian-2018). An existing folder is never overwritten (exit 2). Then `pip install -e` the
+    folder; the whole workflow is in docs/adding-a-jurisdiction.md."""
     from kaoping.scaffold import scaffold
 
     try:
@@ -935,6 +962,14 @@ def new_scheme(scheme_id: str, directory: str) -> None:
     except KaopingError as err:
         _fail(err)
     click.echo(f"created {root}")
+    reg = _registry()
+    if reg.knows(scheme_id):  # installing this package would make the id unusable for both
+        click.echo(
+            f"warning: {scheme_id!r} is already an installed scheme; once this package is "
+            "installed too, both claim the id and neither can be used: rename it (the entry "
+            "point's name and SchemeInfo's id) or uninstall the other",
+            err=True,
+        )
     click.echo(
         f"next: pip install -e {root} && kaoping check {scheme_id} && kaoping test {scheme_id}"
     )

@@ -53,6 +53,13 @@ def _check_id(scheme_id: str) -> None:
         )
 
 
+def _year_of(scheme_id: str) -> int:
+    """The document's year, when the id ends with it as the convention has it (`jian-2018`):
+    what `SchemeInfo.year` and `kaoping list` show; otherwise this year, for the writer to fix."""
+    found = re.search(r"-((?:19|20)\d\d)$", scheme_id)
+    return int(found.group(1)) if found else datetime.date.today().year
+
+
 def scaffold(scheme_id: str, directory: Path) -> Path:
     """Create `directory/kaoping-scheme-<scheme_id>/`, a complete plugin package; return its path.
 
@@ -73,7 +80,7 @@ def scaffold(scheme_id: str, directory: Path) -> Path:
         "scheme_id": scheme_id,
         "package": pkg,
         "dist": f"kaoping-scheme-{scheme_id}",
-        "year": str(datetime.date.today().year),
+        "year": str(_year_of(scheme_id)),
     }
     files = {
         "pyproject.toml": _PYPROJECT,
@@ -337,8 +344,9 @@ kaoping score ${scheme_id} --sample      # score the sample data (add --format j
 kaoping explain ${scheme_id} --sample --unit 县发改委   # where every point came from
 ```
 
-If you rename the scheme id, change it in three places: the entry point name and the `id=` in
-`__init__.py` must agree, and re-install (`pip install -e .`) so the new entry point is seen.
+If you rename the scheme id, change it in both places, the entry point's name in
+`pyproject.toml` and the `id=` in `__init__.py` (they must agree), then re-install
+(`pip install -e .`) so that the new entry point is seen.
 
 ## Publishing
 

@@ -13,7 +13,9 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+
+import click
 
 from kaoping.check_formats.text import Line
 from kaoping.checking import CheckRun
@@ -30,6 +32,20 @@ def default_docs_url() -> str | None:
     installed copy without the docs (then `--docs-url` says where they are published)."""
     doc = Path(__file__).resolve().parents[3] / "docs" / "diagnostics.md"
     return doc.as_uri() if doc.is_file() else None
+
+
+def docs_url_option(_ctx: object, _param: object, value: str | None) -> str | None:
+    """`--docs-url`: an absolute URL, as SARIF's `helpUri` must be (a relative one would make
+    an invalid log that code scanning rejects or links nowhere): a usage error otherwise."""
+    if value is not None:
+        parts = urlsplit(value)
+        if not parts.scheme or not (parts.netloc or parts.scheme == "file") or parts.fragment:
+            raise click.BadParameter(
+                f"{value!r} is not an absolute URL without a #fragment "
+                "(for example https://example.org/kaoping/diagnostics.html); each code's "
+                "anchor (#e201) is appended to it"
+            )
+    return value
 
 
 def anchor(code: str) -> str:

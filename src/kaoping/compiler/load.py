@@ -77,6 +77,9 @@ class RuleFunction:
     func: Callable[..., Any]
     arity: int
     plugin: str = ""  # the plugin that contributed it, as messages name it (set by the registry)
+    # why no rule may call it (several plugins contribute the name), set by the registry: a
+    # call then fails naming them, rather than run one plugin's function in another's place
+    refused: str = ""
 
 
 _CACHE: dict[str, CompiledScheme] = {}

@@ -5,7 +5,9 @@ does (an exception, `sys.exit()`, a `KeyboardInterrupt` that is not the user's C
 to import, fails in `kaoping_schemes` or `kaoping_rule_functions`, or returns the wrong thing
 there is set aside: reported by name, none of its schemes or functions used. A plugin failing in
 a per-scheme hook (rules, cases, sample) is an error for that scheme only. Every other scheme
-keeps working."""
+keeps working. A plugin set aside is remembered by its entry point's name (and its scheme ids,
+when it gave them), so that asking for its scheme says what happened to the plugin, and
+`check` and `test` of every installed scheme count it as failed rather than skip it."""
 
 from __future__ import annotations
 
@@ -42,8 +44,10 @@ class Registry:
         self.owner: dict[str, str] = {}
         self.conflicts: dict[str, list[str]] = {}
         self.labels: dict[str, str] = {}  # plugin name -> how messages name it
+        # a name a user may ask for (entry point name, scheme id) -> why its plugin is set aside
+        self.failed: dict[str, str] = {}
         self._functions: dict[str, RuleFunction] = {}
-        self._function_owner: dict[str, str] = {}
+        self._function_owners: dict[str, list[str]] = {}  # a name several plugins contribute
         with watch_interrupts():
             if load_entry_points:
                 self._load_entry_points()
@@ -64,7 +68,9 @@ class Registry:
             except BaseException as err:
                 if is_users_interrupt(err):
                     raise
-                self.problems.append(f"{label} failed to load: {_loaded_failure(err)}")
+                problem = f"{label} failed to load: {_loaded_failure(err)}"
+                self.problems.append(problem)
+                self.failed.setdefault(ep.name, problem)
                 continue
             self.add(self._free_name(ep), obj, label)
 
@@ -79,6 +85,7 @@ class Registry:
     def add(self, name: str, plugin: Any, label: str | None = None) -> None:
         """Register `plugin` under `name`: its schemes and rule functions, or nothing at all."""
         label = label or f"plugin {name!r}"
+        infos: list[SchemeInfo] = []
         try:
             self._register(name, plugin, label)
             infos = self._call(label, plugin, "kaoping_schemes", validate.scheme_infos, missing=[])
@@ -91,7 +98,12 @@ class Registry:
             # left registered, a broken plugin would still be found by pluggy's hook calls
             if self.pm.get_plugin(name) is plugin:
                 self.pm.unregister(plugin, name=name)
-            self.problems.append(f"{err}; it is left out")
+            problem = (
+                f"{err}; the plugin is left out: none of its schemes or rule functions are used"
+            )
+            self.problems.append(problem)
+            for key in (name.split(" (")[0], *(info.id for info in infos)):
+                self.failed.setdefault(key, problem)
             return
         self.labels[name] = label
         for info in infos:
@@ -115,24 +127,32 @@ class Registry:
             claimants.append(name)
             self.schemes.pop(info.id, None)
             self.problems.append(
-                f"scheme id {info.id!r} is claimed by plugins "
-                f"{', '.join(repr(c) for c in claimants if c)}; "
-                "it is left out until one of them is removed"
+                f"scheme id {info.id!r} is claimed by several plugins: "
+                f"{self._claimants(info.id)}; it is left out until all but one are uninstalled"
             )
         else:
             self.schemes[info.id] = info
             self.owner[info.id] = name
 
+    def _claimants(self, scheme_id: str) -> str:
+        """The plugins claiming `scheme_id`, each as messages name it (with its distribution)."""
+        return ", ".join(self.labels.get(c, repr(c)) for c in self.conflicts[scheme_id] if c)
+
     def _add_function(self, name: str, label: str, fn: RuleFunction) -> None:
-        if fn.name in self._functions:  # the first plugin registered keeps it
-            first = self._function_owner[fn.name]
-            self.problems.append(
-                f"rule function {fn.name!r} is contributed twice "
-                f"(plugins {first!r} and {name!r}); {first!r}'s is used"
+        """A name two plugins contribute is refused: a rule calling it fails naming both,
+        rather than run one plugin's function where a scheme expects another's."""
+        if fn.name in self._functions:
+            first = self._functions[fn.name]
+            owners = self._function_owners.setdefault(fn.name, [first.plugin])
+            owners.append(label)
+            why = (
+                f"is contributed by several plugins: {', '.join(owners)}; no rule can call it "
+                "until all but one are uninstalled"
             )
+            self.problems.append(f"rule function {fn.name!r} {why}")
+            self._functions[fn.name] = attrs.evolve(first, plugin="", refused=why)
             return
         self._functions[fn.name] = attrs.evolve(fn, plugin=label)
-        self._function_owner[fn.name] = name
 
     def _call(
         self,
@@ -167,8 +187,11 @@ class Registry:
         if scheme_id in self.conflicts:
             raise PluginError(
                 f"scheme id {scheme_id!r} is claimed by several plugins: "
-                + ", ".join(self.conflicts[scheme_id])
+                f"{self._claimants(scheme_id)}; uninstall all but one (`pip uninstall "
+                "DISTRIBUTION`), or give the others another id"
             )
+        if scheme_id not in self.schemes and scheme_id in self.failed:
+            raise PluginError(f"scheme {scheme_id!r} cannot be used: {self.failed[scheme_id]}")
         if scheme_id not in self.schemes:
             known = ", ".join(sorted(self.schemes)) or "none"
             raise UnknownScheme(f"no installed scheme {scheme_id!r} (installed: {known})")
@@ -204,6 +227,15 @@ class Registry:
     def document(self, scheme_id: str) -> Path | None:
         """The source document (UTF-8 text) of an installed scheme, or None."""
         return self._scheme_hook(scheme_id, "kaoping_scheme_document", validate.document_path)
+
+    def names(self) -> list[str]:
+        """Every name `check` and `test` take for "every installed scheme": the schemes, the ids
+        several plugins claim, and the plugins set aside (each then a failed target)."""
+        return sorted({*self.schemes, *self.conflicts, *self.failed})
+
+    def knows(self, name: str) -> bool:
+        """Whether `name` is one of `names()`: an installed id, even one that cannot be used."""
+        return name in self.schemes or name in self.conflicts or name in self.failed
 
     def functions(self) -> dict[str, RuleFunction]:
         """Every rule function of every plugin not set aside, each knowing its plugin."""

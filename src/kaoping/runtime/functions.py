@@ -62,6 +62,8 @@ def guard_function(fn: RuleFunction) -> Callable[..., Q]:
     who = f"rule function {fn.name!r}" + (f" of {fn.plugin}" if fn.plugin else "")
 
     def call(*args: object) -> Q:
+        if fn.refused:
+            raise RuleFunctionFailed(f"{who} {fn.refused}")
         # `score` watches for the user's Ctrl-C; outside it, a KeyboardInterrupt counts as theirs
         try:
             result = func(*args)
