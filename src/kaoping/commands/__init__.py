@@ -28,6 +28,14 @@ class FilePath(click.Path):
         return super().convert(value, param, ctx)
 
 
+FOLDERS = click.option(
+    "--folders",
+    is_flag=True,
+    help="Take each file PATH as the scheme folder it is in (a golden case under cases/: the "
+    "folder above), each folder once: what a pre-commit hook passes is the changed files.",
+)
+
+
 def register(group: click.Group) -> None:
     """Add every command of this package to `group`."""
     from kaoping.commands.diff import diff_cmd
@@ -36,6 +44,8 @@ def register(group: click.Group) -> None:
     from kaoping.commands.history import history_cmd
     from kaoping.commands.lsp import lsp_cmd
     from kaoping.commands.report import report
+    from kaoping.commands.score import score_cmd
+    from kaoping.commands.test import test_cmd
 
     group.add_command(diff_cmd)
     group.add_command(doc_cmd)
@@ -43,3 +53,5 @@ def register(group: click.Group) -> None:
     group.add_command(history_cmd)
     group.add_command(report)
     group.add_command(lsp_cmd)
+    group.add_command(score_cmd)
+    group.add_command(test_cmd)
