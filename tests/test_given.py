@@ -316,3 +316,47 @@ def test_a_given_grade_is_not_moved_by_step_down() -> None:
     ]
     results = score(scheme, validate({"units": units}, scheme.model, "d"))
     assert {r.name: r.unit.grades["等"] for r in results.units} == {"U1": "优", "U2": "差"}
+
+
+NET = """
+方案 "中项净分"
+分组 乡镇 "乡镇"
+常量 组织工作分值: 数值 0 至 1000 "组织工作中项的基础分(每次评分录入)"
+输入 组织工作扣分: 数值 0 至 1000 "细则扣分"
+评分 乡镇:
+    指标 组织工作:
+        起评 组织工作分值
+        扣 组织工作扣分
+        扣完为止
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (5000, "5000 is more than 组织工作's rules can score (0 to 1000)"),
+        (-1, "-1 is less than 组织工作's rules can score (0 to 1000)"),
+    ],
+)
+def test_a_value_given_for_an_item_without_a_maximum_lies_in_what_its_rules_can_score(
+    given: int, said: str
+) -> None:
+    # 004 三: a 中项 scores from its 基础分 down to 0 (扣完为止); an office entering 5000 for a
+    # 200-point 中项 made its 大块 5,800 with a warning only. The bound is what the rules can
+    # score whatever the run's 基础分 (0 to 1000); 150 is accepted
+    from kaoping.compiler.load import compile_sources
+
+    s = compile_sources("net", {"net.rules": NET})
+
+    def data(value: int) -> dict[str, Any]:
+        unit = {"unit": "乡镇一", "group": "乡镇", "facts": {}}
+        unit["given"] = {"组织工作": {"value": value, "by": "市考评办"}}
+        return {"constants": {"组织工作分值": 200}, "units": [unit]}
+
+    results = score(s, validate(data(150), s.model, "t"))
+    assert [r.total for r in results.units] == [150]
+    with pytest.raises(DataError) as err:
+        validate(data(given), s.model, "t")
+    # (its 扣分 is then asked for too, as for any given value that is refused)
+    problem = next(p for p in err.value.problems if p.field == "given.组织工作.value")
+    assert problem.unit == "乡镇一" and said in problem.message

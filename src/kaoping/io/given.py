@@ -45,6 +45,9 @@ def givable_lines(model: Model, block: BlockModel) -> list[str]:
         if vd.kind == "flag":
             what = "flag, yes/no"
         bound = f", {_plain(low)} to {_plain(high)}" if high is not None else ""
+        scored = _scored_range(vd) if high is None and what in ("item", "section") else None
+        if scored is not None:
+            bound = f", {_plain(scored[0])} to {_plain(scored[1])}: what its rules can score"
         if _is_rank(vd):
             bound = ", a whole number from 1"
         whom = f", only {', '.join(sorted(vd.sheet.units))}" if vd.sheet is not None else ""
@@ -168,7 +171,33 @@ def _value(
     if _is_rank(vd):  # a place in an order: a whole number from 1
         return convert(value, ir.NumberType(Q(1), None, True), model, where, unit, field, problems)
     low, high = _bounds(vd)
-    return convert(value, ir.NumberType(low, high), model, where, unit, field, problems)
+    scored = _scored_range(vd) if high is None else None
+    if scored is None:
+        return convert(value, ir.NumberType(low, high), model, where, unit, field, problems)
+    number = convert(value, ir.NumberType(None, None), model, where, unit, field, problems)
+    low, high = scored
+    if number is None or low <= number <= high:
+        return number
+    beyond = "more" if number > high else "less"
+    problems.append(
+        DataProblem(
+            where,
+            unit,
+            field,
+            f"{show(number)} is {beyond} than {path}'s rules can score ({show(low)} to "
+            f"{show(high)}): a value given for it lies in that range",
+        )
+    )
+    return None
+
+
+def _scored_range(vd: ValueDef) -> tuple[Q, Q] | None:
+    """What an item or section with no maximum can score at all, as the checker proved it
+    (a 中项 from its 基础分 down to 0, 扣完为止: 0 to the 基础分's highest); None if unbounded."""
+    ty = vd.ty
+    if vd.kind not in ("item", "section") or ty is None or ty.low is None or ty.high is None:
+        return None
+    return ty.low, ty.high
 
 
 def _is_rank(vd: ValueDef) -> bool:
