@@ -37,8 +37,8 @@ class InferenceCore:
         raise NotImplementedError
 
     def last_year_of_own(self, block: BlockModel, path: str, ctx: Ctx) -> T.Ty | None:
-        """The type of `last year X` read while X itself is being typed (连续优秀年数 counting
-        on last year's count), or None when X is not being typed."""
+        """The type of `last year X` read where typing X first would be a cycle (X's own rule,
+        or a value X reads this year), or None where X can be typed first."""
         return None
 
     def undeclared(self, span: Span, name: str, keyword_en: str, keyword_zh: str) -> None:
@@ -345,7 +345,7 @@ class InferenceCore:
                 ctx.deps.add(path)
             vd = block.values[path]
             ty = vd.ty
-            if ty is None and ctx.no_deps:  # `last year X` in X's own rule: not a cycle
+            if ty is None and ctx.no_deps:  # `last year X`: no cycle through it
                 ty = self.last_year_of_own(block, path, ctx)
             if ty is None:
                 ty = self.infer_value(block, path, [])  # order fixed later by the driver
